@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from . import roles
+from .models import Membership
+
+SESSION_KEY = "current_organisation_id"
+
+
+def current_membership(request: HttpRequest) -> Membership | None:
+    memberships = list(roles.active_memberships(request.user).select_related("organisation").order_by("pk"))
+    if not memberships:
+        return None
+    wanted = request.session.get(SESSION_KEY)
+    for membership in memberships:
+        if membership.organisation_id == wanted:
+            return membership
+    return memberships[0]
+
+
+def current_organisation(request: HttpRequest) -> dict[str, Any]:
+    if not request.user.is_authenticated:
+        return {}
+    membership = current_membership(request)
+    return {
+        "current_membership": membership,
+        "current_organisation": membership.organisation if membership else None,
+    }

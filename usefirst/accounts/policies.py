@@ -1,0 +1,36 @@
+"""Access policies for organisations (registered with the core chokepoint)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from usefirst.core.permissions import Action, register
+
+from . import roles
+from .models import Organisation, OrganisationStatus
+
+
+@register(Organisation)
+class OrganisationPolicy:
+    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if getattr(user, "is_superuser", False) and action == Action.VIEW:
+            return queryset
+        own = roles.organisation_ids(user)
+        if action == Action.VIEW:
+            return queryset.filter(Q(status=OrganisationStatus.ACTIVE) | Q(pk__in=own) | Q(pk__in=self._reviewable(user)))
+        if action == Action.CHANGE:
+            return queryset.filter(pk__in=roles.admin_organisation_ids(user))
+        if action in (Action.REVIEW, Action.HISTORY):
+            reviewable = self._reviewable(user)
+            if action == Action.HISTORY:
+                return queryset.filter(Q(pk__in=own) | Q(pk__in=reviewable))
+            return queryset.filter(pk__in=reviewable).exclude(pk__in=own)
+        if action == Action.ADMINISTER:
+            return queryset if roles.is_provincial_admin(user) else queryset.none()
+        return queryset.none()
+
+    @staticmethod
+    def _reviewable(user: Any) -> Any:
+        return roles.reviewable_organisation_ids(user)

@@ -1,0 +1,22 @@
+"""The versioned open API. Each bounded context contributes a router in its own `api.py`."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from .errors import install_error_handlers
+
+api = NinjaAPI(
+    title="先用后转平台开放接口",
+    version="1.0.0",
+    urls_namespace="api-v1",
+    description="广东省科技成果“先用后转”平台 v1 接口。错误统一为 application/problem+json。",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+
+
+@api.get("/health", tags=["系统"], summary="健康检查")
+def health(request: object) -> dict[str, str]:
+    return {"status": "ok"}

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "usefirst.catalog"
+    label = "catalog"
+    verbose_name = "成果与需求"
+
+    def ready(self) -> None:
+        from . import policies  # noqa: F401  (registers access policies)

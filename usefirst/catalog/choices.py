@@ -1,0 +1,95 @@
+"""Status machines and choice lists of the catalog (DOMAIN.md, "Lifecycles")."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AchievementStatus(models.TextChoices):
+    AUTO_INCLUDED = "auto_included", "自动纳入待完善"
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审核"
+    PUBLISHED = "published", "已发布"
+    RETURNED = "returned", "已退回"
+    WITHDRAWN = "withdrawn", "已撤回"
+    TAKEN_DOWN = "taken_down", "已下架"
+
+
+ACHIEVEMENT_EDITABLE = frozenset({AchievementStatus.AUTO_INCLUDED, AchievementStatus.DRAFT, AchievementStatus.RETURNED})
+ACHIEVEMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    AchievementStatus.AUTO_INCLUDED: frozenset({AchievementStatus.SUBMITTED}),
+    AchievementStatus.DRAFT: frozenset({AchievementStatus.SUBMITTED}),
+    AchievementStatus.RETURNED: frozenset({AchievementStatus.SUBMITTED}),
+    AchievementStatus.SUBMITTED: frozenset({AchievementStatus.PUBLISHED, AchievementStatus.RETURNED, AchievementStatus.DRAFT}),
+    AchievementStatus.PUBLISHED: frozenset({AchievementStatus.WITHDRAWN, AchievementStatus.TAKEN_DOWN}),
+    AchievementStatus.WITHDRAWN: frozenset({AchievementStatus.DRAFT}),
+    AchievementStatus.TAKEN_DOWN: frozenset(),
+}
+
+
+class DemandStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审核"
+    PUBLISHED = "published", "已发布"
+    RETURNED = "returned", "已退回"
+    CLOSED = "closed", "已关闭"
+    EXPIRED = "expired", "已过期"
+
+
+DEMAND_TRANSITIONS: dict[str, frozenset[str]] = {
+    DemandStatus.DRAFT: frozenset({DemandStatus.SUBMITTED}),
+    DemandStatus.RETURNED: frozenset({DemandStatus.SUBMITTED}),
+    DemandStatus.SUBMITTED: frozenset({DemandStatus.PUBLISHED, DemandStatus.RETURNED, DemandStatus.DRAFT}),
+    DemandStatus.PUBLISHED: frozenset({DemandStatus.CLOSED, DemandStatus.EXPIRED}),
+    DemandStatus.CLOSED: frozenset(),
+    DemandStatus.EXPIRED: frozenset(),
+}
+
+
+class Mode(models.TextChoices):
+    PAY_LATER = "pay_later", "先使用后付费"
+    COOPERATE_LATER = "cooperate_later", "先使用后合作"
+    OPEN_LICENCE = "open_licence", "专利开放许可"
+
+
+class ProjectCategory(models.TextChoices):
+    KEY_TECHNOLOGY = "key_technology", "科研攻关类"
+    OTHER = "other", "其他类"
+
+
+class RestrictionReason(models.TextChoices):
+    NONE = "", "不涉及"
+    DEFENCE = "defence", "涉及国防"
+    NATIONAL_SECURITY = "national_security", "涉及国家安全"
+    NATIONAL_INTEREST = "national_interest", "涉及国家利益"
+    PUBLIC_INTEREST = "public_interest", "涉及重大社会公共利益"
+
+
+class IpKind(models.TextChoices):
+    INVENTION_PATENT = "invention_patent", "发明专利"
+    UTILITY_MODEL = "utility_model", "实用新型专利"
+    DESIGN = "design", "外观设计专利"
+    SOFTWARE_COPYRIGHT = "software_copyright", "计算机软件著作权"
+    PLANT_VARIETY = "plant_variety", "植物新品种"
+    IC_LAYOUT = "ic_layout", "集成电路布图设计"
+    KNOW_HOW = "know_how", "技术秘密"
+    OTHER = "other", "其他"
+
+
+PATENT_KINDS = frozenset({IpKind.INVENTION_PATENT, IpKind.UTILITY_MODEL, IpKind.DESIGN})
+
+
+class IpLegalStatus(models.TextChoices):
+    PENDING = "pending", "审查中"
+    GRANTED = "granted", "已授权"
+    LAPSED = "lapsed", "已失效"
+    NOT_APPLICABLE = "n_a", "不适用"
+
+
+class CooperationForm(models.TextChoices):
+    LICENCE = "licence", "技术许可"
+    TRANSFER = "transfer", "技术转让"
+    DEVELOPMENT = "development", "技术开发"
+    EQUITY = "equity", "作价投资"
+    SERVICE = "service", "技术服务"
+    USE_FIRST = "use_first", "先用后转"

@@ -1,0 +1,106 @@
+"""Test personas and builders shared by every app's tests (pytest fixtures).
+
+Personas: anonymous, outsider (an unrelated enterprise), owner (a university's staff),
+reviewer (the department that reviews the owner), provincial admin.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from usefirst.accounts.models import Membership, Organisation, OrganisationKind, OrganisationStatus, User
+from usefirst.core.identifiers import CREDIT_CODE_ALPHABET, credit_code_check_char
+
+_serial = itertools.count(1)
+
+
+def make_credit_code(area: str = "440100") -> str:
+    """A valid unified social credit code (fictitious), unique per call."""
+    n = next(_serial)
+    body = f"12{area}{n:09d}"
+    body = "".join(c if c in CREDIT_CODE_ALPHABET else "0" for c in body)[:17]
+    return body + credit_code_check_char(body)
+
+
+def make_org(
+    kind: str = OrganisationKind.UNIVERSITY,
+    *,
+    name: str | None = None,
+    city: str = "广州市",
+    county: str = "天河区",
+    **extra: Any,
+) -> Organisation:
+    if kind == OrganisationKind.ENTERPRISE:
+        extra.setdefault("enterprise_size", "small")
+    org = Organisation(
+        name=name or f"测试机构{next(_serial)}",
+        kind=kind,
+        credit_code=make_credit_code(),
+        legal_representative="张三",
+        city=city,
+        county=county,
+        status=OrganisationStatus.ACTIVE,
+        **extra,
+    )
+    org.full_clean()
+    org.save()
+    return org
+
+
+def make_user(
+    org: Organisation | None = None, *, role: str = Membership.Role.STAFF, email: str | None = None, **extra: Any
+) -> User:
+    user = User.objects.create_user(
+        email or f"user{next(_serial)}@example.com", "correct-horse-battery", full_name="测试用户", **extra
+    )
+    if org is not None:
+        Membership.objects.create(user=user, organisation=org, role=role, can_sign=role == Membership.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def province(db: Any) -> Organisation:
+    return make_org(OrganisationKind.PROVINCIAL_DEPARTMENT, name="广东省科学技术厅", city="广州市", county="越秀区")
+
+
+@pytest.fixture
+def provincial_admin(province: Organisation) -> User:
+    return make_user(province, role=Membership.Role.ADMIN)
+
+
+@pytest.fixture
+def provincial_reviewer(province: Organisation) -> User:
+    return make_user(province, role=Membership.Role.STAFF)
+
+
+@pytest.fixture
+def unit(province: Organisation) -> Organisation:
+    """A university reviewed by the provincial department (no sector department in these tests)."""
+    org = make_org(OrganisationKind.UNIVERSITY, name="华南测试大学")
+    org.reviewing_department = province
+    org.save()
+    return org
+
+
+@pytest.fixture
+def owner(unit: Organisation) -> User:
+    return make_user(unit, role=Membership.Role.ADMIN)
+
+
+@pytest.fixture
+def enterprise(province: Organisation) -> Organisation:
+    city_dept = make_org(OrganisationKind.CITY_DEPARTMENT, name="韶关市科学技术局", city="韶关市", county="浈江区")
+    org = make_org(
+        OrganisationKind.ENTERPRISE, name="韶关测试科技有限公司", city="韶关市", county="浈江区", enterprise_size="small"
+    )
+    org.reviewing_department = city_dept
+    org.save()
+    return org
+
+
+@pytest.fixture
+def outsider(enterprise: Organisation) -> User:
+    return make_user(enterprise, role=Membership.Role.ADMIN)

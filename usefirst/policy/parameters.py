@@ -1,0 +1,71 @@
+"""The policy's numbers and interpretations, each with its default and meaning.
+
+Values live in the database as effective-dated versions (models.ParameterVersion); these
+definitions only give the type, default and label shown to the provincial administrator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+POLICY_START = dt.date(2026, 2, 1)
+POLICY_END = dt.date(2031, 1, 31)
+
+Kind = Literal["decimal", "integer", "boolean", "choice"]
+
+
+@dataclass(frozen=True)
+class ParameterDefinition:
+    key: str
+    label: str
+    kind: Kind
+    default: Decimal | int | bool | str
+    interpretation: bool = False
+    help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+DEFINITIONS: dict[str, ParameterDefinition] = {
+    d.key: d
+    for d in [
+        ParameterDefinition(
+            "inventor_share_floor", "成果完成人收益比例下限", "decimal", Decimal("0.70"), help="规则1：不低于70%（含本数）"
+        ),
+        ParameterDefinition(
+            "statutory_share_floor", "法定默认比例（提示）", "decimal", Decimal("0.50"), help="促进科技成果转化法第45条，仅作提示"
+        ),
+        ParameterDefinition(
+            "recognition_threshold", "认定到账金额门槛（元）", "decimal", Decimal("500000.00"), help="规则2：实际到账累计≥50万元"
+        ),
+        ParameterDefinition("recognition_yearly_cap", "年度认定项目数上限", "integer", 200, help="规则3：原则上不超过200项"),
+        ParameterDefinition(
+            "auto_inclusion_years", "验收后未转化纳入年限", "integer", 3, help="规则4：验收完成后三年内未实施转化"
+        ),
+        ParameterDefinition(
+            "recognition_only_use_first_contracts", "仅计入以先用后转免费许可开始的合同", "boolean", True, interpretation=True
+        ),
+        ParameterDefinition(
+            "recognition_pro_rata_allocation", "多成果合同按约定份额分摊到账", "boolean", True, interpretation=True
+        ),
+        ParameterDefinition(
+            "recognition_receipts_from_policy_start", "2026-02-01前到账不计入", "boolean", True, interpretation=True
+        ),
+        ParameterDefinition(
+            "recognition_inventor_scope",
+            "每人每年一项的适用范围",
+            "choice",
+            "all_inventors",
+            interpretation=True,
+            choices=(("all_inventors", "全部完成人"), ("leader_only", "仅项目负责人")),
+        ),
+        ParameterDefinition("research_funding_excludes", "省级科研经费资助即视为已立项", "boolean", False, interpretation=True),
+        ParameterDefinition(
+            "ranking_shortlist_weight", "排序：单位已入围项目数权重", "decimal", Decimal("0.10"), interpretation=True
+        ),
+        ParameterDefinition("next_step_escalation_days", "免费期满未约定后续事项的升级天数", "integer", 30, interpretation=True),
+        ParameterDefinition("public_notice_days", "认定公示期（天）", "integer", 7, interpretation=True),
+    ]
+}

@@ -1,0 +1,188 @@
+"""Settings shared by every environment. Everything secret or site-specific comes from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("USEFIRST_VAR_DIR", BASE_DIR / "var"))
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
+ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks_db",
+    "crontask",
+    "axes",
+    "usefirst.core",
+    "usefirst.accounts",
+    "usefirst.policy",
+    "usefirst.notifications",
+    "usefirst.catalog",
+    "usefirst.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "usefirst.urls"
+WSGI_APPLICATION = "usefirst.wsgi.application"
+ASGI_APPLICATION = "usefirst.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "usefirst" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "usefirst.accounts.context_processors.current_organisation",
+            ],
+        },
+    }
+]
+
+
+def database_from_env(default_sqlite_path: Path) -> dict[str, object]:
+    """One DATABASE_URL decides the engine; SQLite is the embedded default.
+
+    SQLite is tuned for a web process and a worker writing at the same time: WAL lets readers
+    run beside the writer, IMMEDIATE transactions take the write lock up front (no deadlock on
+    lock upgrade), and the busy timeout makes a second writer wait instead of failing.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    else:
+        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": default_sqlite_path}
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
+            ),
+        }
+    return config
+
+
+DATABASES = {"default": database_from_env(VAR_DIR / "usefirst.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "usefirst.accounts.identity.IdentityProviderBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:workspace"
+LOGOUT_REDIRECT_URL = "home"
+
+# Lockout after repeated failures (django-axes): five wrong passwords lock the account for 30 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "usefirst" / "static"]
+STORAGES = {
+    # Uploaded licences and attachments are private: never under STATIC or a public URL;
+    # they are served only through permission-checked views.
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": "/nonexistent/"},
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+# Mail in development and the demo is written as files under var/mail/ (one file per message).
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "先用后转平台 <noreply@usefirst.invalid>")
+SMS_GATEWAY = os.environ.get("USEFIRST_SMS_GATEWAY", "usefirst.notifications.sms.ConsoleSmsGateway")
+IDENTITY_PROVIDER = os.environ.get("USEFIRST_IDENTITY_PROVIDER", "usefirst.accounts.identity.LocalIdentityProvider")
+
+# Personal data (ID numbers, phones) is encrypted with Fernet keys; the first key encrypts,
+# all keys decrypt (rotation). The identity hash key makes a person's cross-unit identity.
+FIELD_ENCRYPTION_KEYS = [
+    k for k in os.environ.get("USEFIRST_FIELD_ENCRYPTION_KEYS", "8Qq3Zl9n3Lk2xS8b1v0cV3m6yJ4t7u2wQ5e8r1t4y7A=").split(",") if k
+]
+IDENTITY_HASH_KEY = os.environ.get("USEFIRST_IDENTITY_HASH_KEY", "dev-only-identity-hash-key")
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+CRONTASK = {"REDIS_URL": None}
+
+# Anonymous API clients are rate-limited per address; signed-in tokens get a higher ceiling.
+API_RATE_LIMIT_ANON = os.environ.get("USEFIRST_API_RATE_ANON", "120/m")
+API_RATE_LIMIT_TOKEN = os.environ.get("USEFIRST_API_RATE_TOKEN", "600/m")
+API_TOKEN_LIFETIME_DAYS = 90
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "usefirst_cache",
+    }
+}
+
+SITE_NAME = "广东省科技成果“先用后转”平台"
+DEMO_MODE = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "jieba": {"level": "WARNING"}},
+}

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from usefirst.api.urls import api
+from usefirst.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("usefirst.accounts.urls")),
+    path("", include("usefirst.catalog.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
