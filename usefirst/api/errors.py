@@ -3,9 +3,12 @@ Chinese `detail` (RFC 9457)."""
 
 from __future__ import annotations
 
+import json
+import logging
+from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -14,6 +17,64 @@ from ninja.errors import ValidationError as NinjaValidationError
 from usefirst.core.errors import DomainError, from_validation_error
 
 PROBLEM_JSON = "application/problem+json"
+API_PREFIX = "/api/v1/"
+
+logger = logging.getLogger(__name__)
+
+
+def problem(status: int, code: str, detail: str) -> HttpResponse:
+    """A problem+json response built without the NinjaAPI (for middleware and fallbacks)."""
+    body = DomainError(detail, code=code, status=status).as_problem()
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_JSON)
+
+
+_FALLBACK: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "请求有误"),
+    401: ("unauthenticated", "请先登录或提供有效的接口令牌"),
+    403: ("forbidden", "您没有执行此操作的权限"),
+    404: ("not_found", "未找到该接口或对象"),
+    405: ("method_not_allowed", "该接口不支持此请求方法"),
+    413: ("payload_too_large", "请求内容过大"),
+    415: ("unsupported_media_type", "不支持的请求内容类型"),
+    429: ("rate_limited", "请求过于频繁，请稍后再试"),
+    500: ("server_error", "服务器内部错误，请稍后再试"),
+}
+
+
+class ProblemJsonMiddleware:
+    """Every error under /api/v1/ leaves as problem+json, including those raised outside the
+    NinjaAPI's handlers: unknown paths (404 from the URL resolver), wrong methods (405),
+    CSRF refusals, and unhandled exceptions (500)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith(PROBLEM_JSON):
+            return response
+        code, detail = _FALLBACK.get(
+            response.status_code, ("error" if response.status_code < 500 else "server_error", "请求失败")
+        )
+        replacement = problem(response.status_code, code, detail)
+        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+            if header in response:
+                replacement[header] = response[header]
+        return replacement
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not request.path.startswith(API_PREFIX):
+            return None
+        if isinstance(exception, DomainError):
+            return problem(exception.status, exception.code, exception.detail)
+        if isinstance(exception, Http404):
+            return problem(404, *_FALLBACK[404])
+        if isinstance(exception, PermissionDenied):
+            return problem(403, *_FALLBACK[403])
+        logger.exception("unhandled error in %s %s", request.method, request.path, exc_info=exception)
+        return problem(500, *_FALLBACK[500])
 
 
 def problem_response(api: NinjaAPI, request: HttpRequest, problem: dict[str, Any], status: int) -> HttpResponse:

@@ -9,3 +9,7 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 API_RATE_LIMIT_ANON = "1000/m"
+# Static files straight from the finders: no collectstatic before the tests (and no warning
+# about a missing STATIC_ROOT); the live-server browser test gets the same files.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
