@@ -17,6 +17,9 @@ from usefirst.core.regions import CITY_CHOICES, OUTSIDE_PROVINCE, Region
 from usefirst.core.text import reject_control_characters
 
 from .choices import (
+    ACHIEVEMENT_EDITABLE,
+    ACHIEVEMENT_TRANSITIONS,
+    DEMAND_TRANSITIONS,
     AchievementStatus,
     CooperationForm,
     DemandStatus,
@@ -103,6 +106,40 @@ class Achievement(models.Model):
     @property
     def is_restricted(self) -> bool:
         return bool(self.restriction)
+
+    # State predicates (who may act is the chokepoint's business, not the model's).
+    def can_move_to(self, status: str) -> bool:
+        return status in ACHIEVEMENT_TRANSITIONS.get(self.status, frozenset())
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in ACHIEVEMENT_EDITABLE
+
+    def can_submit(self) -> bool:
+        return self.can_move_to(AchievementStatus.SUBMITTED) and not self.is_restricted
+
+    def can_approve(self) -> bool:
+        return self.status == AchievementStatus.SUBMITTED and not self.is_restricted
+
+    def can_return(self) -> bool:
+        return self.status == AchievementStatus.SUBMITTED
+
+    def can_withdraw(self) -> bool:
+        """A submission may be pulled back to draft; a published achievement may be withdrawn."""
+        return self.status in (AchievementStatus.SUBMITTED, AchievementStatus.PUBLISHED)
+
+    def can_take_down(self) -> bool:
+        return self.status == AchievementStatus.PUBLISHED
+
+    def can_reopen(self) -> bool:
+        return self.status == AchievementStatus.WITHDRAWN
+
+    def can_revise(self) -> bool:
+        return self.status == AchievementStatus.PUBLISHED
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == AchievementStatus.PUBLISHED and not self.is_restricted
 
     @property
     def modes(self) -> list[str]:
@@ -264,6 +301,34 @@ class Demand(models.Model):
 
     def get_effective_status_display(self) -> str:
         return str(DemandStatus(self.effective_status).label)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (DemandStatus.DRAFT, DemandStatus.RETURNED)
+
+    def can_submit(self) -> bool:
+        return DemandStatus.SUBMITTED in DEMAND_TRANSITIONS.get(self.status, frozenset())
+
+    def can_approve(self) -> bool:
+        from usefirst.core.dates import today
+
+        return self.status == DemandStatus.SUBMITTED and self.deadline >= today()
+
+    def can_return(self) -> bool:
+        return self.status == DemandStatus.SUBMITTED
+
+    def can_withdraw(self) -> bool:
+        return self.status == DemandStatus.SUBMITTED
+
+    def can_close(self) -> bool:
+        return self.effective_status == DemandStatus.PUBLISHED
+
+    def can_expire(self) -> bool:
+        return self.status == DemandStatus.PUBLISHED and self.effective_status == DemandStatus.EXPIRED
+
+    def cooperation_form_labels(self) -> list[str]:
+        labels = dict(CooperationForm.choices)
+        return [str(labels.get(form, form)) for form in self.cooperation_forms]
 
 
 class DemandEvent(TransitionEvent):

@@ -1,0 +1,302 @@
+"""Reads of the catalog, always scoped through the permission chokepoint.
+
+Filters arrive as text (query strings of pages and the API); an unknown value is an error
+with a Chinese message rather than a silently ignored filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from usefirst.accounts.models import EnterpriseSize, Organisation, OrganisationKind
+from usefirst.core.dates import today
+from usefirst.core.errors import DomainError
+from usefirst.core.pagination import DEFAULT_PAGE_SIZE, PageOf, paginate
+from usefirst.core.permissions import Action, restrict
+from usefirst.core.regions import CITY_COUNTIES, OUTSIDE_PROVINCE, Region
+
+from .choices import AchievementStatus, DemandStatus, Mode
+from .models import Achievement, AchievementEvent, AchievementRevision, Demand, DemandEvent, TechField
+
+ACHIEVEMENT_SORTS: dict[str, tuple[str, list[str]]] = {
+    "newest": ("最新发布", ["-published_at", "-id"]),
+    "oldest": ("最早发布", ["published_at", "id"]),
+    "trl_desc": ("成熟度从高到低", ["-trl", "-published_at", "-id"]),
+    "trl_asc": ("成熟度从低到高", ["trl", "-published_at", "-id"]),
+}
+DEMAND_SORTS: dict[str, tuple[str, list[str]]] = {
+    "newest": ("最新发布", ["-published_at", "-id"]),
+    "deadline": ("截止日期临近", ["deadline", "-id"]),
+    "budget_desc": ("预算从高到低", ["-budget_max", "-id"]),
+}
+MAX_QUERY_LENGTH = 100
+
+ACHIEVEMENT_FILTER_KEYS = frozenset({"field", "city", "region", "trl_min", "trl_max", "mode", "unit_kind", "q", "sort"})
+DEMAND_FILTER_KEYS = frozenset({"field", "city", "region", "enterprise_size", "q", "sort", "status"})
+
+
+def _invalid(label: str, value: str) -> DomainError:
+    return DomainError(f"筛选条件“{label}”的取值无效：{value}", code="invalid_filter", field_errors={label: ["取值无效"]})
+
+
+@dataclass
+class Filters:
+    field: TechField | None = None
+    city: str = ""
+    region: str = ""
+    trl_min: int | None = None
+    trl_max: int | None = None
+    mode: str = ""
+    unit_kind: str = ""
+    enterprise_size: str = ""
+    status: str = ""
+    q: str = ""
+    sort: str = "newest"
+
+    def as_query(self) -> dict[str, str]:
+        """The filters as query-string values (for pagination links and exports)."""
+        values = {
+            "field": self.field.code if self.field else "",
+            "city": self.city,
+            "region": self.region,
+            "trl_min": "" if self.trl_min is None else str(self.trl_min),
+            "trl_max": "" if self.trl_max is None else str(self.trl_max),
+            "mode": self.mode,
+            "unit_kind": self.unit_kind,
+            "enterprise_size": self.enterprise_size,
+            "status": self.status,
+            "q": self.q,
+            "sort": "" if self.sort == "newest" else self.sort,
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+def _text(params: Mapping[str, Any], key: str) -> str:
+    value = params.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def _trl(params: Mapping[str, Any], key: str, label: str) -> int | None:
+    raw = _text(params, key)
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 9:
+        raise DomainError(f"{label}应为 1 至 9 的整数", code="invalid_filter", field_errors={key: ["应为 1 至 9 的整数"]})
+    return int(raw)
+
+
+def parse_filters(params: Mapping[str, Any], *, for_demands: bool = False) -> Filters:
+    filters = Filters()
+    code = _text(params, "field")
+    if code:
+        filters.field = TechField.objects.filter(code=code).select_related("parent").first()
+        if filters.field is None:
+            raise _invalid("技术领域", code)
+    city = _text(params, "city")
+    if city and city not in CITY_COUNTIES and city != OUTSIDE_PROVINCE:
+        raise _invalid("地市", city)
+    filters.city = city
+    region = _text(params, "region")
+    if region and region not in Region.values:
+        raise _invalid("区域", region)
+    filters.region = region
+    q = _text(params, "q")
+    if len(q) > MAX_QUERY_LENGTH:
+        raise DomainError(f"关键词不超过 {MAX_QUERY_LENGTH} 个字", code="invalid_filter", field_errors={"q": ["关键词过长"]})
+    filters.q = q
+    sort = _text(params, "sort") or "newest"
+    sorts = DEMAND_SORTS if for_demands else ACHIEVEMENT_SORTS
+    if sort not in sorts:
+        raise _invalid("排序", sort)
+    filters.sort = sort
+    if for_demands:
+        size = _text(params, "enterprise_size")
+        if size and size not in EnterpriseSize.values:
+            raise _invalid("企业规模", size)
+        filters.enterprise_size = size
+        status = _text(params, "status")
+        if status and status not in DemandStatus.values:
+            raise _invalid("状态", status)
+        filters.status = status
+        return filters
+    filters.trl_min = _trl(params, "trl_min", "最低成熟度")
+    filters.trl_max = _trl(params, "trl_max", "最高成熟度")
+    if filters.trl_min and filters.trl_max and filters.trl_min > filters.trl_max:
+        raise DomainError("最低成熟度不能高于最高成熟度", code="invalid_filter", field_errors={"trl_min": ["不能高于最高成熟度"]})
+    mode = _text(params, "mode")
+    if mode and mode not in Mode.values:
+        raise _invalid("转化方式", mode)
+    filters.mode = mode
+    kind = _text(params, "unit_kind")
+    if kind and kind not in OrganisationKind.values:
+        raise _invalid("单位类型", kind)
+    filters.unit_kind = kind
+    return filters
+
+
+def _field_q(field: TechField) -> Q:
+    # A top field includes its sub-fields.
+    return Q(field=field) | Q(field__parent=field)
+
+
+def _keyword_q(q: str, *text_fields: str) -> Q:
+    condition = Q()
+    for term in q.split():
+        term_q = Q(keywords__icontains=term)
+        for name in text_fields:
+            term_q |= Q(**{f"{name}__icontains": term})
+        condition &= term_q
+    return condition
+
+
+def filter_achievements(queryset: QuerySet[Achievement], filters: Filters) -> QuerySet[Achievement]:
+    if filters.field is not None:
+        queryset = queryset.filter(_field_q(filters.field))
+    if filters.city:
+        queryset = queryset.filter(owner__city=filters.city)
+    if filters.region:
+        queryset = queryset.filter(owner__region=filters.region)
+    if filters.trl_min is not None:
+        queryset = queryset.filter(trl__gte=filters.trl_min)
+    if filters.trl_max is not None:
+        queryset = queryset.filter(trl__lte=filters.trl_max)
+    if filters.mode:
+        queryset = queryset.filter(**{f"offers_{filters.mode}": True})
+    if filters.unit_kind:
+        queryset = queryset.filter(owner__kind=filters.unit_kind)
+    if filters.q:
+        queryset = queryset.filter(_keyword_q(filters.q, "title", "summary"))
+    return queryset.order_by(*ACHIEVEMENT_SORTS[filters.sort][1])
+
+
+def filter_demands(queryset: QuerySet[Demand], filters: Filters) -> QuerySet[Demand]:
+    if filters.field is not None:
+        queryset = queryset.filter(_field_q(filters.field))
+    if filters.city:
+        queryset = queryset.filter(city=filters.city)
+    if filters.region:
+        queryset = queryset.filter(region=filters.region)
+    if filters.enterprise_size:
+        queryset = queryset.filter(enterprise__enterprise_size=filters.enterprise_size)
+    if filters.status:
+        queryset = _with_effective_status(queryset, filters.status)
+    if filters.q:
+        queryset = queryset.filter(_keyword_q(filters.q, "title", "description"))
+    return queryset.order_by(*DEMAND_SORTS[filters.sort][1])
+
+
+def _with_effective_status(queryset: QuerySet[Demand], status: str) -> QuerySet[Demand]:
+    """Filter on the status people see: a published demand past its deadline is expired."""
+    overdue = Q(status=DemandStatus.PUBLISHED, deadline__lt=today())
+    if status == DemandStatus.EXPIRED:
+        return queryset.filter(Q(status=DemandStatus.EXPIRED) | overdue)
+    if status == DemandStatus.PUBLISHED:
+        return queryset.filter(status=DemandStatus.PUBLISHED).exclude(overdue)
+    return queryset.filter(status=status)
+
+
+def _achievements(user: Any, action: Action) -> QuerySet[Achievement]:
+    return restrict(Achievement.objects.all(), user, action).select_related("owner", "field", "field__parent")
+
+
+def _demands(user: Any, action: Action) -> QuerySet[Demand]:
+    return restrict(Demand.objects.all(), user, action).select_related("enterprise", "field", "field__parent")
+
+
+# ---------------------------------------------------------------- listings
+
+
+def achievement_list_public(*, user: Any, filters: Filters) -> QuerySet[Achievement]:
+    """What anyone may browse: published and never restricted, even for the owner's own staff."""
+    queryset = _achievements(user, Action.VIEW).filter(status=AchievementStatus.PUBLISHED, restriction="")
+    return filter_achievements(queryset, filters)
+
+
+def achievement_list_own(*, user: Any, organisation: Organisation, filters: Filters | None = None) -> QuerySet[Achievement]:
+    queryset = _achievements(user, Action.CHANGE).filter(owner=organisation)
+    if filters is None:
+        return queryset.order_by("-updated_at", "-id")
+    return filter_achievements(queryset, filters)
+
+
+def achievement_review_queue(*, user: Any) -> QuerySet[Achievement]:
+    return _achievements(user, Action.REVIEW).filter(status=AchievementStatus.SUBMITTED).order_by("updated_at", "id")
+
+
+def achievement_reviewed_list(*, user: Any) -> QuerySet[Achievement]:
+    """Every achievement of the organisations a department reviews (for take-down and export)."""
+    return _achievements(user, Action.REVIEW).order_by("-updated_at", "-id")
+
+
+def revision_review_queue(*, user: Any) -> QuerySet[AchievementRevision]:
+    achievements = _achievements(user, Action.REVIEW).filter(status=AchievementStatus.PUBLISHED)
+    return (
+        AchievementRevision.objects.filter(achievement__in=achievements, status=AchievementRevision.Status.PENDING)
+        .select_related("achievement", "achievement__owner", "submitted_by")
+        .order_by("submitted_at", "id")
+    )
+
+
+def achievement_pending_revision(*, achievement: Achievement) -> AchievementRevision | None:
+    return achievement.revisions.filter(status=AchievementRevision.Status.PENDING).first()
+
+
+def demand_list_public(*, user: Any, filters: Filters) -> QuerySet[Demand]:
+    queryset = _demands(user, Action.VIEW).filter(status=DemandStatus.PUBLISHED, deadline__gte=today())
+    return filter_demands(queryset, filters)
+
+
+def demand_list_own(*, user: Any, organisation: Organisation, filters: Filters | None = None) -> QuerySet[Demand]:
+    queryset = _demands(user, Action.CHANGE).filter(enterprise=organisation)
+    if filters is None:
+        return queryset.order_by("-updated_at", "-id")
+    return filter_demands(queryset, filters)
+
+
+def demand_review_queue(*, user: Any) -> QuerySet[Demand]:
+    return _demands(user, Action.REVIEW).filter(status=DemandStatus.SUBMITTED).order_by("updated_at", "id")
+
+
+def paginate_params(queryset: QuerySet[Any], params: Mapping[str, Any]) -> PageOf:
+    return paginate(queryset, page=params.get("page") or 1, page_size=params.get("page_size") or DEFAULT_PAGE_SIZE)
+
+
+# ---------------------------------------------------------------- details and history
+
+
+def achievement_events(*, achievement: Achievement) -> QuerySet[AchievementEvent]:
+    return achievement.events.select_related("actor").order_by("at", "id")
+
+
+def demand_events(*, demand: Demand) -> QuerySet[DemandEvent]:
+    return demand.events.select_related("actor").order_by("at", "id")
+
+
+def top_fields() -> QuerySet[TechField]:
+    return TechField.objects.filter(parent__isnull=True).prefetch_related("children").order_by("position", "code")
+
+
+def field_choices() -> list[tuple[str, str]]:
+    choices: list[tuple[str, str]] = []
+    for top in top_fields():
+        choices.append((top.code, top.name))
+        choices.extend((child.code, f"— {child.name}") for child in top.children.all())
+    return choices
+
+
+def achievement_facets(queryset: QuerySet[Achievement]) -> dict[str, dict[str, int]]:
+    """Counts per top field and per mode for the current result set (nice-to-have on pages)."""
+    by_field: dict[str, int] = {}
+    for row in queryset.order_by().values("field__code", "field__parent__code").annotate(n=Count("id")):
+        top = row["field__parent__code"] or row["field__code"]
+        by_field[top] = by_field.get(top, 0) + row["n"]
+    modes = queryset.order_by().aggregate(
+        pay_later=Count("id", filter=Q(offers_pay_later=True)),
+        cooperate_later=Count("id", filter=Q(offers_cooperate_later=True)),
+        open_licence=Count("id", filter=Q(offers_open_licence=True)),
+    )
+    return {"field": by_field, "mode": {k: int(v or 0) for k, v in modes.items()}}

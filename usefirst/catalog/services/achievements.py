@@ -1,0 +1,573 @@
+"""Achievements (成果): drafts, their lifecycle and edits of published achievements.
+
+Lifecycle (DOMAIN.md): draft → submitted → published, or returned with reasons →
+withdrawn / taken down. An edit of a published achievement becomes a pending revision
+that the reviewing department approves, while the published version stays visible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from usefirst.accounts.models import Organisation, UnitPerson
+from usefirst.core.dates import today
+from usefirst.core.errors import DomainError, IllegalTransition
+from usefirst.core.identifiers import normalise_patent_number
+from usefirst.core.permissions import Action
+from usefirst.core.text import reject_control_characters
+
+from ..choices import PATENT_KINDS, AchievementStatus, IpKind, IpLegalStatus, ProjectCategory, RestrictionReason
+from ..models import Achievement, AchievementEvent, AchievementInventor, AchievementRevision, IpItem
+from .common import (
+    full_clean,
+    normalise_keywords,
+    notify_organisation,
+    require,
+    require_member,
+    require_reason,
+)
+
+SHARES_TOTAL = Decimal("100.00")
+MAX_FREE_USE_MONTHS = 60
+MAX_IP_ITEMS = 50
+MAX_INVENTORS = 50
+
+
+@dataclass
+class IpItemData:
+    kind: str
+    number: str = ""
+    title: str = ""
+    legal_status: str = IpLegalStatus.PENDING
+
+
+@dataclass
+class InventorData:
+    person_id: int
+    share: Decimal | str
+    is_leader: bool = False
+
+
+@dataclass
+class AchievementData:
+    """Everything an owner unit states about an achievement (one draft or one revision)."""
+
+    title: str
+    summary: str
+    field_id: int
+    trl: int
+    problem_solved: str = ""
+    advantages: str = ""
+    discipline: str = ""
+    keywords: list[str] | str = field(default_factory=list)
+    offers_pay_later: bool = False
+    offers_cooperate_later: bool = False
+    offers_open_licence: bool = False
+    free_use_months: int | None = None
+    indicative_terms: str = ""
+    plan_project_number: str = ""
+    plan_project_category: str = ""
+    acceptance_date: dt.date | None = None
+    provincial_funding: bool = False
+    restriction: str = RestrictionReason.NONE
+    ip_items: list[IpItemData] = field(default_factory=list)
+    inventors: list[InventorData] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["acceptance_date"] = self.acceptance_date.isoformat() if self.acceptance_date else None
+        data["inventors"] = [{**i, "share": str(i["share"])} for i in data["inventors"]]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AchievementData:
+        values = dict(data)
+        values["acceptance_date"] = dt.date.fromisoformat(values["acceptance_date"]) if values.get("acceptance_date") else None
+        values["ip_items"] = [IpItemData(**i) for i in values.get("ip_items", [])]
+        values["inventors"] = [InventorData(**i) for i in values.get("inventors", [])]
+        return cls(**values)
+
+    @classmethod
+    def from_achievement(cls, achievement: Achievement) -> AchievementData:
+        return cls(
+            **{name: getattr(achievement, name) for name in SCALAR_FIELDS},
+            field_id=achievement.field_id,
+            keywords=list(achievement.keywords),
+            ip_items=[
+                IpItemData(kind=i.kind, number=i.number, title=i.title, legal_status=i.legal_status)
+                for i in achievement.ip_items.all()
+            ],
+            inventors=[
+                InventorData(person_id=i.person_id, share=i.share, is_leader=i.is_leader) for i in achievement.inventors.all()
+            ],
+        )
+
+
+SCALAR_FIELDS = (
+    "title",
+    "summary",
+    "trl",
+    "problem_solved",
+    "advantages",
+    "discipline",
+    "offers_pay_later",
+    "offers_cooperate_later",
+    "offers_open_licence",
+    "free_use_months",
+    "indicative_terms",
+    "plan_project_number",
+    "plan_project_category",
+    "acceptance_date",
+    "provincial_funding",
+    "restriction",
+)
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, name: str, message: str) -> None:
+        self.fields.setdefault(name, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            first = next(iter(self.fields.values()))[0]
+            raise DomainError(f"输入有误：{first}", code="validation_failed", field_errors=self.fields)
+
+
+def _parse_share(value: Decimal | str) -> Decimal | None:
+    try:
+        share = Decimal(str(value).strip().rstrip("%"))
+    except (InvalidOperation, ValueError):
+        return None
+    if not share.is_finite() or share.as_tuple().exponent < -2:  # type: ignore[operator]
+        return None
+    return share
+
+
+def _validated_ip_items(data: AchievementData, errors: _Errors) -> list[IpItem]:
+    rows: list[IpItem] = []
+    seen: set[tuple[str, str]] = set()
+    if len(data.ip_items) > MAX_IP_ITEMS:
+        errors.add("ip_items", f"知识产权最多 {MAX_IP_ITEMS} 项")
+    for n, item in enumerate(data.ip_items, start=1):
+        prefix = f"第 {n} 项知识产权："
+        if item.kind not in IpKind.values:
+            errors.add("ip_items", prefix + "类型无效")
+            continue
+        if item.legal_status not in IpLegalStatus.values:
+            errors.add("ip_items", prefix + "法律状态无效")
+            continue
+        number = (item.number or "").strip()
+        title = (item.title or "").strip()
+        try:
+            reject_control_characters(number)
+            reject_control_characters(title)
+        except ValidationError as exc:
+            errors.add("ip_items", prefix + exc.messages[0])
+            continue
+        if item.kind in PATENT_KINDS:
+            try:
+                number = normalise_patent_number(number)
+            except ValidationError as exc:
+                errors.add("ip_items", prefix + exc.messages[0])
+                continue
+        if len(number) > 64 or len(title) > 200:
+            errors.add("ip_items", prefix + "号码不超过 64 字，名称不超过 200 字")
+            continue
+        if number and (item.kind, number) in seen:
+            errors.add("ip_items", prefix + f"号码 {number} 重复")
+            continue
+        seen.add((item.kind, number))
+        rows.append(IpItem(kind=item.kind, number=number, title=title, legal_status=item.legal_status))
+    return rows
+
+
+def _validated_inventors(owner: Organisation, data: AchievementData, errors: _Errors) -> list[AchievementInventor]:
+    if not data.inventors:
+        errors.add("inventors", "请至少填写一名成果完成人")
+        return []
+    if len(data.inventors) > MAX_INVENTORS:
+        errors.add("inventors", f"成果完成人最多 {MAX_INVENTORS} 名")
+        return []
+    # A unit may list only people whose notice and consent it has recorded (PIPL).
+    listed = set(
+        UnitPerson.objects.filter(
+            unit=owner, consent_at__isnull=False, person_id__in=[i.person_id for i in data.inventors]
+        ).values_list("person_id", flat=True)
+    )
+    rows: list[AchievementInventor] = []
+    total = Decimal("0")
+    seen: set[int] = set()
+    for n, inventor in enumerate(data.inventors, start=1):
+        prefix = f"第 {n} 名完成人："
+        share = _parse_share(inventor.share)
+        if share is None:
+            errors.add("inventors", prefix + "贡献份额应为最多两位小数的数字")
+            continue
+        if not Decimal("0") < share <= SHARES_TOTAL:
+            errors.add("inventors", prefix + "贡献份额应大于 0 且不超过 100%")
+            continue
+        if inventor.person_id in seen:
+            errors.add("inventors", prefix + "同一完成人不能重复填写")
+            continue
+        if inventor.person_id not in listed:
+            errors.add("inventors", prefix + "该人员尚未由本单位登记并取得告知同意")
+            continue
+        seen.add(inventor.person_id)
+        total += share
+        rows.append(
+            AchievementInventor(person_id=inventor.person_id, share=share, is_leader=bool(inventor.is_leader), position=n)
+        )
+    if len(rows) == len(data.inventors) and total != SHARES_TOTAL:
+        errors.add("inventors", f"完成人贡献份额合计应为 100.00%，当前为 {total:.2f}%")
+    if sum(1 for r in rows if r.is_leader) > 1:
+        errors.add("inventors", "项目负责人只能有一名")
+    return rows
+
+
+def _check_rules(achievement: Achievement, ip_rows: list[IpItem], errors: _Errors) -> None:
+    if not (achievement.offers_pay_later or achievement.offers_cooperate_later or achievement.offers_open_licence):
+        errors.add("modes", "请至少选择一种转化方式（先使用后付费、先使用后合作或专利开放许可）")
+    if achievement.free_use_months is not None and not 1 <= achievement.free_use_months <= MAX_FREE_USE_MONTHS:
+        errors.add("free_use_months", f"拟免费使用期应为 1 至 {MAX_FREE_USE_MONTHS} 个月")
+    if achievement.offers_open_licence and not any(r.kind in PATENT_KINDS for r in ip_rows):
+        errors.add("offers_open_licence", "专利开放许可须至少填写一项专利")
+    has_funding = bool(achievement.plan_project_number or achievement.plan_project_category or achievement.acceptance_date)
+    if has_funding:
+        if not achievement.plan_project_number:
+            errors.add("plan_project_number", "填写项目类别或验收日期时，须填写省级科技计划项目编号")
+        if achievement.plan_project_category not in ProjectCategory.values:
+            errors.add("plan_project_category", "请选择项目类别（科研攻关类或其他类）")
+    if achievement.acceptance_date and achievement.acceptance_date > today():
+        errors.add("acceptance_date", "项目验收日期不能晚于今天")
+    if achievement.provincial_funding and not achievement.plan_project_number:
+        errors.add("plan_project_number", "由省级财政科技资金支持形成的成果须填写省级科技计划项目编号")
+
+
+def _prepare(achievement: Achievement, data: AchievementData) -> tuple[Achievement, list[IpItem], list[AchievementInventor]]:
+    """Apply `data` to an (unsaved) achievement and validate everything before any write."""
+    errors = _Errors()
+    for name in SCALAR_FIELDS:
+        value = getattr(data, name)
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(achievement, name, value)
+    achievement.field_id = data.field_id
+    try:
+        achievement.keywords = normalise_keywords(data.keywords)
+    except DomainError as exc:
+        for name, messages in exc.field_errors.items():
+            for message in messages:
+                errors.add(name, message)
+    try:
+        full_clean(achievement, exclude=["keywords"])
+    except DomainError as exc:
+        for name, messages in exc.field_errors.items():
+            for message in messages:
+                errors.add(name, message)
+    ip_rows = _validated_ip_items(data, errors)
+    inventor_rows = _validated_inventors(achievement.owner, data, errors)
+    _check_rules(achievement, ip_rows, errors)
+    errors.raise_if_any()
+    return achievement, ip_rows, inventor_rows
+
+
+def _save_children(achievement: Achievement, ip_rows: list[IpItem], inventor_rows: list[AchievementInventor]) -> None:
+    achievement.ip_items.all().delete()
+    achievement.inventors.all().delete()
+    for ip in ip_rows:
+        ip.achievement = achievement
+    for inventor in inventor_rows:
+        inventor.achievement = achievement
+    IpItem.objects.bulk_create(ip_rows)
+    AchievementInventor.objects.bulk_create(inventor_rows)
+
+
+def _event(achievement: Achievement, *, actor: Any, from_status: str, reason: str = "", **payload: Any) -> AchievementEvent:
+    return AchievementEvent.objects.create(
+        subject=achievement,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        from_status=from_status,
+        to_status=achievement.status,
+        reason=reason,
+        payload=payload,
+    )
+
+
+def _url(achievement: Achievement) -> str:
+    return reverse("catalog:achievement_detail", args=[achievement.pk])
+
+
+def _lock(achievement: Achievement) -> Achievement:
+    return Achievement.objects.select_for_update().select_related("owner").get(pk=achievement.pk)
+
+
+# ---------------------------------------------------------------- drafts
+
+
+def achievement_create(*, actor: Any, owner: Organisation, data: AchievementData) -> Achievement:
+    require_member(actor, owner)
+    if not owner.is_active or not owner.is_owner_unit_kind:
+        raise DomainError("只有已认证的成果单位可以登记成果", code="not_an_owner_unit", status=403)
+    with transaction.atomic():
+        achievement = Achievement(owner=owner, created_by=actor, status=AchievementStatus.DRAFT)
+        achievement, ip_rows, inventor_rows = _prepare(achievement, data)
+        achievement.save()
+        _save_children(achievement, ip_rows, inventor_rows)
+        _event(achievement, actor=actor, from_status="", reason="创建成果草稿")
+    return achievement
+
+
+def achievement_update(*, actor: Any, achievement: Achievement, data: AchievementData) -> Achievement:
+    """Edit a draft in place; an edit of a published achievement goes to review as a revision."""
+    require(actor, Action.CHANGE, achievement)
+    with transaction.atomic():
+        achievement = _lock(achievement)
+        if achievement.can_revise():
+            achievement_revision_submit(actor=actor, achievement=achievement, data=data)
+            return achievement
+        if not achievement.is_editable:
+            raise IllegalTransition(f"成果当前状态为“{achievement.get_status_display()}”，不能修改", code="not_editable")
+        achievement, ip_rows, inventor_rows = _prepare(achievement, data)
+        achievement.updated_at = timezone.now()
+        achievement.save()
+        _save_children(achievement, ip_rows, inventor_rows)
+        _event(achievement, actor=actor, from_status=achievement.status, reason="修改成果信息")
+    return achievement
+
+
+# ---------------------------------------------------------------- transitions
+
+
+def _refuse(achievement: Achievement, action: str) -> IllegalTransition:
+    if achievement.is_restricted and action in ("提交", "发布"):
+        return IllegalTransition(
+            "该成果涉及国防、国家安全、国家利益或重大社会公共利益，不得公开发布", code="restricted_not_publishable"
+        )
+    return IllegalTransition(f"成果当前状态为“{achievement.get_status_display()}”，不能{action}", code="illegal_transition")
+
+
+def achievement_submit(*, actor: Any, achievement: Achievement) -> Achievement:
+    require(actor, Action.CHANGE, achievement)
+    with transaction.atomic():
+        achievement = _lock(achievement)
+        if not achievement.can_submit():
+            raise _refuse(achievement, "提交")
+        # A draft saved earlier may have gone stale (an inventor's consent withdrawn): re-check.
+        _prepare(achievement, AchievementData.from_achievement(achievement))
+        before = achievement.status
+        achievement.status = AchievementStatus.SUBMITTED
+        achievement.updated_at = timezone.now()
+        achievement.save(update_fields=["status", "updated_at"])
+        _event(achievement, actor=actor, from_status=before)
+        notify_organisation(
+            achievement.owner.reviewing_department,
+            kind="catalog.achievement.submitted",
+            title=f"有新的成果待审核：{achievement.title}",
+            url=reverse("catalog:review_achievements"),
+        )
+    return achievement
+
+
+def achievement_approve(*, actor: Any, achievement: Achievement) -> Achievement:
+    require(actor, Action.REVIEW, achievement)
+    with transaction.atomic():
+        achievement = _lock(achievement)
+        if not achievement.can_approve():
+            raise _refuse(achievement, "发布")
+        before = achievement.status
+        achievement.status = AchievementStatus.PUBLISHED
+        achievement.published_at = timezone.now()
+        achievement.save(update_fields=["status", "published_at"])
+        _event(achievement, actor=actor, from_status=before, reason="审核通过，予以发布")
+        notify_organisation(
+            achievement.owner,
+            kind="catalog.achievement.published",
+            title=f"成果已通过审核并发布：{achievement.title}",
+            url=_url(achievement),
+        )
+    return achievement
+
+
+def achievement_return(*, actor: Any, achievement: Achievement, reason: str) -> Achievement:
+    require(actor, Action.REVIEW, achievement)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        achievement = _lock(achievement)
+        if not achievement.can_return():
+            raise _refuse(achievement, "退回")
+        before = achievement.status
+        achievement.status = AchievementStatus.RETURNED
+        achievement.save(update_fields=["status"])
+        _event(achievement, actor=actor, from_status=before, reason=reason)
+        notify_organisation(
+            achievement.owner,
+            kind="catalog.achievement.returned",
+            title=f"成果被退回修改：{achievement.title}",
+            body=f"退回理由：{reason}",
+            url=_url(achievement),
+        )
+    return achievement
+
+
+def _close_pending_revisions(achievement: Achievement, *, actor: Any, why: str) -> None:
+    AchievementRevision.objects.filter(achievement=achievement, status=AchievementRevision.Status.PENDING).update(
+        status=AchievementRevision.Status.RETURNED,
+        reviewed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        reviewed_at=timezone.now(),
+        review_reason=why,
+    )
+
+
+def achievement_withdraw(*, actor: Any, achievement: Achievement, reason: str = "") -> Achievement:
+    """The owner pulls a submission back to draft, or withdraws a published achievement."""
+    require(actor, Action.CHANGE, achievement)
+    with transaction.atomic():
+        achievement = _lock(achievement)
+        if not achievement.can_withdraw():
+            raise _refuse(achievement, "撤回")
+        before = achievement.status
+        achievement.status = AchievementStatus.DRAFT if before == AchievementStatus.SUBMITTED else AchievementStatus.WITHDRAWN
+        achievement.save(update_fields=["status"])
+        _close_pending_revisions(achievement, actor=actor, why="成果已撤回")
+        _event(achievement, actor=actor, from_status=before, reason=(reason or "").strip())
+        notify_organisation(
+            achievement.owner,
+            kind="catalog.achievement.withdrawn",
+            title=f"成果已撤回：{achievement.title}",
+            url=_url(achievement),
+        )
+    return achievement
+
+
+def achievement_take_down(*, actor: Any, achievement: Achievement, reason: str) -> Achievement:
+    require(actor, Action.REVIEW, achievement)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        achievement = _lock(achievement)
+        if not achievement.can_take_down():
+            raise _refuse(achievement, "下架")
+        before = achievement.status
+        achievement.status = AchievementStatus.TAKEN_DOWN
+        achievement.save(update_fields=["status"])
+        _close_pending_revisions(achievement, actor=actor, why="成果已下架")
+        _event(achievement, actor=actor, from_status=before, reason=reason)
+        notify_organisation(
+            achievement.owner,
+            kind="catalog.achievement.taken_down",
+            title=f"成果已被下架：{achievement.title}",
+            body=f"下架理由：{reason}",
+            url=_url(achievement),
+        )
+    return achievement
+
+
+def achievement_reopen(*, actor: Any, achievement: Achievement) -> Achievement:
+    require(actor, Action.CHANGE, achievement)
+    with transaction.atomic():
+        achievement = _lock(achievement)
+        if not achievement.can_reopen():
+            raise _refuse(achievement, "重新编辑")
+        before = achievement.status
+        achievement.status = AchievementStatus.DRAFT
+        achievement.save(update_fields=["status"])
+        _event(achievement, actor=actor, from_status=before, reason="重新编辑")
+    return achievement
+
+
+# ---------------------------------------------------------------- revisions of published achievements
+
+
+def achievement_revision_submit(*, actor: Any, achievement: Achievement, data: AchievementData) -> AchievementRevision:
+    require(actor, Action.CHANGE, achievement)
+    with transaction.atomic():
+        achievement = _lock(achievement)
+        if not achievement.can_revise():
+            raise _refuse(achievement, "提交修改")
+        # Validate on a detached copy: the published row must not change until approval.
+        candidate = Achievement(pk=achievement.pk, owner=achievement.owner, status=achievement.status)
+        _prepare(candidate, data)
+        if candidate.is_restricted:
+            raise _refuse(candidate, "发布")
+        revision = AchievementRevision.objects.filter(achievement=achievement, status=AchievementRevision.Status.PENDING).first()
+        if revision is None:
+            revision = AchievementRevision.objects.create(achievement=achievement, data=data.to_json(), submitted_by=actor)
+        else:
+            revision.data = data.to_json()
+            revision.submitted_by = actor
+            revision.submitted_at = timezone.now()
+            revision.save(update_fields=["data", "submitted_by", "submitted_at"])
+        _event(achievement, actor=actor, from_status=achievement.status, reason="提交修改，待审核", revision=revision.pk)
+        notify_organisation(
+            achievement.owner.reviewing_department,
+            kind="catalog.revision.submitted",
+            title=f"有成果修改待审核：{achievement.title}",
+            url=reverse("catalog:review_achievements"),
+        )
+    return revision
+
+
+def _lock_revision(revision: AchievementRevision) -> AchievementRevision:
+    locked = AchievementRevision.objects.select_for_update().get(pk=revision.pk)
+    if locked.status != AchievementRevision.Status.PENDING:
+        raise IllegalTransition("该修改已处理，不能重复审核", code="illegal_transition")
+    return locked
+
+
+def achievement_revision_approve(*, actor: Any, revision: AchievementRevision) -> Achievement:
+    require(actor, Action.REVIEW, revision.achievement)
+    with transaction.atomic():
+        achievement = _lock(revision.achievement)
+        revision = _lock_revision(revision)
+        if not achievement.can_revise():
+            raise _refuse(achievement, "应用修改")
+        achievement, ip_rows, inventor_rows = _prepare(achievement, AchievementData.from_json(revision.data))
+        if achievement.is_restricted:
+            raise _refuse(achievement, "发布")
+        achievement.updated_at = timezone.now()
+        achievement.save()
+        _save_children(achievement, ip_rows, inventor_rows)
+        revision.status = AchievementRevision.Status.APPROVED
+        revision.reviewed_by = actor
+        revision.reviewed_at = timezone.now()
+        revision.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        _event(achievement, actor=actor, from_status=achievement.status, reason="修改审核通过", revision=revision.pk)
+        notify_organisation(
+            achievement.owner,
+            kind="catalog.revision.approved",
+            title=f"成果修改已通过审核：{achievement.title}",
+            url=_url(achievement),
+        )
+    return achievement
+
+
+def achievement_revision_return(*, actor: Any, revision: AchievementRevision, reason: str) -> AchievementRevision:
+    require(actor, Action.REVIEW, revision.achievement)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        achievement = _lock(revision.achievement)
+        revision = _lock_revision(revision)
+        revision.status = AchievementRevision.Status.RETURNED
+        revision.reviewed_by = actor
+        revision.reviewed_at = timezone.now()
+        revision.review_reason = reason
+        revision.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
+        _event(achievement, actor=actor, from_status=achievement.status, reason=f"修改被退回：{reason}", revision=revision.pk)
+        notify_organisation(
+            achievement.owner,
+            kind="catalog.revision.returned",
+            title=f"成果修改被退回：{achievement.title}",
+            body=f"退回理由：{reason}",
+            url=_url(achievement),
+        )
+    return revision

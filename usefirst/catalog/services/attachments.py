@@ -1,0 +1,85 @@
+"""Attachments of achievements: PDF and images only, judged by their content, kept private."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import IO, Any
+
+import filetype
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from usefirst.core.audit import audit
+from usefirst.core.errors import DomainError, IllegalTransition
+from usefirst.core.permissions import Action
+from usefirst.core.text import reject_control_characters
+
+from ..choices import AchievementStatus
+from ..models import Achievement, Attachment
+from .common import require
+
+# The declared name and content type come from the client and prove nothing: only the
+# sniffed content decides. Anything else (an executable renamed .pdf) is refused.
+ALLOWED_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+MAX_ATTACHMENTS = 20
+
+
+def _refuse(message: str, code: str) -> DomainError:
+    return DomainError(message, code=code, field_errors={"file": [message]})
+
+
+def attachment_add(*, actor: Any, achievement: Achievement, upload: IO[bytes], name: str) -> Attachment:
+    require(actor, Action.CHANGE, achievement)
+    if achievement.status in (AchievementStatus.TAKEN_DOWN,):
+        raise IllegalTransition("已下架的成果不能上传附件", code="illegal_transition")
+    limit = int(settings.ATTACHMENT_MAX_BYTES)
+    # Read one byte past the cap so an oversized file is recognised without reading it all.
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise _refuse(f"附件不能超过 {limit // (1024 * 1024)} MB", "attachment_too_large")
+    if not content:
+        raise _refuse("附件为空文件", "attachment_empty")
+    kind = filetype.guess(content)
+    if kind is None or kind.mime not in ALLOWED_TYPES:
+        raise _refuse("附件只能是 PDF、PNG 或 JPEG 文件（按文件内容识别）", "attachment_type")
+    original = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or f"附件.{kind.extension}"
+    try:
+        reject_control_characters(original)
+    except Exception as exc:
+        raise _refuse("文件名包含不可见的控制字符", "attachment_name") from exc
+    digest = hashlib.sha256(content).hexdigest()
+    with transaction.atomic():
+        locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
+        if locked.attachments.count() >= MAX_ATTACHMENTS:
+            raise _refuse(f"每项成果最多 {MAX_ATTACHMENTS} 个附件", "attachment_limit")
+        attachment = Attachment(
+            achievement=locked,
+            original_name=original,
+            content_type=kind.mime,
+            size=len(content),
+            sha256=digest,
+            uploaded_by=actor,
+            uploaded_at=timezone.now(),
+        )
+        attachment.file.save(f"{digest[:16]}.{ALLOWED_TYPES[kind.mime]}", ContentFile(content), save=False)
+        # If the transaction fails after the file is written, remove the orphan file.
+        storage, path = attachment.file.storage, attachment.file.name or ""
+        try:
+            attachment.save()
+        except Exception:
+            storage.delete(path)
+            raise
+    return attachment
+
+
+def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
+    require(actor, Action.CHANGE, attachment.achievement)
+    if not attachment.achievement.is_editable:
+        raise IllegalTransition("成果当前状态不能删除附件，请先撤回或修改", code="not_editable")
+    with transaction.atomic():
+        storage, path = attachment.file.storage, attachment.file.name or ""
+        audit(actor=actor, action="catalog.attachment.delete", obj=attachment, sha256=attachment.sha256)
+        attachment.delete()
+        transaction.on_commit(lambda: storage.delete(path))
