@@ -24,8 +24,11 @@ def current_membership(request: HttpRequest) -> Membership | None:
 def current_organisation(request: HttpRequest) -> dict[str, Any]:
     if not request.user.is_authenticated:
         return {}
+    memberships = list(roles.active_memberships(request.user).select_related("organisation").order_by("pk"))
     membership = current_membership(request)
     return {
         "current_membership": membership,
         "current_organisation": membership.organisation if membership else None,
+        # More than one: the header shows a switcher (one person may serve several organisations).
+        "switchable_memberships": memberships if len(memberships) > 1 else [],
     }

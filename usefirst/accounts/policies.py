@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from usefirst.core.permissions import Action, register
 
 from . import roles
-from .models import Organisation, OrganisationStatus
+from .models import Organisation, OrganisationStatus, Person
 
 
 @register(Organisation)
@@ -34,3 +34,19 @@ class OrganisationPolicy:
     @staticmethod
     def _reviewable(user: Any) -> Any:
         return roles.reviewable_organisation_ids(user)
+
+
+@register(Person)
+class PersonPolicy:
+    """Inventors are seen by the units that listed them and by the provincial department."""
+
+    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not getattr(user, "is_authenticated", False):
+            return queryset.none()
+        if action in (Action.VIEW, Action.HISTORY):
+            if roles.is_provincial_staff(user):
+                return queryset
+            return queryset.filter(unit_listings__unit_id__in=roles.organisation_ids(user)).distinct()
+        if action == Action.CHANGE:
+            return queryset.filter(unit_listings__unit_id__in=roles.organisation_ids(user)).distinct()
+        return queryset.none()

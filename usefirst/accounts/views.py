@@ -1,14 +1,510 @@
+"""Thin HTML views: parse, authorise, call one service, render."""
+
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from usefirst.core.errors import DomainError, Forbidden, NotFound
+from usefirst.core.permissions import Action, get_for_user
+from usefirst.core.regions import CITY_COUNTIES
+
+from . import roles
+from .context_processors import SESSION_KEY, current_membership
+from .forms import (
+    ALL_COUNTIES,
+    UNMASK_LABELS,
+    AcceptInvitationForm,
+    CorrectionForm,
+    InvitationForm,
+    LoginForm,
+    MembershipForm,
+    PersonForm,
+    RegistrationForm,
+    ResendVerificationForm,
+    ReturnForm,
+    SuspendForm,
+    UnmaskForm,
+    apply_errors,
+)
+from .models import Membership, Organisation, OrganisationStatus, Person, User
+from .services import organisations as org_services
+from .services import people as people_services
+from .services import staff as staff_services
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (views below are behind login_required)."""
+    return cast(User, request.user)
+
+
+def _raise_http(exc: DomainError) -> None:
+    if isinstance(exc, NotFound):
+        raise Http404(exc.detail) from exc
+    if isinstance(exc, Forbidden):
+        raise PermissionDenied(exc.detail) from exc
+
+
+def _location_context() -> dict[str, Any]:
+    return {"all_counties": ALL_COUNTIES, "city_counties": CITY_COUNTIES}
+
+
+# --- Registration and verification -------------------------------------------------------
 
 
 def register(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/register.html")
+    form = RegistrationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            org_services.organisation_register(
+                name=data["name"],
+                kind=data["kind"],
+                credit_code=data["credit_code"],
+                legal_representative=data["legal_representative"],
+                city=data["city"],
+                county=data["county"],
+                enterprise_size=data["enterprise_size"],
+                sector=data["sector"],
+                superior_department=data["superior_department"],
+                superior_department_name=data["superior_department_name"],
+                licence=data["licence"],
+                admin_full_name=data["admin_full_name"],
+                admin_email=data["admin_email"],
+                admin_password=data["admin_password"],
+            )
+        except DomainError as exc:
+            apply_errors(form, exc.field_errors, exc.detail)
+        else:
+            request.session["registered_email"] = data["admin_email"]
+            return redirect("accounts:register_sent")
+    return render(request, "accounts/register.html", {"form": form, **_location_context()}, status=400 if form.errors else 200)
+
+
+def register_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/register_sent.html", {"email": request.session.get("registered_email", "")})
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        organisation = org_services.organisation_verify_email(token=token)
+    except DomainError as exc:
+        return render(request, "accounts/verify_failed.html", {"detail": exc.detail, "code": exc.code}, status=400)
+    return render(request, "accounts/verified.html", {"organisation": organisation})
+
+
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    form = ResendVerificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        org_services.organisation_resend_verification(email=form.cleaned_data["email"])
+        messages.success(request, "如该邮箱有待验证的注册申请，验证邮件已重新发送。")
+        return redirect("accounts:login")
+    return render(request, "accounts/resend_verification.html", {"form": form})
+
+
+# --- Login, password change and reset ----------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done")
+)
+password_change_done = auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html")
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/email/password_reset.txt",
+    subject_template_name="accounts/email/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html", success_url=reverse_lazy("accounts:password_reset_complete")
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+
+
+# --- Workspace and the current organisation ----------------------------------------------
+
+
+def _pending_memberships(request: HttpRequest) -> list[Membership]:
+    """Memberships in organisations not yet active: the applicant still sees where the review stands."""
+    return list(
+        Membership.objects.filter(user=_user(request), is_active=True)
+        .exclude(organisation__status=OrganisationStatus.ACTIVE)
+        .select_related("organisation", "organisation__reviewing_department")
+        .order_by("pk")
+    )
 
 
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/workspace.html")
+    membership = current_membership(request)
+    organisation = membership.organisation if membership else None
+    context: dict[str, Any] = {
+        "membership": membership,
+        "organisation": organisation,
+        "pending": _pending_memberships(request),
+        "review_count": org_services.review_queue(request.user).count() if roles.department_ids(request.user) else 0,
+        "is_provincial_admin": roles.is_provincial_admin(request.user),
+        "catalog_links": _catalog_links(),
+    }
+    if organisation is not None:
+        context["staff_count"] = organisation.memberships.filter(is_active=True).count()
+        context["people_count"] = people_services.person_list_for_unit(organisation).count()
+    return render(request, "accounts/workspace.html", context)
+
+
+def _catalog_links() -> list[tuple[str, str]]:
+    """Links to the catalog pages that exist (the catalog app grows independently)."""
+    links = []
+    for name, label in (
+        ("catalog:my_achievements", "本机构科技成果"),
+        ("catalog:my_demands", "本机构技术需求"),
+        ("catalog:achievement_list", "浏览科技成果"),
+        ("catalog:demand_list", "浏览技术需求"),
+    ):
+        try:
+            links.append((reverse(name), label))
+        except Exception:  # noqa: S112 - NoReverseMatch: the page is not built yet
+            continue
+    return links
+
+
+@login_required
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    try:
+        wanted = int(request.POST.get("organisation", ""))
+    except ValueError:
+        wanted = 0
+    if wanted not in roles.organisation_ids(request.user):
+        raise PermissionDenied("您不是该机构的成员")
+    request.session[SESSION_KEY] = wanted
+    next_url = request.POST.get("next") or reverse("accounts:workspace")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = reverse("accounts:workspace")
+    return HttpResponseRedirect(next_url)
+
+
+def _require_current(request: HttpRequest) -> Membership:
+    membership = current_membership(request)
+    if membership is None:
+        raise PermissionDenied("您尚未加入任何已认证机构")
+    return membership
+
+
+# --- Correcting a returned registration --------------------------------------------------
+
+
+def _own_pending_organisation(request: HttpRequest) -> Organisation:
+    for membership in _pending_memberships(request):
+        if membership.is_admin and membership.organisation.status in (OrganisationStatus.RETURNED, OrganisationStatus.DRAFT):
+            return membership.organisation
+    raise Http404("没有需要修改的注册申请")
+
+
+@login_required
+def organisation_edit(request: HttpRequest) -> HttpResponse:
+    organisation = _own_pending_organisation(request)
+    initial = {f: getattr(organisation, f) for f in org_services.EDITABLE_FIELDS}
+    form = CorrectionForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {f: form.cleaned_data[f] for f in org_services.EDITABLE_FIELDS}
+        try:
+            org_services.organisation_correct(
+                actor=_user(request),
+                organisation=organisation,
+                licence=form.cleaned_data.get("licence"),
+                **changes,
+            )
+            org_services.organisation_resubmit(actor=_user(request), organisation=organisation)
+        except DomainError as exc:
+            _raise_http(exc)
+            apply_errors(form, exc.field_errors, exc.detail)
+        else:
+            messages.success(request, "已修改并重新提交审核。")
+            return redirect("accounts:workspace")
+    last_return = organisation.events.filter(to_status=OrganisationStatus.RETURNED).order_by("-at", "-id").first()
+    return render(
+        request,
+        "accounts/organisation_edit.html",
+        {"form": form, "organisation": organisation, "last_return": last_return, **_location_context()},
+    )
+
+
+@login_required
+def organisation_licence(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The licence file, for the organisation's own members and its reviewers only."""
+    organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None or not organisation.licence:
+        raise Http404
+    is_own = Membership.objects.filter(user=_user(request), organisation=organisation, is_active=True).exists()
+    reviewer = organisation.reviewing_department_id in roles.department_ids(request.user)
+    if not (is_own or reviewer or roles.is_provincial_staff(request.user)):
+        raise Http404
+    response = FileResponse(organisation.licence.open("rb"), as_attachment=False)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+# --- Review ------------------------------------------------------------------------------
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not roles.department_ids(request.user):
+        raise PermissionDenied("只有政府部门工作人员可以审核机构")
+    return render(request, "accounts/review_queue.html", {"items": org_services.review_queue(request.user)})
+
+
+def _organisation_for_review(request: HttpRequest, pk: int) -> Organisation:
+    try:
+        return get_for_user(Organisation.objects.all(), request.user, Action.HISTORY, pk=pk)
+    except DomainError as exc:
+        _raise_http(exc)
+        raise
+
+
+@login_required
+def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation_for_review(request, pk)
+    can_review = org_services.review_queue(request.user).filter(pk=pk).exists()
+    return_form = ReturnForm(request.POST or None) if request.method == "POST" else ReturnForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                org_services.organisation_approve(actor=_user(request), organisation=organisation)
+                messages.success(request, f"已通过“{organisation.name}”的注册审核。")
+                return redirect("accounts_review:queue")
+            if action == "return" and return_form.is_valid():
+                org_services.organisation_return(
+                    actor=_user(request),
+                    organisation=organisation,
+                    reasons=return_form.cleaned_data["reasons"],
+                )
+                messages.success(request, f"已退回“{organisation.name}”的注册申请。")
+                return redirect("accounts_review:queue")
+        except DomainError as exc:
+            _raise_http(exc)
+            messages.error(request, exc.detail)
+    return render(
+        request,
+        "accounts/review_organisation.html",
+        {
+            "organisation": organisation,
+            "events": organisation.events.select_related("actor").all(),
+            "can_review": can_review,
+            "return_form": return_form,
+            "suspend_form": SuspendForm(),
+            "can_suspend": roles.is_provincial_admin(request.user) and not roles.is_member(request.user, organisation),
+        },
+    )
+
+
+@login_required
+@require_POST
+def suspend_organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation_for_review(request, pk)
+    form = SuspendForm(request.POST)
+    try:
+        if request.POST.get("action") == "reinstate":
+            org_services.organisation_reinstate(actor=_user(request), organisation=organisation)
+            messages.success(request, "已恢复该机构。")
+        elif form.is_valid():
+            org_services.organisation_suspend(
+                actor=_user(request),
+                organisation=organisation,
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, "已停用该机构。")
+        else:
+            messages.error(request, "停用时须写明理由")
+    except DomainError as exc:
+        _raise_http(exc)
+        messages.error(request, exc.detail)
+    return redirect("accounts_review:organisation", pk=pk)
+
+
+# --- Staff -------------------------------------------------------------------------------
+
+
+@login_required
+def staff(request: HttpRequest) -> HttpResponse:
+    membership = _require_current(request)
+    organisation = membership.organisation
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST":
+        if not membership.is_admin:
+            raise PermissionDenied("只有机构管理员可以邀请成员")
+        if form.is_valid():
+            try:
+                staff_services.invitation_create(
+                    actor=_user(request),
+                    organisation=organisation,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                )
+            except DomainError as exc:
+                _raise_http(exc)
+                apply_errors(form, exc.field_errors, exc.detail)
+            else:
+                messages.success(request, f"邀请邮件已发送至 {form.cleaned_data['email']}。")
+                return redirect("accounts:staff")
+    members = staff_services.staff_of(actor=_user(request), organisation=organisation)
+    return render(
+        request,
+        "accounts/staff.html",
+        {
+            "organisation": organisation,
+            "is_admin": membership.is_admin,
+            "members": [
+                (m, MembershipForm(initial={"role": m.role, "can_sign": m.can_sign, "is_active": m.is_active}, prefix=f"m{m.pk}"))
+                for m in members
+            ],
+            "invitations": staff_services.pending_invitations(organisation),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    current = _require_current(request)
+    target = Membership.objects.select_related("organisation", "user").filter(pk=pk, organisation=current.organisation).first()
+    if target is None:
+        raise Http404
+    form = MembershipForm(request.POST, prefix=f"m{pk}")
+    if not form.is_valid():
+        messages.error(request, "输入有误，请重试。")
+        return redirect("accounts:staff")
+    try:
+        staff_services.membership_update(
+            actor=_user(request),
+            membership=target,
+            role=form.cleaned_data["role"],
+            can_sign=form.cleaned_data["can_sign"],
+            is_active=form.cleaned_data["is_active"],
+        )
+    except DomainError as exc:
+        _raise_http(exc)
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"已更新 {target.user.full_name} 的成员设置。")
+    return redirect("accounts:staff")
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = staff_services.invitation_for_token(token)
+    except DomainError as exc:
+        return render(request, "accounts/invitation_invalid.html", {"detail": exc.detail}, status=400)
+    needs_account = not request.user.is_authenticated and not User.objects.filter(email__iexact=invitation.email).exists()
+    form = AcceptInvitationForm(request.POST or None) if needs_account else None
+    if request.method == "POST":
+        try:
+            if form is not None:
+                if form.is_valid():
+                    staff_services.invitation_accept(
+                        raw_token=token, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password"]
+                    )
+                    messages.success(request, f"您已加入“{invitation.organisation.name}”，请登录。")
+                    return redirect("accounts:login")
+            elif request.user.is_authenticated:
+                membership = staff_services.invitation_accept(raw_token=token, user=_user(request))
+                request.session[SESSION_KEY] = membership.organisation_id
+                messages.success(request, f"您已加入“{invitation.organisation.name}”。")
+                return redirect("accounts:workspace")
+        except DomainError as exc:
+            if form is not None:
+                apply_errors(form, exc.field_errors, exc.detail)
+            else:
+                messages.error(request, exc.detail)
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"invitation": invitation, "form": form, "needs_login": not needs_account and not request.user.is_authenticated},
+    )
+
+
+# --- People (inventors) ------------------------------------------------------------------
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    membership = _require_current(request)
+    items = people_services.person_list_for_unit(membership.organisation)
+    return render(
+        request, "accounts/people.html", {"organisation": membership.organisation, "items": items, "unmask_form": UnmaskForm()}
+    )
+
+
+@login_required
+def person_add(request: HttpRequest) -> HttpResponse:
+    membership = _require_current(request)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = people_services.person_register(
+                actor=_user(request),
+                unit=membership.organisation,
+                full_name=data["full_name"],
+                id_kind=data["id_kind"],
+                id_number=data["id_number"],
+                phone=data["phone"],
+                notice_given_at=data["notice_given_at"],
+                consent_at=data["consent_at"],
+                consent_method=data["consent_method"],
+            )
+        except DomainError as exc:
+            _raise_http(exc)
+            apply_errors(form, exc.field_errors, exc.detail)
+        else:
+            messages.success(request, f"已登记成果完成人 {person.full_name}（{person.id_number_masked}）。")
+            return redirect("accounts:people")
+    return render(request, "accounts/person_add.html", {"form": form, "organisation": membership.organisation})
+
+
+@login_required
+@require_POST
+def person_unmask(request: HttpRequest, pk: int) -> HttpResponse:
+    person = Person.objects.filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    form = UnmaskForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        value = people_services.person_unmask(actor=_user(request), person=person, field=form.cleaned_data["field"])
+    except DomainError as exc:
+        _raise_http(exc)
+        raise
+    response = render(
+        request,
+        "accounts/person_unmasked.html",
+        {
+            "person": person,
+            "field_label": UNMASK_LABELS[form.cleaned_data["field"]],
+            "value": value,
+        },
+    )
+    # Shown once: never cached by the browser or a proxy.
+    response["Cache-Control"] = "no-store"
+    return response

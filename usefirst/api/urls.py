@@ -20,3 +20,6 @@ install_error_handlers(api)
 @api.get("/health", tags=["系统"], summary="健康检查")
 def health(request: object) -> dict[str, str]:
     return {"status": "ok"}
+
+
+api.add_router("/", "usefirst.accounts.api.router")  # tokens, me, organisations and their review

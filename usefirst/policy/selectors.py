@@ -1,16 +1,34 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.db.models import QuerySet
 
 from usefirst.core.dates import today
 
 from .models import ParameterVersion
-from .parameters import DEFINITIONS
+from .parameters import DEFINITIONS, ParameterDefinition
+
+Value = Decimal | int | bool | str
 
 
-def parameter_value(key: str, *, on: dt.date | None = None) -> Decimal | int | bool | str:
-    """The value in force on a business date (default: today in Asia/Shanghai)."""
+def typed_value(definition: ParameterDefinition, raw: object) -> Value:
+    if definition.kind == "decimal":
+        return Decimal(str(raw))
+    if definition.kind == "integer":
+        return int(str(raw))
+    if definition.kind == "boolean":
+        return bool(raw)
+    return str(raw)
+
+
+def parameter_value(key: str, *, on: dt.date | None = None) -> Value:
+    """The value in force on a business date (default: today in Asia/Shanghai).
+
+    Of several versions from the same date, the one recorded last wins.
+    """
     definition = DEFINITIONS[key]
     day = on or today()
     version = (
@@ -20,11 +38,69 @@ def parameter_value(key: str, *, on: dt.date | None = None) -> Decimal | int | b
     )
     if version is None:
         return definition.default
-    raw = version.value
-    if definition.kind == "decimal":
-        return Decimal(str(raw))
-    if definition.kind == "integer":
-        return int(raw)
+    return typed_value(definition, version.value)
+
+
+def display_value(definition: ParameterDefinition, value: Value) -> str:
+    """How a value reads on the page and in the API: 是/否, a choice's label, or the number."""
     if definition.kind == "boolean":
-        return bool(raw)
-    return str(raw)
+        return "是" if value else "否"
+    if definition.kind == "choice":
+        return dict(definition.choices).get(str(value), str(value))
+    return str(value)
+
+
+def parameter_history(key: str) -> QuerySet[ParameterVersion]:
+    """Every version of a parameter, newest effective date first (the parameter's event history)."""
+    return ParameterVersion.objects.filter(key=key).select_related("changed_by").order_by("-effective_from", "-changed_at", "-pk")
+
+
+@dataclass
+class HistoryRow:
+    version: ParameterVersion
+    display: str
+    state: str  # "in_force", "scheduled" or "superseded"
+
+    @property
+    def state_label(self) -> str:
+        return {"in_force": "现行", "scheduled": "待生效", "superseded": "已被取代"}[self.state]
+
+
+@dataclass
+class ParameterOverview:
+    definition: ParameterDefinition
+    value: Value
+    display: str
+    is_default: bool
+    history: list[HistoryRow] = field(default_factory=list)
+
+
+def parameter_overview(*, on: dt.date | None = None) -> list[ParameterOverview]:
+    """Every defined parameter with the value in force on `on` and its full history."""
+    day = on or today()
+    versions: dict[str, list[ParameterVersion]] = {}
+    for version in ParameterVersion.objects.select_related("changed_by").order_by("-effective_from", "-changed_at", "-pk"):
+        versions.setdefault(version.key, []).append(version)
+    overview = []
+    for key, definition in DEFINITIONS.items():
+        rows = versions.get(key, [])
+        current = next((v for v in rows if v.effective_from <= day), None)
+        value = typed_value(definition, current.value) if current else definition.default
+        history = [
+            HistoryRow(
+                version=v,
+                display=display_value(definition, typed_value(definition, v.value)),
+                state="in_force" if v is current else ("scheduled" if v.effective_from > day else "superseded"),
+            )
+            for v in rows
+        ]
+        overview.append(
+            ParameterOverview(
+                definition=definition,
+                value=value,
+                display=display_value(definition, value),
+                is_default=current is None,
+                history=history,
+            )
+        )
+    return overview

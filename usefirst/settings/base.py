@@ -64,6 +64,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "usefirst.accounts.context_processors.current_organisation",
+                "usefirst.notifications.context_processors.inbox_badge",
             ],
         },
     }

@@ -1,0 +1,34 @@
+"""Uploaded documents (licences): the type is sniffed from the bytes, never trusted from the
+name or the browser, and the size is capped before anything is stored."""
+
+from __future__ import annotations
+
+import uuid
+
+import filetype
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+
+from usefirst.core.errors import DomainError
+
+ALLOWED_DOCUMENT_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+
+
+def checked_document(upload: UploadedFile, *, field: str = "licence") -> UploadedFile:
+    """The upload, renamed to a random name with the extension of its real type."""
+    limit = int(settings.ATTACHMENT_MAX_BYTES)
+    if upload.size is None or upload.size == 0:
+        raise DomainError("上传的文件为空", code="file_empty", field_errors={field: ["上传的文件为空"]})
+    if upload.size > limit:
+        message = f"文件过大：不得超过 {limit // (1024 * 1024)} MB"
+        raise DomainError(message, code="file_too_large", field_errors={field: [message]})
+    upload.seek(0)
+    head = upload.read(261)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    extension = ALLOWED_DOCUMENT_TYPES.get(kind.mime) if kind is not None else None
+    if extension is None:
+        message = "文件类型不支持：仅接受 PDF、PNG 或 JPEG 文件（按文件实际内容识别）"
+        raise DomainError(message, code="file_type", field_errors={field: [message]})
+    upload.name = f"{uuid.uuid4().hex}.{extension}"
+    return upload

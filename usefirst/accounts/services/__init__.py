@@ -1,0 +1,1 @@
+"""Write services of the accounts context (organisations, staff, people, API tokens)."""

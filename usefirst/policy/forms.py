@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from usefirst.core.dates import today
+from usefirst.core.text import reject_control_characters
+
+from .parameters import POLICY_END, POLICY_START, ParameterDefinition
+
+
+def _value_field(definition: ParameterDefinition) -> forms.Field:
+    if definition.kind == "decimal":
+        return forms.DecimalField(label="新取值", min_value=0, max_digits=14, decimal_places=4)
+    if definition.kind == "integer":
+        return forms.IntegerField(label="新取值", min_value=0)
+    if definition.kind == "boolean":
+        return forms.TypedChoiceField(
+            label="新取值", choices=[("true", "是"), ("false", "否")], coerce=lambda v: v == "true", empty_value=None
+        )
+    return forms.ChoiceField(label="新取值", choices=definition.choices)
+
+
+class ParameterSetForm(forms.Form):
+    """A new version of one parameter; the service checks the term and the actor again."""
+
+    effective_from = forms.DateField(
+        label="生效日期",
+        widget=forms.DateInput(attrs={"type": "date", "min": POLICY_START.isoformat(), "max": POLICY_END.isoformat()}),
+        help_text=f"须在政策有效期内（{POLICY_START:%Y-%m-%d}至{POLICY_END:%Y-%m-%d}）",
+    )
+    reason = forms.CharField(
+        label="修改理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), validators=[reject_control_characters]
+    )
+
+    def __init__(self, *args: Any, definition: ParameterDefinition, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", definition.key)
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        self.fields = {"value": _value_field(definition), **self.fields}
+        day = today()
+        self.fields["effective_from"].initial = min(max(day, POLICY_START), POLICY_END)
+
+    def clean_effective_from(self) -> dt.date:
+        day: dt.date = self.cleaned_data["effective_from"]
+        if not (POLICY_START <= day <= POLICY_END):
+            raise forms.ValidationError(f"生效日期须在政策有效期（{POLICY_START:%Y-%m-%d}至{POLICY_END:%Y-%m-%d}）内")
+        return day
