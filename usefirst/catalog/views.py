@@ -1,18 +1,630 @@
+"""Catalog pages: parse, authorise through the chokepoint, call one service, render."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
-from usefirst.core.permissions import Action, restrict
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .models import Achievement, Demand
+from usefirst.accounts.context_processors import current_membership
+from usefirst.accounts.models import Organisation, OrganisationKind
+from usefirst.core.audit import audit
+from usefirst.core.errors import DomainError, Forbidden, NotFound
+from usefirst.core.excel import xlsx_response
+from usefirst.core.pagination import PageOf
+from usefirst.core.permissions import Action, can, get_for_user
+from usefirst.core.regions import CITY_COUNTIES, Region
+
+from . import selectors
+from .choices import AchievementStatus, DemandStatus, Mode
+from .forms import (
+    AchievementForm,
+    AttachmentForm,
+    DemandForm,
+    InventorFormSet,
+    IpItemFormSet,
+    ReasonForm,
+    achievement_data_from,
+    apply_domain_error,
+)
+from .models import Achievement, AchievementRevision, Attachment, Demand
+from .services import achievements as achievement_services
+from .services import demands as demand_services
+from .services.achievements import AchievementData
+from .services.attachments import attachment_add, attachment_delete
 
 
+def _get[M: Model](queryset: QuerySet[M], request: HttpRequest, action: Action, pk: int) -> M:
+    try:
+        return get_for_user(queryset, request.user, action, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except Forbidden as exc:
+        raise PermissionDenied(exc.detail) from exc
+
+
+def _current_org(request: HttpRequest) -> Organisation | None:
+    membership = current_membership(request)
+    return membership.organisation if membership else None
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return urlencode(params)
+
+
+def _filter_context(for_demands: bool) -> dict[str, Any]:
+    return {
+        "field_choices": selectors.field_choices(),
+        "city_choices": list(CITY_COUNTIES),
+        "region_choices": Region.choices,
+        "mode_choices": Mode.choices,
+        "unit_kind_choices": [
+            (k.value, k.label)
+            for k in (
+                OrganisationKind.UNIVERSITY,
+                OrganisationKind.RESEARCH_INSTITUTE,
+                OrganisationKind.MEDICAL_INSTITUTION,
+                OrganisationKind.ENTERPRISE,
+                OrganisationKind.OUT_OF_PROVINCE_INSTITUTE,
+                OrganisationKind.OTHER_UNIT,
+            )
+        ],
+        "sort_choices": [(k, v[0]) for k, v in (selectors.DEMAND_SORTS if for_demands else selectors.ACHIEVEMENT_SORTS).items()],
+        "trl_choices": range(1, 10),
+    }
+
+
+def _listing(
+    request: HttpRequest,
+    template: str,
+    build: Callable[[selectors.Filters], QuerySet[Any]],
+    *,
+    for_demands: bool,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    context: dict[str, Any] = {**_filter_context(for_demands), "params": request.GET, "query": _query_without_page(request)}
+    context.update(extra or {})
+    status = 200
+    page: PageOf | None = None
+    try:
+        filters = selectors.parse_filters(request.GET, for_demands=for_demands)
+        queryset = build(filters)
+        page = selectors.paginate_params(queryset, request.GET)
+        if not for_demands and page.count:
+            context["facets"] = selectors.achievement_facets(queryset)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        status = exc.status if 400 <= exc.status < 500 else 400
+    context["page"] = page
+    return render(request, template, context, status=status)
+
+
+# ---------------------------------------------------------------- public pages
+
+
+@require_GET
 def achievement_list(request: HttpRequest) -> HttpResponse:
-    items = restrict(Achievement.objects.all(), request.user, Action.VIEW)[:20]
-    return render(request, "catalog/achievement_list.html", {"items": items})
+    return _listing(
+        request,
+        "catalog/achievement_list.html",
+        lambda f: selectors.achievement_list_public(user=request.user, filters=f),
+        for_demands=False,
+    )
 
 
+@require_GET
+def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    achievement = _get(Achievement.objects.select_related("owner", "field", "field__parent"), request, Action.VIEW, pk)
+    user = request.user
+    return render(
+        request,
+        "catalog/achievement_detail.html",
+        {
+            "a": achievement,
+            "ip_items": achievement.ip_items.all(),
+            "inventors": achievement.inventors.select_related("person"),
+            "attachments": achievement.attachments.order_by("uploaded_at", "id"),
+            "may_change": can(user, Action.CHANGE, achievement),
+            "may_review": can(user, Action.REVIEW, achievement),
+            "may_history": can(user, Action.HISTORY, achievement),
+            "pending_revision": selectors.achievement_pending_revision(achievement=achievement),
+            "reason_form": ReasonForm(),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+@require_GET
+def achievement_history(request: HttpRequest, pk: int) -> HttpResponse:
+    achievement = _get(Achievement.objects.all(), request, Action.HISTORY, pk)
+    events = _labelled(selectors.achievement_events(achievement=achievement), dict(AchievementStatus.choices))
+    back = reverse("catalog:achievement_detail", args=[pk])
+    return render(request, "catalog/history.html", {"subject": achievement, "kind": "成果", "events": events, "back": back})
+
+
+def _labelled(events: QuerySet[Any], labels: dict[str, str]) -> list[Any]:
+    rows = list(events)
+    for event in rows:
+        event.from_label = labels.get(event.from_status, event.from_status) if event.from_status else "—"
+        event.to_label = labels.get(event.to_status, event.to_status)
+    return rows
+
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    # Seeing the achievement is what entitles one to its attachments: the public for published,
+    # non-restricted items; the owner's members and its reviewers for every other state.
+    achievement = _get(Achievement.objects.all(), request, Action.VIEW, pk)
+    attachment = achievement.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404("未找到该附件")
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
 def demand_list(request: HttpRequest) -> HttpResponse:
-    items = restrict(Demand.objects.all(), request.user, Action.VIEW)[:20]
-    return render(request, "catalog/demand_list.html", {"items": items})
+    return _listing(
+        request,
+        "catalog/demand_list.html",
+        lambda f: selectors.demand_list_public(user=request.user, filters=f),
+        for_demands=True,
+        extra={"size_choices": _size_choices()},
+    )
+
+
+def _size_choices() -> list[tuple[str, str]]:
+    from usefirst.accounts.models import EnterpriseSize
+
+    return list(EnterpriseSize.choices)
+
+
+@require_GET
+def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    demand = _get(Demand.objects.select_related("enterprise", "field", "field__parent"), request, Action.VIEW, pk)
+    return render(
+        request,
+        "catalog/demand_detail.html",
+        {
+            "d": demand,
+            "may_change": can(request.user, Action.CHANGE, demand),
+            "may_review": can(request.user, Action.REVIEW, demand),
+            "may_history": can(request.user, Action.HISTORY, demand),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@require_GET
+def demand_history(request: HttpRequest, pk: int) -> HttpResponse:
+    demand = _get(Demand.objects.all(), request, Action.HISTORY, pk)
+    events = _labelled(selectors.demand_events(demand=demand), dict(DemandStatus.choices))
+    back = reverse("catalog:demand_detail", args=[pk])
+    return render(request, "catalog/history.html", {"subject": demand, "kind": "技术需求", "events": events, "back": back})
+
+
+# ---------------------------------------------------------------- exports
+
+ACHIEVEMENT_HEADERS = ["编号", "成果名称", "成果单位", "技术领域", "技术成熟度", "转化方式", "状态", "发布时间", "关键词"]
+DEMAND_HEADERS = ["编号", "需求名称", "需求企业", "技术领域", "所在地市", "预算下限（元）", "预算上限（元）", "截止日期", "状态"]
+
+
+def _achievement_rows(queryset: QuerySet[Achievement]) -> Any:
+    for a in queryset.iterator(chunk_size=500):
+        yield [
+            a.pk,
+            a.title,
+            a.owner.name,
+            str(a.field),
+            a.trl,
+            "、".join(a.modes),
+            a.get_status_display(),
+            a.published_at,
+            "、".join(a.keywords),
+        ]
+
+
+def _demand_rows(queryset: QuerySet[Demand]) -> Any:
+    for d in queryset.iterator(chunk_size=500):
+        yield [
+            d.pk,
+            d.title,
+            d.enterprise.name,
+            str(d.field),
+            d.city,
+            d.budget_min,
+            d.budget_max,
+            d.deadline,
+            d.get_effective_status_display(),
+        ]
+
+
+def _export(request: HttpRequest, name: str, what: str, queryset: QuerySet[Any], headers: list[str], rows: Any) -> HttpResponse:
+    audit(actor=request.user, action="catalog.export", what=what, count=queryset.count())
+    return xlsx_response(name, headers=headers, rows=rows)
+
+
+@require_GET
+def achievement_export(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = selectors.parse_filters(request.GET)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("catalog:achievement_list")
+    queryset = selectors.achievement_list_public(user=request.user, filters=filters)
+    return _export(request, "科技成果.xlsx", "achievements", queryset, ACHIEVEMENT_HEADERS, _achievement_rows(queryset))
+
+
+@require_GET
+def demand_export(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = selectors.parse_filters(request.GET, for_demands=True)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("catalog:demand_list")
+    queryset = selectors.demand_list_public(user=request.user, filters=filters)
+    return _export(request, "技术需求.xlsx", "demands", queryset, DEMAND_HEADERS, _demand_rows(queryset))
+
+
+# ---------------------------------------------------------------- the owner's workspace
+
+
+def _owner_org(request: HttpRequest, *, enterprise: bool = False) -> Organisation:
+    org = _current_org(request)
+    if org is None:
+        raise PermissionDenied("您尚未加入任何已认证的机构")
+    if enterprise and org.kind != OrganisationKind.ENTERPRISE:
+        raise PermissionDenied("只有企业可以发布技术需求")
+    if not enterprise and not org.is_owner_unit_kind:
+        raise PermissionDenied("只有成果单位可以登记成果")
+    return org
+
+
+@login_required
+@require_GET
+def my_achievements(request: HttpRequest) -> HttpResponse:
+    org = _owner_org(request)
+    items = selectors.achievement_list_own(user=request.user, organisation=org)
+    try:
+        page = selectors.paginate_params(items, request.GET)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return render(request, "catalog/my_achievements.html", {"page": None, "org": org}, status=exc.status)
+    return render(request, "catalog/my_achievements.html", {"page": page, "org": org})
+
+
+def _achievement_form_page(request: HttpRequest, org: Organisation, achievement: Achievement | None) -> HttpResponse:
+    if request.method == "POST":
+        form = AchievementForm(request.POST)
+        ip_formset = IpItemFormSet(request.POST, prefix="ip")
+        inventor_formset = InventorFormSet(request.POST, prefix="inv", form_kwargs={"unit": org})
+        if form.is_valid() and ip_formset.is_valid() and inventor_formset.is_valid():
+            data = achievement_data_from(form, ip_formset, inventor_formset)
+            try:
+                if achievement is None:
+                    achievement = achievement_services.achievement_create(actor=request.user, owner=org, data=data)
+                    messages.success(request, "成果草稿已保存")
+                else:
+                    was_published = achievement.can_revise()
+                    achievement = achievement_services.achievement_update(actor=request.user, achievement=achievement, data=data)
+                    messages.success(
+                        request, "修改已提交审核，审核通过前公众仍看到已发布的版本" if was_published else "成果已保存"
+                    )
+                return redirect("catalog:achievement_detail", pk=achievement.pk)
+            except DomainError as exc:
+                apply_domain_error(form, exc, aliases={"modes": "offers_pay_later", "field_id": "field"})
+                for name in ("ip_items", "inventors"):
+                    for message in exc.field_errors.get(name, []):
+                        (ip_formset if name == "ip_items" else inventor_formset).non_form_errors().append(message)
+        status = 400
+    else:
+        status = 200
+        if achievement is None:
+            form = AchievementForm()
+            ip_formset = IpItemFormSet(prefix="ip")
+            inventor_formset = InventorFormSet(prefix="inv", form_kwargs={"unit": org})
+        else:
+            form = AchievementForm(initial=AchievementForm.initial_from(achievement))
+            current = AchievementData.from_achievement(achievement)
+            ip_formset = IpItemFormSet(prefix="ip", initial=[vars(i) for i in current.ip_items])
+            inventor_formset = InventorFormSet(
+                prefix="inv",
+                form_kwargs={"unit": org},
+                initial=[{"person": i.person_id, "share": i.share, "is_leader": i.is_leader} for i in current.inventors],
+            )
+    return render(
+        request,
+        "catalog/achievement_form.html",
+        {"form": form, "ip_formset": ip_formset, "inventor_formset": inventor_formset, "a": achievement, "org": org},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def achievement_create(request: HttpRequest) -> HttpResponse:
+    return _achievement_form_page(request, _owner_org(request), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    achievement = _get(Achievement.objects.select_related("owner"), request, Action.CHANGE, pk)
+    if not (achievement.is_editable or achievement.can_revise()):
+        messages.error(request, f"成果当前状态为“{achievement.get_status_display()}”，不能修改")
+        return redirect("catalog:achievement_detail", pk=pk)
+    return _achievement_form_page(request, achievement.owner, achievement)
+
+
+ACHIEVEMENT_OWNER_ACTIONS: dict[str, tuple[Callable[..., Any], str, bool]] = {
+    "submit": (achievement_services.achievement_submit, "成果已提交审核", False),
+    "withdraw": (achievement_services.achievement_withdraw, "成果已撤回", True),
+    "reopen": (achievement_services.achievement_reopen, "成果已转为草稿，可以继续编辑", False),
+}
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], success: str, back: str) -> HttpResponse:
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        response = redirect(back)
+        return response
+    messages.success(request, success)
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def achievement_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACHIEVEMENT_OWNER_ACTIONS:
+        raise Http404("未知的操作")
+    achievement = _get(Achievement.objects.all(), request, Action.CHANGE, pk)
+    service, success, takes_reason = ACHIEVEMENT_OWNER_ACTIONS[action]
+    kwargs: dict[str, Any] = {"actor": request.user, "achievement": achievement}
+    if takes_reason:
+        kwargs["reason"] = request.POST.get("reason", "")
+    return _run(request, lambda: service(**kwargs), success, reverse("catalog:achievement_detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    achievement = _get(Achievement.objects.all(), request, Action.CHANGE, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    back = reverse("catalog:achievement_detail", args=[pk])
+    if not form.is_valid():
+        messages.error(request, "请选择要上传的文件")
+        return redirect(back)
+    upload = form.cleaned_data["file"]
+    return _run(
+        request,
+        lambda: attachment_add(actor=request.user, achievement=achievement, upload=upload, name=upload.name),
+        "附件已上传",
+        back,
+    )
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    achievement = _get(Achievement.objects.all(), request, Action.CHANGE, pk)
+    attachment = Attachment.objects.filter(achievement=achievement, pk=attachment_pk).select_related("achievement").first()
+    if attachment is None:
+        raise Http404("未找到该附件")
+    return _run(
+        request,
+        lambda: attachment_delete(actor=request.user, attachment=attachment),
+        "附件已删除",
+        reverse("catalog:achievement_detail", args=[pk]),
+    )
+
+
+@login_required
+@require_GET
+def my_demands(request: HttpRequest) -> HttpResponse:
+    org = _owner_org(request, enterprise=True)
+    items = selectors.demand_list_own(user=request.user, organisation=org)
+    try:
+        page = selectors.paginate_params(items, request.GET)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return render(request, "catalog/my_demands.html", {"page": None, "org": org}, status=exc.status)
+    return render(request, "catalog/my_demands.html", {"page": page, "org": org})
+
+
+def _demand_form_page(request: HttpRequest, org: Organisation, demand: Demand | None) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = DemandForm(request.POST)
+        if form.is_valid():
+            try:
+                if demand is None:
+                    demand = demand_services.demand_create(actor=request.user, enterprise=org, data=form.to_data())
+                else:
+                    demand = demand_services.demand_update(actor=request.user, demand=demand, data=form.to_data())
+                messages.success(request, "技术需求已保存")
+                return redirect("catalog:demand_detail", pk=demand.pk)
+            except DomainError as exc:
+                apply_domain_error(form, exc, aliases={"field_id": "field"})
+        status = 400
+    else:
+        form = DemandForm(initial=DemandForm.initial_from(demand) if demand else {"city": org.city, "county": org.county})
+    return render(request, "catalog/demand_form.html", {"form": form, "d": demand, "org": org}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_create(request: HttpRequest) -> HttpResponse:
+    return _demand_form_page(request, _owner_org(request, enterprise=True), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    demand = _get(Demand.objects.select_related("enterprise"), request, Action.CHANGE, pk)
+    if not demand.is_editable:
+        messages.error(request, f"需求当前状态为“{demand.get_effective_status_display()}”，不能修改")
+        return redirect("catalog:demand_detail", pk=pk)
+    return _demand_form_page(request, demand.enterprise, demand)
+
+
+DEMAND_OWNER_ACTIONS: dict[str, tuple[Callable[..., Any], str, bool]] = {
+    "submit": (demand_services.demand_submit, "技术需求已提交审核", False),
+    "withdraw": (demand_services.demand_withdraw, "技术需求已撤回为草稿", True),
+    "close": (demand_services.demand_close, "技术需求已关闭", True),
+}
+
+
+@login_required
+@require_POST
+def demand_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in DEMAND_OWNER_ACTIONS:
+        raise Http404("未知的操作")
+    demand = _get(Demand.objects.all(), request, Action.CHANGE, pk)
+    service, success, takes_reason = DEMAND_OWNER_ACTIONS[action]
+    kwargs: dict[str, Any] = {"actor": request.user, "demand": demand}
+    if takes_reason:
+        kwargs["reason"] = request.POST.get("reason", "")
+    return _run(request, lambda: service(**kwargs), success, reverse("catalog:demand_detail", args=[pk]))
+
+
+# ---------------------------------------------------------------- review desk
+
+
+@login_required
+@require_GET
+def review_achievements(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "catalog/review_achievements.html",
+        {
+            "queue": selectors.achievement_review_queue(user=request.user),
+            "revisions": selectors.revision_review_queue(user=request.user),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def review_demands(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "catalog/review_demands.html",
+        {"queue": selectors.demand_review_queue(user=request.user), "reason_form": ReasonForm()},
+    )
+
+
+def _decision(request: HttpRequest) -> tuple[bool, str]:
+    decision = request.POST.get("decision", "")
+    if decision not in ("approve", "return"):
+        raise Http404("未知的审核操作")
+    return decision == "approve", request.POST.get("reason", "")
+
+
+@login_required
+@require_POST
+def review_achievement_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    achievement = _get(Achievement.objects.all(), request, Action.REVIEW, pk)
+    approve, reason = _decision(request)
+    if approve:
+        call: Callable[[], Any] = lambda: achievement_services.achievement_approve(actor=request.user, achievement=achievement)  # noqa: E731
+    else:
+        call = lambda: achievement_services.achievement_return(actor=request.user, achievement=achievement, reason=reason)  # noqa: E731
+    return _run(request, call, "已审核通过并发布" if approve else "已退回", reverse("catalog:review_achievements"))
+
+
+@login_required
+@require_POST
+def review_achievement_take_down(request: HttpRequest, pk: int) -> HttpResponse:
+    achievement = _get(Achievement.objects.all(), request, Action.REVIEW, pk)
+    return _run(
+        request,
+        lambda: achievement_services.achievement_take_down(
+            actor=request.user, achievement=achievement, reason=request.POST.get("reason", "")
+        ),
+        "成果已下架",
+        reverse("catalog:achievement_detail", args=[pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_revision(request: HttpRequest, pk: int) -> HttpResponse:
+    revision = AchievementRevision.objects.select_related("achievement").filter(pk=pk).first()
+    if revision is None:
+        raise Http404("未找到该修改")
+    # Authorised through the achievement it revises.
+    achievement = _get(Achievement.objects.all(), request, Action.REVIEW, revision.achievement_id)
+    if request.method == "POST":
+        approve, reason = _decision(request)
+        if approve:
+            call: Callable[[], Any] = lambda: achievement_services.achievement_revision_approve(  # noqa: E731
+                actor=request.user, revision=revision
+            )
+        else:
+            call = lambda: achievement_services.achievement_revision_return(  # noqa: E731
+                actor=request.user, revision=revision, reason=reason
+            )
+        return _run(request, call, "修改已审核通过" if approve else "修改已退回", reverse("catalog:review_achievements"))
+    current = AchievementData.from_achievement(achievement).to_json()
+    changes = [
+        (name, current.get(name), value)
+        for name, value in revision.data.items()
+        if name not in ("ip_items", "inventors") and current.get(name) != value
+    ]
+    return render(
+        request,
+        "catalog/review_revision.html",
+        {
+            "revision": revision,
+            "a": achievement,
+            "changes": changes,
+            "reason_form": ReasonForm(),
+            "ip_changed": current["ip_items"] != revision.data.get("ip_items"),
+            "inventors_changed": current["inventors"] != revision.data.get("inventors"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_demand_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    demand = _get(Demand.objects.all(), request, Action.REVIEW, pk)
+    approve, reason = _decision(request)
+    if approve:
+        call: Callable[[], Any] = lambda: demand_services.demand_approve(actor=request.user, demand=demand)  # noqa: E731
+    else:
+        call = lambda: demand_services.demand_return(actor=request.user, demand=demand, reason=reason)  # noqa: E731
+    return _run(request, call, "已审核通过并发布" if approve else "已退回", reverse("catalog:review_demands"))
+
+
+@login_required
+@require_GET
+def review_achievements_export(request: HttpRequest) -> HttpResponse:
+    queryset = selectors.achievement_reviewed_list(user=request.user)
+    return _export(
+        request, "本部门审核的成果.xlsx", "review_achievements", queryset, ACHIEVEMENT_HEADERS, _achievement_rows(queryset)
+    )
+
+
+@login_required
+@require_GET
+def review_demands_export(request: HttpRequest) -> HttpResponse:
+    queryset = selectors.demand_review_queue(user=request.user)
+    return _export(request, "待审核技术需求.xlsx", "review_demands", queryset, DEMAND_HEADERS, _demand_rows(queryset))

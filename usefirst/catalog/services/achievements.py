@@ -236,6 +236,8 @@ def _validated_inventors(owner: Organisation, data: AchievementData, errors: _Er
 
 
 def _check_rules(achievement: Achievement, ip_rows: list[IpItem], errors: _Errors) -> None:
+    if achievement.is_restricted and achievement.status == AchievementStatus.PUBLISHED:
+        errors.add("restriction", "已发布的成果不能标记为涉密或限制情形；如确有此情形，请先撤回成果")
     if not (achievement.offers_pay_later or achievement.offers_cooperate_later or achievement.offers_open_licence):
         errors.add("modes", "请至少选择一种转化方式（先使用后付费、先使用后合作或专利开放许可）")
     if achievement.free_use_months is not None and not 1 <= achievement.free_use_months <= MAX_FREE_USE_MONTHS:
@@ -270,7 +272,8 @@ def _prepare(achievement: Achievement, data: AchievementData) -> tuple[Achieveme
             for message in messages:
                 errors.add(name, message)
     try:
-        full_clean(achievement, exclude=["keywords"])
+        # Constraints are checked as rules below, with messages people understand.
+        full_clean(achievement, exclude=["keywords"], validate_constraints=False)
     except DomainError as exc:
         for name, messages in exc.field_errors.items():
             for message in messages:
@@ -495,10 +498,8 @@ def achievement_revision_submit(*, actor: Any, achievement: Achievement, data: A
         if not achievement.can_revise():
             raise _refuse(achievement, "提交修改")
         # Validate on a detached copy: the published row must not change until approval.
-        candidate = Achievement(pk=achievement.pk, owner=achievement.owner, status=achievement.status)
+        candidate = Achievement(owner=achievement.owner, status=achievement.status)
         _prepare(candidate, data)
-        if candidate.is_restricted:
-            raise _refuse(candidate, "发布")
         revision = AchievementRevision.objects.filter(achievement=achievement, status=AchievementRevision.Status.PENDING).first()
         if revision is None:
             revision = AchievementRevision.objects.create(achievement=achievement, data=data.to_json(), submitted_by=actor)
@@ -532,8 +533,6 @@ def achievement_revision_approve(*, actor: Any, revision: AchievementRevision) -
         if not achievement.can_revise():
             raise _refuse(achievement, "应用修改")
         achievement, ip_rows, inventor_rows = _prepare(achievement, AchievementData.from_json(revision.data))
-        if achievement.is_restricted:
-            raise _refuse(achievement, "发布")
         achievement.updated_at = timezone.now()
         achievement.save()
         _save_children(achievement, ip_rows, inventor_rows)

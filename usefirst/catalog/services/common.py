@@ -51,9 +51,9 @@ def normalise_keywords(value: str | Iterable[str] | None) -> list[str]:
     return keywords
 
 
-def full_clean(obj: models.Model, *, exclude: Iterable[str] | None = None) -> None:
+def full_clean(obj: models.Model, *, exclude: Iterable[str] | None = None, validate_constraints: bool = True) -> None:
     try:
-        obj.full_clean(exclude=list(exclude or []))
+        obj.full_clean(exclude=list(exclude or []), validate_constraints=validate_constraints)
     except ValidationError as exc:
         raise from_validation_error(exc) from exc
 
