@@ -112,3 +112,21 @@ def make_published_demand(enterprise: Organisation, actor: User, reviewer: User,
     demand = make_demand(enterprise, actor, **overrides)
     demand_submit(actor=actor, demand=demand)
     return demand_approve(actor=reviewer, demand=demand)
+
+
+def bearer_for(user: User) -> dict[str, str]:
+    """HTTP headers carrying a fresh API token of the user."""
+    import datetime as _dt
+    import secrets
+
+    from usefirst.api.models import ApiToken
+
+    raw = secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        name="测试",
+        token_hash=ApiToken.hash(raw),
+        prefix=raw[:8],
+        expires_at=timezone.now() + _dt.timedelta(days=1),
+    )
+    return {"Authorization": f"Bearer {raw}"}
