@@ -15,7 +15,7 @@ DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "usefirst.core.admin.SuperuserAdminConfig",  # django.contrib.admin, superusers only and read-only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

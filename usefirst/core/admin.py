@@ -1,0 +1,94 @@
+"""Django admin: superusers only, and read-only on every domain model.
+
+Writes go through the services (which validate, lock, audit and notify); the admin is a window
+onto the data for the platform's operators, never a second way to change it. Installed as
+`usefirst.core.admin.SuperuserAdminConfig` in place of `django.contrib.admin`. This module is
+imported while the app registry loads, so it imports no models at module level.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.db import models
+from django.http import HttpRequest
+
+# The apps whose models the admin shows; a model added to one of them appears automatically.
+DOMAIN_APPS = ("accounts", "catalog", "policy", "notifications", "core", "api", "plan_projects")
+
+# Never displayed, even hashed: the admin is read by people who do not need them.
+HIDDEN_FIELDS = frozenset({"password", "token_hash"})
+
+
+class SuperuserAdminSite(admin.AdminSite):
+    site_header = "“先用后转”平台 数据查看"
+    site_title = "“先用后转”平台管理"
+    index_title = "数据查看（只读）"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        return bool(user.is_active and user.is_superuser)
+
+
+class ReadOnlyModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Lists and shows records; adding, changing and deleting are refused for everyone."""
+
+    list_per_page = 50
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+
+def read_only_admin_for(model: type[models.Model]) -> type[ReadOnlyModelAdmin]:
+    concrete = [f for f in model._meta.get_fields() if getattr(f, "concrete", False) and not f.many_to_many]
+    shown = [f.name for f in concrete if f.name not in HIDDEN_FIELDS]
+    columns = ["__str__"] + [
+        name
+        for name in ("status", "kind", "city", "created_at", "at", "effective_from", "read_at")
+        if name in shown and name not in ("id",)
+    ]
+    filters = [name for name in ("status", "kind", "city") if name in shown]
+    attrs: dict[str, Any] = {
+        "__module__": __name__,
+        "list_display": columns[:6],
+        "list_filter": filters,
+        "exclude": [f.name for f in concrete if f.name in HIDDEN_FIELDS],
+        "fields": [name for name in shown if name != "id"],
+    }
+    return type(f"{model.__name__}ReadOnlyAdmin", (ReadOnlyModelAdmin,), attrs)
+
+
+def register_domain_models(site: admin.AdminSite) -> None:
+    for label in DOMAIN_APPS:
+        try:
+            config = apps.get_app_config(label)
+        except LookupError:
+            continue
+        for model in config.get_models():
+            if not site.is_registered(model):
+                site.register(model, read_only_admin_for(model))
+
+
+class SuperuserAdminConfig(AdminConfig):
+    default_site = "usefirst.core.admin.SuperuserAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from django.contrib.admin import site
+
+        register_domain_models(site)
