@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from usefirst.core.permissions import Action, register
 
 from . import roles
-from .models import Organisation, OrganisationStatus, Person
+from .models import Membership, Organisation, OrganisationStatus, Person
 
 
 @register(Organisation)
@@ -26,10 +26,18 @@ class OrganisationPolicy:
             reviewable = self._reviewable(user)
             if action == Action.HISTORY:
                 return queryset.filter(Q(pk__in=own) | Q(pk__in=reviewable))
-            return queryset.filter(pk__in=reviewable).exclude(pk__in=own)
+            # Any membership, whatever the organisation's status, is a conflict of interest:
+            # nobody reviews their own organisation, not even while it is still under review.
+            return queryset.filter(pk__in=reviewable).exclude(pk__in=self._any_membership(user))
         if action == Action.ADMINISTER:
             return queryset if roles.is_provincial_admin(user) else queryset.none()
         return queryset.none()
+
+    @staticmethod
+    def _any_membership(user: Any) -> Any:
+        if not getattr(user, "is_authenticated", False):
+            return []
+        return Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
 
     @staticmethod
     def _reviewable(user: Any) -> Any:
