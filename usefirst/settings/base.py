@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "usefirst.notifications",
     "usefirst.catalog",
     "usefirst.api",
+    "usefirst.demo",
 ]
 
 MIDDLEWARE = [

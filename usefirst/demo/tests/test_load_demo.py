@@ -1,0 +1,204 @@
+"""The demo loader: a small load (--limit) checked once per module, rolled back afterwards."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Sum
+from django.test import override_settings
+
+from usefirst.accounts.models import Membership, Organisation, OrganisationKind, Person, UnitPerson, User
+from usefirst.accounts.roles import reviewing_department
+from usefirst.catalog.choices import PATENT_KINDS, AchievementStatus, DemandStatus
+from usefirst.catalog.models import Achievement, AchievementEvent, AchievementInventor, Demand, IpItem
+from usefirst.core.identifiers import normalise_credit_code, normalise_id_number, normalise_patent_number
+from usefirst.core.regions import Region
+from usefirst.demo.corpus import read_records
+from usefirst.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from usefirst.demo.specs import CITY_AREA, DISCIPLINE_FIELD, DISCIPLINE_SUBFIELD
+
+
+def _load(*args: str) -> str:
+    out = io.StringIO()
+    with override_settings(DEMO_MODE=True):
+        call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[str]:
+    """One small load shared by the module, inside a transaction rolled back at the end."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _load("--limit", "40", "--demand-limit", "10")
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_demo_organisation_passes_full_clean(demo: str) -> None:
+    for org in Organisation.objects.all():
+        org.full_clean()
+
+
+def test_credit_codes_are_valid_and_carry_the_area_of_the_city(demo: str) -> None:
+    for org in Organisation.objects.all():
+        assert normalise_credit_code(org.credit_code) == org.credit_code
+        if org.region != Region.OUTSIDE and org.kind not in (
+            OrganisationKind.PROVINCIAL_DEPARTMENT,
+            OrganisationKind.SECTOR_DEPARTMENT,
+        ):
+            assert org.credit_code[2:8] == CITY_AREA[org.city], org.name
+
+
+def test_the_cast_covers_every_role_and_all_four_regions(demo: str) -> None:
+    orgs = Organisation.objects.all()
+    owner_units = orgs.filter(
+        kind__in=[
+            OrganisationKind.UNIVERSITY,
+            OrganisationKind.RESEARCH_INSTITUTE,
+            OrganisationKind.MEDICAL_INSTITUTION,
+            OrganisationKind.OUT_OF_PROVINCE_INSTITUTE,
+        ]
+    )
+    assert owner_units.count() >= 30
+    assert owner_units.values("city").distinct().count() >= 10
+    assert set(owner_units.values_list("region", flat=True)) >= {"prd", "east", "west", "north", "outside"}
+    enterprises = orgs.filter(kind=OrganisationKind.ENTERPRISE)
+    assert enterprises.count() >= 50
+    assert set(enterprises.values_list("enterprise_size", flat=True)) == {"large", "medium", "small", "micro"}
+    assert set(enterprises.values_list("region", flat=True)) == {"prd", "east", "west", "north"}
+    assert orgs.filter(kind=OrganisationKind.CITY_DEPARTMENT).count() >= 10
+    assert orgs.filter(kind=OrganisationKind.SECTOR_DEPARTMENT).values("sector").distinct().count() == 3
+    for kind, least in [
+        (OrganisationKind.PROVINCIAL_DEPARTMENT, 1),
+        (OrganisationKind.AGENCY, 2),
+        (OrganisationKind.INSURER, 1),
+        (OrganisationKind.GUARANTOR, 1),
+        (OrganisationKind.INCUBATOR, 1),
+        (OrganisationKind.PROFESSIONAL_INSTITUTION, 1),
+    ]:
+        assert orgs.filter(kind=kind).count() >= least, kind
+    assert not orgs.exclude(status="active").exists()
+
+
+def test_each_organisation_is_routed_to_its_reviewing_department(demo: str) -> None:
+    for org in Organisation.objects.all():
+        assert org.reviewing_department == reviewing_department(org), org.name
+    university = Organisation.objects.get(name="岭南理工大学")
+    assert university.reviewing_department is not None
+    assert university.reviewing_department.name == "广东省教育厅"
+    enterprise = Organisation.objects.get(name="韶关华韵新材料科技有限公司")
+    assert enterprise.reviewing_department is not None
+    assert enterprise.reviewing_department.name == "韶关市科学技术局"
+
+
+def test_restricted_records_are_never_published(demo: str) -> None:
+    restricted = Achievement.objects.exclude(restriction="")
+    assert restricted.exists()
+    assert not restricted.filter(status=AchievementStatus.PUBLISHED).exists()
+    assert set(restricted.values_list("status", flat=True)) <= {AchievementStatus.DRAFT, AchievementStatus.SUBMITTED}
+    assert set(restricted.values_list("discipline", flat=True)) <= {"军事学", "兵器科学与技术"}
+    assert not Achievement.objects.filter(restriction="", discipline__in=["军事学", "兵器科学与技术"]).exists()
+
+
+def test_achievements_have_inventors_summing_to_100_and_valid_patent_numbers(demo: str) -> None:
+    assert Achievement.objects.count() == 40
+    assert Achievement.objects.filter(status=AchievementStatus.PUBLISHED).count() >= 20
+    for row in Achievement.objects.annotate(total=Sum("inventors__share")):
+        assert row.total == Decimal("100.00"), row.title
+    assert AchievementInventor.objects.filter(is_leader=True).count() == 40
+    for inventor in AchievementInventor.objects.select_related("achievement", "person"):
+        assert UnitPerson.objects.filter(unit=inventor.achievement.owner, person=inventor.person).exists()
+    for ip in IpItem.objects.filter(kind__in=list(PATENT_KINDS)):
+        assert normalise_patent_number(ip.number) == ip.number
+
+
+def test_published_items_have_a_history_ending_with_the_reviewer(demo: str) -> None:
+    for achievement in Achievement.objects.filter(status=AchievementStatus.PUBLISHED).select_related("owner"):
+        events = list(achievement.events.all())
+        assert [(e.from_status, e.to_status) for e in events] == [
+            ("", "draft"),
+            ("draft", "submitted"),
+            ("submitted", "published"),
+        ]
+        assert events[-1].at == achievement.published_at
+        reviewer = events[-1].actor
+        assert reviewer is not None
+        assert reviewer.memberships.filter(organisation=achievement.owner.reviewing_department).exists()
+    for demand in Demand.objects.filter(status=DemandStatus.PUBLISHED):
+        assert [e.to_status for e in demand.events.all()] == ["draft", "submitted", "published"]
+    assert AchievementEvent.objects.filter(payload__has_key="demo_source").count() == 40
+
+
+def test_demands_are_published_with_future_deadlines_and_decimal_budgets(demo: str) -> None:
+    demands = Demand.objects.all()
+    assert demands.count() == 10
+    assert demands.filter(status=DemandStatus.SUBMITTED).exists()
+    for demand in demands:
+        demand.full_clean()
+        assert demand.enterprise.kind == OrganisationKind.ENTERPRISE
+        assert demand.region == demand.enterprise.region
+        assert demand.budget_max is None or isinstance(demand.budget_max, Decimal)
+
+
+def test_inventors_have_obviously_fictitious_valid_id_numbers(demo: str) -> None:
+    from usefirst.core import crypto
+
+    for person in Person.objects.all()[:50]:
+        number = crypto.decrypt(person.id_number_encrypted)
+        assert normalise_id_number(number) == number
+        assert number.startswith("440000190")
+        assert crypto.decrypt(person.phone_encrypted).startswith("13800")
+
+
+def test_one_login_per_role_with_the_shared_password(demo: str) -> None:
+    for login in DEMO_LOGINS:
+        user = User.objects.get(email=login.email)
+        assert user.check_password(DEMO_PASSWORD), login.email
+        assert user.is_active
+        assert Membership.objects.filter(user=user, role=login.membership_role).exists()
+
+
+def test_demo_logins_prints_the_table(demo: str) -> None:
+    out = io.StringIO()
+    with override_settings(DEMO_MODE=True):
+        call_command("demo_logins", stdout=out)
+    assert DEMO_PASSWORD in out.getvalue()
+    assert "university-admin@usefirst.example" in out.getvalue()
+    assert "岭南理工大学" in out.getvalue()
+
+
+def test_a_second_run_with_if_empty_keeps_the_data(demo: str) -> None:
+    before = (Organisation.objects.count(), Achievement.objects.count(), Demand.objects.count())
+    assert "跳过" in _load("--if-empty")
+    assert (Organisation.objects.count(), Achievement.objects.count(), Demand.objects.count()) == before
+
+
+def test_without_if_empty_it_refuses_a_database_that_has_data(demo: str) -> None:
+    with pytest.raises(CommandError, match="已有机构数据"):
+        _load("--limit", "5")
+
+
+def test_it_refuses_to_run_outside_demo_mode(db: None) -> None:
+    with override_settings(DEMO_MODE=False), pytest.raises(CommandError, match="演示环境"):
+        call_command("load_demo", "--if-empty", stdout=io.StringIO())
+    with override_settings(DEMO_MODE=False), pytest.raises(CommandError, match="演示环境"):
+        call_command("demo_logins", stdout=io.StringIO())
+
+
+def test_every_corpus_discipline_maps_to_a_field() -> None:
+    for record in read_records():
+        assert record.label in DISCIPLINE_FIELD, record.label
+    assert set(DISCIPLINE_SUBFIELD) <= set(DISCIPLINE_FIELD)
