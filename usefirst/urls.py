@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("usefirst.accounts.urls")),
     path("review/organisations/", include("usefirst.accounts.review_urls")),
     path("", include("usefirst.catalog.urls")),
+    path("", include("usefirst.plan_projects.urls")),  # /plan-projects/… and /imports/achievements/
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "usefirst.policy",
     "usefirst.notifications",
     "usefirst.catalog",
+    "usefirst.plan_projects",
     "usefirst.api",
     "usefirst.demo",
 ]

@@ -1,0 +1,144 @@
+"""Plan projects and Excel imports in the open API.
+
+Row-level problems come back as problem+json, 422, `code: "import_rows_invalid"` and
+`errors: [{row, column, message}]`; nothing is imported then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.security import django_auth
+from pydantic import Field
+
+from usefirst.accounts import roles
+from usefirst.api.auth import TokenAuth
+from usefirst.core.errors import Forbidden
+from usefirst.core.pagination import DEFAULT_PAGE_SIZE, paginate
+
+from . import selectors
+from .imports.achievements import achievement_import_organisations, achievements_import
+from .models import ImportBatch, PlanProject
+from .services import plan_projects_import
+
+router = Router(tags=["省级科技计划项目与批量导入"])
+AUTH = [TokenAuth(), django_auth]
+
+
+class PlanProjectOut(Schema):
+    number: str
+    title: str
+    category: str = Field(description="key_technology 科研攻关类 / other 其他类")
+    category_label: str
+    unit_credit_code: str
+    unit_name: str
+    unit_id: int | None = Field(description="承担单位在平台上的机构编号；未注册时为空")
+    city: str
+    leader_name: str
+    acceptance_date: dt.date | None
+    provincial_funding: bool
+    research_funding_only: bool
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_category_label(obj: PlanProject) -> str:
+        return str(obj.get_category_display())
+
+
+class PlanProjectListOut(Schema):
+    count: int
+    items: list[PlanProjectOut]
+
+
+class ImportBatchOut(Schema):
+    id: int
+    kind: str
+    outcome: str
+    at: dt.datetime
+    organisation_id: int
+    file_name: str
+    file_sha256: str
+    row_count: int
+    created_count: int
+    updated_count: int
+    unchanged_count: int
+    error_count: int
+    duration_ms: int
+
+
+class AchievementImportOut(ImportBatchOut):
+    achievement_ids: list[int]
+
+
+class RowErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportProblemOut(Schema):
+    type: str
+    title: str
+    status: int
+    code: str = Field(description="import_rows_invalid：文件中有错误行，未导入任何数据")
+    detail: str
+    errors: list[RowErrorOut] = []
+
+
+def _require_department(request: HttpRequest) -> None:
+    if not roles.department_ids(request.user):
+        raise Forbidden("只有省、市及行业主管部门可以查看省级科技计划项目", code="forbidden")
+
+
+@router.get("/plan-projects", response=PlanProjectListOut, auth=AUTH, summary="省级科技计划项目列表（主管部门）")
+def list_plan_projects(
+    request: HttpRequest,
+    category: str = "",
+    year: int | None = None,
+    unit: str = "",
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> dict[str, object]:
+    _require_department(request)
+    filters = selectors.parse_plan_project_filters({"category": category, "year": year or "", "unit": unit})
+    result = paginate(selectors.plan_projects_for(request.user, filters), page=page, page_size=page_size)
+    return {"count": result.count, "items": result.items}
+
+
+@router.post(
+    "/plan-projects/import",
+    response={201: ImportBatchOut, 422: ImportProblemOut},
+    auth=AUTH,
+    summary="导入省级科技计划项目（.xlsx，multipart 字段 file）",
+)
+def import_plan_projects(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, ImportBatch]:
+    return 201, plan_projects_import(actor=request.user, file=file)
+
+
+@router.post(
+    "/imports/achievements",
+    response={201: AchievementImportOut, 422: ImportProblemOut},
+    auth=AUTH,
+    summary="批量导入科技成果为草稿（.xlsx，multipart 字段 file）",
+)
+def import_achievements(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    organisation: Form[int | None] = None,
+) -> tuple[int, dict[str, object]]:
+    allowed = achievement_import_organisations(request.user)
+    if organisation is None:
+        if not allowed:
+            raise Forbidden("只有成果单位和地市管理部门可以批量导入成果", code="forbidden")
+        acting = allowed[0]
+    else:
+        match = [o for o in allowed if o.pk == organisation]
+        if not match:
+            raise Forbidden("您不能以该机构的名义导入成果", code="forbidden")
+        acting = match[0]
+    batch, created = achievements_import(actor=request.user, organisation=acting, file=file)
+    data = ImportBatchOut.from_orm(batch).dict()
+    return 201, {**data, "achievement_ids": [a.pk for a in created]}

@@ -1,0 +1,141 @@
+"""Reads of plan projects and import batches, always scoped through the chokepoint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from usefirst.catalog.choices import ProjectCategory
+from usefirst.core.errors import DomainError
+from usefirst.core.permissions import Action, restrict
+
+from .models import ImportBatch, ImportKind, PlanProject
+
+MAX_UNIT_QUERY = 64
+
+
+@dataclass(frozen=True)
+class PlanProjectFilters:
+    category: str = ""
+    year: int | None = None
+    unit: str = ""
+
+    def as_query(self) -> dict[str, str]:
+        query = {"category": self.category, "year": str(self.year or ""), "unit": self.unit}
+        return {k: v for k, v in query.items() if v}
+
+
+def parse_plan_project_filters(params: Mapping[str, Any]) -> PlanProjectFilters:
+    """Filters from a query string; unknown values are a clear error, not a silent empty list."""
+    category = str(params.get("category") or "").strip()
+    if category and category not in ProjectCategory.values:
+        raise DomainError(
+            f"筛选条件“项目类别”的取值无效：{category}", code="invalid_filter", field_errors={"category": ["取值无效"]}
+        )
+    raw_year = str(params.get("year") or "").strip()
+    year: int | None = None
+    if raw_year:
+        if not raw_year.isdigit() or not 1990 <= int(raw_year) <= 2100:
+            raise DomainError("验收年份应为四位年份，如 2023", code="invalid_filter", field_errors={"year": ["应为四位年份"]})
+        year = int(raw_year)
+    unit = str(params.get("unit") or "").strip()
+    if len(unit) > MAX_UNIT_QUERY:
+        raise DomainError(f"承担单位不超过 {MAX_UNIT_QUERY} 个字", code="invalid_filter", field_errors={"unit": ["过长"]})
+    return PlanProjectFilters(category=category, year=year, unit=unit)
+
+
+def plan_projects_for(user: Any, filters: PlanProjectFilters | None = None) -> QuerySet[PlanProject]:
+    queryset = restrict(PlanProject.objects.select_related("unit"), user, Action.VIEW)
+    if filters is None:
+        return queryset
+    if filters.category:
+        queryset = queryset.filter(category=filters.category)
+    if filters.year:
+        queryset = queryset.filter(acceptance_date__year=filters.year)
+    if filters.unit:
+        queryset = queryset.filter(Q(unit_name__icontains=filters.unit) | Q(unit_credit_code=filters.unit.upper()))
+    return queryset
+
+
+def import_batches_for(user: Any, kind: str | None = None) -> QuerySet[ImportBatch]:
+    queryset = restrict(ImportBatch.objects.select_related("actor", "organisation"), user, Action.VIEW)
+    if kind:
+        if kind not in ImportKind.values:
+            raise DomainError("导入类型无效", code="invalid_filter")
+        queryset = queryset.filter(kind=kind)
+    return queryset
+
+
+PLAN_PROJECT_EXPORT_HEADERS = [
+    "项目编号",
+    "项目名称",
+    "项目类别",
+    "承担单位统一社会信用代码",
+    "承担单位名称",
+    "所属地市",
+    "项目负责人",
+    "验收日期",
+    "省级财政科技资金支持",
+    "仅获省级科研经费资助",
+    "承担单位已在平台注册",
+    "最近导入时间",
+]
+
+
+def plan_project_export_rows(queryset: QuerySet[PlanProject]) -> Iterator[list[Any]]:
+    for p in queryset.select_related("last_batch").iterator(chunk_size=1000):
+        yield [
+            p.number,
+            p.title,
+            p.get_category_display(),
+            p.unit_credit_code,
+            p.unit_name,
+            p.city,
+            p.leader_name,
+            p.acceptance_date,
+            p.provincial_funding,
+            p.research_funding_only,
+            p.unit_id is not None,
+            p.last_batch.at,
+        ]
+
+
+BATCH_EXPORT_HEADERS = [
+    "批次号",
+    "导入类型",
+    "结果",
+    "导入时间",
+    "操作人",
+    "操作机构",
+    "文件名",
+    "文件 SHA-256",
+    "数据行数",
+    "新增",
+    "更新",
+    "未变化",
+    "错误数",
+    "耗时（毫秒）",
+]
+
+
+def batch_export_rows(queryset: QuerySet[ImportBatch]) -> Iterator[list[Any]]:
+    for b in queryset.iterator(chunk_size=1000):
+        yield [
+            b.pk,
+            b.get_kind_display(),
+            b.get_outcome_display(),
+            b.at,
+            b.actor.full_name,
+            b.organisation.name,
+            b.file_name,
+            b.file_sha256,
+            b.row_count,
+            b.created_count,
+            b.updated_count,
+            b.unchanged_count,
+            b.error_count,
+            b.duration_ms,
+        ]
