@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from usefirst.accounts import roles
@@ -441,11 +441,11 @@ def achievement_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/achievements", response={201: AchievementOut}, auth=AUTH, summary="登记成果草稿")
-def achievement_create(request: HttpRequest, payload: AchievementIn) -> tuple[int, dict[str, Any]]:
+def achievement_create(request: HttpRequest, payload: AchievementIn) -> Status:
     user = _user(request)
     owner = _acting_organisation(user, payload.owner_id, enterprise=False)
     achievement = achievement_services.achievement_create(actor=user, owner=owner, data=_achievement_data(payload))
-    return 201, _achievement_out(achievement)
+    return Status(201, _achievement_out(achievement))
 
 
 @router.patch("/achievements/{pk}", response=AchievementOut, auth=AUTH, summary="修改成果（已发布的成果修改需审核）")
@@ -548,11 +548,11 @@ def demand_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/demands", response={201: DemandOut}, auth=AUTH, summary="登记技术需求草稿")
-def demand_create(request: HttpRequest, payload: DemandIn) -> tuple[int, dict[str, Any]]:
+def demand_create(request: HttpRequest, payload: DemandIn) -> Status:
     user = _user(request)
     enterprise = _acting_organisation(user, payload.enterprise_id, enterprise=True)
     demand = demand_services.demand_create(actor=user, enterprise=enterprise, data=_demand_data(payload))
-    return 201, _demand_out(demand)
+    return Status(201, _demand_out(demand))
 
 
 @router.patch("/demands/{pk}", response=DemandOut, auth=AUTH, summary="修改技术需求（草稿或被退回时）")
