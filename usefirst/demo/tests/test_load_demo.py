@@ -202,3 +202,18 @@ def test_every_corpus_discipline_maps_to_a_field() -> None:
     for record in read_records():
         assert record.label in DISCIPLINE_FIELD, record.label
     assert set(DISCIPLINE_SUBFIELD) <= set(DISCIPLINE_FIELD)
+
+
+def test_the_readme_lists_every_demo_login() -> None:
+    from django.conf import settings
+
+    from usefirst.demo.specs import OWNER_UNITS, SERVICE_ORGANISATIONS, enterprise_specs
+
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    names = {spec.key: spec.name for spec in [*OWNER_UNITS, *SERVICE_ORGANISATIONS]}
+    names.update({spec.key: spec.name for spec, _ in enterprise_specs()})
+    assert DEMO_PASSWORD in readme
+    for login in DEMO_LOGINS:
+        assert f"| {login.role} | {login.email} |" in readme, login.email
+        if login.org_key in names:
+            assert names[login.org_key] in readme

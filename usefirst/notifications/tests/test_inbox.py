@@ -40,11 +40,12 @@ def test_the_email_is_sent_only_after_the_transaction_commits(owner, django_capt
     assert Notification.objects.get(recipient=owner).emailed_at is not None
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_rolled_back_action_sends_no_email_and_leaves_no_inbox_row(owner):
-    with pytest.raises(RuntimeError), transaction.atomic():
+@pytest.mark.django_db
+def test_a_rolled_back_action_sends_no_email_and_leaves_no_inbox_row(owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError), transaction.atomic():
         tell(owner)
         raise RuntimeError("the action failed")
+    assert callbacks == []
     assert mail.outbox == []
     assert not Notification.objects.exists()
 
