@@ -10,6 +10,8 @@ urlpatterns = [
     path("review/organisations/", include("usefirst.accounts.review_urls")),
     path("", include("usefirst.catalog.urls")),
     path("", include("usefirst.plan_projects.urls")),  # /plan-projects/… and /imports/achievements/
+    path("policy/", include("usefirst.policy.urls")),
+    path("notifications/", include("usefirst.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

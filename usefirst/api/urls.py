@@ -15,6 +15,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_error_handlers(api)
+api.add_router("/policy", "usefirst.policy.api.router")  # policy parameters
 
 
 @api.get("/health", tags=["系统"], summary="健康检查")
