@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 from pydantic import Field
@@ -18,10 +18,11 @@ from usefirst.accounts import roles
 from usefirst.api.auth import TokenAuth
 from usefirst.core.errors import Forbidden
 from usefirst.core.pagination import DEFAULT_PAGE_SIZE, paginate
+from usefirst.core.permissions import Action, get_for_user
 
 from . import selectors
 from .imports.achievements import achievement_import_organisations, achievements_import
-from .models import ImportBatch, PlanProject
+from .models import ImportBatch, ImportOutcome, PlanProject
 from .services import plan_projects_import
 
 router = Router(tags=["省级科技计划项目与批量导入"])
@@ -79,6 +80,15 @@ class RowErrorOut(Schema):
     message: str
 
 
+class ImportBatchStatusOut(ImportBatchOut):
+    progress_percent: int = Field(description="排队中或导入中时按预计耗时估算的进度（0–100）")
+    errors: list[RowErrorOut] = Field(default_factory=list, description="结果为 refused 时的逐行错误")
+
+    @staticmethod
+    def resolve_errors(obj: ImportBatch) -> list[dict[str, object]]:
+        return list(obj.detail.get("errors", [])) if obj.outcome == ImportOutcome.REFUSED else []
+
+
 class ImportProblemOut(Schema):
     type: str
     title: str
@@ -114,21 +124,23 @@ def list_plan_projects(
     auth=AUTH,
     summary="导入省级科技计划项目（.xlsx，multipart 字段 file）",
 )
-def import_plan_projects(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, ImportBatch]:
-    return 201, plan_projects_import(actor=request.user, file=file)
+def import_plan_projects(request: HttpRequest, file: File[UploadedFile]) -> Status[ImportBatch]:
+    return Status(201, plan_projects_import(actor=request.user, file=file))
 
 
 @router.post(
     "/imports/achievements",
-    response={201: AchievementImportOut, 422: ImportProblemOut},
+    response={201: AchievementImportOut, 202: AchievementImportOut, 422: ImportProblemOut},
     auth=AUTH,
     summary="批量导入科技成果为草稿（.xlsx，multipart 字段 file）",
+    description="逐行检查后导入；任一行有错误时返回 422 且不导入任何数据。"
+    "超过 200 行的文件检查通过后转入后台导入，返回 202，用 GET /imports/batches/{id} 查询进度与结果。",
 )
 def import_achievements(
     request: HttpRequest,
     file: File[UploadedFile],
     organisation: Form[int | None] = None,
-) -> tuple[int, dict[str, object]]:
+) -> Status[dict[str, object]]:
     allowed = achievement_import_organisations(request.user)
     if organisation is None:
         if not allowed:
@@ -141,4 +153,9 @@ def import_achievements(
         acting = match[0]
     batch, created = achievements_import(actor=request.user, organisation=acting, file=file)
     data = ImportBatchOut.from_orm(batch).dict()
-    return 201, {**data, "achievement_ids": [a.pk for a in created]}
+    return Status(201 if batch.is_finished else 202, {**data, "achievement_ids": [a.pk for a in created]})
+
+
+@router.get("/imports/batches/{batch_id}", response=ImportBatchStatusOut, auth=AUTH, summary="导入批次的状态、进度与逐行错误")
+def get_import_batch(request: HttpRequest, batch_id: int) -> ImportBatch:
+    return get_for_user(ImportBatch.objects.all(), request.user, Action.VIEW, pk=batch_id)

@@ -25,12 +25,26 @@ class ImportKind(models.TextChoices):
 
 
 class ImportOutcome(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "导入中"
     IMPORTED = "imported", "已导入"
     REFUSED = "refused", "有错误，未导入"
 
 
+FINISHED_OUTCOMES = frozenset({ImportOutcome.IMPORTED, ImportOutcome.REFUSED})
+
+
+def import_upload_path(instance: ImportBatch, filename: str) -> str:
+    return f"imports/{instance.kind}/{instance.file_sha256[:2]}/{instance.file_sha256}.xlsx"
+
+
 class ImportBatch(models.Model):
-    """One upload: who, when, which file (SHA-256), what came of it. Append-only."""
+    """One upload: who, when, which file (SHA-256), what came of it.
+
+    A batch is written once when the import finishes at once; a large achievement import is
+    queued (the upload kept in private storage), then running, then imported or refused.
+    A finished batch is never changed again.
+    """
 
     kind = models.CharField("导入类型", max_length=16, choices=ImportKind.choices, db_index=True)
     outcome = models.CharField("结果", max_length=16, choices=ImportOutcome.choices)
@@ -48,6 +62,10 @@ class ImportBatch(models.Model):
     unchanged_count = models.PositiveIntegerField("未变化", default=0)
     error_count = models.PositiveIntegerField("错误数", default=0)
     duration_ms = models.PositiveIntegerField("耗时（毫秒）", default=0)
+    expected_ms = models.PositiveIntegerField("预计耗时（毫秒）", default=0)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    upload = models.FileField("上传文件", upload_to=import_upload_path, blank=True)
     detail = models.JSONField("详情", default=dict, blank=True)
 
     class Meta:
@@ -59,9 +77,24 @@ class ImportBatch(models.Model):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M} {self.file_name}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise RuntimeError("import batches are append-only")
+        if self.pk is not None and type(self).objects.filter(pk=self.pk, outcome__in=FINISHED_OUTCOMES).exists():
+            raise RuntimeError("a finished import batch is never changed")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.outcome in FINISHED_OUTCOMES
+
+    @property
+    def progress_percent(self) -> int:
+        """Progress of a queued or running import, estimated from the expected duration (the
+        rows are written in one transaction, so they cannot be counted from outside)."""
+        if self.is_finished:
+            return 100
+        if self.outcome == ImportOutcome.QUEUED or self.started_at is None or not self.expected_ms:
+            return 0
+        elapsed = (timezone.now() - self.started_at).total_seconds() * 1000
+        return max(1, min(95, int(elapsed * 100 / self.expected_ms)))
 
 
 class PlanProject(models.Model):

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -20,10 +20,11 @@ from usefirst.core.dates import today
 from usefirst.core.errors import DomainError
 from usefirst.core.excel import ImportRowsInvalid, xlsx_response
 from usefirst.core.pagination import paginate
+from usefirst.core.permissions import Action, get_for_user
 
 from . import selectors
 from .imports.achievements import achievement_import_organisations, achievements_import
-from .models import ImportKind
+from .models import ImportBatch, ImportKind, ImportOutcome
 from .services import can_import_plan_projects, plan_projects_import
 from .templates_xlsx import achievement_template, plan_project_template
 
@@ -191,12 +192,23 @@ def achievement_import(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             context.update(_import_context(exc))
         else:
-            messages.success(request, f"导入成功：{batch.created_count} 项成果已保存为草稿，请逐项核对后提交审核")
-            return redirect(f"{_batches_url()}?kind={ImportKind.ACHIEVEMENTS}")
+            if batch.is_finished:
+                messages.success(request, f"导入成功：{batch.created_count} 项成果已保存为草稿，请逐项核对后提交审核")
+            else:
+                messages.info(request, f"文件已通过检查（{batch.row_count} 行），正在后台导入，完成后将通知您")
+            return redirect("plan_projects:batch_detail", pk=batch.pk)
     return render(request, "plan_projects/achievement_import.html", context, status=422 if context.get("row_errors") else 200)
 
 
-def _batches_url() -> str:
-    from django.urls import reverse
-
-    return reverse("plan_projects:batches")
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        batch = get_for_user(ImportBatch.objects.select_related("actor", "organisation"), request.user, Action.VIEW, pk=pk)
+    except DomainError as exc:
+        raise Http404(exc.detail) from exc
+    errors = batch.detail.get("errors", []) if batch.outcome == ImportOutcome.REFUSED else []
+    return render(
+        request,
+        "plan_projects/batch_detail.html",
+        {"batch": batch, "row_errors": errors, "refresh": not batch.is_finished},
+    )

@@ -14,10 +14,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import OWNER_UNIT_KINDS, Organisation, OrganisationKind, OrganisationStatus, UnitPerson
@@ -496,14 +499,14 @@ class _Rollback(Exception):
     pass
 
 
-def achievements_import(
-    *, actor: Any, organisation: Organisation, file: Any, max_rows: int = DEFAULT_MAX_ROWS
-) -> tuple[ImportBatch, list[Achievement]]:
-    """Import an .xlsx of achievements as drafts of `organisation` (or, for a city department,
-    of units of its city). All or nothing; raises ImportRowsInvalid with row-level errors."""
-    started = time.monotonic()
-    acting = achievement_import_scope(actor, organisation)
-    workbook = accept_xlsx(file)
+# Up to this many rows an import runs within the request (about 2 s); larger files are
+# queued for the worker and the page shows their progress.
+SYNC_MAX_ROWS = 200
+ESTIMATED_MS_PER_ROW = 12
+MAX_STORED_ERRORS = 1000
+
+
+def _parse_all(workbook: UploadedWorkbook, acting: Organisation, max_rows: int) -> tuple[int, list[ParsedRow], list[RowError]]:
     lookups = _Lookups(acting)
     parsed: list[ParsedRow] = []
     errors: list[RowError] = []
@@ -516,25 +519,65 @@ def achievements_import(
             parsed.append(row)
     if row_count == 0:
         raise ImportRowsInvalid([RowError(2, "", "文件中没有数据行：请从第2行起填写")], detail="文件中没有数据行，未导入任何数据")
+    return row_count, parsed, errors
 
+
+def _write_all(*, actor: Any, acting: Organisation, parsed: list[ParsedRow]) -> tuple[list[Achievement], list[RowError]]:
+    """Create every row as a draft inside the caller's transaction; report rows the catalog refuses."""
     created: list[Achievement] = []
+    errors: list[RowError] = []
+    member_of = roles.organisation_ids(actor)
+    for row in parsed:
+        try:
+            if row.owner.pk in member_of:
+                created.append(_create_through_catalog(actor=actor, row=row))
+            else:
+                created.append(_create_on_behalf(actor=actor, row=row, acting=acting))
+        except Forbidden:
+            raise
+        except (DomainError, ValidationError) as exc:
+            # The service validates before it writes, so the transaction stays usable.
+            errors.extend(_service_errors(row.row, exc))
+    return created, errors
+
+
+def _expected_ms(rows: int) -> int:
+    recent = list(
+        ImportBatch.objects.filter(kind=ImportKind.ACHIEVEMENTS, outcome=ImportOutcome.IMPORTED, row_count__gte=50)
+        .order_by("-at")
+        .values_list("duration_ms", "row_count")[:10]
+    )
+    per_row = sum(d for d, _ in recent) / sum(n for _, n in recent) if recent else ESTIMATED_MS_PER_ROW
+    return int(per_row * rows) + 1000
+
+
+def achievements_import(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    file: Any,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    background: bool | None = None,
+) -> tuple[ImportBatch, list[Achievement]]:
+    """Import an .xlsx of achievements as drafts of `organisation` (or, for a city department,
+    of units of its city). All or nothing; raises ImportRowsInvalid with row-level errors.
+
+    Every row is checked here, within the request. A file with more than SYNC_MAX_ROWS rows
+    (or `background=True`) is then queued: the returned batch is `queued` and the worker
+    writes it (`achievement_import_run`)."""
+    started = time.monotonic()
+    acting = achievement_import_scope(actor, organisation)
+    workbook = accept_xlsx(file)
+    row_count, parsed, errors = _parse_all(workbook, acting, max_rows)
+    if not errors and (background or (background is None and len(parsed) > SYNC_MAX_ROWS)):
+        return _queue(actor=actor, acting=acting, workbook=workbook, row_count=row_count), []
     if not errors:
         try:
             with transaction.atomic():
-                member_of = roles.organisation_ids(actor)
-                for row in parsed:
-                    try:
-                        if row.owner.pk in member_of:
-                            created.append(_create_through_catalog(actor=actor, row=row))
-                        else:
-                            created.append(_create_on_behalf(actor=actor, row=row, acting=acting))
-                    except Forbidden:
-                        raise
-                    except (DomainError, ValidationError) as exc:
-                        # The service validates before it writes, so the transaction stays usable.
-                        errors.extend(_service_errors(row.row, exc))
+                created, errors = _write_all(actor=actor, acting=acting, parsed=parsed)
                 if errors:
                     raise _Rollback
+                now = timezone.now()
                 batch = _new_batch(
                     actor=actor,
                     organisation=acting,
@@ -543,12 +586,14 @@ def achievements_import(
                     row_count=row_count,
                     created_count=len(created),
                     duration_ms=int((time.monotonic() - started) * 1000),
-                    detail={"achievement_ids": [a.pk for a in created], "rows": [r.row for r in parsed]},
+                    started_at=now,
+                    finished_at=now,
+                    detail={"achievement_ids": [a.pk for a in created]},
                 )
                 batch.save()
                 return batch, created
         except _Rollback:
-            created = []
+            pass
     _new_batch(
         actor=actor,
         organisation=acting,
@@ -557,6 +602,93 @@ def achievements_import(
         row_count=row_count,
         error_count=len(errors),
         duration_ms=int((time.monotonic() - started) * 1000),
-        detail={"errors": [e.as_dict() for e in errors[:200]]},
+        finished_at=timezone.now(),
+        detail={"errors": [e.as_dict() for e in errors[:MAX_STORED_ERRORS]]},
     ).save()
     raise ImportRowsInvalid(errors)
+
+
+def _queue(*, actor: Any, acting: Organisation, workbook: UploadedWorkbook, row_count: int) -> ImportBatch:
+    from ..tasks import run_achievement_import
+
+    with transaction.atomic():
+        batch = _new_batch(
+            actor=actor,
+            organisation=acting,
+            workbook=workbook,
+            outcome=ImportOutcome.QUEUED,
+            row_count=row_count,
+            expected_ms=_expected_ms(row_count),
+        )
+        batch.upload.save(f"{workbook.sha256}.xlsx", ContentFile(workbook.content), save=False)
+        batch.save()
+        transaction.on_commit(partial(run_achievement_import.enqueue, batch_id=batch.pk))
+    return batch
+
+
+def achievement_import_run(*, batch_id: int) -> ImportBatch:
+    """The worker's half of a queued import: check again, write all rows in one transaction,
+    and record the outcome. Running it twice does nothing the second time."""
+    claimed = ImportBatch.objects.filter(pk=batch_id, outcome=ImportOutcome.QUEUED).update(
+        outcome=ImportOutcome.RUNNING, started_at=timezone.now()
+    )
+    batch = ImportBatch.objects.select_related("actor", "organisation").get(pk=batch_id)
+    if not claimed:
+        return batch
+    started = time.monotonic()
+    created: list[Achievement] = []
+    errors: list[RowError] = []
+    try:
+        achievement_import_scope(batch.actor, batch.organisation)
+        with batch.upload.open("rb") as handle:
+            workbook = accept_xlsx(handle)
+        _, parsed, errors = _parse_all(workbook, batch.organisation, DEFAULT_MAX_ROWS)
+        if not errors:
+            with transaction.atomic():
+                created, errors = _write_all(actor=batch.actor, acting=batch.organisation, parsed=parsed)
+                if errors:
+                    raise _Rollback
+                _finish(batch, created=created, errors=[], started=started)
+    except _Rollback:
+        pass
+    except ImportRowsInvalid as exc:
+        errors = exc.row_errors
+    except DomainError as exc:
+        errors = [RowError(0, "", exc.detail)]
+    if errors:
+        created = []
+        _finish(batch, created=[], errors=errors, started=started)
+    batch.refresh_from_db()
+    _notify_finished(batch)
+    return batch
+
+
+def _finish(batch: ImportBatch, *, created: list[Achievement], errors: list[RowError], started: float) -> None:
+    ImportBatch.objects.filter(pk=batch.pk, outcome=ImportOutcome.RUNNING).update(
+        outcome=ImportOutcome.REFUSED if errors else ImportOutcome.IMPORTED,
+        created_count=len(created),
+        error_count=len(errors),
+        duration_ms=int((time.monotonic() - started) * 1000),
+        finished_at=timezone.now(),
+        detail={"errors": [e.as_dict() for e in errors[:MAX_STORED_ERRORS]]}
+        if errors
+        else {"achievement_ids": [a.pk for a in created]},
+    )
+
+
+def _notify_finished(batch: ImportBatch) -> None:
+    from django.urls import reverse
+
+    from usefirst.notifications.services import notify
+
+    if batch.outcome == ImportOutcome.IMPORTED:
+        title = f"成果批量导入完成：{batch.created_count} 项已保存为草稿"
+    else:
+        title = f"成果批量导入未完成：发现 {batch.error_count} 处错误，未导入任何数据"
+    notify(
+        recipients=[batch.actor],
+        kind="imports.achievements.finished",
+        title=title,
+        body=f"文件：{batch.file_name}",
+        url=reverse("plan_projects:batch_detail", args=[batch.pk]),
+    )
