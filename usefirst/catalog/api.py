@@ -510,6 +510,8 @@ def _revision(request: HttpRequest, pk: int) -> AchievementRevision:
 
 @router.get("/revisions", response=list[RevisionOut], auth=AUTH, summary="待审核的成果修改（审核部门）")
 def revision_queue(request: HttpRequest) -> list[AchievementRevision]:
+    if not roles.department_ids(_user(request)):
+        raise DomainError("只有审核部门的工作人员可以查看审核队列", code="forbidden", status=403)
     return list(selectors.revision_review_queue(user=_user(request)))
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from usefirst.accounts import roles
 from usefirst.accounts.context_processors import current_membership
 from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.core.audit import audit
@@ -506,9 +507,15 @@ def demand_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
 # ---------------------------------------------------------------- review desk
 
 
+def _require_department(request: HttpRequest) -> None:
+    if not roles.department_ids(request.user):
+        raise PermissionDenied("只有审核部门的工作人员可以访问审核页面")
+
+
 @login_required
 @require_GET
 def review_achievements(request: HttpRequest) -> HttpResponse:
+    _require_department(request)
     return render(
         request,
         "catalog/review_achievements.html",
@@ -523,6 +530,7 @@ def review_achievements(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review_demands(request: HttpRequest) -> HttpResponse:
+    _require_department(request)
     return render(
         request,
         "catalog/review_demands.html",
@@ -617,6 +625,7 @@ def review_demand_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def review_achievements_export(request: HttpRequest) -> HttpResponse:
+    _require_department(request)
     queryset = selectors.achievement_reviewed_list(user=request.user)
     return _export(
         request, "本部门审核的成果.xlsx", "review_achievements", queryset, ACHIEVEMENT_HEADERS, _achievement_rows(queryset)
@@ -626,5 +635,6 @@ def review_achievements_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review_demands_export(request: HttpRequest) -> HttpResponse:
+    _require_department(request)
     queryset = selectors.demand_review_queue(user=request.user)
     return _export(request, "待审核技术需求.xlsx", "review_demands", queryset, DEMAND_HEADERS, _demand_rows(queryset))
