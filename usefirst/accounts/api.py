@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 from ninja.security import django_auth
 
 from usefirst.api.auth import TokenAuth, optional_user
@@ -93,7 +94,7 @@ class SuspendIn(Schema):
 
 def _caller(request: HttpRequest) -> User:
     """The user behind the bearer token or session (ninja puts it on _caller(request))."""
-    return cast(User, _caller(request))
+    return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
 def _org(o: Organisation) -> dict[str, Any]:
@@ -116,7 +117,7 @@ def _org(o: Organisation) -> dict[str, Any]:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="用邮箱和密码换取接口令牌（令牌只显示一次）")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     try:
         # Through Django's authenticate so that django-axes counts failures and enforces lockout.
         user = authenticate(request, username=payload.email.strip(), password=payload.password)
@@ -129,7 +130,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
     if user is None:
         raise DomainError("电子邮箱或密码不正确", code="invalid_credentials", status=401)
     token, raw = token_services.token_create(user=user, name=payload.name)
-    return 201, {**_token(token), "token": raw}
+    return Status(201, {**_token(token), "token": raw})
 
 
 def _token(token: Any) -> dict[str, Any]:
@@ -150,9 +151,9 @@ def list_tokens(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, auth=AUTH, summary="吊销接口令牌")
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     token_services.token_revoke(actor=_caller(request), token_id=token_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut, auth=AUTH, summary="当前用户及其所在机构")
