@@ -59,9 +59,9 @@ class ProblemJsonMiddleware:
             response.status_code, ("error" if response.status_code < 500 else "server_error", "请求失败")
         )
         replacement = problem(response.status_code, code, detail)
-        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
-            if header in response:
-                replacement[header] = response[header]
+        for header, value in response.items():
+            if header.lower() in ("allow", "retry-after", "www-authenticate") or header.lower().startswith("ratelimit-"):
+                replacement[header] = value
         return replacement
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

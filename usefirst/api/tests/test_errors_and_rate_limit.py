@@ -137,6 +137,7 @@ def test_an_unknown_api_path_is_a_404_problem(client, path):
     body = problem_of(response)
     assert body["code"] == "not_found"
     assert body["detail"]
+    assert "RateLimit-Remaining" in response
 
 
 @pytest.mark.django_db
