@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -9,8 +10,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from usefirst.catalog.choices import ProjectCategory
+from usefirst.core.dates import add_months, period_end, today
 from usefirst.core.errors import DomainError
 from usefirst.core.permissions import Action, restrict
+from usefirst.policy.selectors import parameter_value
 
 from .models import ImportBatch, ImportKind, PlanProject
 
@@ -139,3 +142,36 @@ def batch_export_rows(queryset: QuerySet[ImportBatch]) -> Iterator[list[Any]]:
             b.error_count,
             b.duration_ms,
         ]
+
+
+# ---------------------------------------------------------------- for the rules that build on plan projects
+
+
+def plan_project_by_number(number: str) -> PlanProject | None:
+    """The plan project with this number (numbers are compared as imported: trimmed, upper case)."""
+    return PlanProject.objects.filter(number=(number or "").strip().upper().replace(" ", "")).first()
+
+
+def counts_as_established(project: PlanProject, *, on: dt.date | None = None) -> bool:
+    """Rule 3: does this plan project make a conversion “already 立项”? A project that had
+    provincial research funding only counts when the setting `research_funding_excludes`
+    says so (default: no; the reviewer sees it as a flag either way)."""
+    if not project.research_funding_only:
+        return True
+    return bool(parameter_value("research_funding_excludes", on=on))
+
+
+def auto_inclusion_due(*, on: dt.date | None = None) -> list[PlanProject]:
+    """Rule 4: key-technology projects with provincial fiscal funding whose period of
+    `auto_inclusion_years` after acceptance has ended before `on` (民法典 arts. 201–204:
+    accepted 2023-11-25 → the period ends with 2026-11-25; due from 2026-11-26). Whether a
+    conversion contract exists is for the caller to check."""
+    on = on or today()
+    years = int(parameter_value("auto_inclusion_years", on=on))  # type: ignore[arg-type]
+    coarse = PlanProject.objects.filter(
+        category=ProjectCategory.KEY_TECHNOLOGY,
+        provincial_funding=True,
+        acceptance_date__isnull=False,
+        acceptance_date__lte=add_months(on, -12 * years),
+    ).select_related("unit")
+    return [p for p in coarse if p.acceptance_date is not None and period_end(p.acceptance_date, years=years) < on]

@@ -139,6 +139,7 @@ def _write(
     created: list[str] = []
     updated: list[dict[str, Any]] = []
     unchanged = 0
+    changed_fields: dict[PlanProject, tuple[str, ...]] = {}
     for record in result.records:
         unit = units.get(record.unit_credit_code)
         values = {
@@ -163,6 +164,7 @@ def _write(
             for name in changed:
                 setattr(project, name, values[name])
             project.updated_at = now
+            changed_fields[project] = tuple(changed)
             updated.append({"number": record.number, "fields": changed})
         else:
             unchanged += 1
@@ -176,10 +178,18 @@ def _write(
     for project in to_create:
         project.first_batch = batch
         project.last_batch = batch
-    for project in to_update:
-        project.last_batch = batch
     PlanProject.objects.bulk_create(to_create, batch_size=CHUNK)
-    PlanProject.objects.bulk_update(to_update, [*PlanProject.HOST_FIELDS, "last_batch", "updated_at"], batch_size=CHUNK)
+    # Every project seen in this file was last confirmed by this batch: one UPDATE per chunk.
+    for ids in _chunks([p.pk for p in to_update]):
+        PlanProject.objects.filter(pk__in=ids).update(last_batch=batch)
+    # Changed projects: only the fields that changed, grouped so each group is one bulk update.
+    groups: dict[tuple[str, ...], list[PlanProject]] = {}
+    for project, fields in changed_fields.items():
+        groups.setdefault(fields, []).append(project)
+    for fields, projects in groups.items():
+        PlanProject.objects.bulk_update(projects, [*fields, "updated_at"], batch_size=100)
+    batch.duration_ms = int((time.monotonic() - started) * 1000)
+    ImportBatch.objects.filter(pk=batch.pk).update(duration_ms=batch.duration_ms)
     return batch
 
 
