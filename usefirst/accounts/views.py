@@ -160,7 +160,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "pending": _pending_memberships(request),
         "review_count": org_services.review_queue(request.user).count() if roles.department_ids(request.user) else 0,
         "is_provincial_admin": roles.is_provincial_admin(request.user),
-        "catalog_links": _catalog_links(),
+        "catalog_links": _catalog_links(reviewer=bool(roles.department_ids(request.user))) if organisation else [],
     }
     if organisation is not None:
         context["staff_count"] = organisation.memberships.filter(is_active=True).count()
@@ -168,15 +168,13 @@ def workspace(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/workspace.html", context)
 
 
-def _catalog_links() -> list[tuple[str, str]]:
+def _catalog_links(*, reviewer: bool) -> list[tuple[str, str]]:
     """Links to the catalog pages that exist (the catalog app grows independently)."""
+    names = [("catalog:my_achievements", "本机构科技成果"), ("catalog:my_demands", "本机构技术需求")]
+    if reviewer:
+        names += [("catalog:review_achievements", "科技成果审核"), ("catalog:review_demands", "技术需求审核")]
     links = []
-    for name, label in (
-        ("catalog:my_achievements", "本机构科技成果"),
-        ("catalog:my_demands", "本机构技术需求"),
-        ("catalog:achievement_list", "浏览科技成果"),
-        ("catalog:demand_list", "浏览技术需求"),
-    ):
+    for name, label in names:
         try:
             links.append((reverse(name), label))
         except Exception:  # noqa: S112 - NoReverseMatch: the page is not built yet
