@@ -29,11 +29,16 @@ SQL
   fi
   # pg_hba may still refuse password logins over TCP (e.g. only `ident`): allow the role.
   if ! PGPASSWORD=usefirst psql -h 127.0.0.1 -U usefirst -d usefirst -tAc 'select 1' >/dev/null 2>&1; then
-    local hba
+    local hba tmp
     hba=$(runuser -u postgres -- psql -tAc 'show hba_file' -d postgres)
-    echo "host all usefirst 127.0.0.1/32 scram-sha-256" | cat - "$hba" > /tmp/usefirst-hba && cp /tmp/usefirst-hba "$hba"
+    echo "allowing password logins of the usefirst role over TCP in $hba"
+    tmp=$(mktemp)
+    echo "host all usefirst 127.0.0.1/32 scram-sha-256" | cat - "$hba" > "$tmp" && cat "$tmp" > "$hba" && rm -f "$tmp"
     runuser -u postgres -- psql -tAc 'select pg_reload_conf()' -d postgres >/dev/null
     sleep 1
   fi
-  PGPASSWORD=usefirst psql -h 127.0.0.1 -U usefirst -d usefirst -tAc 'select 1' >/dev/null
+  if ! PGPASSWORD=usefirst psql -h 127.0.0.1 -U usefirst -d usefirst -tAc 'select 1' >/dev/null; then
+    echo "PostgreSQL is still not reachable over TCP as usefirst@127.0.0.1:5432" >&2
+    return 1
+  fi
 }
