@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -223,13 +224,15 @@ def organisation_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in org_services.EDITABLE_FIELDS}
         try:
-            org_services.organisation_correct(
-                actor=_user(request),
-                organisation=organisation,
-                licence=form.cleaned_data.get("licence"),
-                **changes,
-            )
-            org_services.organisation_resubmit(actor=_user(request), organisation=organisation)
+            # Corrected and resubmitted together, or not at all.
+            with transaction.atomic():
+                org_services.organisation_correct(
+                    actor=_user(request),
+                    organisation=organisation,
+                    licence=form.cleaned_data.get("licence"),
+                    **changes,
+                )
+                org_services.organisation_resubmit(actor=_user(request), organisation=organisation)
         except DomainError as exc:
             _raise_http(exc)
             apply_errors(form, exc.field_errors, exc.detail)

@@ -156,3 +156,25 @@ def test_a_submitted_organisation_is_not_visible_to_outsiders(client, outsider, 
     agency.save()
     client.force_login(outsider)
     assert client.get(reverse("accounts_review:organisation", args=[agency.pk])).status_code == 404
+
+
+def test_the_provincial_department_is_created_by_command_once(db, capsys):
+    from django.core.management import call_command
+
+    from usefirst.accounts.models import Organisation, User
+    from usefirst.core.testing import make_credit_code
+
+    args = ["--credit-code", make_credit_code(), "--admin-email", "prov@example.com", "--admin-password", "Province-Admin-2026"]
+    call_command("create_provincial_department", *args)
+    call_command("create_provincial_department", *args)
+    assert Organisation.objects.filter(kind=OrganisationKind.PROVINCIAL_DEPARTMENT).count() == 1
+    assert User.objects.get(email="prov@example.com").memberships.get().is_admin
+
+
+def test_the_admin_site_is_read_only_for_accounts_data(client, province):
+    from usefirst.accounts.models import User
+
+    superuser = User.objects.create_superuser("root@example.com", "Super-Long-Password-1", full_name="超级用户")
+    client.force_login(superuser)
+    assert client.get(f"/admin/accounts/organisation/{province.pk}/change/").status_code == 200
+    assert client.get("/admin/accounts/organisation/add/").status_code == 403
