@@ -6,11 +6,13 @@ with a Chinese message rather than a silently ignored filter.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from usefirst.accounts.models import EnterpriseSize, Organisation, OrganisationKind
 from usefirst.core.dates import today
@@ -143,10 +145,19 @@ def _field_q(field: TechField) -> Q:
     return Q(field=field) | Q(field__parent=field)
 
 
+def _with_keyword_text[M: Model](queryset: QuerySet[M]) -> QuerySet[M]:
+    return queryset.annotate(keywords_text=Cast("keywords", TextField()))
+
+
 def _keyword_q(q: str, *text_fields: str) -> Q:
+    """Plain matching of every term in the text fields or the keywords (needs `_with_keyword_text`).
+
+    Some backends keep JSON text with non-ASCII characters escaped (\\uXXXX): the escaped
+    spelling of the term is matched as well."""
     condition = Q()
     for term in q.split():
-        term_q = Q(keywords__icontains=term)
+        escaped = json.dumps(term)[1:-1]
+        term_q = Q(keywords_text__icontains=term) | Q(keywords_text__icontains=escaped)
         for name in text_fields:
             term_q |= Q(**{f"{name}__icontains": term})
         condition &= term_q
@@ -169,7 +180,7 @@ def filter_achievements(queryset: QuerySet[Achievement], filters: Filters) -> Qu
     if filters.unit_kind:
         queryset = queryset.filter(owner__kind=filters.unit_kind)
     if filters.q:
-        queryset = queryset.filter(_keyword_q(filters.q, "title", "summary"))
+        queryset = _with_keyword_text(queryset).filter(_keyword_q(filters.q, "title", "summary"))
     return queryset.order_by(*ACHIEVEMENT_SORTS[filters.sort][1])
 
 
@@ -185,7 +196,7 @@ def filter_demands(queryset: QuerySet[Demand], filters: Filters) -> QuerySet[Dem
     if filters.status:
         queryset = _with_effective_status(queryset, filters.status)
     if filters.q:
-        queryset = queryset.filter(_keyword_q(filters.q, "title", "description"))
+        queryset = _with_keyword_text(queryset).filter(_keyword_q(filters.q, "title", "description"))
     return queryset.order_by(*DEMAND_SORTS[filters.sort][1])
 
 

@@ -79,3 +79,10 @@ def test_sorting_by_trl(unit, owner, reviewer):
     make_published_achievement(unit, owner, reviewer, title="高", trl=9)
     rows = achievement_list_public(user=None, filters=parse_filters({"sort": "trl_desc"}))
     assert [a.title for a in rows] == ["高", "低"]
+
+
+def test_the_keyword_box_matches_chinese_keywords(unit, owner, reviewer):
+    make_published_achievement(unit, owner, reviewer, title="无关", summary="无关", keywords="石墨烯，Graphene")
+    assert achievement_list_public(user=None, filters=parse_filters({"q": "石墨"})).count() == 1
+    assert achievement_list_public(user=None, filters=parse_filters({"q": "graphene"})).count() == 1
+    assert achievement_list_public(user=None, filters=parse_filters({"q": "碳纳米管"})).count() == 0
