@@ -146,7 +146,7 @@ def _field_q(field: TechField) -> Q:
 
 
 def _with_keyword_text[M: Model](queryset: QuerySet[M]) -> QuerySet[M]:
-    return queryset.annotate(keywords_text=Cast("keywords", TextField()))
+    return queryset.annotate(keywords_text=Cast("keywords", TextField()))  # type: ignore[return-value]
 
 
 def _keyword_q(q: str, *text_fields: str) -> Q:
