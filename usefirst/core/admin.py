@@ -19,8 +19,13 @@ from django.http import HttpRequest
 # The apps whose models the admin shows; a model added to one of them appears automatically.
 DOMAIN_APPS = ("accounts", "catalog", "policy", "notifications", "core", "api", "plan_projects")
 
-# Never displayed, even hashed: the admin is read by people who do not need them.
-HIDDEN_FIELDS = frozenset({"password", "token_hash"})
+# Never displayed, even hashed or encrypted: the admin is read by people who do not need them.
+# Files are private and served only through permission-checked views.
+HIDDEN_FIELDS = frozenset({"password", "token", "token_hash", "identity_hash"})
+
+
+def _hidden(field: models.Field[Any, Any]) -> bool:
+    return field.name in HIDDEN_FIELDS or field.name.endswith("_encrypted") or isinstance(field, models.FileField)
 
 
 class SuperuserAdminSite(admin.AdminSite):
@@ -55,8 +60,8 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 def read_only_admin_for(model: type[models.Model]) -> type[ReadOnlyModelAdmin]:
-    concrete = [f for f in model._meta.get_fields() if getattr(f, "concrete", False) and not f.many_to_many]
-    shown = [f.name for f in concrete if f.name not in HIDDEN_FIELDS]
+    concrete = [f for f in model._meta.get_fields() if isinstance(f, models.Field) and f.concrete and not f.many_to_many]
+    shown = [f.name for f in concrete if not _hidden(f)]
     columns = ["__str__"] + [
         name
         for name in ("status", "kind", "city", "created_at", "at", "effective_from", "read_at")
@@ -67,7 +72,7 @@ def read_only_admin_for(model: type[models.Model]) -> type[ReadOnlyModelAdmin]:
         "__module__": __name__,
         "list_display": columns[:6],
         "list_filter": filters,
-        "exclude": [f.name for f in concrete if f.name in HIDDEN_FIELDS],
+        "exclude": [f.name for f in concrete if _hidden(f)],
         "fields": [name for name in shown if name != "id"],
     }
     return type(f"{model.__name__}ReadOnlyAdmin", (ReadOnlyModelAdmin,), attrs)

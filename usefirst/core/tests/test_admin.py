@@ -71,3 +71,25 @@ def test_staff_who_are_not_superusers_are_kept_out(client, owner):
 def test_anonymous_visitors_are_sent_to_the_admin_login(client):
     response = client.get("/admin/")
     assert response.status_code == 302
+
+
+def test_generated_admins_leave_out_secrets_encrypted_columns_and_private_files():
+    from django.apps import apps
+
+    from usefirst.core.admin import read_only_admin_for
+
+    for model in apps.get_models():
+        names = set(read_only_admin_for(model).fields)
+        for field in model._meta.concrete_fields:
+            if field.name in ("password", "token", "token_hash", "identity_hash") or field.name.endswith("_encrypted"):
+                assert field.name not in names, (model, field.name)
+            if field.get_internal_type() == "FileField":
+                assert field.name not in names, (model, field.name)
+
+
+@pytest.mark.django_db
+def test_every_registered_model_lists_for_a_superuser(client, superuser, unit):
+    client.force_login(superuser)
+    for model in admin.site._registry:
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert client.get(url).status_code == 200, url
