@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "usefirst.accounts.context_processors.current_organisation",
                 "usefirst.notifications.context_processors.inbox_badge",
+                "usefirst.policy.context_processors.policy_nav",
             ],
         },
     }

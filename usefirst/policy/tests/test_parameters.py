@@ -300,3 +300,11 @@ def test_the_term_in_the_definitions_matches_the_database_constraint():
     children = dict(constraint.condition.children)
     assert children == {"effective_from__gte": POLICY_START, "effective_from__lte": POLICY_END}
     assert make_user  # personas come from usefirst.core.testing
+
+
+@pytest.mark.django_db
+def test_the_header_links_the_page_for_provincial_staff_only(client, provincial_reviewer, owner):
+    client.force_login(provincial_reviewer)
+    assert 'href="/policy/parameters/"' in client.get("/").content.decode()
+    client.force_login(owner)
+    assert 'href="/policy/parameters/"' not in client.get("/").content.decode()
