@@ -134,17 +134,3 @@ class PlanProject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
-
-    # Fields the host platform owns; a re-import overwrites them.
-    HOST_FIELDS: ClassVar[tuple[str, ...]] = (
-        "title",
-        "category",
-        "unit_credit_code",
-        "unit_name",
-        "unit_id",
-        "city",
-        "leader_name",
-        "acceptance_date",
-        "provincial_funding",
-        "research_funding_only",
-    )

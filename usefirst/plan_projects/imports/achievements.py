@@ -655,6 +655,12 @@ def achievement_import_run(*, batch_id: int) -> ImportBatch:
         errors = exc.row_errors
     except DomainError as exc:
         errors = [RowError(0, "", exc.detail)]
+    except Exception:
+        # Never leave a batch “running” for ever: record the failure, then let the worker log it.
+        _finish(
+            batch, created=[], errors=[RowError(0, "", "导入过程中发生系统错误，未导入任何数据，请稍后重新上传")], started=started
+        )
+        raise
     if errors:
         created = []
         _finish(batch, created=[], errors=errors, started=started)

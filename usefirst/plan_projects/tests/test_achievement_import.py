@@ -176,3 +176,22 @@ def test_a_staff_member_without_admin_role_may_import(unit, inventors):
     staff = make_user(unit, role=Membership.Role.STAFF)
     batch, _ = achievements_import(actor=staff, organisation=unit, file=achievement_file([achievement_row()]))
     assert batch.created_count == 1
+
+
+def test_a_worker_crash_leaves_the_batch_refused_not_running(
+    owner, unit, inventors, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(achievements, "SYNC_MAX_ROWS", 0)
+    with django_capture_on_commit_callbacks(execute=False):
+        batch, _ = achievements_import(actor=owner, organisation=unit, file=achievement_file([achievement_row()]))
+
+    def boom(**kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(achievements, "_write_all", boom)
+    with pytest.raises(RuntimeError):
+        achievements.achievement_import_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.outcome == ImportOutcome.REFUSED
+    assert "系统错误" in batch.detail["errors"][0]["message"]
+    assert Achievement.objects.count() == 0
