@@ -56,7 +56,9 @@ class AchievementForm(forms.Form):
     advantages = forms.CharField(
         label="相对现有技术的优势", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    field = FieldChoice(label="技术领域", queryset=TechField.objects.select_related("parent").order_by("code"))
+    field = FieldChoice(
+        label="技术领域", queryset=TechField.objects.select_related("parent").order_by("code"), empty_label="请选择技术领域"
+    )
     discipline = forms.CharField(label="学科", max_length=64, required=False)
     keywords = forms.CharField(
         label="关键词", max_length=400, required=False, help_text="多个关键词用逗号、顿号或空格分隔，最多 10 个"
@@ -97,7 +99,7 @@ class IpItemForm(forms.Form):
 
 
 class InventorForm(forms.Form):
-    person = forms.ModelChoiceField(label="成果完成人", queryset=Person.objects.none(), required=False)
+    person = forms.ModelChoiceField(label="成果完成人", queryset=Person.objects.none(), required=False, empty_label="请选择")
     share = forms.DecimalField(label="贡献份额（%）", max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False)
     is_leader = forms.BooleanField(label="项目负责人", required=False)
 
@@ -159,7 +161,9 @@ def achievement_data_from(form: AchievementForm, ip_formset: Any, inventor_forms
 class DemandForm(forms.Form):
     title = forms.CharField(label="需求名称", max_length=200)
     description = forms.CharField(label="需求描述", max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
-    field = FieldChoice(label="技术领域", queryset=TechField.objects.select_related("parent").order_by("code"))
+    field = FieldChoice(
+        label="技术领域", queryset=TechField.objects.select_related("parent").order_by("code"), empty_label="请选择技术领域"
+    )
     keywords = forms.CharField(label="关键词", max_length=400, required=False, help_text="多个关键词用逗号、顿号或空格分隔")
     budget_min = forms.DecimalField(label="预算下限（元）", max_digits=14, decimal_places=2, min_value=0, required=False)
     budget_max = forms.DecimalField(label="预算上限（元）", max_digits=14, decimal_places=2, min_value=0, required=False)

@@ -41,8 +41,8 @@ ACHIEVEMENT_FILTER_KEYS = frozenset({"field", "city", "region", "trl_min", "trl_
 DEMAND_FILTER_KEYS = frozenset({"field", "city", "region", "enterprise_size", "q", "sort", "status"})
 
 
-def _invalid(label: str, value: str) -> DomainError:
-    return DomainError(f"筛选条件“{label}”的取值无效：{value}", code="invalid_filter", field_errors={label: ["取值无效"]})
+def _invalid(key: str, label: str, value: str) -> DomainError:
+    return DomainError(f"筛选条件“{label}”的取值无效：{value}", code="invalid_filter", field_errors={key: ["取值无效"]})
 
 
 @dataclass
@@ -97,14 +97,14 @@ def parse_filters(params: Mapping[str, Any], *, for_demands: bool = False) -> Fi
     if code:
         filters.field = TechField.objects.filter(code=code).select_related("parent").first()
         if filters.field is None:
-            raise _invalid("技术领域", code)
+            raise _invalid("field", "技术领域", code)
     city = _text(params, "city")
     if city and city not in CITY_COUNTIES and city != OUTSIDE_PROVINCE:
-        raise _invalid("地市", city)
+        raise _invalid("city", "地市", city)
     filters.city = city
     region = _text(params, "region")
     if region and region not in Region.values:
-        raise _invalid("区域", region)
+        raise _invalid("region", "区域", region)
     filters.region = region
     q = _text(params, "q")
     if len(q) > MAX_QUERY_LENGTH:
@@ -113,16 +113,16 @@ def parse_filters(params: Mapping[str, Any], *, for_demands: bool = False) -> Fi
     sort = _text(params, "sort") or "newest"
     sorts = DEMAND_SORTS if for_demands else ACHIEVEMENT_SORTS
     if sort not in sorts:
-        raise _invalid("排序", sort)
+        raise _invalid("sort", "排序", sort)
     filters.sort = sort
     if for_demands:
         size = _text(params, "enterprise_size")
         if size and size not in EnterpriseSize.values:
-            raise _invalid("企业规模", size)
+            raise _invalid("enterprise_size", "企业规模", size)
         filters.enterprise_size = size
         status = _text(params, "status")
         if status and status not in DemandStatus.values:
-            raise _invalid("状态", status)
+            raise _invalid("status", "状态", status)
         filters.status = status
         return filters
     filters.trl_min = _trl(params, "trl_min", "最低成熟度")
@@ -131,11 +131,11 @@ def parse_filters(params: Mapping[str, Any], *, for_demands: bool = False) -> Fi
         raise DomainError("最低成熟度不能高于最高成熟度", code="invalid_filter", field_errors={"trl_min": ["不能高于最高成熟度"]})
     mode = _text(params, "mode")
     if mode and mode not in Mode.values:
-        raise _invalid("转化方式", mode)
+        raise _invalid("mode", "转化方式", mode)
     filters.mode = mode
     kind = _text(params, "unit_kind")
     if kind and kind not in OrganisationKind.values:
-        raise _invalid("单位类型", kind)
+        raise _invalid("unit_kind", "单位类型", kind)
     filters.unit_kind = kind
     return filters
 
