@@ -12,7 +12,7 @@ from usefirst.core.errors import DomainError
 from usefirst.core.regions import CITY_CHOICES, OUTSIDE_PROVINCE
 
 from .choices import CooperationForm, IpKind, IpLegalStatus, ProjectCategory, RestrictionReason
-from .models import Achievement, Demand, TechField
+from .models import Demand, TechField
 from .services.achievements import AchievementData, InventorData, IpItemData
 from .services.demands import DemandData
 
@@ -80,10 +80,11 @@ class AchievementForm(forms.Form):
     restriction = forms.ChoiceField(label="涉密或限制情形", choices=RestrictionReason.choices, required=False)
 
     @classmethod
-    def initial_from(cls, achievement: Achievement) -> dict[str, Any]:
-        initial = {name: getattr(achievement, name) for name in cls.base_fields if hasattr(achievement, name)}
-        initial["field"] = achievement.field_id
-        initial["keywords"] = "，".join(achievement.keywords)
+    def initial_from(cls, data: AchievementData) -> dict[str, Any]:
+        initial = {name: getattr(data, name) for name in cls.base_fields if hasattr(data, name)}
+        initial["field"] = data.field_id
+        keywords = data.keywords
+        initial["keywords"] = keywords if isinstance(keywords, str) else "，".join(keywords)
         return initial
 
 

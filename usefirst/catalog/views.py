@@ -339,8 +339,10 @@ def _achievement_form_page(request: HttpRequest, org: Organisation, achievement:
             ip_formset = IpItemFormSet(prefix="ip")
             inventor_formset = InventorFormSet(prefix="inv", form_kwargs={"unit": org})
         else:
-            form = AchievementForm(initial=AchievementForm.initial_from(achievement))
-            current = AchievementData.from_achievement(achievement)
+            # A second edit of a published achievement starts from the edit still under review.
+            pending = selectors.achievement_pending_revision(achievement=achievement)
+            current = AchievementData.from_json(pending.data) if pending else AchievementData.from_achievement(achievement)
+            form = AchievementForm(initial=AchievementForm.initial_from(current))
             ip_formset = IpItemFormSet(prefix="ip", initial=[vars(i) for i in current.ip_items])
             inventor_formset = InventorFormSet(
                 prefix="inv",

@@ -91,3 +91,11 @@ def test_the_api_filters_demands_by_top_field(client, enterprise, outsider, city
     assert client.get("/api/v1/demands", {"field": "06"}).json()["count"] == 1
     assert client.get("/api/v1/demands", {"field": "01"}).json()["count"] == 0
     assert client.get("/api/v1/demands", {"region": "north"}).json()["count"] == 1
+
+
+def test_a_second_edit_starts_from_the_edit_under_review(client, unit, owner, reviewer):
+    achievement = make_published_achievement(unit, owner, reviewer, title="已发布标题")
+    achievement_update(actor=owner, achievement=achievement, data=achievement_data(unit, owner, title="审核中的标题"))
+    client.force_login(owner)
+    page = text(client.get(reverse("catalog:achievement_edit", args=[achievement.pk])))
+    assert 'value="审核中的标题"' in page
