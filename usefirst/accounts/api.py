@@ -17,6 +17,7 @@ from usefirst.api.auth import TokenAuth, optional_user
 from usefirst.core.errors import DomainError
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user, restrict
+from usefirst.core.regions import CITY_REGION, OUTSIDE_PROVINCE
 
 from . import roles
 from .models import Organisation, OrganisationKind, OrganisationStatus, User
@@ -180,6 +181,8 @@ def list_organisations(
             raise DomainError(f"未知的机构类型：{kind}", code="invalid_filter")
         queryset = queryset.filter(kind=kind)
     if city:
+        if city not in CITY_REGION and city != OUTSIDE_PROVINCE:
+            raise DomainError(f"未知的地市：{city}", code="invalid_filter")
         queryset = queryset.filter(city=city)
     result = paginate(queryset, page=page, page_size=page_size)
     return {"count": result.count, "items": [_org(o) for o in result.items]}

@@ -117,6 +117,8 @@ def test_organisations_are_listed_active_only_with_a_count(client, unit, enterpr
 def test_a_page_past_the_end_and_an_unknown_kind_are_problems(client, unit):
     assert_problem(client.get("/api/v1/organisations?page=99"), 404, "page_out_of_range")
     assert_problem(client.get("/api/v1/organisations?kind=spaceship"), 400, "invalid_filter")
+    assert_problem(client.get("/api/v1/organisations?city=火星市"), 400, "invalid_filter")
+    assert client.get("/api/v1/organisations?city=广州市").json()["count"] >= 1
     assert_problem(client.get("/api/v1/organisations?page=abc"), 422, "validation_failed")
 
 
