@@ -166,3 +166,58 @@ class TestTransitions:
     def test_suspension_needs_a_reason(self, provincial_admin, enterprise):
         with pytest.raises(DomainError):
             organisation_suspend(actor=provincial_admin, organisation=enterprise, reason="")
+
+
+def test_a_returned_applicant_corrects_the_form_and_it_goes_back_to_review(client, provincial_reviewer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .conftest import EXE_BYTES
+
+    agency = submitted(OrganisationKind.AGENCY, name="待修改中心")
+    applicant = make_user(agency, role=Membership.Role.ADMIN)
+    organisation_return(actor=provincial_reviewer, organisation=agency, reasons="法定代表人填写有误")
+    client.force_login(applicant)
+    form = {
+        "name": agency.name,
+        "kind": agency.kind,
+        "credit_code": agency.credit_code,
+        "legal_representative": "周七",
+        "city": agency.city,
+        "county": agency.county,
+        "enterprise_size": "",
+        "sector": "",
+        "superior_department": "",
+        "superior_department_name": "",
+    }
+    bad = SimpleUploadedFile("licence.pdf", EXE_BYTES, content_type="application/pdf")
+    response = client.post(reverse("accounts:organisation_edit"), {**form, "licence": bad})
+    assert "仅接受 PDF、PNG 或 JPEG" in response.content.decode()
+    agency.refresh_from_db()
+    assert agency.status == OrganisationStatus.RETURNED and agency.legal_representative == "张三", "nothing half-saved"
+    response = client.post(reverse("accounts:organisation_edit"), form)
+    assert response.status_code == 302
+    agency.refresh_from_db()
+    assert agency.status == OrganisationStatus.SUBMITTED and agency.legal_representative == "周七"
+    assert agency in review_queue(provincial_reviewer)
+
+
+def test_a_registered_university_with_a_sector_is_routed_to_that_sector_department(
+    education_reviewer, django_capture_on_commit_callbacks
+):
+    import re
+
+    from django.core import mail
+
+    from usefirst.accounts.services.organisations import organisation_register, organisation_verify_email
+
+    from .conftest import service_kwargs
+
+    with django_capture_on_commit_callbacks(execute=True):
+        university = organisation_register(
+            **service_kwargs(kind=OrganisationKind.UNIVERSITY, sector=Sector.EDUCATION, enterprise_size="", name="示例大学")
+        )
+    token = re.search(r"/accounts/verify/([^/\s]+)/", mail.outbox[-1].body).group(1)
+    organisation_verify_email(token=token)
+    university.refresh_from_db()
+    assert university.reviewing_department.sector == Sector.EDUCATION
+    assert list(review_queue(education_reviewer)) == [university]
