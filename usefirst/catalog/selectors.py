@@ -59,23 +59,6 @@ class Filters:
     q: str = ""
     sort: str = "newest"
 
-    def as_query(self) -> dict[str, str]:
-        """The filters as query-string values (for pagination links and exports)."""
-        values = {
-            "field": self.field.code if self.field else "",
-            "city": self.city,
-            "region": self.region,
-            "trl_min": "" if self.trl_min is None else str(self.trl_min),
-            "trl_max": "" if self.trl_max is None else str(self.trl_max),
-            "mode": self.mode,
-            "unit_kind": self.unit_kind,
-            "enterprise_size": self.enterprise_size,
-            "status": self.status,
-            "q": self.q,
-            "sort": "" if self.sort == "newest" else self.sort,
-        }
-        return {k: v for k, v in values.items() if v}
-
 
 def _text(params: Mapping[str, Any], key: str) -> str:
     value = params.get(key)
