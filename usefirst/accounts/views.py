@@ -280,6 +280,10 @@ def _organisation_for_review(request: HttpRequest, pk: int) -> Organisation:
         raise
 
 
+def _status_label(value: str) -> str:
+    return str(OrganisationStatus(value).label) if value in OrganisationStatus.values else value
+
+
 @login_required
 def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for_review(request, pk)
@@ -308,7 +312,10 @@ def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
         "accounts/review_organisation.html",
         {
             "organisation": organisation,
-            "events": organisation.events.select_related("actor").all(),
+            "events": [
+                (e, _status_label(e.from_status), _status_label(e.to_status))
+                for e in organisation.events.select_related("actor").all()
+            ],
             "can_review": can_review,
             "return_form": return_form,
             "suspend_form": SuspendForm(),

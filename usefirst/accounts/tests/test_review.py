@@ -221,3 +221,11 @@ def test_a_registered_university_with_a_sector_is_routed_to_that_sector_departme
     university.refresh_from_db()
     assert university.reviewing_department.sector == Sector.EDUCATION
     assert list(review_queue(education_reviewer)) == [university]
+
+
+def test_the_review_file_shows_the_history_in_words(client, provincial_reviewer):
+    agency = submitted(OrganisationKind.AGENCY)
+    organisation_return(actor=provincial_reviewer, organisation=agency, reasons="材料不全")
+    client.force_login(provincial_reviewer)
+    html = client.get(reverse("accounts_review:organisation", args=[agency.pk])).content.decode()
+    assert "待审核 → 已退回" in html and "材料不全" in html
