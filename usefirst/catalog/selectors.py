@@ -255,6 +255,11 @@ def demand_review_queue(*, user: Any) -> QuerySet[Demand]:
     return _demands(user, Action.REVIEW).filter(status=DemandStatus.SUBMITTED).order_by("updated_at", "id")
 
 
+def demand_reviewed_list(*, user: Any) -> QuerySet[Demand]:
+    """Every demand of the enterprises a department reviews (for export)."""
+    return _demands(user, Action.REVIEW).order_by("-updated_at", "-id")
+
+
 def paginate_params(queryset: QuerySet[Any], params: Mapping[str, Any]) -> PageOf:
     return paginate(queryset, page=params.get("page") or 1, page_size=params.get("page_size") or DEFAULT_PAGE_SIZE)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -42,6 +43,7 @@ from .services import achievements as achievement_services
 from .services import demands as demand_services
 from .services.achievements import AchievementData
 from .services.attachments import attachment_add, attachment_delete
+from .services.review import review_decide
 
 
 def _get[M: Model](queryset: QuerySet[M], request: HttpRequest, action: Action, pk: int) -> M:
@@ -552,11 +554,12 @@ def _decision(request: HttpRequest) -> tuple[bool, str]:
 def review_achievement_decide(request: HttpRequest, pk: int) -> HttpResponse:
     achievement = _get(Achievement.objects.all(), request, Action.REVIEW, pk)
     approve, reason = _decision(request)
-    if approve:
-        call: Callable[[], Any] = lambda: achievement_services.achievement_approve(actor=request.user, achievement=achievement)  # noqa: E731
-    else:
-        call = lambda: achievement_services.achievement_return(actor=request.user, achievement=achievement, reason=reason)  # noqa: E731
-    return _run(request, call, "已审核通过并发布" if approve else "已退回", reverse("catalog:review_achievements"))
+    return _run(
+        request,
+        partial(review_decide, actor=request.user, subject=achievement, approve=approve, reason=reason),
+        "已审核通过并发布" if approve else "已退回",
+        reverse("catalog:review_achievements"),
+    )
 
 
 @login_required
@@ -583,15 +586,12 @@ def review_revision(request: HttpRequest, pk: int) -> HttpResponse:
     achievement = _get(Achievement.objects.all(), request, Action.REVIEW, revision.achievement_id)
     if request.method == "POST":
         approve, reason = _decision(request)
-        if approve:
-            call: Callable[[], Any] = lambda: achievement_services.achievement_revision_approve(  # noqa: E731
-                actor=request.user, revision=revision
-            )
-        else:
-            call = lambda: achievement_services.achievement_revision_return(  # noqa: E731
-                actor=request.user, revision=revision, reason=reason
-            )
-        return _run(request, call, "修改已审核通过" if approve else "修改已退回", reverse("catalog:review_achievements"))
+        return _run(
+            request,
+            partial(review_decide, actor=request.user, subject=revision, approve=approve, reason=reason),
+            "修改已审核通过" if approve else "修改已退回",
+            reverse("catalog:review_achievements"),
+        )
     current = AchievementData.from_achievement(achievement).to_json()
     changes = [
         (name, current.get(name), value)
@@ -617,11 +617,12 @@ def review_revision(request: HttpRequest, pk: int) -> HttpResponse:
 def review_demand_decide(request: HttpRequest, pk: int) -> HttpResponse:
     demand = _get(Demand.objects.all(), request, Action.REVIEW, pk)
     approve, reason = _decision(request)
-    if approve:
-        call: Callable[[], Any] = lambda: demand_services.demand_approve(actor=request.user, demand=demand)  # noqa: E731
-    else:
-        call = lambda: demand_services.demand_return(actor=request.user, demand=demand, reason=reason)  # noqa: E731
-    return _run(request, call, "已审核通过并发布" if approve else "已退回", reverse("catalog:review_demands"))
+    return _run(
+        request,
+        partial(review_decide, actor=request.user, subject=demand, approve=approve, reason=reason),
+        "已审核通过并发布" if approve else "已退回",
+        reverse("catalog:review_demands"),
+    )
 
 
 @login_required
@@ -638,5 +639,5 @@ def review_achievements_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_demands_export(request: HttpRequest) -> HttpResponse:
     _require_department(request)
-    queryset = selectors.demand_review_queue(user=request.user)
-    return _export(request, "待审核技术需求.xlsx", "review_demands", queryset, DEMAND_HEADERS, _demand_rows(queryset))
+    queryset = selectors.demand_reviewed_list(user=request.user)
+    return _export(request, "本部门审核的技术需求.xlsx", "review_demands", queryset, DEMAND_HEADERS, _demand_rows(queryset))

@@ -99,3 +99,17 @@ def test_a_second_edit_starts_from_the_edit_under_review(client, unit, owner, re
     client.force_login(owner)
     page = text(client.get(reverse("catalog:achievement_edit", args=[achievement.pk])))
     assert 'value="审核中的标题"' in page
+
+
+def test_the_city_department_exports_the_demands_it_handles(client, enterprise, outsider, city_reviewer, reviewer):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    make_published_demand(enterprise, outsider, city_reviewer, title="韶关需求")
+    client.force_login(city_reviewer)
+    sheet = load_workbook(BytesIO(client.get(reverse("catalog:review_demands_export")).content)).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["韶关需求"]
+    client.force_login(reviewer)
+    sheet = load_workbook(BytesIO(client.get(reverse("catalog:review_demands_export")).content)).active
+    assert sheet.max_row == 1
