@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from usefirst.core.errors import DomainError, Forbidden, NotFound
+from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
 from usefirst.core.regions import CITY_COUNTIES
 
@@ -267,9 +268,28 @@ def organisation_licence(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
+    """The queue (submitted, oldest first) or, with ?status=, the department's directory."""
     if not roles.department_ids(request.user):
         raise PermissionDenied("只有政府部门工作人员可以审核机构")
-    return render(request, "accounts/review_queue.html", {"items": org_services.review_queue(request.user)})
+    status = request.GET.get("status", "")
+    context: dict[str, Any] = {"status": status, "statuses": OrganisationStatus.choices}
+    if not status:
+        context["items"] = org_services.review_queue(request.user)
+        return render(request, "accounts/review_queue.html", context)
+    if status != "all" and status not in OrganisationStatus.values:
+        messages.error(request, f"未知的状态：{status}")
+        return render(request, "accounts/review_queue.html", {**context, "items": []}, status=400)
+    queryset = org_services.organisations_for_department(request.user, status="" if status == "all" else status)
+    try:
+        page = paginate(queryset, page=request.GET.get("page", 1))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return render(request, "accounts/review_queue.html", {**context, "items": []}, status=exc.status)
+    return render(
+        request,
+        "accounts/review_queue.html",
+        {**context, "items": page.items, "page": page, "query": f"status={status}"},
+    )
 
 
 def _organisation_for_review(request: HttpRequest, pk: int) -> Organisation:

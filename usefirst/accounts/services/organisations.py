@@ -433,6 +433,17 @@ def organisation_reinstate(*, actor: User, organisation: Organisation, reason: s
     return organisation
 
 
+def organisations_for_department(user: Any, *, status: str = "") -> QuerySet[Organisation]:
+    """The organisations a department handles: those routed to it (never its own members'),
+    and for provincial administrators every organisation (they suspend and reinstate)."""
+    routed = restrict(Organisation.objects.all(), user, Action.REVIEW)
+    administered = restrict(Organisation.objects.all(), user, Action.ADMINISTER)
+    queryset = (routed | administered).distinct()
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.select_related("reviewing_department").order_by("name", "pk")
+
+
 def review_queue(user: Any) -> QuerySet[Organisation]:
     """Organisations waiting for one of the user's departments (never the user's own)."""
     return (

@@ -229,3 +229,18 @@ def test_the_review_file_shows_the_history_in_words(client, provincial_reviewer)
     client.force_login(provincial_reviewer)
     html = client.get(reverse("accounts_review:organisation", args=[agency.pk])).content.decode()
     assert "待审核 → 已退回" in html and "材料不全" in html
+
+
+def test_the_provincial_admin_sees_every_organisation_in_the_directory_and_a_city_only_its_own(
+    client, provincial_admin, guangzhou_reviewer, enterprise
+):
+    company = submitted(OrganisationKind.ENTERPRISE, city="广州市", county="天河区", name="广州某公司")
+    organisation_approve(actor=guangzhou_reviewer, organisation=company)
+    client.force_login(provincial_admin)
+    html = client.get(reverse("accounts_review:queue") + "?status=active").content.decode()
+    assert enterprise.name in html and "广州某公司" in html
+    client.force_login(guangzhou_reviewer)
+    html = client.get(reverse("accounts_review:queue") + "?status=all").content.decode()
+    assert "广州某公司" in html and enterprise.name not in html
+    assert client.get(reverse("accounts_review:queue") + "?status=bogus").status_code == 400
+    assert client.get(reverse("accounts_review:queue") + "?status=all&page=9").status_code == 404
