@@ -24,6 +24,7 @@ urlpatterns = [
     path("organisations/<int:pk>/licence/", views.organisation_licence, name="organisation_licence"),
     path("staff/", views.staff, name="staff"),
     path("staff/<int:pk>/", views.membership_edit, name="membership_edit"),
+    path("staff/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("people/", views.people, name="people"),
     path("people/add/", views.person_add, name="person_add"),

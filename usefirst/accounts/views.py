@@ -437,6 +437,23 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:staff")
 
 
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    current = _require_current(request)
+    invitation = staff_services.pending_invitations(current.organisation).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    try:
+        staff_services.invitation_revoke(actor=_user(request), invitation=invitation)
+    except DomainError as exc:
+        _raise_http(exc)
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"已撤销发给 {invitation.email} 的邀请。")
+    return redirect("accounts:staff")
+
+
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = staff_services.invitation_for_token(token)

@@ -187,3 +187,16 @@ def pending_invitations(organisation: Organisation) -> Any:
     return Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()).order_by(
         "-created_at"
     )
+
+
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    """Withdraw an invitation not yet accepted (it simply expires now)."""
+    _require_admin(actor, invitation.organisation)
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at is not None:
+            raise Conflict("该邀请已被接受，无法撤销；如需停用请修改成员设置", code="invitation_used")
+        locked.expires_at = timezone.now()
+        locked.save(update_fields=["expires_at"])
+        audit(actor=actor, action="invitation.revoke", obj=locked, email=locked.email)
+    return locked

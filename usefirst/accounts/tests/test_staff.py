@@ -160,3 +160,20 @@ def test_the_switcher_does_not_redirect_off_site(client, owner, unit, enterprise
         reverse("accounts:switch_organisation"), {"organisation": enterprise.pk, "next": "https://evil.example/"}
     )
     assert response.url == reverse("accounts:workspace")
+
+
+def test_an_admin_revokes_a_pending_invitation_and_the_link_stops_working(client, owner, unit):
+    invitation = invitation_create(actor=owner, organisation=unit, email="changed.mind@example.com")
+    client.force_login(owner)
+    assert "changed.mind@example.com" in client.get(reverse("accounts:staff")).content.decode()
+    response = client.post(reverse("accounts:invitation_revoke", args=[invitation.pk]))
+    assert response.status_code == 302
+    client.logout()
+    assert client.get(reverse("accounts:invitation_accept", args=[invitation.raw_token])).status_code == 400
+    assert AuditEntry.objects.filter(action="invitation.revoke", object_id=str(invitation.pk)).exists()
+
+
+def test_staff_cannot_revoke_invitations(client, owner, unit):
+    invitation = invitation_create(actor=owner, organisation=unit, email="keep@example.com")
+    client.force_login(make_user(unit, role=Membership.Role.STAFF))
+    assert client.post(reverse("accounts:invitation_revoke", args=[invitation.pk])).status_code == 403
