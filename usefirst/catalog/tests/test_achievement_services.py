@@ -259,3 +259,32 @@ class TestRevisions:
             )
         assert "restriction" in exc.value.field_errors
         assert not achievement.revisions.exists()
+
+
+class TestAtomicity:
+    def test_a_failure_while_saving_children_leaves_nothing_behind(self, unit, owner, monkeypatch):
+        data = achievement_data(unit, owner)
+
+        def explode(*args, **kwargs):
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(AchievementInventor.objects, "bulk_create", explode)
+        from usefirst.catalog.services.achievements import achievement_create
+
+        with pytest.raises(RuntimeError):
+            achievement_create(actor=owner, owner=unit, data=data)
+        assert not Achievement.objects.exists()
+        assert not IpItem.objects.exists()
+        assert not AchievementEvent.objects.exists()
+
+    def test_the_owner_is_mailed_after_the_approval_commits(
+        self, unit, owner, reviewer, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        achievement = make_achievement(unit, owner, title="待发布成果")
+        achievement_submit(actor=owner, achievement=achievement)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            achievement_approve(actor=reviewer, achievement=achievement)
+        assert not any("待发布成果" in m.subject and owner.email in m.to for m in mailoutbox)
+        for callback in callbacks:
+            callback()
+        assert any("待发布成果" in m.subject and owner.email in m.to for m in mailoutbox)
