@@ -113,3 +113,20 @@ def test_the_city_department_exports_the_demands_it_handles(client, enterprise, 
     client.force_login(reviewer)
     sheet = load_workbook(BytesIO(client.get(reverse("catalog:review_demands_export")).content)).active
     assert sheet.max_row == 1
+
+
+def test_the_public_export_leaves_out_restricted_and_unpublished_achievements(client, unit, owner, reviewer):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from usefirst.catalog.choices import RestrictionReason
+
+    from .factories import make_achievement
+
+    make_published_achievement(unit, owner, reviewer, title="公开成果")
+    make_achievement(unit, owner, title="涉密成果", restriction=RestrictionReason.DEFENCE)
+    make_achievement(unit, owner, title="草稿成果")
+    client.force_login(owner)
+    sheet = load_workbook(BytesIO(client.get(reverse("catalog:achievement_export")).content)).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["公开成果"]
