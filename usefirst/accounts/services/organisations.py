@@ -183,7 +183,8 @@ def organisation_register(
     email = User.objects.normalize_email((admin_email or "").strip()).lower()
     admin = User(email=email, full_name=(admin_full_name or "").strip(), is_active=False)
     try:
-        admin.full_clean(exclude=["password"])
+        # Uniqueness is checked below, case-insensitively and with a clearer message.
+        admin.full_clean(exclude=["password"], validate_unique=False)
     except ValidationError as exc:
         for field, messages in from_validation_error(exc).field_errors.items():
             errors.setdefault(f"admin_{field}" if field != "email" else "admin_email", []).extend(messages)

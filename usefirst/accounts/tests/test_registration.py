@@ -186,7 +186,8 @@ def test_a_weak_password_is_refused_with_djangos_chinese_messages(client, provin
 def test_an_email_already_registered_is_refused(client, owner):
     response = client.post(reverse("accounts:register"), registration_data(admin_email=owner.email))
     assert response.status_code == 400
-    assert "该邮箱已注册" in response.content.decode()
+    html = response.content.decode()
+    assert html.count("该邮箱已注册") == 1 and "已存在" not in html
     assert not Organisation.objects.filter(name="广州示例科技有限公司").exists()
 
 
@@ -220,3 +221,18 @@ def test_html_in_the_name_is_stored_as_typed_and_shown_escaped(
     client.force_login(provincial_reviewer)
     html = client.get(reverse("accounts_review:queue")).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;研究院" in html and "<script>alert(1)" not in html
+
+
+def test_a_superior_department_is_a_department_on_the_platform_or_a_named_outside_body(province, unit, education_department):
+    with pytest.raises(DomainError) as info:
+        organisation_register(**service_kwargs(superior_department=unit))
+    assert "superior_department" in info.value.field_errors
+    with pytest.raises(DomainError) as info:
+        organisation_register(**service_kwargs(superior_department=education_department, superior_department_name="教育部"))
+    assert "superior_department_name" in info.value.field_errors
+    on_platform = organisation_register(**service_kwargs(superior_department=education_department))
+    assert on_platform.superior_department == education_department
+    outside = organisation_register(
+        **service_kwargs(credit_code=make_credit_code(), admin_email="other@example.com", superior_department_name="教育部")
+    )
+    assert outside.superior_department is None and outside.superior_department_name == "教育部"
