@@ -7,6 +7,7 @@ revoked, and only while its user is active. Anything else is refused with 401 pr
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -17,6 +18,8 @@ from ninja.security import HttpBearer
 
 from .models import ApiToken
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
@@ -26,7 +29,10 @@ class TokenAuth(HttpBearer):
         row = ApiToken.objects.select_related("user").filter(token_hash=ApiToken.hash(token)).first()
         if row is None or not row.is_valid or not row.user.is_active:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # At most one write a minute per token: busy API clients must not queue on SQLite's write lock.
+        if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         request.api_token = row  # type: ignore[attr-defined]  # for rate limits and audit downstream
         return row.user

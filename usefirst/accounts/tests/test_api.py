@@ -182,3 +182,9 @@ def test_the_endpoints_are_in_the_openapi_schema(client, db):
         "/api/v1/organisations/{organisation_id}",
     ):
         assert path in paths
+
+
+def test_a_tokens_last_use_is_recorded(client, owner):
+    created = issue_token(client, owner).json()
+    client.get("/api/v1/me", **bearer(created["token"]))
+    assert ApiToken.objects.get(pk=created["id"]).last_used_at is not None
