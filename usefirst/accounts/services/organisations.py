@@ -287,6 +287,7 @@ def organisation_verify_email(*, token: str) -> Organisation:
         if organisation.status != OrganisationStatus.DRAFT:
             return organisation  # the link was opened twice: nothing more to do
         _submit(organisation, actor=user, reason="邮箱已验证，提交审核")
+    organisation.refresh_from_db()
     return organisation
 
 

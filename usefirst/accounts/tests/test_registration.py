@@ -61,7 +61,7 @@ def test_an_enterprise_registers_verifies_its_email_and_lands_in_its_city_depart
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(_verification_link())
     assert response.status_code == 200
-    assert "已提交" in response.content.decode()
+    assert "已提交，由广州市科学技术局审核" in response.content.decode()
     organisation.refresh_from_db()
     admin.refresh_from_db()
     assert organisation.status == OrganisationStatus.SUBMITTED
