@@ -8,6 +8,7 @@ app_name = "accounts_review"
 
 urlpatterns = [
     path("", views.review_queue, name="queue"),
+    path("export.xlsx", views.review_export, name="export"),
     path("<int:pk>/", views.review_organisation, name="organisation"),
     path("<int:pk>/suspend/", views.suspend_organisation, name="suspend"),
 ]

@@ -244,3 +244,23 @@ def test_the_provincial_admin_sees_every_organisation_in_the_directory_and_a_cit
     assert "广州某公司" in html and enterprise.name not in html
     assert client.get(reverse("accounts_review:queue") + "?status=bogus").status_code == 400
     assert client.get(reverse("accounts_review:queue") + "?status=all&page=9").status_code == 404
+
+
+def test_a_department_exports_its_directory_as_excel_and_the_export_is_audited(client, guangzhou_reviewer, outsider):
+    import io
+
+    from openpyxl import load_workbook
+
+    from usefirst.core.models import AuditEntry
+
+    company = submitted(OrganisationKind.ENTERPRISE, city="广州市", county="天河区", name="导出测试公司")
+    client.force_login(guangzhou_reviewer)
+    response = client.get(reverse("accounts_review:export") + "?status=submitted")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "机构名称" and rows[1][0] == "导出测试公司" and rows[1][2] == company.credit_code
+    assert len(rows) == 2
+    assert AuditEntry.objects.filter(action="accounts.organisations_export", actor=guangzhou_reviewer).exists()
+    client.force_login(outsider)
+    assert client.get(reverse("accounts_review:export")).status_code == 403
