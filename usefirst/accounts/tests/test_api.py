@@ -188,3 +188,49 @@ def test_a_tokens_last_use_is_recorded(client, owner):
     created = issue_token(client, owner).json()
     client.get("/api/v1/me", **bearer(created["token"]))
     assert ApiToken.objects.get(pk=created["id"]).last_used_at is not None
+
+
+API_MATRIX = {
+    # (method, path template, body as pairs): {persona: status}
+    ("get", "/api/v1/me", None): {"anonymous": 401, "outsider": 200, "owner": 200, "reviewer": 200},
+    ("get", "/api/v1/tokens", None): {"anonymous": 401, "outsider": 200, "owner": 200, "reviewer": 200},
+    ("get", "/api/v1/organisations", None): {"anonymous": 200, "outsider": 200, "owner": 200, "reviewer": 200},
+    ("get", "/api/v1/organisations/{submitted}", None): {"anonymous": 404, "outsider": 404, "owner": 404, "reviewer": 200},
+    ("get", "/api/v1/organisations/review-queue", None): {"anonymous": 401, "outsider": 200, "owner": 200, "reviewer": 200},
+    ("post", "/api/v1/organisations/{submitted}/approve", None): {
+        "anonymous": 401,
+        "outsider": 404,
+        "owner": 404,
+        "reviewer": 200,
+    },
+    ("post", "/api/v1/organisations/{submitted}/return", (("reasons", "材料不全"),)): {
+        "anonymous": 401,
+        "outsider": 404,
+        "owner": 404,
+        "reviewer": 200,
+    },
+    ("post", "/api/v1/organisations/{active}/suspend", (("reason", "核查"),)): {
+        "anonymous": 401,
+        "outsider": 403,
+        "owner": 403,
+        "reviewer": 403,
+    },
+}
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "outsider", "owner", "reviewer"])
+@pytest.mark.parametrize("endpoint", list(API_MATRIX), ids=lambda e: f"{e[0]} {e[1]}")
+def test_api_permission_matrix(client, persona, endpoint, owner, outsider, provincial_reviewer, enterprise):
+    method, template, body = endpoint
+    agency = make_org(OrganisationKind.AGENCY)
+    agency.status = OrganisationStatus.SUBMITTED
+    agency.reviewing_department = reviewing_department(agency)
+    agency.save()
+    user = {"anonymous": None, "outsider": outsider, "owner": owner, "reviewer": provincial_reviewer}[persona]
+    extra = bearer(issue_token(client, user).json()["token"]) if user else {}
+    path = template.format(submitted=agency.pk, active=enterprise.pk)
+    kwargs = {"content_type": "application/json", "data": dict(body or ())} if method == "post" else {}
+    response = getattr(client, method)(path, **kwargs, **extra)
+    assert response.status_code == API_MATRIX[endpoint][persona], (persona, path, response.content)
+    if response.status_code >= 400:
+        assert response["Content-Type"].startswith(PROBLEM)
