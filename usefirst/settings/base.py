@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "usefirst.policy",
     "usefirst.notifications",
     "usefirst.catalog",
+    "usefirst.contracts",
     "usefirst.plan_projects",
     "usefirst.api",
     "usefirst.demo",
@@ -118,7 +119,11 @@ LOGOUT_REDIRECT_URL = "home"
 # Lockout after repeated failures (django-axes): five wrong passwords lock the account for 30 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the account, not the address: a whole university or hospital often reaches the platform
+# through one NAT address, and five typos there must not lock everybody out. axes warns
+# (W006) that address rotation is then not throttled; that is the reverse proxy's job.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -183,6 +188,8 @@ CACHES = {
     }
 }
 
+# Absolute links in e-mails (verification, invitations, password reset).
+SITE_URL = os.environ.get("USEFIRST_SITE_URL", "http://127.0.0.1:8000")
 SITE_NAME = "广东省科技成果“先用后转”平台"
 DEMO_MODE = False
 

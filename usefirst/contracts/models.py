@@ -1,0 +1,393 @@
+"""Use-first contracts: standard templates as versioned data, contracts and their parties,
+achievements with price shares, signatures, the register of issued documents, the next-step
+negotiation after the free-use period, and open patent licence records.
+
+Names here are a contract with other apps (finance builds on Contract and ContractAchievement).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from usefirst.accounts.models import Organisation, Person
+from usefirst.catalog.models import Achievement
+from usefirst.core.models import TransitionEvent
+from usefirst.core.text import reject_control_characters
+
+
+class Mode(models.TextChoices):
+    PAY_LATER = "pay_later", "先使用后付费"
+    COOPERATE_LATER = "cooperate_later", "先使用后合作"
+
+
+class ContractKind(models.TextChoices):
+    FREE_USE_LICENCE = "free_use_licence", "免费使用许可合同"
+    LICENCE = "licence", "技术许可合同"
+    TRANSFER = "transfer", "技术转让合同"
+    DEVELOPMENT = "development", "技术开发合同"
+    EQUITY = "equity", "作价投资（入股）协议"
+    PRELIMINARY_AGREEMENT = "preliminary_agreement", "简约程序预先协议"
+    OPEN_LICENCE_RECORD = "open_licence_record", "专利开放许可实施备案"
+
+
+FOLLOW_ON_KINDS = (ContractKind.LICENCE, ContractKind.TRANSFER, ContractKind.DEVELOPMENT, ContractKind.EQUITY)
+
+
+class ContractStatus(models.TextChoices):
+    DRAFTED = "drafted", "草拟"
+    SIGNING = "signing", "签署中"
+    SIGNED = "signed", "已签署"
+    FREE_USE = "free_use", "免费使用期内"
+    AWAITING_NEXT_STEP = "awaiting_next_step", "待商定后续安排"
+    NEXT_STEP_AGREED = "next_step_agreed", "已商定后续安排"
+    ENDED = "ended", "已终止"
+    CANCELLED = "cancelled", "已撤销"
+
+
+class Exclusivity(models.TextChoices):
+    EXCLUSIVE = "exclusive", "独占许可"
+    SOLE = "sole", "排他许可"
+    NON_EXCLUSIVE = "non_exclusive", "普通许可"
+
+
+class DevelopmentKind(models.TextChoices):
+    COMMISSIONED = "commissioned", "委托开发"
+    COOPERATIVE = "cooperative", "合作开发"
+
+
+class TemplateStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    RETIRED = "retired", "已停用"
+
+
+class ContractTemplate(models.Model):
+    """A standard contract text (规范合同文本) held as versioned data.
+
+    `body` is a Django template (placeholders such as {{ contract.licensee.name }}); a published
+    version is never edited: a change is a new version.
+    """
+
+    kind = models.CharField("合同类型", max_length=32, choices=ContractKind.choices)
+    mode = models.CharField("模式", max_length=16, choices=Mode.choices, blank=True)
+    version = models.PositiveIntegerField("版本")
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文")
+    status = models.CharField("状态", max_length=16, choices=TemplateStatus.choices, default=TemplateStatus.DRAFT)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "合同示范文本"
+        verbose_name_plural = "合同示范文本"
+        ordering: ClassVar[list[str]] = ["kind", "mode", "-version"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["kind", "mode", "version"], name="contract_template_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（第{self.version}版）"
+
+
+class Contract(models.Model):
+    number = models.CharField("合同编号", max_length=32, unique=True)
+    mode = models.CharField("模式", max_length=16, choices=Mode.choices, blank=True)
+    kind = models.CharField("合同类型", max_length=32, choices=ContractKind.choices)
+    status = models.CharField(
+        "状态", max_length=24, choices=ContractStatus.choices, default=ContractStatus.DRAFTED, db_index=True
+    )
+    template = models.ForeignKey(
+        ContractTemplate, verbose_name="示范文本版本", on_delete=models.PROTECT, related_name="contracts"
+    )
+    title = models.CharField("合同名称", max_length=200, validators=[reject_control_characters])
+    # Parties. The licensor is an owner unit, or an inventor under a preliminary agreement.
+    licensor = models.ForeignKey(
+        Organisation,
+        verbose_name="许可方（成果单位）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts_as_licensor",
+    )
+    co_licensors = models.ManyToManyField(
+        Organisation, verbose_name="共有单位", blank=True, related_name="contracts_as_co_licensor"
+    )
+    licensor_person = models.ForeignKey(
+        Person,
+        verbose_name="许可方（成果完成人）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts_as_licensor",
+    )
+    preliminary_agreement = models.ForeignKey(
+        "self",
+        verbose_name="所依据的预先协议",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts_under_agreement",
+    )
+    licensee = models.ForeignKey(
+        Organisation,
+        verbose_name="被许可方（企业）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts_as_licensee",
+    )
+    agency = models.ForeignKey(
+        Organisation,
+        verbose_name="技术转移服务机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts_as_agency",
+    )
+    engagement_id_ref = models.PositiveBigIntegerField("对接记录编号", null=True, blank=True)
+    open_licence = models.ForeignKey(
+        "OpenLicence",
+        verbose_name="所实施的开放许可",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="take_ups",
+    )
+    # Terms.
+    scope = models.TextField("许可范围", max_length=3000, blank=True, validators=[reject_control_characters])
+    field_of_use = models.CharField("实施领域", max_length=200, blank=True, validators=[reject_control_characters])
+    territory = models.CharField("实施地域", max_length=200, blank=True, validators=[reject_control_characters])
+    exclusivity = models.CharField("许可方式", max_length=16, choices=Exclusivity.choices, default=Exclusivity.NON_EXCLUSIVE)
+    development_kind = models.CharField("开发方式", max_length=16, choices=DevelopmentKind.choices, blank=True)
+    free_use_start = models.DateField("免费使用期起始日（含）", null=True, blank=True)
+    free_use_end = models.DateField("免费使用期届满日（含）", null=True, blank=True)
+    term_end = models.DateField("协议期限届满日（含）", null=True, blank=True)
+    price = models.DecimalField(
+        "合同金额（元）",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    payment_terms = models.TextField("免费使用期后付费条件", max_length=3000, blank=True, validators=[reject_control_characters])
+    extra_terms = models.TextField("其他约定", max_length=5000, blank=True, validators=[reject_control_characters])
+    # Lifecycle.
+    parent = models.ForeignKey(
+        "self", verbose_name="原合同", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ons"
+    )
+    is_first_cooperation = models.BooleanField("首个合作项目", default=False)
+    signed_at = models.DateTimeField("签署完成时间", null=True, blank=True)
+    ended_at = models.DateTimeField("终止时间", null=True, blank=True)
+    escalated_at = models.DateTimeField("升级提醒时间", null=True, blank=True)
+    reminders_sent = models.JSONField("已发送的到期提醒（天）", default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "合同"
+        verbose_name_plural = "合同"
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["status", "free_use_end"], name="contract_status_end_idx"),
+        ]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=models.Q(free_use_start__isnull=True)
+                | models.Q(free_use_end__isnull=True)
+                | models.Q(free_use_end__gte=models.F("free_use_start")),
+                name="contract_free_use_dates_in_order",
+            ),
+            models.UniqueConstraint(
+                fields=["parent"],
+                condition=models.Q(is_first_cooperation=True),
+                name="contract_one_first_cooperation_per_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def has_free_use_period(self) -> bool:
+        return self.kind == ContractKind.FREE_USE_LICENCE
+
+    @property
+    def licensor_name(self) -> str:
+        if self.licensor_person_id is not None and self.licensor_person is not None:
+            return self.licensor_person.full_name
+        return self.licensor.name if self.licensor is not None else ""
+
+
+class ContractAchievement(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="achievements")
+    achievement = models.ForeignKey(Achievement, verbose_name="成果", on_delete=models.PROTECT, related_name="contract_links")
+    price_share = models.DecimalField(
+        "价款份额（%）",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100.00"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100.00"))],
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "合同所涉成果"
+        verbose_name_plural = "合同所涉成果"
+        ordering: ClassVar[list[str]] = ["contract", "position", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["contract", "achievement"], name="contract_achievement_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id}:{self.achievement_id} {self.price_share}%"
+
+
+class ContractParty(models.Model):
+    """A party that must sign: an organisation (signed by a member with can_sign) or a person."""
+
+    class Role(models.TextChoices):
+        LICENSOR = "licensor", "许可方"
+        CO_LICENSOR = "co_licensor", "共有方"
+        LICENSEE = "licensee", "被许可方"
+        UNIT = "unit", "成果单位"
+        INVENTOR = "inventor", "成果完成人"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField("身份", max_length=16, choices=Role.choices)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "合同当事人"
+        verbose_name_plural = "合同当事人"
+        ordering: ClassVar[list[str]] = ["contract", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.organisation is not None:
+            return self.organisation.name
+        return self.person.full_name if self.person is not None else ""
+
+
+class IssuedDocument(models.Model):
+    """Register of every PDF the platform issued, with its SHA-256."""
+
+    class Kind(models.TextChoices):
+        DRAFT = "draft", "待签署文本"
+        SIGNED = "signed", "签署版本"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    size = models.PositiveIntegerField("大小（字节）")
+    file = models.FileField(upload_to="contracts/%Y/%m/")
+    signature_count = models.PositiveSmallIntegerField("签名数", default=0)
+    issued_at = models.DateTimeField("出具时间", default=timezone.now)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "出具文件登记"
+        verbose_name_plural = "出具文件登记"
+        ordering: ClassVar[list[str]] = ["contract", "issued_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.sha256[:12]}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise RuntimeError("issued documents are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Signature(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="signatures")
+    party = models.ForeignKey(ContractParty, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField("签署时间", default=timezone.now)
+    certificate_serial = models.CharField("证书序列号", max_length=64)
+    certificate_fingerprint = models.CharField("证书指纹（SHA-256）", max_length=64)
+    document = models.ForeignKey(IssuedDocument, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "签名"
+        verbose_name_plural = "签名"
+        ordering: ClassVar[list[str]] = ["contract", "signed_at", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["party"], name="signature_one_per_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.party_id} {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+class NextStepProposal(models.Model):
+    """A proposal for the step after the free-use period; the other side accepts or counters."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待答复"
+        ACCEPTED = "accepted", "已接受"
+        COUNTERED = "countered", "已还价"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="next_step_proposals")
+    proposed_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("后续合同类型", max_length=32, choices=ContractKind.choices)
+    achievement = models.ForeignKey(Achievement, verbose_name="后续合作成果", on_delete=models.PROTECT, related_name="+")
+    development_kind = models.CharField("开发方式", max_length=16, choices=DevelopmentKind.choices, blank=True)
+    price = models.DecimalField("拟定金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    terms = models.TextField("主要条件", max_length=3000, blank=True, validators=[reject_control_characters])
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后续安排提议"
+        verbose_name_plural = "后续安排提议"
+        ordering: ClassVar[list[str]] = ["contract", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.kind} {self.status}"
+
+
+class OpenLicence(models.Model):
+    """An open patent licence announced by CNIPA (专利法第50–52条); while it stands no exclusive or
+    sole licence of the achievement may be granted."""
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="open_licences")
+    announcement_number = models.CharField("公告号", max_length=64, validators=[reject_control_characters])
+    announced_on = models.DateField("公告日")
+    fee_terms = models.TextField("许可使用费条件", max_length=3000, validators=[reject_control_characters])
+    withdrawn_on = models.DateField("撤回生效日", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "专利开放许可"
+        verbose_name_plural = "专利开放许可"
+        ordering: ClassVar[list[str]] = ["-announced_on", "id"]
+
+    def __str__(self) -> str:
+        return self.announcement_number
+
+
+class ContractEvent(TransitionEvent):
+    subject = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = "合同事件"
+        verbose_name_plural = "合同事件"
