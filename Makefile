@@ -48,7 +48,7 @@ checks: $(STAMP)
 	DJANGO_SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 	DJANGO_ALLOWED_HOSTS=usefirst.example.gov.cn DATABASE_URL=sqlite:///var/deploy-check.sqlite3 \
 	USEFIRST_FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
-	USEFIRST_IDENTITY_HASH_KEY=check-deploy-identity \
+	USEFIRST_IDENTITY_HASH_KEY=check-deploy-identity USEFIRST_SITE_URL=https://usefirst.example.gov.cn \
 	DJANGO_SETTINGS_MODULE=usefirst.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
 # pytest exits 5 when it collected no test: that fails the target like any other failure.

@@ -173,17 +173,19 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 
 def _catalog_links(*, reviewer: bool) -> list[tuple[str, str]]:
-    """Links to the catalog pages that exist (the catalog app grows independently)."""
-    names = [("catalog:my_achievements", "本机构科技成果"), ("catalog:my_demands", "本机构技术需求")]
+    """Links from the workspace to the catalog pages, review desks and imports."""
+    names = [
+        ("catalog:my_achievements", "本机构科技成果"),
+        ("catalog:my_demands", "本机构技术需求"),
+        ("plan_projects:achievement_import", "批量导入科技成果"),
+    ]
     if reviewer:
-        names += [("catalog:review_achievements", "科技成果审核"), ("catalog:review_demands", "技术需求审核")]
-    links = []
-    for name, label in names:
-        try:
-            links.append((reverse(name), label))
-        except Exception:  # noqa: S112 - NoReverseMatch: the page is not built yet
-            continue
-    return links
+        names += [
+            ("catalog:review_achievements", "科技成果审核"),
+            ("catalog:review_demands", "技术需求审核"),
+            ("plan_projects:list", "省级科技计划项目"),
+        ]
+    return [(reverse(name), label) for name, label in names]
 
 
 @login_required

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "usefirst.catalog",
     "usefirst.contracts",
     "usefirst.plan_projects",
+    "usefirst.matchmaking",  # matchmaking (对接), issue 3
     "usefirst.api",
     "usefirst.demo",
 ]

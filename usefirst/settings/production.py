@@ -20,6 +20,7 @@ if not os.environ.get("DATABASE_URL"):
     raise RuntimeError("environment variable DATABASE_URL is required in production")
 FIELD_ENCRYPTION_KEYS = _required("USEFIRST_FIELD_ENCRYPTION_KEYS").split(",")
 IDENTITY_HASH_KEY = _required("USEFIRST_IDENTITY_HASH_KEY")
+SITE_URL = _required("USEFIRST_SITE_URL")
 MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

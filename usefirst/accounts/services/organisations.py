@@ -230,8 +230,8 @@ def organisation_register(
 
 
 def site_url() -> str:
-    """Absolute links in e-mails; SITE_URL is optional (the development server by default)."""
-    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    """Absolute links in e-mails (settings.SITE_URL; production requires it)."""
+    return str(settings.SITE_URL).rstrip("/")
 
 
 def verification_token(*, user: User, organisation: Organisation) -> str:
