@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
+from django.db.models.functions import Coalesce
 
 from usefirst.accounts.models import Organisation, OrganisationKind, OrganisationStatus
 from usefirst.catalog.choices import AchievementStatus, DemandStatus
@@ -13,7 +14,6 @@ from usefirst.core.dates import today
 def platform_figures() -> dict[str, Any]:
     """Figures for the home page, computed from the data: only public items are counted."""
     published = Achievement.objects.filter(status=AchievementStatus.PUBLISHED, restriction="")
-    modes = published.aggregate()
     units = (
         Organisation.objects.filter(status=OrganisationStatus.ACTIVE)
         .exclude(kind=OrganisationKind.ENTERPRISE)
@@ -28,6 +28,11 @@ def platform_figures() -> dict[str, Any]:
         "demands": Demand.objects.filter(status=DemandStatus.PUBLISHED, deadline__gte=today()).count(),
         "units": units,
         "enterprises": Organisation.objects.filter(status=OrganisationStatus.ACTIVE, kind=OrganisationKind.ENTERPRISE).count(),
-        "by_field": list(published.values("field__parent__name").annotate(n=Count("id")).order_by("-n")[:8]),
-        **modes,
+        # An achievement may be filed under a top field or one of its sub-fields: count by the top.
+        "by_field": list(
+            published.annotate(top_field=Coalesce("field__parent__name", "field__name"))
+            .values("top_field")
+            .annotate(n=Count("id"))
+            .order_by("-n")[:8]
+        ),
     }
