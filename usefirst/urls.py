@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("usefirst.plan_projects.urls")),  # /plan-projects/… and /imports/achievements/
     path("policy/", include("usefirst.policy.urls")),
     path("notifications/", include("usefirst.notifications.urls")),
+    path("finance/", include("usefirst.finance.urls")),
     path("matchmaking/", include("usefirst.matchmaking.urls")),  # matchmaking (对接), issue 3
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "usefirst.notifications",
     "usefirst.catalog",
     "usefirst.contracts",
+    "usefirst.finance",
     "usefirst.plan_projects",
     "usefirst.matchmaking",  # matchmaking (对接), issue 3
     "usefirst.api",

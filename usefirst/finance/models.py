@@ -1,0 +1,379 @@
+"""Payment plans, receipts (到账), their per-achievement allocation, income distributions and
+the guidance fund ledger.
+
+Money facts are append-only: a receipt is never edited (a correction is a reversing entry)
+and the "amount actually received" is derived from receipts alone. `ReceiptAllocation` rows
+are written in the same transaction as their receipt so that the amount received of one
+achievement is an indexed sum (see selectors.received_for_achievement).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from usefirst.accounts.models import Organisation, Person
+from usefirst.catalog.models import Achievement
+from usefirst.contracts.models import Contract
+from usefirst.core.models import TransitionEvent
+from usefirst.core.text import reject_control_characters
+
+from .plan_types import item_type_choices
+
+
+class AppendOnly(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise RuntimeError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+
+# ---------------------------------------------------------------- payment plans
+
+
+class PaymentPlan(models.Model):
+    contract = models.OneToOneField(Contract, verbose_name="合同", on_delete=models.PROTECT, related_name="payment_plan")
+    non_technical_costs = models.DecimalField(
+        "非技术性支出（元）",
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        help_text="技术合同认定登记：合同金额中不属于技术性收入的部分",
+    )
+    note = models.TextField("说明", max_length=2000, blank=True, validators=[reject_control_characters])
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "付款计划"
+        verbose_name_plural = "付款计划"
+
+    def __str__(self) -> str:
+        return f"付款计划 {self.contract_id}"
+
+
+class PlanItem(models.Model):
+    """One agreed way of paying (a registry type with its terms); expands into schedule lines."""
+
+    plan = models.ForeignKey(PaymentPlan, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField("付款方式", max_length=24, choices=item_type_choices())
+    terms = models.JSONField("约定条件")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "付款方式"
+        verbose_name_plural = "付款方式"
+        ordering: ClassVar[list[str]] = ["plan", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}:{self.kind}"
+
+
+class ScheduleLine(models.Model):
+    """A scheduled amount. Its state (scheduled, due, received, overdue, waived) is computed
+    from its dates, the waiver and the contract's receipts (selectors.schedule)."""
+
+    plan = models.ForeignKey(PaymentPlan, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField("事项", max_length=200)
+    amount = models.DecimalField("应付金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    stated_date = models.DateField("约定日期", null=True, blank=True)
+    due_date = models.DateField("应付日期", null=True, blank=True, db_index=True)
+    period_start = models.DateField("提成期起", null=True, blank=True)
+    period_end = models.DateField("提成期止", null=True, blank=True)
+    report_due = models.DateField("报告截止日", null=True, blank=True)
+    licensor_confirmed_at = models.DateTimeField("许可方确认时间", null=True, blank=True)
+    licensor_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    licensee_confirmed_at = models.DateTimeField("被许可方确认时间", null=True, blank=True)
+    licensee_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    waived_at = models.DateTimeField("豁免时间", null=True, blank=True)
+    waived_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    waive_reason = models.TextField("豁免理由", blank=True)
+    reminded_on = models.JSONField("已发送提醒", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "付款计划明细"
+        verbose_name_plural = "付款计划明细"
+        ordering: ClassVar[list[str]] = ["plan", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.item.kind == "milestone"
+
+    @property
+    def is_royalty(self) -> bool:
+        return self.period_start is not None
+
+
+class RoyaltyReport(AppendOnly):
+    """The enterprise's report of a royalty period's base (net sales or profit)."""
+
+    line = models.OneToOneField(ScheduleLine, on_delete=models.PROTECT, related_name="royalty_report")
+    base_amount = models.DecimalField("提成基数（元）", max_digits=14, decimal_places=2)
+    reported_on = models.DateField("报告日期")
+    is_late = models.BooleanField("逾期报告", default=False)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "提成报告"
+        verbose_name_plural = "提成报告"
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.base_amount}"
+
+
+# ---------------------------------------------------------------- receipts
+
+
+class Receipt(AppendOnly):
+    """A receipt (到账) or its reversal. Never edited; the only source of amounts received.
+
+    An inventor-licensor's receipt waits for the unit's confirmation (the one field that is
+    set later, once); only confirmed receipts count and are allocated.
+    """
+
+    contract = models.ForeignKey(Contract, verbose_name="合同", on_delete=models.PROTECT, related_name="receipts")
+    received_on = models.DateField("到账日期")
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    payer = models.CharField("付款方", max_length=200, validators=[reject_control_characters])
+    voucher_number = models.CharField("凭证号", max_length=64, validators=[reject_control_characters])
+    idempotency_key = models.CharField("幂等键", max_length=128)
+    payload_hash = models.CharField(max_length=64, editable=False)
+    reverses = models.ForeignKey(
+        "self", verbose_name="冲销的到账", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals"
+    )
+    reason = models.TextField("冲销理由", blank=True, validators=[reject_control_characters])
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "到账记录"
+        verbose_name_plural = "到账记录"
+        ordering: ClassVar[list[str]] = ["received_on", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="receipt_idempotency_key_unique"),
+            models.CheckConstraint(
+                condition=(Q(reverses__isnull=True) & Q(amount__gt=0)) | (Q(reverses__isnull=False) & Q(amount__lt=0)),
+                name="receipt_positive_or_reversing",
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["contract", "received_on"], name="receipt_contract_day_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.received_on} {self.amount}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+
+class ReceiptAllocation(AppendOnly):
+    """A confirmed receipt's part for one achievement of its contract (by price share, exact
+    to the fen). Written with the receipt (or its confirmation) in one transaction; summing
+    these rows by achievement over the covering index answers "amount received" in one
+    index range scan, however many receipts the platform holds."""
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, related_name="allocations")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="+")
+    achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="receipt_allocations")
+    received_on = models.DateField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = "到账分摊"
+        verbose_name_plural = "到账分摊"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["receipt", "achievement"], name="allocation_one_per_achievement"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["achievement", "received_on", "amount"], name="allocation_achievement_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_id}:{self.achievement_id} {self.amount}"
+
+
+# ---------------------------------------------------------------- distributions
+
+
+class DistributionVariant(models.TextChoices):
+    CASH = "cash", "现金收益分配"
+    EQUITY = "equity", "股权奖励（作价入股）"
+    OWNERSHIP = "ownership", "成果所有权份额"
+
+
+class InventorGrant(models.TextChoices):
+    NONE = "none", "未赋予"
+    OWNERSHIP = "ownership", "赋予所有权"
+    LONG_TERM_USE = "long_term_use", "赋予长期使用权"
+
+
+class DistributionStatus(models.TextChoices):
+    COMPUTED = "computed", "已核算"
+    PAID = "paid", "已发放"
+    CANCELLED = "cancelled", "已撤销"
+
+
+DISTRIBUTION_TRANSITIONS = {
+    DistributionStatus.COMPUTED: {DistributionStatus.PAID, DistributionStatus.CANCELLED},
+    DistributionStatus.PAID: set(),
+    DistributionStatus.CANCELLED: set(),
+}
+
+
+class Distribution(models.Model):
+    contract = models.ForeignKey(Contract, verbose_name="合同", on_delete=models.PROTECT, related_name="distributions")
+    sequence = models.PositiveIntegerField("批次")
+    unit = models.ForeignKey(Organisation, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    variant = models.CharField("分配方式", max_length=16, choices=DistributionVariant.choices, default=DistributionVariant.CASH)
+    grant = models.CharField("对成果完成人的赋权", max_length=16, choices=InventorGrant.choices, default=InventorGrant.NONE)
+    status = models.CharField("状态", max_length=16, choices=DistributionStatus.choices, default=DistributionStatus.COMPUTED)
+    received = models.DecimalField("本次计入的到账（元）", max_digits=14, decimal_places=2, default=0)
+    adjustment = models.DecimalField(
+        "结转调整（元）", max_digits=14, decimal_places=2, default=0, help_text="已发放分配之后冲销的到账"
+    )
+    carried_in = models.DecimalField("上次结转的亏差（元）", max_digits=14, decimal_places=2, default=0)
+    taxes = models.DecimalField("税金（元）", max_digits=14, decimal_places=2, default=0)
+    fees = models.DecimalField("费用（元）", max_digits=14, decimal_places=2, default=0)
+    conversion_costs = models.DecimalField("转化成本（元）", max_digits=14, decimal_places=2, default=0)
+    net_income = models.DecimalField("转化净收入（元）", max_digits=14, decimal_places=2, default=0)
+    carry_forward = models.DecimalField("结转下次（元）", max_digits=14, decimal_places=2, default=0)
+    inventor_pct = models.DecimalField("成果完成人比例（%）", max_digits=5, decimal_places=2)
+    unit_pct = models.DecimalField("单位比例（%）", max_digits=5, decimal_places=2)
+    fund_pct = models.DecimalField("引导资金比例（%）", max_digits=5, decimal_places=2)
+    inventors_total = models.DecimalField("成果完成人合计（元）", max_digits=14, decimal_places=2, default=0)
+    unit_amount = models.DecimalField("单位所得（元）", max_digits=14, decimal_places=2, default=0)
+    fund_amount = models.DecimalField("引导资金（元）", max_digits=14, decimal_places=2, default=0)
+    shared_pct = models.DecimalField("分配的股权/所有权比例（%）", max_digits=9, decimal_places=4, null=True, blank=True)
+    warning = models.TextField("提示", blank=True)
+    note = models.TextField("说明", max_length=2000, blank=True, validators=[reject_control_characters])
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("核算时间", default=timezone.now)
+    paid_at = models.DateTimeField("发放时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "收益分配"
+        verbose_name_plural = "收益分配"
+        ordering: ClassVar[list[str]] = ["contract", "sequence"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["contract", "sequence"], name="distribution_sequence_unique"),
+            models.CheckConstraint(
+                condition=Q(inventor_pct__gte=0, inventor_pct__lte=100) & Q(net_income__gte=0),
+                name="distribution_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(variant="cash", net_income=F("inventors_total") + F("unit_amount") + F("fund_amount"))
+                | ~Q(variant="cash"),
+                name="distribution_sums_exactly",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} 第{self.sequence}批"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in DISTRIBUTION_TRANSITIONS[DistributionStatus(self.status)]
+
+    def can_pay(self) -> bool:
+        return self.can_move_to(DistributionStatus.PAID)
+
+    def can_cancel(self) -> bool:
+        return self.can_move_to(DistributionStatus.CANCELLED)
+
+
+class DistributedReceipt(models.Model):
+    """Which receipts a live distribution took in. A receipt is in at most one live
+    distribution (the one-to-one is the guard against counting it twice, even under
+    concurrent requests); cancelling a distribution releases its receipts."""
+
+    distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="receipt_links")
+    receipt = models.OneToOneField(Receipt, on_delete=models.PROTECT, related_name="distribution_link")
+
+    class Meta:
+        verbose_name = "分配所含到账"
+        verbose_name_plural = "分配所含到账"
+
+    def __str__(self) -> str:
+        return f"{self.distribution_id}:{self.receipt_id}"
+
+
+class DistributionLine(AppendOnly):
+    class Recipient(models.TextChoices):
+        INVENTOR = "inventor", "成果完成人"
+        UNIT = "unit", "单位"
+        FUND = "fund", "成果转化引导资金"
+
+    distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="lines")
+    recipient = models.CharField("收益人", max_length=16, choices=Recipient.choices)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="distribution_lines")
+    weight = models.DecimalField("份额权重", max_digits=9, decimal_places=4, default=0)
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    percent = models.DecimalField("股权/所有权比例（%）", max_digits=9, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "分配明细"
+        verbose_name_plural = "分配明细"
+        ordering: ClassVar[list[str]] = ["distribution", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.distribution_id} {self.recipient} {self.amount}"
+
+
+class GuidanceFundEntry(AppendOnly):
+    """The unit's conversion guidance fund (成果转化引导资金, DOMAIN rule 7) as a ledger: the
+    balance is the sum of the entries."""
+
+    class Kind(models.TextChoices):
+        ALLOCATION = "allocation", "收益分配计提"
+        SPENDING = "spending", "使用"
+
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="guidance_fund_entries")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    distribution = models.OneToOneField(Distribution, null=True, blank=True, on_delete=models.PROTECT, related_name="fund_entry")
+    memo = models.CharField("摘要", max_length=200, blank=True, validators=[reject_control_characters])
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "引导资金台账"
+        verbose_name_plural = "引导资金台账"
+        ordering: ClassVar[list[str]] = ["unit", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind} {self.amount}"
+
+
+class FinanceEvent(TransitionEvent):
+    """Every finance transition of a contract: receipts, reversals, confirmations, plan
+    changes, milestone confirmations, royalty reports, distributions."""
+
+    subject = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="finance_events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = "财务事件"
+        verbose_name_plural = "财务事件"

@@ -1,0 +1,199 @@
+"""Reads of the finance app. Amounts received are derived from receipts alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from usefirst.accounts import roles
+from usefirst.accounts.models import Organisation
+from usefirst.contracts.models import Contract
+from usefirst.core.dates import today
+
+from .models import (
+    DistributedReceipt,
+    Distribution,
+    DistributionLine,
+    DistributionStatus,
+    GuidanceFundEntry,
+    Receipt,
+    ReceiptAllocation,
+    ScheduleLine,
+)
+
+ZERO = Decimal("0.00")
+
+
+def _sum(qs: QuerySet[Any], field: str = "amount") -> Decimal:
+    return qs.aggregate(total=Sum(field))["total"] or ZERO
+
+
+def confirmed_receipts(contract: Contract | int) -> QuerySet[Receipt]:
+    return Receipt.objects.filter(contract=contract, confirmed_at__isnull=False)
+
+
+def received_for_contract(contract: Contract | int, *, since: dt.date | None = None) -> Decimal:
+    """实际到账 of one contract: confirmed receipts minus their reversals."""
+    qs = confirmed_receipts(contract)
+    if since is not None:
+        qs = qs.filter(received_on__gte=since)
+    return _sum(qs)
+
+
+def received_for_achievement(achievement_id: int, *, since: dt.date | None = None, contract_ids: Any = None) -> Decimal:
+    """实际到账 of one achievement over all its contracts (multi-achievement contracts by price
+    share). One aggregate over the (achievement, received_on, amount) index."""
+    qs = ReceiptAllocation.objects.filter(achievement_id=achievement_id)
+    if since is not None:
+        qs = qs.filter(received_on__gte=since)
+    if contract_ids is not None:
+        qs = qs.filter(contract_id__in=contract_ids)
+    return _sum(qs)
+
+
+def first_cooperation_contract(parent: Contract) -> Contract | None:
+    return Contract.objects.filter(parent=parent, is_first_cooperation=True).first()
+
+
+def received_for_first_cooperation(parent: Contract, *, since: dt.date | None = None) -> Decimal:
+    """实际到账 under the first cooperation project of a cooperate_later contract (rule 2)."""
+    first = first_cooperation_contract(parent)
+    return ZERO if first is None else received_for_contract(first, since=since)
+
+
+def receiving_unit(contract: Contract) -> Organisation | None:
+    """The unit that records (or confirms) receipts and distributes the income: the licensor
+    unit, or for an inventor-licensor the unit of the preliminary agreement or the owner of
+    the achievement."""
+    if contract.licensor_id is not None:
+        return contract.licensor
+    agreement = contract.preliminary_agreement
+    if agreement is not None and agreement.licensor_id is not None:
+        return agreement.licensor
+    link = contract.achievements.select_related("achievement__owner").first()
+    return link.achievement.owner if link is not None else None
+
+
+def is_unit_member(user: Any, contract: Contract) -> bool:
+    unit = receiving_unit(contract)
+    return unit is not None and roles.is_member(user, unit)
+
+
+def is_inventor_licensor(user: Any, contract: Contract) -> bool:
+    person = contract.licensor_person
+    return person is not None and getattr(user, "is_authenticated", False) and person.user_id == user.pk
+
+
+def is_licensee_member(user: Any, contract: Contract) -> bool:
+    return contract.licensee_id is not None and contract.licensee_id in roles.organisation_ids(user)
+
+
+# ---------------------------------------------------------------- schedule
+
+
+class LineState:
+    SCHEDULED = "scheduled"
+    DUE = "due"
+    RECEIVED = "received"
+    OVERDUE = "overdue"
+    WAIVED = "waived"
+    AWAITING = "awaiting"  # milestone not confirmed or royalty not reported yet
+
+    LABELS = {
+        "scheduled": "未到期",
+        "due": "今日到期",
+        "received": "已到账",
+        "overdue": "逾期",
+        "waived": "已豁免",
+        "awaiting": "待确认/待报告",
+    }
+
+
+@dataclass
+class ScheduleRow:
+    line: ScheduleLine
+    state: str
+    covered: Decimal  # amount of receipts applied to this line
+    report_late: bool
+
+    @property
+    def state_label(self) -> str:
+        return LineState.LABELS[self.state]
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(ZERO, (self.line.amount or ZERO) - self.covered)
+
+
+def schedule(contract: Contract, *, on: dt.date | None = None) -> list[ScheduleRow]:
+    """Each line's state on a day. Receipts (net of reversals) are applied to the lines with an
+    amount and a due date in due-date order; a waived line takes none."""
+    day = on or today()
+    lines = list(
+        ScheduleLine.objects.filter(plan__contract=contract)
+        .select_related("item", "royalty_report")
+        .order_by("due_date", "position", "pk")
+    )
+    pool = received_for_contract(contract)
+    rows: list[ScheduleRow] = []
+    for line in sorted(lines, key=lambda ln: (ln.due_date is None, ln.due_date or dt.date.max, ln.position, ln.pk)):
+        report = getattr(line, "royalty_report", None) if line.is_royalty else None
+        report_late = bool(report.is_late) if report is not None else (line.report_due is not None and day > line.report_due)
+        if line.waived_at is not None:
+            rows.append(ScheduleRow(line, LineState.WAIVED, ZERO, report_late))
+            continue
+        if line.amount is None or line.due_date is None:
+            rows.append(ScheduleRow(line, LineState.AWAITING, ZERO, report_late))
+            continue
+        covered = min(pool, line.amount) if pool > 0 else ZERO
+        pool -= covered
+        if covered >= line.amount:
+            state = LineState.RECEIVED
+        elif day > line.due_date:
+            state = LineState.OVERDUE
+        elif day == line.due_date:
+            state = LineState.DUE
+        else:
+            state = LineState.SCHEDULED
+        rows.append(ScheduleRow(line, state, covered, report_late))
+    return rows
+
+
+# ---------------------------------------------------------------- distributions and fund
+
+
+def undistributed_receipts(contract: Contract | int) -> QuerySet[Receipt]:
+    return confirmed_receipts(contract).filter(distribution_link__isnull=True).order_by("pk")
+
+
+def paid_receipt_ids(contract: Contract | int) -> QuerySet[DistributedReceipt, int]:
+    return DistributedReceipt.objects.filter(
+        distribution__contract=contract, distribution__status=DistributionStatus.PAID
+    ).values_list("receipt_id", flat=True)
+
+
+def last_carry_forward(contract: Contract | int) -> Decimal:
+    last = (
+        Distribution.objects.filter(contract=contract).exclude(status=DistributionStatus.CANCELLED).order_by("-sequence").first()
+    )
+    return last.carry_forward if last is not None else ZERO
+
+
+def fund_balance(unit: Organisation | int) -> Decimal:
+    return _sum(GuidanceFundEntry.objects.filter(unit=unit))
+
+
+def distributions_of_person(user: Any) -> QuerySet[DistributionLine]:
+    """An inventor's own distribution lines (only computed or paid ones)."""
+    if not getattr(user, "is_authenticated", False):
+        return DistributionLine.objects.none()
+    return (
+        DistributionLine.objects.filter(person__user=user)
+        .exclude(distribution__status=DistributionStatus.CANCELLED)
+        .select_related("distribution__contract")
+        .order_by("-distribution__created_at")
+    )

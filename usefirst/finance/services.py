@@ -1,0 +1,751 @@
+"""Writes of the finance app: plans, receipts and reversals, milestone confirmations, royalty
+reports, waivers, distributions and the guidance fund.
+
+Every write locks the contract row first (select_for_update; on SQLite the IMMEDIATE
+transaction already serialises writers), so that receipts and distributions of one contract
+never interleave. Database constraints back every rule that concurrency could break: the
+idempotency key is unique, a receipt is in at most one live distribution, a distribution's
+sequence is unique per contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from usefirst.accounts.models import Organisation, Person, User
+from usefirst.catalog.models import AchievementInventor
+from usefirst.contracts.models import Contract, ContractStatus
+from usefirst.core.dates import next_working_day, today
+from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition
+from usefirst.notifications.services import notify
+from usefirst.policy.selectors import parameter_value
+
+from . import selectors
+from .amounts import allocate, parse_amount, parse_percent
+from .models import (
+    DistributedReceipt,
+    Distribution,
+    DistributionLine,
+    DistributionStatus,
+    DistributionVariant,
+    FinanceEvent,
+    GuidanceFundEntry,
+    InventorGrant,
+    PaymentPlan,
+    PlanItem,
+    Receipt,
+    ReceiptAllocation,
+    RoyaltyReport,
+    ScheduleLine,
+)
+from .plan_types import item_type, royalty_amounts
+from .split import FloorCheck, check_floor, check_percentages, split_cash, split_shares
+
+ZERO = Decimal("0.00")
+CLOSED_STATUSES = (ContractStatus.DRAFTED, ContractStatus.SIGNING, ContractStatus.CANCELLED)
+
+
+def _event(contract: Contract, actor: Any, to_status: str, reason: str = "", **payload: Any) -> None:
+    FinanceEvent.objects.create(
+        subject=contract,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        to_status=to_status,
+        reason=reason,
+        payload={k: str(v) if isinstance(v, Decimal | dt.date) else v for k, v in payload.items()},
+    )
+
+
+def _lock(contract: Contract) -> Contract:
+    return Contract.objects.select_for_update().get(pk=contract.pk)
+
+
+def _members(organisation: Organisation | None) -> list[User]:
+    if organisation is None:
+        return []
+    return list(
+        User.objects.filter(memberships__organisation=organisation, memberships__is_active=True, is_active=True).distinct()
+    )
+
+
+def finance_url(contract: Contract) -> str:
+    return reverse("finance:contract", args=[contract.pk])
+
+
+def _require_signed(contract: Contract) -> dt.date:
+    if contract.signed_at is None or contract.status in CLOSED_STATUSES:
+        raise DomainError("合同尚未签署完成，不能登记到账或付款计划", code="contract_not_signed")
+    return timezone.localdate(contract.signed_at)
+
+
+def _text(value: object, *, label: str, max_length: int, required: bool = True) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise DomainError(f"请填写{label}", code="validation_failed", field_errors={label: [f"请填写{label}"]})
+    if len(text) > max_length:
+        raise DomainError(f"{label}不超过 {max_length} 字", code="validation_failed")
+    if any(ord(c) < 32 for c in text):
+        raise DomainError(f"{label}含有不可见的控制字符", code="validation_failed")
+    return text
+
+
+def _date(value: object, *, label: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise DomainError(f"{label}“{value}”不是有效日期", code="date_invalid") from exc
+
+
+# ---------------------------------------------------------------- payment plans
+
+
+def plan_create(
+    *,
+    actor: Any,
+    contract: Contract,
+    items: Sequence[Mapping[str, Any]],
+    non_technical_costs: object = "0",
+    note: str = "",
+) -> PaymentPlan:
+    """A payment plan of one or more item types (a combination), agreed by both sides and
+    entered by the licensor's side."""
+    if not (selectors.is_unit_member(actor, contract) or selectors.is_inventor_licensor(actor, contract)):
+        raise Forbidden("只有许可方可以登记付款计划", code="forbidden")
+    _require_signed(contract)
+    if not items:
+        raise DomainError("付款计划至少需要一种付款方式", code="plan_empty")
+    cleaned = [(item_type(str(i.get("kind"))), item_type(str(i.get("kind"))).clean(i.get("terms") or {})) for i in items]
+    costs = parse_amount(non_technical_costs, allow_zero=True, label="非技术性支出")
+    with transaction.atomic():
+        contract = _lock(contract)
+        if PaymentPlan.objects.filter(contract=contract).exists():
+            raise Conflict("该合同已有付款计划", code="plan_exists")
+        plan = PaymentPlan.objects.create(
+            contract=contract,
+            non_technical_costs=costs,
+            note=_text(note, label="说明", max_length=2000, required=False),
+            created_by=actor,
+        )
+        position = 0
+        for index, (kind, terms) in enumerate(cleaned):
+            item = PlanItem.objects.create(plan=plan, kind=kind.kind, terms=terms, position=index)
+            for spec in kind.expand(terms):
+                ScheduleLine.objects.create(
+                    plan=plan,
+                    item=item,
+                    position=position,
+                    label=spec.label,
+                    amount=spec.amount,
+                    stated_date=spec.stated_date,
+                    due_date=spec.due_date,
+                    period_start=spec.period_start,
+                    period_end=spec.period_end,
+                    report_due=spec.report_due,
+                )
+                position += 1
+        _event(contract, actor, "plan_created", kinds=[k.kind for k, _ in cleaned])
+    return plan
+
+
+def milestone_confirm(*, actor: Any, line: ScheduleLine) -> ScheduleLine:
+    """Each side confirms a milestone was reached; once both have, it is due `payment_days`
+    after the later confirmation (moved to the next working day)."""
+    if not line.is_milestone:
+        raise DomainError("只有里程碑需要双方确认", code="not_a_milestone")
+    contract = line.plan.contract
+    with transaction.atomic():
+        _lock(contract)
+        line = ScheduleLine.objects.select_related("item").get(pk=line.pk)
+        now = timezone.now()
+        sides = []
+        licensor_side = selectors.is_unit_member(actor, contract) or selectors.is_inventor_licensor(actor, contract)
+        if licensor_side and line.licensor_confirmed_at is None:
+            line.licensor_confirmed_at, line.licensor_confirmed_by = now, actor
+            sides.append("licensor")
+        if selectors.is_licensee_member(actor, contract) and line.licensee_confirmed_at is None:
+            line.licensee_confirmed_at, line.licensee_confirmed_by = now, actor
+            sides.append("licensee")
+        if not sides:
+            if selectors.is_unit_member(actor, contract) or selectors.is_licensee_member(actor, contract):
+                raise Conflict("您一方已确认过该里程碑", code="already_confirmed")
+            raise Forbidden("只有合同双方可以确认里程碑", code="forbidden")
+        if line.licensor_confirmed_at is not None and line.licensee_confirmed_at is not None:
+            reached = timezone.localdate(max(line.licensor_confirmed_at, line.licensee_confirmed_at))
+            line.stated_date = reached + dt.timedelta(days=int(line.item.terms.get("payment_days", 30)))
+            line.due_date = next_working_day(line.stated_date)
+        line.save()
+        _event(contract, actor, "milestone_confirmed", line=line.pk, sides=sides, due_date=line.due_date)
+    return line
+
+
+def royalty_report(*, actor: Any, line: ScheduleLine, base_amount: object) -> RoyaltyReport:
+    """The enterprise reports a period's base; the amounts owed are recomputed for the item
+    (minimums and caps may be cumulative). A report after its deadline is accepted and flagged."""
+    contract = line.plan.contract
+    if not selectors.is_licensee_member(actor, contract):
+        raise Forbidden("只有被许可方企业可以报告提成基数", code="forbidden")
+    if not line.is_royalty or line.period_end is None:
+        raise DomainError("该事项不是提成期", code="not_a_royalty_period")
+    day = today()
+    if day <= line.period_end:
+        raise DomainError(f"提成期至 {line.period_end} 结束，期满后才能报告", code="period_not_ended")
+    terms = line.item.terms
+    base = parse_amount(base_amount, allow_zero=True, allow_negative=terms.get("base") == "profit", label="提成基数")
+    with transaction.atomic():
+        _lock(contract)
+        if RoyaltyReport.objects.filter(line=line).exists():
+            raise Conflict("该期已报告，如需更正请联系许可方", code="already_reported")
+        report = RoyaltyReport.objects.create(
+            line=line,
+            base_amount=base,
+            reported_on=day,
+            is_late=line.report_due is not None and day > line.report_due,
+            reported_by=actor,
+        )
+        lines = list(ScheduleLine.objects.filter(item=line.item).select_related("royalty_report").order_by("position", "pk"))
+        bases = [ln.royalty_report.base_amount if hasattr(ln, "royalty_report") else None for ln in lines]
+        for ln, amount in zip(lines, royalty_amounts(terms, bases), strict=True):
+            if amount is not None and ln.amount != amount:
+                ScheduleLine.objects.filter(pk=ln.pk).update(amount=amount)
+        _event(contract, actor, "royalty_reported", line=line.pk, base=base, late=report.is_late)
+        if report.is_late:
+            notify(
+                recipients=_members(selectors.receiving_unit(contract)),
+                kind="finance.royalty_late",
+                title=f"提成报告逾期：{contract.number}",
+                body=f"{line.label} 的报告截止日为 {line.report_due}，企业于 {day} 报告。",
+                url=finance_url(contract),
+            )
+    return report
+
+
+def line_waive(*, actor: Any, line: ScheduleLine, reason: str) -> ScheduleLine:
+    contract = line.plan.contract
+    if not selectors.is_unit_member(actor, contract):
+        raise Forbidden("只有许可方单位可以豁免付款", code="forbidden")
+    reason = _text(reason, label="豁免理由", max_length=2000)
+    with transaction.atomic():
+        _lock(contract)
+        line = ScheduleLine.objects.get(pk=line.pk)
+        if line.waived_at is not None:
+            raise IllegalTransition("该事项已豁免", code="already_waived")
+        line.waived_at, line.waived_by, line.waive_reason = timezone.now(), actor, reason
+        line.save()
+        _event(contract, actor, "line_waived", reason, line=line.pk)
+    return line
+
+
+# ---------------------------------------------------------------- receipts
+
+
+def _payload_hash(**payload: Any) -> str:
+    text = json.dumps({k: str(v) for k, v in payload.items()}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _same_key(key: str, payload_hash: str) -> Receipt | None:
+    existing = Receipt.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        return None
+    if existing.payload_hash != payload_hash:
+        raise Conflict(
+            "该幂等键已用于内容不同的另一笔到账：同一笔到账请重复提交相同内容，新的到账请使用新的幂等键",
+            code="idempotency_key_reused",
+        )
+    return existing
+
+
+def _weights(contract: Contract) -> list[tuple[int, Decimal]]:
+    return [(link.achievement_id, link.price_share) for link in contract.achievements.order_by("position", "pk")]
+
+
+def _allocate_receipt(receipt: Receipt) -> None:
+    """The receipt's part per achievement. A reversal takes back the difference between the
+    original's allocation before and after it, so an achievement's cumulative amount is always
+    the pro-rata share of what remains and never goes below zero."""
+    weights = _weights(receipt.contract)
+    if not weights:
+        return
+    if receipt.reverses_id is None:
+        parts = allocate(receipt.amount, weights)
+    else:
+        original = receipt.reverses
+        assert original is not None
+        remaining = original.amount + (
+            Receipt.objects.filter(reverses=original, confirmed_at__isnull=False).aggregate(t=Sum("amount"))["t"] or ZERO
+        )
+        target = allocate(remaining, weights) if remaining else dict.fromkeys((k for k, _ in weights), ZERO)
+        so_far: dict[int, Decimal] = dict.fromkeys((k for k, _ in weights), ZERO)
+        for row in ReceiptAllocation.objects.filter(receipt__in=[original, *original.reversals.exclude(pk=receipt.pk)]):
+            so_far[row.achievement_id] += row.amount
+        parts = {k: target[k] - so_far[k] for k in target}
+    ReceiptAllocation.objects.bulk_create(
+        ReceiptAllocation(
+            receipt=receipt, contract_id=receipt.contract_id, achievement_id=k, received_on=receipt.received_on, amount=v
+        )
+        for k, v in parts.items()
+        if v
+    )
+
+
+def _insert_receipt(receipt: Receipt) -> tuple[Receipt, bool]:
+    try:
+        with transaction.atomic():
+            receipt.save()
+    except IntegrityError:
+        existing = _same_key(receipt.idempotency_key, receipt.payload_hash)
+        if existing is None:
+            raise
+        return existing, False
+    return receipt, True
+
+
+def receipt_record(
+    *,
+    actor: Any,
+    contract: Contract,
+    received_on: object,
+    amount: object,
+    payer: str,
+    voucher_number: str,
+    idempotency_key: str,
+) -> tuple[Receipt, bool]:
+    """Record a receipt (到账). Returns (receipt, created). The same key with the same content
+    returns the row already recorded; with different content it is refused."""
+    key = _text(idempotency_key, label="幂等键", max_length=128)
+    value = parse_amount(amount, label="到账金额")
+    day = _date(received_on, label="到账日期")
+    payer = _text(payer, label="付款方", max_length=200)
+    voucher = _text(voucher_number, label="凭证号", max_length=64)
+    digest = _payload_hash(contract=contract.pk, received_on=day, amount=value, payer=payer, voucher=voucher, reverses="")
+    existing = _same_key(key, digest)
+    if existing is not None:
+        return existing, False
+    by_unit = selectors.is_unit_member(actor, contract)
+    if not by_unit and not selectors.is_inventor_licensor(actor, contract):
+        raise Forbidden("只有许可方单位（或简约程序下的成果完成人）可以登记到账", code="forbidden")
+    signed_on = _require_signed(contract)
+    if day < signed_on:
+        raise DomainError(f"到账日期 {day} 早于合同签署日 {signed_on}：签署前的款项不能计入本合同", code="receipt_before_signing")
+    if day > today():
+        raise DomainError(f"到账日期 {day} 晚于今天，不能登记未来的到账", code="receipt_in_future")
+    with transaction.atomic():
+        contract = _lock(contract)
+        now = timezone.now()
+        receipt, created = _insert_receipt(
+            Receipt(
+                contract=contract,
+                received_on=day,
+                amount=value,
+                payer=payer,
+                voucher_number=voucher,
+                idempotency_key=key,
+                payload_hash=digest,
+                recorded_by=actor,
+                recorded_at=now,
+                confirmed_by=actor if by_unit else None,
+                confirmed_at=now if by_unit else None,
+            )
+        )
+        if created:
+            if by_unit:
+                _allocate_receipt(receipt)
+            _event(contract, actor, "receipt_recorded" if by_unit else "receipt_pending", receipt=receipt.pk, amount=value)
+            if not by_unit:
+                notify(
+                    recipients=_members(selectors.receiving_unit(contract)),
+                    kind="finance.receipt_to_confirm",
+                    title=f"待确认到账：{contract.number}",
+                    body=f"成果完成人登记了 {value} 元到账（{day}），请核对后确认。",
+                    url=finance_url(contract),
+                )
+    return receipt, created
+
+
+def receipt_confirm(*, actor: Any, receipt: Receipt) -> Receipt:
+    """The unit confirms a receipt recorded by an inventor-licensor; only then does it count."""
+    contract = receipt.contract
+    if not selectors.is_unit_member(actor, contract):
+        raise Forbidden("只有成果单位可以确认到账", code="forbidden")
+    with transaction.atomic():
+        _lock(contract)
+        receipt = Receipt.objects.select_related("contract", "reverses").get(pk=receipt.pk)
+        if receipt.confirmed_at is not None:
+            raise IllegalTransition("该到账已确认", code="already_confirmed")
+        now = timezone.now()
+        Receipt.objects.filter(pk=receipt.pk).update(confirmed_at=now, confirmed_by=actor)
+        receipt.confirmed_at, receipt.confirmed_by = now, actor
+        _allocate_receipt(receipt)
+        _event(contract, actor, "receipt_confirmed", receipt=receipt.pk, amount=receipt.amount)
+    return receipt
+
+
+def receipt_reverse(
+    *,
+    actor: Any,
+    original: Receipt,
+    reason: str,
+    idempotency_key: str,
+    amount: object | None = None,
+    received_on: object | None = None,
+) -> tuple[Receipt, bool]:
+    """A correction: a negative entry linked to the original, never more than what is left of
+    it. If the original was in a paid distribution the reversal is carried into the next one
+    as an adjustment; if it is in a distribution not yet paid, that one must be cancelled first."""
+    contract = original.contract
+    if not selectors.is_unit_member(actor, contract):
+        raise Forbidden("只有许可方单位可以冲销到账", code="forbidden")
+    if original.reverses_id is not None:
+        raise DomainError("冲销记录本身不能再冲销", code="reversal_of_reversal")
+    if original.confirmed_at is None:
+        raise DomainError("未确认的到账不计入金额，无需冲销", code="receipt_not_confirmed")
+    key = _text(idempotency_key, label="幂等键", max_length=128)
+    reason = _text(reason, label="冲销理由", max_length=2000)
+    day = _date(received_on, label="冲销日期") if received_on not in (None, "") else today()
+    with transaction.atomic():
+        contract = _lock(contract)
+        remaining = original.amount + (Receipt.objects.filter(reverses=original).aggregate(t=Sum("amount"))["t"] or ZERO)
+        value = parse_amount(amount if amount not in (None, "") else remaining or "0", label="冲销金额")
+        digest = _payload_hash(
+            contract=contract.pk, received_on=day, amount=-value, payer=original.payer, voucher="", reverses=original.pk
+        )
+        existing = _same_key(key, digest)
+        if existing is not None:
+            return existing, False
+        if value > remaining:
+            raise DomainError(f"冲销金额 {value} 元超过该笔到账尚未冲销的 {remaining} 元", code="reversal_exceeds_original")
+        if day < original.received_on:
+            raise DomainError("冲销日期不能早于原到账日期", code="dates_out_of_order")
+        if day > today():
+            raise DomainError("冲销日期不能晚于今天", code="receipt_in_future")
+        link = DistributedReceipt.objects.filter(receipt=original).select_related("distribution").first()
+        if link is not None and link.distribution.status == DistributionStatus.COMPUTED:
+            raise Conflict(
+                f"该到账已计入尚未发放的第{link.distribution.sequence}批收益分配，请先撤销该分配再冲销",
+                code="receipt_in_unpaid_distribution",
+            )
+        now = timezone.now()
+        reversal, created = _insert_receipt(
+            Receipt(
+                contract=contract,
+                received_on=day,
+                amount=-value,
+                payer=original.payer,
+                voucher_number=original.voucher_number,
+                idempotency_key=key,
+                payload_hash=digest,
+                reverses=original,
+                reason=reason,
+                recorded_by=actor,
+                recorded_at=now,
+                confirmed_by=actor,
+                confirmed_at=now,
+            )
+        )
+        if created:
+            _allocate_receipt(reversal)
+            _event(contract, actor, "receipt_reversed", reason, receipt=original.pk, reversal=reversal.pk, amount=-value)
+    return reversal, created
+
+
+# ---------------------------------------------------------------- distributions
+
+
+@dataclass
+class InventorPart:
+    person: Person
+    weight: Decimal
+    amount: Decimal | None = None
+    percent: Decimal | None = None
+
+
+@dataclass
+class DistributionPlan:
+    """What a distribution would be, shown before saving (the floor check included)."""
+
+    variant: str
+    received: Decimal
+    adjustment: Decimal
+    carried_in: Decimal
+    costs: Decimal
+    net_income: Decimal
+    carry_forward: Decimal
+    inventor_pct: Decimal
+    unit_pct: Decimal
+    fund_pct: Decimal
+    inventors_total: Decimal
+    unit_amount: Decimal
+    fund_amount: Decimal
+    floor: FloorCheck
+    shared_pct: Decimal | None = None
+    receipt_ids: list[int] = field(default_factory=list)
+    inventors: list[InventorPart] = field(default_factory=list)
+
+
+def inventor_weights(contract: Contract) -> list[tuple[Person, Decimal]]:
+    """Each inventor's weight: the sum over the contract's achievements of price share × the
+    inventor's share of that achievement (so a two-achievement contract weighs each team by
+    its achievement's part of the price)."""
+    weights: dict[int, Decimal] = {}
+    people: dict[int, Person] = {}
+    for link in contract.achievements.order_by("position", "pk"):
+        for row in (
+            AchievementInventor.objects.filter(achievement_id=link.achievement_id)
+            .select_related("person")
+            .order_by("position", "pk")
+        ):
+            weights[row.person_id] = weights.get(row.person_id, Decimal(0)) + link.price_share * row.share
+            people[row.person_id] = row.person
+    return [(people[pid], w) for pid, w in weights.items()]
+
+
+def distribution_preview(
+    *,
+    contract: Contract,
+    variant: str = DistributionVariant.CASH,
+    grant: str = InventorGrant.NONE,
+    inventor_pct: object,
+    unit_pct: object,
+    fund_pct: object = "0",
+    taxes: object = "0",
+    fees: object = "0",
+    conversion_costs: object = "0",
+    shared_pct: object = None,
+) -> DistributionPlan:
+    if variant not in DistributionVariant.values:
+        raise DomainError("未知的分配方式", code="validation_failed")
+    if grant not in InventorGrant.values:
+        raise DomainError("未知的赋权方式", code="validation_failed")
+    inv, uni, fun = (
+        parse_percent(inventor_pct, label="成果完成人比例"),
+        parse_percent(unit_pct, label="单位比例"),
+        parse_percent(fund_pct, label="引导资金比例"),
+    )
+    costs = sum(
+        (
+            parse_amount(v, allow_zero=True, label=label)
+            for v, label in ((taxes, "税金"), (fees, "费用"), (conversion_costs, "转化成本"))
+        ),
+        ZERO,
+    )
+    floor = check_floor(
+        inventor_pct=inv,
+        mode=contract.mode or "",
+        grant=grant,
+        floor_share=Decimal(str(parameter_value("inventor_share_floor"))),
+        statutory_share=Decimal(str(parameter_value("statutory_share_floor"))),
+    )
+    people = inventor_weights(contract)
+    if variant != DistributionVariant.CASH:
+        if fun != 0:
+            raise DomainError("股权或所有权分配不涉及引导资金，引导资金比例应为 0", code="validation_failed")
+        check_percentages(inventor_pct=inv, unit_pct=uni, fund_pct=fun)
+        if shared_pct in (None, ""):
+            raise DomainError("请填写分配的股权或所有权比例", code="validation_failed")
+        try:
+            total = Decimal(str(shared_pct))
+        except ArithmeticError as exc:
+            raise DomainError("股权或所有权比例无效", code="percent_invalid") from exc
+        if not people:
+            raise DomainError("该合同的成果没有登记成果完成人及其份额，无法分配", code="no_inventors")
+        _, _, per = split_shares(total_pct=total, inventor_pct=inv, inventor_weights=[(p.pk, w) for p, w in people])
+        return DistributionPlan(
+            variant, ZERO, ZERO, ZERO, costs, ZERO, ZERO, inv, uni, fun, ZERO, ZERO, ZERO, floor,
+            shared_pct=total,
+            inventors=[InventorPart(p, w, percent=per.get(p.pk, Decimal(0))) for p, w in people],
+        )  # fmt: skip
+    receipts = list(selectors.undistributed_receipts(contract))
+    paid = set(selectors.paid_receipt_ids(contract))
+    adjustment = sum((r.amount for r in receipts if r.reverses_id in paid), ZERO)
+    received = sum((r.amount for r in receipts if r.reverses_id not in paid), ZERO)
+    carried_in = selectors.last_carry_forward(contract)
+    if not receipts and carried_in == 0:
+        raise DomainError("没有尚未分配的到账：收益分配以实际到账为基础", code="nothing_to_distribute")
+    split = split_cash(
+        received=received + adjustment,
+        costs=costs,
+        carried_in=carried_in,
+        inventor_pct=inv,
+        unit_pct=uni,
+        fund_pct=fun,
+        inventor_weights=[(p.pk, w) for p, w in people],
+    )
+    return DistributionPlan(
+        variant, received, adjustment, carried_in, costs, split.net_income, split.carry_forward, inv, uni, fun,
+        split.inventors_total, split.unit_amount, split.fund_amount, floor,
+        receipt_ids=[r.pk for r in receipts],
+        inventors=[InventorPart(p, w, amount=split.per_inventor.get(p.pk, ZERO)) for p, w in people],
+    )  # fmt: skip
+
+
+def _write_distribution_lines(distribution: Distribution, plan: DistributionPlan) -> None:
+    for part in plan.inventors:
+        DistributionLine.objects.create(
+            distribution=distribution,
+            recipient=DistributionLine.Recipient.INVENTOR,
+            person=part.person,
+            weight=part.weight,
+            amount=part.amount,
+            percent=part.percent,
+        )
+    if plan.variant == DistributionVariant.CASH:
+        DistributionLine.objects.create(
+            distribution=distribution, recipient=DistributionLine.Recipient.UNIT, amount=plan.unit_amount
+        )
+        DistributionLine.objects.create(
+            distribution=distribution, recipient=DistributionLine.Recipient.FUND, amount=plan.fund_amount
+        )
+    else:
+        unit_percent = (plan.shared_pct or Decimal(0)) - sum((p.percent or Decimal(0) for p in plan.inventors), Decimal(0))
+        DistributionLine.objects.create(
+            distribution=distribution, recipient=DistributionLine.Recipient.UNIT, percent=unit_percent
+        )
+
+
+def distribution_create(*, actor: Any, contract: Contract, note: str = "", **terms: Any) -> Distribution:
+    """Compute and record a distribution of the receipts not yet distributed. Refused below
+    the inventors' floor (rule 1); a warning is kept when under the statutory 50 %."""
+    if not selectors.is_unit_member(actor, contract):
+        raise Forbidden("只有成果单位可以核算收益分配", code="forbidden")
+    unit = selectors.receiving_unit(contract)
+    assert unit is not None
+    with transaction.atomic():
+        contract = _lock(contract)
+        plan = distribution_preview(contract=contract, **terms)
+        if not plan.floor.ok:
+            raise DomainError(plan.floor.refusal, code="below_inventor_floor")
+        sequence = (Distribution.objects.filter(contract=contract).aggregate(m=Max("sequence"))["m"] or 0) + 1
+        try:
+            with transaction.atomic():
+                distribution = Distribution.objects.create(
+                    contract=contract,
+                    sequence=sequence,
+                    unit=unit,
+                    variant=plan.variant,
+                    grant=terms.get("grant", InventorGrant.NONE),
+                    received=plan.received,
+                    adjustment=plan.adjustment,
+                    carried_in=plan.carried_in,
+                    taxes=parse_amount(terms.get("taxes", "0"), allow_zero=True),
+                    fees=parse_amount(terms.get("fees", "0"), allow_zero=True),
+                    conversion_costs=parse_amount(terms.get("conversion_costs", "0"), allow_zero=True),
+                    net_income=plan.net_income,
+                    carry_forward=plan.carry_forward,
+                    inventor_pct=plan.inventor_pct,
+                    unit_pct=plan.unit_pct,
+                    fund_pct=plan.fund_pct,
+                    inventors_total=plan.inventors_total,
+                    unit_amount=plan.unit_amount,
+                    fund_amount=plan.fund_amount,
+                    shared_pct=plan.shared_pct,
+                    warning=plan.floor.warning,
+                    note=_text(note, label="说明", max_length=2000, required=False),
+                    created_by=actor,
+                )
+                DistributedReceipt.objects.bulk_create(
+                    DistributedReceipt(distribution=distribution, receipt_id=pk) for pk in plan.receipt_ids
+                )
+        except IntegrityError as exc:
+            raise Conflict("另一项收益分配同时在核算，请刷新后重试", code="distribution_conflict") from exc
+        _write_distribution_lines(distribution, plan)
+        _event(
+            contract, actor, "distribution_computed", plan.floor.warning, distribution=distribution.pk, net_income=plan.net_income
+        )
+    return distribution
+
+
+def distribution_pay(*, actor: Any, distribution: Distribution) -> Distribution:
+    """Mark a distribution paid out; the guidance fund's part is booked to its ledger and the
+    inventors are told."""
+    contract = distribution.contract
+    if not selectors.is_unit_member(actor, contract):
+        raise Forbidden("只有成果单位可以确认发放", code="forbidden")
+    with transaction.atomic():
+        _lock(contract)
+        distribution = Distribution.objects.get(pk=distribution.pk)
+        if not distribution.can_pay():
+            raise IllegalTransition(f"{distribution.get_status_display()}的分配不能再发放", code="illegal_transition")
+        distribution.status, distribution.paid_at = DistributionStatus.PAID, timezone.now()
+        distribution.save(update_fields=["status", "paid_at"])
+        if distribution.fund_amount > 0:
+            GuidanceFundEntry.objects.create(
+                unit=distribution.unit,
+                kind=GuidanceFundEntry.Kind.ALLOCATION,
+                amount=distribution.fund_amount,
+                distribution=distribution,
+                memo=f"{contract.number} 第{distribution.sequence}批收益分配计提",
+                actor=actor,
+            )
+        _event(contract, actor, DistributionStatus.PAID, distribution=distribution.pk)
+        people = User.objects.filter(person__distribution_lines__distribution=distribution).distinct()
+        notify(
+            recipients=people,
+            kind="finance.distribution_paid",
+            title=f"收益分配已发放：{contract.title}",
+            body="您可以在“我的收益分配”中查看您的份额。",
+            url=reverse("finance:my_distributions"),
+        )
+    return distribution
+
+
+def distribution_cancel(*, actor: Any, distribution: Distribution, reason: str) -> Distribution:
+    contract = distribution.contract
+    if not selectors.is_unit_member(actor, contract):
+        raise Forbidden("只有成果单位可以撤销分配", code="forbidden")
+    reason = _text(reason, label="撤销理由", max_length=2000)
+    with transaction.atomic():
+        _lock(contract)
+        distribution = Distribution.objects.get(pk=distribution.pk)
+        if not distribution.can_cancel():
+            raise IllegalTransition("已发放的分配不能撤销；如有差错，请冲销到账，差额将结转到下次分配", code="illegal_transition")
+        later = Distribution.objects.filter(contract=contract, sequence__gt=distribution.sequence).exclude(
+            status=DistributionStatus.CANCELLED
+        )
+        if later.exists():
+            raise IllegalTransition("只能撤销最近一批分配", code="illegal_transition")
+        distribution.status = DistributionStatus.CANCELLED
+        distribution.save(update_fields=["status"])
+        DistributedReceipt.objects.filter(distribution=distribution).delete()
+        _event(contract, actor, DistributionStatus.CANCELLED, reason, distribution=distribution.pk)
+    return distribution
+
+
+def receipt_record_and_distribute(
+    *, actor: Any, contract: Contract, receipt: Mapping[str, Any], distribution: Mapping[str, Any]
+) -> tuple[Receipt, Distribution]:
+    """A receipt and the distribution computed from it in one request: one transaction, so a
+    failure in the middle leaves neither."""
+    with transaction.atomic():
+        row, _ = receipt_record(actor=actor, contract=contract, **receipt)
+        dist = distribution_create(actor=actor, contract=contract, **distribution)
+    return row, dist
+
+
+def fund_spend(*, actor: Any, unit: Organisation, amount: object, memo: str) -> GuidanceFundEntry:
+    """Spending from the guidance fund (conversion work, rewards); never below zero."""
+    from usefirst.accounts import roles
+
+    if not roles.is_org_admin(actor, unit):
+        raise Forbidden("只有单位管理员可以登记引导资金使用", code="forbidden")
+    value = parse_amount(amount, label="使用金额")
+    memo = _text(memo, label="摘要", max_length=200)
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=unit.pk)
+        balance = selectors.fund_balance(unit)
+        if value > balance:
+            raise DomainError(f"引导资金余额 {balance} 元不足以支出 {value} 元", code="fund_insufficient")
+        return GuidanceFundEntry.objects.create(
+            unit=unit, kind=GuidanceFundEntry.Kind.SPENDING, amount=-value, memo=memo, actor=actor
+        )

@@ -1,0 +1,110 @@
+"""Concurrent receipts with real threads and real transactions: on PostgreSQL against the test
+database, on SQLite against a file copy of it (the in-memory test database cannot show how
+separate connections wait for each other's write lock)."""
+
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from usefirst.core.errors import DomainError
+from usefirst.finance import selectors, services
+from usefirst.finance.models import Receipt
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _tech_fields(transactional_db):
+    """A transactional test starts from an emptied database: the seeded fields are gone."""
+    from usefirst.catalog.models import TechField
+
+    top, _ = TechField.objects.get_or_create(code="01", defaults={"name": "电子信息"})
+    TechField.objects.get_or_create(code="0101", defaults={"name": "软件", "parent": top})
+
+
+def use_file_copy(tmp_path) -> Callable[[], None]:
+    if connection.vendor != "sqlite":
+        return lambda: None
+    path = tmp_path / "concurrency.sqlite3"
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    connection.connection.backup(target)
+    target.close()
+    settings_dict = connections.settings["default"]
+    old = settings_dict["NAME"]
+    settings_dict["NAME"] = str(path)
+
+    def restore() -> None:
+        settings_dict["NAME"] = old
+
+    return restore
+
+
+def in_threads(fn: Callable[[int], Any], n: int) -> list[Any]:
+    def run(i: int) -> Any:
+        try:
+            return fn(i)
+        except DomainError as exc:
+            return exc
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=min(n, 20)) as pool:
+        return list(pool.map(run, range(n)))
+
+
+def test_the_same_receipt_posted_100_times_concurrently_is_one_row(tmp_path, contract, owner):
+    restore = use_file_copy(tmp_path)
+    try:
+        results = in_threads(
+            lambda i: services.receipt_record(
+                actor=owner,
+                contract=contract,
+                received_on="2026-06-01",
+                amount="1234.56",
+                payer="企业",
+                voucher_number="V1",
+                idempotency_key="same",
+            ),
+            100,
+        )
+        assert not [r for r in results if isinstance(r, Exception)]
+        assert len({r[0].pk for r in results}) == 1
+        assert sum(1 for r in results if r[1]) == 1
+        counted = in_threads(lambda i: (Receipt.objects.count(), selectors.received_for_contract(contract.pk)), 1)[0]
+        assert counted == (1, Decimal("1234.56"))
+    finally:
+        restore()
+
+
+def test_receipts_posted_at_the_same_moment_give_exact_totals(tmp_path, two_achievement_contract, owner):
+    contract = two_achievement_contract
+    links = list(contract.achievements.order_by("position"))
+    restore = use_file_copy(tmp_path)
+    try:
+        results = in_threads(
+            lambda i: services.receipt_record(
+                actor=owner,
+                contract=contract,
+                received_on="2026-06-01",
+                amount="100.01",
+                payer="企业",
+                voucher_number=f"V{i}",
+                idempotency_key=f"k{i}",
+            ),
+            40,
+        )
+        assert not [r for r in results if isinstance(r, Exception)]
+
+        def totals(_: int) -> tuple[Decimal, Decimal]:
+            per = sum((selectors.received_for_achievement(link.achievement_id) for link in links), Decimal(0))
+            return selectors.received_for_contract(contract.pk), per
+
+        assert in_threads(totals, 1)[0] == (Decimal("4000.40"), Decimal("4000.40"))
+    finally:
+        restore()

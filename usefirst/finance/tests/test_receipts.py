@@ -1,0 +1,166 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from usefirst.core.errors import Conflict, DomainError, Forbidden
+from usefirst.finance import selectors, services
+from usefirst.finance.models import FinanceEvent, Receipt, ReceiptAllocation
+
+from .builders import contract_for
+
+
+def record(contract, owner, amount="1000.00", key="k-1", day="2026-06-01", **extra):
+    return services.receipt_record(
+        actor=owner,
+        contract=contract,
+        received_on=day,
+        amount=amount,
+        payer="韶关测试科技有限公司",
+        voucher_number="V001",
+        idempotency_key=key,
+        **extra,
+    )
+
+
+def test_the_unit_records_a_receipt_and_the_amount_received_is_derived_from_receipts(contract, owner):
+    receipt, created = record(contract, owner)
+    assert created and receipt.is_confirmed
+    assert selectors.received_for_contract(contract) == Decimal("1000.00")
+    assert FinanceEvent.objects.filter(subject=contract, to_status="receipt_recorded").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("amount", "code"), [("-1.00", "amount_not_positive"), ("0", "amount_not_positive"), ("10.001", "amount_too_precise")]
+)
+def test_it_refuses_negative_zero_and_over_precise_receipts(contract, owner, amount, code):
+    with pytest.raises(DomainError) as exc:
+        record(contract, owner, amount=amount)
+    assert exc.value.code == code
+    assert not Receipt.objects.exists()
+
+
+def test_it_refuses_a_receipt_dated_before_the_contract_was_signed(contract, owner):
+    with pytest.raises(DomainError) as exc:
+        record(contract, owner, day="2026-03-01")  # signed 2026-03-02
+    assert exc.value.code == "receipt_before_signing"
+    record(contract, owner, day="2026-03-02")  # the signing day itself counts
+
+
+def test_it_refuses_a_receipt_dated_in_the_future(contract, owner):
+    with pytest.raises(DomainError) as exc:
+        record(contract, owner, day="2026-06-16")
+    assert exc.value.code == "receipt_in_future"
+
+
+def test_it_refuses_a_receipt_on_an_unsigned_contract(unit, enterprise, owner):
+    unsigned = contract_for(unit, enterprise, owner, signed_on=None)
+    with pytest.raises(DomainError) as exc:
+        record(unsigned, owner)
+    assert exc.value.code == "contract_not_signed"
+
+
+def test_the_licensee_cannot_record_a_receipt(contract, licensee_user):
+    with pytest.raises(Forbidden):
+        record(contract, licensee_user)
+
+
+def test_the_same_key_twice_gives_one_row(contract, owner):
+    first, created1 = record(contract, owner)
+    second, created2 = record(contract, owner)
+    assert created1 and not created2
+    assert first.pk == second.pk
+    assert Receipt.objects.count() == 1
+    assert selectors.received_for_contract(contract) == Decimal("1000.00")
+
+
+def test_the_same_key_with_a_different_payload_is_an_error(contract, owner):
+    record(contract, owner)
+    with pytest.raises(Conflict) as exc:
+        record(contract, owner, amount="1000.01")
+    assert exc.value.code == "idempotency_key_reused"
+    assert Receipt.objects.count() == 1
+
+
+def test_a_receipt_is_allocated_to_achievements_pro_rata_and_sums_exactly(two_achievement_contract, owner):
+    record(two_achievement_contract, owner, amount="100.00")
+    record(two_achievement_contract, owner, amount="0.01", key="k-2")
+    links = list(two_achievement_contract.achievements.order_by("position"))
+    a, b = (selectors.received_for_achievement(link.achievement_id) for link in links)
+    # 33.33 % / 66.67 % of 100.00 → 33.33 + 66.67; the single fen goes to the larger remainder (66.67 % of 0.01)
+    assert a + b == Decimal("100.01")
+    assert (a, b) == (Decimal("33.33"), Decimal("66.68"))
+    assert sum(r.amount for r in ReceiptAllocation.objects.all()) == Decimal("100.01")
+
+
+def test_a_reversal_is_a_negative_entry_linked_to_the_original(contract, owner):
+    original, _ = record(contract, owner)
+    reversal, created = services.receipt_reverse(
+        actor=owner, original=original, reason="付款方退回", idempotency_key="r-1", amount="400.00"
+    )
+    assert created and reversal.amount == Decimal("-400.00") and reversal.reverses_id == original.pk
+    assert selectors.received_for_contract(contract) == Decimal("600.00")
+    link = contract.achievements.get()
+    assert selectors.received_for_achievement(link.achievement_id) == Decimal("600.00")
+    original.refresh_from_db()
+    assert original.amount == Decimal("1000.00")  # never edited
+
+
+def test_a_reversal_cannot_exceed_what_is_left_of_the_original(contract, owner):
+    original, _ = record(contract, owner)
+    services.receipt_reverse(actor=owner, original=original, reason="部分退回", idempotency_key="r-1", amount="600.00")
+    with pytest.raises(DomainError) as exc:
+        services.receipt_reverse(actor=owner, original=original, reason="再次退回", idempotency_key="r-2", amount="400.01")
+    assert exc.value.code == "reversal_exceeds_original"
+
+
+def test_partial_reversals_keep_each_achievement_at_its_pro_rata_share(two_achievement_contract, owner):
+    original, _ = record(two_achievement_contract, owner, amount="0.03")
+    for n in range(3):
+        services.receipt_reverse(actor=owner, original=original, reason="退回", idempotency_key=f"r-{n}", amount="0.01")
+    for link in two_achievement_contract.achievements.all():
+        assert selectors.received_for_achievement(link.achievement_id) == 0
+
+
+def test_an_inventor_licensor_receipt_counts_only_once_the_unit_confirms_it(unit, enterprise, owner):
+    from usefirst.catalog.tests.factories import make_achievement
+    from usefirst.core.testing import make_user
+    from usefirst.finance.tests.builders import make_contract
+
+    achievement = make_achievement(unit, owner)
+    inventor_user = make_user()
+    person = achievement.inventors.first().person
+    person.user = inventor_user
+    person.save()
+    contract = make_contract(
+        licensor=None, licensee=enterprise, actor=owner, achievements=[(achievement, "100")], licensor_person=person
+    )
+    receipt, _ = services.receipt_record(
+        actor=inventor_user,
+        contract=contract,
+        received_on="2026-06-01",
+        amount="500",
+        payer="企业",
+        voucher_number="V9",
+        idempotency_key="inv-1",
+    )
+    assert not receipt.is_confirmed
+    assert selectors.received_for_contract(contract) == 0
+    assert selectors.received_for_achievement(achievement.pk) == 0
+    services.receipt_confirm(actor=owner, receipt=receipt)
+    assert selectors.received_for_contract(contract) == Decimal("500.00")
+    assert selectors.received_for_achievement(achievement.pk) == Decimal("500.00")
+
+
+def test_receipts_of_the_first_cooperation_project_are_counted_for_the_parent(unit, enterprise, owner):
+    parent = contract_for(unit, enterprise, owner, mode="cooperate_later", kind="free_use_licence")
+    first = contract_for(unit, enterprise, owner, mode="cooperate_later", parent=parent, is_first_cooperation=True)
+    record(first, owner, amount="250000.00")
+    assert selectors.received_for_first_cooperation(parent) == Decimal("250000.00")
+
+
+def test_a_receipt_dated_on_a_day_before_the_period_cannot_be_reversed_earlier(contract, owner):
+    original, _ = record(contract, owner, day="2026-06-10")
+    with pytest.raises(DomainError) as exc:
+        services.receipt_reverse(actor=owner, original=original, reason="x", idempotency_key="r", received_on=dt.date(2026, 6, 9))
+    assert exc.value.code == "dates_out_of_order"

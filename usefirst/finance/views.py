@@ -1,0 +1,384 @@
+"""Finance pages (Chinese): a contract's schedule, receipts, distributions; the forms that
+record them; an inventor's own distributions; the unit's guidance fund. Views are thin:
+authorise through the chokepoint, call one service, render."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from usefirst.accounts import roles
+from usefirst.contracts.models import Contract
+from usefirst.core.errors import DomainError, Forbidden, NotFound
+from usefirst.core.excel import content_disposition, xlsx_response
+from usefirst.core.permissions import Action, get_for_user, restrict
+
+from . import registration, selectors, services
+from .models import Distribution, DistributionLine, DistributionVariant, GuidanceFundEntry, InventorGrant, Receipt, ScheduleLine
+from .plan_types import ROYALTY_BASES, SCOPES
+
+
+def _get[M: Model](queryset: QuerySet[M], request: HttpRequest, action: Action, pk: int) -> M:
+    try:
+        return get_for_user(queryset, request.user, action, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except Forbidden as exc:
+        raise PermissionDenied(exc.detail) from exc
+
+
+def _back(contract: Contract) -> HttpResponse:
+    return redirect("finance:contract", pk=contract.pk)
+
+
+def _roles(request: HttpRequest, contract: Contract) -> dict[str, bool]:
+    return {
+        "is_unit": selectors.is_unit_member(request.user, contract),
+        "is_licensee": selectors.is_licensee_member(request.user, contract),
+        "is_inventor_licensor": selectors.is_inventor_licensor(request.user, contract),
+    }
+
+
+@login_required
+def contract_finance(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _get(Contract.objects.select_related("licensor", "licensee"), request, Action.VIEW, pk)
+    receipts = (
+        restrict(Receipt.objects.all(), request.user, Action.VIEW)
+        .filter(contract=contract)
+        .select_related("reverses", "recorded_by")
+        .order_by("received_on", "pk")
+    )
+    per_achievement = [
+        (link, selectors.received_for_achievement(link.achievement_id, contract_ids=[contract.pk]))
+        for link in contract.achievements.select_related("achievement").order_by("position", "pk")
+    ]
+    distributions = restrict(Distribution.objects.all(), request.user, Action.VIEW).filter(contract=contract)
+    first = selectors.first_cooperation_contract(contract) if contract.mode == "cooperate_later" else None
+    context: dict[str, Any] = {
+        "contract": contract,
+        "plan": getattr(contract, "payment_plan", None),
+        "rows": selectors.schedule(contract),
+        "receipts": receipts,
+        "received": selectors.received_for_contract(contract),
+        "per_achievement": per_achievement,
+        "first_cooperation": first,
+        "first_cooperation_received": selectors.received_for_first_cooperation(contract) if first else None,
+        "distributions": distributions,
+        "new_key": uuid.uuid4().hex,
+        **_roles(request, contract),
+    }
+    return render(request, "finance/contract_finance.html", context)
+
+
+@login_required
+def receipt_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _get(Contract.objects.all(), request, Action.CHANGE, pk)
+    error = None
+    values: dict[str, Any] = {"idempotency_key": uuid.uuid4().hex}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in ("received_on", "amount", "payer", "voucher_number", "idempotency_key")}
+        try:
+            receipt, created = services.receipt_record(actor=request.user, contract=contract, **values)
+        except DomainError as exc:
+            error = exc.detail
+        else:
+            if created:
+                messages.success(
+                    request, f"已登记到账 {receipt.amount} 元" + ("" if receipt.is_confirmed else "，待成果单位确认")
+                )
+            else:
+                messages.info(request, "该到账已登记过（重复提交），未重复记录")
+            return _back(contract)
+    return render(request, "finance/receipt_form.html", {"contract": contract, "values": values, "error": error})
+
+
+@login_required
+@require_POST
+def receipt_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
+    original = _get(Receipt.objects.select_related("contract"), request, Action.CHANGE, pk)
+    try:
+        services.receipt_reverse(
+            actor=request.user,
+            original=original,
+            amount=request.POST.get("amount") or None,
+            reason=request.POST.get("reason", ""),
+            idempotency_key=request.POST.get("idempotency_key", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "已登记冲销记录")
+    return _back(original.contract)
+
+
+@login_required
+@require_POST
+def receipt_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    receipt = _get(Receipt.objects.select_related("contract"), request, Action.CHANGE, pk)
+    try:
+        services.receipt_confirm(actor=request.user, receipt=receipt)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "已确认到账")
+    return _back(receipt.contract)
+
+
+@login_required
+def royalty_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    line = _get(ScheduleLine.objects.select_related("plan__contract", "item"), request, Action.CHANGE, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.royalty_report(actor=request.user, line=line, base_amount=request.POST.get("base_amount", ""))
+        except DomainError as exc:
+            error = exc.detail
+        else:
+            messages.success(request, "已报告提成基数")
+            return _back(line.plan.contract)
+    terms = line.item.terms
+    return render(
+        request,
+        "finance/royalty_form.html",
+        {
+            "line": line,
+            "contract": line.plan.contract,
+            "base_label": ROYALTY_BASES.get(terms.get("base", ""), ""),
+            "rate": terms.get("rate"),
+            "error": error,
+        },
+    )
+
+
+@login_required
+@require_POST
+def milestone_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    line = _get(ScheduleLine.objects.select_related("plan__contract", "item"), request, Action.CHANGE, pk)
+    try:
+        line = services.milestone_confirm(actor=request.user, line=line)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"已确认“{line.label}”" + (f"，应于 {line.due_date} 付款" if line.due_date else "，待对方确认"))
+    return _back(line.plan.contract)
+
+
+@login_required
+@require_POST
+def line_waive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    line = _get(ScheduleLine.objects.select_related("plan__contract"), request, Action.CHANGE, pk)
+    try:
+        services.line_waive(actor=request.user, line=line, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "已豁免")
+    return _back(line.plan.contract)
+
+
+def _plan_items_from_post(post: Any) -> list[dict[str, Any]]:
+    """The plan form: each section filled in becomes one item of the combination."""
+    items: list[dict[str, Any]] = []
+    for kind in ("lump_sum", "deferred"):
+        if post.get(f"{kind}_amount") or post.get(f"{kind}_date"):
+            items.append({"kind": kind, "terms": {"date": post.get(f"{kind}_date"), "amount": post.get(f"{kind}_amount")}})
+    rows = [r.split() for r in post.get("installments", "").splitlines() if r.strip()]
+    if rows:
+        items.append(
+            {
+                "kind": "installment",
+                "terms": {"installments": [{"date": r[0], "amount": r[-1] if len(r) > 1 else ""} for r in rows]},
+            }
+        )
+    milestones = [r.rsplit(maxsplit=1) for r in post.get("milestones", "").splitlines() if r.strip()]
+    if milestones:
+        items.append(
+            {
+                "kind": "milestone",
+                "terms": {
+                    "milestones": [{"name": m[0], "amount": m[1] if len(m) > 1 else ""} for m in milestones],
+                    "payment_days": post.get("milestone_payment_days") or 30,
+                },
+            }
+        )
+    if post.get("royalty_rate"):
+        terms = {
+            k: post.get(f"royalty_{k}")
+            for k in ("base", "rate", "start", "periods", "period_months", "report_days", "payment_days")
+        }
+        for key in ("minimum", "cap"):
+            if post.get(f"royalty_{key}"):
+                terms[key] = post.get(f"royalty_{key}")
+                terms[f"{key}_scope"] = post.get(f"royalty_{key}_scope")
+        items.append({"kind": "royalty", "terms": terms})
+    return items
+
+
+@login_required
+def plan_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _get(Contract.objects.all(), request, Action.CHANGE, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.plan_create(
+                actor=request.user,
+                contract=contract,
+                items=_plan_items_from_post(request.POST),
+                non_technical_costs=request.POST.get("non_technical_costs") or "0",
+                note=request.POST.get("note", ""),
+            )
+        except DomainError as exc:
+            error = exc.detail
+        else:
+            messages.success(request, "已保存付款计划")
+            return _back(contract)
+    return render(
+        request,
+        "finance/plan_form.html",
+        {"contract": contract, "error": error, "post": request.POST, "bases": ROYALTY_BASES, "scopes": SCOPES},
+    )
+
+
+DISTRIBUTION_FIELDS = (
+    "variant",
+    "grant",
+    "inventor_pct",
+    "unit_pct",
+    "fund_pct",
+    "taxes",
+    "fees",
+    "conversion_costs",
+    "shared_pct",
+)
+
+
+@login_required
+def distribution_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Preview first (the floor check is shown before anything is saved), then save."""
+    contract = _get(Contract.objects.all(), request, Action.CHANGE, pk)
+    if not selectors.is_unit_member(request.user, contract):
+        raise PermissionDenied("只有成果单位可以核算收益分配")
+    values: dict[str, Any] = {
+        "variant": "cash",
+        "grant": "none",
+        "inventor_pct": "70",
+        "unit_pct": "20",
+        "fund_pct": "10",
+        "taxes": "0",
+        "fees": "0",
+        "conversion_costs": "0",
+    }
+    preview = None
+    error = None
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in DISTRIBUTION_FIELDS}
+        terms = {k: v for k, v in values.items() if v != "" or k != "shared_pct"}
+        try:
+            if request.POST.get("action") == "save":
+                distribution = services.distribution_create(
+                    actor=request.user, contract=contract, note=request.POST.get("note", ""), **terms
+                )
+                messages.success(request, f"已核算第{distribution.sequence}批收益分配")
+                if distribution.warning:
+                    messages.warning(request, distribution.warning)
+                return redirect("finance:distribution", pk=distribution.pk)
+            preview = services.distribution_preview(contract=contract, **terms)
+        except DomainError as exc:
+            error = exc.detail
+    return render(
+        request,
+        "finance/distribution_form.html",
+        {
+            "contract": contract,
+            "values": values,
+            "preview": preview,
+            "error": error,
+            "variants": DistributionVariant.choices,
+            "grants": InventorGrant.choices,
+        },
+    )
+
+
+@login_required
+def distribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    distribution = _get(Distribution.objects.select_related("contract", "unit"), request, Action.VIEW, pk)
+    lines = distribution.lines.select_related("person")
+    return render(
+        request,
+        "finance/distribution_detail.html",
+        {
+            "distribution": distribution,
+            "contract": distribution.contract,
+            "lines": lines,
+            "can_change": roles.is_member(request.user, distribution.unit),
+        },
+    )
+
+
+@login_required
+@require_POST
+def distribution_pay_view(request: HttpRequest, pk: int) -> HttpResponse:
+    distribution = _get(Distribution.objects.select_related("contract"), request, Action.CHANGE, pk)
+    try:
+        services.distribution_pay(actor=request.user, distribution=distribution)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "已确认发放")
+    return redirect("finance:distribution", pk=distribution.pk)
+
+
+@login_required
+@require_POST
+def distribution_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    distribution = _get(Distribution.objects.select_related("contract"), request, Action.CHANGE, pk)
+    try:
+        services.distribution_cancel(actor=request.user, distribution=distribution, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "已撤销该批分配，所含到账可重新分配")
+    return redirect("finance:distribution", pk=distribution.pk)
+
+
+@login_required
+def registration_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _get(Contract.objects.select_related("licensor", "licensee"), request, Action.VIEW, pk)
+    return xlsx_response(f"技术合同认定登记-{contract.number}.xlsx", registration.registration_xlsx(contract))
+
+
+@login_required
+def registration_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _get(Contract.objects.select_related("licensor", "licensee"), request, Action.VIEW, pk)
+    response = HttpResponse(registration.registration_pdf(contract), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(f"技术合同认定登记-{contract.number}.pdf")
+    return response
+
+
+@login_required
+def my_distributions(request: HttpRequest) -> HttpResponse:
+    lines = restrict(DistributionLine.objects.all(), request.user, Action.VIEW).filter(person__user_id=int(request.user.pk or 0))
+    lines = (
+        lines.exclude(distribution__status="cancelled")
+        .select_related("distribution__contract")
+        .order_by("-distribution__created_at")
+    )
+    return render(request, "finance/my_distributions.html", {"lines": lines})
+
+
+@login_required
+def fund_ledger(request: HttpRequest) -> HttpResponse:
+    entries = (
+        restrict(GuidanceFundEntry.objects.all(), request.user, Action.VIEW).select_related("unit").order_by("unit", "-at", "-pk")
+    )
+    units = sorted({e.unit for e in entries}, key=lambda u: u.pk)
+    balances = [(u, selectors.fund_balance(u)) for u in units]
+    return render(request, "finance/fund.html", {"entries": entries[:200], "balances": balances})
