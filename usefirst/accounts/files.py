@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import uuid
 
-import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from usefirst.core.errors import DomainError
-
-ALLOWED_DOCUMENT_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+from usefirst.core.uploads import sniff_document
 
 
 def checked_document(upload: UploadedFile, *, field: str = "licence") -> UploadedFile:
@@ -25,10 +23,9 @@ def checked_document(upload: UploadedFile, *, field: str = "licence") -> Uploade
     upload.seek(0)
     head = upload.read(261)
     upload.seek(0)
-    kind = filetype.guess(head)
-    extension = ALLOWED_DOCUMENT_TYPES.get(kind.mime) if kind is not None else None
-    if extension is None:
+    sniffed = sniff_document(head)
+    if sniffed is None:
         message = "文件类型不支持：仅接受 PDF、PNG 或 JPEG 文件（按文件实际内容识别）"
         raise DomainError(message, code="file_type", field_errors={field: [message]})
-    upload.name = f"{uuid.uuid4().hex}.{extension}"
+    upload.name = f"{uuid.uuid4().hex}.{sniffed[1]}"
     return upload

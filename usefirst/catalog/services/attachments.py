@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from typing import IO, Any
 
-import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -15,14 +14,12 @@ from usefirst.core.audit import audit
 from usefirst.core.errors import DomainError, IllegalTransition
 from usefirst.core.permissions import Action
 from usefirst.core.text import reject_control_characters
+from usefirst.core.uploads import sniff_document
 
 from ..choices import AchievementStatus
 from ..models import Achievement, Attachment
 from .common import require
 
-# The declared name and content type come from the client and prove nothing: only the
-# sniffed content decides. Anything else (an executable renamed .pdf) is refused.
-ALLOWED_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 MAX_ATTACHMENTS = 20
 
 
@@ -41,10 +38,11 @@ def attachment_add(*, actor: Any, achievement: Achievement, upload: IO[bytes], n
         raise _refuse(f"附件不能超过 {limit // (1024 * 1024)} MB", "attachment_too_large")
     if not content:
         raise _refuse("附件为空文件", "attachment_empty")
-    kind = filetype.guess(content)
-    if kind is None or kind.mime not in ALLOWED_TYPES:
+    sniffed = sniff_document(content)
+    if sniffed is None:
         raise _refuse("附件只能是 PDF、PNG 或 JPEG 文件（按文件内容识别）", "attachment_type")
-    original = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or f"附件.{kind.extension}"
+    mime, extension = sniffed
+    original = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or f"附件.{extension}"
     try:
         reject_control_characters(original)
     except Exception as exc:
@@ -57,13 +55,13 @@ def attachment_add(*, actor: Any, achievement: Achievement, upload: IO[bytes], n
         attachment = Attachment(
             achievement=locked,
             original_name=original,
-            content_type=kind.mime,
+            content_type=mime,
             size=len(content),
             sha256=digest,
             uploaded_by=actor,
             uploaded_at=timezone.now(),
         )
-        attachment.file.save(f"{digest[:16]}.{ALLOWED_TYPES[kind.mime]}", ContentFile(content), save=False)
+        attachment.file.save(f"{digest[:16]}.{extension}", ContentFile(content), save=False)
         # If the transaction fails after the file is written, remove the orphan file.
         storage, path = attachment.file.storage, attachment.file.name or ""
         try:
