@@ -75,8 +75,11 @@ def _single_side(actor: Any, engagement: Engagement, what: str) -> str:
 
 
 def _lock(engagement: Engagement) -> Engagement:
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins (achievement, demand).
     return (
-        Engagement.objects.select_for_update().select_related("unit", "enterprise", "achievement", "demand").get(pk=engagement.pk)
+        Engagement.objects.select_for_update(of=("self",))
+        .select_related("unit", "enterprise", "achievement", "demand")
+        .get(pk=engagement.pk)
     )
 
 
