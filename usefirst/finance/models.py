@@ -197,9 +197,12 @@ class ReceiptAllocation(AppendOnly):
     these rows by achievement over the covering index answers "amount received" in one
     index range scan, however many receipts the platform holds."""
 
-    receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, related_name="allocations")
+    # No single-column indexes on receipt and achievement: the unique (receipt, achievement)
+    # constraint and the covering (achievement, received_on, amount) index serve those lookups,
+    # and a planner offered the narrower FK index would not read the amounts from the index.
+    receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, related_name="allocations", db_index=False)
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="+")
-    achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="receipt_allocations")
+    achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="receipt_allocations", db_index=False)
     received_on = models.DateField()
     amount = models.DecimalField(max_digits=14, decimal_places=2)
 

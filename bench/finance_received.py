@@ -1,0 +1,206 @@
+"""Bench: the amount actually received (实际到账) of one achievement at scale.
+
+Generates 100,000 contracts with 1,000,000 receipts (and their per-achievement allocation
+rows, as the receipt service writes them) into a temporary database, then times
+`selectors.received_for_achievement` for random achievements in a warm process and reports
+p50 / p95 / max. Target (issue 4): p95 ≤ 10 ms on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/finance_received.py                       # SQLite (temporary file)
+    .venv/bin/python bench/finance_received.py --postgres postgres://usefirst:usefirst@127.0.0.1:5432/usefirst
+    .venv/bin/python bench/finance_received.py --contracts 10000 --receipts 100000   # quicker
+
+With --postgres a temporary database is created next to the one named in the URL and dropped
+afterwards (the role needs CREATEDB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contracts", type=int, default=100_000)
+    parser.add_argument("--receipts", type=int, default=1_000_000)
+    parser.add_argument("--samples", type=int, default=2000)
+    parser.add_argument("--postgres", metavar="URL", help="PostgreSQL server URL (a temporary database is created there)")
+    args = parser.parse_args()
+    if args.postgres is None and os.environ.get("BENCH_POSTGRES_URL"):
+        # Under `make bench` with PostgreSQL configured: the same figures on PostgreSQL, then SQLite.
+        code = subprocess.call([sys.executable, __file__, *sys.argv[1:], "--postgres", os.environ["BENCH_POSTGRES_URL"]])
+        if code:
+            return code
+
+    tmpdir = tempfile.mkdtemp(prefix="usefirst-bench-")
+    pg_admin_url = None
+    pg_name = None
+    if args.postgres:
+        import psycopg
+
+        pg_name = f"usefirst_bench_{uuid.uuid4().hex[:8]}"
+        pg_admin_url = args.postgres
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{pg_name}"')
+        base, _, _ = args.postgres.rpartition("/")
+        os.environ["DATABASE_URL"] = f"{base}/{pg_name}"
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "usefirst.settings.test"
+    try:
+        return run(args)
+    finally:
+        if pg_name and pg_admin_url:
+            from django.db import connections
+
+            connections.close_all()
+            import psycopg
+
+            with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
+
+
+def run(args: argparse.Namespace) -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from usefirst.accounts.models import OrganisationKind, User
+    from usefirst.catalog.models import Achievement, TechField
+    from usefirst.contracts.models import Contract, ContractAchievement, ContractTemplate
+    from usefirst.core.testing import make_org
+    from usefirst.finance import selectors
+    from usefirst.finance.amounts import allocate
+
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"engine: {connection.vendor}; schema ready in {time.perf_counter() - t0:.1f} s", flush=True)
+
+    rng = random.Random(20260201)
+    t0 = time.perf_counter()
+    user = User.objects.create_user("bench@example.com", "x")
+    units = [make_org(OrganisationKind.UNIVERSITY) for _ in range(10)]
+    enterprises = [make_org(OrganisationKind.ENTERPRISE) for _ in range(20)]
+    field = TechField.objects.filter(parent__isnull=False).first()
+    template = ContractTemplate.objects.create(kind="licence", mode="pay_later", version=999, title="bench", body="-")
+    n_achievements = max(1, int(args.contracts * 0.8))
+    now = dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC)
+    with transaction.atomic():
+        Achievement.objects.bulk_create(
+            (
+                Achievement(
+                    owner=units[i % len(units)], title=f"成果{i}", summary="-", field=field, trl=5, created_at=now, updated_at=now
+                )
+                for i in range(n_achievements)
+            ),
+            batch_size=5000,
+        )
+        achievement_ids = list(Achievement.objects.values_list("pk", flat=True))
+        Contract.objects.bulk_create(
+            (
+                Contract(
+                    number=f"B{i:07d}",
+                    mode="pay_later",
+                    kind="licence",
+                    status="signed",
+                    template=template,
+                    title="bench",
+                    licensor=units[i % len(units)],
+                    licensee=enterprises[i % len(enterprises)],
+                    signed_at=now,
+                    created_by=user,
+                )
+                for i in range(args.contracts)
+            ),
+            batch_size=5000,
+        )
+        contract_ids = list(Contract.objects.values_list("pk", flat=True))
+        links: dict[int, list[tuple[int, Decimal]]] = {}
+        rows = []
+        for cid in contract_ids:
+            if rng.random() < 0.1:  # one contract in ten covers two achievements
+                a, b = rng.sample(achievement_ids, 2)
+                links[cid] = [(a, Decimal("40.00")), (b, Decimal("60.00"))]
+            else:
+                links[cid] = [(rng.choice(achievement_ids), Decimal("100.00"))]
+            rows.extend(
+                ContractAchievement(contract_id=cid, achievement_id=a, price_share=s, position=p)
+                for p, (a, s) in enumerate(links[cid])
+            )
+        ContractAchievement.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    print(
+        f"{len(achievement_ids):,} achievements, {len(contract_ids):,} contracts in {time.perf_counter() - t0:.1f} s", flush=True
+    )
+
+    t0 = time.perf_counter()
+    receipt_sql = (
+        "INSERT INTO finance_receipt (id, contract_id, received_on, amount, payer, voucher_number, idempotency_key, payload_hash,"
+        " reason, recorded_by_id, recorded_at, confirmed_by_id, confirmed_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
+    )
+    allocation_sql = "INSERT INTO finance_receiptallocation (receipt_id, contract_id, achievement_id, received_on, amount) VALUES (%s,%s,%s,%s,%s)"
+    batch = 20_000
+    start_day = dt.date(2026, 1, 1)
+    written = 0
+    while written < args.receipts:
+        receipts, allocations = [], []
+        for rid in range(written + 1, min(args.receipts, written + batch) + 1):
+            cid = contract_ids[rid % len(contract_ids)]
+            amount = Decimal(rng.randint(100, 10_000_000)) / 100
+            day = start_day + dt.timedelta(days=rng.randint(0, 300))
+            receipts.append((rid, cid, day, amount, "企业", f"V{rid}", f"bench-{rid}", "-", "", user.pk, now, user.pk, now))
+            for aid, part in allocate(amount, links[cid]).items():
+                allocations.append((rid, cid, aid, day, part))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(receipt_sql, receipts)
+            cursor.executemany(allocation_sql, allocations)
+        written += len(receipts)
+        print(f"\r{written:,} receipts", end="", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"\n{written:,} receipts with their allocation rows in {time.perf_counter() - t0:.1f} s", flush=True)
+
+    linked = list(ContractAchievement.objects.values_list("achievement_id", flat=True).distinct())
+    sample = [rng.choice(linked) for _ in range(args.samples)]
+    for aid in sample[:200]:  # warm the process and the cache
+        selectors.received_for_achievement(aid)
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    gc.collect()
+    gc.disable()  # time the query, not a collector pause that lands in it
+    for label, kwargs in (("all receipts", {}), ("since 2026-02-01", {"since": dt.date(2026, 2, 1)})):
+        timings = []
+        for aid in sample:
+            t = time.perf_counter()
+            selectors.received_for_achievement(aid, **kwargs)
+            timings.append((time.perf_counter() - t) * 1000)
+        timings.sort()
+        p95 = timings[int(len(timings) * 0.95) - 1]
+        print(
+            f"received_for_achievement ({label}), {len(timings)} samples: "
+            f"p50 {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms, max {timings[-1]:.2f} ms "
+            f"-> {'OK' if p95 <= 10 else 'OVER'} (target p95 <= 10 ms)"
+        )
+    gc.enable()
+    aid = sample[0]
+    qs = selectors.ReceiptAllocation.objects.filter(achievement_id=aid)
+    print("plan:", qs.explain().replace("\n", " | ")[:300])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
