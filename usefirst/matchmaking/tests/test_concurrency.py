@@ -1,0 +1,47 @@
+"""Twenty concurrent intents by the same enterprise on the same achievement: one engagement,
+nineteen clear refusals. Real threads and transactions need PostgreSQL (SQLite serialises
+writers, so the race this guards against cannot happen there)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from usefirst.core.errors import DomainError
+from usefirst.matchmaking import services
+from usefirst.matchmaking.models import Engagement
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _tech_fields(transactional_db: Any) -> None:
+    """A transactional test starts from an emptied database: the seeded fields are gone."""
+    from usefirst.catalog.models import TechField
+
+    top, _ = TechField.objects.get_or_create(code="01", defaults={"name": "电子信息"})
+    TechField.objects.get_or_create(code="0101", defaults={"name": "软件", "parent": top})
+
+
+def test_concurrent_duplicate_intents_leave_one_engagement(achievement, buyer, enterprise):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers (PostgreSQL)")
+
+    def attempt(i: int) -> Any:
+        try:
+            return services.engagement_create(actor=buyer, organisation=enterprise, achievement=achievement)
+        except DomainError as exc:
+            return exc
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(attempt, range(20)))
+    made = [r for r in results if isinstance(r, Engagement)]
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert len(made) == 1
+    assert len(refused) == 19 and {r.code for r in refused} == {"duplicate_intent"}
+    assert Engagement.objects.count() == 1
