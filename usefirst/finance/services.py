@@ -330,12 +330,12 @@ def receipt_record(
     payer = _text(payer, label="付款方", max_length=200)
     voucher = _text(voucher_number, label="凭证号", max_length=64)
     digest = _payload_hash(contract=contract.pk, received_on=day, amount=value, payer=payer, voucher=voucher, reverses="")
-    existing = _same_key(key, digest)
-    if existing is not None:
-        return existing, False
     by_unit = selectors.is_unit_member(actor, contract)
     if not by_unit and not selectors.is_inventor_licensor(actor, contract):
         raise Forbidden("只有许可方单位（或简约程序下的成果完成人）可以登记到账", code="forbidden")
+    existing = _same_key(key, digest)
+    if existing is not None:
+        return existing, False
     signed_on = _require_signed(contract)
     if day < signed_on:
         raise DomainError(f"到账日期 {day} 早于合同签署日 {signed_on}：签署前的款项不能计入本合同", code="receipt_before_signing")
@@ -414,16 +414,21 @@ def receipt_reverse(
     key = _text(idempotency_key, label="幂等键", max_length=128)
     reason = _text(reason, label="冲销理由", max_length=2000)
     day = _date(received_on, label="冲销日期") if received_on not in (None, "") else today()
+    requested = "" if amount in (None, "") else str(parse_amount(amount, label="冲销金额"))
+    # The payload is what was asked for ("" = the whole remainder), so a retried request
+    # matches its first attempt even though the remainder has changed since.
+    digest = _payload_hash(
+        contract=contract.pk, received_on=day, amount=requested or "full", payer="", voucher="", reverses=original.pk
+    )
     with transaction.atomic():
         contract = _lock(contract)
-        remaining = original.amount + (Receipt.objects.filter(reverses=original).aggregate(t=Sum("amount"))["t"] or ZERO)
-        value = parse_amount(amount if amount not in (None, "") else remaining or "0", label="冲销金额")
-        digest = _payload_hash(
-            contract=contract.pk, received_on=day, amount=-value, payer=original.payer, voucher="", reverses=original.pk
-        )
         existing = _same_key(key, digest)
         if existing is not None:
             return existing, False
+        remaining = original.amount + (Receipt.objects.filter(reverses=original).aggregate(t=Sum("amount"))["t"] or ZERO)
+        if remaining <= 0:
+            raise DomainError("该笔到账已全额冲销", code="reversal_exceeds_original")
+        value = Decimal(requested) if requested else remaining
         if value > remaining:
             raise DomainError(f"冲销金额 {value} 元超过该笔到账尚未冲销的 {remaining} 元", code="reversal_exceeds_original")
         if day < original.received_on:

@@ -164,3 +164,20 @@ def test_a_receipt_dated_on_a_day_before_the_period_cannot_be_reversed_earlier(c
     with pytest.raises(DomainError) as exc:
         services.receipt_reverse(actor=owner, original=original, reason="x", idempotency_key="r", received_on=dt.date(2026, 6, 9))
     assert exc.value.code == "dates_out_of_order"
+
+
+def test_a_retried_full_reversal_returns_the_first_one(contract, owner):
+    original, _ = record(contract, owner)
+    first, created1 = services.receipt_reverse(actor=owner, original=original, reason="全额退回", idempotency_key="r-full")
+    again, created2 = services.receipt_reverse(actor=owner, original=original, reason="全额退回", idempotency_key="r-full")
+    assert created1 and not created2 and first.pk == again.pk
+    assert selectors.received_for_contract(contract) == 0
+    with pytest.raises(DomainError) as exc:
+        services.receipt_reverse(actor=owner, original=original, reason="再退", idempotency_key="r-new")
+    assert exc.value.code == "reversal_exceeds_original"
+
+
+def test_a_licensee_replaying_a_known_key_is_still_refused(contract, owner, licensee_user):
+    record(contract, owner)
+    with pytest.raises(Forbidden):
+        record(contract, licensee_user)
