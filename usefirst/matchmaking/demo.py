@@ -140,7 +140,8 @@ def _intent(
             candidates = [a for a in candidates if (a.owner_id, demand.pk, "d") not in used]
             if not candidates:
                 continue
-            achievement = candidates[0] if n < 8 else rng.choice(candidates[:20])
+            # Every third is the demo university login's (sorted first); the rest spread over all units.
+            achievement = candidates[0] if n % 3 == 0 else rng.choice(candidates)
             actor = _admin(achievement.owner)
             if actor is None:
                 continue
@@ -153,8 +154,9 @@ def _intent(
                 message=rng.choice(_INTENT_FROM_UNIT),
             )
         return None
+    start = n // 3 if n % 3 == 0 else rng.randrange(len(achievements))
     for offset in range(len(achievements)):
-        achievement = achievements[(n // 2 + offset) % len(achievements)]
+        achievement = achievements[(start + offset) % len(achievements)]
         # Every fourth engagement is the demo enterprise login's, so its pages show each status.
         enterprise = enterprises[0] if n % 4 == 0 else rng.choice(enterprises)
         if enterprise.pk == achievement.owner_id or (enterprise.pk, achievement.pk, "a") in used:
