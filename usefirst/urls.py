@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/", include("usefirst.notifications.urls")),
     path("finance/", include("usefirst.finance.urls")),
     path("matchmaking/", include("usefirst.matchmaking.urls")),  # matchmaking (对接), issue 3
+    path("recognition/", include("usefirst.recognition.urls")),  # recognition, issue 5
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

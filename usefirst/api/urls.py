@@ -28,3 +28,4 @@ api.add_router("/", "usefirst.plan_projects.api.router")  # plan projects and Ex
 api.add_router("/", "usefirst.catalog.api.router")  # achievements, demands and their review
 api.add_router("/", "usefirst.matchmaking.api.router")  # matchmaking (对接): engagements, messages
 api.add_router("/", "usefirst.finance.api.router")  # payment plans, receipts, distributions
+api.add_router("/", "usefirst.recognition.api.router")  # recognition: applications, quota, public list, misconduct

@@ -67,5 +67,17 @@ DEFINITIONS: dict[str, ParameterDefinition] = {
         ),
         ParameterDefinition("next_step_escalation_days", "免费期满未约定后续事项的升级天数", "integer", 30, interpretation=True),
         ParameterDefinition("public_notice_days", "认定公示期（天）", "integer", 7, interpretation=True),
+        ParameterDefinition(
+            "recognition_revocation_returns_slot", "撤销认定后名额退回当年度", "boolean", False, interpretation=True
+        ),
+        ParameterDefinition(
+            "recognition_flag_distribution_floor", "提示：收益分配低于下限", "boolean", True, interpretation=True
+        ),
+        ParameterDefinition(
+            "recognition_flag_misconduct", "提示：单位或完成人有科研失信记录", "boolean", True, interpretation=True
+        ),
+        ParameterDefinition(
+            "recognition_flag_research_funding", "提示：成果曾获省级科研经费资助", "boolean", True, interpretation=True
+        ),
     ]
 }

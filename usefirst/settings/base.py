@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "usefirst.contracts",
     "usefirst.finance",
     "usefirst.plan_projects",
+    "usefirst.recognition",  # recognition as provincial plan projects, issue 5
     "usefirst.matchmaking",  # matchmaking (对接), issue 3
     "usefirst.api",
     "usefirst.demo",

@@ -1,0 +1,135 @@
+"""Reads of recognition, scoped through the chokepoint: applications, the advisory ranking,
+the public list, statistics and misconduct records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from usefirst.accounts.models import Organisation, OrganisationKind, Person
+from usefirst.contracts.models import Mode
+from usefirst.core.dates import today
+from usefirst.core.money import WAN
+from usefirst.core.permissions import Action, restrict
+from usefirst.core.regions import Region
+from usefirst.policy.selectors import parameter_value
+
+from .models import (
+    SHORTLISTED_STATUSES,
+    ApplicationStatus,
+    MisconductRecord,
+    MisconductStatus,
+    Recognition,
+    RecognitionApplication,
+    RecognitionYear,
+)
+
+
+def applications_for(user: Any, *, year: int | None = None, status: str = "") -> QuerySet[RecognitionApplication]:
+    qs = restrict(RecognitionApplication.objects.select_related("achievement", "unit"), user, Action.VIEW)
+    if year:
+        qs = qs.filter(year=year)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def public_recognitions(*, year: int | None = None) -> QuerySet[Recognition]:
+    """The public list: recognised, not revoked."""
+    qs = Recognition.objects.filter(revoked_at__isnull=True).select_related("achievement", "unit")
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "number")
+
+
+def active_misconduct_for(
+    *, unit: Organisation | None, persons: Iterable[Person], on: dt.date | None = None
+) -> list[MisconductRecord]:
+    """Records in force on `on` (an appealed record stays in force until decided)."""
+    day = on or today()
+    person_ids = [p.pk for p in persons]
+    condition = Q(subject_person_id__in=person_ids)
+    if unit is not None:
+        condition |= Q(subject_organisation=unit)
+    return list(
+        MisconductRecord.objects.filter(condition, period_start__lte=day, period_end__gte=day)
+        .exclude(status=MisconductStatus.WITHDRAWN)
+        .select_related("subject_organisation", "subject_person")
+    )
+
+
+def misconduct_for(user: Any) -> QuerySet[MisconductRecord]:
+    return restrict(MisconductRecord.objects.select_related("subject_organisation", "subject_person"), user, Action.VIEW)
+
+
+def quota(year: int) -> tuple[int, int]:
+    """(used, cap) of a batch year; the cap parameter when the year has no row yet."""
+    row = RecognitionYear.objects.filter(year=year).first()
+    if row is not None:
+        return row.used, row.cap
+    return 0, int(parameter_value("recognition_yearly_cap", on=today()))  # type: ignore[arg-type]
+
+
+@dataclass
+class RankedApplication:
+    application: RecognitionApplication
+    rank: int
+    score: Decimal
+    shortlisted_of_unit: int
+
+
+def ranking(user: Any, *, year: int) -> list[RankedApplication]:
+    """Advisory ranking of the recommended applications of a year (择优 is the reviewer's
+    decision): the amount actually received in 万元, lowered by the number of the unit's
+    projects already shortlisted that year: score = amount / (1 + weight × shortlisted)."""
+    weight = Decimal(str(parameter_value("ranking_shortlist_weight", on=today())))
+    candidates = list(applications_for(user, year=year, status=ApplicationStatus.RECOMMENDED))
+    shortlisted = Counter(
+        RecognitionApplication.objects.filter(year=year, status__in=SHORTLISTED_STATUSES).values_list("unit_id", flat=True)
+    )
+    scored = []
+    for application in candidates:
+        n = shortlisted.get(application.unit_id, 0)
+        score = (application.amount_received / WAN / (1 + weight * n)).quantize(Decimal("0.01"))
+        scored.append((score, application, n))
+    scored.sort(key=lambda t: (-t[0], t[1].pk))
+    return [RankedApplication(app, i + 1, score, n) for i, (score, app, n) in enumerate(scored)]
+
+
+DIMENSIONS: dict[str, tuple[str, str, dict[str, str]]] = {
+    # key: (label, field on the application, value labels)
+    "city": ("地市", "unit__city", {}),
+    "region": ("区域", "unit__region", dict(Region.choices)),
+    "unit_kind": ("单位类型", "unit__kind", dict(OrganisationKind.choices)),
+    "mode": ("模式", "mode", dict(Mode.choices)),
+}
+
+
+@dataclass
+class StatRow:
+    label: str
+    applications: int
+    recognised: int
+
+
+def statistics(*, year: int, dimension: str) -> list[StatRow]:
+    """Applications (recommended onwards) and recognitions (not revoked) of a year by one
+    dimension. Public figures: no personal data."""
+    _label, field, labels = DIMENSIONS[dimension]
+    submitted = RecognitionApplication.objects.filter(year=year).exclude(status=ApplicationStatus.DRAFT)
+    apps = Counter(submitted.values_list(field, flat=True))
+    recognised = Counter(Recognition.objects.filter(year=year, revoked_at__isnull=True).values_list(field, flat=True))
+    keys = sorted(set(apps) | set(recognised), key=lambda k: (-apps.get(k, 0), str(k)))
+    return [StatRow(labels.get(str(k), str(k) or "未填"), apps.get(k, 0), recognised.get(k, 0)) for k in keys]
+
+
+def years_with_data() -> list[int]:
+    years = set(RecognitionApplication.objects.values_list("year", flat=True).distinct())
+    years.add(today().year)
+    return sorted(years, reverse=True)
