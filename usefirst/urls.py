@@ -15,6 +15,7 @@ urlpatterns = [
     path("finance/", include("usefirst.finance.urls")),
     path("matchmaking/", include("usefirst.matchmaking.urls")),  # matchmaking (对接), issue 3
     path("recognition/", include("usefirst.recognition.urls")),  # recognition, issue 5
+    path("contracts/", include("usefirst.contracts.urls")),  # contracts: drafting, signing, verification
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

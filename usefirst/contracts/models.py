@@ -391,3 +391,26 @@ class ContractEvent(TransitionEvent):
     class Meta(TransitionEvent.Meta):
         verbose_name = "合同事件"
         verbose_name_plural = "合同事件"
+
+
+class PlatformRoot(models.Model):
+    """A root certificate of the platform CA. Every root the deployment ever had is kept: the
+    verifier trusts them all, and only the current one issues signer certificates. The private
+    key is stored encrypted with the field-encryption keys (usefirst.core.crypto)."""
+
+    certificate_pem = models.TextField("根证书（PEM）")
+    key_encrypted = models.TextField("私钥（加密）", blank=True)
+    fingerprint = models.CharField("证书指纹（SHA-256）", max_length=64, unique=True)
+    is_current = models.BooleanField("当前签发用", default=False)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "平台根证书"
+        verbose_name_plural = "平台根证书"
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["is_current"], condition=models.Q(is_current=True), name="one_current_root"),
+        ]
+
+    def __str__(self) -> str:
+        return self.fingerprint[:16]

@@ -41,6 +41,7 @@ PUBLIC_PAGES = {
     "recognition:public_notices",
     "recognition:statistics",
     "recognition:statistics_export",
+    "contracts:verify",  # public verification of a contract PDF
 }
 # Routes whose GET checks a token from an e-mail link; a bad token gets a Chinese "link invalid" answer.
 TOKEN_PAGES = {"accounts:verify_email", "accounts:invitation_accept", "accounts:password_reset_confirm"}

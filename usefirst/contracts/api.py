@@ -1,0 +1,294 @@
+"""Contract endpoints of the open API: listing and reading visible contracts, drafting,
+signing (password re-entered), the next step, ending, and the public verification of a PDF.
+Every write calls the same service as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.security import django_auth
+
+from usefirst.api.auth import TokenAuth
+from usefirst.core.pagination import paginate
+from usefirst.core.permissions import Action, get_for_user
+
+from . import selectors, services, signing
+from .models import Contract, NextStepProposal
+
+router = Router(tags=["合同"])
+AUTH = [TokenAuth(), django_auth]
+
+
+def _user(request: HttpRequest) -> Any:
+    return getattr(request, "auth", None) or request.user
+
+
+class PartyOut(Schema):
+    id: int
+    role: str
+    name: str
+    signed: bool
+
+
+class DocumentOut(Schema):
+    kind: str
+    sha256: str
+    size: int
+    signature_count: int
+    issued_at: dt.datetime
+
+
+class ContractOut(Schema):
+    id: int
+    number: str
+    title: str
+    kind: str
+    mode: str
+    status: str
+    template_version: int
+    licensor: str
+    licensee: str | None
+    agency: str | None
+    free_use_start: dt.date | None
+    free_use_end: dt.date | None
+    free_use_inclusive: bool = True
+    term_end: dt.date | None
+    price: Decimal | None
+    parent_id: int | None
+    is_first_cooperation: bool
+    signed_at: dt.datetime | None
+    achievements: list[dict[str, Any]]
+    parties: list[PartyOut]
+    documents: list[DocumentOut]
+
+
+class ContractPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[ContractOut]
+
+
+def _out(contract: Contract) -> dict[str, Any]:
+    return {
+        "id": contract.pk,
+        "number": contract.number,
+        "title": contract.title,
+        "kind": contract.kind,
+        "mode": contract.mode,
+        "status": contract.status,
+        "template_version": contract.template.version,
+        "licensor": contract.licensor_name,
+        "licensee": contract.licensee.name if contract.licensee else None,
+        "agency": contract.agency.name if contract.agency else None,
+        "free_use_start": contract.free_use_start,
+        "free_use_end": contract.free_use_end,
+        "term_end": contract.term_end,
+        "price": contract.price,
+        "parent_id": contract.parent_id,
+        "is_first_cooperation": contract.is_first_cooperation,
+        "signed_at": contract.signed_at,
+        "achievements": [
+            {"achievement_id": a.achievement_id, "title": a.achievement.title, "price_share": str(a.price_share)}
+            for a in contract.achievements.select_related("achievement")
+        ],
+        "parties": [
+            {"id": p.pk, "role": p.role, "name": p.display_name, "signed": p.signatures.exists()}
+            for p in contract.parties.select_related("organisation", "person")
+        ],
+        "documents": [
+            {"kind": d.kind, "sha256": d.sha256, "size": d.size, "signature_count": d.signature_count, "issued_at": d.issued_at}
+            for d in contract.documents.order_by("issued_at", "id")
+        ],
+    }
+
+
+def _get(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Contract:
+    return get_for_user(Contract.objects.all(), _user(request), action, pk=pk)
+
+
+# The public verification comes first so that "/contracts/verify" is not read as a contract id.
+class SignatureOut(Schema):
+    signer: str
+    organisation: str
+    signed_at: dt.datetime | None
+    intact: bool
+    trusted: bool
+    changes_after: str
+    summary: str
+
+
+class VerifyOut(Schema):
+    ok: bool
+    verifiable: bool
+    message: str
+    sha256: str
+    size: int
+    registered: bool
+    registered_contract_number: str
+    timestamp_note: str
+    signatures: list[SignatureOut]
+
+
+@router.post("/contracts/verify", response=VerifyOut, auth=None, summary="验证合同 PDF（公开）")
+def contract_verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+    if file.size is not None and file.size > signing.MAX_VERIFY_BYTES:
+        report = signing.VerificationReport(
+            ok=False, verifiable=False, sha256="", size=file.size, message="无法验证：文件超过 20 MB 上限"
+        )
+    else:
+        report = signing.verify_pdf(file.read(signing.MAX_VERIFY_BYTES + 1))
+    return {
+        "ok": report.ok,
+        "verifiable": report.verifiable,
+        "message": report.message,
+        "sha256": report.sha256,
+        "size": report.size,
+        "registered": report.registered,
+        "registered_contract_number": report.registered_contract_number,
+        "timestamp_note": report.timestamp_note,
+        "signatures": [s.__dict__ for s in report.signatures],
+    }
+
+
+@router.get("/contracts", response=ContractPageOut, auth=AUTH, summary="我可查看的合同")
+def contract_list(request: HttpRequest, page: int = 1, page_size: int = 20) -> dict[str, Any]:
+    result = paginate(selectors.visible_contracts(_user(request)), page=page, page_size=page_size)
+    return {"count": result.count, "page": result.page, "page_size": result.page_size, "items": [_out(c) for c in result.items]}
+
+
+class ShareIn(Schema):
+    achievement_id: int
+    price_share: Decimal = Decimal("100")
+
+
+class DraftIn(Schema):
+    kind: str
+    mode: str = ""
+    title: str = ""
+    licensor_id: int | None = None
+    co_licensor_ids: list[int] = []
+    licensor_person_id: int | None = None
+    preliminary_agreement_id: int | None = None
+    licensee_id: int | None = None
+    agency_id: int | None = None
+    inventor_person_ids: list[int] = []
+    achievements: list[ShareIn]
+    scope: str = ""
+    field_of_use: str = ""
+    territory: str = ""
+    exclusivity: str = "non_exclusive"
+    development_kind: str = ""
+    free_use_start: dt.date | None = None
+    free_use_end: dt.date | None = None
+    term_end: dt.date | None = None
+    price: Decimal | None = None
+    payment_terms: str = ""
+    extra_terms: str = ""
+    parent_id: int | None = None
+    open_licence_id: int | None = None
+    engagement_id: int | None = None
+
+
+@router.post("/contracts", response={201: ContractOut}, auth=AUTH, summary="起草合同（生成 PDF 并登记哈希）")
+def contract_create(request: HttpRequest, payload: DraftIn) -> Status:
+    values = payload.dict()
+    values["achievements"] = [services.AchievementShare(s["achievement_id"], s["price_share"]) for s in values["achievements"]]
+    contract = services.contract_draft(actor=_user(request), data=services.DraftData(**values))
+    return Status(201, _out(contract))
+
+
+@router.get("/contracts/{pk}", response=ContractOut, auth=AUTH, summary="合同详情")
+def contract_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _out(_get(request, pk))
+
+
+@router.get("/contracts/{pk}/pdf", auth=AUTH, summary="下载最新 PDF")
+def contract_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    contract = _get(request, pk)
+    document = services.current_document(contract)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=f"{contract.number}.pdf", content_type="application/pdf"
+    )
+
+
+class SignIn(Schema):
+    password: str
+    party_id: int | None = None
+
+
+@router.post("/contracts/{pk}/sign", response=ContractOut, auth=AUTH, summary="签署（须重新输入密码）")
+def contract_sign(request: HttpRequest, pk: int, payload: SignIn) -> dict[str, Any]:
+    contract = _get(request, pk, Action.CHANGE)
+    services.contract_sign(actor=_user(request), contract=contract, password=payload.password, party_id=payload.party_id)
+    contract.refresh_from_db()
+    return _out(contract)
+
+
+class ProposalIn(Schema):
+    kind: str
+    achievement_id: int
+    price: Decimal | None = None
+    terms: str = ""
+    development_kind: str = ""
+
+
+class ProposalOut(Schema):
+    id: int
+    kind: str
+    achievement_id: int
+    price: Decimal | None
+    status: str
+
+
+@router.post("/contracts/{pk}/next-steps", response={201: ProposalOut}, auth=AUTH, summary="提出后续安排或还价")
+def next_step_propose(request: HttpRequest, pk: int, payload: ProposalIn) -> Status:
+    contract = _get(request, pk, Action.CHANGE)
+    proposal = services.next_step_propose(actor=_user(request), contract=contract, **payload.dict())
+    return Status(
+        201,
+        {
+            "id": proposal.pk,
+            "kind": proposal.kind,
+            "achievement_id": proposal.achievement_id,
+            "price": proposal.price,
+            "status": proposal.status,
+        },
+    )
+
+
+@router.post(
+    "/contracts/{pk}/next-steps/{proposal_id}/accept",
+    response={201: ContractOut},
+    auth=AUTH,
+    summary="接受后续安排（起草后续合同）",
+)
+def next_step_accept(request: HttpRequest, pk: int, proposal_id: int) -> Status:
+    contract = _get(request, pk, Action.CHANGE)
+    proposal = get_for_user_proposal(contract, proposal_id)
+    follow_on = services.next_step_accept(actor=_user(request), proposal=proposal)
+    return Status(201, _out(follow_on))
+
+
+def get_for_user_proposal(contract: Contract, proposal_id: int) -> NextStepProposal:
+    from usefirst.core.errors import NotFound
+
+    proposal = contract.next_step_proposals.filter(pk=proposal_id).first()
+    if proposal is None:
+        raise NotFound("提议不存在", code="not_found")
+    return proposal
+
+
+class EndIn(Schema):
+    reason: str
+
+
+@router.post("/contracts/{pk}/end", response=ContractOut, auth=AUTH, summary="终止合同")
+def contract_end(request: HttpRequest, pk: int, payload: EndIn) -> dict[str, Any]:
+    contract = _get(request, pk, Action.CHANGE)
+    return _out(services.contract_end(actor=_user(request), contract=contract, reason=payload.reason))

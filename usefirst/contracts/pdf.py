@@ -1,0 +1,88 @@
+"""Contract PDFs in Chinese with an embedded CJK font (fpdf2 + Noto CJK from fonts-noto-cjk).
+
+The font is found at run time through fontconfig (`fc-match`), so no machine path is
+committed; settings.CONTRACTS_PDF_FONT (path) and CONTRACTS_PDF_FONT_INDEX override it.
+fpdf2 embeds a subset of the OpenType/CFF face (FontFile3), so the PDF reads the same
+everywhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+
+from django.conf import settings
+from django.utils import timezone
+
+FONT_FAMILY = "NotoSerifCJKSC"
+FONT_QUERY = "Noto Serif CJK SC:style=Regular"
+
+
+class FontMissing(RuntimeError):
+    pass
+
+
+@functools.cache
+def cjk_font() -> tuple[str, int]:
+    configured = getattr(settings, "CONTRACTS_PDF_FONT", "")
+    if configured:
+        return configured, int(getattr(settings, "CONTRACTS_PDF_FONT_INDEX", 0))
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        raise FontMissing("未找到 fontconfig（fc-match）；请运行 scripts/system-packages.sh 安装 fonts-noto-cjk")
+    out = subprocess.run(  # noqa: S603  (fixed arguments, no shell)
+        [fc_match, "-f", "%{file}\n%{index}", FONT_QUERY], capture_output=True, text=True, check=True, timeout=10
+    ).stdout.split("\n")
+    path = out[0].strip()
+    if "CJK" not in path:
+        raise FontMissing("未找到 Noto CJK 字体；请运行 scripts/system-packages.sh 安装 fonts-noto-cjk")
+    return path, int(out[1] or 0) if len(out) > 1 else 0
+
+
+def render_pdf(*, title: str, number: str, body: str, draft_mark: str) -> bytes:
+    """Body is plain text: paragraphs separated by blank lines; a line starting with '第' and
+    containing '条' is set as a clause heading."""
+    from fpdf import FPDF
+
+    path, index = cjk_font()
+    pdf = FPDF(format="A4")
+    pdf.set_creator("广东省科技成果先用后转平台")
+    pdf.set_title(title)
+    pdf.set_creation_date(timezone.now())
+    pdf.add_font(FONT_FAMILY, fname=path, collection_font_number=index)
+    # CFF bounding boxes are recomputed on save by default: slow and unnecessary here.
+    font = pdf.fonts[FONT_FAMILY.lower()]
+    if hasattr(font, "ttfont"):
+        font.ttfont.recalcBBoxes = False
+    pdf.set_margins(22, 20, 22)
+    pdf.set_auto_page_break(auto=True, margin=20)
+
+    def footer() -> None:
+        pdf.set_y(-14)
+        pdf.set_font(FONT_FAMILY, size=8)
+        pdf.cell(0, 6, f"合同编号 {number}    第 {pdf.page_no()} 页", align="C")
+
+    pdf.footer = footer  # type: ignore[method-assign]
+    pdf.add_page()
+    pdf.set_font(FONT_FAMILY, size=9)
+    pdf.cell(0, 6, draft_mark, align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT_FAMILY, size=17)
+    pdf.multi_cell(0, 10, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT_FAMILY, size=9)
+    pdf.cell(0, 6, f"合同编号：{number}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    for block in body.split("\n\n"):
+        text = block.strip("\n")
+        if not text.strip():
+            continue
+        heading = text.startswith("第") and "条" in text[:6] and "\n" not in text and len(text) < 30
+        if heading:
+            pdf.set_font(FONT_FAMILY, size=11.5)
+            pdf.ln(1.5)
+            pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.set_font(FONT_FAMILY, size=10.5)
+            pdf.multi_cell(0, 6.4, text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1.2)
+    return bytes(pdf.output())

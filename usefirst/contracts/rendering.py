@@ -1,0 +1,84 @@
+"""The contract text: a published template version rendered with the contract's data.
+
+Placeholders: licensor_name, licensor_code, co_licensors, licensee_name, licensee_code,
+agency_name, inventor_names, achievements (title, ip, share), several, scope, field_of_use,
+territory, exclusivity, open_licence, open_licence_number, open_licence_fee_terms,
+free_use_start, free_use_end, free_use_days, term_end, price, payment_terms, extra_terms,
+development_kind, parent_number, parent_title, signature_block.
+
+The text is plain (no HTML); the HTML preview escapes it like any user text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.template import Context, Engine
+
+from .models import Contract, ContractParty
+
+_ENGINE = Engine(autoescape=False)
+DRAFT_MARK = "示范文本（待主管部门审定）"
+
+
+def chinese_date(value: dt.date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else "（未填写）"
+
+
+def free_use_days(contract: Contract) -> int | None:
+    if contract.free_use_start and contract.free_use_end:
+        return (contract.free_use_end - contract.free_use_start).days + 1
+    return None
+
+
+def context_for(contract: Contract) -> dict[str, Any]:
+    links = list(contract.achievements.select_related("achievement").prefetch_related("achievement__ip_items"))
+    parties = list(contract.parties.select_related("organisation", "person"))
+    licensor = contract.licensor
+    licensee = contract.licensee
+    open_licence = contract.open_licence
+    signature_lines = []
+    for party in parties:
+        signature_lines.append(f"{party.get_role_display()}：{party.display_name}    授权代表（电子签名）：＿＿＿＿＿＿＿＿")
+    return {
+        "licensor_name": contract.licensor_name,
+        "licensor_code": licensor.credit_code if licensor else "",
+        "co_licensors": [o.name for o in contract.co_licensors.all()],
+        "licensee_name": licensee.name if licensee else "",
+        "licensee_code": licensee.credit_code if licensee else "",
+        "agency_name": contract.agency.name if contract.agency else "",
+        "inventor_names": "、".join(p.display_name for p in parties if p.role == ContractParty.Role.INVENTOR),
+        "achievements": [
+            {
+                "title": link.achievement.title,
+                "ip": "；".join(f"{i.get_kind_display()} {i.number}".strip() for i in link.achievement.ip_items.all()),
+                "share": f"{link.price_share:.2f}",
+            }
+            for link in links
+        ],
+        "several": len(links) > 1,
+        "scope": contract.scope or "（未填写）",
+        "field_of_use": contract.field_of_use or "不限",
+        "territory": contract.territory or "中华人民共和国境内",
+        "exclusivity": contract.get_exclusivity_display(),
+        "open_licence": open_licence is not None or any(link.achievement.offers_open_licence for link in links),
+        "open_licence_number": open_licence.announcement_number if open_licence else "",
+        "open_licence_fee_terms": open_licence.fee_terms if open_licence else "",
+        "free_use_start": chinese_date(contract.free_use_start),
+        "free_use_end": chinese_date(contract.free_use_end),
+        "free_use_days": free_use_days(contract) or "",
+        "term_end": chinese_date(contract.term_end),
+        "price": f"{contract.price:,.2f}" if contract.price is not None else "（未约定）",
+        "payment_terms": contract.payment_terms or "由双方在免费使用期届满后另行协商确定。",
+        "extra_terms": contract.extra_terms or "无。",
+        "development_kind": contract.get_development_kind_display() if contract.development_kind else "",
+        "parent_number": contract.parent.number if contract.parent else "",
+        "parent_title": contract.parent.title if contract.parent else "",
+        "signature_block": "\n".join(signature_lines),
+    }
+
+
+def render_text(contract: Contract) -> str:
+    template = _ENGINE.from_string(contract.template.body)
+    return template.render(Context(context_for(contract), autoescape=False))

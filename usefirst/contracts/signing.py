@@ -1,0 +1,370 @@
+"""Signing and verification of contract PDFs (PAdES, pyHanko).
+
+The platform CA issues, for every signing event, a certificate for a fresh key pair; the key
+signs once and is then dropped (it never leaves this process and is never stored). The
+signing time is the server clock: no timestamp authority is reachable, and the verification
+result says so.
+
+`SigningAuthority` is the seam where a licensed CA (and SM2 / GM/T 0031 signatures) plugs in
+for production; see docs/contracts-signing.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from usefirst.core.crypto import decrypt, encrypt
+
+from .models import PlatformRoot
+
+logger = logging.getLogger(__name__)
+
+PLATFORM_NAME = "广东省科技成果先用后转平台"
+MAX_VERIFY_BYTES = 20 * 1024 * 1024
+
+
+class CaNotInitialised(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class SigningIdentity:
+    """Who signs: shown in the certificate subject."""
+
+    person_name: str
+    organisation_name: str
+    user_id: int
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A single-use key and its certificate, plus the chain up to (and including) the root."""
+
+    key: ec.EllipticCurvePrivateKey
+    certificate: x509.Certificate
+    chain: tuple[x509.Certificate, ...]
+
+
+class SigningAuthority(Protocol):
+    """Issues a one-time certificate for a signing event. Production: a licensed CA (SM2)."""
+
+    def issue_signing_key(self, identity: SigningIdentity) -> IssuedKey: ...
+
+    def trust_roots(self) -> list[x509.Certificate]: ...
+
+
+def _fit(value: str, limit: int = 64) -> str:
+    """X.509 name attributes hold at most 64 bytes here (UTF-8): shorten by whole characters."""
+    value = value.strip() or "—"
+    while len(value.encode()) > limit:
+        value = value[:-1]
+    return value
+
+
+def _name(common_name: str, organisation: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name)),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation)),
+        ]
+    )
+
+
+def fingerprint(cert: x509.Certificate) -> str:
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
+def build_root() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = timezone.now()
+    subject = _name(f"先用后转平台签署根证书 {now:%Y%m%d%H%M%S}", PLATFORM_NAME)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=365 * 30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return key, cert
+
+
+def store_root(key: ec.EllipticCurvePrivateKey, cert: x509.Certificate) -> PlatformRoot:
+    """Record a new root as the current one; earlier roots stay trusted."""
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    with transaction.atomic():
+        PlatformRoot.objects.filter(is_current=True).update(is_current=False)
+        return PlatformRoot.objects.create(
+            certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
+            key_encrypted=encrypt(key_pem),
+            fingerprint=fingerprint(cert),
+            is_current=True,
+        )
+
+
+class PlatformCa:
+    """The local implementation: the platform's own CA, kept in PlatformRoot."""
+
+    signer_validity = dt.timedelta(days=365 * 20)
+
+    def _current(self) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+        root = PlatformRoot.objects.filter(is_current=True).first()
+        if root is None:
+            raise CaNotInitialised("平台签署根证书尚未创建（manage.py contracts_init_ca）")
+        cached = _ROOT_CACHE.get(root.fingerprint)
+        if cached is None:
+            key = serialization.load_pem_private_key(decrypt(root.key_encrypted).encode(), password=None)
+            assert isinstance(key, ec.EllipticCurvePrivateKey)
+            cached = (key, x509.load_pem_x509_certificate(root.certificate_pem.encode()))
+            _ROOT_CACHE[root.fingerprint] = cached
+        return cached
+
+    def issue_signing_key(self, identity: SigningIdentity) -> IssuedKey:
+        ca_key, ca_cert = self._current()
+        key = ec.generate_private_key(ec.SECP256R1())
+        now = timezone.now()
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(identity.person_name, identity.organisation_name))
+            .issuer_name(ca_cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + self.signer_validity)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=True,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256())
+        )
+        return IssuedKey(key=key, certificate=cert, chain=(ca_cert,))
+
+    def trust_roots(self) -> list[x509.Certificate]:
+        return [
+            x509.load_pem_x509_certificate(pem.encode()) for pem in PlatformRoot.objects.values_list("certificate_pem", flat=True)
+        ]
+
+
+_ROOT_CACHE: dict[str, tuple[ec.EllipticCurvePrivateKey, x509.Certificate]] = {}
+
+
+def signing_authority() -> SigningAuthority:
+    from django.utils.module_loading import import_string
+
+    path = getattr(settings, "CONTRACTS_SIGNING_AUTHORITY", "usefirst.contracts.signing.PlatformCa")
+    authority: SigningAuthority = import_string(path)()
+    return authority
+
+
+def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+# ---------------------------------------------------------------- signing
+
+
+@dataclass(frozen=True)
+class SignResult:
+    pdf: bytes
+    certificate_serial: str
+    certificate_fingerprint: str
+
+
+def sign_pdf(pdf: bytes, *, identity: SigningIdentity, field_name: str, reason: str = "签署合同") -> SignResult:
+    """Append one PAdES signature (incremental update) with a fresh single-use key."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    issued = signing_authority().issue_signing_key(identity)
+    key_info = asn1_keys.PrivateKeyInfo.load(
+        issued.key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    signer = signers.SimpleSigner(
+        signing_cert=_asn1_cert(issued.certificate),
+        signing_key=key_info,
+        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in issued.chain]),
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        name=identity.person_name,
+        reason=reason,
+        location="广东省",
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    out = signers.sign_pdf(writer, meta, signer=signer, new_field_spec=fields.SigFieldSpec(field_name))
+    # The key object goes out of scope here; nothing stored it. Python cannot zero memory, so
+    # "destroyed" means: never serialised to disk or database, never reused.
+    del signer, key_info
+    return SignResult(
+        pdf=out.getvalue(),
+        certificate_serial=format(issued.certificate.serial_number, "x"),
+        certificate_fingerprint=fingerprint(issued.certificate),
+    )
+
+
+# ---------------------------------------------------------------- verification
+
+
+@dataclass
+class SignatureReport:
+    field_name: str
+    signer: str
+    organisation: str
+    signed_at: dt.datetime | None
+    intact: bool
+    valid: bool
+    trusted: bool
+    covers_whole_file: bool
+    changes_after: str  # "none" | "signatures_only" | "other"
+    summary: str
+
+
+@dataclass
+class VerificationReport:
+    ok: bool
+    verifiable: bool
+    sha256: str
+    size: int
+    signatures: list[SignatureReport] = field(default_factory=list)
+    registered: bool = False
+    registered_contract_number: str = ""
+    message: str = ""
+    timestamp_note: str = "签署时间为平台服务器时间，未使用可信时间戳服务（TSA）。"
+
+
+def _cannot_verify(sha256: str, size: int, message: str) -> VerificationReport:
+    return VerificationReport(ok=False, verifiable=False, sha256=sha256, size=size, message=f"无法验证：{message}")
+
+
+def verify_pdf(data: bytes) -> VerificationReport:
+    """Every signature of the file, and whether the file is exactly one the platform issued.
+
+    Never raises on bad input: a malformed, truncated or oversized file is reported as
+    "无法验证" (cannot be verified)."""
+    from .models import IssuedDocument
+
+    size = len(data)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if size > MAX_VERIFY_BYTES:
+        return _cannot_verify(sha256, size, f"文件超过 {MAX_VERIFY_BYTES // (1024 * 1024)} MB 上限")
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
+        return _cannot_verify(sha256, size, "不是完整的 PDF 文件（可能已被截断或损坏）")
+    issued = IssuedDocument.objects.filter(sha256=sha256).select_related("contract").order_by("-issued_at").first()
+    try:
+        signatures = _validate_signatures(data)
+    except Exception as exc:  # pyHanko raises many types on malformed input; all mean the same here
+        logger.info("contract PDF could not be verified: %s", exc)
+        return _cannot_verify(sha256, size, "文件结构无法解析")
+    report = VerificationReport(
+        ok=bool(signatures) and all(s.intact and s.valid and s.trusted for s in signatures) and issued is not None,
+        verifiable=True,
+        sha256=sha256,
+        size=size,
+        signatures=signatures,
+        registered=issued is not None,
+        registered_contract_number=issued.contract.number if issued is not None else "",
+    )
+    if not signatures:
+        report.message = "文件中没有电子签名"
+    elif not all(s.intact for s in signatures):
+        report.message = "签名所覆盖的内容已被改动，验证不通过"
+    elif not all(s.trusted and s.valid for s in signatures):
+        report.message = "签名证书不是由本平台签发，或签名无效"
+    elif issued is None:
+        report.message = "签名完好，但该文件不是本平台出具的文件原件（哈希值不在登记册中）"
+    else:
+        report.message = "验证通过：签名完好，且与本平台出具的文件完全一致"
+    return report
+
+
+def _validate_signatures(data: bytes) -> list[SignatureReport]:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = [_asn1_cert(c) for c in PlatformCa().trust_roots()]
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    reports: list[SignatureReport] = []
+    for embedded in reader.embedded_signatures:
+        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+        status = validate_pdf_signature(embedded, context)
+        subject = status.signing_cert.subject.native
+        level = status.modification_level
+        if status.coverage is not None and status.coverage.name == "ENTIRE_FILE":
+            changes = "none"
+        elif level is not None and level <= ModificationLevel.FORM_FILLING and status.docmdp_ok:
+            changes = "signatures_only"
+        else:
+            changes = "other"
+        intact = bool(status.intact)
+        summary = {
+            "none": "签名后文件未再改动",
+            "signatures_only": "签名后仅追加了其他签名",
+            "other": "签名后文件被追加了其他内容",
+        }[changes]
+        reports.append(
+            SignatureReport(
+                field_name=str(embedded.field_name),
+                signer=str(subject.get("common_name", "")),
+                organisation=str(subject.get("organization_name", "")),
+                signed_at=status.signer_reported_dt,
+                intact=intact,
+                valid=bool(status.valid),
+                trusted=bool(status.trusted),
+                covers_whole_file=changes == "none",
+                changes_after=changes,
+                summary=summary if intact else "签名覆盖的字节已被改动",
+            )
+        )
+    return reports

@@ -1,0 +1,85 @@
+"""Contract personas and builders. One platform CA per test session (key generation is the only
+slow part of a CA); each test stores it in its own database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from usefirst.accounts.models import Membership, Organisation, OrganisationKind, User
+from usefirst.catalog.models import Achievement
+from usefirst.catalog.tests.factories import make_achievement
+from usefirst.contracts import services, signing
+from usefirst.contracts.models import Contract, ContractKind, Mode
+from usefirst.core.dates import today
+from usefirst.core.testing import make_org, make_user
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def _session_root() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    return signing.build_root()
+
+
+@pytest.fixture(autouse=True)
+def _private_media(tmp_path: Any, settings: Any) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+
+
+@pytest.fixture
+def platform_ca(db: Any, _session_root: tuple[ec.EllipticCurvePrivateKey, x509.Certificate]) -> Any:
+    key, cert = _session_root
+    return signing.store_root(key, cert)
+
+
+@pytest.fixture
+def achievement(unit: Organisation, owner: User) -> Achievement:
+    return make_achievement(unit, owner)
+
+
+@pytest.fixture
+def licensee_signer(enterprise: Organisation) -> User:
+    return make_user(enterprise, role=Membership.Role.ADMIN)
+
+
+@pytest.fixture
+def agency(db: Any) -> Organisation:
+    return make_org(OrganisationKind.AGENCY, name="广州测试技术转移中心")
+
+
+def draft_data(unit: Organisation, enterprise: Organisation, achievement: Achievement, **overrides: Any) -> services.DraftData:
+    values: dict[str, Any] = {
+        "kind": ContractKind.FREE_USE_LICENCE,
+        "mode": Mode.PAY_LATER,
+        "licensor_id": unit.pk,
+        "licensee_id": enterprise.pk,
+        "achievements": [services.AchievementShare(achievement.pk, Decimal("100"))],
+        "scope": "在乙方生产线上使用该芯片设计方法制造产品。",
+        "field_of_use": "物联网终端",
+        "territory": "广东省",
+        "free_use_start": today(),
+        "free_use_end": today() + dt.timedelta(days=364),
+        "payment_terms": "期满后按销售额的 3% 提成。",
+    }
+    values.update(overrides)
+    return services.DraftData(**values)
+
+
+def draft(owner: User, unit: Organisation, enterprise: Organisation, achievement: Achievement, **overrides: Any) -> Contract:
+    return services.contract_draft(actor=owner, data=draft_data(unit, enterprise, achievement, **overrides))
+
+
+def sign_all(contract: Contract, *signers: User) -> Contract:
+    for user in signers:
+        services.contract_sign(actor=user, contract=contract, password=PASSWORD)
+    contract.refresh_from_db()
+    return contract

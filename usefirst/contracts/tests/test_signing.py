@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import pytest
+
+from usefirst.accounts.models import Membership
+from usefirst.contracts import services, signing
+from usefirst.contracts.models import ContractStatus
+from usefirst.core.errors import Forbidden
+from usefirst.core.testing import make_user
+
+from .conftest import PASSWORD, draft, sign_all
+
+
+@pytest.fixture
+def signed_pdf(platform_ca, owner, unit, enterprise, achievement, licensee_signer):
+    contract = draft(owner, unit, enterprise, achievement)
+    contract = sign_all(contract, owner, licensee_signer)
+    return contract, services.current_document(contract).file.read()
+
+
+def test_both_signatures_verify_and_the_file_is_the_registered_one(signed_pdf):
+    contract, data = signed_pdf
+    assert contract.status == ContractStatus.FREE_USE
+    report = signing.verify_pdf(data)
+    assert report.ok, report.message
+    assert report.registered and report.registered_contract_number == contract.number
+    assert [s.organisation for s in report.signatures] == [contract.licensor.name, contract.licensee.name]
+    assert all(s.intact and s.trusted for s in report.signatures)
+    assert "未使用可信时间戳" in report.timestamp_note
+
+
+def test_the_second_signature_keeps_the_first_valid(signed_pdf):
+    _contract, data = signed_pdf
+    first, second = signing.verify_pdf(data).signatures
+    assert first.intact and first.valid and first.changes_after == "signatures_only"
+    assert second.changes_after == "none"
+
+
+def test_one_changed_byte_fails_verification(signed_pdf):
+    _contract, data = signed_pdf
+    altered = bytearray(data)
+    position = data.index(b"stream") + 40
+    altered[position] ^= 0x01
+    report = signing.verify_pdf(bytes(altered))
+    assert not report.ok
+    assert not report.registered
+    if report.verifiable:
+        assert not all(s.intact for s in report.signatures)
+
+
+def test_a_truncated_or_garbage_file_cannot_be_verified(signed_pdf):
+    _contract, data = signed_pdf
+    for bad in (data[: len(data) // 2], b"not a pdf at all", b"%PDF-1.7\n" + b"\x00" * 100 + b"%%EOF", b""):
+        report = signing.verify_pdf(bad)
+        assert not report.ok and not report.verifiable
+        assert report.message.startswith("无法验证")
+
+
+def test_an_oversized_file_cannot_be_verified(db):
+    report = signing.verify_pdf(b"%PDF-" + b"0" * (signing.MAX_VERIFY_BYTES + 1))
+    assert not report.verifiable and "上限" in report.message
+
+
+def test_a_member_without_signing_rights_cannot_sign(platform_ca, owner, unit, enterprise, achievement):
+    contract = draft(owner, unit, enterprise, achievement)
+    staff = make_user(unit, role=Membership.Role.STAFF)
+    with pytest.raises(Forbidden) as exc:
+        services.contract_sign(actor=staff, contract=contract, password=PASSWORD)
+    assert exc.value.code == "not_a_signer"
+
+
+def test_an_outsider_cannot_sign(platform_ca, owner, unit, enterprise, achievement, agency):
+    contract = draft(owner, unit, enterprise, achievement)
+    stranger = make_user(agency, role=Membership.Role.ADMIN)
+    with pytest.raises(Forbidden):
+        services.contract_sign(actor=stranger, contract=contract, password=PASSWORD)
+
+
+def test_a_wrong_password_refuses_the_signature(platform_ca, owner, unit, enterprise, achievement):
+    contract = draft(owner, unit, enterprise, achievement)
+    with pytest.raises(Forbidden) as exc:
+        services.contract_sign(actor=owner, contract=contract, password="wrong")
+    assert exc.value.code == "password_incorrect"
+    assert not contract.signatures.exists()
+
+
+def test_every_root_the_deployment_had_stays_trusted(signed_pdf, _session_root):
+    _contract, data = signed_pdf
+    key, cert = signing.build_root()
+    signing.store_root(key, cert)  # a new current root; the old one is kept
+    assert signing.verify_pdf(data).ok
+
+
+def test_each_signing_event_gets_its_own_certificate(signed_pdf):
+    contract, _data = signed_pdf
+    fingerprints = set(contract.signatures.values_list("certificate_fingerprint", flat=True))
+    assert len(fingerprints) == 2

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "contracts"
+
+urlpatterns = [
+    path("", views.contract_list, name="list"),
+    path("new/", views.contract_new, name="new"),
+    path("verify/", views.verify, name="verify"),
+    path("templates/", views.template_list, name="templates"),
+    path("templates/<int:pk>/", views.template_detail, name="template_detail"),
+    path("templates/<int:pk>/publish/", views.template_publish, name="template_publish"),
+    path("<int:pk>/", views.contract_detail, name="detail"),
+    path("<int:pk>/pdf/", views.contract_pdf, name="pdf"),
+    path("<int:pk>/sign/", views.contract_sign, name="sign"),
+    path("<int:pk>/next-step/", views.contract_propose, name="propose"),
+    path("<int:pk>/next-step/<int:proposal_pk>/accept/", views.proposal_accept, name="accept"),
+    path("<int:pk>/end/", views.contract_end, name="end"),
+    path("<int:pk>/cancel/", views.contract_cancel, name="cancel"),
+]

@@ -1,0 +1,282 @@
+"""Contract pages: list, drafting, detail with HTML preview, signing, the next step, the PDF,
+the public verification page, and the standard texts for provincial administrators."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from usefirst.accounts import roles
+from usefirst.core.errors import DomainError, Forbidden, NotFound
+from usefirst.core.permissions import Action, can, get_for_user, restrict
+
+from . import selectors, services, signing
+from .forms import DraftForm, EndForm, ProposalForm, SignForm, TemplateForm, VerifyForm
+from .models import Contract, ContractKind, ContractTemplate, NextStepProposal
+from .rendering import free_use_days, render_text
+
+
+def _contract(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Contract:
+    try:
+        return get_for_user(Contract.objects.all(), request.user, action, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except Forbidden as exc:
+        raise PermissionDenied(exc.detail) from exc
+
+
+@login_required
+def contract_list(request: HttpRequest) -> HttpResponse:
+    contracts = selectors.visible_contracts(request.user)[:200]
+    summaries = selectors.inventor_summaries(request.user)
+    return render(request, "contracts/list.html", {"contracts": contracts, "summaries": summaries})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_new(request: HttpRequest) -> HttpResponse:
+    organisations = sorted(roles.organisation_ids(request.user))
+    initial: dict[str, Any] = {}
+    engagement_id = request.GET.get("engagement") or request.POST.get("engagement")
+    engagement = None
+    if engagement_id and str(engagement_id).isdigit():
+        engagement = selectors.agreed_engagement(request.user, int(engagement_id))
+        if engagement is not None:
+            initial.update(
+                licensor=engagement.unit_id,
+                licensee_credit_code=engagement.enterprise.credit_code,
+                achievement=engagement.achievement_id,
+                agency_credit_code=engagement.facilitator.credit_code if engagement.facilitator_id else "",
+            )
+            organisations = sorted({*organisations, engagement.unit_id})
+    form = DraftForm(request.POST or None, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        extra: list[tuple[int, Decimal]] = data["more_achievements"]
+        main_share = Decimal("100") - sum((share for _id, share in extra), Decimal("0"))
+        draft = services.DraftData(
+            kind=data["kind"],
+            mode=data["mode"],
+            licensor_id=data["licensor"].pk,
+            licensee_id=data["licensee_credit_code"].pk,
+            agency_id=data["agency_credit_code"].pk if data["agency_credit_code"] else None,
+            achievements=[
+                services.AchievementShare(data["achievement"].pk, main_share),
+                *(services.AchievementShare(a, s) for a, s in extra),
+            ],
+            scope=data["scope"],
+            field_of_use=data["field_of_use"],
+            territory=data["territory"],
+            exclusivity=data["exclusivity"],
+            free_use_start=data["free_use_start"],
+            free_use_end=data["free_use_end"],
+            term_end=data["term_end"],
+            development_kind=data["development_kind"],
+            price=data["price"],
+            payment_terms=data["payment_terms"],
+            extra_terms=data["extra_terms"],
+            engagement_id=engagement.pk if engagement is not None else None,
+        )
+        try:
+            contract = services.contract_draft(actor=request.user, data=draft)
+        except DomainError as exc:
+            for name, errors in exc.field_errors.items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+            if not exc.field_errors:
+                form.add_error(None, exc.detail)
+        else:
+            messages.success(request, "合同已起草，请核对预览后签署")
+            return redirect("contracts:detail", contract.pk)
+    return render(request, "contracts/new.html", {"form": form, "engagement": engagement}, status=400 if form.errors else 200)
+
+
+@login_required
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract(request, pk)
+    may_change = can(request.user, Action.CHANGE, contract)
+    context = {
+        "c": contract,
+        "text": render_text(contract),
+        "free_use_days": free_use_days(contract),
+        "parties": contract.parties.select_related("organisation", "person").prefetch_related("signatures__signer"),
+        "documents": contract.documents.order_by("issued_at", "id"),
+        "events": contract.events.select_related("actor"),
+        "achievements": contract.achievements.select_related("achievement"),
+        "proposals": contract.next_step_proposals.select_related("proposed_by_organisation", "achievement"),
+        "follow_ons": contract.follow_ons.all(),
+        "may_change": may_change,
+        "signable": services.signable_parties(request.user, contract) if may_change else [],
+        "sign_form": SignForm(),
+        "proposal_form": ProposalForm(),
+        "end_form": EndForm(),
+        "can_propose": may_change
+        and contract.kind == ContractKind.FREE_USE_LICENCE
+        and contract.status in ("free_use", "awaiting_next_step"),
+    }
+    return render(request, "contracts/detail.html", context)
+
+
+@login_required
+def contract_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    contract = _contract(request, pk)
+    document = services.current_document(contract)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=f"{contract.number}.pdf", content_type="application/pdf"
+    )
+
+
+def _act(request: HttpRequest, contract: Contract, call: Any, success: str) -> HttpResponse:
+    try:
+        call()
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, success)
+    return redirect("contracts:detail", contract.pk)
+
+
+@login_required
+@require_POST
+def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract(request, pk, Action.CHANGE)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请输入登录密码")
+        return redirect("contracts:detail", contract.pk)
+    return _act(
+        request,
+        contract,
+        lambda: services.contract_sign(
+            actor=request.user, contract=contract, password=form.cleaned_data["password"], party_id=form.cleaned_data["party"]
+        ),
+        "已签署；签署后的 PDF 已登记",
+    )
+
+
+@login_required
+@require_POST
+def contract_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract(request, pk, Action.CHANGE)
+    form = ProposalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "后续安排填写有误")
+        return redirect("contracts:detail", contract.pk)
+    data = form.cleaned_data
+    return _act(
+        request,
+        contract,
+        lambda: services.next_step_propose(
+            actor=request.user,
+            contract=contract,
+            kind=data["kind"],
+            achievement_id=data["achievement"],
+            price=data["price"],
+            terms=data["terms"],
+            development_kind=data["development_kind"],
+        ),
+        "已提出后续安排，等待对方答复",
+    )
+
+
+@login_required
+@require_POST
+def proposal_accept(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    contract = _contract(request, pk, Action.CHANGE)
+    proposal = NextStepProposal.objects.filter(pk=proposal_pk, contract=contract).first()
+    if proposal is None:
+        raise Http404("提议不存在")
+    try:
+        follow_on = services.next_step_accept(actor=request.user, proposal=proposal)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("contracts:detail", contract.pk)
+    messages.success(request, "已接受后续安排，后续合同已起草，请双方签署")
+    return redirect("contracts:detail", follow_on.pk)
+
+
+@login_required
+@require_POST
+def contract_end(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract(request, pk, Action.CHANGE)
+    reason = request.POST.get("reason", "")
+    return _act(
+        request, contract, lambda: services.contract_end(actor=request.user, contract=contract, reason=reason), "合同已终止"
+    )
+
+
+@login_required
+@require_POST
+def contract_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract(request, pk, Action.CHANGE)
+    return _act(request, contract, lambda: services.contract_cancel(actor=request.user, contract=contract), "草稿已撤销")
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Public: anyone may check a contract PDF."""
+    report = None
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            form.is_valid()  # binds the "required" error to the file field
+            status = 400
+        elif upload.size is not None and upload.size > signing.MAX_VERIFY_BYTES:
+            report = signing.VerificationReport(
+                ok=False, verifiable=False, sha256="", size=upload.size, message="无法验证：文件超过 20 MB 上限"
+            )
+        else:
+            report = signing.verify_pdf(upload.read(signing.MAX_VERIFY_BYTES + 1))
+    return render(request, "contracts/verify.html", {"form": form, "report": report}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_list(request: HttpRequest) -> HttpResponse:
+    templates = restrict(ContractTemplate.objects.all(), request.user, Action.VIEW)
+    is_admin = roles.is_provincial_admin(request.user)
+    form = TemplateForm(request.POST or None) if is_admin else None
+    if request.method == "POST":
+        if not is_admin or form is None:
+            raise PermissionDenied("只有省级管理员可以编辑合同示范文本")
+        if form.is_valid():
+            try:
+                services.template_create_version(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, exc.detail)
+            else:
+                messages.success(request, "已保存为新版本草稿，发布后用于新起草的合同")
+                return redirect("contracts:templates")
+    return render(request, "contracts/templates.html", {"templates": templates, "form": form, "is_admin": is_admin})
+
+
+@login_required
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    template = restrict(ContractTemplate.objects.all(), request.user, Action.VIEW).filter(pk=pk).first()
+    if template is None:
+        raise Http404("示范文本不存在")
+    return render(request, "contracts/template_detail.html", {"t": template, "is_admin": roles.is_provincial_admin(request.user)})
+
+
+@login_required
+@require_POST
+def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    template = restrict(ContractTemplate.objects.all(), request.user, Action.ADMINISTER).filter(pk=pk).first()
+    if template is None:
+        raise PermissionDenied("只有省级管理员可以发布合同示范文本")
+    try:
+        services.template_publish(actor=request.user, template=template)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "示范文本已发布")
+    return redirect("contracts:templates")
