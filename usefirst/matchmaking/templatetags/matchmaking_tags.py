@@ -18,7 +18,7 @@ register = template.Library()
 def intent_button(context: Any) -> dict[str, Any]:
     request = context.get("request")
     achievement, demand = context.get("a"), context.get("d")
-    shown: dict[str, Any] = {"show": False}
+    shown: dict[str, Any] = {"show": False, "own_count": None}
     if request is None or (achievement is None and demand is None):
         return shown
     if achievement is not None and not achievement.is_public:
@@ -31,8 +31,13 @@ def intent_button(context: Any) -> dict[str, Any]:
     membership = current_membership(request)
     org = membership.organisation if membership else None
     owner_id = achievement.owner_id if achievement is not None else demand.enterprise_id
-    if org is None or org.pk == owner_id:
+    if org is None:
         shown["show"] = False
+        return shown
+    if org.pk == owner_id:
+        # The owner sees how many engagements its item has drawn, not a button.
+        item = {"achievement": achievement} if achievement is not None else {"demand": demand}
+        shown["own_count"] = selectors.engagement_list(user=request.user).filter(**item).count()
         return shown
     shown["org"] = org
     shown["existing"] = selectors.open_engagement_for(organisation=org, achievement=achievement, demand=demand)

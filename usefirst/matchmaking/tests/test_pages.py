@@ -59,6 +59,12 @@ def test_the_achievement_page_offers_the_button_to_an_enterprise_but_not_to_the_
     assert "登录后提出对接意向" in Client().get(url).content.decode()
 
 
+def test_the_owner_sees_how_many_engagements_its_achievement_has_drawn(achievement, buyer, seller):
+    intent_on(achievement, buyer)
+    page = login(seller).get(reverse("catalog:achievement_detail", args=[achievement.pk])).content.decode()
+    assert "本成果共有 1 项对接" in page
+
+
 def test_the_achievement_page_links_to_an_open_intent_instead_of_a_second_button(achievement, buyer):
     engagement = intent_on(achievement, buyer)
     page = login(buyer).get(reverse("catalog:achievement_detail", args=[achievement.pk])).content.decode()
