@@ -28,6 +28,7 @@ from django.db.models import Count, Q
 
 from usefirst.catalog.models import Achievement
 from usefirst.contracts.models import Contract, ContractAchievement, ContractKind, ContractStatus, Mode
+from usefirst.core.money import to_cny
 from usefirst.policy.parameters import POLICY_START
 from usefirst.policy.selectors import parameter_value
 
@@ -162,7 +163,7 @@ def received_for_achievement(achievement: Achievement, *, on: dt.date, settings:
 
         # The figure is finance's; the rows only show where it comes from.
         amount = finance_selectors.received_for_achievement(achievement.pk, since=settings.since, contract_ids=ids)
-    return Received(amount=amount, rows=rows, contract_ids=ids)
+    return Received(amount=to_cny(amount), rows=rows, contract_ids=ids)
 
 
 def cooperate_later_bases(achievement: Achievement) -> list[Contract]:
@@ -200,7 +201,7 @@ def received_for_first_cooperation(parent: Contract, *, on: dt.date, settings: C
         from usefirst.finance import selectors as finance_selectors
 
         amount = finance_selectors.received_for_contract(first, since=settings.since)
-    return Received(amount=amount, rows=rows, contract_ids=[first.pk])
+    return Received(amount=to_cny(amount), rows=rows, contract_ids=[first.pk])
 
 
 def _today() -> dt.date:
