@@ -384,9 +384,10 @@ def receipt_confirm(*, actor: Any, receipt: Receipt) -> Receipt:
         receipt = Receipt.objects.select_related("contract", "reverses").get(pk=receipt.pk)
         if receipt.confirmed_at is not None:
             raise IllegalTransition("该到账已确认", code="already_confirmed")
-        now = timezone.now()
-        Receipt.objects.filter(pk=receipt.pk).update(confirmed_at=now, confirmed_by=actor)
-        receipt.confirmed_at, receipt.confirmed_by = now, actor
+        # The one later write a receipt ever gets; saved (not .update()) so that post_save
+        # listeners — recognition rechecks eligibility on it — hear about the confirmation.
+        receipt.confirmed_at, receipt.confirmed_by = timezone.now(), actor
+        receipt.save(_allow_update=True, update_fields=["confirmed_at", "confirmed_by"])
         _allocate_receipt(receipt)
         _event(contract, actor, "receipt_confirmed", receipt=receipt.pk, amount=receipt.amount)
     return receipt
