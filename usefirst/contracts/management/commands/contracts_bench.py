@@ -58,7 +58,7 @@ class Command(BaseCommand):
         field = TechField.objects.filter(parent__isnull=False).first() or TechField.objects.first()
         assert field is not None, "run the migrations first (technology fields)"
         achievement = Achievement.objects.create(
-            owner=unit, title="一种低功耗边缘计算芯片", summary="基准测试用成果。", field=field
+            owner=unit, title="一种低功耗边缘计算芯片", summary="基准测试用成果。", field=field, trl=6
         )
         for _ in range(rounds + 1):
             started = time.perf_counter()
