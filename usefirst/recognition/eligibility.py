@@ -39,6 +39,10 @@ class Check:
     sources: list[dict[str, Any]] = field(default_factory=list)
     interpretation: bool = False
 
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
     def as_json(self) -> dict[str, Any]:
         return {
             "key": self.key,

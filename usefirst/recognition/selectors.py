@@ -133,3 +133,10 @@ def years_with_data() -> list[int]:
     years = set(RecognitionApplication.objects.values_list("year", flat=True).distinct())
     years.add(today().year)
     return sorted(years, reverse=True)
+
+
+def yearly() -> list[StatRow]:
+    """Applications (recommended onwards) and live recognitions by batch year."""
+    apps = Counter(RecognitionApplication.objects.exclude(status=ApplicationStatus.DRAFT).values_list("year", flat=True))
+    recognised = Counter(Recognition.objects.filter(revoked_at__isnull=True).values_list("year", flat=True))
+    return [StatRow(f"{y}年", apps.get(y, 0), recognised.get(y, 0)) for y in sorted(set(apps) | set(recognised), reverse=True)]

@@ -145,6 +145,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
         tables.append(
             {"key": key, "label": label, "rows": rows, "svg": documents.statistics_svg(rows, title=f"{year}年度按{label}统计")}
         )
+    by_year = selectors.yearly()
+    tables.insert(
+        0, {"key": "year", "label": "年度", "rows": by_year, "svg": documents.statistics_svg(by_year, title="历年申请与认定")}
+    )
     used, cap = selectors.quota(year)
     return render(
         request,
@@ -159,9 +163,9 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
         year = _year(request)
     except DomainError as exc:
         raise Http404(exc.detail) from exc
-    tables = {
-        key: (label, selectors.statistics(year=year, dimension=key)) for key, (label, _f, _l) in selectors.DIMENSIONS.items()
-    }
+    tables = {"year": ("历年", selectors.yearly())}
+    for key, (label, _f, _l) in selectors.DIMENSIONS.items():
+        tables[key] = (f"{year}年按{label}", selectors.statistics(year=year, dimension=key))
     return xlsx_response(f"认定统计{year}.xlsx", documents.statistics_xlsx(year, tables))
 
 
