@@ -14,7 +14,13 @@ from usefirst.core.errors import DomainError
 from usefirst.matchmaking import services
 from usefirst.matchmaking.models import Engagement
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# Skipped before any database work on SQLite: a transactional test empties the database
+# afterwards, which later tests relying on seeded rows would notice.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)"),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -27,9 +33,6 @@ def _tech_fields(transactional_db: Any) -> None:
 
 
 def test_concurrent_duplicate_intents_leave_one_engagement(achievement, buyer, enterprise):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs concurrent writers (PostgreSQL)")
-
     def attempt(i: int) -> Any:
         try:
             return services.engagement_create(actor=buyer, organisation=enterprise, achievement=achievement)
