@@ -6,13 +6,11 @@ with a Chinese message rather than a silently ignored filter.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Model, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, Q, QuerySet
 
 from usefirst.accounts.models import EnterpriseSize, Organisation, OrganisationKind
 from usefirst.core.dates import today
@@ -128,25 +126,6 @@ def _field_q(field: TechField) -> Q:
     return Q(field=field) | Q(field__parent=field)
 
 
-def _with_keyword_text[M: Model](queryset: QuerySet[M]) -> QuerySet[M]:
-    return queryset.annotate(keywords_text=Cast("keywords", TextField()))  # type: ignore[return-value]
-
-
-def _keyword_q(q: str, *text_fields: str) -> Q:
-    """Plain matching of every term in the text fields or the keywords (needs `_with_keyword_text`).
-
-    Some backends keep JSON text with non-ASCII characters escaped (\\uXXXX): the escaped
-    spelling of the term is matched as well."""
-    condition = Q()
-    for term in q.split():
-        escaped = json.dumps(term)[1:-1]
-        term_q = Q(keywords_text__icontains=term) | Q(keywords_text__icontains=escaped)
-        for name in text_fields:
-            term_q |= Q(**{f"{name}__icontains": term})
-        condition &= term_q
-    return condition
-
-
 def filter_achievements(queryset: QuerySet[Achievement], filters: Filters) -> QuerySet[Achievement]:
     if filters.field is not None:
         queryset = queryset.filter(_field_q(filters.field))
@@ -162,8 +141,10 @@ def filter_achievements(queryset: QuerySet[Achievement], filters: Filters) -> Qu
         queryset = queryset.filter(**{f"offers_{filters.mode}": True})
     if filters.unit_kind:
         queryset = queryset.filter(owner__kind=filters.unit_kind)
-    if filters.q:
-        queryset = _with_keyword_text(queryset).filter(_keyword_q(filters.q, "title", "summary"))
+    if filters.q:  # matching: segmented full-text search (usefirst.matching.search), issue 3
+        from usefirst.matching.search import search_filter
+
+        queryset = search_filter(queryset, kind="achievement", q=filters.q)
     return queryset.order_by(*ACHIEVEMENT_SORTS[filters.sort][1])
 
 
@@ -178,8 +159,10 @@ def filter_demands(queryset: QuerySet[Demand], filters: Filters) -> QuerySet[Dem
         queryset = queryset.filter(enterprise__enterprise_size=filters.enterprise_size)
     if filters.status:
         queryset = _with_effective_status(queryset, filters.status)
-    if filters.q:
-        queryset = _with_keyword_text(queryset).filter(_keyword_q(filters.q, "title", "description"))
+    if filters.q:  # matching: segmented full-text search (usefirst.matching.search), issue 3
+        from usefirst.matching.search import search_filter
+
+        queryset = search_filter(queryset, kind="demand", q=filters.q)
     return queryset.order_by(*DEMAND_SORTS[filters.sort][1])
 
 

@@ -79,5 +79,37 @@ DEFINITIONS: dict[str, ParameterDefinition] = {
         ParameterDefinition(
             "recognition_flag_research_funding", "提示：成果曾获省级科研经费资助", "boolean", True, interpretation=True
         ),
+        # matching: ranking weights of search and recommendations (usefirst/matching/ranking.py)
+        ParameterDefinition(
+            "matching_rrf_k",
+            "匹配：倒数排名融合常数 k",
+            "integer",
+            60,
+            interpretation=True,
+            help="越大，关键词与语义两路排名越平均",
+        ),
+        ParameterDefinition(
+            "matching_boost_sme",
+            "匹配加权：中小微企业需求",
+            "decimal",
+            Decimal("0.10"),
+            interpretation=True,
+            help="得分乘以 1+该值",
+        ),
+        ParameterDefinition(
+            "matching_boost_region",
+            "匹配加权：落地粤东粤西粤北",
+            "decimal",
+            Decimal("0.15"),
+            interpretation=True,
+            help="规则6：按企业（或实施地）所在区县判断",
+        ),
+        ParameterDefinition(
+            "matching_boost_trl_fit", "匹配加权：成果成熟度达到门槛", "decimal", Decimal("0.05"), interpretation=True
+        ),
+        ParameterDefinition("matching_trl_fit_min", "匹配：成熟度门槛（TRL）", "integer", 6, interpretation=True),
+        ParameterDefinition(
+            "matching_boost_use_first", "匹配加权：成果提供先用后转方式", "decimal", Decimal("0.10"), interpretation=True
+        ),
     ]
 }

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "usefirst.plan_projects",
     "usefirst.recognition",  # recognition as provincial plan projects, issue 5
     "usefirst.matchmaking",  # matchmaking (对接), issue 3
+    "usefirst.matching",  # search, semantic matching and recommendations, issue 3
     "usefirst.api",
     "usefirst.demo",
 ]

@@ -1,0 +1,164 @@
+"""Full-text search behind one interface: SQLite FTS5 in the embedded default, PostgreSQL
+full-text search (GIN over the segmented text, `simple` configuration) in production.
+
+Both index the same jieba-segmented text (`text.index_text`), so a query term is a whole
+token on both engines. Terms are always passed as quoted phrases or bound parameters, never
+spliced as syntax: a query of `" * : ( ) AND OR NEAR -` is just words or nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db import connections
+
+from .models import SearchDocument
+
+logger = logging.getLogger(__name__)
+
+FTS_TABLE = "matching_fts"
+MAX_TERMS = 32  # a query of more words is cut here: nobody means all of 10,000 characters
+TITLE_WEIGHT = 3.0
+
+# PostgreSQL: the indexed expression; queries repeat it verbatim so the GIN index is used.
+PG_VECTOR = "(setweight(to_tsvector('simple'::regconfig, segmented_title), 'A') || to_tsvector('simple'::regconfig, segmented))"
+
+
+@dataclass(frozen=True)
+class Hit:
+    document_id: int
+    object_id: int
+    score: float  # higher is better; only comparable within one result list
+
+
+class SearchBackend(Protocol):
+    vendor: str
+
+    def index(self, document: SearchDocument) -> None: ...
+
+    def remove(self, document_ids: Sequence[int]) -> None: ...
+
+    def search(self, *, kind: str, terms: Sequence[str], match_all: bool, limit: int) -> list[Hit]: ...
+
+    def fuzzy_titles(self, *, kind: str, text: str, limit: int) -> list[Hit]: ...
+
+
+def _fts5_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+class SqliteBackend:
+    vendor = "sqlite"
+
+    def __init__(self, using: str = "default") -> None:
+        self.using = using
+
+    def index(self, document: SearchDocument) -> None:
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [document.pk])  # noqa: S608 (constant identifiers only; values are bound)
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608 (constant identifiers only; values are bound)
+                [document.pk, document.segmented_title, document.segmented],
+            )
+
+    def remove(self, document_ids: Sequence[int]) -> None:
+        if not document_ids:
+            return
+        with connections[self.using].cursor() as cursor:
+            cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [[pk] for pk in document_ids])  # noqa: S608 (constant identifiers only; values are bound)
+
+    def search(self, *, kind: str, terms: Sequence[str], match_all: bool, limit: int) -> list[Hit]:
+        terms = [t for t in terms if t.strip()][:MAX_TERMS]
+        if not terms:
+            return []
+        expression = (" AND " if match_all else " OR ").join(_fts5_phrase(t) for t in terms)
+        sql = (
+            f"SELECT d.id, d.object_id, bm25({FTS_TABLE}, %s, 1.0) AS rank FROM {FTS_TABLE} "  # noqa: S608 (constant identifiers only; values are bound)
+            f"JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND d.kind = %s ORDER BY rank LIMIT %s"
+        )
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql, [TITLE_WEIGHT, expression, kind, limit])
+            return [Hit(row[0], row[1], -float(row[2])) for row in cursor.fetchall()]
+
+    def fuzzy_titles(self, *, kind: str, text: str, limit: int) -> list[Hit]:
+        return []  # FTS5 has no trigram similarity over segmented text; the OR fallback covers typos of one word
+
+
+class PostgresBackend:
+    vendor = "postgresql"
+
+    def __init__(self, using: str = "default") -> None:
+        self.using = using
+
+    def index(self, document: SearchDocument) -> None:
+        return None  # the GIN index follows the table
+
+    def remove(self, document_ids: Sequence[int]) -> None:
+        return None
+
+    def search(self, *, kind: str, terms: Sequence[str], match_all: bool, limit: int) -> list[Hit]:
+        terms = [t for t in terms if t.strip()][:MAX_TERMS]
+        if not terms:
+            return []
+        joiner = " && " if match_all else " || "
+        query = joiner.join(["plainto_tsquery('simple'::regconfig, %s)"] * len(terms))
+        sql = (
+            f"SELECT id, object_id, ts_rank({PG_VECTOR}, query.q) AS rank "  # noqa: S608 (constant identifiers only; values are bound)
+            f"FROM matching_searchdocument, (SELECT {query} AS q) AS query "
+            f"WHERE kind = %s AND {PG_VECTOR} @@ query.q ORDER BY rank DESC, id LIMIT %s"
+        )
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql, [*terms, kind, limit])
+            return [Hit(row[0], row[1], float(row[2])) for row in cursor.fetchall()]
+
+    def fuzzy_titles(self, *, kind: str, text: str, limit: int) -> list[Hit]:
+        if not trigram_available(self.using) or not text.strip():
+            return []
+        sql = (
+            "SELECT id, object_id, similarity(title, %s) AS s FROM matching_searchdocument "
+            "WHERE kind = %s AND title %% %s ORDER BY s DESC, id LIMIT %s"
+        )
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql, [text, kind, text, limit])
+            return [Hit(row[0], row[1], float(row[2])) for row in cursor.fetchall()]
+
+
+_trigram: dict[str, bool] = {}
+
+
+def trigram_available(using: str = "default") -> bool:
+    """pg_trgm splits text by the database's character classification: under `lc_ctype` C it
+    sees no letters in Chinese, so fuzzy title search is only offered with another ctype."""
+    if using in _trigram:
+        return _trigram[using]
+    available, reason = False, ""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        reason = "数据库不是 PostgreSQL"
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('lc_ctype'), EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")
+            ctype, installed = cursor.fetchone()
+        if ctype in ("C", "POSIX"):
+            reason = f"lc_ctype 为 {ctype}，pg_trgm 无法切分中文"
+        elif not installed:
+            reason = "未安装 pg_trgm 扩展"
+        else:
+            available = True
+    if not available:
+        logger.warning("标题模糊检索不可用：%s", reason)
+    _trigram[using] = available
+    return available
+
+
+def backend(using: str = "default") -> SearchBackend:
+    vendor = connections[using].vendor
+    if vendor == "postgresql":
+        return PostgresBackend(using)
+    if vendor == "sqlite":
+        return SqliteBackend(using)
+    raise NotImplementedError(f"no search backend for {vendor}")

