@@ -178,6 +178,11 @@ def _catalog_links(*, reviewer: bool) -> list[tuple[str, str]]:
         ("catalog:my_achievements", "本机构科技成果"),
         ("catalog:my_demands", "本机构技术需求"),
         ("plan_projects:achievement_import", "批量导入科技成果"),
+        ("matchmaking:my_engagements", "我的对接"),
+        ("matchmaking:decline_reasons", "对接谢绝原因汇总"),
+        ("contracts:list", "“先用后转”合同"),
+        ("finance:my_distributions", "我的收益分配"),
+        ("recognition:application_list", "认定申请"),
     ]
     if reviewer:
         names += [
