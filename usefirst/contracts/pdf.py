@@ -1,43 +1,19 @@
 """Contract PDFs in Chinese with an embedded CJK font (fpdf2 + Noto CJK from fonts-noto-cjk).
 
 The font is found at run time through fontconfig (`fc-match`), so no machine path is
-committed; settings.CONTRACTS_PDF_FONT (path) and CONTRACTS_PDF_FONT_INDEX override it.
+committed (usefirst.core.fonts; settings USEFIRST_CJK_FONT and USEFIRST_CJK_FONT_INDEX override it).
 fpdf2 embeds a subset of the OpenType/CFF face (FontFile3), so the PDF reads the same
 everywhere.
 """
 
 from __future__ import annotations
 
-import functools
-import shutil
-import subprocess
-
-from django.conf import settings
 from django.utils import timezone
+
+from usefirst.core.fonts import cjk_font
 
 FONT_FAMILY = "NotoSerifCJKSC"
 FONT_QUERY = "Noto Serif CJK SC:style=Regular"
-
-
-class FontMissing(RuntimeError):
-    pass
-
-
-@functools.cache
-def cjk_font() -> tuple[str, int]:
-    configured = getattr(settings, "CONTRACTS_PDF_FONT", "")
-    if configured:
-        return configured, int(getattr(settings, "CONTRACTS_PDF_FONT_INDEX", 0))
-    fc_match = shutil.which("fc-match")
-    if fc_match is None:
-        raise FontMissing("未找到 fontconfig（fc-match）；请运行 scripts/system-packages.sh 安装 fonts-noto-cjk")
-    out = subprocess.run(  # noqa: S603  (fixed arguments, no shell)
-        [fc_match, "-f", "%{file}\n%{index}", FONT_QUERY], capture_output=True, text=True, check=True, timeout=10
-    ).stdout.split("\n")
-    path = out[0].strip()
-    if "CJK" not in path:
-        raise FontMissing("未找到 Noto CJK 字体；请运行 scripts/system-packages.sh 安装 fonts-noto-cjk")
-    return path, int(out[1] or 0) if len(out) > 1 else 0
 
 
 def render_pdf(*, title: str, number: str, body: str, draft_mark: str) -> bytes:
@@ -45,7 +21,7 @@ def render_pdf(*, title: str, number: str, body: str, draft_mark: str) -> bytes:
     containing '条' is set as a clause heading."""
     from fpdf import FPDF
 
-    path, index = cjk_font()
+    path, index = cjk_font(FONT_QUERY)
     pdf = FPDF(format="A4")
     pdf.set_creator("广东省科技成果先用后转平台")
     pdf.set_title(title)

@@ -4,18 +4,13 @@ embedded CJK font."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
-
 from usefirst.contracts.models import Contract
-from usefirst.core.errors import DomainError
 from usefirst.core.excel import SheetSpec, write_workbook
+from usefirst.core.fonts import cjk_font
 from usefirst.core.money import format_cny
 
 from . import selectors
@@ -98,34 +93,11 @@ def registration_xlsx(contract: Contract) -> bytes:
     return write_workbook([SheetSpec("技术合同认定登记", [label for label, _ in rows], [[value for _, value in rows]], 22)])
 
 
-@lru_cache(maxsize=1)
-def cjk_font() -> tuple[str, int]:
-    """(font file, index in the collection) of a Simplified Chinese font: the setting
-    USEFIRST_CJK_FONT if given, else what fontconfig finds for Noto Sans CJK SC (installed by
-    scripts/system-packages.sh)."""
-    configured = getattr(settings, "USEFIRST_CJK_FONT", "")
-    if configured:
-        return str(configured), int(getattr(settings, "USEFIRST_CJK_FONT_INDEX", 0))
-    fc_match = shutil.which("fc-match")
-    if fc_match:
-        out = subprocess.run(  # noqa: S603  (fixed arguments, no user input)
-            [fc_match, "-f", "%{file}:%{index}", "Noto Sans CJK SC:lang=zh-cn"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        )
-        path, _, index = out.stdout.rpartition(":")
-        if path and "CJK" in path:
-            return path, int(index or 0)
-    raise DomainError("服务器未安装中文字体（Noto Sans CJK），无法生成 PDF", code="cjk_font_missing", status=503)
-
-
 def registration_pdf(contract: Contract) -> bytes:
     from fpdf import FPDF
 
     pack = registration_pack(contract)
-    path, index = cjk_font()
+    path, index = cjk_font()  # FontMissing is a 503 DomainError
     pdf = FPDF(format="A4")
     pdf.set_title(f"技术合同认定登记信息 {pack.number}")
     pdf.add_font("cjk", fname=path, collection_font_number=index)

@@ -3,9 +3,6 @@ the server-rendered SVG chart of the statistics, and the Excel exports."""
 
 from __future__ import annotations
 
-import functools
-import shutil
-import subprocess
 from collections.abc import Sequence
 from html import escape
 from typing import Any
@@ -14,26 +11,12 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from usefirst.core.excel import SheetSpec, write_workbook
+from usefirst.core.fonts import FontMissing, cjk_font
 from usefirst.core.money import format_cny
 
 from .models import Recognition
 from .selectors import StatRow
 from .services import RECOGNITION_TEXT
-
-
-@functools.cache
-def cjk_font_path() -> str:
-    """A CJK font file from fontconfig (e.g. Noto Sans CJK SC); empty when none is found."""
-    fc_match = shutil.which("fc-match")
-    if fc_match is None:
-        return ""
-    try:
-        result = subprocess.run(  # noqa: S603  (fixed arguments, no shell)
-            [fc_match, "-f", "%{file}", "Noto Sans CJK SC:lang=zh-cn"], capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return result.stdout.strip()
 
 
 class PdfUnavailable(Exception):
@@ -46,13 +29,14 @@ def notice_pdf(recognition: Recognition) -> bytes:
         from fpdf import FPDF
     except ImportError as exc:  # the PDF library is a pin of the contracts app
         raise PdfUnavailable("PDF 组件不可用") from exc
-    font = cjk_font_path()
-    if not font:
-        raise PdfUnavailable("未找到中文字体")
+    try:
+        font, index = cjk_font()
+    except FontMissing as exc:
+        raise PdfUnavailable("未找到中文字体") from exc
     pdf = FPDF(format="A4")
     pdf.set_title(f"认定通知书 {recognition.number}")
     pdf.add_page()
-    pdf.add_font("cjk", "", font)
+    pdf.add_font("cjk", "", font, collection_font_number=index)
     pdf.set_font("cjk", size=18)
     pdf.cell(0, 16, "视同省级科技计划立项认定通知书", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=11)
