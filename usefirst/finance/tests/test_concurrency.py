@@ -2,7 +2,6 @@
 database, on SQLite against a file copy of it (the in-memory test database cannot show how
 separate connections wait for each other's write lock)."""
 
-import json
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,25 +15,13 @@ from usefirst.core.errors import DomainError
 from usefirst.finance import selectors, services
 from usefirst.finance.models import Receipt
 
-pytestmark = pytest.mark.slow
+# Transactional tests end by emptying the database; serialized rollback puts the seeded rows
+# (technical fields, standard texts…) back for the transactional tests of other apps that follow.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture(autouse=True)
-def _leave_database_as_found(django_db_setup, django_db_blocker):
-    """A transactional test ends by emptying the database, seeded rows included (technical
-    fields, standard texts…), which later transactional tests of other apps rely on. Keep a copy
-    before and load it back after the flush (this fixture is set up first, so torn down last)."""
-    with django_db_blocker.unblock():
-        rows = json.loads(connection.creation.serialize_db_to_string())
-    # The flush's post_migrate signal recreates these two itself.
-    saved = json.dumps([r for r in rows if r["model"] not in ("contenttypes.contenttype", "auth.permission")])
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(saved)
-
-
-@pytest.fixture(autouse=True)
-def _tech_fields(_leave_database_as_found, transactional_db):
+def _tech_fields(transactional_db):
     """Earlier transactional tests may have emptied the seeded fields this test's builders use."""
     from usefirst.catalog.models import TechField
 

@@ -125,7 +125,7 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_250_concurrent_recognitions_grant_exactly_200(province, monkeypatch, tmp_path):
     # The subject here is the quota, not the money: every achievement has just reached the threshold.
     monkeypatch.setattr(
