@@ -27,9 +27,12 @@ from usefirst.core.text import reject_control_characters
 from ..choices import PATENT_KINDS, AchievementStatus, IpKind, IpLegalStatus, ProjectCategory, RestrictionReason
 from ..models import Achievement, AchievementEvent, AchievementInventor, AchievementRevision, IpItem
 from .common import (
+    Notice,
     full_clean,
+    move,
     normalise_keywords,
     notify_organisation,
+    record_event,
     require,
     require_member,
     require_reason,
@@ -296,15 +299,8 @@ def _save_children(achievement: Achievement, ip_rows: list[IpItem], inventor_row
     AchievementInventor.objects.bulk_create(inventor_rows)
 
 
-def _event(achievement: Achievement, *, actor: Any, from_status: str, reason: str = "", **payload: Any) -> AchievementEvent:
-    return AchievementEvent.objects.create(
-        subject=achievement,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        from_status=from_status,
-        to_status=achievement.status,
-        reason=reason,
-        payload=payload,
-    )
+def _event(achievement: Achievement, *, actor: Any, from_status: str, reason: str = "", **payload: Any) -> None:
+    record_event(AchievementEvent, achievement, actor=actor, from_status=from_status, reason=reason, **payload)
 
 
 def _url(achievement: Achievement) -> str:
@@ -368,16 +364,18 @@ def achievement_submit(*, actor: Any, achievement: Achievement) -> Achievement:
             raise _refuse(achievement, "提交")
         # A draft saved earlier may have gone stale (an inventor's consent withdrawn): re-check.
         _prepare(achievement, AchievementData.from_achievement(achievement))
-        before = achievement.status
-        achievement.status = AchievementStatus.SUBMITTED
-        achievement.updated_at = timezone.now()
-        achievement.save(update_fields=["status", "updated_at"])
-        _event(achievement, actor=actor, from_status=before)
-        notify_organisation(
-            achievement.owner.reviewing_department,
-            kind="catalog.achievement.submitted",
-            title=f"有新的成果待审核：{achievement.title}",
-            url=reverse("catalog:review_achievements"),
+        move(
+            achievement,
+            to=AchievementStatus.SUBMITTED,
+            actor=actor,
+            event_model=AchievementEvent,
+            also={"updated_at": timezone.now()},
+            notice=Notice(
+                achievement.owner.reviewing_department,
+                kind="catalog.achievement.submitted",
+                title=f"有新的成果待审核：{achievement.title}",
+                url=reverse("catalog:review_achievements"),
+            ),
         )
     return achievement
 
@@ -388,16 +386,19 @@ def achievement_approve(*, actor: Any, achievement: Achievement) -> Achievement:
         achievement = _lock(achievement)
         if not achievement.can_approve():
             raise _refuse(achievement, "发布")
-        before = achievement.status
-        achievement.status = AchievementStatus.PUBLISHED
-        achievement.published_at = timezone.now()
-        achievement.save(update_fields=["status", "published_at"])
-        _event(achievement, actor=actor, from_status=before, reason="审核通过，予以发布")
-        notify_organisation(
-            achievement.owner,
-            kind="catalog.achievement.published",
-            title=f"成果已通过审核并发布：{achievement.title}",
-            url=_url(achievement),
+        move(
+            achievement,
+            to=AchievementStatus.PUBLISHED,
+            actor=actor,
+            event_model=AchievementEvent,
+            reason="审核通过，予以发布",
+            also={"published_at": timezone.now()},
+            notice=Notice(
+                achievement.owner,
+                kind="catalog.achievement.published",
+                title=f"成果已通过审核并发布：{achievement.title}",
+                url=_url(achievement),
+            ),
         )
     return achievement
 
@@ -409,16 +410,19 @@ def achievement_return(*, actor: Any, achievement: Achievement, reason: str) -> 
         achievement = _lock(achievement)
         if not achievement.can_return():
             raise _refuse(achievement, "退回")
-        before = achievement.status
-        achievement.status = AchievementStatus.RETURNED
-        achievement.save(update_fields=["status"])
-        _event(achievement, actor=actor, from_status=before, reason=reason)
-        notify_organisation(
-            achievement.owner,
-            kind="catalog.achievement.returned",
-            title=f"成果被退回修改：{achievement.title}",
-            body=f"退回理由：{reason}",
-            url=_url(achievement),
+        move(
+            achievement,
+            to=AchievementStatus.RETURNED,
+            actor=actor,
+            event_model=AchievementEvent,
+            reason=reason,
+            notice=Notice(
+                achievement.owner,
+                kind="catalog.achievement.returned",
+                title=f"成果被退回修改：{achievement.title}",
+                body=f"退回理由：{reason}",
+                url=_url(achievement),
+            ),
         )
     return achievement
 
@@ -439,16 +443,19 @@ def achievement_withdraw(*, actor: Any, achievement: Achievement, reason: str = 
         achievement = _lock(achievement)
         if not achievement.can_withdraw():
             raise _refuse(achievement, "撤回")
-        before = achievement.status
-        achievement.status = AchievementStatus.DRAFT if before == AchievementStatus.SUBMITTED else AchievementStatus.WITHDRAWN
-        achievement.save(update_fields=["status"])
         _close_pending_revisions(achievement, actor=actor, why="成果已撤回")
-        _event(achievement, actor=actor, from_status=before, reason=(reason or "").strip())
-        notify_organisation(
-            achievement.owner,
-            kind="catalog.achievement.withdrawn",
-            title=f"成果已撤回：{achievement.title}",
-            url=_url(achievement),
+        move(
+            achievement,
+            to=AchievementStatus.DRAFT if achievement.status == AchievementStatus.SUBMITTED else AchievementStatus.WITHDRAWN,
+            actor=actor,
+            event_model=AchievementEvent,
+            reason=(reason or "").strip(),
+            notice=Notice(
+                achievement.owner,
+                kind="catalog.achievement.withdrawn",
+                title=f"成果已撤回：{achievement.title}",
+                url=_url(achievement),
+            ),
         )
     return achievement
 
@@ -460,17 +467,20 @@ def achievement_take_down(*, actor: Any, achievement: Achievement, reason: str) 
         achievement = _lock(achievement)
         if not achievement.can_take_down():
             raise _refuse(achievement, "下架")
-        before = achievement.status
-        achievement.status = AchievementStatus.TAKEN_DOWN
-        achievement.save(update_fields=["status"])
         _close_pending_revisions(achievement, actor=actor, why="成果已下架")
-        _event(achievement, actor=actor, from_status=before, reason=reason)
-        notify_organisation(
-            achievement.owner,
-            kind="catalog.achievement.taken_down",
-            title=f"成果已被下架：{achievement.title}",
-            body=f"下架理由：{reason}",
-            url=_url(achievement),
+        move(
+            achievement,
+            to=AchievementStatus.TAKEN_DOWN,
+            actor=actor,
+            event_model=AchievementEvent,
+            reason=reason,
+            notice=Notice(
+                achievement.owner,
+                kind="catalog.achievement.taken_down",
+                title=f"成果已被下架：{achievement.title}",
+                body=f"下架理由：{reason}",
+                url=_url(achievement),
+            ),
         )
     return achievement
 
@@ -481,10 +491,7 @@ def achievement_reopen(*, actor: Any, achievement: Achievement) -> Achievement:
         achievement = _lock(achievement)
         if not achievement.can_reopen():
             raise _refuse(achievement, "重新编辑")
-        before = achievement.status
-        achievement.status = AchievementStatus.DRAFT
-        achievement.save(update_fields=["status"])
-        _event(achievement, actor=actor, from_status=before, reason="重新编辑")
+        move(achievement, to=AchievementStatus.DRAFT, actor=actor, event_model=AchievementEvent, reason="重新编辑")
     return achievement
 
 

@@ -20,7 +20,7 @@ from usefirst.core.regions import OUTSIDE_PROVINCE, is_valid_county
 
 from ..choices import CooperationForm, DemandStatus
 from ..models import Demand, DemandEvent
-from .common import full_clean, normalise_keywords, notify_organisation, require, require_member, require_reason
+from .common import Notice, full_clean, move, normalise_keywords, record_event, require, require_member, require_reason
 
 MAX_BUDGET = Decimal("999999999999.99")
 
@@ -90,15 +90,8 @@ def _prepare(demand: Demand, data: DemandData) -> Demand:
     return demand
 
 
-def _event(demand: Demand, *, actor: Any, from_status: str, reason: str = "", **payload: Any) -> DemandEvent:
-    return DemandEvent.objects.create(
-        subject=demand,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        from_status=from_status,
-        to_status=demand.status,
-        reason=reason,
-        payload=payload,
-    )
+def _event(demand: Demand, *, actor: Any, from_status: str, reason: str = "", **payload: Any) -> None:
+    record_event(DemandEvent, demand, actor=actor, from_status=from_status, reason=reason, **payload)
 
 
 def _lock(demand: Demand) -> Demand:
@@ -147,15 +140,17 @@ def demand_submit(*, actor: Any, demand: Demand) -> Demand:
             raise DomainError(
                 "截止日期已过，请修改截止日期后再提交", code="deadline_passed", field_errors={"deadline": ["截止日期已过"]}
             )
-        before = demand.status
-        demand.status = DemandStatus.SUBMITTED
-        demand.save(update_fields=["status"])
-        _event(demand, actor=actor, from_status=before)
-        notify_organisation(
-            demand.enterprise.reviewing_department,
-            kind="catalog.demand.submitted",
-            title=f"有新的技术需求待审核：{demand.title}",
-            url=reverse("catalog:review_demands"),
+        move(
+            demand,
+            to=DemandStatus.SUBMITTED,
+            actor=actor,
+            event_model=DemandEvent,
+            notice=Notice(
+                demand.enterprise.reviewing_department,
+                kind="catalog.demand.submitted",
+                title=f"有新的技术需求待审核：{demand.title}",
+                url=reverse("catalog:review_demands"),
+            ),
         )
     return demand
 
@@ -168,13 +163,16 @@ def demand_approve(*, actor: Any, demand: Demand) -> Demand:
             raise IllegalTransition("该需求的截止日期已过，不能发布，请退回修改", code="deadline_passed")
         if not demand.can_approve():
             raise _refuse(demand, "发布")
-        before = demand.status
-        demand.status = DemandStatus.PUBLISHED
-        demand.published_at = timezone.now()
-        demand.save(update_fields=["status", "published_at"])
-        _event(demand, actor=actor, from_status=before, reason="审核通过，予以发布")
-        notify_organisation(
-            demand.enterprise, kind="catalog.demand.published", title=f"技术需求已发布：{demand.title}", url=_url(demand)
+        move(
+            demand,
+            to=DemandStatus.PUBLISHED,
+            actor=actor,
+            event_model=DemandEvent,
+            reason="审核通过，予以发布",
+            also={"published_at": timezone.now()},
+            notice=Notice(
+                demand.enterprise, kind="catalog.demand.published", title=f"技术需求已发布：{demand.title}", url=_url(demand)
+            ),
         )
     return demand
 
@@ -186,16 +184,19 @@ def demand_return(*, actor: Any, demand: Demand, reason: str) -> Demand:
         demand = _lock(demand)
         if not demand.can_return():
             raise _refuse(demand, "退回")
-        before = demand.status
-        demand.status = DemandStatus.RETURNED
-        demand.save(update_fields=["status"])
-        _event(demand, actor=actor, from_status=before, reason=reason)
-        notify_organisation(
-            demand.enterprise,
-            kind="catalog.demand.returned",
-            title=f"技术需求被退回修改：{demand.title}",
-            body=f"退回理由：{reason}",
-            url=_url(demand),
+        move(
+            demand,
+            to=DemandStatus.RETURNED,
+            actor=actor,
+            event_model=DemandEvent,
+            reason=reason,
+            notice=Notice(
+                demand.enterprise,
+                kind="catalog.demand.returned",
+                title=f"技术需求被退回修改：{demand.title}",
+                body=f"退回理由：{reason}",
+                url=_url(demand),
+            ),
         )
     return demand
 
@@ -207,10 +208,7 @@ def demand_withdraw(*, actor: Any, demand: Demand, reason: str = "") -> Demand:
         demand = _lock(demand)
         if not demand.can_withdraw():
             raise _refuse(demand, "撤回")
-        before = demand.status
-        demand.status = DemandStatus.DRAFT
-        demand.save(update_fields=["status"])
-        _event(demand, actor=actor, from_status=before, reason=(reason or "").strip())
+        move(demand, to=DemandStatus.DRAFT, actor=actor, event_model=DemandEvent, reason=(reason or "").strip())
     return demand
 
 
@@ -220,12 +218,15 @@ def demand_close(*, actor: Any, demand: Demand, reason: str = "") -> Demand:
         demand = _lock(demand)
         if not demand.can_close():
             raise _refuse(demand, "关闭")
-        before = demand.status
-        demand.status = DemandStatus.CLOSED
-        demand.save(update_fields=["status"])
-        _event(demand, actor=actor, from_status=before, reason=(reason or "").strip())
-        notify_organisation(
-            demand.enterprise, kind="catalog.demand.closed", title=f"技术需求已关闭：{demand.title}", url=_url(demand)
+        move(
+            demand,
+            to=DemandStatus.CLOSED,
+            actor=actor,
+            event_model=DemandEvent,
+            reason=(reason or "").strip(),
+            notice=Notice(
+                demand.enterprise, kind="catalog.demand.closed", title=f"技术需求已关闭：{demand.title}", url=_url(demand)
+            ),
         )
     return demand
 
@@ -236,12 +237,15 @@ def demand_expire(*, demand: Demand) -> Demand:
         demand = _lock(demand)
         if not demand.can_expire():
             return demand
-        before = demand.status
-        demand.status = DemandStatus.EXPIRED
-        demand.save(update_fields=["status"])
-        _event(demand, actor=None, from_status=before, reason=f"已过截止日期 {demand.deadline.isoformat()}")
-        notify_organisation(
-            demand.enterprise, kind="catalog.demand.expired", title=f"技术需求已到期：{demand.title}", url=_url(demand)
+        move(
+            demand,
+            to=DemandStatus.EXPIRED,
+            actor=None,
+            event_model=DemandEvent,
+            reason=f"已过截止日期 {demand.deadline.isoformat()}",
+            notice=Notice(
+                demand.enterprise, kind="catalog.demand.expired", title=f"技术需求已到期：{demand.title}", url=_url(demand)
+            ),
         )
     return demand
 
