@@ -3,7 +3,7 @@
 Applications: the provincial department sees and reviews all; the owner unit sees and edits
 its own; a superior department sees those of its subordinate units. Recognitions: the public
 sees the live ones (the public list); the provincial department all. Misconduct records: the
-provincial department; the subject its own. Objections: the provincial department; the
+provincial department; the departments that review the subject; the subject its own. Objections: the provincial department; the
 objector his own.
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from usefirst.accounts import roles
+from usefirst.accounts.models import Organisation, Person
 from usefirst.core.permissions import Action, register
 
 from .models import MisconductRecord, Objection, Recognition, RecognitionApplication
@@ -46,15 +47,40 @@ class RecognitionPolicy:
         return queryset if provincial else queryset.none()
 
 
+def _reviewed_by_departments(user: Any) -> Q:
+    """Records whose subject a department of the user reviews: an organisation it routes
+    reviews for or is the superior department of, or a person listed by such an organisation
+    (as one of its inventors or on one of its achievements)."""
+    departments = roles.department_ids(user)
+    if not departments:
+        return Q(pk__in=[])
+    organisations = Organisation.objects.filter(
+        Q(reviewing_department_id__in=departments) | Q(superior_department_id__in=departments)
+    ).values("pk")
+    persons = Person.objects.filter(
+        Q(unit_listings__unit_id__in=organisations) | Q(achievements__achievement__owner_id__in=organisations)
+    ).values("pk")
+    return Q(subject_organisation_id__in=organisations) | Q(subject_person_id__in=persons)
+
+
 @register(MisconductRecord)
 class MisconductPolicy:
+    """VIEW: the provincial department, the subject and the departments that review it.
+    REVIEW (shown on the subject's pages, flags): the provincial department and those
+    departments only. CHANGE (appeal): the subject."""
+
     def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not getattr(user, "is_authenticated", False):
             return queryset.none()
         if roles.is_provincial_staff(user):
             return queryset
-        if action in (Action.VIEW, Action.CHANGE):
-            return queryset.filter(Q(subject_organisation_id__in=roles.organisation_ids(user)) | Q(subject_person__user=user))
+        subject = Q(subject_organisation_id__in=roles.organisation_ids(user)) | Q(subject_person__user=user)
+        if action == Action.VIEW:
+            return queryset.filter(subject | _reviewed_by_departments(user))
+        if action == Action.REVIEW:
+            return queryset.filter(_reviewed_by_departments(user))
+        if action == Action.CHANGE:
+            return queryset.filter(subject)
         return queryset.none()
 
 

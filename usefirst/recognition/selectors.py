@@ -64,6 +64,33 @@ def active_misconduct_for(
     )
 
 
+def misconduct_in_force(
+    *, organisations: Iterable[Organisation], persons: Iterable[Person], on: dt.date | None = None
+) -> QuerySet[MisconductRecord]:
+    """Records in force on `on` against any of these organisations or persons, unscoped."""
+    day = on or today()
+    condition = Q(subject_organisation_id__in=[o.pk for o in organisations if o is not None])
+    condition |= Q(subject_person_id__in=[p.pk for p in persons if p is not None])
+    return (
+        MisconductRecord.objects.filter(condition, period_start__lte=day, period_end__gte=day)
+        .exclude(status=MisconductStatus.WITHDRAWN)
+        .select_related("subject_organisation", "subject_person")
+        .order_by("period_end", "pk")
+    )
+
+
+def misconduct_shown_to(
+    user: Any, *, organisations: Iterable[Organisation] = (), persons: Iterable[Person] = (), on: dt.date | None = None
+) -> list[MisconductRecord]:
+    """The records in force against these subjects that `user` reviews (Action.REVIEW through
+    the chokepoint): the provincial department and the subjects' reviewing or superior
+    departments; never the public, the subject's counterparties or the subject itself on
+    someone else's page."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(restrict(misconduct_in_force(organisations=organisations, persons=persons, on=on), user, Action.REVIEW))
+
+
 def misconduct_for(user: Any) -> QuerySet[MisconductRecord]:
     return restrict(MisconductRecord.objects.select_related("subject_organisation", "subject_person"), user, Action.VIEW)
 

@@ -249,13 +249,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         key_technology_confirmed=application.key_technology_confirmed,
         exclude_recognition_id=getattr(getattr(application, "recognition", None), "pk", None),
     )
-    misconduct = []
-    if provincial:
-        from .eligibility import inventors_in_scope
-
-        misconduct = selectors.active_misconduct_for(
-            unit=application.unit, persons=[i.person for i in inventors_in_scope(application.achievement, on=on)], on=on
-        )
     objections = restrict(Objection.objects.filter(application=application), user, Action.VIEW)
     recognition = Recognition.objects.filter(application=application).first()
     return render(
@@ -268,7 +261,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": application.events.select_related("actor"),
             "objections": objections,
             "recognition": recognition,
-            "misconduct": misconduct,
             "provincial": provincial,
             "can_recommend": application.status == ApplicationStatus.DRAFT and services.can_recommend(user, application),
             "can_review": provincial and application.status in (ApplicationStatus.RECOMMENDED, ApplicationStatus.PUBLIC_NOTICE),

@@ -110,7 +110,8 @@ PAGES = [
     (
         "misconduct detail",
         lambda w: f"/recognition/misconduct/{w['record'].pk}/",
-        {"anonymous": 302, "outsider": 404, "owner": 200, "superior_staff": 404, "reviewer": 200},
+        # the superior department reviews the unit: it may open the record shown on the unit's pages
+        {"anonymous": 302, "outsider": 404, "owner": 200, "superior_staff": 200, "reviewer": 200},
     ),
 ]
 
@@ -138,11 +139,14 @@ def test_a_revoked_recognition_leaves_the_public_list(world, reviewer):
     assert world["recognition"].number not in Client().get("/recognition/").content.decode()
 
 
-def test_only_a_provincial_reviewer_sees_misconduct_on_the_application_page(world, owner, reviewer):
+def test_only_reviewers_see_misconduct_on_the_application_page(world, owner, superior_staff, reviewer):
     url = f"/recognition/applications/{world['notice'].pk}/"
-    assert "有效科研失信记录：" in client_for(reviewer).get(url).content.decode()
+    for user in (reviewer, superior_staff):
+        page = client_for(user).get(url).content.decode()
+        assert "有效科研失信记录" in page
+        assert f"/recognition/misconduct/{world['record'].pk}/" in page
     page = client_for(owner).get(url).content.decode()
-    assert "有效科研失信记录：" not in page
+    assert "有效科研失信记录" not in page
     assert "1 条有效失信记录" not in page  # flags are for the reviewer
 
 
