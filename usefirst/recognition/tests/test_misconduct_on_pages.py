@@ -120,9 +120,7 @@ def test_the_superior_department_reviews_the_unit_and_sees_them_and_may_open_the
 
 @pytest.mark.parametrize("persona", ["anonymous", "stranger", "owner", "counterparty", "city_staff"])
 def test_nobody_else_sees_them(world, persona, owner, outsider, stranger, city_staff):
-    user = {"anonymous": None, "stranger": stranger, "owner": owner, "counterparty": outsider, "city_staff": city_staff}[
-        persona
-    ]
+    user = {"anonymous": None, "stranger": stranger, "owner": owner, "counterparty": outsider, "city_staff": city_staff}[persona]
     seen = []
     for where, url in world["pages"].items():
         status, content = page(user, url)
