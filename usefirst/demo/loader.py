@@ -65,11 +65,14 @@ from usefirst.core.identifiers import (
 from usefirst.core.regions import region_of
 
 from . import specs
+from .contracts import ContractsStage
 from .corpus import ACHIEVEMENT_CATEGORIES, Record, read_records
 from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email
 from .specs import OrgSpec
 
 SEED = 20260201
+SHOWCASE_UNIT = "lnlg"  # the university of the university-admin@ and university-staff@ logins
+SHOWCASE_ACHIEVEMENTS = 14
 T = TypeVar("T")
 K = OrganisationKind
 
@@ -124,7 +127,9 @@ class DemoLoader:
         demand_limit: int | None = None,
         log: Callable[[str], None] = print,
         seed: int = SEED,
+        with_contracts: bool = False,
     ) -> None:
+        self.with_contracts = with_contracts
         self.achievement_limit = achievement_limit
         self.demand_limit = demand_limit
         self.log = log
@@ -173,13 +178,16 @@ class DemoLoader:
             self._users()
             self._organisation_events()
             records = self._select_records()
-            owners = [self._owner_for(record) for record in records]
+            owners = self._with_showcase_unit([self._owner_for(record) for record in records], records)
             self._people(Counter(o.pk for o in owners))
             self._achievements(records, owners)
             self._demands()
             from usefirst.matchmaking.demo import load_demo_engagements  # matchmaking demo (issue 3)
 
             self.counts["engagements"] = load_demo_engagements(log=self._progress)  # matchmaking demo (issue 3)
+            if self.with_contracts:
+                made = ContractsStage(log=self._progress).run()
+                self.counts["contracts"] = len(made.by_story)
         self._progress("完成")
         return dict(self.counts)
 
@@ -345,6 +353,8 @@ class DemoLoader:
         listings: list[tuple[Organisation, Person]] = []
         for unit in units:
             size = min(30, max(5, achievements_per_unit[unit.pk] // 4))
+            if unit.pk == self.orgs[SHOWCASE_UNIT].pk:
+                size = 30  # enough people for achievements with different inventors (recognition demo)
             for _ in range(size):
                 n = len(people) + 1
                 person = Person(full_name=self._name(), created_at=unit.created_at)
@@ -393,6 +403,20 @@ class DemoLoader:
         defence = [r for r in records if self._is_defence(r)][: max(2, self.achievement_limit // 20)]
         others = [r for r in records if not self._is_defence(r)][: self.achievement_limit - len(defence)]
         return defence + others
+
+    def _with_showcase_unit(self, owners: list[Organisation], records: list[Record]) -> list[Organisation]:
+        """The university of the demo logins holds at least SHOWCASE_ACHIEVEMENTS achievements,
+        even in a small load: the contracts and recognition demo needs six of them with
+        different inventors."""
+        showcase = self.orgs[SHOWCASE_UNIT]
+        missing = SHOWCASE_ACHIEVEMENTS - sum(1 for o in owners if o.pk == showcase.pk)
+        for index, record in enumerate(records):
+            if missing <= 0:
+                break
+            if owners[index].pk != showcase.pk and not self._is_defence(record):
+                owners[index] = showcase
+                missing -= 1
+        return owners
 
     def _owner_for(self, record: Record) -> Organisation:
         if not hasattr(self, "_by_label"):
@@ -839,6 +863,15 @@ _DEMAND_TEXTS = (
 
 
 def load_demo(
-    *, achievement_limit: int | None = None, demand_limit: int | None = None, log: Callable[[str], None] = print
+    *,
+    achievement_limit: int | None = None,
+    demand_limit: int | None = None,
+    log: Callable[[str], None] = print,
+    with_contracts: bool = False,
 ) -> dict[str, int]:
-    return DemoLoader(achievement_limit=achievement_limit, demand_limit=demand_limit, log=log).run()
+    """The demo platform. `with_contracts` adds contracts in every state with their finance and
+    the recognition path (usefirst.demo.contracts); it signs PDFs, so it takes longer and the
+    load_demo command turns it on."""
+    return DemoLoader(
+        achievement_limit=achievement_limit, demand_limit=demand_limit, log=log, with_contracts=with_contracts
+    ).run()

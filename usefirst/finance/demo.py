@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
+
+from django.utils import timezone
 
 from usefirst.contracts.models import Contract
 from usefirst.core.dates import today
@@ -64,3 +68,92 @@ def seed_contract_finance(*, contract: Contract, unit_user: Any, licensee_user: 
     )
     if paid:
         services.distribution_pay(actor=unit_user, distribution=distribution)
+
+
+def seed_licence_finance(
+    *,
+    contract: Contract,
+    unit_user: Any,
+    at: Callable[..., AbstractContextManager[None]],
+    log: Callable[[str], None] | None = None,
+) -> None:
+    """The finance of the demo's main licence (3,600,000.00), each step on its own day through
+    `at(days_ago, hour=…)` (the demo loader's clock): a combined plan the day after signing,
+    three receipts (the second overpaid by 2,000.00, which is reversed) reaching 3,200,000.00,
+    and a distribution at 70 / 20 / 10, paid. Every receipt is dated on or before its day."""
+    assert contract.signed_at is not None
+    signed = timezone.localdate(contract.signed_at)
+    s = (today() - signed).days
+    if s < 75:
+        raise ValueError("the demo licence must have been signed at least 75 days before today")
+
+    def day(offset: int) -> str:
+        return (signed + dt.timedelta(days=offset)).isoformat()
+
+    with at(s - 1):
+        services.plan_create(
+            actor=unit_user,
+            contract=contract,
+            items=[
+                {"kind": "lump_sum", "terms": {"date": day(8), "amount": "1200000.00"}},
+                {
+                    "kind": "installment",
+                    "terms": {
+                        "installments": [
+                            {"date": day(35), "amount": "1000000.00"},
+                            {"date": day(70), "amount": "1000000.00"},
+                        ]
+                    },
+                },
+                {
+                    "kind": "milestone",
+                    "terms": {"milestones": [{"name": "中试线验收", "amount": "400000.00"}], "payment_days": 30},
+                },
+                {
+                    "kind": "royalty",
+                    "terms": {
+                        "base": "net_sales",
+                        "rate": "3",
+                        "start": day(0),
+                        "periods": 8,
+                        "period_months": 3,
+                        "cap": "1000000",
+                        "cap_scope": "cumulative",
+                    },
+                },
+            ],
+            non_technical_costs="20000.00",
+            note="双方于合同签署次日确认的付款计划",
+        )
+    payer = contract.licensee.name if contract.licensee else "企业"
+    key = f"demo-licence-{contract.pk}"
+    receipts = [(6, "1200000.00", "入门费"), (33, "1002000.00", "第一期分期款"), (68, "1000000.00", "第二期分期款")]
+    recorded = []
+    for n, (offset, amount, _what) in enumerate(receipts, start=1):
+        with at(s - offset, hour=11):
+            receipt, _ = services.receipt_record(
+                actor=unit_user, contract=contract, received_on=day(offset), amount=amount, payer=payer,
+                voucher_number=f"DEMO-{contract.pk}-{n}", idempotency_key=f"{key}-{n}",
+            )  # fmt: skip
+            recorded.append(receipt)
+        if n == 2:
+            with at(s - offset - 2):
+                services.receipt_reverse(
+                    actor=unit_user, original=receipt, reason="付款方多付 2,000.00 元，原路退回", idempotency_key=f"{key}-r",
+                    amount="2000.00",
+                )  # fmt: skip
+    with at(s - 70):
+        distribution = services.distribution_create(
+            actor=unit_user,
+            contract=contract,
+            inventor_pct="70",
+            unit_pct="20",
+            fund_pct="10",
+            taxes="96000.00",
+            fees="8000.00",
+            note="按学校科技成果转化收益分配办法核算",
+        )
+    with at(s - 72):
+        services.distribution_pay(actor=unit_user, distribution=distribution)
+    if log is not None:
+        log(f"财务：付款计划、到账 {len(recorded)} 笔（含冲销 1 笔）、收益分配 1 次（已发放）")

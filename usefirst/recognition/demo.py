@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any
 
@@ -74,3 +75,66 @@ def seed_recognition_demo(
     recognition = services.application_recognise(actor=reviewer, application=application)
     log(f"认定演示：{achievement.title} 认定编号 {recognition.number}")
     return recognition
+
+
+def seed_recognition_stages(
+    *,
+    achievements: list[tuple[str, Any]],
+    unit_user: Any,
+    reviewer: Any,
+    at: Callable[..., AbstractContextManager[None]],
+    log: Callable[[str], None] | None = None,
+) -> dict[str, RecognitionApplication | None]:
+    """Achievements that already have ≥ 500,000.00 received, each taken to a stage, every step
+    on its own day through `at(days_ago, hour=…)` (the demo loader's clock), through the services:
+
+    - "eligible": the unit is notified and the application page comes pre-filled; the demo user
+      submits it (nothing more is done here);
+    - "recommended": drafted and recommended by the unit, awaiting the provincial review;
+    - "public_notice": selected three days ago, in its seven-day public notice;
+    - "recognised": selected 35 days ago, notice over, recognised 25 days ago (public list, PDF);
+    - "rejected": recommended, then not recognised by the provincial reviewer.
+
+    The inventors of the achievements must differ (one recognition per person per year)."""
+    applications: dict[str, RecognitionApplication | None] = {}
+    with at(46, hour=2):  # the nightly sweep after the receipt that crossed the threshold
+        for _stage, achievement in achievements:
+            notify_achievement_if_eligible(achievement)
+    for n, (stage, achievement) in enumerate(achievements):
+        if stage == "eligible":
+            applications[f"{stage}-{n}"] = None
+            continue
+        with at(44, hour=9 + n):
+            application = services.application_create(
+                actor=unit_user,
+                achievement=achievement,
+                statement="先用后转许可合同实际到账已达认定门槛，申请视同省级科技计划立项。",
+            )
+        with at(43, hour=9 + n):
+            application = services.application_recommend(
+                actor=unit_user, application=application, opinion="经学校科研院审核，材料真实，同意推荐。"
+            )
+        if stage == "recognised":
+            with at(35, hour=9 + n):
+                services.application_select(
+                    actor=reviewer, application=application, key_technology_confirmed=True, opinion="择优入选，进入公示。"
+                )
+            with at(25, hour=9 + n):
+                services.application_recognise(actor=reviewer, application=application)
+        elif stage == "public_notice":
+            with at(3, hour=9 + n):
+                services.application_select(
+                    actor=reviewer, application=application, key_technology_confirmed=True, opinion="择优入选，进入公示。"
+                )
+        elif stage == "rejected":
+            with at(33, hour=9 + n):
+                services.application_reject(
+                    actor=reviewer,
+                    application=application,
+                    reason="经审核，该项目转化内容为工艺改进，不属于科研攻关类项目，不予认定。",
+                )
+        application.refresh_from_db()
+        applications[f"{stage}-{n}"] = application
+    if log is not None:
+        log("认定：" + "，".join(f"{key} {a.get_status_display() if a else '待申报'}" for key, a in applications.items()))
+    return applications

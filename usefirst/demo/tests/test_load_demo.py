@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from typing import Any
 from decimal import Decimal
 
 import pytest
@@ -217,3 +218,135 @@ def test_the_readme_lists_every_demo_login() -> None:
         assert f"| {login.role} | {login.email} |" in readme, login.email
         if login.org_key in names:
             assert names[login.org_key] in readme
+
+
+# -- contracts, finance and recognition (issues 4 and 5) ------------------------------------------
+
+
+def _user(local: str) -> User:
+    return User.objects.get(email=next(lg.email for lg in DEMO_LOGINS if lg.email.startswith(f"{local}@")))
+
+
+def test_there_is_a_demo_contract_in_every_state_each_reached_through_its_events(demo: str) -> None:
+    from usefirst.contracts.models import Contract, ContractStatus
+
+    contracts = Contract.objects.all()
+    assert set(contracts.values_list("status", flat=True)) == set(ContractStatus.values)
+    for contract in contracts:
+        events = list(contract.events.order_by("at", "pk"))
+        assert events[0].from_status == "" and events[0].to_status == ContractStatus.DRAFTED, contract.number
+        assert events[-1].to_status == contract.status, contract.number
+        for before, after in zip(events, events[1:], strict=False):
+            assert after.from_status == before.to_status, (contract.number, before.reason, after.reason)
+    university = Membership.objects.get(user=_user("university-admin")).organisation
+    enterprise = Membership.objects.get(user=_user("enterprise-admin")).organisation
+    assert contracts.filter(licensor=university, licensee=enterprise).count() >= 4
+    # Signing is slow: six contracts signed by both sides, one by the unit only.
+    assert contracts.filter(signed_at__isnull=False).count() <= 6
+    partly = contracts.get(status=ContractStatus.SIGNING)
+    assert partly.licensee == enterprise
+    assert list(partly.signatures.values_list("party__organisation", flat=True)) == [university.pk]
+
+
+def test_the_free_use_stories_end_soon_ended_and_await_a_proposal(demo: str) -> None:
+    from usefirst.contracts.models import Contract, ContractStatus, NextStepProposal
+    from usefirst.core.dates import today
+    from usefirst.notifications.models import Notification
+
+    soon = Contract.objects.get(status=ContractStatus.FREE_USE)
+    assert soon.free_use_end is not None
+    assert (soon.free_use_end - today()).days == 7
+    assert sorted(soon.reminders_sent) == [7, 30]
+    assert Notification.objects.filter(kind="free_use_reminder", title__contains=soon.title).exists()
+    awaiting = Contract.objects.get(status=ContractStatus.AWAITING_NEXT_STEP)
+    assert awaiting.free_use_end is not None and awaiting.free_use_end < today()
+    proposal = awaiting.next_step_proposals.get(status=NextStepProposal.Status.OPEN)
+    assert proposal.proposed_by_organisation == awaiting.licensor
+    assert awaiting.events.filter(to_status=ContractStatus.AWAITING_NEXT_STEP, actor__isnull=True).exists()
+
+
+def test_one_contract_comes_from_an_agreed_engagement_and_one_cooperates_later(demo: str) -> None:
+    from usefirst.contracts.models import Contract, ContractStatus, Mode
+    from usefirst.matchmaking.models import Engagement
+
+    drafted = Contract.objects.get(status=ContractStatus.DRAFTED)
+    assert drafted.engagement_id_ref is not None
+    engagement = Engagement.objects.get(pk=drafted.engagement_id_ref)
+    assert engagement.status == "agreed"
+    assert (engagement.unit, engagement.enterprise) == (drafted.licensor, drafted.licensee)
+    first = Contract.objects.get(is_first_cooperation=True)
+    assert first.parent is not None and first.parent.mode == Mode.COOPERATE_LATER
+    assert first.status == ContractStatus.SIGNED
+    assert first.agency is not None and first.agency.memberships.filter(user=_user("agency")).exists()
+
+
+def test_the_follow_on_licence_has_a_plan_receipts_a_reversal_and_a_paid_distribution(demo: str) -> None:
+    from usefirst.contracts.models import Contract, ContractKind, ContractStatus
+    from usefirst.finance.models import Distribution, PaymentPlan, Receipt
+
+    licence = Contract.objects.get(kind=ContractKind.LICENCE, status=ContractStatus.SIGNED)
+    assert licence.parent is not None and licence.parent.status == ContractStatus.NEXT_STEP_AGREED
+    plan = PaymentPlan.objects.get(contract=licence)
+    assert {"lump_sum", "installment", "milestone", "royalty"} <= set(plan.items.values_list("kind", flat=True))
+    receipts = Receipt.objects.filter(contract=licence)
+    assert receipts.filter(reverses__isnull=False).count() == 1
+    assert receipts.aggregate(total=Sum("amount"))["total"] == Decimal("3200000.00")
+    assert Distribution.objects.filter(contract=licence, status="paid").count() == 1
+
+
+def test_a_demo_signed_pdf_verifies_as_on_the_public_page(demo: str, client: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from usefirst.contracts import signing
+    from usefirst.contracts.models import Contract, ContractKind, IssuedDocument
+
+    licence = Contract.objects.get(kind=ContractKind.LICENCE, signed_at__isnull=False)
+    document = licence.documents.filter(kind=IssuedDocument.Kind.SIGNED).order_by("-signature_count").first()
+    assert document is not None and document.signature_count == 2
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    report = signing.verify_pdf(data)
+    assert report.ok, report.message
+    assert report.registered_contract_number == licence.number
+    assert len(report.signatures) == 2
+    response = client.post("/contracts/verify/", {"file": SimpleUploadedFile("c.pdf", data, "application/pdf")})
+    assert "验证通过" in response.content.decode()
+
+
+def test_the_eligible_achievement_of_the_demo_university_has_received_half_a_million(demo: str) -> None:
+    from usefirst.catalog.models import Achievement
+    from usefirst.core.dates import today
+    from usefirst.finance.selectors import received_for_achievement
+    from usefirst.notifications.models import Notification
+    from usefirst.recognition.eligibility import evaluate
+    from usefirst.recognition.models import EligibilityNotice
+
+    university = Membership.objects.get(user=_user("university-admin")).organisation
+    noticed = EligibilityNotice.objects.values_list("achievement_id", flat=True)
+    achievement = Achievement.objects.get(owner=university, pk__in=noticed, recognition_applications=None)
+    assert received_for_achievement(achievement.pk) >= Decimal("500000.00")
+    result = evaluate(achievement, year=today().year, on=today())
+    assert result.eligible, result.failed_codes
+    assert result.amount >= Decimal("500000.00")
+    assert Notification.objects.filter(
+        recipient=_user("university-admin"), kind="recognition_eligible", url=f"/recognition/apply/{achievement.pk}/"
+    ).exists()
+
+
+def test_recognition_has_every_later_stage_and_a_public_list_with_its_pdf(demo: str, client: Any) -> None:
+    from usefirst.recognition.models import Recognition, RecognitionApplication
+
+    statuses = set(RecognitionApplication.objects.values_list("status", flat=True))
+    assert statuses == {"recommended", "public_notice", "recognised", "rejected"}
+    for application in RecognitionApplication.objects.all():
+        assert application.amount_received >= Decimal("500000.00")
+        assert application.events.first() is not None
+    recognition = Recognition.objects.order_by("number").first()
+    assert recognition is not None
+    page = client.get("/recognition/").content.decode()
+    assert recognition.number in page
+    pdf = client.get(f"/recognition/{recognition.pk}/notice.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    notices = client.get("/recognition/notices/").content.decode()
+    in_notice = RecognitionApplication.objects.get(status="public_notice")
+    assert in_notice.achievement.title[:20] in notices

@@ -36,11 +36,12 @@ class Command(BaseCommand):
             demand_limit = max(10, limit // 4)
         started = time.monotonic()
         self.stdout.write("正在加载演示数据……")
-        counts = load_demo(achievement_limit=limit, demand_limit=demand_limit, log=self.stdout.write)
+        counts = load_demo(achievement_limit=limit, demand_limit=demand_limit, log=self.stdout.write, with_contracts=True)
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据加载完成，用时 {time.monotonic() - started:.1f} 秒：机构 {counts['organisations']} 个，"
                 f"成果 {counts['achievements']} 项（已发布 {counts['achievements_published']}），"
-                f"需求 {counts['demands']} 项（已发布 {counts['demands_published']}）"
+                f"需求 {counts['demands']} 项（已发布 {counts['demands_published']}），"
+                f"合同 {counts.get('contracts', 0)} 份"
             )
         )
