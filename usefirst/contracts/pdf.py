@@ -2,15 +2,16 @@
 
 The font is found at run time through fontconfig (`fc-match`), so no machine path is
 committed (usefirst.core.fonts; settings USEFIRST_CJK_FONT and USEFIRST_CJK_FONT_INDEX override it).
-fpdf2 embeds a subset of the OpenType/CFF face (FontFile3), so the PDF reads the same
-everywhere.
+fpdf2 embeds a subset of the face, so the PDF reads the same everywhere. The face comes from
+`pdf_font`: the deployment's prepared TrueType copy when it has every character of the
+document (a fraction of the work per PDF), else the full Noto CJK face.
 """
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from usefirst.core.fonts import cjk_font
+from usefirst.core.fonts import pdf_font
 
 FONT_FAMILY = "NotoSerifCJKSC"
 FONT_QUERY = "Noto Serif CJK SC:style=Regular"
@@ -21,7 +22,8 @@ def render_pdf(*, title: str, number: str, body: str, draft_mark: str) -> bytes:
     containing '条' is set as a clause heading."""
     from fpdf import FPDF
 
-    path, index = cjk_font(FONT_QUERY)
+    # The footer adds only digits and characters of its fixed wording to these.
+    path, index = pdf_font(FONT_QUERY, text="".join((title, number, body, draft_mark, "合同编号第页")))
     pdf = FPDF(format="A4")
     pdf.set_creator("广东省科技成果先用后转平台")
     pdf.set_title(title)

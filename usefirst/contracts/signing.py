@@ -217,6 +217,16 @@ class SignResult:
     certificate_fingerprint: str
 
 
+def _reserved_bytes(issued: IssuedKey) -> int:
+    """Room for the CMS container in the PDF, stated up front. Left to itself pyHanko sizes it
+    by producing a whole throw-away signature first, which doubles the work of signing. The
+    container holds the certificates, the signed attributes and one signature value (72 bytes
+    for ECDSA P-256, at most 512 for RSA-4096), so the certificates' size plus a fixed margin
+    is always enough (pyHanko refuses, rather than truncates, a container that does not fit)."""
+    certificates = sum(len(c.public_bytes(serialization.Encoding.DER)) for c in (issued.certificate, *issued.chain))
+    return 4096 + 2 * certificates
+
+
 def sign_pdf(pdf: bytes, *, identity: SigningIdentity, field_name: str, reason: str = "签署合同") -> SignResult:
     """Append one PAdES signature (incremental update) with a fresh single-use key."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -241,7 +251,13 @@ def sign_pdf(pdf: bytes, *, identity: SigningIdentity, field_name: str, reason: 
         location="广东省",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = signers.sign_pdf(writer, meta, signer=signer, new_field_spec=fields.SigFieldSpec(field_name))
+    out = signers.sign_pdf(
+        writer,
+        meta,
+        signer=signer,
+        new_field_spec=fields.SigFieldSpec(field_name),
+        bytes_reserved=_reserved_bytes(issued),
+    )
     # The key object goes out of scope here; nothing stored it. Python cannot zero memory, so
     # "destroyed" means: never serialised to disk or database, never reused.
     del signer, key_info
