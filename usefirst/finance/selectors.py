@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db import connection
+from django.db.models import BigIntegerField, Field, Func, QuerySet, Sum
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation
@@ -26,6 +28,7 @@ from .models import (
 )
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 def _sum(qs: QuerySet[Any], field: str = "amount") -> Decimal:
@@ -44,15 +47,64 @@ def received_for_contract(contract: Contract | int, *, since: dt.date | None = N
     return _sum(qs)
 
 
+class _Fen(Func):
+    """An amount as a whole number of fen. SQLite keeps a decimal column as a binary float, so
+    its SUM of amounts can be off in the last place; a sum of whole fen is exact."""
+
+    template = "CAST(ROUND(%(expressions)s * 100) AS INTEGER)"
+    output_field = BigIntegerField()
+
+
+def _exact_total(qs: QuerySet[Any], field: str = "amount") -> Decimal:
+    """The exact sum of a money column on either engine (PostgreSQL's numeric SUM is exact)."""
+    if connection.vendor == "sqlite":
+        fen = qs.aggregate(fen=Sum(_Fen(field)))["fen"]
+        return ZERO if fen is None else (Decimal(fen) / 100).quantize(CENT)
+    return _sum(qs, field).quantize(CENT)
+
+
+@functools.cache
+def _achievement_total_sql(vendor: str, *, since: bool) -> str:
+    # Identifiers come from the model's metadata, quoted; the values travel as parameters.
+    meta = ReceiptAllocation._meta
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        field = meta.get_field(name)
+        assert isinstance(field, Field) and field.column
+        return quote(field.column)
+
+    table = quote(meta.db_table)
+    amount, achievement, received_on = column("amount"), column("achievement"), column("received_on")
+    total = f"SUM(CAST(ROUND({amount} * 100) AS INTEGER))" if vendor == "sqlite" else f"SUM({amount})"
+    where = f"{achievement} = %s" + (f" AND {received_on} >= %s" if since else "")
+    return f"SELECT {total} FROM {table} WHERE {where}"  # noqa: S608
+
+
 def received_for_achievement(achievement_id: int, *, since: dt.date | None = None, contract_ids: Any = None) -> Decimal:
     """实际到账 of one achievement over all its contracts (multi-achievement contracts by price
-    share). One aggregate over the (achievement, received_on, amount) index."""
-    qs = ReceiptAllocation.objects.filter(achievement_id=achievement_id)
-    if since is not None:
-        qs = qs.filter(received_on__gte=since)
+    share), exact to the fen. One aggregate over the covering (achievement, received_on, amount)
+    index, so its cost does not grow with the number of receipts on the platform.
+
+    Without a contract filter (the case the achievement pages, recognition and the benchmark
+    ask for) the SQL is built once and sent through the cursor: building the same aggregate
+    through the ORM costs over ten times the query itself (about 0.25 ms against 0.02 ms)."""
     if contract_ids is not None:
-        qs = qs.filter(contract_id__in=contract_ids)
-    return _sum(qs)
+        qs = ReceiptAllocation.objects.filter(achievement_id=achievement_id, contract_id__in=contract_ids)
+        if since is not None:
+            qs = qs.filter(received_on__gte=since)
+        return _exact_total(qs)
+    params: list[Any] = [int(achievement_id)]
+    if since is not None:
+        params.append(connection.ops.adapt_datefield_value(since))
+    with connection.cursor() as cursor:
+        cursor.execute(_achievement_total_sql(connection.vendor, since=since is not None), params)
+        (total,) = cursor.fetchone()
+    if total is None:
+        return ZERO
+    if connection.vendor == "sqlite":
+        return (Decimal(total) / 100).quantize(CENT)
+    return Decimal(total).quantize(CENT)
 
 
 def first_cooperation_contract(parent: Contract) -> Contract | None:
