@@ -88,8 +88,8 @@ def seed_recognition_stages(
     """Achievements that already have ≥ 500,000.00 received, each taken to a stage, every step
     on its own day through `at(days_ago, hour=…)` (the demo loader's clock), through the services:
 
-    - "eligible": the unit is notified and the application page comes pre-filled; the demo user
-      submits it (nothing more is done here);
+    - "eligible": the unit is notified this morning and the application page comes pre-filled;
+      the demo user submits it (nothing more is done here);
     - "recommended": drafted and recommended by the unit, awaiting the provincial review;
     - "public_notice": selected three days ago, in its seven-day public notice;
     - "recognised": selected 35 days ago, notice over, recognised 25 days ago (public list, PDF);
@@ -98,8 +98,13 @@ def seed_recognition_stages(
     The inventors of the achievements must differ (one recognition per person per year)."""
     applications: dict[str, RecognitionApplication | None] = {}
     with at(46, hour=2):  # the nightly sweep after the receipt that crossed the threshold
-        for _stage, achievement in achievements:
-            notify_achievement_if_eligible(achievement)
+        for stage, achievement in achievements:
+            if stage != "eligible":
+                notify_achievement_if_eligible(achievement)
+    with at(0, hour=2):  # this morning's sweep: the newest notice in the unit's inbox
+        for stage, achievement in achievements:
+            if stage == "eligible":
+                notify_achievement_if_eligible(achievement)
     for n, (stage, achievement) in enumerate(achievements):
         if stage == "eligible":
             applications[f"{stage}-{n}"] = None

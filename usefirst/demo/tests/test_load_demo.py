@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterator
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -236,7 +237,7 @@ def test_there_is_a_demo_contract_in_every_state_each_reached_through_its_events
         events = list(contract.events.order_by("at", "pk"))
         assert events[0].from_status == "" and events[0].to_status == ContractStatus.DRAFTED, contract.number
         assert events[-1].to_status == contract.status, contract.number
-        for before, after in zip(events, events[1:], strict=False):
+        for before, after in itertools.pairwise(events):
             assert after.from_status == before.to_status, (contract.number, before.reason, after.reason)
     university = Membership.objects.get(user=_user("university-admin")).organisation
     enterprise = Membership.objects.get(user=_user("enterprise-admin")).organisation
