@@ -57,17 +57,18 @@ def forget_item(*, kind: str, object_id: int) -> None:
 @cron("*/15 * * * *")
 @task()
 def maintain_vector_index() -> dict[str, int]:
-    """Embed what is missing, then rebuild the ANN index of each kind whose tail has grown."""
+    """Embed what is missing, then extend the ANN index of each kind with its tail, or rebuild
+    it when documents have left it (see `vectors`); returns the vectors indexed per kind changed."""
     from . import vectors
 
     done: dict[str, int] = {}
     for document in SearchDocument.objects.filter(embedding__isnull=True).order_by("id")[:2000]:
         embed_document(document)
     for kind in ItemKind.values:
-        tail = vectors.tail_size(kind)
-        if tail or vectors.current_index(kind) is None:
-            meta = vectors.build(kind)
+        meta = vectors.maintain(kind)
+        if meta.get("action") != "none":
             done[kind] = int(meta.get("count", 0))
+            logger.info("vector index %s: %s, %s vectors", kind, meta.get("action"), meta.get("count"))
     return done
 
 
