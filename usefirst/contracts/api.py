@@ -14,11 +14,14 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from usefirst.api.auth import TokenAuth
+from usefirst.catalog.models import Achievement
+from usefirst.core.dates import today
+from usefirst.core.errors import Forbidden, NotFound
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
 
 from . import selectors, services, signing
-from .models import Contract, NextStepProposal
+from .models import Contract, NextStepProposal, OpenLicence
 
 router = Router(tags=["合同"])
 AUTH = [TokenAuth(), django_auth]
@@ -52,6 +55,10 @@ class ContractOut(Schema):
     status: str
     template_version: int
     licensor: str
+    licensor_person_id: int | None
+    preliminary_agreement_id: int | None
+    inventor_grant: str
+    open_licence_id: int | None
     licensee: str | None
     agency: str | None
     free_use_start: dt.date | None
@@ -84,6 +91,10 @@ def _out(contract: Contract) -> dict[str, Any]:
         "status": contract.status,
         "template_version": contract.template.version,
         "licensor": contract.licensor_name,
+        "licensor_person_id": contract.licensor_person_id,
+        "preliminary_agreement_id": contract.preliminary_agreement_id,
+        "inventor_grant": contract.inventor_grant,
+        "open_licence_id": contract.open_licence_id,
         "licensee": contract.licensee.name if contract.licensee else None,
         "agency": contract.agency.name if contract.agency else None,
         "free_use_start": contract.free_use_start,
@@ -184,6 +195,7 @@ class DraftIn(Schema):
     territory: str = ""
     exclusivity: str = "non_exclusive"
     development_kind: str = ""
+    inventor_grant: str = "none"
     free_use_start: dt.date | None = None
     free_use_end: dt.date | None = None
     term_end: dt.date | None = None
@@ -276,8 +288,6 @@ def next_step_accept(request: HttpRequest, pk: int, proposal_id: int) -> Status:
 
 
 def get_for_user_proposal(contract: Contract, proposal_id: int) -> NextStepProposal:
-    from usefirst.core.errors import NotFound
-
     proposal = contract.next_step_proposals.filter(pk=proposal_id).first()
     if proposal is None:
         raise NotFound("提议不存在", code="not_found")
@@ -292,3 +302,113 @@ class EndIn(Schema):
 def contract_end(request: HttpRequest, pk: int, payload: EndIn) -> dict[str, Any]:
     contract = _get(request, pk, Action.CHANGE)
     return _out(services.contract_end(actor=_user(request), contract=contract, reason=payload.reason))
+
+
+# ---------------------------------------------------------------- open patent licences
+
+
+class OpenLicenceIn(Schema):
+    achievement_id: int
+    announcement_number: str
+    announced_on: dt.date
+    fee_terms: str
+    valid_until: dt.date | None = None
+
+
+class TakeUpOut(Schema):
+    contract_id: int
+    number: str
+    licensee: str | None
+    status: str
+
+
+class OpenLicenceOut(Schema):
+    id: int
+    achievement_id: int
+    announcement_number: str
+    announced_on: dt.date
+    valid_until: dt.date | None
+    fee_terms: str
+    withdrawn_on: dt.date | None
+    in_force: bool
+    take_up_count: int
+    take_ups: list[TakeUpOut]
+
+
+def _open_licence_out(record: OpenLicence, user: Any) -> dict[str, Any]:
+    visible = selectors.visible_contracts(user).filter(open_licence=record)
+    return {
+        "id": record.pk,
+        "achievement_id": record.achievement_id,
+        "announcement_number": record.announcement_number,
+        "announced_on": record.announced_on,
+        "valid_until": record.valid_until,
+        "fee_terms": record.fee_terms,
+        "withdrawn_on": record.withdrawn_on,
+        "in_force": record.in_force_on(today()),
+        "take_up_count": record.take_ups.exclude(status="cancelled").count(),
+        "take_ups": [
+            {"contract_id": c.pk, "number": c.number, "licensee": c.licensee.name if c.licensee else None, "status": c.status}
+            for c in visible
+        ],
+    }
+
+
+def _achievement(request: HttpRequest, pk: int) -> Achievement:
+    return get_for_user(Achievement.objects.select_related("owner"), _user(request), Action.VIEW, pk=pk)
+
+
+def _open_licence(request: HttpRequest, pk: int) -> OpenLicence:
+    record = OpenLicence.objects.select_related("achievement__owner").filter(pk=pk).first()
+    if record is None:
+        raise NotFound("开放许可记录不存在", code="not_found")
+    try:
+        _achievement(request, record.achievement_id)
+    except Forbidden as exc:
+        raise NotFound("开放许可记录不存在", code="not_found") from exc
+    return record
+
+
+@router.get("/open-licences", response=list[OpenLicenceOut], auth=AUTH, summary="成果的专利开放许可及其实施")
+def open_licence_list(request: HttpRequest, achievement_id: int) -> list[dict[str, Any]]:
+    achievement = _achievement(request, achievement_id)
+    return [_open_licence_out(r, _user(request)) for r in selectors.open_licences_of(achievement.pk)]
+
+
+@router.post("/open-licences", response={201: OpenLicenceOut}, auth=AUTH, summary="登记国家知识产权局公告的开放许可（成果单位）")
+def open_licence_create(request: HttpRequest, payload: OpenLicenceIn) -> Status:
+    values = payload.dict()
+    achievement = _achievement(request, values.pop("achievement_id"))
+    record = services.open_licence_record(actor=_user(request), achievement=achievement, **values)
+    return Status(201, _open_licence_out(record, _user(request)))
+
+
+@router.get("/open-licences/{pk}", response=OpenLicenceOut, auth=AUTH, summary="开放许可详情")
+def open_licence_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _open_licence_out(_open_licence(request, pk), _user(request))
+
+
+class TakeUpIn(Schema):
+    licensee_id: int
+    scope: str = ""
+    extra_terms: str = ""
+
+
+@router.post(
+    "/open-licences/{pk}/take-ups", response={201: ContractOut}, auth=AUTH, summary="登记开放许可的一项实施（起草实施记录）"
+)
+def open_licence_take_up(request: HttpRequest, pk: int, payload: TakeUpIn) -> Status:
+    record = _open_licence(request, pk)
+    contract = services.open_licence_take_up(actor=_user(request), record=record, **payload.dict())
+    return Status(201, _out(contract))
+
+
+class WithdrawIn(Schema):
+    withdrawn_on: dt.date
+    reason: str
+
+
+@router.post("/open-licences/{pk}/withdraw", response=OpenLicenceOut, auth=AUTH, summary="登记开放许可的撤回（成果单位）")
+def open_licence_withdraw(request: HttpRequest, pk: int, payload: WithdrawIn) -> dict[str, Any]:
+    record = services.open_licence_withdraw(actor=_user(request), record=_open_licence(request, pk), **payload.dict())
+    return _open_licence_out(record, _user(request))

@@ -4,11 +4,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
-from usefirst.accounts.models import Organisation, OrganisationKind, OrganisationStatus
-from usefirst.catalog.models import Achievement
+from usefirst.accounts.models import Organisation, OrganisationKind, OrganisationStatus, Person
+from usefirst.catalog.models import Achievement, AchievementInventor
 
-from .models import FOLLOW_ON_KINDS, ContractKind, DevelopmentKind, Exclusivity, Mode
+from . import selectors
+from .models import FOLLOW_ON_KINDS, Contract, ContractKind, DevelopmentKind, Exclusivity, InventorGrant, Mode
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -16,7 +18,18 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class DraftForm(forms.Form):
     kind = forms.ChoiceField(label="合同类型", choices=ContractKind.choices, initial=ContractKind.FREE_USE_LICENCE)
     mode = forms.ChoiceField(label="模式", choices=[("", "—"), *Mode.choices], required=False, initial=Mode.PAY_LATER)
-    licensor = forms.ModelChoiceField(label="许可方（成果单位）", queryset=Organisation.objects.none())
+    licensor = forms.ModelChoiceField(
+        label="许可方（成果单位；成果完成人作为许可方时不填）", queryset=Organisation.objects.none(), required=False
+    )
+    preliminary_agreement = forms.ModelChoiceField(
+        label="依据的简约程序预先协议（成果完成人作为许可方时选择）", queryset=Contract.objects.none(), required=False
+    )
+    licensor_person = forms.ModelChoiceField(
+        label="作为许可方的成果完成人（须为该预先协议的一方）", queryset=Person.objects.none(), required=False
+    )
+    inventors = forms.ModelMultipleChoiceField(
+        label="订立预先协议的成果完成人（仅预先协议）", queryset=Person.objects.none(), required=False
+    )
     licensee_credit_code = forms.CharField(label="被许可方统一社会信用代码", max_length=18)
     agency_credit_code = forms.CharField(
         label="技术转移服务机构统一社会信用代码（可选，须双方确认）", max_length=18, required=False
@@ -31,6 +44,11 @@ class DraftForm(forms.Form):
     field_of_use = forms.CharField(label="实施领域", max_length=200, required=False)
     territory = forms.CharField(label="实施地域", max_length=200, required=False, initial="广东省")
     exclusivity = forms.ChoiceField(label="许可方式", choices=Exclusivity.choices, initial=Exclusivity.NON_EXCLUSIVE)
+    inventor_grant = forms.ChoiceField(
+        label="对成果完成人的赋权（仅先使用后合作；赋予所有权或长期使用权时，成果完成人收益不低于 70%）",
+        choices=InventorGrant.choices,
+        initial=InventorGrant.NONE,
+    )
     free_use_start = forms.DateField(label="免费使用期起始日（含）", required=False, widget=DATE)
     free_use_end = forms.DateField(label="免费使用期届满日（含）", required=False, widget=DATE)
     term_end = forms.DateField(label="预先协议期限届满日（含）", required=False, widget=DATE)
@@ -39,10 +57,42 @@ class DraftForm(forms.Form):
     payment_terms = forms.CharField(label="付费条件", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=3000)
     extra_terms = forms.CharField(label="其他约定", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
 
-    def __init__(self, *args: Any, organisations: list[int], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: list[int], user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        agreements = selectors.preliminary_agreements_for(user) if user is not None else Contract.objects.none()
+        in_agreements = Q(contract_links__contract__in=agreements)
         self.fields["licensor"].queryset = Organisation.objects.filter(pk__in=organisations)  # type: ignore[attr-defined]
-        self.fields["achievement"].queryset = Achievement.objects.filter(owner_id__in=organisations)  # type: ignore[attr-defined]
+        self.fields["achievement"].queryset = Achievement.objects.filter(  # type: ignore[attr-defined]
+            Q(owner_id__in=organisations) | in_agreements
+        ).distinct()
+        self.fields["preliminary_agreement"].queryset = agreements  # type: ignore[attr-defined]
+        self.fields["preliminary_agreement"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda c: (
+                f"{c.number} {c.title}（{c.get_status_display()}，期限至 {c.term_end:%Y-%m-%d}）"
+                if c.term_end
+                else f"{c.number} {c.title}（{c.get_status_display()}）"
+            )
+        )
+        self.fields["licensor_person"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+            pk__in=selectors.agreement_inventor_ids(agreements)
+        )
+        self.fields["inventors"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+            pk__in=AchievementInventor.objects.filter(achievement__owner_id__in=organisations).values("person_id")
+        )
+        person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+        self.actor_person = person
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        agreement = data.get("preliminary_agreement")
+        if agreement is not None and data.get("kind") != ContractKind.PRELIMINARY_AGREEMENT:
+            if data.get("licensor_person") is None and self.actor_person is not None:
+                data["licensor_person"] = self.actor_person
+            if data.get("licensor_person") is None:
+                self.add_error("licensor_person", "请选择作为许可方的成果完成人")
+        elif data.get("licensor") is None and "licensor" not in self.errors:
+            self.add_error("licensor", "请选择许可方（成果单位），或选择预先协议由成果完成人作为许可方")
+        return data
 
     def clean_licensee_credit_code(self) -> Organisation:
         code = self.cleaned_data["licensee_credit_code"].strip().upper()
@@ -101,3 +151,32 @@ class TemplateForm(forms.Form):
     mode = forms.ChoiceField(label="模式（仅免费使用许可）", choices=[("", "—"), *Mode.choices], required=False)
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(label="正文（可使用占位符）", widget=forms.Textarea(attrs={"rows": 20}))
+
+
+class OpenLicenceForm(forms.Form):
+    announcement_number = forms.CharField(label="开放许可公告号（国家知识产权局）", max_length=64)
+    announced_on = forms.DateField(label="公告日", widget=DATE)
+    fee_terms = forms.CharField(
+        label="许可使用费及支付方式等条件（以公告为准）", widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )
+    valid_until = forms.DateField(label="开放许可期限届满日（含；公告未载明期限的不填）", required=False, widget=DATE)
+
+
+class OpenLicenceWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(label="撤回生效日", widget=DATE)
+    reason = forms.CharField(label="撤回说明（如撤回公告号）", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class TakeUpForm(forms.Form):
+    licensee_credit_code = forms.CharField(label="实施方（企业）统一社会信用代码", max_length=18)
+    scope = forms.CharField(label="实施范围", widget=forms.Textarea(attrs={"rows": 2}), max_length=3000, required=False)
+    extra_terms = forms.CharField(
+        label="书面通知及付费情况等其他说明", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False
+    )
+
+    def clean_licensee_credit_code(self) -> Organisation:
+        code = self.cleaned_data["licensee_credit_code"].strip().upper()
+        org = Organisation.objects.filter(credit_code=code, status=OrganisationStatus.ACTIVE).first()
+        if org is None:
+            raise forms.ValidationError("平台上没有该统一社会信用代码的有效机构")
+        return org

@@ -7,6 +7,7 @@ Names here are a contract with other apps (finance builds on Contract and Contra
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import ClassVar
 
@@ -54,6 +55,16 @@ class Exclusivity(models.TextChoices):
     EXCLUSIVE = "exclusive", "独占许可"
     SOLE = "sole", "排他许可"
     NON_EXCLUSIVE = "non_exclusive", "普通许可"
+
+
+class InventorGrant(models.TextChoices):
+    """What a cooperate_later contract grants the inventors' side (DOMAIN.md rule 1): a contract
+    term chosen at drafting. With ownership or a long-term use right granted, the inventors'
+    share of every distribution under the contract has the 70 % floor."""
+
+    NONE = "none", "未赋予"
+    OWNERSHIP = "ownership", "赋予所有权"
+    LONG_TERM_USE = "long_term_use", "赋予长期使用权"
 
 
 class DevelopmentKind(models.TextChoices):
@@ -166,6 +177,9 @@ class Contract(models.Model):
     territory = models.CharField("实施地域", max_length=200, blank=True, validators=[reject_control_characters])
     exclusivity = models.CharField("许可方式", max_length=16, choices=Exclusivity.choices, default=Exclusivity.NON_EXCLUSIVE)
     development_kind = models.CharField("开发方式", max_length=16, choices=DevelopmentKind.choices, blank=True)
+    inventor_grant = models.CharField(
+        "对成果完成人的赋权", max_length=16, choices=InventorGrant.choices, default=InventorGrant.NONE
+    )
     free_use_start = models.DateField("免费使用期起始日（含）", null=True, blank=True)
     free_use_end = models.DateField("免费使用期届满日（含）", null=True, blank=True)
     term_end = models.DateField("协议期限届满日（含）", null=True, blank=True)
@@ -211,6 +225,11 @@ class Contract(models.Model):
                 condition=models.Q(is_first_cooperation=True),
                 name="contract_one_first_cooperation_per_parent",
             ),
+            # Rule 1 knows a grant to the inventors only under use first, cooperate later.
+            models.CheckConstraint(
+                condition=models.Q(inventor_grant=InventorGrant.NONE) | models.Q(mode=Mode.COOPERATE_LATER),
+                name="contract_grant_only_cooperate_later",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -219,6 +238,11 @@ class Contract(models.Model):
     @property
     def has_free_use_period(self) -> bool:
         return self.kind == ContractKind.FREE_USE_LICENCE
+
+    @property
+    def grant_binds_floor(self) -> bool:
+        """Whether the grant puts the 70 % floor on the inventors' share (rule 1)."""
+        return self.mode == Mode.COOPERATE_LATER and self.inventor_grant != InventorGrant.NONE
 
     @property
     def licensor_name(self) -> str:
@@ -372,7 +396,9 @@ class OpenLicence(models.Model):
     announcement_number = models.CharField("公告号", max_length=64, validators=[reject_control_characters])
     announced_on = models.DateField("公告日")
     fee_terms = models.TextField("许可使用费条件", max_length=3000, validators=[reject_control_characters])
+    valid_until = models.DateField("开放许可期限届满日（含）", null=True, blank=True)
     withdrawn_on = models.DateField("撤回生效日", null=True, blank=True)
+    withdrawal_reason = models.TextField("撤回说明", max_length=2000, blank=True, validators=[reject_control_characters])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -380,9 +406,26 @@ class OpenLicence(models.Model):
         verbose_name = "专利开放许可"
         verbose_name_plural = "专利开放许可"
         ordering: ClassVar[list[str]] = ["-announced_on", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("announced_on")),
+                name="open_licence_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gte=models.F("announced_on")),
+                name="open_licence_withdrawal_after_announcement",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.announcement_number
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return (
+            self.announced_on <= day
+            and (self.valid_until is None or day <= self.valid_until)
+            and (self.withdrawn_on is None or day < self.withdrawn_on)
+        )
 
 
 class ContractEvent(TransitionEvent):

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from usefirst.core.permissions import Action, restrict
 
-from .models import Contract, ContractStatus
+from .models import Contract, ContractKind, ContractParty, ContractStatus, OpenLicence
 
 
 def visible_contracts(user: Any) -> QuerySet[Contract]:
@@ -74,3 +74,40 @@ def agreed_engagement(user: Any, engagement_id: int) -> Any | None:
     except (engagement_model.DoesNotExist, LookupError):
         return None
     return engagement if engagement.status == "agreed" else None
+
+
+def preliminary_agreements_for(user: Any) -> QuerySet[Contract]:
+    """The simplified-procedure preliminary agreements this user may draft under: those where
+    the user is an inventor party, or whose unit the user belongs to. Ended or expired ones are
+    included so that drafting under them is refused with the reason, not hidden."""
+    return (
+        restrict(Contract.objects.all(), user, Action.CHANGE)
+        .filter(kind=ContractKind.PRELIMINARY_AGREEMENT)
+        .exclude(status=ContractStatus.CANCELLED)
+        .select_related("licensor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def agreement_inventor_ids(agreements: QuerySet[Contract]) -> QuerySet[ContractParty, int]:
+    return ContractParty.objects.filter(
+        contract__in=agreements, role=ContractParty.Role.INVENTOR, person__isnull=False
+    ).values_list("person_id", flat=True)
+
+
+def open_licences_of(achievement_id: int) -> QuerySet[OpenLicence]:
+    return (
+        OpenLicence.objects.filter(achievement_id=achievement_id)
+        .select_related("recorded_by")
+        .prefetch_related("take_ups__licensee")
+        .order_by("-announced_on", "-id")
+    )
+
+
+def open_licences_in_force_for(contract: Contract) -> list[OpenLicence]:
+    """The open licences standing today on the contract's achievements (shown on the contract)."""
+    from usefirst.core.dates import today
+
+    day = today()
+    records = OpenLicence.objects.filter(achievement__contract_links__contract=contract).select_related("achievement")
+    return [r for r in records.distinct() if r.in_force_on(day)]

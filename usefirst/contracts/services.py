@@ -27,7 +27,9 @@ from django.utils import timezone
 from usefirst.accounts import roles
 from usefirst.accounts.identity import identity_provider
 from usefirst.accounts.models import Membership, Organisation, OrganisationKind, Person, User
+from usefirst.catalog.choices import PATENT_KINDS
 from usefirst.catalog.models import Achievement, AchievementInventor
+from usefirst.core.audit import audit
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition, from_validation_error
 from usefirst.core.permissions import Action, can
@@ -46,6 +48,7 @@ from .models import (
     ContractStatus,
     ContractTemplate,
     Exclusivity,
+    InventorGrant,
     IssuedDocument,
     Mode,
     NextStepProposal,
@@ -53,7 +56,7 @@ from .models import (
     Signature,
     TemplateStatus,
 )
-from .rendering import DRAFT_MARK, render_text
+from .rendering import DRAFT_MARK, context_for
 
 S = ContractStatus
 SHARES_TOTAL = Decimal("100.00")
@@ -199,6 +202,7 @@ class DraftData:
     territory: str = ""
     exclusivity: str = Exclusivity.NON_EXCLUSIVE
     development_kind: str = ""
+    inventor_grant: str = InventorGrant.NONE
     free_use_start: dt.date | None = None
     free_use_end: dt.date | None = None
     term_end: dt.date | None = None
@@ -210,13 +214,16 @@ class DraftData:
     engagement_id: int | None = None
 
 
-def open_licence_in_force(achievement: Achievement, *, on: dt.date | None = None) -> OpenLicence | None:
-    day = on or today()
+def _in_force_q(day: dt.date) -> Q:
     return (
-        OpenLicence.objects.filter(achievement=achievement, announced_on__lte=day)
-        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
-        .first()
+        Q(announced_on__lte=day)
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
     )
+
+
+def open_licence_in_force(achievement: Achievement, *, on: dt.date | None = None) -> OpenLicence | None:
+    return OpenLicence.objects.filter(_in_force_q(on or today()), achievement=achievement).first()
 
 
 def _inventor_ids(achievement_ids: Iterable[int]) -> set[int]:
@@ -322,13 +329,9 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
         if data.term_end is None or data.term_end < today():
             raise _error("term_end", "请填写不早于今天的协议期限届满日")
         owners = {licensor.pk}
-    elif licensor_person is not None:
-        if agreement is None or agreement.status not in (S.SIGNED,) or agreement.term_end is None:
-            raise _error("preliminary_agreement", "成果完成人作为许可方，须依据已签署的预先协议", code="no_agreement")
-        if agreement.term_end < today():
-            raise _error("preliminary_agreement", "预先协议已到期", code="agreement_expired")
-        if not agreement.parties.filter(person=licensor_person).exists():
-            raise _error("licensor_person_id", "该成果完成人不是预先协议的一方")
+    elif licensor_person is not None or agreement is not None or data.preliminary_agreement_id:
+        agreement = _agreement_in_force(agreement, licensor_person)
+        assert licensor_person is not None
         licensor = None
         owners = {agreement.licensor_id} if agreement.licensor_id else set()
     else:
@@ -339,8 +342,13 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
     achievements = _validate_achievements(data, owners)
     if agreement is not None:
         agreed = set(agreement.achievements.values_list("achievement_id", flat=True))
-        if any(a.pk not in agreed for a, _ in achievements):
-            raise _error("achievements", "所选成果不在预先协议范围内")
+        for achievement, _share in achievements:
+            if achievement.pk not in agreed:
+                raise _error(
+                    "achievements",
+                    f"成果“{achievement.title}”不在预先协议 {agreement.number} 的范围内，成果完成人不能作为其许可方",
+                    code="achievement_not_in_agreement",
+                )
 
     if data.kind != ContractKind.PRELIMINARY_AGREEMENT:
         if licensee is None:
@@ -370,6 +378,12 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
         open_licence = OpenLicence.objects.filter(pk=data.open_licence_id).first() if data.open_licence_id else None
         if open_licence is None or open_licence.achievement_id not in {a.pk for a, _ in achievements}:
             raise _error("open_licence", "请选择该成果已公告的开放许可")
+        if not open_licence.in_force_on(today()):
+            raise _error(
+                "open_licence",
+                f"开放许可（公告号 {open_licence.announcement_number}）已届满或已撤回，不能再登记实施",
+                code="open_licence_not_in_force",
+            )
         if data.exclusivity != Exclusivity.NON_EXCLUSIVE:
             raise _error("exclusivity", "开放许可的实施只能是普通许可", code="open_licence_exclusive")
     if data.kind == ContractKind.DEVELOPMENT and not data.development_kind:
@@ -380,6 +394,7 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
         raise _error("price", "金额不能为负数，最多两位小数（分）")
     if parent is not None:
         _check_follow_on(data, parent, achievements)
+    inventor_grant = _inventor_grant(data, mode=mode, parent=parent)
 
     kind_label = ContractKind(data.kind).label
     title = (
@@ -406,6 +421,7 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
             territory=data.territory,
             exclusivity=data.exclusivity,
             development_kind=data.development_kind,
+            inventor_grant=inventor_grant,
             free_use_start=data.free_use_start if data.kind == ContractKind.FREE_USE_LICENCE else None,
             free_use_end=data.free_use_end if data.kind == ContractKind.FREE_USE_LICENCE else None,
             term_end=data.term_end if data.kind == ContractKind.PRELIMINARY_AGREEMENT else None,
@@ -427,10 +443,88 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
         for position, (achievement, share) in enumerate(achievements):
             ContractAchievement.objects.create(contract=contract, achievement=achievement, price_share=share, position=position)
         _create_parties(contract, licensor_person=licensor_person, co_licensors=co_licensors, data=data)
-        _event(contract, actor=actor, frm="", to=S.DRAFTED, template_version=template.version, kind=data.kind)
+        _event(
+            contract,
+            actor=actor,
+            frm="",
+            to=S.DRAFTED,
+            template_version=template.version,
+            kind=data.kind,
+            inventor_grant=inventor_grant,
+            preliminary_agreement=agreement.number if agreement is not None else None,
+        )
         contract_issue_document(actor=actor, contract=contract)
         _notify_parties(contract, kind="contract_drafted", title=f"合同待签署：{contract.title}", exclude=actor)
     return contract
+
+
+def _agreement_in_force(agreement: Contract | None, licensor_person: Person | None) -> Contract:
+    """An inventor may be the licensor only under a signed preliminary agreement (简约程序) that
+    is still in its term and to which that inventor is a party."""
+    if agreement is None:
+        raise _error(
+            "preliminary_agreement", "成果完成人作为许可方，须选择其与成果单位签署的简约程序预先协议", code="no_agreement"
+        )
+    if licensor_person is None:
+        raise _error("licensor_person_id", "请选择作为许可方的成果完成人", code="no_inventor_licensor")
+    if agreement.status in (S.ENDED, S.CANCELLED):
+        raise _error(
+            "preliminary_agreement",
+            f"预先协议 {agreement.number} 已{agreement.get_status_display().removeprefix('已')}，成果完成人不能再依据它作为许可方",
+            code="agreement_ended",
+        )
+    if agreement.status != S.SIGNED or agreement.term_end is None:
+        raise _error(
+            "preliminary_agreement",
+            f"预先协议 {agreement.number} 尚未经各方签署，不能依据它订立合同",
+            code="agreement_not_signed",
+        )
+    if agreement.term_end < today():
+        raise _error(
+            "preliminary_agreement",
+            f"预先协议 {agreement.number} 的期限已于 {agreement.term_end:%Y-%m-%d} 届满，成果完成人不能再依据它作为许可方",
+            code="agreement_expired",
+        )
+    if not agreement.parties.filter(person=licensor_person, role=ContractParty.Role.INVENTOR).exists():
+        raise _error(
+            "licensor_person_id", f"{licensor_person.full_name} 不是预先协议 {agreement.number} 的一方", code="not_in_agreement"
+        )
+    return agreement
+
+
+def _inventor_grant(data: DraftData, *, mode: str, parent: Contract | None) -> str:
+    """The grant to the inventors is a term of the cooperate_later free-use licence; its
+    follow-on contracts carry it over (rule 1 applies to the income they bring)."""
+    grant = data.inventor_grant or InventorGrant.NONE
+    if grant not in InventorGrant.values:
+        raise _error("inventor_grant", "赋权方式无效", code="validation_failed")
+    if parent is not None:
+        if grant not in (InventorGrant.NONE, parent.inventor_grant):
+            raise _error(
+                "inventor_grant",
+                f"后续合同沿用原合同 {parent.number} 的赋权约定（{parent.get_inventor_grant_display()}），不能另行约定",
+                code="grant_differs_from_parent",
+            )
+        return parent.inventor_grant
+    if grant != InventorGrant.NONE and not (data.kind == ContractKind.FREE_USE_LICENCE and mode == Mode.COOPERATE_LATER):
+        raise _error(
+            "inventor_grant",
+            "赋予成果完成人所有权或长期使用权只适用于先使用后合作的免费使用许可合同",
+            code="grant_not_applicable",
+        )
+    return grant
+
+
+def contract_text(contract: Contract) -> str:
+    """The contract text as the HTML preview and the PDF show it: the template version rendered
+    with the contract's data, including the grant to the inventors."""
+    from django.template import Context, Engine
+
+    context = context_for(contract)
+    context.setdefault(
+        "inventor_grant", contract.get_inventor_grant_display() if contract.inventor_grant != InventorGrant.NONE else ""
+    )
+    return Engine(autoescape=False).from_string(contract.template.body).render(Context(context, autoescape=False))
 
 
 def _create_parties(
@@ -459,7 +553,7 @@ def _create_parties(
 
 def contract_issue_document(*, actor: Any, contract: Contract) -> IssuedDocument:
     """Render the unsigned PDF from the template version and record its SHA-256."""
-    body = render_text(contract)
+    body = contract_text(contract)
     data = pdf_module.render_pdf(title=contract.title, number=contract.number, body=body, draft_mark=DRAFT_MARK)
     return _register(contract, data, kind=IssuedDocument.Kind.DRAFT, actor=actor, signatures=0)
 
@@ -789,27 +883,110 @@ def contract_advance(*, on: dt.date | None = None) -> dict[str, int]:
     return counts
 
 
+# ---------------------------------------------------------------- open patent licences
+
+
 def open_licence_record(
-    *, actor: Any, achievement: Achievement, announcement_number: str, announced_on: dt.date, fee_terms: str
+    *,
+    actor: Any,
+    achievement: Achievement,
+    announcement_number: str,
+    announced_on: dt.date,
+    fee_terms: str,
+    valid_until: dt.date | None = None,
 ) -> OpenLicence:
+    """Record an open licence announced by CNIPA (专利法第50–52条) for the unit's achievement.
+    While it stands, no exclusive or sole licence of the achievement may be drafted."""
     if not roles.is_member(actor, achievement.owner):
         raise Forbidden("只有成果单位可以登记开放许可", code="forbidden")
-    if Contract.objects.filter(
-        achievements__achievement=achievement,
-        exclusivity__in=[Exclusivity.EXCLUSIVE, Exclusivity.SOLE],
-        status__in=[S.SIGNED, S.FREE_USE, S.AWAITING_NEXT_STEP, S.NEXT_STEP_AGREED, S.SIGNING, S.DRAFTED],
-    ).exists():
-        raise Conflict("该成果存在有效的独占或排他许可，不能实行开放许可", code="exclusive_licence_exists")
-    record = OpenLicence(
-        achievement=achievement,
-        announcement_number=announcement_number,
-        announced_on=announced_on,
-        fee_terms=fee_terms,
-        recorded_by=actor,
-    )
-    try:
-        record.full_clean()
-    except ValidationError as exc:
-        raise from_validation_error(exc) from exc
-    record.save()
+    number = (announcement_number or "").strip()
+    fee_terms = (fee_terms or "").strip()
+    if not number:
+        raise _error("announcement_number", "请填写国家知识产权局的开放许可公告号")
+    if not fee_terms:
+        raise _error("fee_terms", "请填写公告的许可使用费及支付方式等条件")
+    if announced_on is None:
+        raise _error("announced_on", "请填写公告日")
+    if announced_on > today():
+        raise _error("announced_on", "公告日不能晚于今天：只能登记已公告的开放许可", code="announced_in_future")
+    if valid_until is not None and valid_until < announced_on:
+        raise _error("valid_until", "开放许可期限届满日不能早于公告日", code="dates_out_of_order")
+    if not achievement.ip_items.filter(kind__in=PATENT_KINDS).exists():
+        raise _error("achievement", f"成果“{achievement.title}”没有登记专利，不能实行专利开放许可", code="no_patent")
+    with transaction.atomic():
+        Achievement.objects.select_for_update().filter(pk=achievement.pk).first()  # serialise with drafting
+        if OpenLicence.objects.filter(achievement=achievement, announcement_number=number).exists():
+            raise Conflict(f"公告号 {number} 的开放许可已登记", code="open_licence_exists")
+        if Contract.objects.filter(
+            achievements__achievement=achievement,
+            exclusivity__in=[Exclusivity.EXCLUSIVE, Exclusivity.SOLE],
+            status__in=[S.SIGNED, S.FREE_USE, S.AWAITING_NEXT_STEP, S.NEXT_STEP_AGREED, S.SIGNING, S.DRAFTED],
+        ).exists():
+            raise Conflict("该成果存在有效的独占或排他许可，不能实行开放许可", code="exclusive_licence_exists")
+        record = OpenLicence(
+            achievement=achievement,
+            announcement_number=number,
+            announced_on=announced_on,
+            fee_terms=fee_terms,
+            valid_until=valid_until,
+            recorded_by=actor,
+        )
+        try:
+            record.full_clean()
+        except ValidationError as exc:
+            raise from_validation_error(exc) from exc
+        record.save()
+        audit(
+            actor=actor,
+            action="open_licence.recorded",
+            obj=record,
+            achievement=achievement.pk,
+            announcement_number=number,
+            announced_on=str(announced_on),
+            valid_until=str(valid_until) if valid_until else None,
+        )
     return record
+
+
+def open_licence_withdraw(*, actor: Any, record: OpenLicence, withdrawn_on: dt.date, reason: str) -> OpenLicence:
+    """The patentee withdrew the declaration (announced by CNIPA); take-ups already made stand."""
+    if not roles.is_member(actor, record.achievement.owner):
+        raise Forbidden("只有成果单位可以登记开放许可的撤回", code="forbidden")
+    reason = (reason or "").strip()
+    if not reason:
+        raise _error("reason", "请填写撤回说明（如撤回公告号）", code="reason_required")
+    if withdrawn_on is None or withdrawn_on < record.announced_on:
+        raise _error("withdrawn_on", "撤回生效日不能早于开放许可公告日", code="dates_out_of_order")
+    with transaction.atomic():
+        record = OpenLicence.objects.select_for_update().get(pk=record.pk)
+        if record.withdrawn_on is not None:
+            raise IllegalTransition("该开放许可已登记撤回", code="illegal_transition")
+        record.withdrawn_on, record.withdrawal_reason = withdrawn_on, reason
+        try:
+            record.full_clean()
+        except ValidationError as exc:
+            raise from_validation_error(exc) from exc
+        record.save(update_fields=["withdrawn_on", "withdrawal_reason"])
+        audit(actor=actor, action="open_licence.withdrawn", obj=record, withdrawn_on=str(withdrawn_on), reason=reason)
+    return record
+
+
+def open_licence_take_up(
+    *, actor: Any, record: OpenLicence, licensee_id: int | None, scope: str = "", extra_terms: str = ""
+) -> Contract:
+    """Record a take-up of an open licence (the implementer's written notice and payment on the
+    announced terms) as an open-licence implementation record signed by both sides."""
+    achievement = record.achievement
+    return contract_draft(
+        actor=actor,
+        data=DraftData(
+            kind=ContractKind.OPEN_LICENCE_RECORD,
+            achievements=[AchievementShare(achievement.pk)],
+            licensor_id=achievement.owner_id,
+            licensee_id=licensee_id,
+            scope=scope,
+            exclusivity=Exclusivity.NON_EXCLUSIVE,
+            extra_terms=extra_terms,
+            open_licence_id=record.pk,
+        ),
+    )

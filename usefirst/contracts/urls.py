@@ -18,4 +18,7 @@ urlpatterns = [
     path("<int:pk>/next-step/<int:proposal_pk>/accept/", views.proposal_accept, name="accept"),
     path("<int:pk>/end/", views.contract_end, name="end"),
     path("<int:pk>/cancel/", views.contract_cancel, name="cancel"),
+    path("achievements/<int:pk>/open-licences/", views.open_licences, name="open_licences"),
+    path("open-licences/<int:pk>/", views.open_licence_detail, name="open_licence_detail"),
+    path("open-licences/<int:pk>/withdraw/", views.open_licence_withdraw, name="open_licence_withdraw"),
 ]

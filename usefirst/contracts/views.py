@@ -14,13 +14,25 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from usefirst.accounts import roles
+from usefirst.catalog.models import Achievement
+from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, Forbidden, NotFound
 from usefirst.core.permissions import Action, can, get_for_user, restrict
 
 from . import selectors, services, signing
-from .forms import DraftForm, EndForm, ProposalForm, SignForm, TemplateForm, VerifyForm
-from .models import Contract, ContractKind, ContractTemplate, NextStepProposal
-from .rendering import free_use_days, render_text
+from .forms import (
+    DraftForm,
+    EndForm,
+    OpenLicenceForm,
+    OpenLicenceWithdrawForm,
+    ProposalForm,
+    SignForm,
+    TakeUpForm,
+    TemplateForm,
+    VerifyForm,
+)
+from .models import Contract, ContractKind, ContractTemplate, NextStepProposal, OpenLicence
+from .rendering import free_use_days
 
 
 def _contract(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Contract:
@@ -56,15 +68,24 @@ def contract_new(request: HttpRequest) -> HttpResponse:
                 agency_credit_code=engagement.facilitator.credit_code if engagement.facilitator_id else "",
             )
             organisations = sorted({*organisations, engagement.unit_id})
-    form = DraftForm(request.POST or None, organisations=organisations, initial=initial)
+    agreement_id = request.GET.get("agreement")
+    if agreement_id and agreement_id.isdigit():
+        initial["preliminary_agreement"] = int(agreement_id)
+    form = DraftForm(request.POST or None, organisations=organisations, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         extra: list[tuple[int, Decimal]] = data["more_achievements"]
         main_share = Decimal("100") - sum((share for _id, share in extra), Decimal("0"))
+        agreement = data.get("preliminary_agreement")
+        as_inventor = agreement is not None and data["kind"] != ContractKind.PRELIMINARY_AGREEMENT
         draft = services.DraftData(
             kind=data["kind"],
             mode=data["mode"],
-            licensor_id=data["licensor"].pk,
+            licensor_id=data["licensor"].pk if data.get("licensor") and not as_inventor else None,
+            licensor_person_id=data["licensor_person"].pk if as_inventor and data.get("licensor_person") else None,
+            preliminary_agreement_id=agreement.pk if agreement is not None and as_inventor else None,
+            inventor_person_ids=[p.pk for p in data.get("inventors") or []],
+            inventor_grant=data["inventor_grant"],
             licensee_id=data["licensee_credit_code"].pk,
             agency_id=data["agency_credit_code"].pk if data["agency_credit_code"] else None,
             achievements=[
@@ -87,15 +108,32 @@ def contract_new(request: HttpRequest) -> HttpResponse:
         try:
             contract = services.contract_draft(actor=request.user, data=draft)
         except DomainError as exc:
-            for name, errors in exc.field_errors.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
-            if not exc.field_errors:
-                form.add_error(None, exc.detail)
+            _form_errors(form, exc)
         else:
             messages.success(request, "合同已起草，请核对预览后签署")
             return redirect("contracts:detail", contract.pk)
     return render(request, "contracts/new.html", {"form": form, "engagement": engagement}, status=400 if form.errors else 200)
+
+
+# Service field names that differ from the drafting form's.
+FORM_FIELDS = {
+    "licensor_id": "licensor",
+    "licensee_id": "licensee_credit_code",
+    "agency_id": "agency_credit_code",
+    "achievements": "achievement",
+    "licensor_person_id": "licensor_person",
+    "inventor_person_ids": "inventors",
+    "open_licence": None,
+}
+
+
+def _form_errors(form: Any, exc: DomainError) -> None:
+    for name, errors in exc.field_errors.items():
+        target = FORM_FIELDS.get(name, name)
+        for error in errors:
+            form.add_error(target if target in form.fields else None, error)
+    if not exc.field_errors:
+        form.add_error(None, exc.detail)
 
 
 @login_required
@@ -104,12 +142,13 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_change = can(request.user, Action.CHANGE, contract)
     context = {
         "c": contract,
-        "text": render_text(contract),
+        "text": services.contract_text(contract),
         "free_use_days": free_use_days(contract),
         "parties": contract.parties.select_related("organisation", "person").prefetch_related("signatures__signer"),
         "documents": contract.documents.order_by("issued_at", "id"),
         "events": contract.events.select_related("actor"),
         "achievements": contract.achievements.select_related("achievement"),
+        "open_licences": selectors.open_licences_in_force_for(contract),
         "proposals": contract.next_step_proposals.select_related("proposed_by_organisation", "achievement"),
         "follow_ons": contract.follow_ons.all(),
         "may_change": may_change,
@@ -280,3 +319,110 @@ def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "示范文本已发布")
     return redirect("contracts:templates")
+
+
+# ---------------------------------------------------------------- open patent licences
+
+
+def _achievement(request: HttpRequest, pk: int) -> Achievement:
+    try:
+        return get_for_user(Achievement.objects.select_related("owner"), request.user, Action.VIEW, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except Forbidden as exc:
+        raise PermissionDenied(exc.detail) from exc
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def open_licences(request: HttpRequest, pk: int) -> HttpResponse:
+    """An achievement's open licences announced by CNIPA, and the form the unit records one with."""
+    achievement = _achievement(request, pk)
+    is_unit = roles.is_member(request.user, achievement.owner)
+    form = OpenLicenceForm(request.POST or None) if is_unit else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("只有成果单位可以登记开放许可")
+        if form.is_valid():
+            try:
+                record = services.open_licence_record(actor=request.user, achievement=achievement, **form.cleaned_data)
+            except DomainError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(
+                    request, f"已登记开放许可（公告号 {record.announcement_number}）；该成果不得再订立独占或排他许可"
+                )
+                return redirect("contracts:open_licence_detail", record.pk)
+    context = {
+        "a": achievement,
+        "records": selectors.open_licences_of(achievement.pk),
+        "form": form,
+        "today": today(),
+    }
+    return render(request, "contracts/open_licences.html", context, status=400 if form is not None and form.errors else 200)
+
+
+def _open_licence(request: HttpRequest, pk: int) -> OpenLicence:
+    record = OpenLicence.objects.select_related("achievement__owner").filter(pk=pk).first()
+    if record is None:
+        raise Http404("开放许可记录不存在")
+    _achievement(request, record.achievement_id)
+    return record
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def open_licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One open licence with its take-ups; the unit or an enterprise records a take-up."""
+    record = _open_licence(request, pk)
+    is_unit = roles.is_member(request.user, record.achievement.owner)
+    in_force = record.in_force_on(today())
+    take_up_form = TakeUpForm(request.POST or None) if in_force and roles.organisation_ids(request.user) else None
+    if request.method == "POST":
+        if take_up_form is None:
+            raise PermissionDenied("该开放许可已届满或撤回，或您不属于任何机构")
+        if take_up_form.is_valid():
+            data = take_up_form.cleaned_data
+            try:
+                contract = services.open_licence_take_up(
+                    actor=request.user,
+                    record=record,
+                    licensee_id=data["licensee_credit_code"].pk,
+                    scope=data["scope"],
+                    extra_terms=data["extra_terms"],
+                )
+            except DomainError as exc:
+                _form_errors(take_up_form, exc)
+            else:
+                messages.success(request, "已登记开放许可的实施，请双方签署实施记录")
+                return redirect("contracts:detail", contract.pk)
+    take_ups = selectors.visible_contracts(request.user).filter(open_licence=record)
+    context = {
+        "r": record,
+        "a": record.achievement,
+        "in_force": in_force,
+        "is_unit": is_unit,
+        "take_ups": take_ups,
+        "take_up_count": record.take_ups.exclude(status="cancelled").count(),
+        "take_up_form": take_up_form,
+        "withdraw_form": OpenLicenceWithdrawForm() if is_unit and record.withdrawn_on is None else None,
+    }
+    status = 400 if take_up_form is not None and take_up_form.errors else 200
+    return render(request, "contracts/open_licence_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def open_licence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _open_licence(request, pk)
+    form = OpenLicenceWithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写撤回生效日和撤回说明")
+        return redirect("contracts:open_licence_detail", record.pk)
+    try:
+        services.open_licence_withdraw(actor=request.user, record=record, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "已登记开放许可的撤回")
+    return redirect("contracts:open_licence_detail", record.pk)

@@ -119,7 +119,8 @@ class ReasonIn(Schema):
 
 class DistributionIn(Schema):
     variant: str = "cash"
-    grant: str = "none"
+    # The grant to the inventors is a term of the contract; when sent it must match it.
+    grant: str | None = None
     inventor_pct: str | int
     unit_pct: str | int
     fund_pct: str | int = "0"
@@ -184,6 +185,7 @@ class DistributionOut(Schema):
     sequence: int
     status: str
     variant: str
+    grant: str
     received: Decimal
     adjustment: Decimal
     carried_in: Decimal
@@ -238,6 +240,7 @@ def _distribution_out(d: Distribution) -> dict[str, Any]:
         "sequence",
         "status",
         "variant",
+        "grant",
         "received",
         "adjustment",
         "carried_in",

@@ -517,11 +517,18 @@ def inventor_weights(contract: Contract) -> list[tuple[Person, Decimal]]:
     return [(people[pid], w) for pid, w in weights.items()]
 
 
+def contract_inventor_grant(contract: Contract) -> str:
+    """What the contract granted the inventors' side (rule 1); old contracts and every mode
+    other than cooperate_later grant nothing."""
+    grant = contract.inventor_grant or InventorGrant.NONE
+    return grant if contract.mode == "cooperate_later" and grant in InventorGrant.values else InventorGrant.NONE
+
+
 def distribution_preview(
     *,
     contract: Contract,
     variant: str = DistributionVariant.CASH,
-    grant: str = InventorGrant.NONE,
+    grant: str | None = None,
     inventor_pct: object,
     unit_pct: object,
     fund_pct: object = "0",
@@ -532,8 +539,13 @@ def distribution_preview(
 ) -> DistributionPlan:
     if variant not in DistributionVariant.values:
         raise DomainError("未知的分配方式", code="validation_failed")
-    if grant not in InventorGrant.values:
-        raise DomainError("未知的赋权方式", code="validation_failed")
+    contract_grant = contract_inventor_grant(contract)
+    if grant not in (None, "", contract_grant):
+        # The grant is a term of the contract (chosen at drafting), not a choice per distribution.
+        raise DomainError(
+            f"对成果完成人的赋权是合同条款（本合同：{InventorGrant(contract_grant).label}），不能在收益分配时另行选择",
+            code="grant_is_a_contract_term",
+        )
     inv, uni, fun = (
         parse_percent(inventor_pct, label="成果完成人比例"),
         parse_percent(unit_pct, label="单位比例"),
@@ -549,7 +561,7 @@ def distribution_preview(
     floor = check_floor(
         inventor_pct=inv,
         mode=contract.mode or "",
-        grant=grant,
+        grant=contract_grant,
         floor_share=Decimal(str(parameter_value("inventor_share_floor"))),
         statutory_share=Decimal(str(parameter_value("statutory_share_floor"))),
     )
@@ -640,7 +652,7 @@ def distribution_create(*, actor: Any, contract: Contract, note: str = "", **ter
                     sequence=sequence,
                     unit=unit,
                     variant=plan.variant,
-                    grant=terms.get("grant", InventorGrant.NONE),
+                    grant=contract_inventor_grant(contract),
                     received=plan.received,
                     adjustment=plan.adjustment,
                     carried_in=plan.carried_in,

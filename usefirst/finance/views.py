@@ -5,6 +5,7 @@ authorise through the chokepoint, call one service, render."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from usefirst.contracts.models import Contract
 from usefirst.core.errors import DomainError, Forbidden, NotFound
 from usefirst.core.excel import content_disposition, xlsx_response
 from usefirst.core.permissions import Action, get_for_user, restrict
+from usefirst.policy.selectors import parameter_value
 
 from . import registration, selectors, services
 from .models import Distribution, DistributionLine, DistributionVariant, GuidanceFundEntry, InventorGrant, Receipt, ScheduleLine
@@ -249,7 +251,6 @@ def plan_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 DISTRIBUTION_FIELDS = (
     "variant",
-    "grant",
     "inventor_pct",
     "unit_pct",
     "fund_pct",
@@ -268,7 +269,6 @@ def distribution_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("只有成果单位可以核算收益分配")
     values: dict[str, Any] = {
         "variant": "cash",
-        "grant": "none",
         "inventor_pct": "70",
         "unit_pct": "20",
         "fund_pct": "10",
@@ -302,7 +302,9 @@ def distribution_create_view(request: HttpRequest, pk: int) -> HttpResponse:
             "preview": preview,
             "error": error,
             "variants": DistributionVariant.choices,
-            "grants": InventorGrant.choices,
+            "grant": InventorGrant(services.contract_inventor_grant(contract)).label,
+            "floor_binds": contract.mode == "pay_later" or contract.grant_binds_floor,
+            "floor_pct": (Decimal(str(parameter_value("inventor_share_floor"))) * 100).quantize(Decimal("0.01")),
         },
     )
 

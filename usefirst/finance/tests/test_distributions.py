@@ -55,11 +55,36 @@ def test_the_floor_comes_from_the_policy_parameter(contract, owner, provincial_a
         distribute(contract, owner, inventor="75", unit_pct="25", fund="0")
 
 
-def test_cooperate_later_with_long_term_use_granted_has_the_70_percent_floor(unit, enterprise, owner):
+@pytest.mark.parametrize("grant", ["ownership", "long_term_use"])
+def test_cooperate_later_with_a_grant_in_the_contract_has_the_70_percent_floor(unit, enterprise, owner, grant):
+    contract = contract_for(unit, enterprise, owner, mode="cooperate_later", inventor_grant=grant)
+    receive(contract, owner)
+    with pytest.raises(DomainError) as exc:
+        distribute(contract, owner, inventor="69.99", unit_pct="30.01", fund="0")
+    assert exc.value.code == "below_inventor_floor"
+    assert not Distribution.objects.exists()
+    distribution = distribute(contract, owner, inventor="70", unit_pct="30", fund="0")
+    assert distribution.grant == grant and distribution.warning == ""
+
+
+def test_the_grant_is_taken_from_the_contract_and_cannot_be_chosen_per_distribution(unit, enterprise, owner):
     contract = contract_for(unit, enterprise, owner, mode="cooperate_later")
     receive(contract, owner)
-    with pytest.raises(DomainError):
-        distribute(contract, owner, inventor="69.99", unit_pct="30.01", fund="0", grant="long_term_use")
+    with pytest.raises(DomainError) as exc:
+        distribute(contract, owner, inventor="75", unit_pct="25", fund="0", grant="ownership")
+    assert exc.value.code == "grant_is_a_contract_term"
+    assert not Distribution.objects.exists()
+    distribution = distribute(contract, owner, inventor="75", unit_pct="25", fund="0", grant="none")
+    assert distribution.grant == "none"
+
+
+def test_a_follow_on_under_cooperate_later_keeps_the_floor_of_its_contract(unit, enterprise, owner):
+    parent = contract_for(unit, enterprise, owner, mode="cooperate_later", inventor_grant="ownership", kind="free_use_licence")
+    follow_on = contract_for(unit, enterprise, owner, mode="cooperate_later", inventor_grant="ownership", parent=parent)
+    receive(follow_on, owner)
+    with pytest.raises(DomainError) as exc:
+        distribute(follow_on, owner, inventor="60", unit_pct="40", fund="0")
+    assert exc.value.code == "below_inventor_floor"
 
 
 def test_cooperate_later_without_a_grant_warns_under_the_statutory_50_percent(unit, enterprise, owner):

@@ -65,7 +65,6 @@ def test_the_distribution_form_shows_the_floor_refusal_in_the_preview(client, co
     url = reverse("finance:distribution_create", args=[contract.pk])
     data = {
         "variant": "cash",
-        "grant": "none",
         "inventor_pct": "69.99",
         "unit_pct": "30.01",
         "fund_pct": "0",
@@ -77,6 +76,22 @@ def test_the_distribution_form_shows_the_floor_refusal_in_the_preview(client, co
     body = client.post(url, data).content.decode()
     assert "低于规则下限" in body
     assert 'value="save"' not in body
+
+
+def test_the_distribution_form_shows_the_grant_the_contract_made_and_applies_its_floor(client, unit, enterprise, owner):
+    from .builders import contract_for
+
+    contract = contract_for(unit, enterprise, owner, mode="cooperate_later", inventor_grant="long_term_use")
+    receive(contract, owner)
+    client.force_login(owner)
+    url = reverse("finance:distribution_create", args=[contract.pk])
+    page = client.get(url).content.decode()
+    assert "赋予长期使用权" in page and 'name="grant"' not in page
+    data = {"variant": "cash", "inventor_pct": "60", "unit_pct": "40", "fund_pct": "0", "action": "save"}
+    data.update(taxes="0", fees="0", conversion_costs="0")
+    body = client.post(url, data).content.decode()
+    assert "低于规则下限" in body
+    assert not contract.distributions.exists()
 
 
 def test_the_registration_pack_downloads_as_excel_and_as_pdf_with_a_cjk_font(client, contract, owner):
