@@ -109,12 +109,16 @@ def _fonts_dir() -> Path:
 
 
 @functools.cache
-def _prepared_path(source: str, index: int) -> Path:
+def _source_digest(source: str) -> str:
     digest = hashlib.sha256()
     with open(source, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return _fonts_dir() / f"{Path(source).stem}-{index}-{digest.hexdigest()[:16]}-v{PREPARED_VERSION}.ttf"
+    return digest.hexdigest()[:16]
+
+
+def _prepared_path(source: str, index: int) -> Path:
+    return _fonts_dir() / f"{Path(source).stem}-{index}-{_source_digest(source)}-v{PREPARED_VERSION}.ttf"
 
 
 _loaded: dict[Path, PreparedFont] = {}

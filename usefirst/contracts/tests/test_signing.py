@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import io
+import time
+
 import pytest
+from pypdf import PdfReader
 
 from usefirst.accounts.models import Membership
-from usefirst.contracts import services, signing
+from usefirst.contracts import pdf, services, signing
 from usefirst.contracts.models import ContractStatus
+from usefirst.core import fonts
 from usefirst.core.errors import Forbidden
 from usefirst.core.testing import make_user
 
@@ -95,3 +100,59 @@ def test_each_signing_event_gets_its_own_certificate(signed_pdf):
     contract, _data = signed_pdf
     fingerprints = set(contract.signatures.values_list("certificate_fingerprint", flat=True))
     assert len(fingerprints) == 2
+
+
+# ---------------------------------------------------------------- the prepared PDF font
+
+SHORT_TEXT = {"title": "技术许可合同", "number": "GD-2026-0001", "body": "甲方许可乙方使用成果。", "draft_mark": "示范文本"}
+
+
+@pytest.fixture
+def small_repertoire(tmp_path, settings, monkeypatch):
+    """A prepared copy with only the characters of SHORT_TEXT (and the footer), built into a
+    temporary var/ so the test neither waits for the full copy nor touches the deployment's."""
+    settings.VAR_DIR = tmp_path
+    points = {ord(c) for c in "".join(SHORT_TEXT.values()) + "合同编号第页 0123456789-"}
+    monkeypatch.setattr(fonts, "repertoire", lambda: points)
+    monkeypatch.setattr(fonts, "_loaded", {})
+    return tmp_path
+
+
+def embedded_font_programs(data: bytes) -> list[tuple[str, str]]:
+    reader = PdfReader(io.BytesIO(data))
+    found = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            for descendant in font.get_object().get("/DescendantFonts", []):
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                kinds = [k for k in ("/FontFile2", "/FontFile3") if k in descriptor]
+                found.extend((str(font.get_object()["/BaseFont"]), k) for k in kinds)
+    return found
+
+
+def test_a_text_the_prepared_font_covers_is_set_in_it_with_the_cjk_font_embedded(small_repertoire):
+    fonts.prepare_pdf_font(pdf.FONT_QUERY)
+    data = pdf.render_pdf(**SHORT_TEXT)
+    programs = embedded_font_programs(data)
+    # The prepared copy has TrueType outlines (FontFile2); the installed face is CFF (FontFile3).
+    assert programs and all("CJK" in name and kind == "/FontFile2" for name, kind in programs)
+    assert "甲方许可乙方使用成果" in PdfReader(io.BytesIO(data)).pages[0].extract_text().replace("\x00", "")
+
+
+def test_a_character_outside_the_prepared_font_is_set_in_the_full_face(small_repertoire):
+    fonts.prepare_pdf_font(pdf.FONT_QUERY)
+    data = pdf.render_pdf(**{**SHORT_TEXT, "body": "甲方许可深圳市堃赟科技有限公司使用成果。"})
+    assert [kind for _, kind in embedded_font_programs(data)] == ["/FontFile3"]
+    assert "深圳市堃赟科技有限公司" in PdfReader(io.BytesIO(data)).pages[0].extract_text().replace("\x00", "")
+
+
+def test_until_the_prepared_font_exists_pdfs_use_the_full_face_while_it_is_built(small_repertoire):
+    source, _ = fonts.cjk_font(pdf.FONT_QUERY)
+    assert fonts.pdf_font(pdf.FONT_QUERY, "甲方")[0] == source  # not built yet: full face, build starts
+    deadline = time.monotonic() + 120
+    while fonts.pdf_font(pdf.FONT_QUERY, "甲方")[0] == source and time.monotonic() < deadline:
+        time.sleep(0.2)
+    prepared, index = fonts.pdf_font(pdf.FONT_QUERY, "甲方")
+    assert prepared != source and index == 0
+    assert prepared.startswith(str(small_repertoire / "fonts"))
+    assert not list((small_repertoire / "fonts").glob("*.building")), "the build lock is released"
