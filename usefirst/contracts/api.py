@@ -16,7 +16,7 @@ from ninja.security import django_auth
 from usefirst.api.auth import TokenAuth
 from usefirst.catalog.models import Achievement
 from usefirst.core.dates import today
-from usefirst.core.errors import Forbidden, NotFound
+from usefirst.core.errors import NotFound
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
 
@@ -359,20 +359,13 @@ def _achievement(request: HttpRequest, pk: int) -> Achievement:
 
 
 def _open_licence(request: HttpRequest, pk: int) -> OpenLicence:
-    record = OpenLicence.objects.select_related("achievement__owner").filter(pk=pk).first()
-    if record is None:
-        raise NotFound("开放许可记录不存在", code="not_found")
-    try:
-        _achievement(request, record.achievement_id)
-    except Forbidden as exc:
-        raise NotFound("开放许可记录不存在", code="not_found") from exc
-    return record
+    return get_for_user(OpenLicence.objects.select_related("achievement__owner"), _user(request), Action.VIEW, pk=pk)
 
 
 @router.get("/open-licences", response=list[OpenLicenceOut], auth=AUTH, summary="成果的专利开放许可及其实施")
 def open_licence_list(request: HttpRequest, achievement_id: int) -> list[dict[str, Any]]:
     achievement = _achievement(request, achievement_id)
-    return [_open_licence_out(r, _user(request)) for r in selectors.open_licences_of(achievement.pk)]
+    return [_open_licence_out(r, _user(request)) for r in selectors.open_licences_of(_user(request), achievement.pk)]
 
 
 @router.post("/open-licences", response={201: OpenLicenceOut}, auth=AUTH, summary="登记国家知识产权局公告的开放许可（成果单位）")

@@ -7,6 +7,9 @@
   licensee organisations, and the inventor-licensor; the agency and departments only read.
 - Inventors listed on a contract's achievements see its summary through
   `selectors.inventor_summaries`, not the contract itself.
+
+Open patent licences: whoever may see the achievement sees its open licences (the CNIPA
+announcement is public); members of the owner unit record and withdraw them.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from usefirst.accounts import roles
-from usefirst.core.permissions import Action, register
+from usefirst.core.permissions import Action, register, restrict
 
-from .models import Contract, ContractTemplate
+from .models import Contract, ContractTemplate, OpenLicence
 
 
 def _party_q(org_ids: set[int], user: Any) -> Q:
@@ -60,4 +63,16 @@ class ContractTemplatePolicy:
             return queryset.filter(status="published")
         if action in (Action.CHANGE, Action.ADMINISTER) and roles.is_provincial_admin(user):
             return queryset
+        return queryset.none()
+
+
+@register(OpenLicence)
+class OpenLicencePolicy:
+    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        from usefirst.catalog.models import Achievement
+
+        if action in (Action.VIEW, Action.HISTORY):
+            return queryset.filter(achievement__in=restrict(Achievement.objects.all(), user, Action.VIEW).values("pk"))
+        if action == Action.CHANGE and getattr(user, "is_authenticated", False):
+            return queryset.filter(achievement__owner_id__in=roles.organisation_ids(user))
         return queryset.none()

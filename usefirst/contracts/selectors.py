@@ -95,9 +95,10 @@ def agreement_inventor_ids(agreements: QuerySet[Contract]) -> QuerySet[ContractP
     ).values_list("person_id", flat=True)
 
 
-def open_licences_of(achievement_id: int) -> QuerySet[OpenLicence]:
+def open_licences_of(user: Any, achievement_id: int) -> QuerySet[OpenLicence]:
     return (
-        OpenLicence.objects.filter(achievement_id=achievement_id)
+        restrict(OpenLicence.objects.all(), user, Action.VIEW)
+        .filter(achievement_id=achievement_id)
         .select_related("recorded_by")
         .prefetch_related("take_ups__licensee")
         .order_by("-announced_on", "-id")

@@ -355,7 +355,7 @@ def open_licences(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("contracts:open_licence_detail", record.pk)
     context = {
         "a": achievement,
-        "records": selectors.open_licences_of(achievement.pk),
+        "records": selectors.open_licences_of(request.user, achievement.pk),
         "form": form,
         "today": today(),
     }
@@ -363,11 +363,10 @@ def open_licences(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _open_licence(request: HttpRequest, pk: int) -> OpenLicence:
-    record = OpenLicence.objects.select_related("achievement__owner").filter(pk=pk).first()
-    if record is None:
-        raise Http404("开放许可记录不存在")
-    _achievement(request, record.achievement_id)
-    return record
+    try:
+        return get_for_user(OpenLicence.objects.select_related("achievement__owner"), request.user, Action.VIEW, pk=pk)
+    except NotFound as exc:
+        raise Http404("开放许可记录不存在") from exc
 
 
 @login_required

@@ -20,7 +20,7 @@ def achievement_open_licences(context: Any) -> dict[str, Any]:
     achievement = context.get("a")
     if request is None or achievement is None:
         return {"show": False}
-    records = list(selectors.open_licences_of(achievement.pk))
+    records = list(selectors.open_licences_of(request.user, achievement.pk))
     user = request.user
     is_unit = user.is_authenticated and roles.is_member(user, achievement.owner)
     day = today()
