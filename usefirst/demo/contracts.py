@@ -90,7 +90,10 @@ class ContractsStage:
     @contextmanager
     def on(self, days_ago: int, hour: int = 10) -> Iterator[None]:
         """Run the block as if it were `days_ago` days before today, at `hour` Shanghai time."""
-        import time_machine  # development dependency; the demo only runs in DEMO_MODE
+        try:
+            import time_machine  # development dependency (requirements-dev.txt); the demo only runs in DEMO_MODE
+        except ImportError as exc:  # pragma: no cover - make run installs it
+            raise RuntimeError("演示合同需要 time-machine（requirements-dev.txt，make run 会安装）") from exc
 
         day = self.today - dt.timedelta(days=days_ago)
         moment = dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=SHANGHAI)
