@@ -214,7 +214,8 @@ def get_application(request: HttpRequest, pk: int) -> RecognitionApplication:
 
 @router.post("/recognition/applications/{pk}/recommend", response=ApplicationOut, auth=AUTH, summary="单位或上级主管部门审核推荐")
 def recommend(request: HttpRequest, pk: int, payload: OpinionIn) -> RecognitionApplication:
-    return services.application_recommend(actor=request.user, application=_application(request, pk), opinion=payload.opinion)
+    application = selectors.application_to_recommend(request.user, pk)
+    return services.application_recommend(actor=request.user, application=application, opinion=payload.opinion)
 
 
 @router.post("/recognition/applications/{pk}/select", response=ApplicationOut, auth=AUTH, summary="省级审核择优入选，进入公示")

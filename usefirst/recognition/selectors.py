@@ -12,11 +12,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind, Person
 from usefirst.contracts.models import Mode
 from usefirst.core.dates import today
+from usefirst.core.errors import Forbidden, NotFound
 from usefirst.core.money import WAN
-from usefirst.core.permissions import Action, restrict
+from usefirst.core.permissions import Action, get_for_user, restrict
 from usefirst.core.regions import Region
 from usefirst.policy.selectors import parameter_value
 
@@ -38,6 +40,19 @@ def applications_for(user: Any, *, year: int | None = None, status: str = "") ->
     if status:
         qs = qs.filter(status=status)
     return qs
+
+
+def application_to_recommend(user: Any, pk: int) -> RecognitionApplication:
+    """The application a user asks to recommend. A department that cannot see it (it is not
+    the unit's superior) is told the rule it breaks rather than "not found": departments are
+    reviewers, and the refusal must name the rule (issue 5, "Bad input")."""
+    queryset = RecognitionApplication.objects.select_related("achievement", "unit")
+    try:
+        return get_for_user(queryset, user, Action.VIEW, pk=pk)
+    except NotFound:
+        if roles.department_ids(user) and RecognitionApplication.objects.filter(pk=pk).exists():
+            raise Forbidden("推荐单位不是该成果单位的上级业务主管部门", code="recognition_not_superior_department") from None
+        raise
 
 
 def public_recognitions(*, year: int | None = None) -> QuerySet[Recognition]:

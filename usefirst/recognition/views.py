@@ -272,6 +272,13 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action == "recommend":
+        try:
+            selectors.application_to_recommend(request.user, pk)
+        except Forbidden as exc:
+            raise PermissionDenied(exc.detail) from exc
+        except NotFound as exc:
+            raise Http404(exc.detail) from exc
     application = _get(RecognitionApplication.objects.all(), request.user, Action.VIEW, pk)
     user, post = request.user, request.POST
     back = f"/recognition/applications/{application.pk}/"

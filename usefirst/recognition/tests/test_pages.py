@@ -263,11 +263,12 @@ def test_api_refusals_carry_stable_codes_and_change_nothing(world, personas, per
 
 def test_api_a_wrong_department_cannot_recommend(world, other_department_staff, monkeypatch):
     draft = world["draft"]
-    # the department can see nothing of the unit: the application is not found for it
-    assert (
-        api(other_department_staff, "post", f"/recognition/applications/{draft.pk}/recommend", {"opinion": "推荐"}).status_code
-        == 404
-    )
+    # the department sees nothing else of the unit, but is told the rule it breaks
+    response = api(other_department_staff, "post", f"/recognition/applications/{draft.pk}/recommend", {"opinion": "推荐"})
+    assert response.status_code == 403
+    assert response.json()["code"] == "recognition_not_superior_department"
+    page = client_for(other_department_staff).post(f"/recognition/applications/{draft.pk}/recommend/", {"opinion": "推荐"})
+    assert page.status_code == 403
     draft.refresh_from_db()
     assert draft.status == ApplicationStatus.DRAFT
 
