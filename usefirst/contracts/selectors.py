@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from usefirst.core.dates import today
 from usefirst.core.permissions import Action, restrict
 
 from .models import Contract, ContractKind, ContractParty, ContractStatus, OpenLicence
@@ -105,10 +107,21 @@ def open_licences_of(user: Any, achievement_id: int) -> QuerySet[OpenLicence]:
     )
 
 
+def _in_force_q(day: dt.date) -> Q:
+    return (
+        Q(announced_on__lte=day)
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+    )
+
+
+def open_licence_in_force(achievement: Any, *, on: dt.date | None = None) -> OpenLicence | None:
+    """The open licence standing on the achievement on a day (today by default), if any."""
+    return OpenLicence.objects.filter(_in_force_q(on or today()), achievement=achievement).first()
+
+
 def open_licences_in_force_for(contract: Contract) -> list[OpenLicence]:
     """The open licences standing today on the contract's achievements (shown on the contract)."""
-    from usefirst.core.dates import today
-
     day = today()
     records = OpenLicence.objects.filter(achievement__contract_links__contract=contract).select_related("achievement")
     return [r for r in records.distinct() if r.in_force_on(day)]

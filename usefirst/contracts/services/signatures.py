@@ -1,0 +1,117 @@
+"""Signing: one PAdES signature per party, appended to the latest issued PDF; the first
+follow-on signed under a cooperate_later contract is its first cooperation project."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from usefirst.accounts import roles
+from usefirst.accounts.identity import identity_provider
+from usefirst.core.dates import today
+from usefirst.core.errors import Forbidden, IllegalTransition
+
+from .. import signing
+from ..models import (
+    Contract,
+    ContractKind,
+    ContractParty,
+    IssuedDocument,
+    Mode,
+    Signature,
+)
+from .common import S, notify_parties, transition, write_event
+from .drafting import current_document, register_document
+
+
+def signable_parties(user: Any, contract: Contract) -> list[ContractParty]:
+    """The unsigned parties this user may sign for (can_sign in the organisation, or the person)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    signer_orgs = set(roles.active_memberships(user).filter(can_sign=True).values_list("organisation_id", flat=True))
+    parties = contract.parties.filter(signatures__isnull=True).select_related("organisation", "person")
+    return [
+        p
+        for p in parties
+        if (p.organisation_id is not None and p.organisation_id in signer_orgs)
+        or (p.person is not None and p.person.user_id == user.pk)
+    ]
+
+
+def contract_sign(*, actor: Any, contract: Contract, password: str, party_id: int | None = None) -> Signature:
+    """One PAdES signature for one party, appended to the latest issued PDF."""
+    if not getattr(actor, "is_authenticated", False):
+        raise Forbidden("请先登录", code="forbidden")
+    if identity_provider().authenticate(None, username=actor.email, password=password or "") is None:
+        raise Forbidden("密码不正确，签署前须重新输入登录密码", code="password_incorrect")
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        if contract.status not in (S.DRAFTED, S.SIGNING):
+            raise IllegalTransition("该合同不在待签署状态", code="illegal_transition")
+        parties = signable_parties(actor, contract)
+        if party_id is not None:
+            parties = [p for p in parties if p.pk == party_id]
+        if not parties:
+            raise Forbidden("您不是该合同任何一方的授权签署人（须在该机构具有“可代表机构签署合同”权限）", code="not_a_signer")
+        party = parties[0]
+        document = current_document(contract)
+        with document.file.open("rb") as handle:
+            data = handle.read()
+        organisation_name = party.organisation.name if party.organisation else "成果完成人（个人）"
+        identity = signing.SigningIdentity(person_name=actor.full_name, organisation_name=organisation_name, user_id=actor.pk)
+        count = contract.signatures.count()
+        result = signing.sign_pdf(data, identity=identity, field_name=f"Signature{count + 1}")
+        signed = register_document(contract, result.pdf, kind=IssuedDocument.Kind.SIGNED, actor=actor, signatures=count + 1)
+        signature = Signature.objects.create(
+            contract=contract,
+            party=party,
+            signer=actor,
+            signed_at=timezone.now(),
+            certificate_serial=result.certificate_serial,
+            certificate_fingerprint=result.certificate_fingerprint,
+            document=signed,
+        )
+        all_signed = not contract.parties.filter(signatures__isnull=True).exists()
+        payload = {"party": party.display_name, "sha256": signed.sha256}
+        if not all_signed:
+            if contract.status == S.DRAFTED:
+                transition(contract, S.SIGNING, actor=actor, reason=f"{party.display_name} 已签署", **payload)
+            else:
+                write_event(contract, actor=actor, frm=S.SIGNING, to=S.SIGNING, reason=f"{party.display_name} 已签署", **payload)
+        else:
+            contract.signed_at = signature.signed_at
+            _mark_first_cooperation(contract)
+            to = S.SIGNED
+            if contract.kind == ContractKind.FREE_USE_LICENCE and contract.free_use_start and contract.free_use_start <= today():
+                to = S.FREE_USE
+            transition(contract, to, actor=actor, reason="各方均已签署", **payload)
+            _after_follow_on_signed(contract, actor=actor)
+        notify_parties(
+            contract,
+            kind="contract_signed",
+            title=f"{party.display_name} 已签署合同：{contract.title}",
+            exclude=actor,
+        )
+    return signature
+
+
+def _mark_first_cooperation(contract: Contract) -> None:
+    """The first follow-on fully signed under a cooperate_later contract (by signing time) is its
+    first cooperation project; fixed once signed. A unique constraint backs this."""
+    parent = contract.parent
+    if parent is None or parent.mode != Mode.COOPERATE_LATER:
+        return
+    Contract.objects.select_for_update().filter(pk=parent.pk).first()  # serialise siblings
+    if not Contract.objects.filter(parent=parent, is_first_cooperation=True).exists():
+        contract.is_first_cooperation = True
+
+
+def _after_follow_on_signed(contract: Contract, *, actor: Any) -> None:
+    parent = contract.parent
+    if parent is None:
+        return
+    parent = Contract.objects.select_for_update().get(pk=parent.pk)
+    if parent.status in (S.FREE_USE, S.AWAITING_NEXT_STEP):
+        transition(parent, S.NEXT_STEP_AGREED, actor=actor, reason=f"后续合同 {contract.number} 已签署", follow_on=contract.pk)
