@@ -18,6 +18,7 @@ synchronously (for a deployment step or a benchmark).
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import logging
@@ -25,7 +26,6 @@ import os
 import shutil
 import subprocess
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +42,6 @@ logger = logging.getLogger(__name__)
 
 # Bump when the repertoire or the build changes: the prepared file's name carries it.
 PREPARED_VERSION = 1
-STALE_BUILD_SECONDS = 15 * 60
 
 
 class FontMissing(DomainError):
@@ -194,22 +193,17 @@ def build_prepared(source: str, index: int, target: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
-def _claim(target: Path) -> Path | None:
-    """A lock file so that one process of the deployment builds; a stale one is taken over."""
-    claim = target.with_name(target.name + ".building")
+def _claim(target: Path) -> int | None:
+    """An exclusive lock so that one process of the deployment builds at a time; the kernel
+    drops it if that process dies, so an interrupted build is simply taken up again later."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target.with_name(target.name + ".lock"), os.O_CREAT | os.O_WRONLY, 0o644)
     try:
-        fd = os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError:
-        try:
-            if time.time() - claim.stat().st_mtime < STALE_BUILD_SECONDS:
-                return None
-            claim.unlink(missing_ok=True)
-            fd = os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except OSError:
-            return None
-    os.close(fd)
-    return claim
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def _build_in_background(source: str, index: int, target: Path) -> None:
@@ -227,7 +221,7 @@ def _build_in_background(source: str, index: int, target: Path) -> None:
                 if not target.exists():
                     build_prepared(source, index, target)
             finally:
-                claim.unlink(missing_ok=True)
+                os.close(claim)  # releases the lock
         except Exception:
             logger.exception("could not prepare the PDF font %s", target.name)
         finally:
@@ -253,7 +247,7 @@ def pdf_font(query: str = SANS, text: str = "") -> tuple[str, int]:
     try:
         target = _prepared_path(source, index)
         prepared = _load(target)
-    except OSError:
+    except Exception:  # an unreadable copy must not stop a document: the full face always works
         logger.warning("the prepared PDF font could not be read; using the full face", exc_info=True)
         return source, index
     if prepared is None:

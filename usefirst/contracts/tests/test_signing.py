@@ -155,4 +155,4 @@ def test_until_the_prepared_font_exists_pdfs_use_the_full_face_while_it_is_built
     prepared, index = fonts.pdf_font(pdf.FONT_QUERY, "甲方")
     assert prepared != source and index == 0
     assert prepared.startswith(str(small_repertoire / "fonts"))
-    assert not list((small_repertoire / "fonts").glob("*.building")), "the build lock is released"
+    assert not list((small_repertoire / "fonts").glob("*.part")), "no partial file is left behind"
