@@ -26,6 +26,7 @@ import os
 import shutil
 import subprocess
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,7 +123,9 @@ def _prepared_path(source: str, index: int) -> Path:
 
 _loaded: dict[Path, PreparedFont] = {}
 _building: set[Path] = set()
+_failed: dict[Path, float] = {}  # a failed build is not retried for RETRY_SECONDS
 _lock = threading.Lock()
+RETRY_SECONDS = 600
 
 
 def _load(target: Path) -> PreparedFont | None:
@@ -208,7 +211,7 @@ def _claim(target: Path) -> int | None:
 
 def _build_in_background(source: str, index: int, target: Path) -> None:
     with _lock:
-        if target in _building:
+        if target in _building or time.monotonic() - _failed.get(target, -RETRY_SECONDS) < RETRY_SECONDS:
             return
         _building.add(target)
 
@@ -224,6 +227,7 @@ def _build_in_background(source: str, index: int, target: Path) -> None:
                 os.close(claim)  # releases the lock
         except Exception:
             logger.exception("could not prepare the PDF font %s", target.name)
+            _failed[target] = time.monotonic()
         finally:
             with _lock:
                 _building.discard(target)
