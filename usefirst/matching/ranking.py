@@ -70,8 +70,11 @@ def forget_vocabularies() -> None:
 def _document_frequency(vendor: str, using: str, kind: str, token: str) -> int:
     with connections[using].cursor() as cursor:
         if vendor == "sqlite":
+            # CROSS JOIN keeps the full-text match as the outer loop: with a plain JOIN SQLite may
+            # walk every document of the kind and probe the index once per row (0.1 s per term
+            # at 4,400 documents, where the posting list takes a millisecond).
             cursor.execute(
-                f"SELECT count(*) FROM {FTS_TABLE} JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 (constant identifiers only; values are bound)
+                f"SELECT count(*) FROM {FTS_TABLE} CROSS JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 (constant identifiers only; values are bound)
                 f"WHERE {FTS_TABLE} MATCH %s AND d.kind = %s",
                 ['"' + token.replace('"', '""') + '"', kind],
             )
