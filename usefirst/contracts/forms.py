@@ -30,7 +30,7 @@ class DraftForm(forms.Form):
     inventors = forms.ModelMultipleChoiceField(
         label="订立预先协议的成果完成人（仅预先协议）", queryset=Person.objects.none(), required=False
     )
-    licensee_credit_code = forms.CharField(label="被许可方统一社会信用代码", max_length=18)
+    licensee_credit_code = forms.CharField(label="被许可方统一社会信用代码（预先协议不填）", max_length=18, required=False)
     agency_credit_code = forms.CharField(
         label="技术转移服务机构统一社会信用代码（可选，须双方确认）", max_length=18, required=False
     )
@@ -84,6 +84,9 @@ class DraftForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        is_agreement = data.get("kind") == ContractKind.PRELIMINARY_AGREEMENT
+        if not is_agreement and data.get("licensee_credit_code") is None and "licensee_credit_code" not in self.errors:
+            self.add_error("licensee_credit_code", "请填写被许可方（企业）的统一社会信用代码")
         agreement = data.get("preliminary_agreement")
         if agreement is not None and data.get("kind") != ContractKind.PRELIMINARY_AGREEMENT:
             if data.get("licensor_person") is None and self.actor_person is not None:
@@ -94,8 +97,10 @@ class DraftForm(forms.Form):
             self.add_error("licensor", "请选择许可方（成果单位），或选择预先协议由成果完成人作为许可方")
         return data
 
-    def clean_licensee_credit_code(self) -> Organisation:
-        code = self.cleaned_data["licensee_credit_code"].strip().upper()
+    def clean_licensee_credit_code(self) -> Organisation | None:
+        code = (self.cleaned_data.get("licensee_credit_code") or "").strip().upper()
+        if not code:
+            return None
         org = Organisation.objects.filter(credit_code=code, status=OrganisationStatus.ACTIVE).first()
         if org is None:
             raise forms.ValidationError("平台上没有该统一社会信用代码的有效机构")

@@ -86,7 +86,7 @@ def contract_new(request: HttpRequest) -> HttpResponse:
             preliminary_agreement_id=agreement.pk if agreement is not None and as_inventor else None,
             inventor_person_ids=[p.pk for p in data.get("inventors") or []],
             inventor_grant=data["inventor_grant"],
-            licensee_id=data["licensee_credit_code"].pk,
+            licensee_id=data["licensee_credit_code"].pk if data.get("licensee_credit_code") else None,
             agency_id=data["agency_credit_code"].pk if data["agency_credit_code"] else None,
             achievements=[
                 services.AchievementShare(data["achievement"].pk, main_share),

@@ -220,14 +220,7 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
 
     if data.kind == ContractKind.FREE_USE_LICENCE:
         _check_free_use_dates(data.free_use_start, data.free_use_end)
-    if data.exclusivity in (Exclusivity.EXCLUSIVE, Exclusivity.SOLE):
-        for achievement, _share in achievements:
-            if open_licence_in_force(achievement) or achievement.offers_open_licence:
-                raise field_error(
-                    "exclusivity",
-                    f"成果“{achievement.title}”实行专利开放许可，不得订立独占或排他许可（专利法第五十一条）",
-                    code="open_licence_exclusive",
-                )
+    _check_no_open_licence(data, achievements)
     open_licence = None
     if data.kind == ContractKind.OPEN_LICENCE_RECORD:
         open_licence = OpenLicence.objects.filter(pk=data.open_licence_id).first() if data.open_licence_id else None
@@ -258,6 +251,12 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
     )
 
     with transaction.atomic():
+        if data.exclusivity in (Exclusivity.EXCLUSIVE, Exclusivity.SOLE):
+            # Re-checked under the achievement locks that open_licence_record also takes, so an
+            # open licence recorded meanwhile cannot slip past an exclusive licence.
+            ids = [a.pk for a, _ in achievements]
+            list(Achievement.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+            _check_no_open_licence(data, achievements)
         contract = Contract(
             number=f"TMP-{uuid.uuid4().hex[:24]}",
             mode=mode,
@@ -311,6 +310,19 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
         contract_issue_document(actor=actor, contract=contract)
         notify_parties(contract, kind="contract_drafted", title=f"合同待签署：{contract.title}", exclude=actor)
     return contract
+
+
+def _check_no_open_licence(data: DraftData, achievements: list[tuple[Achievement, Decimal]]) -> None:
+    """While an open licence stands, no exclusive or sole licence of the patent (专利法第五十一条)."""
+    if data.exclusivity not in (Exclusivity.EXCLUSIVE, Exclusivity.SOLE):
+        return
+    for achievement, _share in achievements:
+        if open_licence_in_force(achievement) or achievement.offers_open_licence:
+            raise field_error(
+                "exclusivity",
+                f"成果“{achievement.title}”实行专利开放许可，不得订立独占或排他许可（专利法第五十一条）",
+                code="open_licence_exclusive",
+            )
 
 
 def _agreement_in_force(agreement: Contract | None, licensor_person: Person | None) -> Contract:

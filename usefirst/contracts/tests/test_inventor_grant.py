@@ -138,3 +138,18 @@ def test_the_api_drafts_with_a_grant_and_reports_it(client, owner, unit, enterpr
     payload["inventor_grant"] = "everything"
     refused = client.post("/api/v1/contracts", payload, content_type="application/json")
     assert refused.status_code == 400 and refused.json()["code"] == "validation_failed"
+
+
+def test_the_drafting_page_still_requires_a_licensee_outside_a_preliminary_agreement(client, owner, unit, achievement):
+    client.force_login(owner)
+    response = client.post(
+        reverse("contracts:new"),
+        {
+            "kind": "free_use_licence", "mode": "cooperate_later", "licensor": unit.pk, "achievement": achievement.pk,
+            "scope": "生产使用", "exclusivity": "non_exclusive", "inventor_grant": "none",
+            "free_use_start": today().isoformat(), "free_use_end": today().isoformat(),
+        },
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "请填写被许可方（企业）的统一社会信用代码" in response.content.decode()
+    assert not Contract.objects.exists()

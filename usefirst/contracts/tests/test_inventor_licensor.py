@@ -18,7 +18,7 @@ from usefirst.core.dates import today
 from usefirst.core.errors import DomainError
 from usefirst.core.testing import make_user
 from usefirst.finance import selectors as finance_selectors
-from usefirst.finance import services as finance
+from usefirst.finance.models import Receipt
 
 from .conftest import draft, draft_data, sign_all
 
@@ -73,13 +73,35 @@ def test_the_inventor_drafts_on_the_page_as_licensor_and_the_unit_confirms_the_r
 
     contract = sign_all(contract, inventor.user, licensee_signer)
     assert contract.status == ContractStatus.FREE_USE
-    receipt, _ = finance.receipt_record(
-        actor=inventor.user, contract=contract, received_on=today(), amount="8000.00", payer=enterprise.name,
-        voucher_number="INV-1", idempotency_key="inventor-licensor-1",
+    recorded = client.post(
+        reverse("finance:receipt_create", args=[contract.pk]),
+        {"received_on": today().isoformat(), "amount": "8000.00", "payer": enterprise.name, "voucher_number": "INV-1",
+         "idempotency_key": "inventor-licensor-1"},
+        follow=True,
     )  # fmt: skip
+    assert "待成果单位确认" in recorded.content.decode()
+    receipt = Receipt.objects.get(contract=contract)
     assert not receipt.is_confirmed and finance_selectors.received_for_contract(contract) == 0
-    finance.receipt_confirm(actor=owner, receipt=receipt)
+    assert client.post(reverse("finance:receipt_confirm", args=[receipt.pk])).status_code in (302, 403)
+    assert finance_selectors.received_for_contract(contract) == 0  # the inventor cannot confirm his own receipt
+    client.force_login(owner)
+    confirmed = client.post(reverse("finance:receipt_confirm", args=[receipt.pk]), follow=True)
+    assert "已确认到账" in confirmed.content.decode()
     assert finance_selectors.received_for_contract(contract) == 8000
+
+
+def test_the_unit_drafts_the_preliminary_agreement_on_the_page(client, platform_ca, owner, unit, achievement, inventor):
+    client.force_login(owner)
+    response = client.post(
+        reverse("contracts:new"),
+        {"kind": "preliminary_agreement", "mode": "", "licensor": unit.pk, "inventors": [inventor.pk],
+         "achievement": achievement.pk, "licensee_credit_code": "", "scope": "自行转化", "exclusivity": "non_exclusive",
+         "inventor_grant": "none", "term_end": (today() + dt.timedelta(days=365)).isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()
+    agreement = Contract.objects.get(kind=ContractKind.PRELIMINARY_AGREEMENT)
+    assert [p.person_id for p in agreement.parties.filter(role=ContractParty.Role.INVENTOR)] == [inventor.pk]
+    assert inventor.full_name in services.contract_text(agreement)
 
 
 def test_drafting_under_an_ended_agreement_is_refused_on_the_page(client, agreement, inventor, owner, enterprise, achievement):
