@@ -82,3 +82,17 @@ def test_the_licensee_does_not_see_distributions(client, contract, owner, licens
     post(client, f"/api/v1/contracts/{contract.pk}/distributions", owner, {"inventor_pct": "70", "unit_pct": "30"})
     listing = client.get(f"/api/v1/contracts/{contract.pk}/distributions", headers=bearer_for(licensee_user))
     assert listing.status_code == 200 and listing.json() == []
+
+
+def test_the_api_takes_the_grant_from_the_contract_and_refuses_another(client, unit, enterprise, owner):
+    from .builders import contract_for
+
+    contract = contract_for(unit, enterprise, owner, mode="cooperate_later", inventor_grant="ownership")
+    post(client, f"/api/v1/contracts/{contract.pk}/receipts", owner, RECEIPT)
+    url = f"/api/v1/contracts/{contract.pk}/distributions"
+    mismatch = post(client, url, owner, {"inventor_pct": "80", "unit_pct": "20", "grant": "none"})
+    assert mismatch.status_code == 400 and mismatch.json()["code"] == "grant_is_a_contract_term"
+    below = post(client, url, owner, {"inventor_pct": "69", "unit_pct": "31"})
+    assert below.status_code == 400 and below.json()["code"] == "below_inventor_floor"
+    created = post(client, url, owner, {"inventor_pct": "80", "unit_pct": "20"})
+    assert created.status_code == 201 and created.json()["grant"] == "ownership"
