@@ -183,7 +183,9 @@ def run(args: argparse.Namespace) -> int:
         written += len(receipts)
         print(f"\r{written:,} receipts", end="", flush=True)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # PostgreSQL: VACUUM sets the visibility map as autovacuum would after a bulk insert, so
+        # the planner can answer from the covering index alone (an index-only scan).
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(f"\n{written:,} receipts with their allocation rows in {time.perf_counter() - t0:.1f} s", flush=True)
 
     return measure(args)
