@@ -67,22 +67,14 @@ def active_misconduct_for(
     *, unit: Organisation | None, persons: Iterable[Person], on: dt.date | None = None
 ) -> list[MisconductRecord]:
     """Records in force on `on` (an appealed record stays in force until decided)."""
-    day = on or today()
-    person_ids = [p.pk for p in persons]
-    condition = Q(subject_person_id__in=person_ids)
-    if unit is not None:
-        condition |= Q(subject_organisation=unit)
-    return list(
-        MisconductRecord.objects.filter(condition, period_start__lte=day, period_end__gte=day)
-        .exclude(status=MisconductStatus.WITHDRAWN)
-        .select_related("subject_organisation", "subject_person")
-    )
+    return list(misconduct_in_force(organisations=[unit] if unit is not None else [], persons=persons, on=on))
 
 
 def misconduct_in_force(
     *, organisations: Iterable[Organisation], persons: Iterable[Person], on: dt.date | None = None
 ) -> QuerySet[MisconductRecord]:
-    """Records in force on `on` against any of these organisations or persons, unscoped."""
+    """Records in force on `on` against any of these organisations or persons, unscoped (an
+    appealed record stays in force until decided; a withdrawn one is not)."""
     day = on or today()
     condition = Q(subject_organisation_id__in=[o.pk for o in organisations if o is not None])
     condition |= Q(subject_person_id__in=[p.pk for p in persons if p is not None])
@@ -99,8 +91,8 @@ def misconduct_shown_to(
 ) -> list[MisconductRecord]:
     """The records in force against these subjects that `user` reviews (Action.REVIEW through
     the chokepoint): the provincial department and the subjects' reviewing or superior
-    departments; never the public, the subject's counterparties or the subject itself on
-    someone else's page."""
+    departments; never the public, the subject's counterparties, or the subject itself (it
+    has the notice and the record's own page, where it may appeal)."""
     if not getattr(user, "is_authenticated", False):
         return []
     return list(restrict(misconduct_in_force(organisations=organisations, persons=persons, on=on), user, Action.REVIEW))

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import template
 
+from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, Person
 from usefirst.catalog.models import Achievement, AchievementInventor
 from usefirst.contracts.models import Contract
@@ -50,6 +51,8 @@ def misconduct_notice(context: template.Context, subject: Any) -> dict[str, Any]
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not getattr(user, "is_authenticated", False):
+        return {"records": []}
+    if not roles.department_ids(user):  # only departments review (the policy's REVIEW scope): skip the lookups
         return {"records": []}
     organisations, persons = subjects_of(subject)
     return {"records": misconduct_shown_to(user, organisations=organisations, persons=persons)}
