@@ -13,6 +13,7 @@ urlpatterns = [
     path("policy/", include("usefirst.policy.urls")),
     path("notifications/", include("usefirst.notifications.urls")),
     path("finance/", include("usefirst.finance.urls")),
+    path("search/", include("usefirst.matching.urls")),  # search over achievements and demands, issue 3
     path("matchmaking/", include("usefirst.matchmaking.urls")),  # matchmaking (对接), issue 3
     path("recognition/", include("usefirst.recognition.urls")),  # recognition, issue 5
     path("contracts/", include("usefirst.contracts.urls")),  # contracts: drafting, signing, verification

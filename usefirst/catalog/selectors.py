@@ -22,13 +22,18 @@ from usefirst.core.regions import CITY_COUNTIES, OUTSIDE_PROVINCE, Region
 from .choices import AchievementStatus, DemandStatus, Mode
 from .models import Achievement, AchievementEvent, AchievementRevision, Demand, DemandEvent, TechField
 
+# "relevance" orders a keyword listing by the search ranking (usefirst.matching.search); without
+# keywords there is nothing to be relevant to, and it falls back to the newest first.
+RELEVANCE = "relevance"
 ACHIEVEMENT_SORTS: dict[str, tuple[str, list[str]]] = {
+    RELEVANCE: ("相关度", ["-published_at", "-id"]),
     "newest": ("最新发布", ["-published_at", "-id"]),
     "oldest": ("最早发布", ["published_at", "id"]),
     "trl_desc": ("成熟度从高到低", ["-trl", "-published_at", "-id"]),
     "trl_asc": ("成熟度从低到高", ["trl", "-published_at", "-id"]),
 }
 DEMAND_SORTS: dict[str, tuple[str, list[str]]] = {
+    RELEVANCE: ("相关度", ["-published_at", "-id"]),
     "newest": ("最新发布", ["-published_at", "-id"]),
     "deadline": ("截止日期临近", ["deadline", "-id"]),
     "budget_desc": ("预算从高到低", ["-budget_max", "-id"]),
@@ -60,7 +65,7 @@ class Filters:
 
 def _text(params: Mapping[str, Any], key: str) -> str:
     value = params.get(key)
-    return "" if value is None else str(value).strip()
+    return "" if value is None else str(value).replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
 
 
 def _trl(params: Mapping[str, Any], key: str, label: str) -> int | None:
@@ -91,7 +96,7 @@ def parse_filters(params: Mapping[str, Any], *, for_demands: bool = False) -> Fi
     if len(q) > MAX_QUERY_LENGTH:
         raise DomainError(f"关键词不超过 {MAX_QUERY_LENGTH} 个字", code="invalid_filter", field_errors={"q": ["关键词过长"]})
     filters.q = q
-    sort = _text(params, "sort") or "newest"
+    sort = _text(params, "sort") or (RELEVANCE if q else "newest")
     sorts = DEMAND_SORTS if for_demands else ACHIEVEMENT_SORTS
     if sort not in sorts:
         raise _invalid("sort", "排序", sort)
@@ -145,7 +150,7 @@ def filter_achievements(queryset: QuerySet[Achievement], filters: Filters) -> Qu
         from usefirst.matching.search import search_filter
 
         queryset = search_filter(queryset, kind="achievement", q=filters.q)
-    return queryset.order_by(*ACHIEVEMENT_SORTS[filters.sort][1])
+    return queryset.order_by(*_ordering(queryset, filters, ACHIEVEMENT_SORTS))
 
 
 def filter_demands(queryset: QuerySet[Demand], filters: Filters) -> QuerySet[Demand]:
@@ -163,7 +168,13 @@ def filter_demands(queryset: QuerySet[Demand], filters: Filters) -> QuerySet[Dem
         from usefirst.matching.search import search_filter
 
         queryset = search_filter(queryset, kind="demand", q=filters.q)
-    return queryset.order_by(*DEMAND_SORTS[filters.sort][1])
+    return queryset.order_by(*_ordering(queryset, filters, DEMAND_SORTS))
+
+
+def _ordering(queryset: QuerySet[Any], filters: Filters, sorts: dict[str, tuple[str, list[str]]]) -> list[str]:
+    if filters.sort == RELEVANCE and "search_rank" in queryset.query.annotations:
+        return ["search_rank", *sorts[RELEVANCE][1]]  # best match first, then the newest
+    return sorts[filters.sort][1]
 
 
 def _with_effective_status(queryset: QuerySet[Demand], status: str) -> QuerySet[Demand]:

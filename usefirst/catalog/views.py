@@ -101,6 +101,8 @@ def _listing(
     page: PageOf | None = None
     try:
         filters = selectors.parse_filters(request.GET, for_demands=for_demands)
+        if not request.GET.get("sort"):  # show the order actually applied (relevance when there are keywords)
+            context["params"] = {**request.GET.dict(), "sort": filters.sort}
         queryset = build(filters)
         page = selectors.paginate_params(queryset, request.GET)
         if not for_demands and page.count:

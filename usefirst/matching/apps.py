@@ -7,6 +7,6 @@ class MatchingConfig(AppConfig):
     verbose_name = "检索与匹配"
 
     def ready(self) -> None:
-        from . import signals
+        from . import checks, signals  # noqa: F401 (checks registers itself)
 
         signals.connect()

@@ -16,6 +16,7 @@ from typing import Protocol
 from django.db import connections
 
 from .models import SearchDocument
+from .text import normalise
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,10 @@ class PostgresBackend:
             return [Hit(row[0], row[1], float(row[2])) for row in cursor.fetchall()]
 
     def fuzzy_titles(self, *, kind: str, text: str, limit: int) -> list[Hit]:
-        if not trigram_available(self.using) or not text.strip():
+        # Normalised like every query (control characters such as NUL, which PostgreSQL refuses
+        # in text, become spaces; traditional characters simplified), then compared with the title.
+        text = normalise(text).strip()
+        if not text or not trigram_available(self.using):
             return []
         sql = (
             "SELECT id, object_id, similarity(title, %s) AS s FROM matching_searchdocument "
@@ -127,32 +131,50 @@ class PostgresBackend:
             return [Hit(row[0], row[1], float(row[2])) for row in cursor.fetchall()]
 
 
-_trigram: dict[str, bool] = {}
+_trigram: dict[str, tuple[bool, str]] = {}
+# A probe of Chinese text: pg_trgm must see its characters as letters to make trigrams of them.
+TRIGRAM_PROBE = "钙钛矿电池"
 
 
-def trigram_available(using: str = "default") -> bool:
-    """pg_trgm splits text by the database's character classification: under `lc_ctype` C it
-    sees no letters in Chinese, so fuzzy title search is only offered with another ctype."""
+def trigram_status(using: str = "default") -> tuple[bool, str]:
+    """Whether fuzzy title search (pg_trgm) works on this database, and why not.
+
+    pg_trgm splits text by the database's character classification: under `lc_ctype` C it
+    sees no letters in Chinese and makes no trigrams of it. Rather than trusting the locale's
+    name (C.UTF-8 classifies CJK as letters, C does not), the probe asks pg_trgm itself."""
     if using in _trigram:
         return _trigram[using]
     available, reason = False, ""
     connection = connections[using]
     if connection.vendor != "postgresql":
-        reason = "数据库不是 PostgreSQL"
+        reason = "数据库不是 PostgreSQL（SQLite FTS5 不提供标题模糊检索，关键词的“任一匹配”兜底）"
     else:
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('lc_ctype'), EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")
             ctype, installed = cursor.fetchone()
-        if ctype in ("C", "POSIX"):
-            reason = f"lc_ctype 为 {ctype}，pg_trgm 无法切分中文"
-        elif not installed:
-            reason = "未安装 pg_trgm 扩展"
-        else:
-            available = True
+            if not installed:
+                reason = "未安装 pg_trgm 扩展（需有权限执行 CREATE EXTENSION pg_trgm 后重新迁移）"
+            else:
+                cursor.execute("SELECT coalesce(array_length(show_trgm(%s), 1), 0)", [TRIGRAM_PROBE])
+                if int(cursor.fetchone()[0]) == 0:
+                    reason = f"数据库字符分类 lc_ctype 为 {ctype}，pg_trgm 无法切分中文（需以非 C 的 lc_ctype 建库）"
+                else:
+                    available = True
     if not available:
         logger.warning("标题模糊检索不可用：%s", reason)
-    _trigram[using] = available
-    return available
+    _trigram[using] = (available, reason)
+    return available, reason
+
+
+def trigram_available(using: str = "default") -> bool:
+    return trigram_status(using)[0]
+
+
+def forget_trigram_status(using: str | None = None) -> None:
+    if using is None:
+        _trigram.clear()
+    else:
+        _trigram.pop(using, None)
 
 
 def backend(using: str = "default") -> SearchBackend:

@@ -20,13 +20,15 @@ from usefirst.catalog.models import Achievement, Demand
 from usefirst.core.errors import DomainError
 from usefirst.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
-from .backends import backend
+from .backends import backend, trigram_status
 from .models import ItemKind, SearchDocument
 from .ranking import CANDIDATES, Query, lexical, rank_text, vocabulary
 from .text import MAX_QUERY_CHARS, highlight, query_terms
 
 LISTING_MATCHES = 2000  # a keyword listing ranks at most this many matches (best first)
 SNIPPET_CHARS = 160
+RELATED = 5  # semantic neighbours offered when nothing contains the words
+FACET_SCAN = 5000  # a browse without words counts facets over this many of the newest items
 SORTS = {"relevance": "相关度", "newest": "最新发布", "trl_desc": "成熟度从高到低"}
 
 
@@ -74,6 +76,11 @@ class Result:
     dense_rank: int | None
     matched_terms: list[str]
     url: str
+    fuzzy_title: bool = False  # found by title similarity (pg_trgm), not by its words
+
+    @property
+    def similarity_percent(self) -> int | None:
+        return None if self.similarity is None else round(self.similarity * 100)
 
 
 @dataclass
@@ -85,10 +92,25 @@ class SearchPage:
     page_size: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     fuzzy_available: bool = False
+    fuzzy_reason: str = ""
+    # Semantic neighbours offered when no item contains the words (keyword results only).
+    related: list[Result] = field(default_factory=list)
+    # Facets counted over the first FACET_SCAN items only (a browse without words of a large catalog).
+    facets_partial: bool = False
+    # How many results contain every term (the rest came from the any-term fallback or title similarity).
+    all_terms_count: int | None = None
 
     @property
     def num_pages(self) -> int:
         return max(1, -(-self.count // self.page_size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
 
 
 def _int(value: Any, default: int, label: str, maximum: int) -> int:
@@ -111,8 +133,19 @@ def _snippet(body: str, terms: list[str]) -> str:
     return prefix + highlight(body[start:], terms, limit=SNIPPET_CHARS)
 
 
-def search(*, user: Any, kind: str, params: Mapping[str, Any], semantic: bool = True) -> SearchPage:
-    """Hybrid search over one kind, scoped to what the user may see, with facets and highlights."""
+def has_words(q: str) -> bool:
+    return any(ch.isalnum() for ch in q)
+
+
+def search(
+    *, user: Any, kind: str, params: Mapping[str, Any], semantic: bool = True, keyword_results: bool = False
+) -> SearchPage:
+    """Hybrid search over one kind, scoped to what the user may see, with facets and highlights.
+
+    With `keyword_results` (the search page) the results are the items containing the words
+    (every word, else any word) plus titles similar to the text (pg_trgm), ordered by the
+    hybrid ranking; items only semantically close are offered apart (`related`) when nothing
+    contains the words — a dense retriever finds neighbours for any text, even nonsense."""
     if kind not in ItemKind.values:
         raise DomainError("检索对象无效", code="invalid_filter")
     for_demands = kind == ItemKind.DEMAND
@@ -122,56 +155,61 @@ def search(*, user: Any, kind: str, params: Mapping[str, Any], semantic: bool = 
         raise DomainError(f"排序方式无效：{sort}", code="invalid_filter")
     page = _int(params.get("page"), 1, "页码", 10_000)
     page_size = _int(params.get("page_size"), DEFAULT_PAGE_SIZE, "每页条数", MAX_PAGE_SIZE)
-    filter_params = {k: v for k, v in params.items() if k not in ("q", "sort", "page", "page_size", "semantic")}
+    filter_params = {k: v for k, v in params.items() if k not in ("q", "sort", "page", "page_size", "semantic", "kind")}
     filters = catalog_selectors.parse_filters(filter_params, for_demands=for_demands)
     scoped: QuerySet[Any] = (
         catalog_selectors.demand_list_public(user=user, filters=filters)
         if for_demands
         else catalog_selectors.achievement_list_public(user=user, filters=filters)
     )
+    engine = backend()
+    fuzzy_available, fuzzy_reason = trigram_status()
     query: Query | None = None
     scores: dict[int, Any] = {}
-    if q and any(ch.isalnum() for ch in q):
+    fuzzy_ids: list[int] = []
+    related_ids: list[int] = []
+    count: int | None = None
+    facets_partial = False
+    if q and has_words(q):
         query, ranked = rank_text(q, kind, limit=CANDIDATES, dense=semantic and _semantic_available())
         scores = {r.object_id: r for r in ranked if r.object_id}
-        visible = set(scoped.filter(pk__in=list(scores)).values_list("pk", flat=True))
-        ordered = [oid for oid in scores if oid in visible]
+        if fuzzy_available:
+            fuzzy_ids = [h.object_id for h in engine.fuzzy_titles(kind=kind, text=q[:200], limit=20) if h.object_id not in scores]
+        candidates = list(scores) + fuzzy_ids
+        visible = set(scoped.filter(pk__in=candidates).values_list("pk", flat=True))
+        ordered = [oid for oid in candidates if oid in visible]
+        if keyword_results:
+            matched = [oid for oid in ordered if oid in fuzzy_ids or scores[oid].lexical_rank is not None]
+            if not matched:
+                related_ids = ordered[:RELATED]
+            ordered = matched
     else:
-        ordered = list(scoped.values_list("pk", flat=True)[:CANDIDATES])
-    documents = {d.object_id: d for d in SearchDocument.objects.filter(kind=kind, object_id__in=ordered)}
+        # Browsing without words: the listing's own order, facets over its first FACET_SCAN items.
+        by = ["-trl", "-published_at", "-id"] if sort == "trl_desc" else ["-published_at", "-id"]
+        count = scoped.count()
+        ordered = list(scoped.order_by(*by).values_list("pk", flat=True)[:FACET_SCAN])
+        facets_partial = count > len(ordered)
+    documents = {d.object_id: d for d in _documents(kind, ordered + related_ids)}
     ordered = [oid for oid in ordered if oid in documents]
-    if sort == "newest":
+    if query is not None and sort == "newest":
         ordered.sort(key=lambda oid: _published_timestamp(documents[oid]), reverse=True)
-    elif sort == "trl_desc":
+    elif query is not None and sort == "trl_desc":
         ordered.sort(key=lambda oid: documents[oid].trl or 0, reverse=True)
-    count = len(ordered)
+    if count is None or count <= len(ordered):
+        count = len(ordered)
     if (page - 1) * page_size >= max(count, 1) and page > 1:
         raise DomainError(f"页码超出范围：共 {max(1, -(-count // page_size))} 页", code="page_out_of_range", status=404)
     terms = query.terms if query else []
-    items: list[Result] = []
-    for oid in ordered[(page - 1) * page_size : page * page_size]:
-        document = documents[oid]
-        ranked_item = scores.get(oid)
-        tokens = set(document.segmented_title.split()) | set(document.segmented.split())
-        url = f"/demands/{oid}/" if for_demands else f"/achievements/{oid}/"
-        items.append(
-            Result(
-                object_id=oid,
-                kind=kind,
-                title=document.title,
-                title_html=highlight(document.title, terms),
-                snippet_html=_snippet(document.body, terms),
-                field_name=document.field_name,
-                city=document.city,
-                trl=document.trl,
-                score=round(ranked_item.score, 6) if ranked_item else 0.0,
-                similarity=round(ranked_item.similarity, 4) if ranked_item and ranked_item.similarity is not None else None,
-                lexical_rank=ranked_item.lexical_rank if ranked_item else None,
-                dense_rank=ranked_item.dense_rank if ranked_item else None,
-                matched_terms=[t for t in terms if t in tokens],
-                url=url,
-            )
-        )
+    all_terms_count = sum(1 for oid in ordered if _has_all(documents[oid], terms)) if terms else None
+    window = ordered[(page - 1) * page_size : page * page_size]
+    if len(window) < page_size and (page - 1) * page_size + len(window) < count:
+        # A browse past the first FACET_SCAN items: read that page straight from the listing.
+        by = ["-trl", "-published_at", "-id"] if sort == "trl_desc" else ["-published_at", "-id"]
+        window = list(scoped.order_by(*by).values_list("pk", flat=True)[(page - 1) * page_size : page * page_size])
+        documents.update({d.object_id: d for d in _documents(kind, window)})
+        window = [oid for oid in window if oid in documents]
+    items = [_result(documents[oid], scores.get(oid), terms, kind, fuzzy=oid in fuzzy_ids) for oid in window]
+    related = [_result(documents[oid], scores.get(oid), terms, kind) for oid in related_ids if oid in documents]
     return SearchPage(
         query=query,
         items=items,
@@ -179,7 +217,48 @@ def search(*, user: Any, kind: str, params: Mapping[str, Any], semantic: bool = 
         page=page,
         page_size=page_size,
         facets=facets([documents[oid] for oid in ordered]),
-        fuzzy_available=False,
+        fuzzy_available=fuzzy_available,
+        fuzzy_reason=fuzzy_reason,
+        related=related,
+        facets_partial=facets_partial,
+        all_terms_count=all_terms_count,
+    )
+
+
+def _documents(kind: str, object_ids: list[int]) -> QuerySet[SearchDocument]:
+    # Not the vector and what was encoded: up to FACET_SCAN rows are read for the facets.
+    return SearchDocument.objects.filter(kind=kind, object_id__in=object_ids).defer("embedding", "embedded_text")
+
+
+def _tokens(document: SearchDocument) -> set[str]:
+    return set(document.segmented_title.split()) | set(document.segmented.split())
+
+
+def _has_all(document: SearchDocument, terms: list[str]) -> bool:
+    tokens = _tokens(document)
+    return all(t in tokens for t in terms)
+
+
+def _result(document: SearchDocument, ranked_item: Any, terms: list[str], kind: str, *, fuzzy: bool = False) -> Result:
+    oid = document.object_id
+    tokens = _tokens(document)
+    url = f"/demands/{oid}/" if kind == ItemKind.DEMAND else f"/achievements/{oid}/"
+    return Result(
+        object_id=oid,
+        kind=kind,
+        title=document.title,
+        title_html=highlight(document.title, terms),
+        snippet_html=_snippet(document.body, terms),
+        field_name=document.field_name,
+        city=document.city,
+        trl=document.trl,
+        score=round(ranked_item.score, 6) if ranked_item else 0.0,
+        similarity=round(ranked_item.similarity, 4) if ranked_item and ranked_item.similarity is not None else None,
+        lexical_rank=ranked_item.lexical_rank if ranked_item else None,
+        dense_rank=ranked_item.dense_rank if ranked_item else None,
+        matched_terms=[t for t in terms if t in tokens],
+        url=url,
+        fuzzy_title=fuzzy,
     )
 
 

@@ -42,6 +42,7 @@ PUBLIC_PAGES = {
     "recognition:statistics",
     "recognition:statistics_export",
     "contracts:verify",  # public verification of a contract PDF
+    "matching:search",  # search over published achievements and demands (issue 3)
 }
 # Routes whose GET checks a token from an e-mail link; a bad token gets a Chinese "link invalid" answer.
 TOKEN_PAGES = {"accounts:verify_email", "accounts:invitation_accept", "accounts:password_reset_confirm"}
@@ -52,6 +53,7 @@ PUBLIC_API = {
     "/api/v1/demands",
     "/api/v1/policy/parameters",
     "/api/v1/openapi.json",
+    "/api/v1/search",  # matching: hybrid search over published items
 }
 REFUSALS = {301, 302, 401, 403, 404, 405}
 
