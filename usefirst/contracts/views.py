@@ -18,6 +18,7 @@ from usefirst.catalog.models import Achievement
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, Forbidden, NotFound
 from usefirst.core.permissions import Action, can, get_for_user, restrict
+from usefirst.policy.selectors import parameter_value
 
 from . import selectors, services, signing
 from .forms import (
@@ -31,7 +32,7 @@ from .forms import (
     TemplateForm,
     VerifyForm,
 )
-from .models import Contract, ContractKind, ContractTemplate, NextStepProposal, OpenLicence
+from .models import Contract, ContractKind, ContractStatus, ContractTemplate, NextStepProposal, OpenLicence
 from .rendering import free_use_days
 
 
@@ -159,6 +160,10 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_propose": may_change
         and contract.kind == ContractKind.FREE_USE_LICENCE
         and contract.status in ("free_use", "awaiting_next_step"),
+        # Payment plan, receipts and distributions live in finance, once the contract is signed.
+        "has_money_page": contract.status not in (ContractStatus.DRAFTED, ContractStatus.SIGNING, ContractStatus.CANCELLED),
+        "floor_pct": Decimal(str(parameter_value("inventor_share_floor"))) * 100,
+        "statutory_pct": Decimal(str(parameter_value("statutory_share_floor"))) * 100,
     }
     return render(request, "contracts/detail.html", context)
 

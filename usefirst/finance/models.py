@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from usefirst.accounts.models import Organisation, Person
 from usefirst.catalog.models import Achievement
-from usefirst.contracts.models import Contract
+from usefirst.contracts.models import Contract, InventorGrant  # the grant is a contract term
 from usefirst.core.models import TransitionEvent
 from usefirst.core.text import reject_control_characters
 
@@ -227,12 +227,6 @@ class DistributionVariant(models.TextChoices):
     CASH = "cash", "现金收益分配"
     EQUITY = "equity", "股权奖励（作价入股）"
     OWNERSHIP = "ownership", "成果所有权份额"
-
-
-class InventorGrant(models.TextChoices):
-    NONE = "none", "未赋予"
-    OWNERSHIP = "ownership", "赋予所有权"
-    LONG_TERM_USE = "long_term_use", "赋予长期使用权"
 
 
 class DistributionStatus(models.TextChoices):

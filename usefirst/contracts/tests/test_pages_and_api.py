@@ -84,3 +84,27 @@ def test_the_api_drafts_a_contract_and_refuses_dates_out_of_order(client, platfo
     assert created.status_code == 201
     body = created.json()
     assert body["free_use_inclusive"] and body["documents"][0]["sha256"]
+
+
+def test_a_signed_contract_links_to_its_payments_and_a_draft_does_not(
+    client, platform_ca, owner, unit, enterprise, achievement, licensee_signer
+):
+    client.force_login(owner)
+    drafted = draft(owner, unit, enterprise, achievement)
+    money = reverse("finance:contract", args=[drafted.pk])
+    assert money not in client.get(reverse("contracts:detail", args=[drafted.pk])).content.decode()
+    sign_all(drafted, owner, licensee_signer)
+    page = client.get(reverse("contracts:detail", args=[drafted.pk])).content.decode()
+    assert money in page and "付款计划、到账与收益分配" in page
+    assert client.get(money).status_code == 200
+
+
+def test_the_grant_line_states_the_floor_in_force(client, platform_ca, owner, unit, enterprise, achievement, provincial_admin):
+    from usefirst.core.dates import today
+    from usefirst.policy.services import parameter_set
+
+    client.force_login(owner)
+    contract = draft(owner, unit, enterprise, achievement, mode="cooperate_later", inventor_grant="ownership")
+    assert "不低于 70%" in client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
+    parameter_set(actor=provincial_admin, key="inventor_share_floor", value="0.75", effective_from=today(), reason="测试")
+    assert "不低于 75%" in client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
