@@ -12,10 +12,10 @@ its target.
     .venv/bin/python bench/contracts_signing.py --rounds 30
 
 Two figures are reported beside the targets:
-- the re-entered password check with Django's default hasher (PBKDF2-SHA256; the production
-  settings name none). The test settings the bench runs under hash with MD5, so the signature
-  figures are the signing itself; PBKDF2's deliberate cost comes on top of each signature in
-  production and is set by PASSWORD_HASHERS, not by this code.
+- the re-entered password check with the deployment's hasher (the first of PASSWORD_HASHERS in
+  usefirst/settings/base.py: Argon2id). The test settings the bench runs under hash with MD5, so
+  the signature figures are the signing itself; the password check's deliberate cost comes on
+  top of each signature in production, and a further signature is also reported with it.
 - one draft whose text has a character outside the prepared font's repertoire (GB 2312), which
   is set in the full Noto CJK face.
 """
@@ -71,7 +71,6 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
     import django
 
     django.setup()
-    from django.conf import global_settings
     from django.contrib.auth.hashers import get_hasher
     from django.core.management import call_command
     from django.test.utils import override_settings
@@ -118,7 +117,9 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
     ok &= line("verify", *pair("verify"), TARGETS["verify"])
     line("draft, text outside GB 2312", outside.warm("draft"), outside.warm("draft", cpu=True))
 
-    hasher = import_string(global_settings.PASSWORD_HASHERS[0])()
+    from usefirst.settings import base as deployment
+
+    hasher = import_string(deployment.PASSWORD_HASHERS[0])()
     encoded = hasher.encode("correct-horse-battery", hasher.salt())
     checks = []
     for _ in range(3):
@@ -126,9 +127,15 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
         assert hasher.verify("correct-horse-battery", encoded)
         checks.append(time.perf_counter() - started)
     print(
-        f"password re-check with {hasher.algorithm} ({getattr(hasher, 'iterations', '-')} iterations, Django's default): "
+        f"password re-check with {hasher.algorithm} (the deployment's hasher): "
         f"median {statistics.median(checks) * 1000:.0f} ms per signature in production "
         f"(this run hashes with {get_hasher().algorithm}; not part of the figures above)",
+        flush=True,
+    )
+    further = pair("further_signature")[0]
+    print(
+        f"further signature with the password check: median "
+        f"{(statistics.median(further) + statistics.median(checks)) * 1000:.0f} ms (target {TARGETS['further_signature'] * 1000:.0f} ms)",
         flush=True,
     )
     if not ok:

@@ -110,6 +110,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "usefirst.accounts.identity.IdentityProviderBackend",
 ]
+# Argon2id first (usefirst/accounts/hashers.py says why its cost): signers re-enter their
+# password before every signature. Older PBKDF2 hashes still verify and are upgraded at next login.
+PASSWORD_HASHERS = [
+    "usefirst.accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
