@@ -9,8 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 from usefirst.contracts.models import Contract
+from usefirst.contracts.pdf import FONT_QUERY  # one prepared face for every issued document
 from usefirst.core.excel import SheetSpec, write_workbook
-from usefirst.core.fonts import cjk_font
+from usefirst.core.fonts import pdf_font
 from usefirst.core.money import format_cny
 
 from . import selectors
@@ -97,18 +98,21 @@ def registration_pdf(contract: Contract) -> bytes:
     from fpdf import FPDF
 
     pack = registration_pack(contract)
-    path, index = cjk_font()  # FontMissing is a 503 DomainError
+    cells = [(label, format_cny(value) if isinstance(value, Decimal) else str(value or "—")) for label, value in pack.rows()]
+    title = "技术合同认定登记信息表"
+    subtitle = "（由平台根据合同与到账记录生成，供登记机构审核）"
+    # The deployment's prepared font when it holds every character (FontMissing is a 503 DomainError).
+    path, index = pdf_font(FONT_QUERY, text="".join([title, subtitle, pack.number, *(label + text for label, text in cells)]))
     pdf = FPDF(format="A4")
     pdf.set_title(f"技术合同认定登记信息 {pack.number}")
     pdf.add_font("cjk", fname=path, collection_font_number=index)
     pdf.add_page()
     pdf.set_font("cjk", size=16)
-    pdf.cell(0, 12, "技术合同认定登记信息表", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 12, title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=10)
-    pdf.cell(0, 8, "（由平台根据合同与到账记录生成，供登记机构审核）", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    for label, value in pack.rows():
-        text = format_cny(value) if isinstance(value, Decimal) else str(value or "—")
+    for label, text in cells:
         pdf.set_font("cjk", size=11)
         pdf.multi_cell(55, 9, label, border=1, new_x="RIGHT", new_y="TOP")
         pdf.multi_cell(0, 9, text, border=1, new_x="LMARGIN", new_y="NEXT")
