@@ -4,7 +4,8 @@ Placeholders: licensor_name, licensor_code, co_licensors, licensee_name, license
 agency_name, inventor_names, achievements (title, ip, share), several, scope, field_of_use,
 territory, exclusivity, open_licence, open_licence_number, open_licence_fee_terms,
 free_use_start, free_use_end, free_use_days, term_end, price, payment_terms, extra_terms,
-development_kind, parent_number, parent_title, signature_block.
+development_kind, parent_number, parent_title, inventor_grant (empty when nothing is granted),
+signature_block.
 
 The text is plain (no HTML); the HTML preview escapes it like any user text.
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.template import Context, Engine
 
-from .models import Contract, ContractParty
+from .models import Contract, ContractParty, InventorGrant
 
 _ENGINE = Engine(autoescape=False)
 DRAFT_MARK = "示范文本（待主管部门审定）"
@@ -75,6 +76,7 @@ def context_for(contract: Contract) -> dict[str, Any]:
         "development_kind": contract.get_development_kind_display() if contract.development_kind else "",
         "parent_number": contract.parent.number if contract.parent else "",
         "parent_title": contract.parent.title if contract.parent else "",
+        "inventor_grant": contract.get_inventor_grant_display() if contract.inventor_grant != InventorGrant.NONE else "",
         "signature_block": "\n".join(signature_lines),
     }
 

@@ -37,7 +37,7 @@ from ..models import (
     Mode,
     OpenLicence,
 )
-from ..rendering import DRAFT_MARK, context_for
+from ..rendering import DRAFT_MARK, render_text
 from ..selectors import open_licence_in_force
 from .common import MAX_ACHIEVEMENTS, SHARES_TOTAL, S, field_error, notify_parties, transition, write_event
 from .templates import template_for
@@ -383,15 +383,8 @@ def _inventor_grant(data: DraftData, *, mode: str, parent: Contract | None) -> s
 
 
 def contract_text(contract: Contract) -> str:
-    """The contract text as the HTML preview and the PDF show it: the template version rendered
-    with the contract's data, including the grant to the inventors."""
-    from django.template import Context, Engine
-
-    context = context_for(contract)
-    context.setdefault(
-        "inventor_grant", contract.get_inventor_grant_display() if contract.inventor_grant != InventorGrant.NONE else ""
-    )
-    return Engine(autoescape=False).from_string(contract.template.body).render(Context(context, autoescape=False))
+    """The contract text as the HTML preview and the PDF show it."""
+    return render_text(contract)
 
 
 def _create_parties(
