@@ -19,7 +19,7 @@ from . import services
 def seed_contract_finance(*, contract: Contract, unit_user: Any, licensee_user: Any, paid: bool = True) -> None:
     """A combined plan (entry fee, two installments, a milestone, quarterly royalty), two
     receipts, one reversal and a distribution at 70 / 20 / 10, paid when `paid`."""
-    signed = contract.signed_at.date() if contract.signed_at else today()
+    signed = timezone.localdate(contract.signed_at) if contract.signed_at else today()  # the Shanghai date, as finance compares
     start = max(signed, today() - dt.timedelta(days=200))
     services.plan_create(
         actor=unit_user,

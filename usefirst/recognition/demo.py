@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F
+from django.utils import timezone
 
 from usefirst.catalog.choices import ProjectCategory
 from usefirst.contracts.models import Contract
@@ -45,7 +46,7 @@ def seed_recognition_demo(
         achievement.save(update_fields=["plan_project_category"])
     missing = Decimal("520000.00") - received_for_contract(contract)
     if missing > 0:
-        day = max(contract.signed_at.date(), today() - dt.timedelta(days=30))
+        day = max(timezone.localdate(contract.signed_at), today() - dt.timedelta(days=30))  # Shanghai date
         finance.receipt_record(
             actor=unit_user,
             contract=contract,
