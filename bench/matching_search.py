@@ -74,6 +74,9 @@ def main() -> int:
     parser.add_argument("--ann-cache", default="/tmp/usefirst-bench-ann", help="reuse the achievement ANN file of an earlier run")
     parser.add_argument("--phase-seconds", type=float, default=600.0, help="time budget of each measurement loop")
     parser.add_argument("--skip-api", action="store_true")
+    parser.add_argument(
+        "--measure", metavar="SQLITE_FILE", help="keyword, facet and LIKE figures on the database of a running bench"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite database")
     args = parser.parse_args()
     if args.postgres is None and os.environ.get("BENCH_POSTGRES_URL"):
@@ -93,6 +96,8 @@ def main() -> int:
             conn.execute(f'CREATE DATABASE "{pg_name}"')
         base, _, _ = args.postgres.rpartition("/")
         os.environ["DATABASE_URL"] = f"{base}/{pg_name}"
+    elif args.measure:
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.measure).resolve()}"
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
     os.environ["DJANGO_SETTINGS_MODULE"] = "usefirst.settings.test"
@@ -185,6 +190,8 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
 
     report = Report()
     started = time.perf_counter()
+    if args.measure:
+        return measure_only(args, report, tmpdir)
     call_command("migrate", verbosity=0)
     report.line(
         f"engine: {connection.vendor}; {os.cpu_count()} CPUs, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
@@ -198,6 +205,36 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
         report.line(f"targets missed: {', '.join(report.missed)}")
         return 1
     report.line("all targets met")
+    return 0
+
+
+def measure_only(args: argparse.Namespace, report: Report, tmpdir: Path) -> int:
+    """The keyword, facet and LIKE figures on the database of a run still building its vectors."""
+    from _matching_data import load_corpus
+    from django.db import connection
+
+    from usefirst.matching.backends import FTS_TABLE
+    from usefirst.matching.models import ItemKind, SearchDocument
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")
+        indexed = cursor.fetchone()[0]
+    if not indexed:
+        report.line("the full-text index of that database is not built yet")
+        return 2
+    world = World()
+    world.records = load_corpus(DATA / "corpus.jsonl")
+    n = SearchDocument.objects.filter(kind=ItemKind.ACHIEVEMENT).count()
+    m = SearchDocument.objects.filter(kind=ItemKind.DEMAND).count()
+    world.achievement_ids = range(1, n + 1)
+    world.demand_document_ids = range(n + 1, n + m + 1)
+    report.line(
+        f"measuring {args.measure}: {n:,} achievements, {m:,} demands, {indexed:,} full-text rows (keyword, facets, LIKE only)"
+    )
+    measure(args, report, world, tmpdir)
+    if report.missed:
+        report.line(f"targets missed: {', '.join(report.missed)}")
+        return 1
     return 0
 
 
@@ -628,6 +665,10 @@ def measure(args: argparse.Namespace, report: Report, world: World, tmpdir: Path
         ms, _ = timed(lambda ids=ids: facets(list(SearchDocument.objects.filter(kind=kind, object_id__in=ids))))
         t_facets.append(ms)
     report.line(f"facet counts (search.facets over the candidates' documents, as the search page does): {figures(t_facets)}")
+
+    if args.measure:  # measuring another run's database, which may not have its vectors yet
+        like_comparison(args, report, world)
+        return
 
     # Hybrid recommendations from stored vectors (the worker's recommend.rank_for).
     from usefirst.matching import recommend
