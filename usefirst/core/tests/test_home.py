@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 from usefirst.catalog.choices import RestrictionReason
 from usefirst.catalog.models import Achievement, TechField
@@ -25,3 +26,9 @@ def test_the_field_distribution_counts_sub_fields_under_their_top_field(unit, ow
     make_published_achievement(unit, owner, provincial_reviewer, field_id=TechField.objects.get(code="0101").pk)
     rows = {row["top_field"]: row["n"] for row in platform_figures()["by_field"]}
     assert rows == {top.name: 2}
+
+
+def test_the_home_search_box_opens_the_search_over_achievements_and_demands(client):
+    page = client.get(reverse("home")).content.decode()
+    assert f'action="{reverse("matching:search")}"' in page
+    assert client.get(reverse("matching:search"), {"q": "锂电池"}).status_code == 200
