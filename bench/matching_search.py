@@ -35,6 +35,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -86,6 +87,10 @@ def main() -> int:
 
     global PHASE_SECONDS
     PHASE_SECONDS = args.phase_seconds
+    # Stopped with SIGTERM (or SIGINT, which a background job ignores by default): still drop the
+    # temporary database and remove the temporary directory.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     tmpdir = tempfile.mkdtemp(prefix="usefirst-bench-matching-")
     pg_name = None
     if args.postgres:
