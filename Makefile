@@ -29,6 +29,7 @@ run: $(STAMP) system-packages
 	@mkdir -p var/mail var/private
 	$(DEV) $(MANAGE) migrate --noinput -v0
 	$(DEV) $(MANAGE) createcachetable
+	$(DEV) $(MANAGE) contracts_prepare_font
 	$(DEV) $(MANAGE) load_demo --if-empty
 	$(DEV) $(MANAGE) demo_logins
 	@echo "serving http://127.0.0.1:8000 (mail is written to var/mail/; Ctrl-C stops web, worker and scheduler)"
@@ -55,6 +56,7 @@ checks: $(STAMP)
 # The 375 px browser test does not depend on the database, so it runs on SQLite only.
 pytest: $(STAMP) system-packages
 	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=usefirst.settings.test $(MANAGE) contracts_prepare_font
 	@echo "== test suite on SQLite =="
 	env -u DATABASE_URL $(VENV)/bin/pytest
 	@if [ -n "$${DATABASE_URL:-}" ]; then \
