@@ -76,17 +76,41 @@ def explain(source_terms_: list[str], target: SearchDocument) -> Explanation:
     return explanation
 
 
-def policy_boosts(achievement: SearchDocument, demand: SearchDocument) -> list[tuple[str, float]]:
+@dataclass(frozen=True)
+class BoostWeights:
+    """The policy's preference weights, read once per ranking (not once per candidate)."""
+
+    sme: float
+    region: float
+    trl_fit_min: float
+    trl_fit: float
+    use_first: float
+
+    @classmethod
+    def in_force(cls) -> BoostWeights:
+        return cls(
+            sme=policy_number("matching_boost_sme", 0.10),
+            region=policy_number("matching_boost_region", 0.15),
+            trl_fit_min=policy_number("matching_trl_fit_min", 6),
+            trl_fit=policy_number("matching_boost_trl_fit", 0.05),
+            use_first=policy_number("matching_boost_use_first", 0.10),
+        )
+
+
+def policy_boosts(
+    achievement: SearchDocument, demand: SearchDocument, weights: BoostWeights | None = None
+) -> list[tuple[str, float]]:
     """The policy's preferences for a pairing, each a (label, weight) from the policy parameters."""
+    w = weights or BoostWeights.in_force()
     boosts: list[tuple[str, float]] = []
     if demand.enterprise_size in SME_SIZES:
-        boosts.append(("中小微企业需求", policy_number("matching_boost_sme", 0.10)))
+        boosts.append(("中小微企业需求", w.sme))
     if demand.city and needs_regional_support(demand.city):
-        boosts.append(("落地粤东粤西粤北", policy_number("matching_boost_region", 0.15)))
-    if achievement.trl is not None and achievement.trl >= policy_number("matching_trl_fit_min", 6):
-        boosts.append(("成熟度达到门槛", policy_number("matching_boost_trl_fit", 0.05)))
+        boosts.append(("落地粤东粤西粤北", w.region))
+    if achievement.trl is not None and achievement.trl >= w.trl_fit_min:
+        boosts.append(("成熟度达到门槛", w.trl_fit))
     if USE_FIRST_MODES.intersection(achievement.modes or []):
-        boosts.append(("提供先用后转方式", policy_number("matching_boost_use_first", 0.10)))
+        boosts.append(("提供先用后转方式", w.use_first))
     return [(label, weight) for label, weight in boosts if weight]
 
 
@@ -99,13 +123,14 @@ def rank_for(document: SearchDocument, *, using: str = "default", limit: int = K
     items = fuse(hits, dense_hits, k=policy_number("matching_rrf_k", 60))[: CANDIDATES // 2]
     targets = SearchDocument.objects.using(using).in_bulk([r.document_id for r in items])
     results: list[tuple[Ranked, Explanation]] = []
+    weights = BoostWeights.in_force()
     for item in items:
         target = targets.get(item.document_id)
         if target is None or (target.owner_id and target.owner_id == document.owner_id):
             continue
         item.object_id = target.object_id
         achievement, demand = (target, document) if target_kind == ItemKind.ACHIEVEMENT else (document, target)
-        boosts = policy_boosts(achievement, demand)
+        boosts = policy_boosts(achievement, demand, weights)
         item.score *= 1.0 + sum(weight for _, weight in boosts)
         item.boosts = [label for label, _ in boosts]
         explanation = explain(terms, target)

@@ -91,3 +91,23 @@ def test_the_digest_respects_each_persons_frequency(matched, owner, outsider):
     assert Notification.objects.filter(recipient=outsider, kind="matching_digest").exists()
     assert not Notification.objects.filter(recipient=owner, kind="matching_digest").exists()
     assert send_digests(frequency="weekly", since=since) == 0
+
+
+def test_a_ranking_reads_the_policy_weights_once_not_per_candidate(
+    matched, unit, owner, reviewer, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from usefirst.matching.recommend import rank_for
+
+    _, _, demand = matched
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(6):
+            make_published_achievement(unit, owner, reviewer, title=f"窑炉余热利用装置第{n}型", keywords="余热、窑炉")
+    document = SearchDocument.objects.get(kind=ItemKind.DEMAND, object_id=demand.pk)
+    with CaptureQueriesContext(connection) as queries:
+        ranked = rank_for(document)
+    assert len(ranked) >= 6
+    parameter_reads = [q for q in queries.captured_queries if "policy_parameterversion" in q["sql"]]
+    assert len(parameter_reads) <= 6  # rrf_k and the five boost weights, whatever the number of candidates
