@@ -23,6 +23,11 @@ logger = logging.getLogger(__name__)
 FTS_TABLE = "matching_fts"
 MAX_TERMS = 32  # a query of more words is cut here: nobody means all of 10,000 characters
 TITLE_WEIGHT = 3.0
+# SQLite: bm25 is computed for every row a query matches before the limit applies, so a common
+# word over a million documents costs seconds. Past this many matches of the kind searched, only
+# the newest ones (highest rowid: the order of indexing, a static score) are ranked. Below it
+# nothing changes (match_eval's 4,406 records never reach it).
+RANK_WINDOW = 5000
 
 # PostgreSQL: the indexed expression; queries repeat it verbatim so the GIN index is used.
 PG_VECTOR = "(setweight(to_tsvector('simple'::regconfig, segmented_title), 'A') || to_tsvector('simple'::regconfig, segmented))"
@@ -76,13 +81,22 @@ class SqliteBackend:
         if not terms:
             return []
         expression = (" AND " if match_all else " OR ").join(_fts5_phrase(t) for t in terms)
-        sql = (
-            f"SELECT d.id, d.object_id, bm25({FTS_TABLE}, %s, 1.0) AS rank FROM {FTS_TABLE} "  # noqa: S608 (constant identifiers only; values are bound)
-            f"JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "
-            f"WHERE {FTS_TABLE} MATCH %s AND d.kind = %s ORDER BY rank LIMIT %s"
-        )
         with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, [TITLE_WEIGHT, expression, kind, limit])
+            # The rowid of the RANK_WINDOW-th newest match, walking the doclists newest first
+            # (no ranking); none when the query matches fewer rows.
+            cursor.execute(
+                f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 (constant identifiers only; values are bound)
+                f"WHERE {FTS_TABLE} MATCH %s AND d.kind = %s ORDER BY {FTS_TABLE}.rowid DESC LIMIT 1 OFFSET %s",
+                [expression, kind, RANK_WINDOW - 1],
+            )
+            row = cursor.fetchone()
+            window = f"AND {FTS_TABLE}.rowid >= %s " if row else ""
+            sql = (
+                f"SELECT d.id, d.object_id, bm25({FTS_TABLE}, %s, 1.0) AS rank FROM {FTS_TABLE} "  # noqa: S608 (constant identifiers only; values are bound)
+                f"JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "
+                f"WHERE {FTS_TABLE} MATCH %s {window}AND d.kind = %s ORDER BY rank LIMIT %s"
+            )
+            cursor.execute(sql, [TITLE_WEIGHT, expression, *([row[0]] if row else []), kind, limit])
             return [Hit(row[0], row[1], -float(row[2])) for row in cursor.fetchall()]
 
     def fuzzy_titles(self, *, kind: str, text: str, limit: int) -> list[Hit]:
