@@ -35,7 +35,7 @@ class SearchDocument(models.Model):
     region = models.CharField(max_length=8, blank=True)
     trl = models.PositiveSmallIntegerField(null=True, blank=True)
     modes = models.JSONField(default=list, blank=True)
-    unit_kind = models.CharField(max_length=16, blank=True)
+    unit_kind = models.CharField(max_length=32, blank=True)  # as long as Organisation.kind
     enterprise_size = models.CharField(max_length=16, blank=True)
     owner_id = models.BigIntegerField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
