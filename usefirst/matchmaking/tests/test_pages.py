@@ -50,6 +50,11 @@ def test_a_demand_reaches_an_agreed_engagement_page_by_page(demand, achievement,
     assert engagement.status == EngagementStatus.AGREED
     final = unit_client.get(reverse("matchmaking:engagement_detail", args=[engagement.pk])).content.decode()
     assert "可据此起草" in final and "欢迎来厂考察" in final and "确认达成一致" in final
+    # 5. The agreed engagement leads to the drafting page, pre-filled from it.
+    draft_url = reverse("contracts:new") + f"?engagement={engagement.pk}"
+    assert draft_url in final
+    drafting = unit_client.get(draft_url).content.decode()
+    assert engagement.enterprise.credit_code in drafting  # the licensee comes from the engagement
 
 
 def test_the_achievement_page_offers_the_button_to_an_enterprise_but_not_to_the_owner(achievement, buyer, seller):
