@@ -76,9 +76,11 @@ def main() -> int:
     parser.add_argument("--phase-seconds", type=float, default=600.0, help="time budget of each measurement loop")
     parser.add_argument("--skip-api", action="store_true")
     parser.add_argument(
-        "--measure", metavar="SQLITE_FILE", help="keyword, facet and LIKE figures on the database of a running bench"
+        "--measure",
+        metavar="DATABASE",
+        help="keyword, facet and LIKE figures on the database of a running or kept bench (a SQLite file or a postgres:// URL)",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the SQLite database")
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite file or the PostgreSQL database")
     args = parser.parse_args()
     if args.postgres is None and os.environ.get("BENCH_POSTGRES_URL"):
         code = subprocess.call([sys.executable, __file__, *sys.argv[1:], "--postgres", os.environ["BENCH_POSTGRES_URL"]])
@@ -101,6 +103,8 @@ def main() -> int:
             conn.execute(f'CREATE DATABASE "{pg_name}"')
         base, _, _ = args.postgres.rpartition("/")
         os.environ["DATABASE_URL"] = f"{base}/{pg_name}"
+    elif args.measure and args.measure.startswith("postgres"):
+        os.environ["DATABASE_URL"] = args.measure
     elif args.measure:
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.measure).resolve()}"
     else:
@@ -119,7 +123,9 @@ def main() -> int:
             print(f"kept: {tmpdir}/bench.sqlite3")
         else:
             shutil.rmtree(tmpdir, ignore_errors=True)
-        if pg_name:
+        if pg_name and args.keep:
+            print(f"kept: {os.environ['DATABASE_URL']}")
+        elif pg_name:
             from django.db import connections
 
             connections.close_all()
@@ -262,6 +268,7 @@ def generate(args: argparse.Namespace, report: Report) -> World:
     from usefirst.catalog.models import Achievement, Demand, TechField
     from usefirst.core.regions import CITY_COUNTIES, region_of
     from usefirst.core.testing import make_org
+    from usefirst.matching import pg_fulltext
     from usefirst.matching.embeddings import passage_text
     from usefirst.matching.models import ItemKind, SearchDocument
     from usefirst.matching.text import index_text
@@ -305,7 +312,8 @@ def generate(args: argparse.Namespace, report: Report) -> World:
         with connection.cursor() as cursor:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = 'matching_searchdocument_title_trgm'")
             world.trigram = cursor.fetchone() is not None
-            cursor.execute("DROP INDEX IF EXISTS matching_searchdocument_fts")
+            for statement in pg_fulltext.DROP_GIN_INDEXES:
+                cursor.execute(statement)
             cursor.execute("DROP INDEX IF EXISTS matching_searchdocument_title_trgm")
     t0 = time.perf_counter()
     n = args.achievements
@@ -451,7 +459,7 @@ def build_indexes(args: argparse.Namespace, report: Report, world: World) -> Non
     from django.db import connection
     from django.utils import timezone
 
-    from usefirst.matching import backends, vectors
+    from usefirst.matching import backends, pg_fulltext, vectors
     from usefirst.matching.embeddings import DIM, encode_passages, passage_text, to_bytes
     from usefirst.matching.models import ItemKind, SearchDocument
 
@@ -467,10 +475,9 @@ def build_indexes(args: argparse.Namespace, report: Report, world: World) -> Non
             cursor.execute("ANALYZE")
         else:
             cursor.execute("SET maintenance_work_mem = '512MB'")
-            cursor.execute("DROP INDEX IF EXISTS matching_searchdocument_fts")
-            cursor.execute(
-                f"CREATE INDEX matching_searchdocument_fts ON matching_searchdocument USING gin ({backends.PG_VECTOR})"
-            )
+            cursor.execute(pg_fulltext.POPULATE)  # the backend's vectors, one statement
+            for statement in pg_fulltext.GIN_INDEXES:
+                cursor.execute(statement)
             fts = time.perf_counter() - t0
             if world.trigram:
                 t1 = time.perf_counter()
@@ -483,7 +490,7 @@ def build_indexes(args: argparse.Namespace, report: Report, world: World) -> Non
     what = (
         "FTS5 rows (the backend's INSERT, one statement)"
         if connection.vendor == "sqlite"
-        else "GIN index over the segmented text"
+        else f"stored tsvectors in {pg_fulltext.TABLE} (one statement) and a GIN index per kind"
     )
     report.line(
         f"full-text index build: {fts:.1f} s for {len(world.achievement_ids) + len(world.demand_document_ids):,} documents ({what})"
@@ -766,7 +773,7 @@ def bounded_search(kind: str, term: str, bound: int) -> list[tuple[int, float]]:
     """The proposal for single common terms: rank only the `bound` newest matches."""
     from django.db import connection
 
-    from usefirst.matching.backends import FTS_TABLE, PG_VECTOR, TITLE_WEIGHT
+    from usefirst.matching.backends import FTS_TABLE, TITLE_WEIGHT
 
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -781,10 +788,10 @@ def bounded_search(kind: str, term: str, bound: int) -> list[tuple[int, float]]:
             )
         else:
             cursor.execute(
-                f"SELECT id, ts_rank({PG_VECTOR}, q) AS rank FROM (SELECT * FROM matching_searchdocument "
-                f"WHERE kind = %s AND {PG_VECTOR} @@ plainto_tsquery('simple'::regconfig, %s) ORDER BY id DESC LIMIT %s) c, "
-                "plainto_tsquery('simple'::regconfig, %s) q ORDER BY rank DESC LIMIT 200",
-                [kind, term, bound, term],
+                f"SELECT document_id, rank FROM (SELECT document_id, ts_rank(vector, q) AS rank FROM {FTS_TABLE}, "
+                "plainto_tsquery('simple'::regconfig, %s) q WHERE kind = %s AND vector @@ q "
+                "ORDER BY document_id DESC LIMIT %s) c ORDER BY rank DESC LIMIT 200",
+                [term, kind, bound],
             )
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
@@ -806,7 +813,7 @@ def like_comparison(args: argparse.Namespace, report: Report, world: World) -> N
     from django.db import connection
 
     from usefirst.matching import ranking
-    from usefirst.matching.backends import FTS_TABLE, PG_VECTOR
+    from usefirst.matching.backends import FTS_TABLE
     from usefirst.matching.models import ItemKind
     from usefirst.matching.text import DATA_DIR, general_frequency, normalise
 
@@ -868,8 +875,9 @@ def like_comparison(args: argparse.Namespace, report: Report, world: World) -> N
                 )
             else:
                 cursor.execute(
-                    f"SELECT id FROM matching_searchdocument WHERE id <= %s AND {PG_VECTOR} @@ plainto_tsquery('simple'::regconfig, %s)",
-                    [limit, term],
+                    f"SELECT document_id FROM {FTS_TABLE} WHERE kind = %s AND document_id <= %s "
+                    "AND vector @@ plainto_tsquery('simple'::regconfig, %s)",
+                    [kind, limit, term],
                 )
             fts = {row[0] for row in cursor.fetchall()}
             cursor.execute(

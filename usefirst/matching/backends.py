@@ -1,5 +1,6 @@
 """Full-text search behind one interface: SQLite FTS5 in the embedded default, PostgreSQL
-full-text search (GIN over the segmented text, `simple` configuration) in production.
+full-text search (stored tsvectors of the segmented text, `simple` configuration, GIN per kind;
+`pg_fulltext`) in production.
 
 Both index the same jieba-segmented text (`text.index_text`), so a query term is a whole
 token on both engines. Terms are always passed as quoted phrases or bound parameters, never
@@ -15,7 +16,8 @@ from typing import Protocol
 
 from django.db import connections
 
-from .models import SearchDocument
+from . import pg_fulltext
+from .models import ItemKind, SearchDocument
 from .text import normalise
 
 logger = logging.getLogger(__name__)
@@ -23,14 +25,11 @@ logger = logging.getLogger(__name__)
 FTS_TABLE = "matching_fts"
 MAX_TERMS = 32  # a query of more words is cut here: nobody means all of 10,000 characters
 TITLE_WEIGHT = 3.0
-# SQLite: bm25 is computed for every row a query matches before the limit applies, so a common
-# word over a million documents costs seconds. Past this many matches of the kind searched, only
-# the newest ones (highest rowid: the order of indexing, a static score) are ranked. Below it
-# nothing changes (match_eval's 4,406 records never reach it).
-RANK_WINDOW = 5000
-
-# PostgreSQL: the indexed expression; queries repeat it verbatim so the GIN index is used.
-PG_VECTOR = "(setweight(to_tsvector('simple'::regconfig, segmented_title), 'A') || to_tsvector('simple'::regconfig, segmented))"
+# Both engines score every row a query matches before the limit applies (bm25 / ts_rank), so a
+# common word over a million documents would cost seconds. Past this many matches of the kind
+# searched, only the newest ones (highest document id: the order of indexing, a static score)
+# are ranked. Below it nothing changes (match_eval's 4,406 records never reach it).
+RANK_WINDOW = 2000
 
 
 @dataclass(frozen=True)
@@ -110,10 +109,18 @@ class PostgresBackend:
         self.using = using
 
     def index(self, document: SearchDocument) -> None:
-        return None  # the GIN index follows the table
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(pg_fulltext.UPSERT, [document.kind, document.pk, document.segmented_title, document.segmented])
 
     def remove(self, document_ids: Sequence[int]) -> None:
-        return None
+        if not document_ids:
+            return
+        with connections[self.using].cursor() as cursor:
+            # Every kind listed, so the primary key (kind, document_id) finds the rows.
+            cursor.execute(
+                f"DELETE FROM {pg_fulltext.TABLE} WHERE kind = ANY(%s) AND document_id = ANY(%s)",  # noqa: S608 (constant identifiers only; values are bound)
+                [list(ItemKind.values), list(document_ids)],
+            )
 
     def search(self, *, kind: str, terms: Sequence[str], match_all: bool, limit: int) -> list[Hit]:
         terms = [t for t in terms if t.strip()][:MAX_TERMS]
@@ -121,13 +128,19 @@ class PostgresBackend:
             return []
         joiner = " && " if match_all else " || "
         query = joiner.join(["plainto_tsquery('simple'::regconfig, %s)"] * len(terms))
+        # As on SQLite, at most the RANK_WINDOW newest matches are ranked: the planner walks the
+        # kind's primary key backwards when a query matches many rows (it stops after the
+        # window), and takes the kind's GIN index when it matches few. ts_rank is computed in the
+        # window only, on the stored vector.
         sql = (
-            f"SELECT id, object_id, ts_rank({PG_VECTOR}, query.q) AS rank "  # noqa: S608 (constant identifiers only; values are bound)
-            f"FROM matching_searchdocument, (SELECT {query} AS q) AS query "
-            f"WHERE kind = %s AND {PG_VECTOR} @@ query.q ORDER BY rank DESC, id LIMIT %s"
+            "SELECT r.document_id, d.object_id, r.rank FROM (SELECT w.document_id, w.rank FROM ("  # noqa: S608 (constant identifiers only; values are bound)
+            f"SELECT f.document_id, ts_rank(f.vector, query.q) AS rank FROM {pg_fulltext.TABLE} f, (SELECT {query} AS q) AS query "
+            "WHERE f.kind = %s AND f.vector @@ query.q ORDER BY f.document_id DESC LIMIT %s) AS w "
+            "ORDER BY w.rank DESC, w.document_id LIMIT %s) AS r "
+            "JOIN matching_searchdocument d ON d.id = r.document_id ORDER BY r.rank DESC, r.document_id"
         )
         with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, [*terms, kind, limit])
+            cursor.execute(sql, [*terms, kind, RANK_WINDOW, limit])
             return [Hit(row[0], row[1], float(row[2])) for row in cursor.fetchall()]
 
     def fuzzy_titles(self, *, kind: str, text: str, limit: int) -> list[Hit]:

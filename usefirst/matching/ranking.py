@@ -79,10 +79,10 @@ def _document_frequency(vendor: str, using: str, kind: str, token: str) -> int:
                 ['"' + token.replace('"', '""') + '"', kind],
             )
         else:
-            from .backends import PG_VECTOR
+            from .pg_fulltext import TABLE
 
             cursor.execute(
-                f"SELECT count(*) FROM matching_searchdocument WHERE kind = %s AND {PG_VECTOR} @@ plainto_tsquery('simple'::regconfig, %s)",  # noqa: S608 (constant identifiers only; values are bound)
+                f"SELECT count(*) FROM {TABLE} WHERE kind = %s AND vector @@ plainto_tsquery('simple'::regconfig, %s)",  # noqa: S608 (constant identifiers only; values are bound)
                 [kind, token],
             )
         row = cursor.fetchone()
