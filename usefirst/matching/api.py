@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from usefirst.api.auth import optional_user
 
@@ -62,6 +62,7 @@ class SearchOut(Schema):
     page_size: int
     query: UnderstoodOut | None
     facets: dict[str, dict[str, int]]
+    facets_partial: bool = Field(description="分面计数只统计了部分结果（无关键词浏览时的最新若干条）")
     items: list[SearchItemOut]
 
 
@@ -96,6 +97,7 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> dict[str, Any]:
         "page_size": page.page_size,
         "query": None if query is None else {"core": query.core, "terms": query.terms, "match_all": query.match_all},
         "facets": page.facets,
+        "facets_partial": page.facets_partial,
         "items": [item.__dict__ for item in page.items],
     }
 

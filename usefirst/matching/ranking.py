@@ -154,10 +154,16 @@ def rank_text(
     dense: bool = True,
     encode: Callable[[str], Any] | None = None,
     rrf_k: float | None = None,
+    more_matches: int = 0,
 ) -> tuple[Query, list[Ranked]]:
-    """Rank documents of `kind` for free text (a search box, a demand's wording, a query file)."""
+    """Rank documents of `kind` for free text (a search box, a demand's wording, a query file).
+
+    With `more_matches` up to that many further lexical matches follow the ranked items, in
+    their lexical order and with no fused score: the search page counts and filters the whole
+    match set, while the ranking itself (what match_eval measures) is unchanged."""
     query = understand(text, kind, using=using)
-    hits, query.match_all = lexical(kind, query.terms, using=using)
+    hits, query.match_all = lexical(kind, query.terms, limit=CANDIDATES + more_matches, using=using)
+    hits, further = hits[:CANDIDATES], hits[CANDIDATES:]
     dense_hits: list[tuple[int, float]] = []
     if dense and query.core:
         from .embeddings import encode_query
@@ -167,6 +173,10 @@ def rank_text(
     if rrf_k is None:
         rrf_k = float(policy_number("matching_rrf_k", 60))
     items = fuse(hits, dense_hits, k=rrf_k)[:limit]
+    ranked_ids = {r.document_id for r in items}
+    for rank, hit in enumerate(further, start=CANDIDATES + 1):
+        if hit.document_id not in ranked_ids:
+            items.append(Ranked(hit.document_id, hit.object_id, lexical_rank=rank))
     _fill_object_ids(items, using)  # only what is returned: one short lookup instead of up to 2 × CANDIDATES
     return query, items
 

@@ -25,7 +25,7 @@ from .models import ItemKind, SearchDocument
 from .ranking import CANDIDATES, Query, lexical, rank_text, vocabulary
 from .text import MAX_QUERY_CHARS, highlight, query_terms
 
-LISTING_MATCHES = 2000  # a keyword listing ranks at most this many matches (best first)
+LISTING_MATCHES = 2000  # a keyword listing or search page holds at most this many matches (best first)
 SNIPPET_CHARS = 160
 RELATED = 5  # semantic neighbours offered when nothing contains the words
 FACET_SCAN = 5000  # a browse without words counts facets over this many of the newest items
@@ -95,8 +95,10 @@ class SearchPage:
     fuzzy_reason: str = ""
     # Semantic neighbours offered when no item contains the words (keyword results only).
     related: list[Result] = field(default_factory=list)
-    # Facets counted over the first FACET_SCAN items only (a browse without words of a large catalog).
+    # Facets counted over part of the results only: the first FACET_SCAN items of a browse without
+    # words, or the LISTING_MATCHES matches of a query matching more; `facets_scope` says which.
     facets_partial: bool = False
+    facets_scope: str = ""
     # How many results contain every term (the rest came from the any-term fallback or title similarity).
     all_terms_count: int | None = None
 
@@ -169,10 +171,21 @@ def search(
     fuzzy_ids: list[int] = []
     related_ids: list[int] = []
     count: int | None = None
-    facets_partial = False
+    facets_partial, scope = False, ""
     if q and has_words(q):
-        query, ranked = rank_text(q, kind, limit=CANDIDATES, dense=semantic and _semantic_available())
+        # The ranked candidates, then every further match up to LISTING_MATCHES: filters and facet
+        # counts apply to the whole match set, not only to the best CANDIDATES.
+        query, ranked = rank_text(
+            q,
+            kind,
+            limit=CANDIDATES,
+            dense=semantic and _semantic_available(),
+            more_matches=LISTING_MATCHES - CANDIDATES if keyword_results else 0,
+        )
         scores = {r.object_id: r for r in ranked if r.object_id}
+        lexical_count = sum(1 for r in ranked if r.lexical_rank is not None)
+        if keyword_results and lexical_count >= LISTING_MATCHES:
+            facets_partial, scope = True, f"（结果与计数限于最新的 {LISTING_MATCHES} 条匹配，可加关键词或筛选缩小范围）"
         if fuzzy_available:
             fuzzy_ids = [h.object_id for h in engine.fuzzy_titles(kind=kind, text=q[:200], limit=20) if h.object_id not in scores]
         candidates = list(scores) + fuzzy_ids
@@ -189,6 +202,7 @@ def search(
         count = scoped.count()
         ordered = list(scoped.order_by(*by).values_list("pk", flat=True)[:FACET_SCAN])
         facets_partial = count > len(ordered)
+        scope = f"（计数按最新 {FACET_SCAN} 条统计）"
     documents = {d.object_id: d for d in _documents(kind, ordered + related_ids)}
     ordered = [oid for oid in ordered if oid in documents]
     if query is not None and sort == "newest":
@@ -221,12 +235,13 @@ def search(
         fuzzy_reason=fuzzy_reason,
         related=related,
         facets_partial=facets_partial,
+        facets_scope=scope if facets_partial else "",
         all_terms_count=all_terms_count,
     )
 
 
 def _documents(kind: str, object_ids: list[int]) -> QuerySet[SearchDocument]:
-    # Not the vector and what was encoded: up to FACET_SCAN rows are read for the facets.
+    # Not the vector and what was encoded: up to FACET_SCAN / LISTING_MATCHES rows are read for the facets.
     return SearchDocument.objects.filter(kind=kind, object_id__in=object_ids).defer("embedding", "embedded_text")
 
 

@@ -23,7 +23,7 @@ from usefirst.core.errors import DomainError
 from usefirst.core.regions import Region
 
 from .models import ItemKind
-from .search import FACET_SCAN, SORTS, SearchPage, has_words, search
+from .search import SORTS, SearchPage, has_words, search
 from .text import MAX_QUERY_CHARS
 
 # Facets of each kind, in the order shown: (facet, label, filter parameter or None when the
@@ -93,7 +93,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
         params["q"] = q[:MAX_QUERY_CHARS]  # searched as shown in the box, and links stay short
     context: dict[str, Any] = {
         "kind": kind,
-        "facet_scan": FACET_SCAN,
         "kinds": [(k.value, k.label) for k in ItemKind],
         "q": q[:MAX_QUERY_CHARS],
         "q_cut": len(q) > MAX_QUERY_CHARS,

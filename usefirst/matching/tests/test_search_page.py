@@ -127,6 +127,32 @@ def test_facets_count_the_results_and_link_to_a_filter(client, catalog):
     assert "✓ " + kiln_top.name in filtered
 
 
+def test_a_filter_finds_matches_beyond_the_best_ranked_candidates(client, catalog, monkeypatch):
+    # With room for one ranked candidate only, the other matches still count and filter.
+    from usefirst.matching import ranking, search
+
+    monkeypatch.setattr(ranking, "CANDIDATES", 1)
+    monkeypatch.setattr(search, "CANDIDATES", 1)
+    kiln_top = TechField.objects.get(code="0604").top
+    html = _page(client, q="电池 回收 窑炉")
+    assert len(_titles(html)) == 3
+    assert f"{kiln_top.name}</a>（1）" in html
+    filtered = _page(client, q="电池 回收 窑炉", field=kiln_top.code)
+    assert _titles(filtered) == ["陶瓷窑炉余热回收发电系统"]
+    assert "结果与计数限于" not in html
+
+
+def test_a_query_matching_more_than_the_page_holds_says_the_counts_are_partial(client, catalog, monkeypatch):
+    from usefirst.matching import ranking, search
+
+    monkeypatch.setattr(ranking, "CANDIDATES", 1)
+    monkeypatch.setattr(search, "CANDIDATES", 1)
+    monkeypatch.setattr(search, "LISTING_MATCHES", 2)
+    html = _page(client, q="电池 回收 窑炉")
+    assert len(_titles(html)) == 2
+    assert "结果与计数限于最新的 2 条匹配" in html
+
+
 def test_results_sort_by_relevance_or_newest(client, catalog):
     relevance = _titles(_page(client, q="电池 回收"))
     newest = _titles(_page(client, q="电池 回收", sort="newest"))
