@@ -1,35 +1,26 @@
-"""At 375 px the open-licence pages, the drafting form and a contract stating its grant do not
-scroll sideways (headless Debian Chromium, as in usefirst/core/tests/test_layout_375.py)."""
+"""At 375 px no contract page scrolls sideways (headless Debian Chromium, as in
+usefirst/core/tests/test_layout_375.py): the open-licence pages, the drafting form and a contract
+stating its grant; the contract list, a signed contract, the drafting page, the standard texts and
+the verification page (with the report of a signed PDF)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.test import Client
 
 from usefirst.contracts import services
-from usefirst.contracts.models import InventorGrant, Mode
+from usefirst.contracts.models import ContractTemplate, InventorGrant, Mode
 from usefirst.core.dates import today
+from usefirst.core.layout_check import BROWSER_MARKS, WIDTH, Visit, pages_wider_than, session_of
 
-from .conftest import draft
+from .conftest import draft, sign_all
 
-CHROMIUM = "/usr/bin/chromium"
-WIDTH = 375
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (scripts/system-packages.sh)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_open_licence_and_drafting_pages_do_not_scroll_sideways_at_375_px(
     live_server, tmp_path, monkeypatch, owner, unit, enterprise, achievement
 ):
-    from playwright.sync_api import sync_playwright
-
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     record = services.open_licence_record(
         actor=owner,
@@ -39,9 +30,7 @@ def test_open_licence_and_drafting_pages_do_not_scroll_sideways_at_375_px(
         fee_terms="许可使用费按年度销售额的百分之三计算且每年不少于人民币二万元整" * 6,
     )
     contract = draft(owner, unit, enterprise, achievement, mode=Mode.COOPERATE_LATER, inventor_grant=InventorGrant.OWNERSHIP)
-    client = Client()
-    client.force_login(owner)
-    session = client.cookies["sessionid"].value
+    session = session_of(owner)
     paths = [
         f"/contracts/achievements/{achievement.pk}/open-licences/",
         f"/contracts/open-licences/{record.pk}/",
@@ -49,23 +38,47 @@ def test_open_licence_and_drafting_pages_do_not_scroll_sideways_at_375_px(
         f"/contracts/{contract.pk}/",
         f"/achievements/{achievement.pk}/",
     ]
-    too_wide: dict[str, int] = {}
-    failures: dict[str, int] = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            context = browser.new_context(viewport={"width": WIDTH, "height": 800}, locale="zh-CN")
-            context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-            page = context.new_page()
-            for path in paths:
-                response = page.goto(live_server.url + path, wait_until="load")
-                if response is None or response.status != 200:
-                    failures[path] = response.status if response else 0
-                width = page.evaluate("document.documentElement.scrollWidth")
-                if width > WIDTH:
-                    too_wide[path] = width
-            context.close()
-        finally:
-            browser.close()
+    failures, too_wide = pages_wider_than(live_server.url, [(session, path) for path in paths])
     assert not failures, failures
     assert not too_wide, f"wider than {WIDTH} px: {too_wide}"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_no_contract_page_scrolls_sideways_at_375_px(
+    live_server, tmp_path, monkeypatch, platform_ca, owner, unit, enterprise, achievement, licensee_signer, provincial_admin
+):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    signed = sign_all(
+        draft(owner, unit, enterprise, achievement, scope="在乙方生产线上使用该芯片设计方法制造产品" * 20),
+        owner,
+        licensee_signer,
+    )
+    drafted = draft(owner, unit, enterprise, achievement, field_of_use="物联网终端与工业控制设备" * 10)
+    pdf = tmp_path / "signed.pdf"
+    with services.current_document(signed).file.open("rb") as handle:
+        pdf.write_bytes(handle.read())
+    template = ContractTemplate.objects.filter(status="published").order_by("pk").first()
+    owner_session, admin_session = session_of(owner), session_of(provincial_admin)
+
+    def read_report(page):
+        """The verification report of a signed PDF: hashes and signers."""
+        page.set_input_files("input[type=file]", str(pdf))
+        with page.expect_navigation(wait_until="load"):
+            page.click("button[type=submit]")
+        assert "验证结果" in page.content()
+
+    visits = [
+        (owner_session, "/contracts/"),
+        (owner_session, f"/contracts/{signed.pk}/"),
+        (owner_session, f"/contracts/{drafted.pk}/"),
+        (owner_session, "/contracts/new/"),
+        (owner_session, "/contracts/templates/"),
+        (admin_session, "/contracts/templates/"),
+        (admin_session, f"/contracts/templates/{template.pk}/"),
+        (admin_session, f"/contracts/{signed.pk}/"),
+        (None, "/contracts/verify/"),
+        Visit(None, "/contracts/verify/", then=read_report, label="/contracts/verify/ (report)"),
+    ]
+    failures, too_wide = pages_wider_than(live_server.url, visits)
+    assert not failures, failures
+    assert not too_wide, f"pages wider than {WIDTH} px: {too_wide}"

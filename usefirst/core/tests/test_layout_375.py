@@ -1,29 +1,14 @@
 """At 375 px (a small phone) no page scrolls sideways: each key page is loaded in headless
 Debian Chromium through Django's live server, measured, and screenshotted.
 
-Playwright drives the system's /usr/bin/chromium; it never downloads a browser of its own.
+Playwright drives the system's /usr/bin/chromium; it never downloads a browser of its own. The
+loading and measuring are in usefirst/core/layout_check.py, shared with the other apps' layout tests.
 """
-
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 
+from usefirst.core.layout_check import BROWSER_MARKS, WIDTH, pages_wider_than
 from usefirst.core.testing import make_user
-
-CHROMIUM = "/usr/bin/chromium"
-WIDTH = 375
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 PUBLIC_PAGES = ["/", "/achievements/", "/demands/", "/accounts/login/", "/accounts/register/"]
 SIGNED_IN_PAGES = [
@@ -33,10 +18,7 @@ SIGNED_IN_PAGES = [
     "/policy/parameters/",
 ]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (scripts/system-packages.sh)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 def _detail_pages(owner, reviewer, enterprise_user):
@@ -61,8 +43,6 @@ def _detail_pages(owner, reviewer, enterprise_user):
 def test_no_key_page_scrolls_sideways_at_375_px(
     live_server, client, tmp_path, monkeypatch, provincial_admin, provincial_reviewer, owner, outsider
 ):
-    from playwright.sync_api import sync_playwright
-
     # Playwright's sync API runs an event loop in this thread; the database calls made here
     # (fixtures, live-server teardown) are synchronous and safe.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -71,41 +51,10 @@ def test_no_key_page_scrolls_sideways_at_375_px(
     signed_in = SIGNED_IN_PAGES + reviewer_pages
     client.force_login(provincial_admin)
     session_id = client.cookies["sessionid"].value
+    visits = [(None, path) for path in public] + [(session_id, path) for path in signed_in]
 
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
-    profile = tmp_path / "chromium-profile"
-    too_wide: dict[str, int] = {}
-    failures: dict[str, int] = {}
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": WIDTH, "height": 800},
-            locale="zh-CN",
-        )
-        try:
-            page = context.new_page()
-            for with_session, paths in ((False, public), (True, signed_in)):
-                if with_session:
-                    context.add_cookies([{"name": "sessionid", "value": session_id, "url": live_server.url}])
-                for path in paths:
-                    response = page.goto(live_server.url + path, wait_until="load")
-                    status = response.status if response else 0
-                    if status != 200:
-                        failures[path] = status
-                    width = page.evaluate("document.documentElement.scrollWidth")
-                    name = ("in-" if with_session else "") + (path.strip("/").replace("/", "_") or "home")
-                    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
-                    if width > WIDTH:
-                        too_wide[path] = width
-        finally:
-            context.close()
-    kept = os.environ.get("USEFIRST_SCREENSHOT_DIR")
-    if kept:  # keep the screenshots for a person to look at
-        shutil.copytree(shots, kept, dirs_exist_ok=True)
+    shots = tmp_path / "core"
+    failures, too_wide = pages_wider_than(live_server.url, visits, shots=shots)
     assert not failures, f"pages that did not load: {failures}"
     assert not too_wide, f"pages wider than {WIDTH} px (scrollWidth): {too_wide}; screenshots in {shots}"
     assert len(list(shots.glob("*.png"))) == len(public) + len(signed_in)

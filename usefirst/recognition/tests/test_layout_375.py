@@ -5,57 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.test import Client
 
+from usefirst.core.layout_check import BROWSER_MARKS, WIDTH, pages_wider_than, session_of
 from usefirst.recognition import services, sources
 
 from .builders import in_notice_ended, make_achievement, make_person
 
-CHROMIUM = "/usr/bin/chromium"
-WIDTH = 375
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 LONG = "长标题没有空格可以断行" * 8
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (scripts/system-packages.sh)"),
-]
-
-
-def session_of(user):
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
-def too_wide_pages(live_server, tmp_path, visits):
-    """{path: scrollWidth} of the pages wider than the viewport, and {path: status} of the
-    pages that did not open; `visits` is a list of (session cookie, path)."""
-    from playwright.sync_api import sync_playwright
-
-    too_wide: dict[str, int] = {}
-    failures: dict[str, int] = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            for session, path in visits:
-                context = browser.new_context(viewport={"width": WIDTH, "height": 800}, locale="zh-CN")
-                if session:
-                    context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-                page = context.new_page()
-                response = page.goto(live_server.url + path, wait_until="load")
-                if response is None or response.status != 200 or "/accounts/login/" in page.url:
-                    failures[path] = response.status if response else 0
-                width = page.evaluate("document.documentElement.scrollWidth")
-                if width > WIDTH:
-                    too_wide[path] = width
-                context.close()
-        finally:
-            browser.close()
-    return too_wide, failures
+pytestmark = BROWSER_MARKS
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -110,6 +70,6 @@ def test_no_recognition_page_scrolls_sideways_at_375_px(
         (reviewer_session, f"/recognition/misconduct/{record.pk}/"),
         (reviewer_session, f"/achievements/{recommended.pk}/"),  # with the misconduct notice
     ]
-    too_wide, failures = too_wide_pages(live_server, tmp_path, visits)
+    failures, too_wide = pages_wider_than(live_server.url, visits)
     assert not failures, failures
     assert not too_wide, f"pages wider than {WIDTH} px: {too_wide}"
