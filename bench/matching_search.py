@@ -842,8 +842,8 @@ def like_comparison(args: argparse.Namespace, report: Report, world: World) -> N
     rng.shuffle(rare)
     ratios, rows = [], []
     for term in budget(rare[: args.rare_terms]):
-        indexed_ms, indexed = timed(lambda term=term: ranking._document_frequency(vendor, "default", kind, term))
-        indexed_ms, indexed = timed(lambda term=term: ranking._document_frequency(vendor, "default", kind, term))
+        indexed_ms, indexed = timed(lambda term=term: ranking._document_frequency("default", kind, term))
+        indexed_ms, indexed = timed(lambda term=term: ranking._document_frequency("default", kind, term))
         with connection.cursor() as cursor:
             like_ms, _ = timed(
                 lambda cursor=cursor, term=term: cursor.execute(

@@ -10,6 +10,7 @@ spliced as syntax: a query of `" * : ( ) AND OR NEAR -` is just words or nothing
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -33,6 +34,23 @@ RANK_WINDOW = 2000
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """How many documents of the kind a query is expected to match (from the terms' document
+    frequencies: a sum for any-term queries, a product of shares for all-term ones), and how
+    many documents the kind has."""
+
+    matches: int
+    documents: int
+
+    @property
+    def few(self) -> bool:
+        """Few enough matches that reading every one (M rows, through the GIN index) beats
+        walking the newest documents until RANK_WINDOW of them match (about W·N/M rows):
+        M <= sqrt(W·N), and never fewer than a few windows."""
+        return self.matches <= max(4 * RANK_WINDOW, math.isqrt(RANK_WINDOW * max(self.documents, 1)))
+
+
+@dataclass(frozen=True)
 class Hit:
     document_id: int
     object_id: int
@@ -46,7 +64,13 @@ class SearchBackend(Protocol):
 
     def remove(self, document_ids: Sequence[int]) -> None: ...
 
-    def search(self, *, kind: str, terms: Sequence[str], match_all: bool, limit: int) -> list[Hit]: ...
+    def search(
+        self, *, kind: str, terms: Sequence[str], match_all: bool, limit: int, estimate: Estimate | None = None
+    ) -> list[Hit]: ...
+
+    def count(self, *, kind: str, token: str, cap: int) -> int: ...
+
+    def newest_share(self, *, kind: str, token: str, sample: int) -> tuple[int, int]: ...
 
     def fuzzy_titles(self, *, kind: str, text: str, limit: int) -> list[Hit]: ...
 
@@ -75,7 +99,9 @@ class SqliteBackend:
         with connections[self.using].cursor() as cursor:
             cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [[pk] for pk in document_ids])  # noqa: S608 (constant identifiers only; values are bound)
 
-    def search(self, *, kind: str, terms: Sequence[str], match_all: bool, limit: int) -> list[Hit]:
+    def search(
+        self, *, kind: str, terms: Sequence[str], match_all: bool, limit: int, estimate: Estimate | None = None
+    ) -> list[Hit]:
         terms = [t for t in terms if t.strip()][:MAX_TERMS]
         if not terms:
             return []
@@ -98,6 +124,33 @@ class SqliteBackend:
             cursor.execute(sql, [TITLE_WEIGHT, expression, *([row[0]] if row else []), kind, limit])
             return [Hit(row[0], row[1], -float(row[2])) for row in cursor.fetchall()]
 
+    def count(self, *, kind: str, token: str, cap: int) -> int:
+        # CROSS JOIN keeps the full-text match as the outer loop: with a plain JOIN SQLite may
+        # walk every document of the kind and probe the index once per row.
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} CROSS JOIN matching_searchdocument d "  # noqa: S608 (constant identifiers only; values are bound)
+                f"ON d.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s AND d.kind = %s LIMIT %s)",
+                [_fts5_phrase(token), kind, cap],
+            )
+            return int(cursor.fetchone()[0])
+
+    def newest_share(self, *, kind: str, token: str, sample: int) -> tuple[int, int]:
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(
+                "SELECT min(id), count(*) FROM (SELECT id FROM matching_searchdocument WHERE kind = %s ORDER BY id DESC LIMIT %s)",
+                [kind, sample],
+            )
+            first, sampled = cursor.fetchone()
+            if not sampled:
+                return 0, 0
+            cursor.execute(
+                f"SELECT count(*) FROM {FTS_TABLE} CROSS JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 (constant identifiers only; values are bound)
+                f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid >= %s AND d.kind = %s",
+                [_fts5_phrase(token), first, kind],
+            )
+            return int(cursor.fetchone()[0]), int(sampled)
+
     def fuzzy_titles(self, *, kind: str, text: str, limit: int) -> list[Hit]:
         return []  # FTS5 has no trigram similarity over segmented text; the OR fallback covers typos of one word
 
@@ -116,32 +169,57 @@ class PostgresBackend:
         if not document_ids:
             return
         with connections[self.using].cursor() as cursor:
-            # Every kind listed, so the primary key (kind, document_id) finds the rows.
+            # Every kind listed, so that the primary key (kind, document_id) finds the rows.
             cursor.execute(
                 f"DELETE FROM {pg_fulltext.TABLE} WHERE kind = ANY(%s) AND document_id = ANY(%s)",  # noqa: S608 (constant identifiers only; values are bound)
                 [list(ItemKind.values), list(document_ids)],
             )
 
-    def search(self, *, kind: str, terms: Sequence[str], match_all: bool, limit: int) -> list[Hit]:
+    def search(
+        self, *, kind: str, terms: Sequence[str], match_all: bool, limit: int, estimate: Estimate | None = None
+    ) -> list[Hit]:
         terms = [t for t in terms if t.strip()][:MAX_TERMS]
         if not terms:
             return []
         joiner = " && " if match_all else " || "
         query = joiner.join(["plainto_tsquery('simple'::regconfig, %s)"] * len(terms))
-        # As on SQLite, at most the RANK_WINDOW newest matches are ranked: the planner walks the
-        # kind's primary key backwards when a query matches many rows (it stops after the
-        # window), and takes the kind's GIN index when it matches few. ts_rank is computed in the
-        # window only, on the stored vector.
-        sql = (
-            "SELECT r.document_id, d.object_id, r.rank FROM (SELECT w.document_id, w.rank FROM ("  # noqa: S608 (constant identifiers only; values are bound)
-            f"SELECT f.document_id, ts_rank(f.vector, query.q) AS rank FROM {pg_fulltext.TABLE} f, (SELECT {query} AS q) AS query "
-            "WHERE f.kind = %s AND f.vector @@ query.q ORDER BY f.document_id DESC LIMIT %s) AS w "
-            "ORDER BY w.rank DESC, w.document_id LIMIT %s) AS r "
-            "JOIN matching_searchdocument d ON d.id = r.document_id ORDER BY r.rank DESC, r.document_id"
-        )
+        # As on SQLite, at most the RANK_WINDOW newest matches are ranked (ts_rank on the stored
+        # vector, in the window only). The planner's estimate of a tsquery is poor for rare
+        # lexemes (at a million documents it walked 400,000 rows to find 5,000 matches), so the
+        # terms' document frequencies choose (`Estimate.few`): `+ 0` in the ORDER BY rules out
+        # the walk down the kind's primary key, leaving the GIN index.
+        order = "f.document_id + 0" if estimate is not None and estimate.few else "f.document_id"
         with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, [*terms, kind, RANK_WINDOW, limit])
-            return [Hit(row[0], row[1], float(row[2])) for row in cursor.fetchall()]
+            cursor.execute(
+                f"SELECT f.document_id, ts_rank(f.vector, query.q) FROM {pg_fulltext.TABLE} f, (SELECT {query} AS q) AS query "  # noqa: S608 (constant identifiers only; values are bound)
+                f"WHERE f.kind = %s AND f.vector @@ query.q ORDER BY {order} DESC LIMIT %s",
+                [*terms, kind, RANK_WINDOW],
+            )
+            best = sorted(((int(r[0]), float(r[1])) for r in cursor.fetchall()), key=lambda r: (-r[1], r[0]))[:limit]
+            if not best:
+                return []
+            cursor.execute("SELECT id, object_id FROM matching_searchdocument WHERE id = ANY(%s)", [[pk for pk, _ in best]])
+            objects = dict(cursor.fetchall())
+        return [Hit(pk, objects[pk], rank) for pk, rank in best if pk in objects]
+
+    def count(self, *, kind: str, token: str, cap: int) -> int:
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {pg_fulltext.TABLE} WHERE kind = %s "  # noqa: S608 (constant identifiers only; values are bound)
+                "AND vector @@ plainto_tsquery('simple'::regconfig, %s) LIMIT %s) AS m",
+                [kind, token, cap],
+            )
+            return int(cursor.fetchone()[0])
+
+    def newest_share(self, *, kind: str, token: str, sample: int) -> tuple[int, int]:
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FILTER (WHERE s.vector @@ plainto_tsquery('simple'::regconfig, %s)), count(*) FROM ("  # noqa: S608 (constant identifiers only; values are bound)
+                f"SELECT vector FROM {pg_fulltext.TABLE} WHERE kind = %s ORDER BY document_id DESC LIMIT %s) AS s",
+                [token, kind, sample],
+            )
+            matched, sampled = cursor.fetchone()
+            return int(matched), int(sampled)
 
     def fuzzy_titles(self, *, kind: str, text: str, limit: int) -> list[Hit]:
         # Normalised like every query (control characters such as NUL, which PostgreSQL refuses

@@ -5,21 +5,23 @@ and the offline evaluation (`match_eval`) all rank through `rank_text` / `fuse`.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connections
-
 from . import vectors
-from .backends import FTS_TABLE, Hit, backend
+from .backends import MAX_TERMS, Estimate, Hit, backend
 from .models import SearchDocument
 from .text import Vocabulary, core_spans, normalise, query_terms
 
 CANDIDATES = 200  # per retriever; fusion looks at no more than this from each
 FALLBACK_MIN = 10  # an AND search finding fewer than this is completed by the OR search
 VOCABULARY_TTL = 600.0
+DF_EXACT_UP_TO = 20_000  # document frequencies above this are estimated from a sample
+DF_SAMPLE = 20_000
+ANY_TERM_BUDGET = 8_000  # the OR search's terms match at most about this many documents together
 
 
 @dataclass
@@ -53,10 +55,9 @@ def vocabulary(kind: str, *, using: str = "default") -> Vocabulary:
     if cached is not None and time.monotonic() - cached[0] < VOCABULARY_TTL:
         return cached[1]
     n = SearchDocument.objects.using(using).filter(kind=kind).count()
-    engine = backend(using)
 
     def df(token: str) -> int:
-        return _document_frequency(engine.vendor, using, kind, token)
+        return _document_frequency(using, kind, token, n)
 
     result = Vocabulary(df, n)
     _vocabularies[key] = (time.monotonic(), result)
@@ -67,26 +68,19 @@ def forget_vocabularies() -> None:
     _vocabularies.clear()
 
 
-def _document_frequency(vendor: str, using: str, kind: str, token: str) -> int:
-    with connections[using].cursor() as cursor:
-        if vendor == "sqlite":
-            # CROSS JOIN keeps the full-text match as the outer loop: with a plain JOIN SQLite may
-            # walk every document of the kind and probe the index once per row (0.1 s per term
-            # at 4,400 documents, where the posting list takes a millisecond).
-            cursor.execute(
-                f"SELECT count(*) FROM {FTS_TABLE} CROSS JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 (constant identifiers only; values are bound)
-                f"WHERE {FTS_TABLE} MATCH %s AND d.kind = %s",
-                ['"' + token.replace('"', '""') + '"', kind],
-            )
-        else:
-            from .pg_fulltext import TABLE
-
-            cursor.execute(
-                f"SELECT count(*) FROM {TABLE} WHERE kind = %s AND vector @@ plainto_tsquery('simple'::regconfig, %s)",  # noqa: S608 (constant identifiers only; values are bound)
-                [kind, token],
-            )
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
+def _document_frequency(using: str, kind: str, token: str, documents: int | None = None) -> int:
+    """Exact up to DF_EXACT_UP_TO; above it (a common word) estimated from its share among the
+    kind's DF_SAMPLE newest documents: an exact count of a word in a third of a million documents
+    reads every one of them, and above that size only "common or not" and a rough IDF are used."""
+    engine = backend(using)
+    exact = engine.count(kind=kind, token=token, cap=DF_EXACT_UP_TO + 1)
+    if exact <= DF_EXACT_UP_TO:
+        return exact
+    if documents is None:
+        documents = SearchDocument.objects.using(using).filter(kind=kind).count()
+    matched, sampled = engine.newest_share(kind=kind, token=token, sample=DF_SAMPLE)
+    estimated = round(matched / sampled * documents) if sampled else exact
+    return max(exact, estimated)
 
 
 def understand(text: str, kind: str, *, using: str = "default") -> Query:
@@ -104,14 +98,38 @@ def understand(text: str, kind: str, *, using: str = "default") -> Query:
 
 def lexical(kind: str, terms: Sequence[str], *, limit: int = CANDIDATES, using: str = "default") -> tuple[list[Hit], bool]:
     """AND first; when it finds fewer than FALLBACK_MIN, the OR hits follow the AND hits.
-    Returns the hits and whether every hit matched all terms."""
+    Returns the hits and whether every hit matched all terms.
+
+    The OR search matches on the query's rarest terms whose document frequencies add up to at
+    most ANY_TERM_BUDGET (the rarest always): in a large catalog a common word of the query
+    would fill the ranking window with documents that contain nothing else of it (a third of
+    a million for 强度), and those rank below every document sharing a rarer word anyway."""
     engine = backend(using)
-    hits = engine.search(kind=kind, terms=terms, match_all=True, limit=limit)
+    voc = vocabulary(kind, using=using)
+    terms = [t for t in terms if t.strip()][:MAX_TERMS]
+    frequencies = {t: voc.df(t) for t in terms}
+    every = Estimate(round(voc.n * math.prod(df / voc.n for df in frequencies.values())) if terms else 0, voc.n)
+    hits = engine.search(kind=kind, terms=terms, match_all=True, limit=limit, estimate=every)
     if len(hits) >= FALLBACK_MIN or len(terms) < 2:
         return hits, True
     seen = {h.document_id for h in hits}
-    more = [h for h in engine.search(kind=kind, terms=terms, match_all=False, limit=limit) if h.document_id not in seen]
+    any_terms = any_term_subset(terms, frequencies)
+    any_ = Estimate(min(sum(frequencies[t] for t in any_terms), voc.n), voc.n)
+    found = engine.search(kind=kind, terms=any_terms, match_all=False, limit=limit, estimate=any_)
+    more = [h for h in found if h.document_id not in seen]
     return hits + more[: max(limit - len(hits), 0)], not more
+
+
+def any_term_subset(terms: Sequence[str], frequencies: dict[str, int]) -> list[str]:
+    """The terms the OR search matches on, in the query's order (see `lexical`)."""
+    kept: set[str] = set()
+    total = 0
+    for term in sorted(terms, key=lambda t: (frequencies[t], terms.index(t))):
+        if kept and total + frequencies[term] > ANY_TERM_BUDGET:
+            break
+        kept.add(term)
+        total += frequencies[term]
+    return [t for t in terms if t in kept]
 
 
 def fuse(

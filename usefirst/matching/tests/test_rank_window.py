@@ -60,3 +60,25 @@ def test_a_removed_document_leaves_the_index(five_kilns):
         column = "rowid" if connection.vendor == "sqlite" else "document_id"
         cursor.execute(f"SELECT count(*) FROM {table} WHERE {column} = %s", [document.pk])
         assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("few", [True, False])
+def test_both_ways_to_the_window_find_the_same_newest_matches(five_kilns, monkeypatch, few):
+    # PostgreSQL reads every match through the GIN index when few are expected, else walks the
+    # newest documents; either way the window holds the newest RANK_WINDOW matches.
+    monkeypatch.setattr(backends, "RANK_WINDOW", 3)
+    estimate = backends.Estimate(matches=1 if few else 10**6, documents=10**6)
+    hits = backends.backend().search(kind=ItemKind.ACHIEVEMENT, terms=["窑炉"], match_all=True, limit=50, estimate=estimate)
+    assert {h.document_id for h in hits} == set(sorted(five_kilns)[-3:])
+
+
+def test_a_common_words_frequency_above_the_exact_limit_is_estimated_from_the_newest(five_kilns, monkeypatch):
+    from usefirst.matching import ranking
+
+    monkeypatch.setattr(ranking, "DF_EXACT_UP_TO", 2)
+    monkeypatch.setattr(ranking, "DF_SAMPLE", 2)
+    achievements = SearchDocument.objects.filter(kind=ItemKind.ACHIEVEMENT).count()
+    # The two newest achievements both contain it: its share among them, times every achievement.
+    assert ranking._document_frequency("default", ItemKind.ACHIEVEMENT, "窑炉") == achievements
+    monkeypatch.setattr(ranking, "DF_EXACT_UP_TO", 5)
+    assert ranking._document_frequency("default", ItemKind.ACHIEVEMENT, "窑炉") == 5
