@@ -201,9 +201,16 @@ def rank_text(
 
 def policy_number(key: str, default: float) -> float:
     """A policy parameter as a float; the default when the policy app cannot answer (offline)."""
-    try:
-        from usefirst.policy.selectors import parameter_value
+    return policy_numbers({key: default})[key]
 
-        return float(parameter_value(key))  # type: ignore[arg-type]
+
+def policy_numbers(defaults: dict[str, float]) -> dict[str, float]:
+    """Policy parameters as floats, read in one query; the defaults when the policy app cannot
+    answer (offline: match_eval's temporary database has no policy tables)."""
+    try:
+        from usefirst.policy.selectors import parameter_values
+
+        values = parameter_values(list(defaults))
+        return {key: float(values[key]) for key in defaults}  # type: ignore[arg-type]
     except Exception:
-        return default
+        return dict(defaults)

@@ -18,7 +18,7 @@ from usefirst.core.regions import needs_regional_support
 from . import vectors
 from .embeddings import from_bytes
 from .models import ItemKind, Recommendation, SearchDocument
-from .ranking import CANDIDATES, Ranked, fuse, lexical, policy_number, vocabulary
+from .ranking import CANDIDATES, Ranked, fuse, lexical, policy_numbers, vocabulary
 
 KEEP = 10
 SOURCE_TERMS = 12
@@ -78,22 +78,34 @@ def explain(source_terms_: list[str], target: SearchDocument) -> Explanation:
 
 @dataclass(frozen=True)
 class BoostWeights:
-    """The policy's preference weights, read once per ranking (not once per candidate)."""
+    """The policy's preference weights and fusion constant, read in one query per ranking."""
 
     sme: float
     region: float
     trl_fit_min: float
     trl_fit: float
     use_first: float
+    rrf_k: float = 60.0
 
     @classmethod
     def in_force(cls) -> BoostWeights:
+        values = policy_numbers(
+            {
+                "matching_boost_sme": 0.10,
+                "matching_boost_region": 0.15,
+                "matching_trl_fit_min": 6,
+                "matching_boost_trl_fit": 0.05,
+                "matching_boost_use_first": 0.10,
+                "matching_rrf_k": 60,
+            }
+        )
         return cls(
-            sme=policy_number("matching_boost_sme", 0.10),
-            region=policy_number("matching_boost_region", 0.15),
-            trl_fit_min=policy_number("matching_trl_fit_min", 6),
-            trl_fit=policy_number("matching_boost_trl_fit", 0.05),
-            use_first=policy_number("matching_boost_use_first", 0.10),
+            sme=values["matching_boost_sme"],
+            region=values["matching_boost_region"],
+            trl_fit_min=values["matching_trl_fit_min"],
+            trl_fit=values["matching_boost_trl_fit"],
+            use_first=values["matching_boost_use_first"],
+            rrf_k=values["matching_rrf_k"],
         )
 
 
@@ -120,10 +132,10 @@ def rank_for(document: SearchDocument, *, using: str = "default", limit: int = K
     hits, _ = lexical(target_kind, terms, limit=CANDIDATES, using=using)
     vector = from_bytes(document.embedding)
     dense_hits = vectors.search(target_kind, vector, limit=CANDIDATES, using=using) if vector is not None else []
-    items = fuse(hits, dense_hits, k=policy_number("matching_rrf_k", 60))[: CANDIDATES // 2]
+    weights = BoostWeights.in_force()
+    items = fuse(hits, dense_hits, k=weights.rrf_k)[: CANDIDATES // 2]
     targets = SearchDocument.objects.using(using).in_bulk([r.document_id for r in items])
     results: list[tuple[Ranked, Explanation]] = []
-    weights = BoostWeights.in_force()
     for item in items:
         target = targets.get(item.document_id)
         if target is None or (target.owner_id and target.owner_id == document.owner_id):

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from .embeddings import DIM, from_bytes
@@ -118,16 +119,38 @@ def search(kind: str, vector: np.ndarray, *, limit: int, using: str = "default")
             scores[int(key)] = 1.0 - float(distance)
         if loaded.covered_until is not None:
             tail = tail.filter(embedded_at__gt=loaded.covered_until)
-    tail_rows = list(tail.values_list("id", "embedding")[: TAIL_REBUILD_THRESHOLD * 4])
-    if tail_rows:
-        ids = [row[0] for row in tail_rows]
-        matrix = np.stack([_vector(row[1]) for row in tail_rows])
+    ids, matrix = _tail(kind, using, tail)
+    if ids:
         for pk, similarity in zip(ids, matrix @ vector, strict=True):
             scores[pk] = float(similarity)  # a re-embedded item's fresh vector wins over the indexed one
     if scores and loaded is not None:
         live = set(SearchDocument.objects.using(using).filter(pk__in=list(scores), kind=kind).values_list("id", flat=True))
         scores = {pk: s for pk, s in scores.items() if pk in live}
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+_tails: dict[tuple[str, str], tuple[tuple[Any, ...], list[int], np.ndarray]] = {}
+
+
+def _tail(kind: str, using: str, tail: Any) -> tuple[list[int], np.ndarray]:
+    """The tail's ids and vectors, kept in memory while the tail is unchanged: its size and
+    newest embedding time are one index range read, its vectors a megabyte and more per query.
+    A re-embedded or newly embedded document moves the newest time; a removed one the size."""
+    tail = tail[: TAIL_REBUILD_THRESHOLD * 4]
+    stamp = tuple(tail.aggregate(n=Count("id"), newest=Max("embedded_at"), first=Min("id"), last=Max("id")).values())
+    key = (using, kind)
+    cached = _tails.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1], cached[2]
+    rows = list(tail.values_list("id", "embedding"))
+    ids = [row[0] for row in rows]
+    matrix = np.stack([_vector(row[1]) for row in rows]) if rows else np.zeros((0, DIM), dtype=np.float32)
+    _tails[key] = (stamp, ids, matrix)
+    return ids, matrix
+
+
+def forget_tails() -> None:
+    _tails.clear()
 
 
 _alias_indexes: dict[tuple[str, str], _Loaded] = {}

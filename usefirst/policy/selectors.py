@@ -41,6 +41,19 @@ def parameter_value(key: str, *, on: dt.date | None = None) -> Value:
     return typed_value(definition, version.value)
 
 
+def parameter_values(keys: list[str], *, on: dt.date | None = None) -> dict[str, Value]:
+    """Several parameters in force on a business date, in one query (as `parameter_value` each)."""
+    day = on or today()
+    found: dict[str, Value] = {}
+    versions = ParameterVersion.objects.filter(key__in=keys, effective_from__lte=day).order_by(
+        "key", "-effective_from", "-changed_at", "-pk"
+    )
+    for version in versions:
+        if version.key not in found:
+            found[version.key] = typed_value(DEFINITIONS[version.key], version.value)
+    return {key: found[key] if key in found else DEFINITIONS[key].default for key in keys}
+
+
 def display_value(definition: ParameterDefinition, value: Value) -> str:
     """How a value reads on the page and in the API: 是/否, a choice's label, or the number."""
     if definition.kind == "boolean":

@@ -24,9 +24,10 @@ def city_reviewer(enterprise: Organisation) -> User:
 @pytest.fixture(autouse=True)
 def _index_dir(tmp_path: Any, settings: Any) -> None:
     settings.MATCHING_INDEX_DIR = str(tmp_path / "matching")
-    from usefirst.matching import ranking
+    from usefirst.matching import ranking, vectors
 
     ranking.forget_vocabularies()
+    vectors.forget_tails()
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from usefirst.matching import tasks, vectors
 from usefirst.matching.embeddings import DIM, to_bytes
@@ -163,3 +164,23 @@ def test_memory_is_reported_for_this_and_every_process_mapping_the_index(indexed
     assert "向量 20 个" in text
     assert f"进程 {os.getpid()}" in text
     assert "索引映射" in text
+
+
+def test_the_tail_kept_in_memory_follows_a_re_embedded_document():
+    def embed(document, axis):
+        vector = np.zeros(DIM, dtype=np.float32)
+        vector[axis] = 1.0
+        document.embedding = to_bytes(vector)
+        document.embedded_at = timezone.now()
+        document.save()
+
+    first = SearchDocument.objects.create(kind=ItemKind.ACHIEVEMENT, object_id=9001, title="甲")
+    second = SearchDocument.objects.create(kind=ItemKind.ACHIEVEMENT, object_id=9002, title="乙")
+    embed(first, 0)
+    embed(second, 1)
+    query = np.zeros(DIM, dtype=np.float32)
+    query[0] = 1.0
+    assert vectors.search(ItemKind.ACHIEVEMENT, query, limit=1)[0][0] == first.pk
+    embed(second, 0)  # now the closer one is the newer vector of the second
+    embed(first, 1)
+    assert vectors.search(ItemKind.ACHIEVEMENT, query, limit=1)[0][0] == second.pk
