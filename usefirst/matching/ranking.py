@@ -19,8 +19,11 @@ from .text import Vocabulary, core_spans, normalise, query_terms
 CANDIDATES = 200  # per retriever; fusion looks at no more than this from each
 FALLBACK_MIN = 10  # an AND search finding fewer than this is completed by the OR search
 VOCABULARY_TTL = 600.0
-DF_EXACT_UP_TO = 20_000  # document frequencies above this are estimated from a sample
-DF_SAMPLE = 20_000
+# Document frequencies above this are estimated from the kind's DF_SAMPLE newest documents: an
+# exact count reads every matching row (tens of milliseconds per word at a million documents,
+# for each new word of a demand), and above it only "common or not" and a rough IDF are used.
+DF_EXACT_UP_TO = 5_000
+DF_SAMPLE = 10_000
 ANY_TERM_BUDGET = 8_000  # the OR search's terms match at most about this many documents together
 
 
@@ -69,9 +72,8 @@ def forget_vocabularies() -> None:
 
 
 def _document_frequency(using: str, kind: str, token: str, documents: int | None = None) -> int:
-    """Exact up to DF_EXACT_UP_TO; above it (a common word) estimated from its share among the
-    kind's DF_SAMPLE newest documents: an exact count of a word in a third of a million documents
-    reads every one of them, and above that size only "common or not" and a rough IDF are used."""
+    """Exact up to DF_EXACT_UP_TO; above it estimated from the word's share among the kind's
+    DF_SAMPLE newest documents (exact again while the kind has no more than DF_SAMPLE)."""
     engine = backend(using)
     exact = engine.count(kind=kind, token=token, cap=DF_EXACT_UP_TO + 1)
     if exact <= DF_EXACT_UP_TO:
