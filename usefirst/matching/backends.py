@@ -70,7 +70,7 @@ class SearchBackend(Protocol):
 
     def count(self, *, kind: str, token: str, cap: int) -> int: ...
 
-    def newest_share(self, *, kind: str, token: str, sample: int) -> tuple[int, int]: ...
+    def newest_counts(self, *, kind: str, tokens: Sequence[str], sample: int) -> tuple[dict[str, int], int]: ...
 
     def fuzzy_titles(self, *, kind: str, text: str, limit: int) -> list[Hit]: ...
 
@@ -135,21 +135,25 @@ class SqliteBackend:
             )
             return int(cursor.fetchone()[0])
 
-    def newest_share(self, *, kind: str, token: str, sample: int) -> tuple[int, int]:
+    def newest_counts(self, *, kind: str, tokens: Sequence[str], sample: int) -> tuple[dict[str, int], int]:
+        """How many of the kind's `sample` newest documents contain each token, and how many were looked at."""
         with connections[self.using].cursor() as cursor:
             cursor.execute(
                 "SELECT min(id), count(*) FROM (SELECT id FROM matching_searchdocument WHERE kind = %s ORDER BY id DESC LIMIT %s)",
                 [kind, sample],
             )
             first, sampled = cursor.fetchone()
+            counts = dict.fromkeys(tokens, 0)
             if not sampled:
-                return 0, 0
-            cursor.execute(
-                f"SELECT count(*) FROM {FTS_TABLE} CROSS JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 (constant identifiers only; values are bound)
-                f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid >= %s AND d.kind = %s",
-                [_fts5_phrase(token), first, kind],
-            )
-            return int(cursor.fetchone()[0]), int(sampled)
+                return counts, 0
+            for token in tokens:  # each a seek into the token's doclist
+                cursor.execute(
+                    f"SELECT count(*) FROM {FTS_TABLE} CROSS JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 (constant identifiers only; values are bound)
+                    f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid >= %s AND d.kind = %s",
+                    [_fts5_phrase(token), first, kind],
+                )
+                counts[token] = int(cursor.fetchone()[0])
+            return counts, int(sampled)
 
     def fuzzy_titles(self, *, kind: str, text: str, limit: int) -> list[Hit]:
         return []  # FTS5 has no trigram similarity over segmented text; the OR fallback covers typos of one word
@@ -211,15 +215,18 @@ class PostgresBackend:
             )
             return int(cursor.fetchone()[0])
 
-    def newest_share(self, *, kind: str, token: str, sample: int) -> tuple[int, int]:
+    def newest_counts(self, *, kind: str, tokens: Sequence[str], sample: int) -> tuple[dict[str, int], int]:
+        """How many of the kind's `sample` newest documents contain each token (one walk down
+        the primary key for every token), and how many were looked at."""
+        filters = ", ".join(["count(*) FILTER (WHERE s.vector @@ plainto_tsquery('simple'::regconfig, %s))"] * len(tokens))
         with connections[self.using].cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FILTER (WHERE s.vector @@ plainto_tsquery('simple'::regconfig, %s)), count(*) FROM ("  # noqa: S608 (constant identifiers only; values are bound)
+                f"SELECT count(*){', ' if tokens else ''}{filters} FROM ("  # noqa: S608 (constant identifiers only; values are bound)
                 f"SELECT vector FROM {pg_fulltext.TABLE} WHERE kind = %s ORDER BY document_id DESC LIMIT %s) AS s",
-                [token, kind, sample],
+                [*tokens, kind, sample],
             )
-            matched, sampled = cursor.fetchone()
-            return int(matched), int(sampled)
+            row = cursor.fetchone()
+        return {token: int(value) for token, value in zip(tokens, row[1:], strict=True)}, int(row[0])
 
     def fuzzy_titles(self, *, kind: str, text: str, limit: int) -> list[Hit]:
         # Normalised like every query (control characters such as NUL, which PostgreSQL refuses

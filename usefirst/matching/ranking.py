@@ -19,11 +19,13 @@ from .text import Vocabulary, core_spans, normalise, query_terms
 CANDIDATES = 200  # per retriever; fusion looks at no more than this from each
 FALLBACK_MIN = 10  # an AND search finding fewer than this is completed by the OR search
 VOCABULARY_TTL = 600.0
-# Document frequencies above this are estimated from the kind's DF_SAMPLE newest documents: an
-# exact count reads every matching row (tens of milliseconds per word at a million documents,
-# for each new word of a demand), and above it only "common or not" and a rough IDF are used.
+# Document frequencies are estimated from the kind's DF_SAMPLE newest documents (exact while the
+# kind has no more), and counted exactly only for words found there fewer than DF_SAMPLED_ENOUGH
+# times, and never past DF_EXACT_UP_TO: only "common or not" and a rough IDF use them.
 DF_EXACT_UP_TO = 5_000
 DF_SAMPLE = 10_000
+DF_SAMPLED_ENOUGH = 10
+DF_BATCH = 64  # tokens counted in one pass over the sample
 ANY_TERM_BUDGET = 8_000  # the OR search's terms match at most about this many documents together
 
 
@@ -62,7 +64,10 @@ def vocabulary(kind: str, *, using: str = "default") -> Vocabulary:
     def df(token: str) -> int:
         return _document_frequency(using, kind, token, n)
 
-    result = Vocabulary(df, n)
+    def many(tokens: list[str]) -> dict[str, int]:
+        return document_frequencies(using, kind, tokens, n)
+
+    result = Vocabulary(df, n, many)
     _vocabularies[key] = (time.monotonic(), result)
     return result
 
@@ -72,17 +77,33 @@ def forget_vocabularies() -> None:
 
 
 def _document_frequency(using: str, kind: str, token: str, documents: int | None = None) -> int:
-    """Exact up to DF_EXACT_UP_TO; above it estimated from the word's share among the kind's
-    DF_SAMPLE newest documents (exact again while the kind has no more than DF_SAMPLE)."""
+    return document_frequencies(using, kind, [token], documents)[token]
+
+
+def document_frequencies(using: str, kind: str, tokens: list[str], documents: int | None = None) -> dict[str, int]:
+    """How many documents of the kind contain each token: first counted among the kind's
+    DF_SAMPLE newest documents (one pass for every token), then exactly for the tokens found
+    there fewer than DF_SAMPLED_ENOUGH times (rare: a cheap count); the estimate from the sample
+    stands for the others (an exact count reads every matching row: tens of milliseconds for
+    a common word at a million documents, for each new word of a demand)."""
     engine = backend(using)
-    exact = engine.count(kind=kind, token=token, cap=DF_EXACT_UP_TO + 1)
-    if exact <= DF_EXACT_UP_TO:
-        return exact
     if documents is None:
         documents = SearchDocument.objects.using(using).filter(kind=kind).count()
-    matched, sampled = engine.newest_share(kind=kind, token=token, sample=DF_SAMPLE)
-    estimated = round(matched / sampled * documents) if sampled else exact
-    return max(exact, estimated)
+    result: dict[str, int] = {}
+    for start in range(0, len(tokens), DF_BATCH):
+        batch = tokens[start : start + DF_BATCH]
+        counts, sampled = engine.newest_counts(kind=kind, tokens=batch, sample=DF_SAMPLE)
+        for token in batch:
+            if sampled >= documents:  # the sample is the whole kind
+                result[token] = counts[token]
+                continue
+            estimate = round(counts[token] / sampled * documents) if sampled else 0
+            if counts[token] >= DF_SAMPLED_ENOUGH or estimate > DF_EXACT_UP_TO:
+                result[token] = estimate
+            else:
+                exact = engine.count(kind=kind, token=token, cap=DF_EXACT_UP_TO + 1)
+                result[token] = exact if exact <= DF_EXACT_UP_TO else max(exact, estimate)
+    return result
 
 
 def understand(text: str, kind: str, *, using: str = "default") -> Query:

@@ -40,11 +40,14 @@ class Explanation:
 def source_terms(document: SearchDocument, *, using: str = "default") -> list[str]:
     """The source's most specific tokens (title and keywords first), by IDF on the target side."""
     voc = vocabulary(other_kind(document.kind), using=using)
+    heading = (document.segmented_title + " " + " ".join(document.keywords or [])).split()
+    voc.prefetch(heading)
     tokens: list[str] = []
-    for token in (document.segmented_title + " " + " ".join(document.keywords or [])).split():
+    for token in heading:
         if token not in tokens and not voc.is_generic(token):
             tokens.append(token)
     if len(tokens) < SOURCE_TERMS:
+        voc.prefetch(document.segmented.split())
         for token in document.segmented.split():
             if token not in tokens and not voc.is_generic(token):
                 tokens.append(token)

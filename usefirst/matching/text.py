@@ -88,10 +88,19 @@ class Vocabulary:
     """Document frequencies of index tokens: rare terms carry a demand's subject, common ones do
     not. `df` is a lookup (a dict's `get`, or a count against the full-text index), cached."""
 
-    def __init__(self, df: Callable[[str], int], documents: int) -> None:
+    def __init__(
+        self, df: Callable[[str], int], documents: int, many: Callable[[list[str]], dict[str, int]] | None = None
+    ) -> None:
         self._lookup = df
+        self._many = many  # several tokens in one round trip (the full-text index), when offered
         self._cache: dict[str, int] = {}
         self.n = max(documents, 1)
+
+    def prefetch(self, tokens: Iterable[str]) -> None:
+        """Look up at once the tokens `is_generic` or `idf` will ask about."""
+        wanted = list(dict.fromkeys(t for t in tokens if t not in self._cache and is_word(t) and t not in demand_stopwords()))
+        if wanted and self._many is not None:
+            self._cache.update({t: int(v) for t, v in self._many(wanted).items()})
 
     @classmethod
     def from_texts(cls, segmented_texts: Iterable[str]) -> Vocabulary:
@@ -128,8 +137,9 @@ def core_spans(text: str, vocabulary: Vocabulary) -> list[str]:
     clauses made only of generic wording dropped. Falls back to the whole text."""
     tok = tokenizer()
     spans: list[str] = []
-    for clause in _CLAUSE_SPLIT.split(normalise(text)[:MAX_QUERY_CHARS]):
-        tokens = [t for t in tok.cut(clause) if t.strip()]
+    clauses = [[t for t in tok.cut(clause) if t.strip()] for clause in _CLAUSE_SPLIT.split(normalise(text)[:MAX_QUERY_CHARS])]
+    vocabulary.prefetch(t for tokens in clauses for t in tokens)
+    for tokens in clauses:
         start, end = 0, len(tokens)
         while start < end and vocabulary.is_generic(tokens[start]):
             start += 1
@@ -151,6 +161,7 @@ def query_terms(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
         if token not in terms:
             terms.append(token)
     if vocabulary is not None:
+        vocabulary.prefetch(terms)
         specific = [t for t in terms if not vocabulary.is_generic(t)]
         if specific:
             return specific
