@@ -107,21 +107,28 @@ class SqliteBackend:
             return []
         expression = (" AND " if match_all else " OR ").join(_fts5_phrase(t) for t in terms)
         with connections[self.using].cursor() as cursor:
+            # The one FTS5 table holds both kinds: the walk starts at the kind's newest document,
+            # not at the other kind's newer ones.
+            cursor.execute("SELECT max(id) FROM matching_searchdocument WHERE kind = %s", [kind])
+            newest = cursor.fetchone()[0]
+            if newest is None:
+                return []
             # The rowid of the RANK_WINDOW-th newest match, walking the doclists newest first
             # (no ranking); none when the query matches fewer rows.
             cursor.execute(
                 f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 (constant identifiers only; values are bound)
-                f"WHERE {FTS_TABLE} MATCH %s AND d.kind = %s ORDER BY {FTS_TABLE}.rowid DESC LIMIT 1 OFFSET %s",
-                [expression, kind, RANK_WINDOW - 1],
+                f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid <= %s AND d.kind = %s "
+                f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT 1 OFFSET %s",
+                [expression, newest, kind, RANK_WINDOW - 1],
             )
             row = cursor.fetchone()
             window = f"AND {FTS_TABLE}.rowid >= %s " if row else ""
             sql = (
                 f"SELECT d.id, d.object_id, bm25({FTS_TABLE}, %s, 1.0) AS rank FROM {FTS_TABLE} "  # noqa: S608 (constant identifiers only; values are bound)
                 f"JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "
-                f"WHERE {FTS_TABLE} MATCH %s {window}AND d.kind = %s ORDER BY rank LIMIT %s"
+                f"WHERE {FTS_TABLE} MATCH %s {window}AND {FTS_TABLE}.rowid <= %s AND d.kind = %s ORDER BY rank LIMIT %s"
             )
-            cursor.execute(sql, [TITLE_WEIGHT, expression, *([row[0]] if row else []), kind, limit])
+            cursor.execute(sql, [TITLE_WEIGHT, expression, *([row[0]] if row else []), newest, kind, limit])
             return [Hit(row[0], row[1], -float(row[2])) for row in cursor.fetchall()]
 
     def count(self, *, kind: str, token: str, cap: int) -> int:
@@ -139,18 +146,18 @@ class SqliteBackend:
         """How many of the kind's `sample` newest documents contain each token, and how many were looked at."""
         with connections[self.using].cursor() as cursor:
             cursor.execute(
-                "SELECT min(id), count(*) FROM (SELECT id FROM matching_searchdocument WHERE kind = %s ORDER BY id DESC LIMIT %s)",
+                "SELECT min(id), max(id), count(*) FROM (SELECT id FROM matching_searchdocument WHERE kind = %s ORDER BY id DESC LIMIT %s)",
                 [kind, sample],
             )
-            first, sampled = cursor.fetchone()
+            first, last, sampled = cursor.fetchone()
             counts = dict.fromkeys(tokens, 0)
             if not sampled:
                 return counts, 0
             for token in tokens:  # each a seek into the token's doclist
                 cursor.execute(
                     f"SELECT count(*) FROM {FTS_TABLE} CROSS JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 (constant identifiers only; values are bound)
-                    f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid >= %s AND d.kind = %s",
-                    [_fts5_phrase(token), first, kind],
+                    f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid BETWEEN %s AND %s AND d.kind = %s",
+                    [_fts5_phrase(token), first, last, kind],
                 )
                 counts[token] = int(cursor.fetchone()[0])
             return counts, int(sampled)

@@ -53,6 +53,7 @@ class SearchDocument(models.Model):
         ]
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["kind", "top_field_code"]),
+            models.Index(fields=["kind", "id"], name="matching_doc_kind_newest"),  # a kind's newest document
             models.Index(fields=["kind", "embedded_at"]),
         ]
 
