@@ -108,7 +108,8 @@ class SqliteBackend:
         expression = (" AND " if match_all else " OR ").join(_fts5_phrase(t) for t in terms)
         with connections[self.using].cursor() as cursor:
             # The one FTS5 table holds both kinds: the walk starts at the kind's newest document,
-            # not at the other kind's newer ones.
+            # not at the other kind's newer ones. CROSS JOIN keeps the full-text match the outer
+            # loop (else SQLite walks the kind's documents and probes the match once per row).
             cursor.execute("SELECT max(id) FROM matching_searchdocument WHERE kind = %s", [kind])
             newest = cursor.fetchone()[0]
             if newest is None:
@@ -116,7 +117,7 @@ class SqliteBackend:
             # The rowid of the RANK_WINDOW-th newest match, walking the doclists newest first
             # (no ranking); none when the query matches fewer rows.
             cursor.execute(
-                f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 (constant identifiers only; values are bound)
+                f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} CROSS JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608 (constant identifiers only; values are bound)
                 f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid <= %s AND d.kind = %s "
                 f"ORDER BY {FTS_TABLE}.rowid DESC LIMIT 1 OFFSET %s",
                 [expression, newest, kind, RANK_WINDOW - 1],
@@ -125,7 +126,7 @@ class SqliteBackend:
             window = f"AND {FTS_TABLE}.rowid >= %s " if row else ""
             sql = (
                 f"SELECT d.id, d.object_id, bm25({FTS_TABLE}, %s, 1.0) AS rank FROM {FTS_TABLE} "  # noqa: S608 (constant identifiers only; values are bound)
-                f"JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "
+                f"CROSS JOIN matching_searchdocument d ON d.id = {FTS_TABLE}.rowid "
                 f"WHERE {FTS_TABLE} MATCH %s {window}AND {FTS_TABLE}.rowid <= %s AND d.kind = %s ORDER BY rank LIMIT %s"
             )
             cursor.execute(sql, [TITLE_WEIGHT, expression, *([row[0]] if row else []), newest, kind, limit])
