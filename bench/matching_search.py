@@ -853,14 +853,14 @@ def _like(term: str) -> str:
 def like_comparison(args: argparse.Namespace, report: Report, world: World) -> None:
     from django.db import connection
 
-    from usefirst.matching import ranking
-    from usefirst.matching.backends import FTS_TABLE
+    from usefirst.matching.backends import FTS_TABLE, backend
     from usefirst.matching.models import ItemKind
     from usefirst.matching.text import DATA_DIR, general_frequency, normalise
 
     kind = ItemKind.ACHIEVEMENT
     vendor = connection.vendor
     haystack = _like_haystack(vendor)
+    engine = backend()  # the exact count through the full-text index
 
     # Rare terms: tokens of one corpus record only, counted by the index and by a LIKE scan.
     from collections import Counter
@@ -873,8 +873,8 @@ def like_comparison(args: argparse.Namespace, report: Report, world: World) -> N
     rng.shuffle(rare)
     ratios, rows = [], []
     for term in budget(rare[: args.rare_terms]):
-        indexed_ms, indexed = timed(lambda term=term: ranking._document_frequency("default", kind, term))
-        indexed_ms, indexed = timed(lambda term=term: ranking._document_frequency("default", kind, term))
+        indexed_ms, indexed = timed(lambda term=term: engine.count(kind=kind, token=term, cap=10**9))
+        indexed_ms, indexed = timed(lambda term=term: engine.count(kind=kind, token=term, cap=10**9))
         with connection.cursor() as cursor:
             like_ms, _ = timed(
                 lambda cursor=cursor, term=term: cursor.execute(
