@@ -164,6 +164,7 @@ def search(
         if for_demands
         else catalog_selectors.achievement_list_public(user=user, filters=filters)
     )
+    listing_order = ["-trl", "-published_at", "-id"] if sort == "trl_desc" else ["-published_at", "-id"]
     engine = backend()
     fuzzy_available, fuzzy_reason = trigram_status()
     query: Query | None = None
@@ -198,9 +199,8 @@ def search(
             ordered = matched
     else:
         # Browsing without words: the listing's own order, facets over its first FACET_SCAN items.
-        by = ["-trl", "-published_at", "-id"] if sort == "trl_desc" else ["-published_at", "-id"]
         count = scoped.count()
-        ordered = list(scoped.order_by(*by).values_list("pk", flat=True)[:FACET_SCAN])
+        ordered = list(scoped.order_by(*listing_order).values_list("pk", flat=True)[:FACET_SCAN])
         facets_partial = count > len(ordered)
         scope = f"（计数按最新 {FACET_SCAN} 条统计）"
     documents = {d.object_id: d for d in _documents(kind, ordered + related_ids)}
@@ -218,8 +218,7 @@ def search(
     window = ordered[(page - 1) * page_size : page * page_size]
     if len(window) < page_size and (page - 1) * page_size + len(window) < count:
         # A browse past the first FACET_SCAN items: read that page straight from the listing.
-        by = ["-trl", "-published_at", "-id"] if sort == "trl_desc" else ["-published_at", "-id"]
-        window = list(scoped.order_by(*by).values_list("pk", flat=True)[(page - 1) * page_size : page * page_size])
+        window = list(scoped.order_by(*listing_order).values_list("pk", flat=True)[(page - 1) * page_size : page * page_size])
         documents.update({d.object_id: d for d in _documents(kind, window)})
         window = [oid for oid in window if oid in documents]
     items = [_result(documents[oid], scores.get(oid), terms, kind, fuzzy=oid in fuzzy_ids) for oid in window]

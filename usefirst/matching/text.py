@@ -98,7 +98,7 @@ class Vocabulary:
 
     def prefetch(self, tokens: Iterable[str]) -> None:
         """Look up at once the tokens `is_generic` or `idf` will ask about."""
-        wanted = list(dict.fromkeys(t for t in tokens if t not in self._cache and is_word(t) and t not in demand_stopwords()))
+        wanted = list(dict.fromkeys(t for t in tokens if t not in self._cache and not _stop_or_symbol(t)))
         if wanted and self._many is not None:
             self._cache.update({t: int(v) for t, v in self._many(wanted).items()})
 
@@ -124,12 +124,17 @@ class Vocabulary:
     def is_generic(self, token: str) -> bool:
         """Wording any request could carry: the stop list, punctuation, very common index
         tokens, and everyday words the indexed texts never use (寻找, 帮忙 ...)."""
-        if token in demand_stopwords() or not is_word(token):
+        if _stop_or_symbol(token):
             return True
         df = self.df(token)
         if df / self.n > COMMON_SHARE:
             return True
         return bool(df == 0 and _CJK.search(token) and general_frequency(token) >= EVERYDAY_FREQUENCY)
+
+
+def _stop_or_symbol(token: str) -> bool:
+    """Generic without looking it up: on the stop list, or no word at all."""
+    return token in demand_stopwords() or not is_word(token)
 
 
 def core_spans(text: str, vocabulary: Vocabulary) -> list[str]:

@@ -29,20 +29,12 @@ def parameter_value(key: str, *, on: dt.date | None = None) -> Value:
 
     Of several versions from the same date, the one recorded last wins.
     """
-    definition = DEFINITIONS[key]
-    day = on or today()
-    version = (
-        ParameterVersion.objects.filter(key=key, effective_from__lte=day)
-        .order_by("-effective_from", "-changed_at", "-pk")
-        .first()
-    )
-    if version is None:
-        return definition.default
-    return typed_value(definition, version.value)
+    return parameter_values([key], on=on)[key]
 
 
 def parameter_values(keys: list[str], *, on: dt.date | None = None) -> dict[str, Value]:
-    """Several parameters in force on a business date, in one query (as `parameter_value` each)."""
+    """Several parameters in force on a business date, in one query: of each key's versions
+    effective by then, the latest effective date wins, and of one date the one recorded last."""
     day = on or today()
     found: dict[str, Value] = {}
     versions = ParameterVersion.objects.filter(key__in=keys, effective_from__lte=day).order_by(
