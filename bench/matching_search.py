@@ -239,6 +239,7 @@ def measure_only(args: argparse.Namespace, report: Report, tmpdir: Path) -> int:
     m = SearchDocument.objects.filter(kind=ItemKind.DEMAND).count()
     world.achievement_ids = range(1, n + 1)
     world.demand_document_ids = range(n + 1, n + m + 1)
+    count_terms(report)
     world.vectors = restore_vector_indexes(args, n)
     what = "every figure" if world.vectors else "keyword, facets, LIKE only: no vectors yet"
     report.line(f"measuring {args.measure}: {n:,} achievements, {m:,} demands, {indexed:,} full-text rows ({what})")
@@ -247,6 +248,23 @@ def measure_only(args: argparse.Namespace, report: Report, tmpdir: Path) -> int:
         report.line(f"targets missed: {', '.join(report.missed)}")
         return 1
     return 0
+
+
+def count_terms(report: Report) -> None:
+    """The worker's term counts (`term_counts.refresh`), which a large kind's document
+    frequencies are read from; counted where missing or stale, as the hourly task would."""
+    from usefirst.matching import term_counts
+    from usefirst.matching.models import ItemKind
+
+    for kind in ItemKind.values:
+        if not term_counts.is_stale(kind):
+            continue
+        run = term_counts.refresh(kind)
+        report.line(
+            f"term counts of the {kind}s (the worker's term_counts.refresh, one pass over the segmented texts): "
+            f"{run.seconds:.1f} s for {run.documents:,} documents, {run.tokens:,} tokens; peak memory {peak_mib():.0f} MiB"
+        )
+    transaction_commit()
 
 
 def restore_vector_indexes(args: argparse.Namespace, n: int) -> bool:
@@ -527,6 +545,7 @@ def build_indexes(args: argparse.Namespace, report: Report, world: World) -> Non
     report.line(
         f"full-text index build: {fts:.1f} s for {len(world.achievement_ids) + len(world.demand_document_ids):,} documents ({what})"
     )
+    count_terms(report)
 
     # What the ranking encodes, on a sample of corpus records.
     records = world.records

@@ -70,7 +70,7 @@ class SearchBackend(Protocol):
 
     def count(self, *, kind: str, token: str, cap: int) -> int: ...
 
-    def newest_counts(self, *, kind: str, tokens: Sequence[str], sample: int) -> tuple[dict[str, int], int]: ...
+    def newest_counts(self, *, kind: str, tokens: Sequence[str], sample: int, after: int = 0) -> tuple[dict[str, int], int]: ...
 
     def fuzzy_titles(self, *, kind: str, text: str, limit: int) -> list[Hit]: ...
 
@@ -143,12 +143,14 @@ class SqliteBackend:
             )
             return int(cursor.fetchone()[0])
 
-    def newest_counts(self, *, kind: str, tokens: Sequence[str], sample: int) -> tuple[dict[str, int], int]:
-        """How many of the kind's `sample` newest documents contain each token, and how many were looked at."""
+    def newest_counts(self, *, kind: str, tokens: Sequence[str], sample: int, after: int = 0) -> tuple[dict[str, int], int]:
+        """How many of the kind's `sample` newest documents (of those with an id above `after`)
+        contain each token, and how many were looked at."""
         with connections[self.using].cursor() as cursor:
             cursor.execute(
-                "SELECT min(id), max(id), count(*) FROM (SELECT id FROM matching_searchdocument WHERE kind = %s ORDER BY id DESC LIMIT %s)",
-                [kind, sample],
+                "SELECT min(id), max(id), count(*) FROM (SELECT id FROM matching_searchdocument "
+                "WHERE kind = %s AND id > %s ORDER BY id DESC LIMIT %s)",
+                [kind, after, sample],
             )
             first, last, sampled = cursor.fetchone()
             counts = dict.fromkeys(tokens, 0)
@@ -223,15 +225,17 @@ class PostgresBackend:
             )
             return int(cursor.fetchone()[0])
 
-    def newest_counts(self, *, kind: str, tokens: Sequence[str], sample: int) -> tuple[dict[str, int], int]:
-        """How many of the kind's `sample` newest documents contain each token (one walk down
-        the primary key for every token), and how many were looked at."""
+    def newest_counts(self, *, kind: str, tokens: Sequence[str], sample: int, after: int = 0) -> tuple[dict[str, int], int]:
+        """How many of the kind's `sample` newest documents (of those with an id above `after`)
+        contain each token (one walk down the primary key for every token), and how many were
+        looked at."""
         filters = ", ".join(["count(*) FILTER (WHERE s.vector @@ plainto_tsquery('simple'::regconfig, %s))"] * len(tokens))
         with connections[self.using].cursor() as cursor:
             cursor.execute(
                 f"SELECT count(*){', ' if tokens else ''}{filters} FROM ("  # noqa: S608 (constant identifiers only; values are bound)
-                f"SELECT vector FROM {pg_fulltext.TABLE} WHERE kind = %s ORDER BY document_id DESC LIMIT %s) AS s",
-                [*tokens, kind, sample],
+                f"SELECT vector FROM {pg_fulltext.TABLE} WHERE kind = %s AND document_id > %s "
+                "ORDER BY document_id DESC LIMIT %s) AS s",
+                [*tokens, kind, after, sample],
             )
             row = cursor.fetchone()
         return {token: int(value) for token, value in zip(tokens, row[1:], strict=True)}, int(row[0])

@@ -156,7 +156,9 @@ def after_change(kind: str, document: SearchDocument | None, object_id: int) -> 
 
 def rebuild(*, kinds: Iterable[str] = (ItemKind.ACHIEVEMENT, ItemKind.DEMAND)) -> dict[str, int]:
     """Re-derive every document from the catalog (after a dictionary change, or a bulk import
-    that bypassed the signals)."""
+    that bypassed the signals), then count the index tokens of each kind again when stale."""
+    from . import term_counts
+
     counts: dict[str, int] = {}
     for kind in kinds:
         if kind == ItemKind.ACHIEVEMENT:
@@ -173,5 +175,6 @@ def rebuild(*, kinds: Iterable[str] = (ItemKind.ACHIEVEMENT, ItemKind.DEMAND)) -
                 indexed += 1
         stale = SearchDocument.objects.filter(kind=kind).exclude(object_id__in=seen).values_list("object_id", flat=True)
         remove_documents(kind=kind, object_ids=list(stale))
+        term_counts.refresh_if_stale(kind)
         counts[kind] = indexed
     return counts

@@ -92,3 +92,42 @@ class Recommendation(models.Model):
     @property
     def target_kind(self) -> str:
         return ItemKind.DEMAND if self.source_kind == ItemKind.ACHIEVEMENT else ItemKind.ACHIEVEMENT
+
+
+TERM_MAX_LENGTH = 200  # longer tokens (a pasted string of letters) are not counted: each is all but unique
+
+
+class TermCount(models.Model):
+    """How many documents of a kind held a token when the worker last counted (`term_counts`)."""
+
+    kind = models.CharField(max_length=16, choices=ItemKind.choices)
+    token = models.CharField(max_length=TERM_MAX_LENGTH)
+    documents = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "词项文档频次"
+        verbose_name_plural = "词项文档频次"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["kind", "token"], name="matching_one_count_per_term"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.token}: {self.documents}"
+
+
+class TermCountRun(models.Model):
+    """The last count of a kind: which documents it covered (those up to `newest_document_id`)."""
+
+    kind = models.CharField(max_length=16, choices=ItemKind.choices, unique=True)
+    documents = models.PositiveIntegerField()
+    newest_document_id = models.BigIntegerField()
+    tokens = models.PositiveIntegerField()
+    seconds = models.FloatField()
+    counted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "词项计数批次"
+        verbose_name_plural = "词项计数批次"
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.documents} 篇, {self.tokens} 词 ({self.counted_at:%Y-%m-%d %H:%M})"

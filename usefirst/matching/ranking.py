@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import vectors
-from .backends import MAX_TERMS, Estimate, Hit, backend
-from .models import SearchDocument
+from . import term_counts, vectors
+from .backends import MAX_TERMS, Estimate, Hit, SearchBackend, backend
+from .models import SearchDocument, TermCountRun
 from .text import Vocabulary, core_spans, normalise, query_terms
 
 CANDIDATES = 200  # per retriever; fusion looks at no more than this from each
@@ -81,17 +81,25 @@ def _document_frequency(using: str, kind: str, token: str, documents: int | None
 
 
 def document_frequencies(using: str, kind: str, tokens: list[str], documents: int | None = None) -> dict[str, int]:
-    """How many documents of the kind contain each token: first counted among the kind's
-    DF_SAMPLE newest documents (one pass for every token), then exactly for the tokens found
-    there fewer than DF_SAMPLED_ENOUGH times (rare: a cheap count); the estimate from the sample
-    stands for the others (an exact count reads every matching row: tens of milliseconds for
-    a common word at a million documents, for each new word of a demand)."""
+    """How many documents of the kind contain each token.
+
+    A kind of no more than DF_SAMPLE documents is counted whole on the full-text index. A larger
+    one is read from the worker's counts (`term_counts`) plus the documents indexed since (up to
+    DF_SAMPLE of them counted, more scaled from those). Without counts yet, the kind's DF_SAMPLE
+    newest documents are counted (one pass for every token) and the tokens found there fewer
+    than DF_SAMPLED_ENOUGH times are counted exactly, never past DF_EXACT_UP_TO; the estimate
+    from the sample stands for the others (an exact count of a common word reads every matching
+    row: tens of milliseconds at a million documents, for each new word of a demand)."""
     engine = backend(using)
     if documents is None:
         documents = SearchDocument.objects.using(using).filter(kind=kind).count()
+    run = term_counts.last_run(kind, using=using) if documents > DF_SAMPLE else None
     result: dict[str, int] = {}
     for start in range(0, len(tokens), DF_BATCH):
         batch = tokens[start : start + DF_BATCH]
+        if run is not None:
+            result.update(_counted_frequencies(engine, kind, batch, run, using=using))
+            continue
         counts, sampled = engine.newest_counts(kind=kind, tokens=batch, sample=DF_SAMPLE)
         for token in batch:
             if sampled >= documents:  # the sample is the whole kind
@@ -104,6 +112,17 @@ def document_frequencies(using: str, kind: str, tokens: list[str], documents: in
                 exact = engine.count(kind=kind, token=token, cap=DF_EXACT_UP_TO + 1)
                 result[token] = exact if exact <= DF_EXACT_UP_TO else max(exact, estimate)
     return result
+
+
+def _counted_frequencies(engine: SearchBackend, kind: str, tokens: list[str], run: TermCountRun, *, using: str) -> dict[str, int]:
+    """The worker's counts plus the tail: the documents indexed after the count."""
+    counted = term_counts.stored(kind, tokens, using=using)
+    tail, sampled = engine.newest_counts(kind=kind, tokens=tokens, sample=DF_SAMPLE, after=run.newest_document_id)
+    scale = 1.0
+    if sampled >= DF_SAMPLE:  # a tail longer than the sample: what the sample holds, scaled
+        tail_size = SearchDocument.objects.using(using).filter(kind=kind, id__gt=run.newest_document_id).count()
+        scale = tail_size / sampled
+    return {token: counted[token] + round(tail[token] * scale) for token in tokens}
 
 
 def understand(text: str, kind: str, *, using: str = "default") -> Query:

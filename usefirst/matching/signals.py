@@ -3,7 +3,7 @@
 Every save of an achievement or a demand (publish, edit, revision approval, withdrawal,
 take-down, close, expiry) re-decides whether the item is public and writes or removes its
 document in the same transaction; the worker embeds and recommends after commit. Changes
-made with `QuerySet.update()` bypass signals: `manage.py rebuild_search_index` catches up.
+made with `QuerySet.update()` bypass signals: `manage.py search_index rebuild` catches up.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Background work of matching: vectors, recommendations, the ANN index, digests.
+"""Background work of matching: vectors, recommendations, the ANN index, term counts, digests.
 
 Scheduled with crontask (the scheduler imports `<app>.tasks` of every installed app); item
 work is enqueued after commit by `indexing.after_change`.
@@ -69,6 +69,21 @@ def maintain_vector_index() -> dict[str, int]:
         if meta.get("action") != "none":
             done[kind] = int(meta.get("count", 0))
             logger.info("vector index %s: %s, %s vectors", kind, meta.get("action"), meta.get("count"))
+    return done
+
+
+@cron("40 * * * *")
+@task()
+def count_terms() -> dict[str, int]:
+    """Count the index tokens of each kind again when the last count has gone stale (see
+    `term_counts`); returns the documents counted per kind counted."""
+    from . import term_counts
+
+    done: dict[str, int] = {}
+    for kind in ItemKind.values:
+        run = term_counts.refresh_if_stale(kind)
+        if run is not None:
+            done[kind] = run.documents
     return done
 
 

@@ -1,0 +1,53 @@
+"""The full-text index and its term counts.
+
+manage.py search_index status     # per kind: documents, the last term count and its tail
+manage.py search_index rebuild    # re-derive every document from the catalog (after a
+                                  # dictionary change or a bulk `QuerySet.update()`), then
+                                  # count the terms again where stale
+manage.py search_index count      # count the terms of both kinds now (the worker does it
+                                  # hourly when the last count has gone stale)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from usefirst.matching import indexing, term_counts
+from usefirst.matching.models import ItemKind, SearchDocument
+
+
+class Command(BaseCommand):
+    help = "全文索引：状态（status）、从成果与需求全量重建（rebuild）、重新统计词项文档频次（count）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", nargs="?", choices=["status", "rebuild", "count"], default="status")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "rebuild":
+            indexed = indexing.rebuild()
+            for kind, number in indexed.items():
+                self.stdout.write(f"{ItemKind(kind).label}：已索引 {number} 条")
+        for kind in ItemKind.values:
+            label = ItemKind(kind).label
+            if action == "count":
+                self.stdout.write(f"{label}：统计词项……")
+                term_counts.refresh(kind, progress=self._progress)
+                self.stdout.write("")
+            documents = SearchDocument.objects.filter(kind=kind)
+            run = term_counts.last_run(kind)
+            if run is None:
+                self.stdout.write(f"{label}：文档 {documents.count()} 篇；尚未统计词项（不超过一万篇时检索时直接统计）")
+                continue
+            tail = documents.filter(id__gt=run.newest_document_id).count()
+            self.stdout.write(
+                f"{label}：文档 {documents.count()} 篇；词项统计于 {run.counted_at:%Y-%m-%d %H:%M}（UTC），"
+                f"覆盖 {run.documents} 篇、{run.tokens} 个词项，用时 {run.seconds:.1f} 秒；此后新增 {tail} 篇"
+                + ("，已过期，将重新统计" if term_counts.is_stale(kind) else "")
+            )
+
+    def _progress(self, done: int, total: int) -> None:
+        self.stdout.write(f"\r  {done}/{total}（{done * 100 // max(total, 1)}%）", ending="")
+        self.stdout.flush()

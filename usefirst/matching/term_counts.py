@@ -1,0 +1,105 @@
+"""Document frequencies of index tokens, counted by the worker instead of at query time.
+
+Ranking asks how many documents hold each word of a query or of a demand (is the word generic,
+its IDF, the any-word budget, PostgreSQL's plan). Counting that at query time over a million
+documents means a pass over the newest ones and an exact count for every rarely seen word:
+tens of milliseconds for a demand's first ranking. So the worker counts every token of a kind
+once (`refresh`: one pass over the segmented texts, a few minutes at a million documents) and
+a query reads the stored counts and adds what the documents indexed since then hold (the tail,
+counted on the full-text index by `ranking.document_frequencies`).
+
+Documents removed since the count still count until the next one; the worker counts again
+when the tail or the removed documents pass STALE_SHARE of what was counted (`refresh_if_stale`,
+hourly), and `indexing.rebuild` counts after a rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .models import TERM_MAX_LENGTH, SearchDocument, TermCount, TermCountRun
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 2_000  # documents read per query while counting
+WRITE_BATCH = 5_000
+STALE_SHARE = 0.05
+
+
+def refresh(kind: str, *, using: str = "default", progress: Callable[[int, int], None] | None = None) -> TermCountRun:
+    """Count every token of the kind's documents and replace the stored counts in one transaction."""
+    started = time.monotonic()
+    documents = SearchDocument.objects.using(using).filter(kind=kind)
+    newest = documents.aggregate(newest=Max("id"))["newest"] or 0
+    total = documents.filter(id__lte=newest).count()
+    counts: Counter[str] = Counter()
+    seen = last = 0
+    while True:
+        rows = list(
+            documents.filter(id__gt=last, id__lte=newest).order_by("id").values_list("id", "segmented_title", "segmented")[:CHUNK]
+        )
+        if not rows:
+            break
+        for _, title, body in rows:
+            counts.update({token for token in (title + " " + body).split() if len(token) <= TERM_MAX_LENGTH})
+        last = rows[-1][0]
+        seen += len(rows)
+        if progress is not None:
+            progress(seen, total)
+    with transaction.atomic(using=using):
+        TermCount.objects.using(using).filter(kind=kind).delete()
+        batch: list[TermCount] = []
+        for token, number in counts.items():
+            batch.append(TermCount(kind=kind, token=token, documents=number))
+            if len(batch) >= WRITE_BATCH:
+                TermCount.objects.using(using).bulk_create(batch)
+                batch = []
+        TermCount.objects.using(using).bulk_create(batch)
+        run, _ = TermCountRun.objects.using(using).update_or_create(
+            kind=kind,
+            defaults={
+                "documents": seen,
+                "newest_document_id": newest,
+                "tokens": len(counts),
+                "seconds": round(time.monotonic() - started, 3),
+                "counted_at": timezone.now(),
+            },
+        )
+    logger.info("term counts %s: %s documents, %s tokens in %.1f s", kind, seen, len(counts), run.seconds)
+    return run
+
+
+def last_run(kind: str, *, using: str = "default") -> TermCountRun | None:
+    return TermCountRun.objects.using(using).filter(kind=kind).first()
+
+
+def stored(kind: str, tokens: Sequence[str], *, using: str = "default") -> dict[str, int]:
+    """The counted documents of each token (0 for a token not seen when counting)."""
+    found = dict(TermCount.objects.using(using).filter(kind=kind, token__in=list(tokens)).values_list("token", "documents"))
+    return {token: int(found.get(token, 0)) for token in tokens}
+
+
+def is_stale(kind: str, *, using: str = "default") -> bool:
+    """Worth counting again: a kind larger than a query's own sample (`ranking.DF_SAMPLE`) that
+    has no counts, or whose tail or removed documents pass STALE_SHARE of the last count."""
+    from .ranking import DF_SAMPLE
+
+    documents = SearchDocument.objects.using(using).filter(kind=kind)
+    run = last_run(kind, using=using)
+    if run is None:
+        return documents.count() > DF_SAMPLE
+    still_counted = documents.filter(id__lte=run.newest_document_id).count()
+    tail = documents.filter(id__gt=run.newest_document_id).count()
+    removed = run.documents - still_counted
+    return max(tail, removed) > STALE_SHARE * max(run.documents, 1)
+
+
+def refresh_if_stale(kind: str, *, using: str = "default") -> TermCountRun | None:
+    return refresh(kind, using=using) if is_stale(kind, using=using) else None
