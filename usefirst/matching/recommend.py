@@ -129,6 +129,12 @@ def policy_boosts(
     return [(label, weight) for label, weight in boosts if weight]
 
 
+# What the boosts and the owner check read of each of the CANDIDATES // 2 fused candidates;
+# the texts and the vector are read only for the `limit` kept, to explain them.
+BOOST_FIELDS = ("id", "object_id", "owner_id", "enterprise_size", "city", "trl", "modes")
+EXPLAIN_FIELDS = ("id", "segmented_title", "segmented", "keywords", "embedding")
+
+
 def rank_for(document: SearchDocument, *, using: str = "default", limit: int = KEEP) -> list[tuple[Ranked, Explanation]]:
     target_kind = other_kind(document.kind)
     terms = source_terms(document, using=using)
@@ -137,8 +143,8 @@ def rank_for(document: SearchDocument, *, using: str = "default", limit: int = K
     dense_hits = vectors.search(target_kind, vector, limit=CANDIDATES, using=using) if vector is not None else []
     weights = BoostWeights.in_force()
     items = fuse(hits, dense_hits, k=weights.rrf_k)[: CANDIDATES // 2]
-    targets = SearchDocument.objects.using(using).in_bulk([r.document_id for r in items])
-    results: list[tuple[Ranked, Explanation]] = []
+    targets = SearchDocument.objects.using(using).only(*BOOST_FIELDS).in_bulk([r.document_id for r in items])
+    kept: list[Ranked] = []
     for item in items:
         target = targets.get(item.document_id)
         if target is None or (target.owner_id and target.owner_id == document.owner_id):
@@ -148,6 +154,15 @@ def rank_for(document: SearchDocument, *, using: str = "default", limit: int = K
         boosts = policy_boosts(achievement, demand, weights)
         item.score *= 1.0 + sum(weight for _, weight in boosts)
         item.boosts = [label for label, _ in boosts]
+        kept.append(item)
+    kept.sort(key=lambda r: (-r.score, r.document_id))
+    kept = kept[:limit]
+    texts = SearchDocument.objects.using(using).only(*EXPLAIN_FIELDS).in_bulk([r.document_id for r in kept])
+    results: list[tuple[Ranked, Explanation]] = []
+    for item in kept:
+        target = texts.get(item.document_id)
+        if target is None:  # removed in between
+            continue
         explanation = explain(terms, target)
         explanation.boosts = item.boosts
         if item.similarity is None and vector is not None:
@@ -155,8 +170,7 @@ def rank_for(document: SearchDocument, *, using: str = "default", limit: int = K
             if target_vector is not None:
                 item.similarity = float(target_vector @ vector)
         results.append((item, explanation))
-    results.sort(key=lambda pair: (-pair[0].score, pair[0].document_id))
-    return results[:limit]
+    return results
 
 
 def refresh(*, kind: str, object_id: int) -> list[Recommendation]:
