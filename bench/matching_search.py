@@ -239,7 +239,7 @@ def measure_only(args: argparse.Namespace, report: Report, tmpdir: Path) -> int:
     m = SearchDocument.objects.filter(kind=ItemKind.DEMAND).count()
     world.achievement_ids = range(1, n + 1)
     world.demand_document_ids = range(n + 1, n + m + 1)
-    count_terms(report)
+    count_terms(report, args.tail)
     world.vectors = restore_vector_indexes(args, n)
     what = "every figure" if world.vectors else "keyword, facets, LIKE only: no vectors yet"
     report.line(f"measuring {args.measure}: {n:,} achievements, {m:,} demands, {indexed:,} full-text rows ({what})")
@@ -250,19 +250,25 @@ def measure_only(args: argparse.Namespace, report: Report, tmpdir: Path) -> int:
     return 0
 
 
-def count_terms(report: Report) -> None:
+def count_terms(report: Report, tail: int) -> None:
     """The worker's term counts (`term_counts.refresh`), which a large kind's document
-    frequencies are read from; counted where missing or stale, as the hourly task would."""
+    frequencies are read from. The `tail` newest achievements are left out, as if published
+    after the worker last counted: each query counts them itself on the full-text index."""
     from usefirst.matching import term_counts
-    from usefirst.matching.models import ItemKind
+    from usefirst.matching.models import ItemKind, SearchDocument
 
     for kind in ItemKind.values:
-        if not term_counts.is_stale(kind):
-            continue
-        run = term_counts.refresh(kind)
+        documents = SearchDocument.objects.filter(kind=kind)
+        up_to = None
+        if kind == ItemKind.ACHIEVEMENT and tail:
+            older = list(documents.order_by("-id").values_list("id", flat=True)[tail : tail + 1])
+            up_to = older[0] if older else 0
+        run = term_counts.refresh(kind, up_to=up_to)
+        left = documents.filter(id__gt=run.newest_document_id).count()
         report.line(
             f"term counts of the {kind}s (the worker's term_counts.refresh, one pass over the segmented texts): "
-            f"{run.seconds:.1f} s for {run.documents:,} documents, {run.tokens:,} tokens; peak memory {peak_mib():.0f} MiB"
+            f"{run.seconds:.1f} s for {run.documents:,} documents, {run.tokens:,} tokens; {left:,} newer ones left "
+            f"for the queries to count; peak memory {peak_mib():.0f} MiB"
         )
     transaction_commit()
 
@@ -545,7 +551,7 @@ def build_indexes(args: argparse.Namespace, report: Report, world: World) -> Non
     report.line(
         f"full-text index build: {fts:.1f} s for {len(world.achievement_ids) + len(world.demand_document_ids):,} documents ({what})"
     )
-    count_terms(report)
+    count_terms(report, args.tail)
 
     # What the ranking encodes, on a sample of corpus records.
     records = world.records

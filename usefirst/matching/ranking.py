@@ -25,6 +25,7 @@ VOCABULARY_TTL = 600.0
 DF_EXACT_UP_TO = 5_000
 DF_SAMPLE = 10_000
 DF_SAMPLED_ENOUGH = 10
+DF_TAIL_SAMPLE = 2_000  # documents indexed after the worker's term counts that a query counts itself
 DF_BATCH = 64  # tokens counted in one pass over the sample
 ANY_TERM_BUDGET = 8_000  # the OR search's terms match at most about this many documents together
 
@@ -85,7 +86,7 @@ def document_frequencies(using: str, kind: str, tokens: list[str], documents: in
 
     A kind of no more than DF_SAMPLE documents is counted whole on the full-text index. A larger
     one is read from the worker's counts (`term_counts`) plus the documents indexed since (up to
-    DF_SAMPLE of them counted, more scaled from those). Without counts yet, the kind's DF_SAMPLE
+    DF_TAIL_SAMPLE of them counted, more scaled from those). Without counts yet, the kind's DF_SAMPLE
     newest documents are counted (one pass for every token) and the tokens found there fewer
     than DF_SAMPLED_ENOUGH times are counted exactly, never past DF_EXACT_UP_TO; the estimate
     from the sample stands for the others (an exact count of a common word reads every matching
@@ -117,9 +118,9 @@ def document_frequencies(using: str, kind: str, tokens: list[str], documents: in
 def _counted_frequencies(engine: SearchBackend, kind: str, tokens: list[str], run: TermCountRun, *, using: str) -> dict[str, int]:
     """The worker's counts plus the tail: the documents indexed after the count."""
     counted = term_counts.stored(kind, tokens, using=using)
-    tail, sampled = engine.newest_counts(kind=kind, tokens=tokens, sample=DF_SAMPLE, after=run.newest_document_id)
+    tail, sampled = engine.newest_counts(kind=kind, tokens=tokens, sample=DF_TAIL_SAMPLE, after=run.newest_document_id)
     scale = 1.0
-    if sampled >= DF_SAMPLE:  # a tail longer than the sample: what the sample holds, scaled
+    if sampled >= DF_TAIL_SAMPLE:  # a tail longer than the sample: what the sample holds, scaled
         tail_size = SearchDocument.objects.using(using).filter(kind=kind, id__gt=run.newest_document_id).count()
         scale = tail_size / sampled
     return {token: counted[token] + round(tail[token] * scale) for token in tokens}

@@ -9,8 +9,8 @@ a query reads the stored counts and adds what the documents indexed since then h
 counted on the full-text index by `ranking.document_frequencies`).
 
 Documents removed since the count still count until the next one; the worker counts again
-when the tail or the removed documents pass STALE_SHARE of what was counted (`refresh_if_stale`,
-hourly), and `indexing.rebuild` counts after a rebuild.
+when the tail or the removed documents pass STALE_DOCUMENTS (`refresh_if_stale`, hourly), so
+the tail a query counts stays short, and `indexing.rebuild` counts after a rebuild.
 """
 
 from __future__ import annotations
@@ -30,14 +30,19 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 2_000  # documents read per query while counting
 WRITE_BATCH = 5_000
-STALE_SHARE = 0.05
+STALE_DOCUMENTS = 1_000
 
 
-def refresh(kind: str, *, using: str = "default", progress: Callable[[int, int], None] | None = None) -> TermCountRun:
-    """Count every token of the kind's documents and replace the stored counts in one transaction."""
+def refresh(
+    kind: str, *, using: str = "default", progress: Callable[[int, int], None] | None = None, up_to: int | None = None
+) -> TermCountRun:
+    """Count every token of the kind's documents (those with an id up to `up_to`, if given) and
+    replace the stored counts in one transaction."""
     started = time.monotonic()
     documents = SearchDocument.objects.using(using).filter(kind=kind)
     newest = documents.aggregate(newest=Max("id"))["newest"] or 0
+    if up_to is not None:
+        newest = min(newest, up_to)
     total = documents.filter(id__lte=newest).count()
     counts: Counter[str] = Counter()
     seen = last = 0
@@ -88,7 +93,7 @@ def stored(kind: str, tokens: Sequence[str], *, using: str = "default") -> dict[
 
 def is_stale(kind: str, *, using: str = "default") -> bool:
     """Worth counting again: a kind larger than a query's own sample (`ranking.DF_SAMPLE`) that
-    has no counts, or whose tail or removed documents pass STALE_SHARE of the last count."""
+    has no counts, or whose tail or removed documents pass STALE_DOCUMENTS."""
     from .ranking import DF_SAMPLE
 
     documents = SearchDocument.objects.using(using).filter(kind=kind)
@@ -98,7 +103,7 @@ def is_stale(kind: str, *, using: str = "default") -> bool:
     still_counted = documents.filter(id__lte=run.newest_document_id).count()
     tail = documents.filter(id__gt=run.newest_document_id).count()
     removed = run.documents - still_counted
-    return max(tail, removed) > STALE_SHARE * max(run.documents, 1)
+    return max(tail, removed) > STALE_DOCUMENTS
 
 
 def refresh_if_stale(kind: str, *, using: str = "default") -> TermCountRun | None:

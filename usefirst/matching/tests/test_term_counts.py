@@ -29,6 +29,7 @@ def frequencies(*tokens: str) -> dict[str, int]:
 @pytest.fixture
 def large_kind(monkeypatch):
     monkeypatch.setattr(ranking, "DF_SAMPLE", 2)
+    monkeypatch.setattr(ranking, "DF_TAIL_SAMPLE", 2)
     for n in range(1, 5):
         add(n, "窑炉 余热 回收")
     add(5, "陶瓷 窑炉")
@@ -84,12 +85,22 @@ def test_a_small_kind_is_counted_whole_whatever_the_stored_counts_say(large_kind
     assert frequencies("窑炉", "余热") == {"窑炉": 3, "余热": 2}
 
 
+def test_a_count_may_stop_at_a_document(large_kind):
+    newest = SearchDocument.objects.get(kind=ACHIEVEMENT, object_id=4).pk
+    run = term_counts.refresh(ACHIEVEMENT, up_to=newest)
+    assert (run.documents, run.newest_document_id) == (4, newest)
+    # The fifth document is the tail: counted on the index by the query.
+    assert frequencies("窑炉", "陶瓷") == {"窑炉": 5, "陶瓷": 1}
+    assert term_counts.stored(ACHIEVEMENT, ["陶瓷"]) == {"陶瓷": 0}
+
+
 def test_a_token_longer_than_a_term_is_not_counted(large_kind):
     add(6, "窑炉 " + "x" * (TERM_MAX_LENGTH + 1))
     assert term_counts.refresh(ACHIEVEMENT).tokens == 4
 
 
-def test_counts_go_stale_when_the_tail_or_the_removed_pass_five_percent(large_kind):
+def test_counts_go_stale_when_the_tail_or_the_removed_pass_a_limit(large_kind, monkeypatch):
+    monkeypatch.setattr(term_counts, "STALE_DOCUMENTS", 0)
     assert term_counts.is_stale(ACHIEVEMENT)  # larger than the sample, never counted
     assert not term_counts.is_stale(ItemKind.DEMAND)  # no documents: nothing to count
     term_counts.refresh(ACHIEVEMENT)
