@@ -200,7 +200,7 @@ def fuse(
 def _fill_object_ids(items: list[Ranked], using: str) -> None:
     missing = [r.document_id for r in items if not r.object_id]
     if missing:
-        mapping = dict(SearchDocument.objects.using(using).filter(pk__in=missing).values_list("id", "object_id"))
+        mapping = dict(SearchDocument.objects.using(using).filter(pk__one_of=missing).values_list("id", "object_id"))
         for r in items:
             if not r.object_id:
                 r.object_id = mapping.get(r.document_id, 0)

@@ -143,7 +143,7 @@ def rank_for(document: SearchDocument, *, using: str = "default", limit: int = K
     dense_hits = vectors.search(target_kind, vector, limit=CANDIDATES, using=using) if vector is not None else []
     weights = BoostWeights.in_force()
     items = fuse(hits, dense_hits, k=weights.rrf_k)[: CANDIDATES // 2]
-    targets = SearchDocument.objects.using(using).only(*BOOST_FIELDS).in_bulk([r.document_id for r in items])
+    targets = _by_id(using, [r.document_id for r in items], BOOST_FIELDS)
     kept: list[Ranked] = []
     for item in items:
         target = targets.get(item.document_id)
@@ -157,7 +157,7 @@ def rank_for(document: SearchDocument, *, using: str = "default", limit: int = K
         kept.append(item)
     kept.sort(key=lambda r: (-r.score, r.document_id))
     kept = kept[:limit]
-    texts = SearchDocument.objects.using(using).only(*EXPLAIN_FIELDS).in_bulk([r.document_id for r in kept])
+    texts = _by_id(using, [r.document_id for r in kept], EXPLAIN_FIELDS)
     results: list[tuple[Ranked, Explanation]] = []
     for item in kept:
         target = texts.get(item.document_id)
@@ -171,6 +171,10 @@ def rank_for(document: SearchDocument, *, using: str = "default", limit: int = K
                 item.similarity = float(target_vector @ vector)
         results.append((item, explanation))
     return results
+
+
+def _by_id(using: str, ids: list[int], fields: tuple[str, ...]) -> dict[int, SearchDocument]:
+    return {d.pk: d for d in SearchDocument.objects.using(using).only(*fields).filter(pk__one_of=ids)}
 
 
 def refresh(*, kind: str, object_id: int) -> list[Recommendation]:

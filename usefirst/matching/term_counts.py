@@ -87,7 +87,7 @@ def last_run(kind: str, *, using: str = "default") -> TermCountRun | None:
 
 def stored(kind: str, tokens: Sequence[str], *, using: str = "default") -> dict[str, int]:
     """The counted documents of each token (0 for a token not seen when counting)."""
-    found = dict(TermCount.objects.using(using).filter(kind=kind, token__in=list(tokens)).values_list("token", "documents"))
+    found = dict(TermCount.objects.using(using).filter(kind=kind, token__one_of=list(tokens)).values_list("token", "documents"))
     return {token: int(found.get(token, 0)) for token in tokens}
 
 

@@ -123,10 +123,21 @@ def search(kind: str, vector: np.ndarray, *, limit: int, using: str = "default")
     if ids:
         for pk, similarity in zip(ids, matrix @ vector, strict=True):
             scores[pk] = float(similarity)  # a re-embedded item's fresh vector wins over the indexed one
-    if scores and loaded is not None:
-        live = set(SearchDocument.objects.using(using).filter(pk__in=list(scores), kind=kind).values_list("id", flat=True))
-        scores = {pk: s for pk, s in scores.items() if pk in live}
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    if loaded is None:  # the tail alone: read from the live documents
+        return ranked[:limit]
+    # Documents removed since the ANN index was built are still in it: the best `limit` are
+    # checked, and the next ones only as far as removed ones left gaps.
+    found: list[tuple[int, float]] = []
+    start = 0
+    while len(found) < limit and start < len(ranked):
+        batch = ranked[start : start + limit - len(found)]
+        start += len(batch)
+        live = set(
+            SearchDocument.objects.using(using).filter(kind=kind, pk__one_of=[pk for pk, _ in batch]).values_list("id", flat=True)
+        )
+        found.extend(item for item in batch if item[0] in live)
+    return found
 
 
 _tails: dict[tuple[str, str], tuple[tuple[Any, ...], list[int], np.ndarray]] = {}

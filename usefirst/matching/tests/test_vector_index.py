@@ -108,6 +108,13 @@ def test_a_withdrawn_item_makes_the_worker_rebuild_the_index(indexed):
     assert vectors.stale_count(KIND) == 0
 
 
+def test_items_removed_from_the_best_leave_no_gap_in_the_results(indexed):
+    query = _unit(1)
+    before = [pk for pk, _ in vectors.search(KIND, query, limit=5)]
+    SearchDocument.objects.filter(pk__in=before[:2]).delete()
+    assert [pk for pk, _ in vectors.search(KIND, query, limit=3)] == before[2:5]
+
+
 def test_a_long_tail_is_rebuilt_rather_than_extended(indexed, monkeypatch):
     monkeypatch.setattr(vectors, "TAIL_REBUILD_THRESHOLD", 2)
     for n in (201, 202, 203):
