@@ -27,7 +27,7 @@ DF_SAMPLE = 10_000
 DF_SAMPLED_ENOUGH = 10
 DF_TAIL_SAMPLE = 2_000  # documents indexed after the worker's term counts that a query counts itself
 DF_BATCH = 64  # tokens counted in one pass over the sample
-ANY_TERM_BUDGET = 8_000  # the OR search's terms match at most about this many documents together
+ANY_TERM_BUDGET = 2_000  # the OR search's terms match at most about this many documents together: RANK_WINDOW
 
 
 @dataclass
