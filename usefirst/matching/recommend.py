@@ -90,6 +90,11 @@ class BoostWeights:
     use_first: float
     rrf_k: float = 60.0
 
+    @property
+    def most(self) -> float:
+        """The largest factor the boosts can multiply a fused score by."""
+        return 1.0 + sum(max(w, 0.0) for w in (self.sme, self.region, self.trl_fit, self.use_first))
+
     @classmethod
     def in_force(cls) -> BoostWeights:
         values = policy_numbers(
@@ -129,10 +134,11 @@ def policy_boosts(
     return [(label, weight) for label, weight in boosts if weight]
 
 
-# What the boosts and the owner check read of each of the CANDIDATES // 2 fused candidates;
+# What the boosts and the owner check read of the fused candidates (BOOST_BATCH at a time);
 # the texts and the vector are read only for the `limit` kept, to explain them.
 BOOST_FIELDS = ("id", "object_id", "owner_id", "enterprise_size", "city", "trl", "modes")
 EXPLAIN_FIELDS = ("id", "segmented_title", "segmented", "keywords", "embedding")
+BOOST_BATCH = 25
 
 
 def rank_for(document: SearchDocument, *, using: str = "default", limit: int = KEEP) -> list[tuple[Ranked, Explanation]]:
@@ -143,19 +149,25 @@ def rank_for(document: SearchDocument, *, using: str = "default", limit: int = K
     dense_hits = vectors.search(target_kind, vector, limit=CANDIDATES, using=using) if vector is not None else []
     weights = BoostWeights.in_force()
     items = fuse(hits, dense_hits, k=weights.rrf_k)[: CANDIDATES // 2]
-    targets = _by_id(using, [r.document_id for r in items], BOOST_FIELDS)
     kept: list[Ranked] = []
-    for item in items:
-        target = targets.get(item.document_id)
-        if target is None or (target.owner_id and target.owner_id == document.owner_id):
-            continue
-        item.object_id = target.object_id
-        achievement, demand = (target, document) if target_kind == ItemKind.ACHIEVEMENT else (document, target)
-        boosts = policy_boosts(achievement, demand, weights)
-        item.score *= 1.0 + sum(weight for _, weight in boosts)
-        item.boosts = [label for label, _ in boosts]
-        kept.append(item)
-    kept.sort(key=lambda r: (-r.score, r.document_id))
+    for start in range(0, len(items), BOOST_BATCH):
+        # The fused scores fall down the list, and a boost multiplies by at most `most`: once the
+        # next candidate could not reach the `limit` best even with every boost, none after it can.
+        if len(kept) >= limit and items[start].score * weights.most < kept[limit - 1].score:
+            break
+        batch = items[start : start + BOOST_BATCH]
+        targets = _by_id(using, [r.document_id for r in batch], BOOST_FIELDS)
+        for item in batch:
+            target = targets.get(item.document_id)
+            if target is None or (target.owner_id and target.owner_id == document.owner_id):
+                continue
+            item.object_id = target.object_id
+            achievement, demand = (target, document) if target_kind == ItemKind.ACHIEVEMENT else (document, target)
+            boosts = policy_boosts(achievement, demand, weights)
+            item.score *= 1.0 + sum(weight for _, weight in boosts)
+            item.boosts = [label for label, _ in boosts]
+            kept.append(item)
+        kept.sort(key=lambda r: (-r.score, r.document_id))
     kept = kept[:limit]
     texts = _by_id(using, [r.document_id for r in kept], EXPLAIN_FIELDS)
     results: list[tuple[Ranked, Explanation]] = []

@@ -111,3 +111,38 @@ def test_a_ranking_reads_the_policy_weights_once_not_per_candidate(
     assert len(ranked) >= 6
     parameter_reads = [q for q in queries.captured_queries if "policy_parameterversion" in q["sql"]]
     assert len(parameter_reads) <= 6  # rrf_k and the five boost weights, whatever the number of candidates
+
+
+def test_reading_the_candidates_in_batches_keeps_the_same_best(
+    matched, unit, owner, reviewer, django_capture_on_commit_callbacks, monkeypatch
+):
+    # Candidates are boosted a batch at a time and the reading stops once no later one could
+    # reach the best even with every boost: the same recommendations as boosting all of them.
+    from usefirst.matching import recommend
+
+    _, _, demand = matched
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(8):
+            make_published_achievement(
+                unit, owner, reviewer, title=f"窑炉余热利用装置第{n}型", keywords="余热、窑炉", trl=3 + n % 5
+            )
+    document = SearchDocument.objects.get(kind=ItemKind.DEMAND, object_id=demand.pk)
+
+    def best(batch: int) -> list[tuple[int, float]]:
+        monkeypatch.setattr(recommend, "BOOST_BATCH", batch)
+        return [(item.document_id, round(item.score, 12)) for item, _ in recommend.rank_for(document, limit=3)]
+
+    everything = best(1000)
+    assert len(everything) == 3
+    read: list[int] = []
+    by_id = recommend._by_id
+
+    def counting(using, ids, fields):
+        if fields == recommend.BOOST_FIELDS:
+            read.extend(ids)
+        return by_id(using, ids, fields)
+
+    monkeypatch.setattr(recommend, "_by_id", counting)
+    assert best(1) == everything
+    assert 3 <= len(read) < 10  # stopped before the last candidates
+    assert best(2) == everything
