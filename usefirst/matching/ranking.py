@@ -85,8 +85,9 @@ def document_frequencies(using: str, kind: str, tokens: list[str], documents: in
     """How many documents of the kind contain each token.
 
     A kind of no more than DF_SAMPLE documents is counted whole on the full-text index. A larger
-    one is read from the worker's counts (`term_counts`) plus the documents indexed since (up to
-    DF_TAIL_SAMPLE of them counted, more scaled from those). Without counts yet, the kind's DF_SAMPLE
+    one is read from the worker's counts (`term_counts`) plus the documents indexed since (kept
+    in memory up to `term_counts.TAIL_IN_MEMORY`; past that DF_TAIL_SAMPLE of them are counted
+    on the index and scaled). Without counts yet, the kind's DF_SAMPLE
     newest documents are counted (one pass for every token) and the tokens found there fewer
     than DF_SAMPLED_ENOUGH times are counted exactly, never past DF_EXACT_UP_TO; the estimate
     from the sample stands for the others (an exact count of a common word reads every matching
@@ -118,6 +119,9 @@ def document_frequencies(using: str, kind: str, tokens: list[str], documents: in
 def _counted_frequencies(engine: SearchBackend, kind: str, tokens: list[str], run: TermCountRun, *, using: str) -> dict[str, int]:
     """The worker's counts plus the tail: the documents indexed after the count."""
     counted = term_counts.stored(kind, tokens, using=using)
+    in_memory = term_counts.tail_counts(kind, tokens, run=run, using=using)
+    if in_memory is not None:
+        return {token: counted[token] + in_memory[token] for token in tokens}
     tail, sampled = engine.newest_counts(kind=kind, tokens=tokens, sample=DF_TAIL_SAMPLE, after=run.newest_document_id)
     scale = 1.0
     if sampled >= DF_TAIL_SAMPLE:  # a tail longer than the sample: what the sample holds, scaled

@@ -8,7 +8,9 @@ once (`refresh`: one pass over the segmented texts, a few minutes at a million d
 a query reads the stored counts and adds what the documents indexed since then hold (the tail,
 counted on the full-text index by `ranking.document_frequencies`).
 
-Documents removed since the count still count until the next one; the worker counts again
+Each process keeps the tail's counts in memory and reads only the documents that join it.
+Documents removed since the count (the tail's too) still count until the next one, and an
+edit in place counts by its earlier text; the worker counts again
 when the tail or the removed documents pass STALE_DOCUMENTS (`refresh_if_stale`, hourly), so
 the tail a query counts stays short, and `indexing.rebuild` counts after a rebuild.
 """
@@ -19,6 +21,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Max
@@ -31,6 +34,7 @@ logger = logging.getLogger(__name__)
 CHUNK = 2_000  # documents read per query while counting
 WRITE_BATCH = 5_000
 STALE_DOCUMENTS = 1_000
+TAIL_IN_MEMORY = 5_000  # a tail up to this long is counted from its texts, kept in memory per process
 
 
 def refresh(
@@ -108,3 +112,45 @@ def is_stale(kind: str, *, using: str = "default") -> bool:
 
 def refresh_if_stale(kind: str, *, using: str = "default") -> TermCountRun | None:
     return refresh(kind, using=using) if is_stale(kind, using=using) else None
+
+
+@dataclass
+class _Tail:
+    run: tuple[int, object]  # which count the tail follows
+    last: int
+    size: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+_tails: dict[tuple[str, str], _Tail] = {}
+
+
+def tail_counts(kind: str, tokens: Sequence[str], *, run: TermCountRun, using: str = "default") -> dict[str, int] | None:
+    """How many documents of the kind indexed after the count `run` hold each token, from the
+    tail's texts kept in memory; None when the tail is longer than TAIL_IN_MEMORY (the caller
+    counts it on the full-text index)."""
+    key = (using, kind)
+    tail = _tails.get(key)
+    if tail is None or tail.run != (run.pk, run.counted_at):
+        tail = _Tail(run=(run.pk, run.counted_at), last=run.newest_document_id)
+    documents = SearchDocument.objects.using(using).filter(kind=kind)
+    # Bounded on both sides: with `id > last` alone PostgreSQL expected most of the table and
+    # walked the other kind's newer rows by primary key.
+    newest = documents.aggregate(newest=Max("id"))["newest"] or 0
+    rows: list[tuple[int, str, str]] = []
+    if newest > tail.last:
+        joining = documents.filter(id__gt=tail.last, id__lte=newest).order_by("id")
+        rows = list(joining.values_list("id", "segmented_title", "segmented")[: TAIL_IN_MEMORY - tail.size + 1])
+    if tail.size + len(rows) > TAIL_IN_MEMORY:
+        _tails.pop(key, None)
+        return None
+    for pk, title, body in rows:
+        tail.counts.update(set((title + " " + body).split()))
+        tail.last = pk
+    tail.size += len(rows)
+    _tails[key] = tail
+    return {token: tail.counts[token] for token in tokens}
+
+
+def forget_tails() -> None:
+    _tails.clear()

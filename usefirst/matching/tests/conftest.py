@@ -24,10 +24,11 @@ def city_reviewer(enterprise: Organisation) -> User:
 @pytest.fixture(autouse=True)
 def _index_dir(tmp_path: Any, settings: Any) -> None:
     settings.MATCHING_INDEX_DIR = str(tmp_path / "matching")
-    from usefirst.matching import ranking, vectors
+    from usefirst.matching import ranking, term_counts, vectors
 
     ranking.forget_vocabularies()
     vectors.forget_tails()
+    term_counts.forget_tails()
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from usefirst.matching import backends, ranking, tasks, term_counts
 from usefirst.matching.indexing import remove_documents, upsert_document
@@ -61,7 +63,29 @@ def test_documents_indexed_after_the_count_are_added_from_the_index(large_kind, 
     assert frequencies("窑炉", "脱硝", "陶瓷") == {"窑炉": 6, "脱硝": 1, "陶瓷": 1}
 
 
-def test_a_tail_longer_than_the_sample_is_scaled_from_its_newest_documents(large_kind):
+def test_the_tail_kept_in_memory_reads_only_the_documents_joining_it(large_kind, no_exact_counts):
+    term_counts.refresh(ACHIEVEMENT)
+    add(6, "窑炉 脱硝")
+    assert frequencies("脱硝") == {"脱硝": 1}
+    add(7, "脱硝")
+    with CaptureQueriesContext(connection) as queries:
+        assert frequencies("脱硝", "窑炉") == {"脱硝": 2, "窑炉": 6}
+    seventh = SearchDocument.objects.get(kind=ACHIEVEMENT, object_id=7).pk
+    assert any(str(seventh - 1) in q["sql"] for q in queries.captured_queries)  # read from the sixth on
+
+
+def test_a_document_removed_from_the_tail_counts_until_the_next_count(large_kind, no_exact_counts):
+    term_counts.refresh(ACHIEVEMENT)
+    add(6, "脱硝")
+    assert frequencies("脱硝") == {"脱硝": 1}
+    remove_documents(kind=ACHIEVEMENT, object_ids=[6])
+    assert frequencies("脱硝") == {"脱硝": 1}
+    term_counts.refresh(ACHIEVEMENT)
+    assert frequencies("脱硝") == {"脱硝": 0}
+
+
+def test_a_tail_too_long_to_keep_is_counted_on_the_index_and_scaled(large_kind, monkeypatch):
+    monkeypatch.setattr(term_counts, "TAIL_IN_MEMORY", 3)
     term_counts.refresh(ACHIEVEMENT)
     add(6, "脱硝")
     add(7, "脱硝")
