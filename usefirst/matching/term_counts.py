@@ -4,15 +4,15 @@ Ranking asks how many documents hold each word of a query or of a demand (is the
 its IDF, the any-word budget, PostgreSQL's plan). Counting that at query time over a million
 documents means a pass over the newest ones and an exact count for every rarely seen word:
 tens of milliseconds for a demand's first ranking. So the worker counts every token of a kind
-once (`refresh`: one pass over the segmented texts, a few minutes at a million documents) and
-a query reads the stored counts and adds what the documents indexed since then hold (the tail,
-counted on the full-text index by `ranking.document_frequencies`).
+once (`refresh`: one pass over the segmented texts, one to two minutes at a million documents)
+and a query reads the stored counts and adds what the documents indexed since hold (the tail).
 
-Each process keeps the tail's counts in memory and reads only the documents that join it.
-Documents removed since the count (the tail's too) still count until the next one, and an
-edit in place counts by its earlier text; the worker counts again
-when the tail or the removed documents pass STALE_DOCUMENTS (`refresh_if_stale`, hourly), so
-the tail a query counts stays short, and `indexing.rebuild` counts after a rebuild.
+Each process keeps the tail's counts in memory and reads only the documents that join it
+(`tail_counts`; a tail past TAIL_IN_MEMORY is counted on the full-text index instead, by
+`ranking.document_frequencies`). Documents removed since the count (the tail's too) still
+count until the next one, and an edit in place counts by its earlier text. The worker counts
+again when the tail or the removed documents pass STALE_DOCUMENTS (`refresh_if_stale`,
+hourly), so the tail stays short, and `indexing.rebuild` counts after a rebuild.
 """
 
 from __future__ import annotations
