@@ -57,7 +57,7 @@ def refresh(
         if not rows:
             break
         for _, title, body in rows:
-            counts.update({token for token in (title + " " + body).split() if len(token) <= TERM_MAX_LENGTH})
+            counts.update({token for token in _tokens(title, body) if len(token) <= TERM_MAX_LENGTH})
         last = rows[-1][0]
         seen += len(rows)
         if progress is not None:
@@ -83,6 +83,11 @@ def refresh(
         )
     logger.info("term counts %s: %s documents, %s tokens in %.1f s", kind, seen, len(counts), run.seconds)
     return run
+
+
+def _tokens(segmented_title: str, segmented: str) -> set[str]:
+    """The distinct index tokens of one document: what a count adds for it."""
+    return set((segmented_title + " " + segmented).split())
 
 
 def last_run(kind: str, *, using: str = "default") -> TermCountRun | None:
@@ -145,7 +150,7 @@ def tail_counts(kind: str, tokens: Sequence[str], *, run: TermCountRun, using: s
         _tails.pop(key, None)
         return None
     for pk, title, body in rows:
-        tail.counts.update(set((title + " " + body).split()))
+        tail.counts.update(_tokens(title, body))
         tail.last = pk
     tail.size += len(rows)
     _tails[key] = tail
