@@ -1,0 +1,9 @@
+"""The steps that turn an empty database into the demo site, in order: what `make run` runs
+before it serves, and what the browser journey tests run on their own temporary database.
+Each is a `manage.py` command line; every step is safe to run again on a prepared database."""
+
+PREPARE: list[list[str]] = [
+    ["migrate", "--noinput", "-v0"],
+    ["createcachetable"],
+    ["load_demo", "--if-empty"],
+]

@@ -1,0 +1,162 @@
+"""The demo site as a newcomer meets it, for the journey tests.
+
+`demo_url` (once per test session) migrates a fresh SQLite database in a temporary folder, loads
+the real demo into it with the same commands `make run` uses (`usefirst.demo.site.PREPARE`),
+and serves it with `runserver` and the background worker in subprocesses, under
+`usefirst.settings.journey` (the demo's settings with DEBUG off). Nothing in the test process
+touches that database: a journey reads and acts only through the browser, as a user does.
+
+All journeys share the one demo database, so each journey creates its own objects, or uses demo
+rows that no other journey touches, and never depends on counts another journey may change.
+
+`page` is a fresh Playwright page (its own browser context: no cookies carried over) 1,366 px
+wide, in Debian's /usr/bin/chromium; `phone_page` the same at 375 px. `login(page, demo_url,
+email)` signs in with the demo password. `shot(page, name)` keeps a full-page screenshot under
+$USEFIRST_SCREENSHOT_DIR/journeys/ when that is set, for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from django.conf import settings
+
+from usefirst.core.layout_check import CHROMIUM, CHROMIUM_ARGS
+from usefirst.demo.logins import DEMO_PASSWORD
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+START_TIMEOUT = 600  # seconds: migrations, the demo load and its indexing on a loaded machine
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 375, "height": 800}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return int(response.status) == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from usefirst.demo.site import PREPARE
+
+    var = tmp_path_factory.mktemp("demo-site")
+    fonts = Path(settings.VAR_DIR) / "fonts"  # prepared once per checkout (make test does it first)
+    if fonts.is_dir():
+        (var / "fonts").symlink_to(fonts.resolve(), target_is_directory=True)
+    (var / "mail").mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "usefirst.settings.journey",
+        "USEFIRST_VAR_DIR": str(var),
+        "PYTHONUNBUFFERED": "1",
+    }
+    root = Path(settings.BASE_DIR)
+    log = (var / "site.log").open("w")
+    manage = [sys.executable, str(root / "manage.py")]
+    for step in PREPARE:
+        done = subprocess.run([*manage, *step], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+        if done.returncode:
+            log.close()
+            pytest.fail(f"demo preparation `manage.py {' '.join(step)}` failed:\n{(var / 'site.log').read_text()[-4000:]}")
+    port = _free_port()
+    processes = [
+        subprocess.Popen(
+            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT
+        ),
+        subprocess.Popen(
+            [*manage, "db_worker", "--interval", "1", "--no-reload", "--no-startup-delay"],
+            cwd=root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ),
+    ]
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not _answers(url + "/"):
+            if time.monotonic() > deadline or processes[0].poll() is not None:
+                pytest.fail(f"the demo site did not answer:\n{(var / 'site.log').read_text()[-4000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def _page(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
+    context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True)
+    context.set_default_timeout(30_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    yield from _page(browser, DESKTOP)
+
+
+@pytest.fixture
+def phone_page(browser: Browser) -> Iterator[Page]:
+    yield from _page(browser, PHONE)
+
+
+def login(page: Page, demo_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the login page, as a person does; fails unless it lands signed in."""
+    page.goto(demo_url + "/accounts/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form:has(input[name=password]) button[type=submit]").click()
+    page.wait_for_load_state("load")
+    assert "/accounts/login/" not in page.url, f"{email} could not sign in: {page.inner_text('main')[:300]}"
+
+
+def shot(page: Page, name: str) -> None:
+    """A full-page screenshot under $USEFIRST_SCREENSHOT_DIR/journeys/, when that is set."""
+    kept = os.environ.get("USEFIRST_SCREENSHOT_DIR")
+    if kept:
+        folder = Path(kept) / "journeys"
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / (re.sub(r"[^\w.-]+", "_", name) + ".png")), full_page=True)
