@@ -27,10 +27,8 @@ system-packages:
 # Web server, background worker and scheduler together (Procfile, via honcho); Ctrl-C stops all three.
 run: $(STAMP) system-packages
 	@mkdir -p var/mail var/private
-	$(DEV) $(MANAGE) migrate --noinput -v0
-	$(DEV) $(MANAGE) createcachetable
 	$(DEV) $(MANAGE) contracts_prepare_font
-	$(DEV) $(MANAGE) load_demo --if-empty
+	$(DEV) $(MANAGE) prepare_demo
 	$(DEV) $(MANAGE) demo_logins
 	@echo "serving http://127.0.0.1:8000 (mail is written to var/mail/; Ctrl-C stops web, worker and scheduler)"
 	$(DEV) exec $(VENV)/bin/honcho -f Procfile start

@@ -6,4 +6,8 @@ PREPARE: list[list[str]] = [
     ["migrate", "--noinput", "-v0"],
     ["createcachetable"],
     ["load_demo", "--if-empty"],
+    # The loader writes in bulk, past the signals that index one item at a time: index every
+    # public item now (before the server answers), and leave the vectors and recommendations
+    # to the worker. On a second start this only checks.
+    ["search_index", "ensure"],
 ]

@@ -10,8 +10,10 @@ recommendations follow in the background worker after commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -115,6 +117,7 @@ def upsert_document(*, kind: str, object_id: int, fields: dict[str, Any], using:
     document.updated_at = timezone.now()
     document.save(using=using)
     backend(using).index(document)
+    forget_readiness(kind)
     return document
 
 
@@ -125,6 +128,7 @@ def remove_documents(*, kind: str, object_ids: Iterable[int], using: str = "defa
         return 0
     backend(using).remove(ids)
     SearchDocument.objects.using(using).filter(pk__in=ids).delete()
+    forget_readiness(kind)
     return len(ids)
 
 
@@ -152,6 +156,83 @@ def after_change(kind: str, document: SearchDocument | None, object_id: int) -> 
         transaction.on_commit(lambda: tasks.embed_and_recommend.enqueue(kind=kind, object_id=object_id))
     else:
         transaction.on_commit(lambda: tasks.forget_item.enqueue(kind=kind, object_id=object_id))
+
+
+def indexable_counts() -> dict[str, int]:
+    """How many catalog items of each kind should have a document now (see the module's rule)."""
+    return {
+        ItemKind.ACHIEVEMENT: Achievement.objects.filter(status=AchievementStatus.PUBLISHED, restriction="").count(),
+        ItemKind.DEMAND: Demand.objects.filter(status=DemandStatus.PUBLISHED, deadline__gte=today()).count(),
+    }
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How much of one kind's index is ready: documents, and those with their vector."""
+
+    documents: int
+    embedded: int
+
+    @property
+    def complete(self) -> bool:
+        return self.embedded >= self.documents
+
+    @property
+    def usable(self) -> bool:
+        """Dense ranking over a small embedded part would offer the few items embedded so far for
+        every query (a dense retriever finds neighbours for any text): keep it until most are in."""
+        return self.documents > 0 and self.embedded >= self.documents * SEMANTIC_READY_SHARE
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.documents else self.embedded * 100 // self.documents
+
+
+SEMANTIC_READY_SHARE = 0.95
+
+
+def readiness(kind: str) -> Readiness:
+    documents = SearchDocument.objects.filter(kind=kind)
+    return Readiness(documents=documents.count(), embedded=documents.filter(embedding__isnull=False).count())
+
+
+READINESS_SECONDS = 60
+
+
+def _readiness_key(kind: str) -> str:
+    return f"matching:readiness:{kind}"
+
+
+def semantic_readiness(kind: str) -> Readiness:
+    """`readiness`, kept in the cache for READINESS_SECONDS (two counts over the whole index are
+    too dear for every query at a million documents) and forgotten whenever a document or its
+    vector changes."""
+    cached = cache.get(_readiness_key(kind))
+    if isinstance(cached, Readiness):
+        return cached
+    ready = readiness(kind)
+    cache.set(_readiness_key(kind), ready, READINESS_SECONDS)
+    return ready
+
+
+def forget_readiness(kind: str | None = None) -> None:
+    cache.delete_many([_readiness_key(k) for k in ([kind] if kind else ItemKind.values)])
+
+
+def ensure_complete() -> dict[str, int]:
+    """Make the lexical index hold every public item (a bulk load or a restore may have bypassed
+    the signals: then rebuild it), and have the worker embed and recommend what is missing.
+    Returns the documents (re)indexed per kind; safe to run at every start."""
+    from . import tasks
+
+    expected = indexable_counts()
+    rebuilt: dict[str, int] = {}
+    stale = [kind for kind, number in expected.items() if SearchDocument.objects.filter(kind=kind).count() != number]
+    if stale:
+        rebuilt = rebuild(kinds=stale)
+    if tasks.semantic_work_pending():
+        transaction.on_commit(lambda: tasks.complete_semantic_index.enqueue())
+    return rebuilt
 
 
 def rebuild(*, kinds: Iterable[str] = (ItemKind.ACHIEVEMENT, ItemKind.DEMAND)) -> dict[str, int]:

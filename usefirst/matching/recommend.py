@@ -19,6 +19,7 @@ from . import vectors
 from .embeddings import from_bytes
 from .models import ItemKind, Recommendation, SearchDocument
 from .ranking import CANDIDATES, Ranked, fuse, lexical, policy_numbers, vocabulary
+from .text import readable_terms
 
 KEEP = 10
 SOURCE_TERMS = 12
@@ -76,6 +77,7 @@ def explain(source_terms_: list[str], target: SearchDocument) -> Explanation:
                 explanation.matched_fields.append("body")
         if found:
             explanation.matched_terms.append(term)
+    explanation.matched_terms = readable_terms(explanation.matched_terms)
     return explanation
 
 

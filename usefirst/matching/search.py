@@ -21,9 +21,10 @@ from usefirst.core.errors import DomainError
 from usefirst.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 from .backends import backend, trigram_status
+from .indexing import Readiness, semantic_readiness
 from .models import ItemKind, SearchDocument
 from .ranking import CANDIDATES, Query, lexical, rank_text, vocabulary
-from .text import MAX_QUERY_CHARS, highlight, query_terms
+from .text import MAX_QUERY_CHARS, highlight, query_terms, readable_terms
 
 LISTING_MATCHES = 2000  # a keyword listing or search page holds at most this many matches (best first)
 SNIPPET_CHARS = 160
@@ -101,6 +102,8 @@ class SearchPage:
     facets_scope: str = ""
     # How many results contain every term (the rest came from the any-term fallback or title similarity).
     all_terms_count: int | None = None
+    # How much of the kind's semantic index is ready (the page says so while it is being built).
+    semantic: Readiness | None = None
 
     @property
     def num_pages(self) -> int:
@@ -173,6 +176,7 @@ def search(
     related_ids: list[int] = []
     count: int | None = None
     facets_partial, scope = False, ""
+    ready = semantic_readiness(kind)
     if q and has_words(q):
         # The ranked candidates, then every further match up to LISTING_MATCHES: filters and facet
         # counts apply to the whole match set, not only to the best CANDIDATES.
@@ -180,7 +184,7 @@ def search(
             q,
             kind,
             limit=CANDIDATES,
-            dense=semantic and _semantic_available(),
+            dense=semantic and ready.usable and _semantic_available(),
             more_matches=LISTING_MATCHES - CANDIDATES if keyword_results else 0,
         )
         scores = {r.object_id: r for r in ranked if r.object_id}
@@ -204,7 +208,12 @@ def search(
         facets_partial = count > len(ordered)
         scope = f"（计数按最新 {FACET_SCAN} 条统计）"
     documents = {d.object_id: d for d in _documents(kind, ordered + related_ids)}
+    listed = len(ordered)
     ordered = [oid for oid in ordered if oid in documents]
+    if count is not None:
+        # An item public in the catalog but not (yet) in the index is neither listed nor counted:
+        # the count and the rows come from the same documents.
+        count -= listed - len(ordered)
     if query is not None and sort == "newest":
         ordered.sort(key=lambda oid: _published_timestamp(documents[oid]), reverse=True)
     elif query is not None and sort == "trl_desc":
@@ -236,6 +245,7 @@ def search(
         facets_partial=facets_partial,
         facets_scope=scope if facets_partial else "",
         all_terms_count=all_terms_count,
+        semantic=ready,
     )
 
 
@@ -270,7 +280,7 @@ def _result(document: SearchDocument, ranked_item: Any, terms: list[str], kind: 
         similarity=round(ranked_item.similarity, 4) if ranked_item and ranked_item.similarity is not None else None,
         lexical_rank=ranked_item.lexical_rank if ranked_item else None,
         dense_rank=ranked_item.dense_rank if ranked_item else None,
-        matched_terms=[t for t in terms if t in tokens],
+        matched_terms=readable_terms(t for t in terms if t in tokens),
         url=url,
         fuzzy_title=fuzzy,
     )

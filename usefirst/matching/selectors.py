@@ -12,6 +12,7 @@ from usefirst.catalog.models import Achievement, Demand
 from usefirst.core.permissions import Action, get_for_user
 
 from .models import ItemKind, Recommendation
+from .text import readable_terms
 
 FIELD_LABELS = {"title": "名称", "keywords": "关键词", "body": "简介"}
 
@@ -77,7 +78,7 @@ def recommendations_for(*, user: Any, kind: str, object_id: int, limit: int = 10
                 rank=len(views) + 1,
                 score=round(row.score, 6),
                 similarity=None if row.similarity is None else round(row.similarity, 4),
-                matched_terms=list(row.matched_terms or []),
+                matched_terms=readable_terms(row.matched_terms or []),
                 matched_fields=list(row.matched_fields or []),
                 boosts=list(row.boosts or []),
             )

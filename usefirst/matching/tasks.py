@@ -21,11 +21,13 @@ NEIGHBOURS_REFRESHED = 10
 
 def embed_document(document: SearchDocument) -> SearchDocument:
     from .embeddings import encode_passages, to_bytes
+    from .indexing import forget_readiness
 
     vector = encode_passages([document.embedded_text or document.title])[0]
     SearchDocument.objects.filter(pk=document.pk, embedded_text=document.embedded_text).update(
         embedding=to_bytes(vector), embedded_at=timezone.now()
     )
+    forget_readiness(document.kind)
     document.refresh_from_db()
     return document
 
@@ -47,6 +49,70 @@ def embed_and_recommend(*, kind: str, object_id: int) -> int:
     return len(rows)
 
 
+EMBED_BATCH = 64
+
+
+def embed_missing(*, kind: str | None = None, limit: int | None = None) -> int:
+    """Embed the documents that have no vector yet, a batch at a time (one encoder call per
+    batch); returns how many were embedded. A document edited meanwhile keeps no stale vector:
+    the write only lands while the encoded text is still the document's."""
+    from .embeddings import encode_passages, to_bytes
+    from .indexing import forget_readiness
+
+    done = 0
+    after = 0  # walk by id, so a document whose text changed meanwhile is not tried again in this pass
+    while limit is None or done < limit:
+        size = EMBED_BATCH if limit is None else min(EMBED_BATCH, limit - done)
+        missing = SearchDocument.objects.filter(embedding__isnull=True)
+        if kind is not None:
+            missing = missing.filter(kind=kind)
+        batch = list(missing.filter(pk__gt=after).order_by("id").only("id", "title", "embedded_text")[:size])
+        if not batch:
+            break
+        rows = encode_passages([d.embedded_text or d.title for d in batch])
+        now = timezone.now()
+        after = batch[-1].pk
+        for document, row in zip(batch, rows, strict=True):
+            done += SearchDocument.objects.filter(pk=document.pk, embedded_text=document.embedded_text).update(
+                embedding=to_bytes(row), embedded_at=now
+            )
+        forget_readiness()
+    return done
+
+
+def semantic_work_pending() -> bool:
+    """Whether some document lacks its vector, or some public demand its recommendations."""
+    from .models import Recommendation
+
+    if SearchDocument.objects.filter(embedding__isnull=True).exists():
+        return True
+    recommended = Recommendation.objects.filter(source_kind=ItemKind.DEMAND).values("source_id")
+    return SearchDocument.objects.filter(kind=ItemKind.DEMAND).exclude(object_id__in=recommended).exists()
+
+
+@task()
+def complete_semantic_index() -> dict[str, int]:
+    """After a bulk load (the demo) or a restore: embed every document without a vector, build the
+    vector index of each kind, then recommend for every item that has no recommendations yet —
+    demands first, as an enterprise waits for them. Safe to run again: it only does what is missing."""
+    from . import recommend, vectors
+    from .models import Recommendation
+
+    # The few demands first: an enterprise's demand is then matched on the achievements'
+    # vectors as soon as those are in (the ones not yet in an ANN index are searched exactly).
+    embedded = embed_missing(kind=ItemKind.DEMAND) + embed_missing(kind=ItemKind.ACHIEVEMENT)
+    for kind in ItemKind.values:
+        vectors.maintain(kind)
+    recommended = 0
+    for kind in (ItemKind.DEMAND, ItemKind.ACHIEVEMENT):
+        have = Recommendation.objects.filter(source_kind=kind).values("source_id")
+        for object_id in SearchDocument.objects.filter(kind=kind).exclude(object_id__in=have).values_list("object_id", flat=True):
+            recommend.refresh(kind=kind, object_id=object_id)
+            recommended += 1
+    logger.info("semantic index completed: %s embedded, %s items recommended", embedded, recommended)
+    return {"embedded": embedded, "recommended": recommended}
+
+
 @task()
 def forget_item(*, kind: str, object_id: int) -> None:
     from . import recommend
@@ -62,8 +128,7 @@ def maintain_vector_index() -> dict[str, int]:
     from . import vectors
 
     done: dict[str, int] = {}
-    for document in SearchDocument.objects.filter(embedding__isnull=True).order_by("id")[:2000]:
-        embed_document(document)
+    embed_missing(limit=2000)
     for kind in ItemKind.values:
         meta = vectors.maintain(kind)
         if meta.get("action") != "none":

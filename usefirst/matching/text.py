@@ -173,6 +173,14 @@ def query_terms(text: str, vocabulary: Vocabulary | None = None) -> list[str]:
     return terms
 
 
+def readable_terms(terms: Iterable[str]) -> list[str]:
+    """The terms as a person would name them, for "why this result": the index's finer
+    segmentation also yields the pieces of a word (等离子体 → 等离子, 离子, 子体), so a term
+    inside another matched term is dropped, and so is a lone Chinese character."""
+    distinct = list(dict.fromkeys(t for t in terms if t and not (len(t) == 1 and _CJK.match(t))))
+    return [t for t in distinct if not any(t != other and t in other for other in distinct)]
+
+
 def highlight(text: str, terms: Sequence[str], *, limit: int | None = None) -> str:
     """HTML of the original text, escaped first, with every occurrence of a term (compared on
     the normalised form, so 太陽能 marks for 太阳能) wrapped in <mark>."""

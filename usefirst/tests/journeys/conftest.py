@@ -1,7 +1,7 @@
 """The demo site as a newcomer meets it, for the journey tests.
 
 `demo_url` (once per test session) migrates a fresh SQLite database in a temporary folder, loads
-the real demo into it with the same commands `make run` uses (`usefirst.demo.site.PREPARE`),
+the real demo into it with the command `make run` uses (`manage.py prepare_demo`),
 and serves it with `runserver` and the background worker in subprocesses, under
 `usefirst.settings.journey` (the demo's settings with DEBUG off). Nothing in the test process
 touches that database: a journey reads and acts only through the browser, as a user does.
@@ -59,8 +59,6 @@ def _answers(url: str) -> bool:
 
 @pytest.fixture(scope="session")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from usefirst.demo.site import PREPARE
-
     var = tmp_path_factory.mktemp("demo-site")
     fonts = Path(settings.VAR_DIR) / "fonts"  # prepared once per checkout (make test does it first)
     if fonts.is_dir():
@@ -75,11 +73,10 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = Path(settings.BASE_DIR)
     log = (var / "site.log").open("w")
     manage = [sys.executable, str(root / "manage.py")]
-    for step in PREPARE:
-        done = subprocess.run([*manage, *step], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
-        if done.returncode:
-            log.close()
-            pytest.fail(f"demo preparation `manage.py {' '.join(step)}` failed:\n{(var / 'site.log').read_text()[-4000:]}")
+    done = subprocess.run([*manage, "prepare_demo"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+    if done.returncode:
+        log.close()
+        pytest.fail(f"`manage.py prepare_demo` failed:\n{(var / 'site.log').read_text()[-4000:]}")
     port = _free_port()
     processes = [
         subprocess.Popen(

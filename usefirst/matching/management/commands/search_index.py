@@ -6,6 +6,9 @@ manage.py search_index rebuild    # re-derive every document from the catalog (a
                                   # count the terms again where stale
 manage.py search_index count      # count the terms of both kinds now (the worker does it
                                   # hourly when the last count has gone stale)
+manage.py search_index ensure     # rebuild a kind whose documents are not every public item
+                                  # (after a bulk load or a restore) and have the worker embed
+                                  # and recommend what is missing; `make run` runs it at each start
 """
 
 from __future__ import annotations
@@ -19,13 +22,19 @@ from usefirst.matching.models import ItemKind, SearchDocument
 
 
 class Command(BaseCommand):
-    help = "全文索引：状态（status）、从成果与需求全量重建（rebuild）、重新统计词项文档频次（count）"
+    help = "全文索引：状态（status）、从成果与需求全量重建（rebuild）、重新统计词项文档频次（count）、补齐（ensure）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", nargs="?", choices=["status", "rebuild", "count"], default="status")
+        parser.add_argument("action", nargs="?", choices=["status", "rebuild", "count", "ensure"], default="status")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
+        if action == "ensure":
+            rebuilt = indexing.ensure_complete()
+            for kind, number in rebuilt.items():
+                self.stdout.write(f"{ItemKind(kind).label}：索引与公开条目不一致，已重建，索引 {number} 条")
+            if not rebuilt:
+                self.stdout.write("全文索引完整")
         if action == "rebuild":
             indexed = indexing.rebuild()
             for kind, number in indexed.items():
@@ -37,6 +46,8 @@ class Command(BaseCommand):
                 term_counts.refresh(kind, progress=self._progress)
                 self.stdout.write("")
             documents = SearchDocument.objects.filter(kind=kind)
+            ready = indexing.readiness(kind)
+            self.stdout.write(f"{label}：语义向量 {ready.embedded} / {ready.documents}（{ready.percent}%）")
             run = term_counts.last_run(kind)
             if run is None:
                 self.stdout.write(f"{label}：文档 {documents.count()} 篇；尚未统计词项（不超过一万篇时检索时直接统计）")

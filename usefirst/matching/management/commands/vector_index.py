@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from usefirst.matching import vectors
+from usefirst.matching import indexing, vectors
 from usefirst.matching.models import ItemKind
 
 
@@ -45,6 +45,11 @@ class Command(BaseCommand):
             return
         for kind in ItemKind.values:
             row = report[kind]
+            if action == "status":
+                self.stdout.write(
+                    f"{ItemKind(kind).label}：已嵌入 {row['embedded']} / {row['documents']} 篇（{row['percent']}%）"
+                    + ("" if row["embedded"] >= row["documents"] else "，后台任务正在补齐")
+                )
             self.stdout.write(
                 f"{ItemKind(kind).label}：{row.get('action', '')} 文件 {row.get('file') or '无'}，"
                 f"向量 {row.get('count', 0)} 个，覆盖至 {row.get('covered_until') or '—'}"
@@ -68,10 +73,13 @@ class Command(BaseCommand):
 
 
 def _kind_status(kind: str) -> dict[str, Any]:
+    ready = indexing.readiness(kind)
+    embedded = {"documents": ready.documents, "embedded": ready.embedded, "percent": ready.percent}
     loaded = vectors.current_index(kind)
     if loaded is None:
-        return {"file": None, "count": 0, "tail": vectors.tail_size(kind), "stale": 0}
+        return {**embedded, "file": None, "count": 0, "tail": vectors.tail_size(kind), "stale": 0}
     return {
+        **embedded,
         "file": loaded.path.name,
         "file_bytes": loaded.path.stat().st_size if loaded.path.exists() else 0,
         "count": len(loaded.index),

@@ -1,0 +1,78 @@
+"""Journey: the public searches the demo catalogue, and an enterprise's demand gets
+recommendations once the worker has embedded the demo (issue 11, items 1 and 2)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from usefirst.core.layout_check import BROWSER_MARKS
+
+from .conftest import login, shot
+
+pytestmark = BROWSER_MARKS
+
+WORKER_WAIT = (
+    900  # seconds: the worker embeds ~3,000 demo documents (slower beside the other journeys), then recommends, demands first
+)
+
+
+def _count(text: str) -> int:
+    found = re.search(r"共 ([\d,]+) 条", text)
+    assert found, text[:500]
+    return int(found.group(1).replace(",", ""))
+
+
+def test_the_public_finds_the_rice_achievements_of_the_demo(demo_url, page):
+    page.goto(demo_url + "/search/?q=水稻")
+    main = page.inner_text("main")
+    shot(page, "search-rice-1366")
+    assert _count(main) >= 10
+    titles = page.locator("main .card-list h3").all_inner_texts()
+    assert titles and all("水稻" in t or "稻" in t for t in titles[:5]), titles[:5]
+    page.goto(demo_url + "/achievements/?q=水稻")
+    assert _count(page.inner_text("main")) >= 10
+
+
+def test_a_search_without_words_lists_what_it_counts(demo_url, page):
+    page.goto(demo_url + "/search/")
+    main = page.inner_text("main")
+    assert "暂无科技成果" not in main
+    assert _count(main) == 2807
+    assert page.locator("main .card-list li.card").count() > 0
+
+
+def test_an_enterprise_problem_description_finds_its_subject_in_recognisable_words(demo_url, page):
+    problem = (
+        "我公司是一家位于韶关市的小型企业，主要从事高性能复合材料的研发与生产。目前在锂电池正极材料方面"
+        "存在技术瓶颈，需要提高循环寿命和降低成本的相关技术，希望与高校合作，可采用先使用后付费方式。"
+    )
+    page.goto(demo_url + "/search/?q=" + problem)
+    shot(page, "search-problem-1366")
+    terms = page.locator("main p.meta", has_text="检索词").inner_text()
+    assert "锂电池" in terms and "正极" in terms
+    for generic in ("位于", "从事", "小型企业", "我公司", "需要", "希望"):
+        assert generic not in terms, f"{generic} shown as a search term: {terms}"
+    reasons = " ".join(page.locator("main .card-list .matching-why").all_inner_texts())
+    assert "锂电池" in reasons
+
+
+def test_an_enterprise_demand_gets_recommendations_with_reasons_a_person_reads(demo_url, page):
+    login(page, demo_url, "enterprise-admin@usefirst.example")
+    page.goto(demo_url + "/workspace/demands/")
+    page.locator("main tr", has_text="已发布").first.locator("a").first.click()
+    demand_url = page.url
+    deadline = time.monotonic() + WORKER_WAIT
+    while "推荐的科技成果" not in page.inner_text("main"):
+        assert time.monotonic() < deadline, "no recommendations for the demo demand after the worker's wait"
+        time.sleep(5)
+        page.goto(demand_url)
+    shot(page, "demand-recommendations-1366")
+    reasons = page.locator("main .matching-recs .matching-why").all_inner_texts()
+    assert reasons and all(r.startswith("推荐理由") for r in reasons)
+    # The pieces of a matched word (等离子体 → 离子, 子体) are not offered as reasons of their own.
+    for reason in reasons:
+        words = re.search(r"共同关键词 ([^（；]*)", reason)
+        if words:
+            shown = words.group(1).split("、")
+            assert not [w for w in shown if any(w != o and w in o for o in shown)], reason
