@@ -25,6 +25,10 @@ class OrganisationPolicy:
         if action in (Action.REVIEW, Action.HISTORY):
             reviewable = self._reviewable(user)
             if action == Action.HISTORY:
+                # Provincial administrators suspend and reinstate any organisation, so their
+                # directory lists every one and each entry opens its record.
+                if roles.is_provincial_admin(user):
+                    return queryset
                 return queryset.filter(Q(pk__in=own) | Q(pk__in=reviewable))
             # Any membership, whatever the organisation's status, is a conflict of interest:
             # nobody reviews their own organisation, not even while it is still under review.

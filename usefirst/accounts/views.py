@@ -23,6 +23,7 @@ from usefirst.core.permissions import Action, get_for_user
 from usefirst.core.regions import CITY_COUNTIES
 
 from . import roles
+from . import workspace as workspace_items
 from .context_processors import SESSION_KEY, current_membership
 from .forms import (
     ALL_COUNTIES,
@@ -158,39 +159,16 @@ def _pending_memberships(request: HttpRequest) -> list[Membership]:
 def workspace(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     organisation = membership.organisation if membership else None
+    todos = workspace_items.todos(request.user, membership)
     context: dict[str, Any] = {
         "membership": membership,
         "organisation": organisation,
         "pending": _pending_memberships(request),
-        "review_count": org_services.review_queue(request.user).count() if roles.department_ids(request.user) else 0,
-        "is_provincial_admin": roles.is_provincial_admin(request.user),
-        "catalog_links": _catalog_links(reviewer=bool(roles.department_ids(request.user))) if organisation else [],
+        "todos": todos,
+        "todo_total": sum(t.count for t in todos),
+        "menu": workspace_items.menu(request.user, membership),
     }
-    if organisation is not None:
-        context["staff_count"] = organisation.memberships.filter(is_active=True).count()
-        context["people_count"] = people_services.person_list_for_unit(organisation).count()
     return render(request, "accounts/workspace.html", context)
-
-
-def _catalog_links(*, reviewer: bool) -> list[tuple[str, str]]:
-    """Links from the workspace to the catalog pages, review desks and imports."""
-    names = [
-        ("catalog:my_achievements", "本机构科技成果"),
-        ("catalog:my_demands", "本机构技术需求"),
-        ("plan_projects:achievement_import", "批量导入科技成果"),
-        ("matchmaking:my_engagements", "我的对接"),
-        ("matchmaking:decline_reasons", "对接谢绝原因汇总"),
-        ("contracts:list", "“先用后转”合同"),
-        ("finance:my_distributions", "我的收益分配"),
-        ("recognition:application_list", "认定申请"),
-    ]
-    if reviewer:
-        names += [
-            ("catalog:review_achievements", "科技成果审核"),
-            ("catalog:review_demands", "技术需求审核"),
-            ("plan_projects:list", "省级科技计划项目"),
-        ]
-    return [(reverse(name), label) for name, label in names]
 
 
 @login_required

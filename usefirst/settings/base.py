@@ -57,6 +57,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "usefirst.urls"
+CSRF_FAILURE_VIEW = "usefirst.core.views.csrf_failure"
 WSGI_APPLICATION = "usefirst.wsgi.application"
 ASGI_APPLICATION = "usefirst.asgi.application"
 

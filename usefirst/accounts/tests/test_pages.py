@@ -49,7 +49,8 @@ def test_a_department_member_sees_the_review_link_with_a_count(client, provincia
     agency.reviewing_department = reviewing_department(agency)
     agency.save()
     client.force_login(provincial_reviewer)
-    assert "机构注册待审核（1）" in client.get(reverse("accounts:workspace")).content.decode()
+    html = client.get(reverse("accounts:workspace")).content.decode()
+    assert '<span class="todo-count">1</span> <span class="todo-label">待审核的机构注册</span>' in html
 
 
 @pytest.fixture

@@ -1,0 +1,68 @@
+"""The workspace opens on the work waiting for each role, and offers only the pages of its role
+(issue 11, item 3). The journey crawler checks the same on the demo for every demo login."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from usefirst.accounts.models import Membership, OrganisationKind
+from usefirst.core.testing import make_org, make_user
+
+
+def _workspace(client, user) -> str:
+    client.force_login(user)
+    response = client.get(reverse("accounts:workspace"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _todos(html: str) -> dict[str, int]:
+    pairs = re.findall(r'<span class="todo-count">(\d+)</span> <span class="todo-label">([^<]+)</span>', html)
+    return {label: int(count) for count, label in pairs}
+
+
+@pytest.mark.django_db
+def test_an_owner_unit_sees_its_achievements_and_deal_todos_but_not_the_enterprise_pages(client, owner):
+    html = _workspace(client, owner)
+    assert "本机构科技成果" in html and "登记新成果" in html
+    assert "本机构技术需求" not in html and "科技成果审核" not in html
+    todos = _todos(html)
+    assert {"待答复的对接意向", "待本机构签署的合同", "有到账待分配收益的合同", "公示中的认定"} <= set(todos)
+
+
+@pytest.mark.django_db
+def test_an_enterprise_sees_its_demands_and_may_also_own_achievements(client, outsider):
+    html = _workspace(client, outsider)
+    assert "本机构技术需求" in html and "发布新需求" in html
+    # Any organisation may own achievements (DOMAIN.md, actors): an enterprise registers them too.
+    assert "本机构科技成果" in html
+    assert "科技成果审核" not in html
+
+
+@pytest.mark.django_db
+def test_a_reviewer_opens_on_the_review_queues_with_their_counts(client, provincial_reviewer):
+    html = _workspace(client, provincial_reviewer)
+    todos = _todos(html)
+    assert {"待审核的科技成果", "待审核的技术需求", "待审核的机构注册", "待省级审核的认定申请"} <= set(todos)
+    assert "本机构科技成果" not in html and "本机构技术需求" not in html
+
+
+@pytest.mark.django_db
+def test_an_insurer_gets_an_honest_workspace_without_dead_links(client, province):
+    insurer = make_org(OrganisationKind.INSURER)
+    html = _workspace(client, make_user(insurer, role=Membership.Role.ADMIN))
+    assert "暂无待办" in html and "机构成员" in html
+    for label in ("本机构科技成果", "本机构技术需求", "我的对接", "认定申请", "科技成果审核"):
+        assert label not in html
+
+
+@pytest.mark.django_db
+def test_every_entry_of_the_provincial_administrators_directory_opens(client, provincial_admin):
+    city = make_org(OrganisationKind.CITY_DEPARTMENT, city="韶关市", county="浈江区")
+    routed_to_the_city = make_org(OrganisationKind.ENTERPRISE, city="韶关市", county="浈江区", reviewing_department=city)
+    client.force_login(provincial_admin)
+    directory = client.get(reverse("accounts_review:queue") + "?status=all").content.decode()
+    assert routed_to_the_city.name in directory
+    record = client.get(reverse("accounts_review:organisation", args=[routed_to_the_city.pk]))
+    assert record.status_code == 200
