@@ -77,6 +77,22 @@ DEFINITIONS: dict[str, ParameterDefinition] = {
             "recognition_flag_misconduct", "提示：单位或完成人有科研失信记录", "boolean", True, interpretation=True
         ),
         ParameterDefinition(
+            "recognition_misconduct_bars",
+            "有效科研失信记录不予认定",
+            "boolean",
+            True,
+            interpretation=True,
+            help="单位或在范围内的完成人有在记录期内的科研失信记录时，拒绝起草、推荐、公示和认定（否则仅作提示）",
+        ),
+        ParameterDefinition(
+            "recognition_misconduct_scope",
+            "科研失信核查的完成人范围",
+            "choice",
+            "all_inventors",
+            interpretation=True,
+            choices=(("all_inventors", "全部完成人"), ("leader_only", "仅项目负责人")),
+        ),
+        ParameterDefinition(
             "recognition_flag_research_funding", "提示：成果曾获省级科研经费资助", "boolean", True, interpretation=True
         ),
         # matching: ranking weights of search and recommendations (usefirst/matching/ranking.py)

@@ -252,9 +252,27 @@ def evaluate(
                 interpretation=True,
             )
         )
-    if parameter_value("recognition_flag_misconduct", on=on):
-        records = active_misconduct_for(unit=achievement.owner, persons=[i.person for i in in_scope], on=on)
+    misconduct_bars = bool(parameter_value("recognition_misconduct_bars", on=on))
+    rows: list[dict[str, Any]] = []
+    if misconduct_bars or parameter_value("recognition_flag_misconduct", on=on):
+        inventors = list(AchievementInventor.objects.filter(achievement=achievement).select_related("person"))
+        if parameter_value("recognition_misconduct_scope", on=on) == "leader_only":
+            inventors = [i for i in inventors if i.is_leader]
+        records = active_misconduct_for(unit=achievement.owner, persons=[i.person for i in inventors], on=on)
         rows = [{"record": r.pk, "subject": r.subject_name, "period": f"{r.period_start}–{r.period_end}"} for r in records]
+    if misconduct_bars:
+        checks.append(
+            Check(
+                "no_misconduct",
+                "单位及完成人无在记录期内的科研失信记录",
+                "computed",
+                not rows,
+                "；".join(f"{r['subject']}（记录期 {r['period']}）" for r in rows) if rows else "无",
+                rows,
+                interpretation=True,
+            )
+        )
+    elif parameter_value("recognition_flag_misconduct", on=on):
         checks.append(
             Check(
                 "misconduct",

@@ -55,11 +55,19 @@ CHECK_ERRORS: dict[str, tuple[str, str]] = {
     "quota_available": ("recognition_quota_exhausted", "本年度认定名额已满（规则3：原则上每年不超过200项）"),
     "inventors_free": ("recognition_person_already_recognised", "成果完成人本年度已有项目获认定（规则3：每人每年限一项）"),
     "key_technology": ("recognition_not_key_technology", "仅科研攻关类项目可申请认定（规则2）"),
+    "no_misconduct": ("recognition_misconduct_in_force", "单位或成果完成人有在记录期内的科研失信记录，不予认定"),
 }
 
 # Checks that refuse drafting, recommendation and selection. The year's cap is shown there but
 # enforced only at recognition: a cap may still be raised (原则上).
-BEFORE_RECOGNITION = ("amount_received", "not_recognised_before", "not_established", "inventors_free", "key_technology")
+BEFORE_RECOGNITION = (
+    "amount_received",
+    "not_recognised_before",
+    "not_established",
+    "inventors_free",
+    "key_technology",
+    "no_misconduct",
+)
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     ApplicationStatus.DRAFT: (ApplicationStatus.RECOMMENDED,),
@@ -385,7 +393,7 @@ def application_recognise(*, actor: Any, application: RecognitionApplication) ->
     if any(o.upheld for o in objections):
         raise Conflict("公示异议成立，不能认定；请作出不予认定决定", code="recognition_objection_upheld")
     result = evaluate(application.achievement, year=application.year, on=on, recommended=True, key_technology_confirmed=True)
-    _raise_failed(result, keys=["amount_received", "not_established", "key_technology"])
+    _raise_failed(result, keys=["amount_received", "not_established", "key_technology", "no_misconduct"])
     persons = [i.person for i in inventors_in_scope(application.achievement, on=on)]
     members = _unit_members(application.unit)
     try:

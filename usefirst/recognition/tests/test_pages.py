@@ -163,7 +163,15 @@ def test_provincial_actions_from_pages_are_refused_to_others(world, personas, pe
     assert application.status == ApplicationStatus.PUBLIC_NOTICE
 
 
-def test_the_superior_department_recommends_from_the_page(world, superior_staff):
+def withdraw_on_appeal(record, owner, reviewer):
+    """A record in force refuses recommendation (test_workflow); these page tests start once the
+    unit's appeal has been upheld."""
+    services.misconduct_appeal(actor=owner, record=record, text="已整改")
+    services.misconduct_decide_appeal(actor=reviewer, record=record, withdraw=True, answer="申诉成立")
+
+
+def test_the_superior_department_recommends_from_the_page(world, superior_staff, owner, reviewer):
+    withdraw_on_appeal(world["record"], owner, reviewer)
     draft = world["draft"]
     response = client_for(superior_staff).post(f"/recognition/applications/{draft.pk}/recommend/", {"opinion": "同意推荐"})
     assert response.status_code == 302
@@ -274,6 +282,7 @@ def test_api_a_wrong_department_cannot_recommend(world, other_department_staff, 
 
 
 def test_api_walks_the_workflow(world, owner, reviewer):
+    withdraw_on_appeal(world["record"], owner, reviewer)
     response = api(owner, "post", f"/recognition/applications/{world['draft'].pk}/recommend", {"opinion": "同意"})
     assert response.status_code == 200
     assert response.json()["status"] == "recommended"

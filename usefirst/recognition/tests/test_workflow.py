@@ -248,7 +248,7 @@ def test_the_unit_is_told_once_when_an_achievement_becomes_eligible(unit, owner,
     assert notify_achievement_if_eligible(achievement) is False
 
 
-def test_an_active_misconduct_record_flags_applications_and_may_be_appealed(unit, owner, enterprise, reviewer):
+def test_an_active_misconduct_record_refuses_applications_until_its_appeal_is_upheld(unit, owner, enterprise, reviewer):
     achievement, *_ = funded(unit, owner, enterprise)
     refused(
         "recognition_not_provincial_reviewer",
@@ -263,11 +263,66 @@ def test_an_active_misconduct_record_flags_applications_and_may_be_appealed(unit
         referral="省纪委监委",
     )
     assert Notification.objects.filter(recipient=owner, kind="misconduct_recorded").exists()
-    application = services.application_create(actor=owner, achievement=achievement)
-    misconduct = next(c for c in application.eligibility["checks"] if c["key"] == "misconduct")
-    assert misconduct["passed"] is False
+    refused("recognition_misconduct_in_force", lambda: services.application_create(actor=owner, achievement=achievement))
     services.misconduct_appeal(actor=owner, record=record, text="已整改")
     refused("misconduct_not_subject", lambda: services.misconduct_appeal(actor=reviewer, record=record, text="x"))
+    # An appealed record stays in force until the appeal is decided.
+    refused("recognition_misconduct_in_force", lambda: services.application_create(actor=owner, achievement=achievement))
     services.misconduct_decide_appeal(actor=reviewer, record=record, withdraw=True, answer="申诉成立")
     record.refresh_from_db()
     assert record.status == MisconductStatus.WITHDRAWN
+    assert services.application_create(actor=owner, achievement=achievement).status == "draft"
+
+
+def _shanghai_noon(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, 4, tzinfo=dt.UTC)  # 12:00 in Asia/Shanghai
+
+
+def test_a_misconduct_record_refuses_recognition_on_its_last_day_and_not_the_day_after(unit, owner, enterprise, reviewer):
+    achievement, *_ = funded(unit, owner, enterprise)
+    inventor = achievement.inventors.order_by("position").last().person
+    services.misconduct_record(
+        actor=reviewer, person=inventor, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 6, 30), reason="数据造假"
+    )
+    with time_machine.travel(_shanghai_noon(dt.date(2026, 6, 30)), tick=False):
+        error = refused(
+            "recognition_misconduct_in_force", lambda: services.application_create(actor=owner, achievement=achievement)
+        )
+        assert inventor.full_name in error.detail and "2026-06-30" in error.detail
+    with time_machine.travel(_shanghai_noon(dt.date(2026, 7, 1)), tick=False):
+        assert services.application_create(actor=owner, achievement=achievement).status == ApplicationStatus.DRAFT
+
+
+def test_a_record_on_the_unit_refuses_recommendation_of_an_application_drafted_before_it(unit, owner, enterprise, reviewer):
+    achievement, *_ = funded(unit, owner, enterprise)
+    application = services.application_create(actor=owner, achievement=achievement)
+    services.misconduct_record(
+        actor=reviewer, organisation=unit, period_start=dt.date(2026, 1, 1), period_end=dt.date(2030, 12, 31), reason="弄虚作假"
+    )
+    refused(
+        "recognition_misconduct_in_force",
+        lambda: services.application_recommend(actor=owner, application=application, opinion="同意推荐"),
+    )
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
+
+
+def test_with_the_leader_only_scope_a_record_on_another_inventor_does_not_refuse(
+    unit, owner, enterprise, reviewer, provincial_admin
+):
+    from usefirst.policy.services import parameter_set
+
+    achievement, *_ = funded(unit, owner, enterprise)
+    not_leader = achievement.inventors.get(is_leader=False).person
+    services.misconduct_record(
+        actor=reviewer, person=not_leader, period_start=dt.date(2026, 1, 1), period_end=dt.date(2030, 12, 31), reason="数据造假"
+    )
+    refused("recognition_misconduct_in_force", lambda: services.application_create(actor=owner, achievement=achievement))
+    parameter_set(
+        actor=provincial_admin,
+        key="recognition_misconduct_scope",
+        value="leader_only",
+        effective_from=dt.date(2026, 2, 1),
+        reason="按项目负责人核查",
+    )
+    assert services.application_create(actor=owner, achievement=achievement).status == ApplicationStatus.DRAFT
