@@ -205,6 +205,7 @@ class DraftIn(Schema):
     parent_id: int | None = None
     open_licence_id: int | None = None
     engagement_id: int | None = None
+    engagement_reason: str = ""
 
 
 @router.post("/contracts", response={201: ContractOut}, auth=AUTH, summary="起草合同（生成 PDF 并登记哈希）")

@@ -23,6 +23,11 @@ def visible_contracts(user: Any) -> QuerySet[Contract]:
     )
 
 
+def contracts_of_engagement(user: Any, engagement_id: int) -> list[Contract]:
+    """The contracts drafted from one engagement that this user may see, oldest first."""
+    return list(visible_contracts(user).filter(engagement_id_ref=engagement_id).order_by("created_at", "id"))
+
+
 @dataclass(frozen=True)
 class InventorSummary:
     number: str

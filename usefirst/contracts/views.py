@@ -105,6 +105,7 @@ def contract_new(request: HttpRequest) -> HttpResponse:
             payment_terms=data["payment_terms"],
             extra_terms=data["extra_terms"],
             engagement_id=engagement.pk if engagement is not None else None,
+            engagement_reason=request.POST.get("engagement_reason", ""),
         )
         try:
             contract = services.contract_draft(actor=request.user, data=draft)
@@ -113,7 +114,14 @@ def contract_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "合同已起草，请核对预览后签署")
             return redirect("contracts:detail", contract.pk)
-    return render(request, "contracts/new.html", {"form": form, "engagement": engagement}, status=400 if form.errors else 200)
+    context = {
+        "form": form,
+        "engagement": engagement,
+        "engagement_contracts": selectors.contracts_of_engagement(request.user, engagement.pk) if engagement else [],
+        "engagement_reason": request.POST.get("engagement_reason", ""),
+        "engagement_reason_errors": form.errors.get("engagement_reason", []) if form.is_bound else [],
+    }
+    return render(request, "contracts/new.html", context, status=400 if form.errors else 200)
 
 
 # Service field names that differ from the drafting form's.
@@ -132,6 +140,9 @@ def _form_errors(form: Any, exc: DomainError) -> None:
     for name, errors in exc.field_errors.items():
         target = FORM_FIELDS.get(name, name)
         for error in errors:
+            if target == "engagement_reason":  # a field of its own, outside the form's fields
+                form._errors.setdefault("engagement_reason", form.error_class()).append(error)
+                continue
             form.add_error(target if target in form.fields else None, error)
     if not exc.field_errors:
         form.add_error(None, exc.detail)

@@ -17,6 +17,7 @@ from usefirst.accounts.context_processors import current_membership
 from usefirst.accounts.models import Organisation
 from usefirst.catalog.choices import AchievementStatus
 from usefirst.catalog.models import Achievement, Demand
+from usefirst.contracts.selectors import contracts_of_engagement
 from usefirst.core.errors import DomainError, Forbidden, NotFound
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, can, get_for_user
@@ -117,6 +118,10 @@ def my_engagements(request: HttpRequest) -> HttpResponse:
     try:
         queryset = selectors.engagement_list(user=request.user, status=request.GET.get("status", ""))
         context["page"] = paginate(queryset, page=request.GET.get("page", 1), page_size=request.GET.get("page_size", 20))
+        items = list(context["page"].items)
+        stages = selectors.deal_stages(items)
+        for engagement in items:
+            setattr(engagement, "stage", stages[engagement.pk])  # noqa: B010 (shown in the list)
     except DomainError as exc:
         messages.error(request, exc.detail)
         return render(request, "matchmaking/my_engagements.html", context, status=exc.status)
@@ -175,6 +180,8 @@ def _detail(request: HttpRequest, engagement: Engagement, *, status: int = 200, 
         "message_form": forms.get("message_form") or MessageForm(),
         "facilitator_form": forms.get("facilitator_form") or FacilitatorForm(agencies=selectors.agencies()),
         "Side": Side,
+        "contracts": contracts_of_engagement(request.user, engagement.pk),
+        "stage": selectors.deal_stages([engagement])[engagement.pk],
     }
     return render(request, "matchmaking/engagement_detail.html", context, status=status)
 

@@ -21,8 +21,9 @@ from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind, Person
 from usefirst.catalog.models import Achievement, AchievementInventor
 from usefirst.core.dates import today
-from usefirst.core.errors import Conflict, Forbidden, IllegalTransition, from_validation_error
+from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition, from_validation_error
 from usefirst.core.permissions import Action, can
+from usefirst.core.text import stated_reason
 
 from .. import pdf as pdf_module
 from ..models import (
@@ -77,6 +78,8 @@ class DraftData:
     parent_id: int | None = None
     open_licence_id: int | None = None
     engagement_id: int | None = None
+    # Why another contract is drafted for an engagement that already has one (required then).
+    engagement_reason: str = ""
 
 
 def inventor_ids(achievement_ids: Iterable[int]) -> set[int]:
@@ -250,6 +253,8 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
         or (f"{achievements[0][0].title}{kind_label}" + (f"（{Mode(mode).label}）" if mode and not parent else ""))[:200]
     )
 
+    engagement_reason = _another_contract_reason(data)
+
     with transaction.atomic():
         if data.exclusivity in (Exclusivity.EXCLUSIVE, Exclusivity.SOLE):
             # Re-checked under the achievement locks that open_licence_record also takes, so an
@@ -306,10 +311,32 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
             kind=data.kind,
             inventor_grant=inventor_grant,
             preliminary_agreement=agreement.number if agreement is not None else None,
+            engagement=data.engagement_id,
+            **({"another_contract_reason": engagement_reason} if engagement_reason else {}),
         )
         contract_issue_document(actor=actor, contract=contract)
         notify_parties(contract, kind="contract_drafted", title=f"合同待签署：{contract.title}", exclude=actor)
     return contract
+
+
+def _another_contract_reason(data: DraftData) -> str:
+    """An engagement normally leads to one contract: a further one (a follow-on kept apart, a
+    redraft after a cancellation is not one) needs its reason stated, kept on the drafting event."""
+    if data.engagement_id is None:
+        return ""
+    existing = list(
+        Contract.objects.filter(engagement_id_ref=data.engagement_id)
+        .exclude(status=S.CANCELLED)
+        .order_by("pk")
+        .values_list("number", flat=True)
+    )
+    if not existing:
+        return ""
+    try:
+        return stated_reason(data.engagement_reason, field="engagement_reason", label="另起合同的理由")
+    except DomainError as exc:
+        message = f"本对接已有合同 {'、'.join(existing)}；如确需另起一份合同，请说明理由。{exc.detail}"
+        raise DomainError(message, code="engagement_contract_exists", field_errors={"engagement_reason": [message]}) from exc
 
 
 def _check_no_open_licence(data: DraftData, achievements: list[tuple[Achievement, Decimal]]) -> None:
