@@ -1,16 +1,15 @@
-"""Scheduled work of the contracts (the scheduler imports `<app>.tasks` of every installed app)."""
+"""Scheduled work of the contracts: a daily job (usefirst/core/daily_jobs.py)."""
 
 from __future__ import annotations
 
-from crontask import cron
-from django.tasks import task
+import datetime as dt
+
+from usefirst.core.daily_jobs import daily_job
 
 from .services import contract_advance
+from .services.free_use import contracts_due
 
 
-@cron("15 0 * * *")
-@task()
-def advance_free_use_periods() -> dict[str, int]:
-    """Shortly after midnight (Asia/Shanghai): start and close free-use periods, send the 30- and
-    7-day reminders, escalate contracts whose next step is overdue."""
-    return contract_advance()
+@daily_job("contracts.advance", "免费使用期开始与届满、届满前 30/7 日提醒、逾期未商定升级", at=dt.time(0, 15), due=contracts_due)
+def advance_free_use_periods(day: dt.date) -> dict[str, int]:
+    return contract_advance(on=day)

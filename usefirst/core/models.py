@@ -58,3 +58,34 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise RuntimeError("audit rows are append-only")
         super().save(*args, **kwargs)
+
+
+class DailyJobRun(models.Model):
+    """One daily job's work for one business date (Asia/Shanghai): the record that makes a date's
+    work run once, lets the scheduler catch up the dates it missed, and tells an operator what ran
+    (usefirst/core/daily_jobs.py)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "运行中"
+        FINISHED = "finished", "已完成"
+        FAILED = "failed", "失败"
+
+    job = models.CharField("任务", max_length=64)
+    business_date = models.DateField("业务日期")
+    status = models.CharField("状态", max_length=16, choices=Status.choices)
+    started_at = models.DateTimeField("开始时间", default=timezone.now)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    runs = models.PositiveIntegerField("运行次数", default=1)
+    result = models.JSONField("结果", default=dict, blank=True)
+    error = models.TextField("错误", blank=True)
+
+    class Meta:
+        verbose_name = "每日任务运行记录"
+        verbose_name_plural = "每日任务运行记录"
+        ordering: ClassVar[list[str]] = ["-business_date", "job"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["job", "business_date"], name="daily_job_once_per_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.business_date} {self.status}"

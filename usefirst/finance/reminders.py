@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any
 
 from django.db import transaction
 
@@ -39,34 +41,56 @@ TITLES = {
 }
 
 
-def send_payment_reminders(*, on: dt.date | None = None) -> int:
-    """Notify both parties; returns the number of reminders sent."""
-    day = on or today()
-    sent = 0
+def _owed(day: dt.date) -> Iterator[tuple[Any, selectors.ScheduleRow, str]]:
+    """(contract, schedule row, reminder kind) not yet sent for `day`."""
+    from usefirst.contracts.models import Contract
+
     contract_ids = (
         ScheduleLine.objects.filter(waived_at__isnull=True, due_date__lte=day + dt.timedelta(days=DUE_SOON_DAYS))
         .values_list("plan__contract_id", flat=True)
         .distinct()
     )
-    from usefirst.contracts.models import Contract
-
     for contract in Contract.objects.filter(pk__in=list(contract_ids)).select_related("licensee"):
         for row in selectors.schedule(contract, on=day):
             for kind in _kinds_for(row, day):
-                if kind in row.line.reminded_on:
-                    continue
-                with transaction.atomic():
-                    line = ScheduleLine.objects.select_for_update().get(pk=row.line.pk)
-                    if kind in line.reminded_on:
-                        continue
-                    title = TITLES[kind].format(label=line.label, due=line.due_date, report_due=line.report_due)
-                    recipients = _members(contract.licensee) + _members(selectors.receiving_unit(contract))
-                    notify(
-                        recipients=recipients,
-                        kind=f"finance.{kind}",
-                        title=f"{contract.number} {title}",
-                        url=finance_url(contract),
-                    )
-                    ScheduleLine.objects.filter(pk=line.pk).update(reminded_on=[*line.reminded_on, kind])
-                    sent += 1
+                if kind not in row.line.reminded_on:
+                    yield contract, row, kind
+
+
+KIND_LABELS = {
+    "due_soon": "7 日内到期提醒",
+    "due_today": "当日到期提醒",
+    "overdue": "逾期提醒",
+    "report_late": "提成报告逾期提醒",
+}
+
+
+def payment_reminders_due(day: dt.date) -> dict[str, list[str]]:
+    """What `send_payment_reminders` would send on `day`, without sending it."""
+    due: dict[str, list[str]] = {label: [] for label in KIND_LABELS.values()}
+    for contract, row, kind in _owed(day):
+        due[KIND_LABELS[kind]].append(f"{contract.number} {row.line.label}")
+    return due
+
+
+def send_payment_reminders(*, on: dt.date | None = None) -> int:
+    """Notify both parties; returns the number of reminders sent. Each (line, kind) is sent once:
+    the line keeps the kinds already sent, so running a date again sends nothing twice."""
+    day = on or today()
+    sent = 0
+    for contract, row, kind in _owed(day):
+        with transaction.atomic():
+            line = ScheduleLine.objects.select_for_update().get(pk=row.line.pk)
+            if kind in line.reminded_on:
+                continue
+            title = TITLES[kind].format(label=line.label, due=line.due_date, report_due=line.report_due)
+            recipients = _members(contract.licensee) + _members(selectors.receiving_unit(contract))
+            notify(
+                recipients=recipients,
+                kind=f"finance.{kind}",
+                title=f"{contract.number} {title}",
+                url=finance_url(contract),
+            )
+            ScheduleLine.objects.filter(pk=line.pk).update(reminded_on=[*line.reminded_on, kind])
+            sent += 1
     return sent

@@ -1,16 +1,15 @@
-"""Scheduled work of the finance app (the scheduler imports `<app>.tasks` of every installed app)."""
+"""Scheduled work of the finance app: a daily job (usefirst/core/daily_jobs.py)."""
 
 from __future__ import annotations
 
-from crontask import cron
-from django.tasks import task
+import datetime as dt
 
-from .reminders import send_payment_reminders
+from usefirst.core.daily_jobs import daily_job
+
+from .reminders import payment_reminders_due, send_payment_reminders
 
 
-@cron("30 8 * * *")
-@task()
-def payment_reminders() -> int:
-    """Each morning (Asia/Shanghai): items due in 7 days or today, items that became overdue,
-    and royalty reports whose deadline passed."""
-    return send_payment_reminders()
+@daily_job("finance.payment_reminders", "付款到期、逾期与提成报告逾期提醒", at=dt.time(8, 30), due=payment_reminders_due)
+def payment_reminders(day: dt.date) -> int:
+    """Items due in 7 days or on the day, items that became overdue, and royalty reports whose deadline passed."""
+    return send_payment_reminders(on=day)

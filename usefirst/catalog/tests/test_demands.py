@@ -13,6 +13,7 @@ from usefirst.catalog.services.demands import (
     demand_withdraw,
 )
 from usefirst.catalog.tasks import expire_overdue_demands
+from usefirst.core import daily_jobs
 from usefirst.core.errors import DomainError, Forbidden, IllegalTransition
 
 from .factories import make_demand, make_published_demand
@@ -97,8 +98,8 @@ class TestExpiry:
             overdue = make_published_demand(enterprise, outsider, city_reviewer, deadline=dt.date(2026, 6, 30))
             current = make_published_demand(enterprise, outsider, city_reviewer, deadline=dt.date(2026, 7, 1))
         with time_machine.travel(AFTER_MIDNIGHT, tick=False):
-            result = expire_overdue_demands.enqueue()
-        assert result.return_value == 1
+            outcomes = [o for o in daily_jobs.catch_up() if o.job == "catalog.expire_demands"]
+        assert [o.result for o in outcomes] == [{"count": 1}]
         overdue.refresh_from_db()
         current.refresh_from_db()
         assert overdue.status == DemandStatus.EXPIRED
@@ -109,17 +110,18 @@ class TestExpiry:
     def test_the_task_is_idempotent(self, enterprise, outsider, city_reviewer):
         with time_machine.travel(dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.UTC), tick=False):
             make_published_demand(enterprise, outsider, city_reviewer, deadline=dt.date(2026, 6, 30))
+        expire = daily_jobs.job("catalog.expire_demands")
         with time_machine.travel(AFTER_MIDNIGHT, tick=False):
-            expire_overdue_demands.enqueue()
-            assert expire_overdue_demands.enqueue().return_value == 0
+            day = daily_jobs.business_today()
+            assert daily_jobs.run(expire, day).result == {"count": 1}
+            assert not daily_jobs.run(expire, day).ran
+            assert daily_jobs.run(expire, day, force=True).result == {"count": 0}
+            assert expire_overdue_demands(day) == 0
         assert Demand.objects.get().events.filter(to_status="expired").count() == 1
 
     def test_the_task_is_scheduled_daily_shortly_after_midnight(self):
         from crontask import scheduler
 
-        jobs = [
-            job
-            for job in scheduler.get_jobs()
-            if "expire_overdue_demands" in str(job.name) or "expire_overdue_demands" in str(job.func)
-        ]
-        assert jobs, "expire_overdue_demands is not registered with the scheduler"
+        assert daily_jobs.job("catalog.expire_demands").at == dt.time(0, 5)
+        ticks = [job for job in scheduler.get_jobs() if "run_daily_jobs" in str(job.name) or "run_daily_jobs" in str(job.func)]
+        assert ticks, "the daily jobs' tick is not registered with the scheduler"

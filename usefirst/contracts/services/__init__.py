@@ -27,7 +27,7 @@ from .drafting import (
     contract_text,
     current_document,
 )
-from .free_use import contract_advance, contract_end, next_step_accept, next_step_propose
+from .free_use import contract_advance, contract_end, contracts_due, next_step_accept, next_step_propose
 from .open_licences import open_licence_record, open_licence_take_up, open_licence_withdraw
 from .signatures import contract_sign, signable_parties
 from .templates import template_create_version, template_for, template_publish
@@ -49,6 +49,7 @@ __all__ = [
     "contract_sign",
     "contract_text",
     "contract_url",
+    "contracts_due",
     "current_document",
     "next_step_accept",
     "next_step_propose",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from usefirst.accounts import roles
@@ -170,27 +170,60 @@ def next_step_accept(*, actor: Any, proposal: NextStepProposal) -> Contract:
     return follow_on
 
 
+def _to_start(day: dt.date) -> QuerySet[Contract]:
+    return Contract.objects.filter(status=S.SIGNED, kind=ContractKind.FREE_USE_LICENCE, free_use_start__lte=day)
+
+
+def _to_expire(day: dt.date) -> QuerySet[Contract]:
+    return Contract.objects.filter(status=S.FREE_USE, free_use_end__lt=day)
+
+
+def _to_remind(day: dt.date, days: int) -> QuerySet[Contract]:
+    target = day + dt.timedelta(days=days)
+    return Contract.objects.filter(
+        Q(status=S.FREE_USE, free_use_end=target) | Q(status=S.SIGNED, kind=ContractKind.PRELIMINARY_AGREEMENT, term_end=target)
+    )
+
+
+def _to_escalate(day: dt.date) -> tuple[int, QuerySet[Contract]]:
+    escalation_days = int(parameter_value("next_step_escalation_days", on=day))
+    overdue = Contract.objects.filter(
+        status=S.AWAITING_NEXT_STEP, escalated_at__isnull=True, free_use_end__lt=day - dt.timedelta(days=escalation_days)
+    )
+    return escalation_days, overdue
+
+
+def contracts_due(day: dt.date) -> dict[str, list[str]]:
+    """What `contract_advance` would do on `day`, without doing it (contract numbers per step)."""
+    due = {
+        "免费使用期开始": [c.number for c in _to_start(day)],
+        "免费使用期届满": [c.number for c in _to_expire(day)],
+    }
+    for days in REMINDER_DAYS:
+        due[f"届满前 {days} 日提醒"] = [c.number for c in _to_remind(day, days) if days not in c.reminders_sent]
+    due["逾期未商定后续安排升级"] = [c.number for c in _to_escalate(day)[1]]
+    return due
+
+
 def contract_advance(*, on: dt.date | None = None) -> dict[str, int]:
     """Daily: start and close free-use periods, send the 30- and 7-day reminders, escalate
-    contracts with no agreed next step `next_step_escalation_days` after the period ended."""
+    contracts with no agreed next step `next_step_escalation_days` after the period ended.
+    Each step leaves its mark (the status, `reminders_sent`, `escalated_at`), so running a
+    date again does nothing twice."""
     day = on or today()
     counts = {"started": 0, "expired": 0, "reminded": 0, "escalated": 0}
-    for contract in Contract.objects.filter(status=S.SIGNED, kind=ContractKind.FREE_USE_LICENCE, free_use_start__lte=day):
+    for contract in _to_start(day):
         with transaction.atomic():
             transition(contract, S.FREE_USE, actor=None, reason="免费使用期开始")
         counts["started"] += 1
-    for contract in Contract.objects.filter(status=S.FREE_USE, free_use_end__lt=day):
+    for contract in _to_expire(day):
         with transaction.atomic():
             transition(contract, S.AWAITING_NEXT_STEP, actor=None, reason="免费使用期届满，待商定后续安排")
             notify_parties(contract, kind="free_use_ended", title=f"免费使用期已届满，请商定后续安排：{contract.title}")
         counts["expired"] += 1
     for days in REMINDER_DAYS:
         target = day + dt.timedelta(days=days)
-        reminded = Contract.objects.filter(
-            Q(status=S.FREE_USE, free_use_end=target)
-            | Q(status=S.SIGNED, kind=ContractKind.PRELIMINARY_AGREEMENT, term_end=target)
-        )
-        for contract in reminded:
+        for contract in _to_remind(day, days):
             if days in contract.reminders_sent:
                 continue
             with transaction.atomic():
@@ -204,10 +237,7 @@ def contract_advance(*, on: dt.date | None = None) -> dict[str, int]:
                     body=f"届满日（含）：{target:%Y-%m-%d}。请及时商定后续安排。",
                 )
             counts["reminded"] += 1
-    escalation_days = int(parameter_value("next_step_escalation_days", on=day))
-    overdue = Contract.objects.filter(
-        status=S.AWAITING_NEXT_STEP, escalated_at__isnull=True, free_use_end__lt=day - dt.timedelta(days=escalation_days)
-    )
+    escalation_days, overdue = _to_escalate(day)
     for contract in overdue:
         with transaction.atomic():
             contract.escalated_at = timezone.now()

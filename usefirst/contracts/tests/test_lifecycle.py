@@ -194,3 +194,26 @@ def test_a_staff_member_without_signing_rights_is_refused_but_an_admin_signer_ma
     staff = make_user(unit, role=Membership.Role.STAFF)
     assert services.signable_parties(staff, contract) == []
     assert [p.organisation_id for p in services.signable_parties(owner, contract)] == [unit.pk]
+
+
+def test_a_reminder_due_while_the_scheduler_was_down_is_sent_when_it_catches_up(running, owner):
+    from usefirst.core import daily_jobs
+
+    advance = daily_jobs.job("contracts.advance")
+    end = running.free_use_end
+    daily_jobs.run(advance, end - dt.timedelta(days=32))
+    # Down on the 31st and the 30th day before the end; back on the 29th, after 00:15.
+    back = end - dt.timedelta(days=29)
+    daily_jobs.catch_up(now=dt.datetime(back.year, back.month, back.day, 1, tzinfo=daily_jobs.SHANGHAI))
+    assert Notification.objects.filter(recipient=owner, kind="free_use_reminder").count() == 1
+    running.refresh_from_db()
+    assert running.reminders_sent == [30]
+    # Forced again, the date sends nothing twice.
+    daily_jobs.run(advance, end - dt.timedelta(days=30), force=True)
+    assert Notification.objects.filter(recipient=owner, kind="free_use_reminder").count() == 1
+
+
+def test_the_30_day_reminder_goes_out_on_its_day_not_the_day_before(running, owner):
+    end = running.free_use_end
+    assert services.contracts_due(end - dt.timedelta(days=31))["届满前 30 日提醒"] == []
+    assert services.contracts_due(end - dt.timedelta(days=30))["届满前 30 日提醒"] == [running.number]
