@@ -96,6 +96,13 @@ def _contract_todos(user: Any, organisation: Organisation) -> list[Todo]:
     ]
 
 
+def _receipt_todos(user: Any) -> list[Todo]:
+    from usefirst.finance.selectors import receipts_awaiting_confirmation
+
+    waiting = receipts_awaiting_confirmation(user).count()
+    return [Todo("待确认的到账", waiting, reverse("finance:receipts_to_confirm"), "核对付款记录后确认或提出异议")]
+
+
 def _distribution_todos(organisation: Organisation) -> list[Todo]:
     from usefirst.finance.models import Receipt
 
@@ -131,6 +138,8 @@ def todos(user: Any, membership: Membership | None) -> list[Todo]:
     if organisation.is_owner_unit_kind or organisation.kind == OrganisationKind.ENTERPRISE:
         items += _engagement_todos(organisation)
         items += _contract_todos(user, organisation)
+    if organisation.is_owner_unit_kind or departments:
+        items += _receipt_todos(user)
     if organisation.is_owner_unit_kind:
         items += _distribution_todos(organisation)
     if organisation.is_owner_unit_kind or departments:
@@ -165,6 +174,7 @@ def menu(user: Any, membership: Membership | None) -> list[MenuSection]:
         ("对接与合同", unit or enterprise, lambda: _link("matchmaking:my_engagements", "我的对接")),
         ("对接与合同", unit or enterprise, lambda: _link("matchmaking:decline_reasons", "对接谢绝原因汇总")),
         ("对接与合同", unit or enterprise or departments, lambda: _link("contracts:list", "“先用后转”合同")),
+        ("收益与认定", unit or departments, lambda: _link("finance:receipts_to_confirm", "待确认的到账")),
         ("收益与认定", unit, lambda: _link("finance:my_distributions", "我的收益分配")),
         ("收益与认定", unit or departments, lambda: _link("finance:fund", "成果转化引导资金台账")),
         ("收益与认定", unit or departments, lambda: _link("recognition:application_list", "认定申请")),

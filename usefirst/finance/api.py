@@ -65,6 +65,12 @@ class ReceiptOut(Schema):
     reverses_id: int | None
     confirmed: bool
     recorded_at: dt.datetime
+    state: str
+    confirmed_as: str
+    disputed: bool
+    dispute_reason: str
+    has_slip: bool
+    payer_organisation_id: int | None
 
 
 class ScheduleRowOut(Schema):
@@ -232,6 +238,12 @@ def _receipt_out(r: Receipt) -> dict[str, Any]:
         "reverses_id": r.reverses_id,
         "confirmed": r.confirmed_at is not None,
         "recorded_at": r.recorded_at,
+        "state": r.state_label,
+        "confirmed_as": r.confirmed_as,
+        "disputed": r.disputed_at is not None,
+        "dispute_reason": r.dispute_reason,
+        "has_slip": bool(r.slip),
+        "payer_organisation_id": r.payer_organisation_id,
     }
 
 
@@ -366,10 +378,33 @@ def receipt_reverse(request: HttpRequest, pk: int, payload: ReversalIn) -> Statu
     return Status(201 if created else 200, _receipt_out(reversal))
 
 
-@router.post("/receipts/{pk}/confirm", response=ReceiptOut, auth=AUTH, summary="成果单位确认成果完成人登记的到账")
+@router.post(
+    "/receipts/{pk}/confirm",
+    response=ReceiptOut,
+    auth=AUTH,
+    summary="确认到账：付款单位确认许可方登记的到账（逾期未答复的由审核部门核实）；成果单位确认成果完成人登记的到账",
+)
 def receipt_confirm(request: HttpRequest, pk: int) -> dict[str, Any]:
-    receipt = get_for_user(Receipt.objects.select_related("contract"), _user(request), Action.CHANGE, pk=pk)
+    receipt = get_for_user(Receipt.objects.select_related("contract"), _user(request), Action.VIEW, pk=pk)
     return _receipt_out(services.receipt_confirm(actor=_user(request), receipt=receipt))
+
+
+class DisputeIn(Schema):
+    reason: str
+
+
+@router.post(
+    "/receipts/{pk}/dispute", response=ReceiptOut, auth=AUTH, summary="付款单位对到账提出异议（有异议的到账不计入实际到账）"
+)
+def receipt_dispute(request: HttpRequest, pk: int, payload: DisputeIn) -> dict[str, Any]:
+    receipt = get_for_user(Receipt.objects.select_related("contract"), _user(request), Action.VIEW, pk=pk)
+    return _receipt_out(services.receipt_dispute(actor=_user(request), receipt=receipt, reason=payload.reason))
+
+
+@router.get("/receipts/to-confirm", response=list[ReceiptOut], auth=AUTH, summary="本机构待确认（或待核实）的到账")
+def receipts_to_confirm(request: HttpRequest) -> list[dict[str, Any]]:
+    rows = selectors.receipts_awaiting_confirmation(_user(request)).order_by("recorded_at", "pk")[:200]
+    return [_receipt_out(r) for r in rows]
 
 
 def _line(request: HttpRequest, pk: int) -> ScheduleLine:

@@ -10,10 +10,41 @@ from typing import Any
 
 from django.utils import timezone
 
+from usefirst.accounts.models import Membership, User
 from usefirst.contracts.models import Contract
 from usefirst.core.dates import today
 
 from . import services
+from .models import Receipt
+
+# A stand-in bank slip: the demo's receipts carry one, as the rules ask from the threshold.
+DEMO_SLIP = b"%PDF-1.4\n% demo bank slip\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def demo_slip(voucher: str) -> Any:
+    from django.core.files.base import ContentFile
+
+    return ContentFile(DEMO_SLIP, name=f"{voucher}.pdf")
+
+
+def payer_user(contract: Contract) -> User | None:
+    """An administrator of the paying organisation (the licensee), who confirms in the demo."""
+    if contract.licensee_id is None:
+        return None
+    membership = (
+        Membership.objects.filter(organisation_id=contract.licensee_id, is_active=True)
+        .select_related("user")
+        .order_by("role", "pk")  # an administrator ("admin" sorts before "staff") first
+        .first()
+    )
+    return membership.user if membership is not None else None
+
+
+def confirm_as_payer(receipt: Receipt, payer: Any = None) -> None:
+    payer = payer or payer_user(receipt.contract)
+    if payer is not None and not receipt.is_confirmed:
+        services.receipt_confirm(actor=payer, receipt=receipt)
+        receipt.refresh_from_db()
 
 
 def seed_contract_finance(*, contract: Contract, unit_user: Any, licensee_user: Any, paid: bool = True) -> None:
@@ -52,14 +83,18 @@ def seed_contract_finance(*, contract: Contract, unit_user: Any, licensee_user: 
         non_technical_costs="5000.00",
     )
     key = f"demo-{contract.pk}"
-    services.receipt_record(
+    first, _ = services.receipt_record(
         actor=unit_user, contract=contract, received_on=start + dt.timedelta(days=12), amount="50000.00",
         payer=contract.licensee.name if contract.licensee else "企业", voucher_number=f"DEMO-{contract.pk}-1", idempotency_key=f"{key}-1",
+        slip=demo_slip(f"DEMO-{contract.pk}-1"),
     )  # fmt: skip
+    confirm_as_payer(first, licensee_user)
     second, _ = services.receipt_record(
         actor=unit_user, contract=contract, received_on=min(today(), start + dt.timedelta(days=92)), amount="100000.00",
         payer=contract.licensee.name if contract.licensee else "企业", voucher_number=f"DEMO-{contract.pk}-2", idempotency_key=f"{key}-2",
+        slip=demo_slip(f"DEMO-{contract.pk}-2"),
     )  # fmt: skip
+    confirm_as_payer(second, licensee_user)
     services.receipt_reverse(
         actor=unit_user, original=second, reason="付款方多付，退回部分款项", idempotency_key=f"{key}-r", amount="2000.00"
     )
@@ -133,9 +168,11 @@ def seed_licence_finance(
         with at(s - offset, hour=11):
             receipt, _ = services.receipt_record(
                 actor=unit_user, contract=contract, received_on=day(offset), amount=amount, payer=payer,
-                voucher_number=f"DEMO-{contract.pk}-{n}", idempotency_key=f"{key}-{n}",
+                voucher_number=f"DEMO-{contract.pk}-{n}", idempotency_key=f"{key}-{n}", slip=demo_slip(f"DEMO-{contract.pk}-{n}"),
             )  # fmt: skip
             recorded.append(receipt)
+        with at(s - offset - 1, hour=10):  # the enterprise confirms the next morning
+            confirm_as_payer(receipt)
         if n == 2:
             with at(s - offset - 2):
                 services.receipt_reverse(
@@ -155,5 +192,11 @@ def seed_licence_finance(
         )
     with at(s - 72):
         services.distribution_pay(actor=unit_user, distribution=distribution)
+    # A royalty payment recorded yesterday, waiting for the enterprise to confirm it.
+    with at(1, hour=15):
+        services.receipt_record(
+            actor=unit_user, contract=contract, received_on=(today() - dt.timedelta(days=1)).isoformat(), amount="36000.00",
+            payer=payer, voucher_number=f"DEMO-{contract.pk}-{len(receipts) + 1}", idempotency_key=f"{key}-{len(receipts) + 1}",
+        )  # fmt: skip
     if log is not None:
-        log(f"财务：付款计划、到账 {len(recorded)} 笔（含冲销 1 笔）、收益分配 1 次（已发放）")
+        log(f"财务：付款计划、到账 {len(recorded)} 笔已经企业确认（含冲销 1 笔）、1 笔待企业确认、收益分配 1 次（已发放）")

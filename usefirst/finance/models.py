@@ -141,6 +141,13 @@ class RoyaltyReport(AppendOnly):
 # ---------------------------------------------------------------- receipts
 
 
+class ConfirmedAs(models.TextChoices):
+    PAYER = "payer", "付款方确认"
+    DEPARTMENT = "department", "付款方逾期未答复，审核部门核实"
+    UNIT = "unit", "成果单位确认"
+    RECORDED = "recorded", "登记即确认（旧规则）"
+
+
 class Receipt(AppendOnly):
     """A receipt (到账) or its reversal. Never edited; the only source of amounts received.
 
@@ -163,6 +170,16 @@ class Receipt(AppendOnly):
     recorded_at = models.DateTimeField("登记时间", default=timezone.now)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    # Evidence and the payer's word (DOMAIN.md, "Actually received"): the paying organisation,
+    # whose voucher numbers are unique; the bank slip; who confirmed, or the payer's dispute.
+    payer_organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name="付款单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    slip = models.FileField("银行回单", upload_to="receipts/%Y/%m/", blank=True)
+    confirmed_as = models.CharField("确认方式", max_length=16, choices=ConfirmedAs.choices, blank=True)
+    disputed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    disputed_at = models.DateTimeField("提出异议时间", null=True, blank=True)
+    dispute_reason = models.TextField("异议理由", blank=True, validators=[reject_control_characters])
 
     class Meta:
         verbose_name = "到账记录"
@@ -173,6 +190,13 @@ class Receipt(AppendOnly):
             models.CheckConstraint(
                 condition=(Q(reverses__isnull=True) & Q(amount__gt=0)) | (Q(reverses__isnull=False) & Q(amount__lt=0)),
                 name="receipt_positive_or_reversing",
+            ),
+            # A reversal repeats its original's voucher; receipts recorded before the payer was
+            # kept (payer_organisation null) are outside the rule.
+            models.UniqueConstraint(
+                fields=["payer_organisation", "voucher_number"],
+                condition=Q(reverses__isnull=True, disputed_at__isnull=True),
+                name="receipt_voucher_unique_per_payer",
             ),
         ]
         indexes: ClassVar[list[models.Index]] = [
@@ -189,6 +213,22 @@ class Receipt(AppendOnly):
     @property
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
+
+    @property
+    def is_disputed(self) -> bool:
+        return self.disputed_at is not None
+
+    @property
+    def state_label(self) -> str:
+        if self.reverses_id is not None:
+            return "冲销"
+        if self.confirmed_at is not None:
+            return f"已确认（{self.get_confirmed_as_display()}）" if self.confirmed_as else "已确认"
+        if self.disputed_at is not None:
+            return "付款方有异议"
+        if self.payer_organisation_id and self.contract.licensor_person_id is None:
+            return "待付款方确认"
+        return "待成果单位确认"
 
 
 class ReceiptAllocation(AppendOnly):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import BigIntegerField, Field, Func, QuerySet, Sum
+from django.db.models import BigIntegerField, Field, Func, Q, QuerySet, Sum
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation
@@ -249,3 +249,42 @@ def distributions_of_person(user: Any) -> QuerySet[DistributionLine]:
         .select_related("distribution__contract")
         .order_by("-distribution__created_at")
     )
+
+
+# ---------------------------------------------------------------- receipts awaiting an answer
+
+
+def beyond_plan(contract: Contract) -> Decimal | None:
+    """How far the receipts recorded (confirmed or awaiting, net of reversals, disputed ones
+    left out) exceed the contract's fixed payment plan; None when the plan is not fixed (a
+    royalty or an open amount) or there is none."""
+    lines = list(ScheduleLine.objects.filter(plan__contract=contract, waived_at__isnull=True).values_list("amount", flat=True))
+    if not lines or any(amount is None for amount in lines):
+        return None
+    planned = sum((amount for amount in lines if amount is not None), ZERO)
+    recorded = Receipt.objects.filter(contract=contract, disputed_at__isnull=True).aggregate(t=Sum("amount"))["t"] or ZERO
+    return recorded - planned if recorded > planned else None
+
+
+def receipts_awaiting_confirmation(user: Any) -> QuerySet[Receipt]:
+    """Receipts this user's organisations must answer: as the paying organisation, those the
+    unit recorded; as a unit, those its inventor-licensors recorded; as a reviewing department,
+    those whose payer let the answer period pass (the service decides the exact day)."""
+    organisations = roles.organisation_ids(user)
+    pending = Receipt.objects.filter(confirmed_at__isnull=True, disputed_at__isnull=True, reverses__isnull=True)
+    as_payer = Q(payer_organisation_id__in=organisations, contract__licensor_person__isnull=True)
+    as_unit = Q(contract__licensor_person__isnull=False) & (
+        Q(contract__preliminary_agreement__licensor_id__in=organisations) | Q(contract__licensor_id__in=organisations)
+    )
+    from django.utils import timezone
+
+    from usefirst.policy.selectors import parameter_value
+
+    days = int(parameter_value("receipt_payer_answer_days"))  # type: ignore[arg-type]
+    as_department = Q(
+        contract__licensor__reviewing_department_id__in=roles.department_ids(user),
+        contract__licensor_person__isnull=True,
+        payer_organisation__isnull=False,
+        recorded_at__lt=timezone.now() - dt.timedelta(days=days + 1),
+    )
+    return pending.filter(as_payer | as_unit | as_department).select_related("contract", "contract__licensor").distinct()

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,6 +34,7 @@ from usefirst.policy.selectors import parameter_value
 from . import selectors
 from .amounts import allocate, parse_amount, parse_percent
 from .models import (
+    ConfirmedAs,
     DistributedReceipt,
     Distribution,
     DistributionLine,
@@ -321,9 +322,16 @@ def receipt_record(
     payer: str,
     voucher_number: str,
     idempotency_key: str,
+    slip: Any = None,
 ) -> tuple[Receipt, bool]:
     """Record a receipt (到账). Returns (receipt, created). The same key with the same content
-    returns the row already recorded; with different content it is refused."""
+    returns the row already recorded; with different content it is refused.
+
+    A receipt counts as actually received (实际到账) only once confirmed (DOMAIN.md, "Actually
+    received"): the paying organisation confirms what the unit recorded (or, when it has not
+    answered within `receipt_payer_answer_days`, the unit's reviewing department verifies it
+    against the bank slip); the unit confirms what an inventor-licensor recorded. A slip is
+    required from `receipt_slip_threshold`; a voucher number is used once per paying organisation."""
     key = _text(idempotency_key, label="幂等键", max_length=128)
     value = parse_amount(amount, label="到账金额")
     day = _date(received_on, label="到账日期")
@@ -338,32 +346,60 @@ def receipt_record(
         return existing, False
     signed_on = _require_signed(contract)
     if day < signed_on:
-        raise DomainError(f"到账日期 {day} 早于合同签署日 {signed_on}：签署前的款项不能计入本合同", code="receipt_before_signing")
+        raise DomainError(
+            f"到账日期 {day} 早于合同签署日 {signed_on}：签署前的款项不能计入本合同",
+            code="receipt_before_signing",
+            field_errors={"received_on": [f"到账日期不能早于合同签署日 {signed_on}"]},
+        )
     if day > today():
-        raise DomainError(f"到账日期 {day} 晚于今天，不能登记未来的到账", code="receipt_in_future")
+        raise DomainError(
+            f"到账日期 {day} 晚于今天，不能登记未来的到账",
+            code="receipt_in_future",
+            field_errors={"received_on": ["到账日期不能晚于今天"]},
+        )
+    payer_organisation = contract.licensee
+    _check_voucher(payer_organisation, voucher, contract)
+    stored_slip = _slip(slip, amount=value, day=day)
     with transaction.atomic():
         contract = _lock(contract)
         now = timezone.now()
-        receipt, created = _insert_receipt(
-            Receipt(
-                contract=contract,
-                received_on=day,
-                amount=value,
-                payer=payer,
-                voucher_number=voucher,
-                idempotency_key=key,
-                payload_hash=digest,
-                recorded_by=actor,
-                recorded_at=now,
-                confirmed_by=actor if by_unit else None,
-                confirmed_at=now if by_unit else None,
-            )
+        receipt = Receipt(
+            contract=contract,
+            received_on=day,
+            amount=value,
+            payer=payer,
+            voucher_number=voucher,
+            idempotency_key=key,
+            payload_hash=digest,
+            recorded_by=actor,
+            recorded_at=now,
+            payer_organisation=payer_organisation,
         )
+        if stored_slip is not None:
+            receipt.slip.save(stored_slip[0], stored_slip[1], save=False)
+        if by_unit and contract.licensor_person_id is not None:
+            # Under the simplified procedure the unit confirms receipts: its own entry is its word.
+            receipt.confirmed_at, receipt.confirmed_by, receipt.confirmed_as = now, actor, ConfirmedAs.UNIT
+        try:
+            receipt, created = _insert_receipt(receipt)
+        except IntegrityError as exc:  # the same voucher recorded meanwhile by another request
+            _check_voucher(payer_organisation, voucher, contract)
+            raise Conflict("凭证号已被使用", code="voucher_number_used") from exc
         if created:
-            if by_unit:
-                _allocate_receipt(receipt)
             _event(contract, actor, "receipt_recorded" if by_unit else "receipt_pending", receipt=receipt.pk, amount=value)
-            if not by_unit:
+            if receipt.confirmed_at is not None:
+                _allocate_receipt(receipt)
+            elif by_unit:
+                days = int(parameter_value("receipt_payer_answer_days", on=day))  # type: ignore[arg-type]
+                notify(
+                    recipients=_members(payer_organisation),
+                    kind="finance.receipt_to_confirm",
+                    title=f"请确认付款：{contract.number}",
+                    body=f"{contract.licensor.name if contract.licensor else '许可方'}登记收到贵单位 {value} 元（{day}，凭证号 {voucher}）。"
+                    f"请在 {days} 日内核对并确认或提出异议；逾期将由许可方的审核部门核实。",
+                    url=reverse("finance:receipts_to_confirm"),
+                )
+            else:
                 notify(
                     recipients=_members(selectors.receiving_unit(contract)),
                     kind="finance.receipt_to_confirm",
@@ -371,25 +407,153 @@ def receipt_record(
                     body=f"成果完成人登记了 {value} 元到账（{day}），请核对后确认。",
                     url=finance_url(contract),
                 )
+            _flag_beyond_plan(contract, actor)
     return receipt, created
 
 
-def receipt_confirm(*, actor: Any, receipt: Receipt) -> Receipt:
-    """The unit confirms a receipt recorded by an inventor-licensor; only then does it count."""
+def _check_voucher(payer_organisation: Organisation | None, voucher: str, contract: Contract) -> None:
+    """A voucher number is used once per paying organisation (receipts recorded before the
+    payer was kept count by their contract's licensee); a disputed receipt frees its number for
+    the corrected one."""
+    if payer_organisation is None:
+        return
+    used = (
+        Receipt.objects.filter(reverses__isnull=True, disputed_at__isnull=True, voucher_number=voucher)
+        .filter(
+            Q(payer_organisation=payer_organisation) | Q(payer_organisation__isnull=True, contract__licensee=payer_organisation)
+        )
+        .select_related("contract")
+        .first()
+    )
+    if used is not None:
+        message = f"凭证号 {voucher} 已用于{payer_organisation.name}的另一笔到账（合同 {used.contract.number}，{used.received_on}，{used.amount} 元）"
+        raise DomainError(message, code="voucher_number_used", field_errors={"voucher_number": [message]})
+
+
+def _slip(slip: Any, *, amount: Decimal, day: dt.date) -> tuple[str, Any] | None:
+    """The bank slip, required from the threshold: a PDF, PNG or JPEG judged by its bytes."""
+    from django.core.files.base import ContentFile
+
+    from usefirst.core.uploads import sniff_document
+
+    threshold = Decimal(str(parameter_value("receipt_slip_threshold", on=day)))
+    if slip is None or not getattr(slip, "size", 0):
+        if amount >= threshold:
+            message = f"单笔到账达到 {threshold:,.2f} 元须上传银行回单（PDF 或图片）"
+            raise DomainError(message, code="receipt_slip_required", field_errors={"slip": [message]})
+        return None
+    if slip.size > 10 * 1024 * 1024:
+        raise DomainError("银行回单不超过 10 MB", code="receipt_slip_invalid", field_errors={"slip": ["银行回单不超过 10 MB"]})
+    data = slip.read()
+    sniffed = sniff_document(data[:2048])
+    if sniffed is None:
+        message = "银行回单应为 PDF、PNG 或 JPEG 文件"
+        raise DomainError(message, code="receipt_slip_invalid", field_errors={"slip": [message]})
+    return f"slip.{sniffed[1]}", ContentFile(data)
+
+
+def _flag_beyond_plan(contract: Contract, actor: Any) -> None:
+    """Receipts beyond the contract's fixed plan are not refused (a payment may cover interest
+    or a later item) but the unit and its reviewing department are told."""
+    excess = selectors.beyond_plan(contract)
+    if excess is None or excess <= 0:
+        return
+    unit = selectors.receiving_unit(contract)
+    department = unit.reviewing_department if unit is not None else None
+    notify(
+        recipients=_members(unit) + _members(department),
+        kind="finance.receipts_beyond_plan",
+        title=f"到账超出付款计划：{contract.number}",
+        body=f"登记的到账合计已超出付款计划总额 {excess} 元，请核对是否重复登记或计划需要调整。",
+        url=finance_url(contract),
+    )
+
+
+def may_confirm(actor: Any, receipt: Receipt, *, on: dt.date | None = None) -> str:
+    """How `actor` may confirm this receipt (a ConfirmedAs value), or "" when not at all."""
     contract = receipt.contract
-    if not selectors.is_unit_member(actor, contract):
-        raise Forbidden("只有成果单位可以确认到账", code="forbidden")
+    if receipt.payer_organisation_id is None or contract.licensor_person_id is not None:
+        # Under the simplified procedure the inventor licenses and the unit confirms the receipts.
+        return ConfirmedAs.UNIT if selectors.is_unit_member(actor, contract) else ""
+    from usefirst.accounts import roles
+
+    if receipt.payer_organisation_id in roles.organisation_ids(actor):
+        return ConfirmedAs.PAYER
+    unit = selectors.receiving_unit(contract)
+    department = unit.reviewing_department_id if unit is not None else None
+    if department is not None and department in roles.organisation_ids(actor) and payer_answer_due(receipt) < (on or today()):
+        return ConfirmedAs.DEPARTMENT
+    return ""
+
+
+def payer_answer_due(receipt: Receipt) -> dt.date:
+    """The last day the payer has to confirm or dispute (inclusive)."""
+    recorded = timezone.localdate(receipt.recorded_at)
+    days = int(parameter_value("receipt_payer_answer_days", on=recorded))  # type: ignore[arg-type]
+    return recorded + dt.timedelta(days=days)
+
+
+def receipt_confirm(*, actor: Any, receipt: Receipt) -> Receipt:
+    """The paying organisation confirms a receipt the unit recorded (or, past its answer period,
+    the unit's reviewing department verifies it); the unit confirms one an inventor-licensor
+    recorded. Only then does it count."""
     with transaction.atomic():
-        _lock(contract)
-        receipt = Receipt.objects.select_related("contract", "reverses").get(pk=receipt.pk)
+        _lock(receipt.contract)
+        receipt = Receipt.objects.select_related("contract", "reverses", "recorded_by").get(pk=receipt.pk)
+        contract = receipt.contract
         if receipt.confirmed_at is not None:
             raise IllegalTransition("该到账已确认", code="already_confirmed")
+        if receipt.disputed_at is not None:
+            raise IllegalTransition("付款方已对该到账提出异议，不能确认；请许可方核实后冲正或重新登记", code="receipt_disputed")
+        how = may_confirm(actor, receipt)
+        if not how:
+            if receipt.payer_organisation_id is not None and selectors.is_unit_member(actor, contract):
+                raise Forbidden("到账由付款方确认；付款方逾期未答复的，由审核部门核实", code="receipt_not_payer")
+            due = payer_answer_due(receipt)
+            raise Forbidden(
+                f"只有付款单位可以确认该到账（付款方答复期至 {due}，逾期后由许可方的审核部门核实）", code="receipt_not_payer"
+            )
         # The one later write a receipt ever gets; saved (not .update()) so that post_save
         # listeners — recognition rechecks eligibility on it — hear about the confirmation.
-        receipt.confirmed_at, receipt.confirmed_by = timezone.now(), actor
-        receipt.save(_allow_update=True, update_fields=["confirmed_at", "confirmed_by"])
+        receipt.confirmed_at, receipt.confirmed_by, receipt.confirmed_as = timezone.now(), actor, how
+        receipt.save(_allow_update=True, update_fields=["confirmed_at", "confirmed_by", "confirmed_as"])
         _allocate_receipt(receipt)
-        _event(contract, actor, "receipt_confirmed", receipt=receipt.pk, amount=receipt.amount)
+        _event(contract, actor, "receipt_confirmed", receipt=receipt.pk, amount=receipt.amount, confirmed_as=how)
+        notify(
+            recipients=_members(selectors.receiving_unit(contract)),
+            kind="finance.receipt_confirmed",
+            title=f"到账已确认：{contract.number} {receipt.amount} 元",
+            body=f"{ConfirmedAs(how).label}。该笔到账计入实际到账金额。",
+            url=finance_url(contract),
+        )
+    return receipt
+
+
+def receipt_dispute(*, actor: Any, receipt: Receipt, reason: str) -> Receipt:
+    """The paying organisation disputes a receipt (wrong amount, not paid, another contract's);
+    a disputed receipt never counts. The unit corrects it by reversing and recording again."""
+    from usefirst.core.text import stated_reason
+
+    text = stated_reason(reason, field="reason", label="异议理由")
+    with transaction.atomic():
+        _lock(receipt.contract)
+        receipt = Receipt.objects.select_related("contract").get(pk=receipt.pk)
+        contract = receipt.contract
+        if may_confirm(actor, receipt) != ConfirmedAs.PAYER:
+            raise Forbidden("只有付款单位可以对到账提出异议", code="receipt_not_payer")
+        if receipt.confirmed_at is not None or receipt.disputed_at is not None:
+            raise IllegalTransition("该到账已确认或已有异议", code="receipt_already_answered")
+        receipt.disputed_at, receipt.disputed_by, receipt.dispute_reason = timezone.now(), actor, text
+        receipt.save(_allow_update=True, update_fields=["disputed_at", "disputed_by", "dispute_reason"])
+        _event(contract, actor, "receipt_disputed", text, receipt=receipt.pk, amount=receipt.amount)
+        unit = selectors.receiving_unit(contract)
+        notify(
+            recipients=_members(unit) + _members(unit.reviewing_department if unit else None),
+            kind="finance.receipt_disputed",
+            title=f"付款方对到账提出异议：{contract.number} {receipt.amount} 元",
+            body=text,
+            url=finance_url(contract),
+        )
     return receipt
 
 
@@ -747,6 +911,12 @@ def receipt_record_and_distribute(
     failure in the middle leaves neither."""
     with transaction.atomic():
         row, _ = receipt_record(actor=actor, contract=contract, **receipt)
+        if row.confirmed_at is None:
+            # Only confirmed receipts are actually received: the payer confirms first.
+            raise Conflict(
+                "到账须经付款单位确认（或审核部门核实）后才计入实际到账并参与收益分配；请先登记到账，确认后再核算分配",
+                code="receipt_awaits_confirmation",
+            )
         dist = distribution_create(actor=actor, contract=contract, **distribution)
     return row, dist
 

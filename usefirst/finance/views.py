@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -20,11 +21,21 @@ from usefirst.accounts import roles
 from usefirst.contracts.models import Contract
 from usefirst.core.errors import DomainError, Forbidden, NotFound
 from usefirst.core.excel import content_disposition, xlsx_response
+from usefirst.core.money import format_cny
 from usefirst.core.permissions import Action, get_for_user, restrict
 from usefirst.policy.selectors import parameter_value
 
 from . import registration, selectors, services
-from .models import Distribution, DistributionLine, DistributionVariant, GuidanceFundEntry, InventorGrant, Receipt, ScheduleLine
+from .models import (
+    ConfirmedAs,
+    Distribution,
+    DistributionLine,
+    DistributionVariant,
+    GuidanceFundEntry,
+    InventorGrant,
+    Receipt,
+    ScheduleLine,
+)
 from .plan_types import ROYALTY_BASES, SCOPES
 
 
@@ -75,6 +86,9 @@ def contract_finance(request: HttpRequest, pk: int) -> HttpResponse:
         "first_cooperation_received": selectors.received_for_first_cooperation(contract) if first else None,
         "distributions": distributions,
         "new_key": uuid.uuid4().hex,
+        "beyond_plan": selectors.beyond_plan(contract)
+        if selectors.is_unit_member(request.user, contract) or roles.department_ids(request.user)
+        else None,
         **_roles(request, contract),
     }
     return render(request, "finance/contract_finance.html", context)
@@ -84,22 +98,31 @@ def contract_finance(request: HttpRequest, pk: int) -> HttpResponse:
 def receipt_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _get(Contract.objects.all(), request, Action.CHANGE, pk)
     error = None
+    field_errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {"idempotency_key": uuid.uuid4().hex}
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("received_on", "amount", "payer", "voucher_number", "idempotency_key")}
         try:
-            receipt, created = services.receipt_record(actor=request.user, contract=contract, **values)
+            receipt, created = services.receipt_record(
+                actor=request.user, contract=contract, slip=request.FILES.get("slip"), **values
+            )
         except DomainError as exc:
-            error = exc.detail
+            error, field_errors = exc.detail, exc.field_errors
         else:
             if created:
-                messages.success(
-                    request, f"已登记到账 {receipt.amount} 元" + ("" if receipt.is_confirmed else "，待成果单位确认")
-                )
+                waiting = "，待付款单位确认" if receipt.payer_organisation_id else "，待成果单位确认"
+                messages.success(request, f"已登记到账 {receipt.amount} 元" + ("" if receipt.is_confirmed else waiting))
             else:
                 messages.info(request, "该到账已登记过（重复提交），未重复记录")
             return _back(contract)
-    return render(request, "finance/receipt_form.html", {"contract": contract, "values": values, "error": error})
+    context = {
+        "contract": contract,
+        "values": values,
+        "error": error,
+        "field_errors": field_errors,
+        "slip_threshold": format_cny(Decimal(str(parameter_value("receipt_slip_threshold")))),
+    }
+    return render(request, "finance/receipt_form.html", context, status=400 if error else 200)
 
 
 @login_required
@@ -124,14 +147,56 @@ def receipt_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def receipt_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    receipt = _get(Receipt.objects.select_related("contract"), request, Action.CHANGE, pk)
+    receipt = _get(Receipt.objects.select_related("contract"), request, Action.VIEW, pk)
+    how = services.may_confirm(request.user, receipt)
+    # The payer and the department confirm from their list, after ticking that they checked.
+    from_list = how in (ConfirmedAs.PAYER, ConfirmedAs.DEPARTMENT)
+    if from_list and not request.POST.get("checked"):
+        messages.error(request, f"{receipt.contract.number} {receipt.amount} 元：请先勾选“已核对”再确认到账")
+        return redirect("finance:receipts_to_confirm")
     try:
         services.receipt_confirm(actor=request.user, receipt=receipt)
     except DomainError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.detail) from exc
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "已确认到账")
-    return _back(receipt.contract)
+        messages.success(request, f"已确认到账 {receipt.amount} 元（合同 {receipt.contract.number}）")
+    return redirect("finance:receipts_to_confirm") if from_list else _back(receipt.contract)
+
+
+@login_required
+@require_POST
+def receipt_dispute_view(request: HttpRequest, pk: int) -> HttpResponse:
+    receipt = _get(Receipt.objects.select_related("contract"), request, Action.VIEW, pk)
+    try:
+        services.receipt_dispute(actor=request.user, receipt=receipt, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.detail) from exc
+        messages.error(request, f"{receipt.contract.number} {receipt.amount} 元：{exc.detail}")
+    else:
+        messages.success(request, "已提出异议，许可方将收到通知")
+    return redirect("finance:receipts_to_confirm")
+
+
+@login_required
+def receipt_slip_view(request: HttpRequest, pk: int) -> FileResponse:
+    receipt = _get(Receipt.objects.all(), request, Action.VIEW, pk)
+    if not receipt.slip:
+        raise Http404("该到账未上传银行回单")
+    return FileResponse(
+        receipt.slip.open("rb"), filename=f"银行回单-{receipt.voucher_number}{Path(receipt.slip.name or '').suffix}"
+    )
+
+
+@login_required
+def receipts_to_confirm(request: HttpRequest) -> HttpResponse:
+    items = [
+        {"receipt": r, "how": services.may_confirm(request.user, r), "due": services.payer_answer_due(r)}
+        for r in selectors.receipts_awaiting_confirmation(request.user).order_by("recorded_at", "pk")[:200]
+    ]
+    return render(request, "finance/receipts_to_confirm.html", {"items": items})
 
 
 @login_required

@@ -77,6 +77,22 @@ DEFINITIONS: dict[str, ParameterDefinition] = {
             "recognition_flag_misconduct", "提示：单位或完成人有科研失信记录", "boolean", True, interpretation=True
         ),
         ParameterDefinition(
+            "receipt_slip_threshold",
+            "到账须附银行回单的金额（元，含本数）",
+            "decimal",
+            Decimal("50000.00"),
+            interpretation=True,
+            help="实际到账以银行回单为证；单笔到账达到此金额须上传回单（PDF 或图片）",
+        ),
+        ParameterDefinition(
+            "receipt_payer_answer_days",
+            "付款方确认到账的答复期（天）",
+            "integer",
+            15,
+            interpretation=True,
+            help="付款方逾期未确认也未提出异议的，由许可方的审核部门核对回单后核实",
+        ),
+        ParameterDefinition(
             "recognition_misconduct_bars",
             "有效科研失信记录不予认定",
             "boolean",

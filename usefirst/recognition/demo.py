@@ -47,7 +47,9 @@ def seed_recognition_demo(
     missing = Decimal("520000.00") - received_for_contract(contract)
     if missing > 0:
         day = max(timezone.localdate(contract.signed_at), today() - dt.timedelta(days=30))  # Shanghai date
-        finance.receipt_record(
+        from usefirst.finance.demo import confirm_as_payer, demo_slip
+
+        receipt, _ = finance.receipt_record(
             actor=unit_user,
             contract=contract,
             received_on=min(day, today()),
@@ -55,7 +57,9 @@ def seed_recognition_demo(
             payer=contract.licensee.name if contract.licensee else "企业",
             voucher_number=f"DEMO-RECOG-{contract.pk}",
             idempotency_key=f"demo-recognition-{contract.pk}",
+            slip=demo_slip(f"DEMO-RECOG-{contract.pk}"),
         )
+        confirm_as_payer(receipt)
     notify_achievement_if_eligible(achievement)
     application = services.application_create(
         actor=unit_user, achievement=achievement, statement="演示：先用后转许可实际到账已达门槛"

@@ -28,7 +28,7 @@ def test_an_owner_unit_sees_its_achievements_and_deal_todos_but_not_the_enterpri
     assert "本机构科技成果" in html and "登记新成果" in html
     assert "本机构技术需求" not in html and "科技成果审核" not in html
     todos = _todos(html)
-    assert {"待答复的对接意向", "待本机构签署的合同", "有到账待分配收益的合同", "公示中的认定"} <= set(todos)
+    assert {"待答复的对接意向", "待本机构签署的合同", "待确认的到账", "有到账待分配收益的合同", "公示中的认定"} <= set(todos)
 
 
 @pytest.mark.django_db

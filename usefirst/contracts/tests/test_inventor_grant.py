@@ -18,6 +18,7 @@ from usefirst.core.dates import today
 from usefirst.core.errors import DomainError
 from usefirst.finance import services as finance
 from usefirst.finance.models import Distribution
+from usefirst.finance.tests.helpers import record_confirmed
 
 from .conftest import draft, sign_all
 
@@ -74,7 +75,7 @@ def test_follow_ons_carry_the_grant_and_their_income_has_the_70_percent_floor(
     )
     assert follow_on.mode == Mode.COOPERATE_LATER and follow_on.inventor_grant == InventorGrant.LONG_TERM_USE
     follow_on = sign_all(follow_on, owner, licensee_signer)
-    finance.receipt_record(
+    record_confirmed(
         actor=owner, contract=follow_on, received_on=today(), amount="100000.00",
         payer=enterprise.name, voucher_number="V-1", idempotency_key="grant-1",
     )  # fmt: skip

@@ -292,7 +292,11 @@ def test_the_follow_on_licence_has_a_plan_receipts_a_reversal_and_a_paid_distrib
     assert {"lump_sum", "installment", "milestone", "royalty"} <= set(plan.items.values_list("kind", flat=True))
     receipts = Receipt.objects.filter(contract=licence)
     assert receipts.filter(reverses__isnull=False).count() == 1
-    assert receipts.aggregate(total=Sum("amount"))["total"] == Decimal("3200000.00")
+    confirmed = receipts.filter(confirmed_at__isnull=False)
+    assert confirmed.aggregate(total=Sum("amount"))["total"] == Decimal("3200000.00")
+    assert set(confirmed.filter(reverses__isnull=True).values_list("confirmed_as", flat=True)) == {"payer"}
+    # One royalty payment waits for the enterprise-admin@ login to confirm it.
+    assert list(receipts.filter(confirmed_at__isnull=True).values_list("amount", flat=True)) == [Decimal("36000.00")]
     assert Distribution.objects.filter(contract=licence, status="paid").count() == 1
 
 

@@ -13,6 +13,16 @@ def post(client, url, user, payload):
     return client.post(url, payload, content_type="application/json", headers=bearer_for(user))
 
 
+def post_confirmed(client, contract, owner, payload=RECEIPT):
+    """The unit posts the receipt and the paying organisation confirms it, both through the API."""
+    from usefirst.finance.tests.helpers import payer_of
+
+    receipt = post(client, f"/api/v1/contracts/{contract.pk}/receipts", owner, payload).json()
+    confirmed = post(client, f"/api/v1/receipts/{receipt['id']}/confirm", payer_of(contract), {})
+    assert confirmed.status_code == 200, confirmed.json()
+    return confirmed.json()
+
+
 def test_posting_a_receipt_twice_returns_the_same_row(client, contract, owner):
     url = f"/api/v1/contracts/{contract.pk}/receipts"
     first = post(client, url, owner, RECEIPT)
@@ -53,7 +63,7 @@ def test_anonymous_clients_are_refused(client, contract):
 
 
 def test_the_preview_shows_the_floor_refusal_before_saving(client, contract, owner):
-    post(client, f"/api/v1/contracts/{contract.pk}/receipts", owner, RECEIPT)
+    post_confirmed(client, contract, owner)
     body = {"inventor_pct": "69.99", "unit_pct": "30.01"}
     preview = post(client, f"/api/v1/contracts/{contract.pk}/distributions/preview", owner, body)
     assert preview.status_code == 200
@@ -63,7 +73,7 @@ def test_the_preview_shows_the_floor_refusal_before_saving(client, contract, own
 
 
 def test_finance_summary_and_distribution_through_the_api(client, contract, owner):
-    post(client, f"/api/v1/contracts/{contract.pk}/receipts", owner, RECEIPT)
+    post_confirmed(client, contract, owner)
     created = post(
         client,
         f"/api/v1/contracts/{contract.pk}/distributions",
@@ -78,7 +88,7 @@ def test_finance_summary_and_distribution_through_the_api(client, contract, owne
 
 
 def test_the_licensee_does_not_see_distributions(client, contract, owner, licensee_user):
-    post(client, f"/api/v1/contracts/{contract.pk}/receipts", owner, RECEIPT)
+    post_confirmed(client, contract, owner)
     post(client, f"/api/v1/contracts/{contract.pk}/distributions", owner, {"inventor_pct": "70", "unit_pct": "30"})
     listing = client.get(f"/api/v1/contracts/{contract.pk}/distributions", headers=bearer_for(licensee_user))
     assert listing.status_code == 200 and listing.json() == []
@@ -88,7 +98,7 @@ def test_the_api_takes_the_grant_from_the_contract_and_refuses_another(client, u
     from .builders import contract_for
 
     contract = contract_for(unit, enterprise, owner, mode="cooperate_later", inventor_grant="ownership")
-    post(client, f"/api/v1/contracts/{contract.pk}/receipts", owner, RECEIPT)
+    post_confirmed(client, contract, owner)
     url = f"/api/v1/contracts/{contract.pk}/distributions"
     mismatch = post(client, url, owner, {"inventor_pct": "80", "unit_pct": "20", "grant": "none"})
     assert mismatch.status_code == 400 and mismatch.json()["code"] == "grant_is_a_contract_term"

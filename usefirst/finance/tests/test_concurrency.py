@@ -12,8 +12,9 @@ import pytest
 from django.db import connection, connections
 
 from usefirst.core.errors import DomainError
-from usefirst.finance import selectors, services
+from usefirst.finance import selectors
 from usefirst.finance.models import Receipt
+from usefirst.finance.tests.helpers import payer_of, record_confirmed
 
 # Transactional tests end by emptying the database; serialized rollback puts the seeded rows
 # (technical fields, standard texts…) back for the transactional tests of other apps that follow.
@@ -61,10 +62,11 @@ def in_threads(fn: Callable[[int], Any], n: int) -> list[Any]:
 
 
 def test_the_same_receipt_posted_100_times_concurrently_is_one_row(tmp_path, contract, owner):
+    payer_of(contract)  # the confirming member exists before the threads start
     restore = use_file_copy(tmp_path)
     try:
         results = in_threads(
-            lambda i: services.receipt_record(
+            lambda i: record_confirmed(
                 actor=owner,
                 contract=contract,
                 received_on="2026-06-01",
@@ -87,10 +89,11 @@ def test_the_same_receipt_posted_100_times_concurrently_is_one_row(tmp_path, con
 def test_receipts_posted_at_the_same_moment_give_exact_totals(tmp_path, two_achievement_contract, owner):
     contract = two_achievement_contract
     links = list(contract.achievements.order_by("position"))
+    payer_of(contract)
     restore = use_file_copy(tmp_path)
     try:
         results = in_threads(
-            lambda i: services.receipt_record(
+            lambda i: record_confirmed(
                 actor=owner,
                 contract=contract,
                 received_on="2026-06-01",

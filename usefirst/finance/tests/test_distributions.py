@@ -5,14 +5,21 @@ import pytest
 from usefirst.core.errors import DomainError, IllegalTransition
 from usefirst.finance import selectors, services
 from usefirst.finance.models import Distribution, DistributionLine, FinanceEvent, GuidanceFundEntry, Receipt
+from usefirst.finance.tests.helpers import record_confirmed
 from usefirst.policy.models import ParameterVersion
 
 from .builders import contract_for
 
 
 def receive(contract, owner, amount="100000.00", key="k-1", day="2026-06-01"):
-    return services.receipt_record(
-        actor=owner, contract=contract, received_on=day, amount=amount, payer="企业", voucher_number="V1", idempotency_key=key
+    return record_confirmed(
+        actor=owner,
+        contract=contract,
+        received_on=day,
+        amount=amount,
+        payer="企业",
+        voucher_number=f"V-{key}",
+        idempotency_key=key,
     )[0]
 
 
@@ -188,12 +195,8 @@ def test_percentages_not_summing_to_100_are_refused(contract, owner):
     assert exc.value.code == "percentages_not_100"
 
 
-def test_a_failure_in_the_middle_of_a_receipt_with_its_distribution_leaves_nothing(contract, owner, monkeypatch):
-    def boom(*args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(services, "_write_distribution_lines", boom)
-    with pytest.raises(RuntimeError):
+def test_a_receipt_with_its_distribution_in_one_request_is_refused_until_the_payer_confirms(contract, owner):
+    with pytest.raises(DomainError) as refused:
         services.receipt_record_and_distribute(
             actor=owner,
             contract=contract,
@@ -206,25 +209,11 @@ def test_a_failure_in_the_middle_of_a_receipt_with_its_distribution_leaves_nothi
             },
             distribution={"inventor_pct": "70", "unit_pct": "20", "fund_pct": "10"},
         )
+    assert refused.value.code == "receipt_awaits_confirmation"
+    # One transaction: the refused request leaves neither the receipt nor anything else.
     assert not Receipt.objects.exists()
     assert not Distribution.objects.exists()
     assert not FinanceEvent.objects.exists()
-
-
-def test_a_receipt_with_its_distribution_in_one_request(contract, owner):
-    receipt, distribution = services.receipt_record_and_distribute(
-        actor=owner,
-        contract=contract,
-        receipt={
-            "received_on": "2026-06-01",
-            "amount": "5000.00",
-            "payer": "企业",
-            "voucher_number": "V1",
-            "idempotency_key": "tx-1",
-        },
-        distribution={"inventor_pct": "70", "unit_pct": "20", "fund_pct": "10"},
-    )
-    assert distribution.received == receipt.amount == Decimal("5000.00")
 
 
 def test_an_inventor_sees_their_own_distribution_lines_only(contract, owner):

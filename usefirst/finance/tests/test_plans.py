@@ -7,6 +7,7 @@ import time_machine
 from usefirst.core.errors import Conflict, DomainError, Forbidden
 from usefirst.finance import selectors, services
 from usefirst.finance.models import ScheduleLine
+from usefirst.finance.tests.helpers import record_confirmed
 
 
 def plan(contract, owner, *items):
@@ -18,13 +19,13 @@ def installments(*rows):
 
 
 def receive(contract, owner, amount, key):
-    services.receipt_record(
+    record_confirmed(
         actor=owner,
         contract=contract,
         received_on="2026-06-01",
         amount=amount,
         payer="企业",
-        voucher_number="V",
+        voucher_number=f"V-{key}",
         idempotency_key=key,
     )
 

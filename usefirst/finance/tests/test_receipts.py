@@ -8,24 +8,31 @@ from usefirst.finance import selectors, services
 from usefirst.finance.models import FinanceEvent, Receipt, ReceiptAllocation
 
 from .builders import contract_for
+from .helpers import payer_of, record_confirmed
 
 
 def record(contract, owner, amount="1000.00", key="k-1", day="2026-06-01", **extra):
-    return services.receipt_record(
+    """Recorded by the unit and confirmed by the payer (test_receipt_confirmation has the rule)."""
+    return record_confirmed(
         actor=owner,
         contract=contract,
         received_on=day,
         amount=amount,
         payer="韶关测试科技有限公司",
-        voucher_number="V001",
+        voucher_number=f"V-{key}",
         idempotency_key=key,
         **extra,
     )
 
 
-def test_the_unit_records_a_receipt_and_the_amount_received_is_derived_from_receipts(contract, owner):
-    receipt, created = record(contract, owner)
-    assert created and receipt.is_confirmed
+def test_the_unit_records_a_receipt_and_the_amount_received_is_derived_from_confirmed_receipts(contract, owner):
+    receipt, created = services.receipt_record(
+        actor=owner, contract=contract, received_on="2026-06-01", amount="1000.00", payer="企业", voucher_number="V001",
+        idempotency_key="k-1",
+    )  # fmt: skip
+    assert created and not receipt.is_confirmed
+    assert selectors.received_for_contract(contract) == Decimal("0.00")
+    services.receipt_confirm(actor=payer_of(contract), receipt=receipt)
     assert selectors.received_for_contract(contract) == Decimal("1000.00")
     assert FinanceEvent.objects.filter(subject=contract, to_status="receipt_recorded").count() == 1
 

@@ -4,10 +4,11 @@ from django.urls import reverse
 from usefirst.core.testing import make_org, make_user
 from usefirst.finance import services
 from usefirst.finance.models import Receipt
+from usefirst.finance.tests.helpers import record_confirmed
 
 
 def receive(contract, owner):
-    services.receipt_record(
+    record_confirmed(
         actor=owner,
         contract=contract,
         received_on="2026-06-01",
@@ -55,7 +56,7 @@ def test_the_receipt_form_names_the_rule_for_an_over_precise_amount(client, cont
     response = client.post(
         url, {"received_on": "2026-06-01", "amount": "5.005", "payer": "企业", "voucher_number": "V", "idempotency_key": "x"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "两位小数" in response.content.decode()
 
 

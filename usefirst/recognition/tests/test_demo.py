@@ -12,7 +12,10 @@ from .builders import make_achievement, needs_finance, pay_later_licence
 pytestmark = [pytest.mark.django_db, needs_finance]
 
 
-def test_the_demo_takes_one_achievement_from_eligibility_to_the_public_list(unit, owner, enterprise, provincial_reviewer):
+def test_the_demo_takes_one_achievement_from_eligibility_to_the_public_list(
+    unit, owner, enterprise, outsider, provincial_reviewer
+):
+    # `outsider` is a member of the licensee: the demo's payer, who confirms the receipts.
     achievement = make_achievement(unit, category="other")
     contract = pay_later_licence(achievement, licensee=enterprise, created_by=owner)
     recognition = seed_recognition_demo(contract=contract, unit_user=owner, reviewer=provincial_reviewer, log=lambda _m: None)

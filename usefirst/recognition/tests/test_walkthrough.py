@@ -38,10 +38,10 @@ def client_for(user):
 
 
 def record_receipt(contract, amount, *, actor, on=dt.date(2026, 3, 2)):
-    from usefirst.finance import services as finance
+    from usefirst.finance.tests.helpers import record_confirmed
 
     n = next(_keys)
-    receipt, created = finance.receipt_record(
+    receipt, created = record_confirmed(
         actor=actor,
         contract=contract,
         received_on=on,
