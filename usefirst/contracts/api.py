@@ -299,7 +299,46 @@ class EndIn(Schema):
     reason: str
 
 
-@router.post("/contracts/{pk}/end", response=ContractOut, auth=AUTH, summary="终止合同")
+class EndingIn(Schema):
+    kind: str  # "agreement" | "notice"
+    grounds: str
+
+
+class EndingAnswerIn(Schema):
+    accept: bool
+    answer: str = ""
+
+
+class EndingOut(Schema):
+    id: int
+    contract_id: int
+    kind: str
+    status: str
+    grounds: str
+    effective_on: dt.date | None
+    proposed_by_organisation_id: int
+    answer: str
+
+
+def _ending_out(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "contract_id": r.contract_id,
+        "kind": r.kind,
+        "status": r.status,
+        "grounds": r.grounds,
+        "effective_on": r.effective_on,
+        "proposed_by_organisation_id": r.proposed_by_organisation_id,
+        "answer": r.answer,
+    }
+
+
+@router.post(
+    "/contracts/{pk}/end",
+    response=ContractOut,
+    auth=AUTH,
+    summary="免费使用期内一方终止合同（已有正式条款或付款计划的合同须协商终止或发出终止通知：ending_needs_agreement_or_notice）",
+)
 def contract_end(request: HttpRequest, pk: int, payload: EndIn) -> dict[str, Any]:
     contract = _get(request, pk, Action.CHANGE)
     return _out(services.contract_end(actor=_user(request), contract=contract, reason=payload.reason))
@@ -406,3 +445,24 @@ class WithdrawIn(Schema):
 def open_licence_withdraw(request: HttpRequest, pk: int, payload: WithdrawIn) -> dict[str, Any]:
     record = services.open_licence_withdraw(actor=_user(request), record=_open_licence(request, pk), **payload.dict())
     return _open_licence_out(record, _user(request))
+
+
+@router.post("/contracts/{pk}/ending-requests", response={201: EndingOut}, auth=AUTH, summary="提出协商终止或发出终止通知")
+def ending_create(request: HttpRequest, pk: int, payload: EndingIn) -> Status:
+    contract = get_for_user(Contract.objects.all(), _user(request), Action.CHANGE, pk=pk)
+    ending = services.ending_propose(actor=_user(request), contract=contract, kind=payload.kind, grounds=payload.grounds)
+    return Status(201, _ending_out(ending))
+
+
+@router.post(
+    "/contracts/{pk}/ending-requests/{request_pk}/answer",
+    response=EndingOut,
+    auth=AUTH,
+    summary="另一方同意终止、不同意或对终止通知提出异议",
+)
+def ending_answer(request: HttpRequest, pk: int, request_pk: int, payload: EndingAnswerIn) -> dict[str, Any]:
+    contract = get_for_user(Contract.objects.all(), _user(request), Action.CHANGE, pk=pk)
+    ending = contract.ending_requests.filter(pk=request_pk).first()
+    if ending is None:
+        raise NotFound("终止申请不存在", code="not_found")
+    return _ending_out(services.ending_answer(actor=_user(request), request=ending, accept=payload.accept, answer=payload.answer))

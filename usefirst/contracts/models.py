@@ -357,6 +357,48 @@ class Signature(models.Model):
         return f"{self.contract_id} {self.party_id} {self.signed_at:%Y-%m-%d %H:%M}"
 
 
+class EndingRequest(models.Model):
+    """Ending a contract whose formal terms apply (DOMAIN.md, "Ending a contract"): by agreement
+    (one side proposes with grounds, the other accepts or declines) or by a notice with its
+    grounds and period, which the other side may accept at once or object to; an unanswered
+    notice takes effect the day after its period (a daily job). Never one side in one step."""
+
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", "协商一致终止"
+        NOTICE = "notice", "通知终止"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待对方答复"
+        ACCEPTED = "accepted", "对方同意，合同已终止"
+        DECLINED = "declined", "对方不同意"
+        OBJECTED = "objected", "对方提出异议，通知未生效"
+        EFFECTIVE = "effective", "通知期届满，合同已终止"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="ending_requests")
+    kind = models.CharField("终止方式", max_length=16, choices=Kind.choices)
+    proposed_by_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    grounds = models.TextField("终止理由", max_length=2000, validators=[reject_control_characters])
+    effective_on = models.DateField("通知期届满后生效日", null=True, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField("对方答复", max_length=2000, blank=True, validators=[reject_control_characters])
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "合同终止申请"
+        verbose_name_plural = "合同终止申请"
+        ordering: ClassVar[list[str]] = ["contract", "created_at", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["contract"], condition=models.Q(status="open"), name="one_open_ending_per_contract"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.kind} {self.status}"
+
+
 class NextStepProposal(models.Model):
     """A proposal for the step after the free-use period; the other side accepts or counters."""
 

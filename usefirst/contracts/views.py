@@ -168,6 +168,10 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sign_form": SignForm(),
         "proposal_form": ProposalForm(),
         "end_form": EndForm(),
+        "ends_in_one_step": services.ends_in_one_step(contract),
+        "ending_requests": contract.ending_requests.select_related("proposed_by_organisation", "answered_by"),
+        "my_side_ids": roles.organisation_ids(request.user),
+        "notice_days": services.notice_days(),
         "can_propose": may_change
         and contract.kind == ContractKind.FREE_USE_LICENCE
         and contract.status in ("free_use", "awaiting_next_step"),
@@ -265,6 +269,47 @@ def contract_end(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request, contract, lambda: services.contract_end(actor=request.user, contract=contract, reason=reason), "合同已终止"
     )
+
+
+@login_required
+@require_POST
+def ending_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract(request, pk, Action.CHANGE)
+    kind = request.POST.get("kind", "")
+    success = "已发出终止通知，对方可在通知期内同意或提出异议" if kind == "notice" else "已提出协商终止，待对方答复"
+    return _act(
+        request,
+        contract,
+        lambda: services.ending_propose(
+            actor=request.user, contract=contract, kind=kind, grounds=request.POST.get("grounds", "")
+        ),
+        success,
+    )
+
+
+@login_required
+@require_POST
+def ending_act(request: HttpRequest, pk: int, request_pk: int, action: str) -> HttpResponse:
+    contract = _contract(request, pk, Action.CHANGE)
+    ending = contract.ending_requests.filter(pk=request_pk).first()
+    if ending is None:
+        raise Http404("终止申请不存在")
+    answer = request.POST.get("answer", "")
+    calls = {
+        "accept": (
+            lambda: services.ending_answer(actor=request.user, request=ending, accept=True, answer=answer),
+            "已同意终止，合同已终止",
+        ),
+        "decline": (
+            lambda: services.ending_answer(actor=request.user, request=ending, accept=False, answer=answer),
+            "已答复对方",
+        ),
+        "withdraw": (lambda: services.ending_withdraw(actor=request.user, request=ending), "已撤回终止申请"),
+    }
+    if action not in calls:
+        raise Http404("未知的操作")
+    call, success = calls[action]
+    return _act(request, contract, call, success)
 
 
 @login_required

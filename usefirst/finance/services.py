@@ -358,7 +358,7 @@ def receipt_record(
             field_errors={"received_on": ["到账日期不能晚于今天"]},
         )
     payer_organisation = contract.licensee
-    _check_voucher(payer_organisation, voucher, contract)
+    _check_voucher(payer_organisation, voucher, contract, key=key)
     stored_slip = _slip(slip, amount=value, day=day)
     with transaction.atomic():
         contract = _lock(contract)
@@ -383,7 +383,7 @@ def receipt_record(
         try:
             receipt, created = _insert_receipt(receipt)
         except IntegrityError as exc:  # the same voucher recorded meanwhile by another request
-            _check_voucher(payer_organisation, voucher, contract)
+            _check_voucher(payer_organisation, voucher, contract, key=key)
             raise Conflict("凭证号已被使用", code="voucher_number_used") from exc
         if created:
             _event(contract, actor, "receipt_recorded" if by_unit else "receipt_pending", receipt=receipt.pk, amount=value)
@@ -411,7 +411,7 @@ def receipt_record(
     return receipt, created
 
 
-def _check_voucher(payer_organisation: Organisation | None, voucher: str, contract: Contract) -> None:
+def _check_voucher(payer_organisation: Organisation | None, voucher: str, contract: Contract, *, key: str) -> None:
     """A voucher number is used once per paying organisation (receipts recorded before the
     payer was kept count by their contract's licensee); a disputed receipt frees its number for
     the corrected one."""
@@ -419,6 +419,7 @@ def _check_voucher(payer_organisation: Organisation | None, voucher: str, contra
         return
     used = (
         Receipt.objects.filter(reverses__isnull=True, disputed_at__isnull=True, voucher_number=voucher)
+        .exclude(idempotency_key=key)  # the same request retried (perhaps concurrently) is not a second use
         .filter(
             Q(payer_organisation=payer_organisation) | Q(payer_organisation__isnull=True, contract__licensee=payer_organisation)
         )

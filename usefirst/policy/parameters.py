@@ -77,6 +77,14 @@ DEFINITIONS: dict[str, ParameterDefinition] = {
             "recognition_flag_misconduct", "提示：单位或完成人有科研失信记录", "boolean", True, interpretation=True
         ),
         ParameterDefinition(
+            "contract_notice_days",
+            "合同终止通知期（天）",
+            "integer",
+            30,
+            interpretation=True,
+            help="正式条款生效后，一方可发出附理由的终止通知；对方在通知期内可同意或提出异议，期满未答复的次日终止",
+        ),
+        ParameterDefinition(
             "receipt_slip_threshold",
             "到账须附银行回单的金额（元，含本数）",
             "decimal",

@@ -27,7 +27,8 @@ from .drafting import (
     contract_text,
     current_document,
 )
-from .free_use import contract_advance, contract_end, contracts_due, next_step_accept, next_step_propose
+from .ending import contract_end, ending_answer, ending_propose, ending_withdraw, ends_in_one_step, notice_days
+from .free_use import contract_advance, contracts_due, next_step_accept, next_step_propose
 from .open_licences import open_licence_record, open_licence_take_up, open_licence_withdraw
 from .signatures import contract_sign, signable_parties
 from .templates import template_create_version, template_for, template_publish
@@ -51,8 +52,13 @@ __all__ = [
     "contract_url",
     "contracts_due",
     "current_document",
+    "ending_answer",
+    "ending_propose",
+    "ending_withdraw",
+    "ends_in_one_step",
     "next_step_accept",
     "next_step_propose",
+    "notice_days",
     "open_licence_in_force",
     "open_licence_record",
     "open_licence_take_up",

@@ -29,21 +29,7 @@ from ..models import (
 )
 from .common import REMINDER_DAYS, S, contract_url, field_error, notify_parties, org_people, transition, write_event
 from .drafting import AchievementShare, DraftData, contract_draft, inventor_ids
-
-
-def contract_end(*, actor: Any, contract: Contract, reason: str) -> Contract:
-    """Either side may end the arrangement; the enterprise then stops using the achievement."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise field_error("reason", "请填写终止理由", code="reason_required")
-    with transaction.atomic():
-        contract = Contract.objects.select_for_update().get(pk=contract.pk)
-        if not can(actor, Action.CHANGE, contract):
-            raise Forbidden("只有合同当事方可以终止合同", code="forbidden")
-        contract.ended_at = timezone.now()
-        transition(contract, S.ENDED, actor=actor, reason=reason)
-        notify_parties(contract, kind="contract_ended", title=f"合同已终止：{contract.title}", body=reason, exclude=actor)
-    return contract
+from .ending import notices_due, notices_take_effect
 
 
 def _party_side(actor: Any, contract: Contract) -> Organisation | None:
@@ -202,6 +188,7 @@ def contracts_due(day: dt.date) -> dict[str, list[str]]:
     for days in REMINDER_DAYS:
         due[f"届满前 {days} 日提醒"] = [c.number for c in _to_remind(day, days) if days not in c.reminders_sent]
     due["逾期未商定后续安排升级"] = [c.number for c in _to_escalate(day)[1]]
+    due["终止通知期满生效"] = [r.contract.number for r in notices_due(day)]
     return due
 
 
@@ -211,7 +198,7 @@ def contract_advance(*, on: dt.date | None = None) -> dict[str, int]:
     Each step leaves its mark (the status, `reminders_sent`, `escalated_at`), so running a
     date again does nothing twice."""
     day = on or today()
-    counts = {"started": 0, "expired": 0, "reminded": 0, "escalated": 0}
+    counts = {"started": 0, "expired": 0, "reminded": 0, "escalated": 0, "ended_by_notice": notices_take_effect(day)}
     for contract in _to_start(day):
         with transaction.atomic():
             transition(contract, S.FREE_USE, actor=None, reason="免费使用期开始")
