@@ -32,16 +32,17 @@ LIVE = (S.SIGNED, S.FREE_USE, S.AWAITING_NEXT_STEP, S.NEXT_STEP_AGREED)
 
 
 def ends_in_one_step(contract: Contract) -> bool:
-    """A free-use licence before any formal terms: either side may end it as the contract states.
-    So may the unit its preliminary agreement with its own inventors (简约程序), whose end starts
+    """A free-use licence before any formal terms: either side may end it as the contract states
+    (and once its signed follow-on contract has taken over). So may the unit its preliminary agreement with its own inventors (简约程序), whose end starts
     the split of ownership and income."""
     if contract.kind == ContractKind.PRELIMINARY_AGREEMENT:
         return contract.status in LIVE
-    return (
-        contract.kind == ContractKind.FREE_USE_LICENCE
-        and contract.status in (S.SIGNED, S.FREE_USE, S.AWAITING_NEXT_STEP)
-        and not hasattr(contract, "payment_plan")
-    )
+    if contract.kind != ContractKind.FREE_USE_LICENCE or hasattr(contract, "payment_plan"):
+        return False
+    if contract.status == S.NEXT_STEP_AGREED:
+        # Its follow-on contract, once signed, takes over: the free-use licence ends as agreed.
+        return contract.follow_ons.filter(signed_at__isnull=False).exists()
+    return contract.status in (S.SIGNED, S.FREE_USE, S.AWAITING_NEXT_STEP)
 
 
 def _side(actor: Any, contract: Contract) -> Organisation:
