@@ -198,6 +198,8 @@ class DraftIn(Schema):
     inventor_grant: str = "none"
     free_use_start: dt.date | None = None
     free_use_end: dt.date | None = None
+    free_use_term: int | None = None
+    free_use_term_unit: str = "month"
     term_end: dt.date | None = None
     price: Decimal | None = None
     payment_terms: str = ""

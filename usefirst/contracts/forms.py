@@ -50,7 +50,16 @@ class DraftForm(forms.Form):
         initial=InventorGrant.NONE,
     )
     free_use_start = forms.DateField(label="免费使用期起始日（含）", required=False, widget=DATE)
-    free_use_end = forms.DateField(label="免费使用期届满日（含）", required=False, widget=DATE)
+    free_use_end = forms.DateField(
+        label="免费使用期届满日（含）",
+        required=False,
+        widget=DATE,
+        help_text="合同明确载明届满日的填写此项；留空则按下方期限依民法典第201—204条计算（期间最后一日为法定节假日的顺延至次一工作日），计算结果在签署前显示于合同",
+    )
+    free_use_term = forms.IntegerField(label="免费使用期限", required=False, min_value=1, max_value=3650)
+    free_use_term_unit = forms.ChoiceField(
+        label="期限单位", choices=[("month", "个月"), ("year", "年"), ("day", "日")], initial="month", required=False
+    )
     term_end = forms.DateField(label="预先协议期限届满日（含）", required=False, widget=DATE)
     development_kind = forms.ChoiceField(label="开发方式", choices=[("", "—"), *DevelopmentKind.choices], required=False)
     price = forms.DecimalField(label="合同金额（元）", required=False, max_digits=14, decimal_places=2, min_value=Decimal("0"))

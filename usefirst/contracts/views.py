@@ -99,6 +99,8 @@ def contract_new(request: HttpRequest) -> HttpResponse:
             exclusivity=data["exclusivity"],
             free_use_start=data["free_use_start"],
             free_use_end=data["free_use_end"],
+            free_use_term=data.get("free_use_term"),
+            free_use_term_unit=data.get("free_use_term_unit") or "month",
             term_end=data["term_end"],
             development_kind=data["development_kind"],
             price=data["price"],

@@ -47,3 +47,16 @@ def period_end(start: dt.date, *, years: int = 0, months: int = 0, holiday_shift
     """
     end = add_months(start, years * 12 + months)
     return next_working_day(end) if holiday_shift else end
+
+
+def term_last_day(first_day: dt.date, *, years: int = 0, months: int = 0, days: int = 0) -> dt.date:
+    """The last day (inclusive) of a term that begins on `first_day` (民法典 arts. 201–204): the
+    period runs from the day after the event that starts it, here the day before `first_day`;
+    a term of years or months ends on the corresponding day (or the month's last day where there
+    is none); a term of days ends that many days on; a last day that is a statutory holiday or a
+    rest day moves to the next working day."""
+    if (years or months) and days:
+        raise ValueError("a term is counted in years and months, or in days")
+    event = first_day - dt.timedelta(days=1)
+    end = event + dt.timedelta(days=days) if days else add_months(event, years * 12 + months)
+    return next_working_day(end)

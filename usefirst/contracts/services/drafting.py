@@ -20,7 +20,7 @@ from django.utils import timezone
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind, Person
 from usefirst.catalog.models import Achievement, AchievementInventor
-from usefirst.core.dates import today
+from usefirst.core.dates import term_last_day, today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition, from_validation_error
 from usefirst.core.permissions import Action, can
 from usefirst.core.text import stated_reason
@@ -71,6 +71,9 @@ class DraftData:
     inventor_grant: str = InventorGrant.NONE
     free_use_start: dt.date | None = None
     free_use_end: dt.date | None = None
+    # The term, when the end is not stated: computed by 民法典 arts. 201–204 (core.dates.term_last_day).
+    free_use_term: int | None = None
+    free_use_term_unit: str = "month"  # "year" | "month" | "day"
     term_end: dt.date | None = None
     price: Decimal | None = None
     payment_terms: str = ""
@@ -113,6 +116,26 @@ def _validate_achievements(data: DraftData, owners: set[int]) -> list[tuple[Achi
     if total != SHARES_TOTAL:
         raise field_error("achievements", f"各成果价款份额之和应为 100%，现为 {total}%", code="shares_not_100")
     return rows
+
+
+TERM_UNITS = {"year": "年", "month": "个月", "day": "日"}
+
+
+def _free_use_end(data: DraftData) -> dt.date | None:
+    """The stated end when there is one (explicit dates rule); otherwise the end of the term."""
+    if data.free_use_end is not None or data.free_use_term is None:
+        return data.free_use_end
+    if data.free_use_start is None:
+        raise field_error("free_use_start", "请填写免费使用期起始日（含当日），届满日将按期限计算")
+    if data.free_use_term_unit not in TERM_UNITS or data.free_use_term < 1:
+        raise field_error("free_use_term", "免费使用期限应为正整数年、月或日")
+    unit = data.free_use_term_unit
+    return term_last_day(
+        data.free_use_start,
+        years=data.free_use_term if unit == "year" else 0,
+        months=data.free_use_term if unit == "month" else 0,
+        days=data.free_use_term if unit == "day" else 0,
+    )
 
 
 def _check_free_use_dates(start: dt.date | None, end: dt.date | None) -> None:
@@ -222,6 +245,7 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
         raise Forbidden("只有合同当事方可以起草合同", code="forbidden")
 
     if data.kind == ContractKind.FREE_USE_LICENCE:
+        data.free_use_end = _free_use_end(data)
         _check_free_use_dates(data.free_use_start, data.free_use_end)
     _check_no_open_licence(data, achievements)
     open_licence = None

@@ -133,3 +133,24 @@ def test_the_pdf_embeds_a_cjk_font_and_its_sha256_is_registered(owner, unit, ent
                     embedded.append(str(font["/BaseFont"]))
     assert any("CJK" in name for name in embedded)
     assert "免费使用许可合同" in reader.pages[0].extract_text().replace("\x00", "")
+
+
+def test_the_free_use_end_is_computed_from_the_term_unless_the_contract_states_it(
+    platform_ca, owner, unit, enterprise, achievement
+):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 6, 1, 2, tzinfo=dt.UTC), tick=False):
+        computed = draft(
+            owner, unit, enterprise, achievement,
+            free_use_start=dt.date(2026, 9, 2), free_use_end=None, free_use_term=1, free_use_term_unit="month",
+        )  # fmt: skip
+        assert computed.free_use_end == dt.date(2026, 10, 8)  # 1 October is National Day: the next working day
+        stated = draft(
+            owner, unit, enterprise, achievement,
+            free_use_start=dt.date(2026, 9, 2), free_use_end=dt.date(2026, 9, 30), free_use_term=1,
+        )  # fmt: skip
+        assert stated.free_use_end == dt.date(2026, 9, 30)
+        with pytest.raises(DomainError) as refused:
+            draft(owner, unit, enterprise, achievement, free_use_start=None, free_use_end=None, free_use_term=6)
+        assert "free_use_start" in refused.value.field_errors

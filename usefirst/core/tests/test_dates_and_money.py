@@ -28,3 +28,15 @@ def test_money_rounds_half_up_not_bankers():
 def test_money_refuses_floats():
     with pytest.raises(TypeError):
         to_cny(0.1)  # type: ignore[arg-type]
+
+
+def test_a_term_of_months_ends_on_the_day_corresponding_to_the_day_before_it_begins():
+    from usefirst.core.dates import term_last_day
+
+    # 民法典 art. 201: counted from the day after the event, i.e. the term's first day.
+    assert term_last_day(dt.date(2026, 3, 2), months=1) == dt.date(2026, 4, 1)
+    # art. 202: no corresponding day (31 April) → the month's last day.
+    assert term_last_day(dt.date(2026, 2, 1), months=3) == dt.date(2026, 4, 30)
+    # art. 203: a last day on National Day moves to the next working day.
+    assert term_last_day(dt.date(2026, 9, 2), months=1) == dt.date(2026, 10, 8)
+    assert term_last_day(dt.date(2026, 12, 8), days=30) == dt.date(2027, 1, 6)
