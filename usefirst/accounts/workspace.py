@@ -62,12 +62,16 @@ def _review_todos(user: Any) -> list[Todo]:
     ]
 
 
-def _recognition_todos(user: Any, *, provincial: bool) -> list[Todo]:
+def _recognition_todos(user: Any, *, provincial: bool, unit: bool) -> list[Todo]:
     from usefirst.recognition import selectors as recognition_selectors
     from usefirst.recognition.models import ApplicationStatus
+    from usefirst.recognition.services import batch_year
 
     url = reverse("recognition:application_list")
     todos: list[Todo] = []
+    if unit:
+        eligible = recognition_selectors.eligible_to_apply(user, year=batch_year()).count()
+        todos.append(Todo("可申请认定的成果", eligible, url + "#eligible", "实际到账已达认定门槛，尚未提出申请"))
     if provincial:
         waiting = recognition_selectors.applications_for(user, status=ApplicationStatus.RECOMMENDED).count()
         todos.append(Todo("待省级审核的认定申请", waiting, f"{url}?status={ApplicationStatus.RECOMMENDED}"))
@@ -143,7 +147,7 @@ def todos(user: Any, membership: Membership | None) -> list[Todo]:
     if organisation.is_owner_unit_kind:
         items += _distribution_todos(organisation)
     if organisation.is_owner_unit_kind or departments:
-        items += _recognition_todos(user, provincial=roles.is_provincial_staff(user))
+        items += _recognition_todos(user, provincial=roles.is_provincial_staff(user), unit=organisation.is_owner_unit_kind)
     return items
 
 

@@ -68,6 +68,16 @@ def seed_recognition_demo(
     services.application_select(
         actor=reviewer, application=application, key_technology_confirmed=True, opinion="择优入选，进入公示"
     )
+    move_notice_into_the_past(application)
+    recognition = services.application_recognise(actor=reviewer, application=application)
+    log(f"认定演示：{achievement.title} 认定编号 {recognition.number}")
+    return recognition
+
+
+def move_notice_into_the_past(application: RecognitionApplication) -> RecognitionApplication:
+    """Demo data only: the public notice period cannot pass during a demo, so its dates move into
+    the past by its own length (with an event row that says so)."""
+    application.refresh_from_db()
     days = (
         (application.notice_end - application.notice_start).days + 1 if application.notice_end and application.notice_start else 8
     )
@@ -77,9 +87,8 @@ def seed_recognition_demo(
     ApplicationEvent.objects.create(
         subject=application, actor=None, from_status="public_notice", to_status="public_notice", reason="演示数据：公示期移至过去"
     )
-    recognition = services.application_recognise(actor=reviewer, application=application)
-    log(f"认定演示：{achievement.title} 认定编号 {recognition.number}")
-    return recognition
+    application.refresh_from_db()
+    return application
 
 
 def seed_recognition_stages(

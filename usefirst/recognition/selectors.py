@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind, Person
+from usefirst.catalog.models import Achievement
 from usefirst.contracts.models import Mode
 from usefirst.core.dates import today
 from usefirst.core.errors import Forbidden, NotFound
@@ -23,8 +24,10 @@ from usefirst.core.regions import Region
 from usefirst.policy.selectors import parameter_value
 
 from .models import (
+    OPEN_STATUSES,
     SHORTLISTED_STATUSES,
     ApplicationStatus,
+    EligibilityNotice,
     MisconductRecord,
     MisconductStatus,
     Recognition,
@@ -40,6 +43,23 @@ def applications_for(user: Any, *, year: int | None = None, status: str = "") ->
     if status:
         qs = qs.filter(status=status)
     return qs
+
+
+def eligible_to_apply(user: Any, *, year: int) -> QuerySet[EligibilityNotice]:
+    """Achievements the user's unit was told are eligible in the batch year and may still apply
+    for: not applied for in that year (a decided application waits for the next batch), no open
+    application, never recognised (rule 3). Scoped like the application page itself (the unit's
+    members who may change the achievement)."""
+    achievements = restrict(Achievement.objects.all(), user, Action.CHANGE)
+    taken = RecognitionApplication.objects.filter(
+        Q(year=year) | Q(status__in=[*OPEN_STATUSES, ApplicationStatus.RECOGNISED])
+    ).values("achievement")
+    return (
+        EligibilityNotice.objects.filter(year=year, achievement__in=achievements)
+        .exclude(achievement__in=taken)
+        .select_related("achievement")
+        .order_by("notified_at", "pk")
+    )
 
 
 def application_to_recommend(user: Any, pk: int) -> RecognitionApplication:

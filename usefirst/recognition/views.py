@@ -186,10 +186,12 @@ def application_list(request: HttpRequest) -> HttpResponse:
     provincial = roles.is_provincial_staff(request.user)
     ranked = selectors.ranking(request.user, year=year) if provincial else []
     used, cap = selectors.quota(year)
+    eligible = list(selectors.eligible_to_apply(request.user, year=services.batch_year()))
     return render(
         request,
         "recognition/application_list.html",
         {
+            "eligible": eligible,
             "page": page,
             "year": year,
             "years": selectors.years_with_data(),

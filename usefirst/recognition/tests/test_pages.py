@@ -292,3 +292,41 @@ def test_api_walks_the_workflow(world, owner, reviewer):
     assert response.status_code == 409
     assert response.json()["code"] == "recognition_notice_running"
     assert RecognitionApplication.objects.get(pk=world["draft"].pk).status == ApplicationStatus.PUBLIC_NOTICE
+
+
+def test_an_eligible_achievement_waits_on_the_units_workspace_and_list_until_it_applies(world, owner, outsider, reviewer):
+    from usefirst.recognition.models import EligibilityNotice
+
+    eligible = make_achievement(world["achievement"].owner, title="可申请认定的成果")
+    EligibilityNotice.objects.create(achievement=eligible, year=services.batch_year(), amount=Decimal("600000.00"))
+    # an achievement with an open application is not offered again, although it was noticed too
+    EligibilityNotice.objects.create(achievement=world["achievement"], year=services.batch_year(), amount=Decimal("600000.00"))
+    owner_client = client_for(owner)
+
+    workspace = owner_client.get("/accounts/workspace/").content.decode()
+    assert '<span class="todo-count">1</span>' in workspace.split("可申请认定的成果")[0].rsplit("<li", 1)[-1]
+    listing = owner_client.get("/recognition/applications/").content.decode()
+    assert f'href="/recognition/apply/{eligible.pk}/"' in listing
+    assert f'href="/recognition/apply/{world["achievement"].pk}/"' not in listing
+    for other in (outsider, reviewer):
+        assert f"/recognition/apply/{eligible.pk}/" not in client_for(other).get("/recognition/applications/").content.decode()
+
+    # (the unit's misconduct record in `world` would refuse the page's draft: written directly here)
+    RecognitionApplication.objects.create(achievement=eligible, unit=eligible.owner, year=services.batch_year(), mode="pay_later")
+    assert f"/recognition/apply/{eligible.pk}/" not in owner_client.get("/recognition/applications/").content.decode()
+
+
+def test_an_achievement_not_recognised_this_year_is_not_offered_again_until_the_next_batch(world, owner, reviewer):
+    from usefirst.recognition.models import EligibilityNotice
+
+    rejected = make_achievement(world["achievement"].owner, title="本年度未予认定的成果")
+    year = services.batch_year()
+    EligibilityNotice.objects.create(achievement=rejected, year=year, amount=Decimal("600000.00"))
+    RecognitionApplication.objects.create(
+        achievement=rejected, unit=rejected.owner, year=year, mode="pay_later", status=ApplicationStatus.REJECTED
+    )
+    assert f"/recognition/apply/{rejected.pk}/" not in client_for(owner).get("/recognition/applications/").content.decode()
+    EligibilityNotice.objects.create(achievement=rejected, year=year + 1, amount=Decimal("600000.00"))
+    from usefirst.recognition import selectors
+
+    assert [n.achievement for n in selectors.eligible_to_apply(owner, year=year + 1)] == [rejected]

@@ -13,6 +13,8 @@ rows that no other journey touches, and never depends on counts another journey 
 wide, in Debian's /usr/bin/chromium; `phone_page` the same at 375 px. `login(page, demo_url,
 email)` signs in with the demo password. `shot(page, name)` keeps a full-page screenshot under
 $USEFIRST_SCREENSHOT_DIR/journeys/ when that is set, for a person to look at.
+`demo_time_passes(code)` runs a demo helper against the site's database for what a browser
+cannot do, such as a public notice period running out.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,7 +60,8 @@ def _answers(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of the demo site's processes: its own folder, database and settings."""
     var = tmp_path_factory.mktemp("demo-site")
     fonts = Path(settings.VAR_DIR) / "fonts"  # prepared once per checkout (make test does it first)
     if fonts.is_dir():
@@ -70,6 +73,13 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "USEFIRST_VAR_DIR": str(var),
         "PYTHONUNBUFFERED": "1",
     }
+    return env
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_env: dict[str, str]) -> Iterator[str]:
+    env = demo_env
+    var = Path(env["USEFIRST_VAR_DIR"])
     root = Path(settings.BASE_DIR)
     log = (var / "site.log").open("w")
     manage = [sys.executable, str(root / "manage.py")]
@@ -148,6 +158,27 @@ def login(page: Page, demo_url: str, email: str, password: str = DEMO_PASSWORD) 
     page.locator("form:has(input[name=password]) button[type=submit]").click()
     page.wait_for_load_state("load")
     assert "/accounts/login/" not in page.url, f"{email} could not sign in: {page.inner_text('main')[:300]}"
+
+
+@pytest.fixture
+def demo_time_passes(demo_url: str, demo_env: dict[str, str]) -> Callable[[str], str]:
+    """Runs Python against the demo site's database, for what a browser cannot do: time passing
+    (a public notice period running out). Only demo helpers written for that purpose are called
+    through it; returns what the code printed."""
+
+    def run(code: str) -> str:
+        done = subprocess.run(
+            [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "shell", "-c", code],
+            cwd=settings.BASE_DIR,
+            env=demo_env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout
+
+    return run
 
 
 def shot(page: Page, name: str) -> None:
