@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
 
+from usefirst.catalog.models import Achievement, AchievementInventor
+from usefirst.catalog.selectors import Filters, achievement_list_public
 from usefirst.core.dates import today
 from usefirst.core.permissions import Action, restrict
 
@@ -96,6 +99,27 @@ def preliminary_agreements_for(user: Any) -> QuerySet[Contract]:
     )
 
 
+def draftable_achievements(
+    user: Any, *, organisations: Iterable[int], agreements: QuerySet[Contract] | None = None
+) -> QuerySet[Achievement]:
+    """What the drafting pages offer: the catalog's published, unrestricted achievements (never a
+    draft or a restricted one, even to the owner's own staff) of the drafting units, or covered by
+    a preliminary agreement the user drafts under."""
+    scope = Q(owner_id__in=list(organisations))
+    if agreements is not None:
+        scope |= Q(contract_links__contract__in=agreements)
+    return achievement_list_public(user=user, filters=Filters()).filter(scope).distinct()
+
+
+def inventors_of(achievement_ids: Iterable[int]) -> QuerySet[AchievementInventor]:
+    """The inventors listed on these achievements, with their shares, in the order listed."""
+    return (
+        AchievementInventor.objects.filter(achievement_id__in=list(achievement_ids))
+        .select_related("person", "achievement")
+        .order_by("achievement_id", "position", "id")
+    )
+
+
 def agreement_inventor_ids(agreements: QuerySet[Contract]) -> QuerySet[ContractParty, int]:
     return ContractParty.objects.filter(
         contract__in=agreements, role=ContractParty.Role.INVENTOR, person__isnull=False
@@ -118,6 +142,11 @@ def _in_force_q(day: dt.date) -> Q:
         & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
         & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
     )
+
+
+def standing_open_licences(achievement_ids: Iterable[int]) -> QuerySet[OpenLicence]:
+    """The open licences standing today on these achievements (what a take-up may implement)."""
+    return OpenLicence.objects.filter(_in_force_q(today()), achievement_id__in=list(achievement_ids)).order_by("-announced_on")
 
 
 def open_licence_in_force(achievement: Any, *, on: dt.date | None = None) -> OpenLicence | None:

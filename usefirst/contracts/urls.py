@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import drafting_pages, views
 
 app_name = "contracts"
 
 urlpatterns = [
     path("", views.contract_list, name="list"),
-    path("new/", views.contract_new, name="new"),
+    path("new/", drafting_pages.contract_new, name="new"),
+    path("new/<str:token>/<slug:step>/", drafting_pages.draft_step, name="draft_step"),
     path("verify/", views.verify, name="verify"),
     path("templates/", views.template_list, name="templates"),
     path("templates/<int:pk>/", views.template_detail, name="template_detail"),

@@ -22,7 +22,6 @@ from usefirst.policy.selectors import parameter_value
 
 from . import selectors, services, signing
 from .forms import (
-    DraftForm,
     EndForm,
     OpenLicenceForm,
     OpenLicenceWithdrawForm,
@@ -52,99 +51,14 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     return render(request, "contracts/list.html", {"contracts": contracts, "summaries": summaries})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def contract_new(request: HttpRequest) -> HttpResponse:
-    organisations = sorted(roles.organisation_ids(request.user))
-    initial: dict[str, Any] = {}
-    engagement_id = request.GET.get("engagement") or request.POST.get("engagement")
-    engagement = None
-    if engagement_id and str(engagement_id).isdigit():
-        engagement = selectors.agreed_engagement(request.user, int(engagement_id))
-        if engagement is not None:
-            initial.update(
-                licensor=engagement.unit_id,
-                licensee_credit_code=engagement.enterprise.credit_code,
-                achievement=engagement.achievement_id,
-                agency_credit_code=engagement.facilitator.credit_code if engagement.facilitator_id else "",
-            )
-            organisations = sorted({*organisations, engagement.unit_id})
-    agreement_id = request.GET.get("agreement")
-    if agreement_id and agreement_id.isdigit():
-        initial["preliminary_agreement"] = int(agreement_id)
-    form = DraftForm(request.POST or None, organisations=organisations, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        extra: list[tuple[int, Decimal]] = data["more_achievements"]
-        main_share = Decimal("100") - sum((share for _id, share in extra), Decimal("0"))
-        agreement = data.get("preliminary_agreement")
-        as_inventor = agreement is not None and data["kind"] != ContractKind.PRELIMINARY_AGREEMENT
-        draft = services.DraftData(
-            kind=data["kind"],
-            mode=data["mode"],
-            licensor_id=data["licensor"].pk if data.get("licensor") and not as_inventor else None,
-            licensor_person_id=data["licensor_person"].pk if as_inventor and data.get("licensor_person") else None,
-            preliminary_agreement_id=agreement.pk if agreement is not None and as_inventor else None,
-            inventor_person_ids=[p.pk for p in data.get("inventors") or []],
-            inventor_grant=data["inventor_grant"],
-            licensee_id=data["licensee_credit_code"].pk if data.get("licensee_credit_code") else None,
-            agency_id=data["agency_credit_code"].pk if data["agency_credit_code"] else None,
-            achievements=[
-                services.AchievementShare(data["achievement"].pk, main_share),
-                *(services.AchievementShare(a, s) for a, s in extra),
-            ],
-            scope=data["scope"],
-            field_of_use=data["field_of_use"],
-            territory=data["territory"],
-            exclusivity=data["exclusivity"],
-            free_use_start=data["free_use_start"],
-            free_use_end=data["free_use_end"],
-            free_use_term=data.get("free_use_term"),
-            free_use_term_unit=data.get("free_use_term_unit") or "month",
-            term_end=data["term_end"],
-            development_kind=data["development_kind"],
-            price=data["price"],
-            payment_terms=data["payment_terms"],
-            extra_terms=data["extra_terms"],
-            engagement_id=engagement.pk if engagement is not None else None,
-            engagement_reason=request.POST.get("engagement_reason", ""),
-        )
-        try:
-            contract = services.contract_draft(actor=request.user, data=draft)
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, "合同已起草，请核对预览后签署")
-            return redirect("contracts:detail", contract.pk)
-    context = {
-        "form": form,
-        "engagement": engagement,
-        "engagement_contracts": selectors.contracts_of_engagement(request.user, engagement.pk) if engagement else [],
-        "engagement_reason": request.POST.get("engagement_reason", ""),
-        "engagement_reason_errors": form.errors.get("engagement_reason", []) if form.is_bound else [],
-    }
-    return render(request, "contracts/new.html", context, status=400 if form.errors else 200)
-
-
-# Service field names that differ from the drafting form's.
-FORM_FIELDS = {
-    "licensor_id": "licensor",
-    "licensee_id": "licensee_credit_code",
-    "agency_id": "agency_credit_code",
-    "achievements": "achievement",
-    "licensor_person_id": "licensor_person",
-    "inventor_person_ids": "inventors",
-    "open_licence": None,
-}
+# Service field names that differ from the open-licence forms' (drafting: drafting_pages.SERVICE_FIELDS).
+FORM_FIELDS = {"licensee_id": "licensee_credit_code", "achievements": None, "open_licence": None}
 
 
 def _form_errors(form: Any, exc: DomainError) -> None:
     for name, errors in exc.field_errors.items():
         target = FORM_FIELDS.get(name, name)
         for error in errors:
-            if target == "engagement_reason":  # a field of its own, outside the form's fields
-                form._errors.setdefault("engagement_reason", form.error_class()).append(error)
-                continue
             form.add_error(target if target in form.fields else None, error)
     if not exc.field_errors:
         form.add_error(None, exc.detail)

@@ -26,6 +26,7 @@ from .drafting import (
     contract_issue_document,
     contract_text,
     current_document,
+    free_use_end_of,
 )
 from .ending import contract_end, ending_answer, ending_propose, ending_withdraw, ends_in_one_step, notice_days
 from .free_use import contract_advance, contracts_due, next_step_accept, next_step_propose
@@ -56,6 +57,7 @@ __all__ = [
     "ending_propose",
     "ending_withdraw",
     "ends_in_one_step",
+    "free_use_end_of",
     "next_step_accept",
     "next_step_propose",
     "notice_days",

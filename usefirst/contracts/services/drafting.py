@@ -121,8 +121,9 @@ def _validate_achievements(data: DraftData, owners: set[int]) -> list[tuple[Achi
 TERM_UNITS = {"year": "年", "month": "个月", "day": "日"}
 
 
-def _free_use_end(data: DraftData) -> dt.date | None:
-    """The stated end when there is one (explicit dates rule); otherwise the end of the term."""
+def free_use_end_of(data: DraftData) -> dt.date | None:
+    """The stated end when there is one (explicit dates rule); otherwise the end of the term.
+    The drafting pages show it before saving; `contract_draft` stores it."""
     if data.free_use_end is not None or data.free_use_term is None:
         return data.free_use_end
     if data.free_use_start is None:
@@ -245,7 +246,7 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
         raise Forbidden("只有合同当事方可以起草合同", code="forbidden")
 
     if data.kind == ContractKind.FREE_USE_LICENCE:
-        data.free_use_end = _free_use_end(data)
+        data.free_use_end = free_use_end_of(data)
         _check_free_use_dates(data.free_use_start, data.free_use_end)
     _check_no_open_licence(data, achievements)
     open_licence = None

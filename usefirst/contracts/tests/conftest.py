@@ -83,3 +83,62 @@ def sign_all(contract: Contract, *signers: User) -> Contract:
         services.contract_sign(actor=user, contract=contract, password=PASSWORD)
     contract.refresh_from_db()
     return contract
+
+
+def publish(achievement: Achievement) -> Achievement:
+    """The drafting pages offer only published achievements (review itself is the catalog's business)."""
+    from django.utils import timezone
+
+    from usefirst.catalog.choices import AchievementStatus
+
+    Achievement.objects.filter(pk=achievement.pk).update(status=AchievementStatus.PUBLISHED, published_at=timezone.now())
+    achievement.refresh_from_db()
+    return achievement
+
+
+@pytest.fixture
+def published(achievement: Achievement) -> Achievement:
+    return publish(achievement)
+
+
+class DraftPages:
+    """A person drafting through the steps: start (from an engagement or agreement), then post each step."""
+
+    def __init__(self, client: Any, query: str = "") -> None:
+        from django.urls import reverse
+
+        self.client = client
+        started = client.get(reverse("contracts:new") + query)
+        assert started.status_code == 302, started.status_code
+        self.token = started["Location"].rstrip("/").split("/")[-2]
+
+    def url(self, step: str) -> str:
+        from django.urls import reverse
+
+        return reverse("contracts:draft_step", args=[self.token, step])
+
+    def get(self, step: str) -> Any:
+        return self.client.get(self.url(step))
+
+    def post(self, step: str, data: dict[str, Any], action: str = "next") -> Any:
+        return self.client.post(self.url(step), {**data, "action": action})
+
+    def through(self, kind: dict[str, Any], terms: dict[str, Any], parties: dict[str, Any]) -> Any:
+        """Every step then 保存草稿; the first answer that is not a move on (an error page), or the save's."""
+        for step, data in (("kind", kind), ("terms", terms), ("parties", parties)):
+            response = self.post(step, data)
+            if response.status_code != 302:
+                return response
+        return self.post("review", {}, action="save")
+
+
+def free_use_terms(**overrides: Any) -> dict[str, Any]:
+    values = {
+        "scope": "在乙方生产线上使用",
+        "exclusivity": "non_exclusive",
+        "territory": "广东省",
+        "free_use_start": today().isoformat(),
+        "free_use_end": (today() + dt.timedelta(days=90)).isoformat(),
+    }
+    values.update(overrides)
+    return values
