@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -14,7 +16,7 @@ from usefirst.contracts.models import ContractEvent
 from usefirst.core.errors import DomainError
 from usefirst.matchmaking import services as matchmaking
 
-from .conftest import draft, sign_all
+from .conftest import DraftPages, draft, free_use_terms, sign_all
 
 pytestmark = pytest.mark.django_db
 
@@ -74,11 +76,31 @@ def test_a_second_contract_for_one_engagement_needs_a_stated_reason(
     assert drafted.payload["another_contract_reason"] == "另一生产基地单独签订许可，\n范围不同"
 
 
-def test_the_drafting_page_names_the_existing_contract_and_keeps_the_form_on_a_missing_reason(
+def test_the_drafting_steps_name_the_existing_contract_and_keep_the_input_on_a_missing_reason(
     platform_ca, engagement, owner, unit, enterprise, achievement
 ):
     first = draft(owner, unit, enterprise, achievement, engagement_id=engagement.pk)
     client = Client()
     client.force_login(owner)
-    page = client.get(reverse("contracts:new") + f"?engagement={engagement.pk}").content.decode()
-    assert "本对接已有合同" in page and first.number in page and "另起合同的理由" in page
+    pages = DraftPages(client, f"?engagement={engagement.pk}")
+    page = pages.get("kind").content.decode()
+    assert "本对接已有合同" in page and first.number in page
+    assert re.search(rf'value="{achievement.pk}"[^>]*selected', page)  # the engagement's achievement, preselected
+    pages.post("kind", {"kind": "free_use_licence", "mode": "pay_later", "achievement": achievement.pk})
+    pages.post("terms", free_use_terms(scope="第二生产基地单独使用"))
+    parties = pages.get("parties").content.decode()
+    assert "另起合同的理由" in parties and f'value="{enterprise.credit_code}"' in parties  # the engagement's parties
+    pages.post("parties", {"licensor": unit.pk, "licensee_credit_code": enterprise.credit_code, "engagement_reason": "。。"})
+    refused = pages.post("review", {}, action="save")
+    text = refused.content.decode()
+    assert refused.status_code == 400 and '<li aria-current="step" class="current">第 3 步 当事方与成果完成人</li>' in text
+    assert 'href="#id_engagement_reason"' in text and f"本对接已有合同 {first.number}" in text
+    assert ContractEvent.objects.filter(to_status="drafted").count() == 1  # nothing saved
+    pages.post(
+        "parties",
+        {"licensor": unit.pk, "licensee_credit_code": enterprise.credit_code, "engagement_reason": "第二生产基地单独签订许可"},
+    )
+    assert pages.post("review", {}, action="save").status_code == 302
+    second = ContractEvent.objects.filter(to_status="drafted").exclude(subject=first).get()
+    assert second.payload["another_contract_reason"] == "第二生产基地单独签订许可"
+    assert second.subject.scope == "第二生产基地单独使用"

@@ -20,7 +20,7 @@ from usefirst.finance import services as finance
 from usefirst.finance.models import Distribution
 from usefirst.finance.tests.helpers import record_confirmed
 
-from .conftest import draft, sign_all
+from .conftest import DraftPages, draft, free_use_terms, sign_all
 
 
 def pdf_text(contract: Contract) -> str:
@@ -87,21 +87,18 @@ def test_follow_ons_carry_the_grant_and_their_income_has_the_70_percent_floor(
     assert distribution.grant == InventorGrant.LONG_TERM_USE
 
 
-def test_the_drafting_page_takes_the_grant_and_the_contract_page_shows_it(client, owner, unit, enterprise, achievement):
-
+def test_the_drafting_steps_take_the_grant_and_the_contract_page_shows_it(client, owner, unit, enterprise, published):
     client.force_login(owner)
-    form = client.get(reverse("contracts:new")).content.decode()
-    assert "对成果完成人的赋权" in form and "赋予长期使用权" in form
-    response = client.post(
-        reverse("contracts:new"),
-        {
-            "kind": "free_use_licence", "mode": "cooperate_later", "licensor": unit.pk,
-            "licensee_credit_code": enterprise.credit_code, "achievement": achievement.pk, "scope": "生产使用",
-            "exclusivity": "non_exclusive", "inventor_grant": "long_term_use",
-            "free_use_start": today().isoformat(), "free_use_end": today().replace(year=today().year + 1).isoformat(),
-        },
-    )  # fmt: skip
-    assert response.status_code == 302
+    pages = DraftPages(client)
+    pages.post("kind", {"kind": "free_use_licence", "mode": "cooperate_later", "achievement": published.pk})
+    pages.post("terms", free_use_terms(free_use_end=today().replace(year=today().year + 1).isoformat()))
+    parties = pages.get("parties").content.decode()
+    assert "对成果完成人的赋权" in parties and "赋予长期使用权" in parties
+    pages.post(
+        "parties", {"licensor": unit.pk, "licensee_credit_code": enterprise.credit_code, "inventor_grant": "long_term_use"}
+    )
+    assert "赋予长期使用权" in pages.get("review").content.decode()
+    assert pages.post("review", {}, action="save").status_code == 302
     contract = Contract.objects.get()
     assert contract.inventor_grant == InventorGrant.LONG_TERM_USE
     page = client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
@@ -109,21 +106,15 @@ def test_the_drafting_page_takes_the_grant_and_the_contract_page_shows_it(client
     assert "甲方已依法赋予长期使用权给本成果的完成人" in page
 
 
-def test_the_drafting_page_names_the_rule_when_a_grant_is_chosen_for_pay_later(client, owner, unit, enterprise, achievement):
-
+def test_the_grant_is_offered_only_for_cooperate_later_and_a_crafted_one_is_not_taken(client, owner, unit, enterprise, published):
     client.force_login(owner)
-    response = client.post(
-        reverse("contracts:new"),
-        {
-            "kind": "free_use_licence", "mode": "pay_later", "licensor": unit.pk,
-            "licensee_credit_code": enterprise.credit_code, "achievement": achievement.pk, "scope": "生产使用",
-            "exclusivity": "non_exclusive", "inventor_grant": "ownership",
-            "free_use_start": today().isoformat(), "free_use_end": today().isoformat(),
-        },
-    )  # fmt: skip
-    assert response.status_code == 400
-    assert "只适用于先使用后合作" in response.content.decode()
-    assert not Contract.objects.exists()
+    pages = DraftPages(client)
+    pages.post("kind", {"kind": "free_use_licence", "mode": "pay_later", "achievement": published.pk})
+    pages.post("terms", free_use_terms())
+    assert "对成果完成人的赋权" not in pages.get("parties").content.decode()
+    pages.post("parties", {"licensor": unit.pk, "licensee_credit_code": enterprise.credit_code, "inventor_grant": "ownership"})
+    assert pages.post("review", {}, action="save").status_code == 302
+    assert Contract.objects.get().inventor_grant == InventorGrant.NONE
 
 
 def test_the_api_drafts_with_a_grant_and_reports_it(client, owner, unit, enterprise, achievement):
@@ -141,16 +132,12 @@ def test_the_api_drafts_with_a_grant_and_reports_it(client, owner, unit, enterpr
     assert refused.status_code == 400 and refused.json()["code"] == "validation_failed"
 
 
-def test_the_drafting_page_still_requires_a_licensee_outside_a_preliminary_agreement(client, owner, unit, achievement):
+def test_the_drafting_steps_still_require_a_licensee_outside_a_preliminary_agreement(client, owner, unit, published):
     client.force_login(owner)
-    response = client.post(
-        reverse("contracts:new"),
-        {
-            "kind": "free_use_licence", "mode": "cooperate_later", "licensor": unit.pk, "achievement": achievement.pk,
-            "scope": "生产使用", "exclusivity": "non_exclusive", "inventor_grant": "none",
-            "free_use_start": today().isoformat(), "free_use_end": today().isoformat(),
-        },
-    )  # fmt: skip
+    pages = DraftPages(client)
+    pages.post("kind", {"kind": "free_use_licence", "mode": "cooperate_later", "achievement": published.pk})
+    pages.post("terms", free_use_terms())
+    response = pages.post("parties", {"licensor": unit.pk, "inventor_grant": "none"})
     assert response.status_code == 400
-    assert "请填写被许可方（企业）的统一社会信用代码" in response.content.decode()
+    assert '<a href="#id_licensee_credit_code">请填写“被许可方（企业）统一社会信用代码”</a>' in response.content.decode()
     assert not Contract.objects.exists()

@@ -6,6 +6,7 @@ confirms them."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -20,7 +21,7 @@ from usefirst.core.testing import make_user
 from usefirst.finance import selectors as finance_selectors
 from usefirst.finance.models import Receipt
 
-from .conftest import draft, draft_data, sign_all
+from .conftest import DraftPages, draft, draft_data, free_use_terms, publish, sign_all
 
 
 @pytest.fixture
@@ -40,15 +41,15 @@ def agreement(platform_ca, owner, unit, enterprise, achievement, inventor):
     return sign_all(contract, owner, inventor.user)
 
 
-def page_data(enterprise, achievement, agreement, **overrides):
-    data = {
-        "kind": "free_use_licence", "mode": "pay_later", "preliminary_agreement": agreement.pk,
-        "licensee_credit_code": enterprise.credit_code, "achievement": achievement.pk, "scope": "在乙方生产线上使用",
-        "exclusivity": "non_exclusive", "inventor_grant": "none",
-        "free_use_start": today().isoformat(), "free_use_end": (today() + dt.timedelta(days=90)).isoformat(),
-    }  # fmt: skip
-    data.update(overrides)
-    return data
+def draft_as_inventor(client, enterprise, achievement, agreement):
+    """The inventor drafts through the steps from the agreement's page; the save's answer."""
+    publish(achievement)
+    pages = DraftPages(client, f"?agreement={agreement.pk}")
+    return pages.through(
+        {"kind": "free_use_licence", "mode": "pay_later", "achievement": achievement.pk},
+        free_use_terms(),
+        {"preliminary_agreement": agreement.pk, "licensee_credit_code": enterprise.credit_code},
+    )
 
 
 def test_the_inventor_drafts_on_the_page_as_licensor_and_the_unit_confirms_the_receipts(
@@ -56,9 +57,15 @@ def test_the_inventor_drafts_on_the_page_as_licensor_and_the_unit_confirms_the_r
 ):
     assert agreement.status == ContractStatus.SIGNED
     client.force_login(inventor.user)
-    form = client.get(reverse("contracts:new") + f"?agreement={agreement.pk}").content.decode()
+    publish(achievement)
+    pages = DraftPages(client, f"?agreement={agreement.pk}")
+    pages.post("kind", {"kind": "free_use_licence", "mode": "pay_later", "achievement": achievement.pk})
+    pages.post("terms", free_use_terms())
+    form = pages.get("parties").content.decode()
     assert agreement.number in form and "作为许可方的成果完成人" in form
-    response = client.post(reverse("contracts:new"), page_data(enterprise, achievement, agreement))
+    assert re.search(rf'value="{agreement.pk}"[^>]*selected', form)  # the agreement it was started from
+    pages.post("parties", {"preliminary_agreement": agreement.pk, "licensee_credit_code": enterprise.credit_code})
+    response = pages.post("review", {}, action="save")
     assert response.status_code == 302
     contract = Contract.objects.get(kind=ContractKind.FREE_USE_LICENCE)
     assert contract.licensor_person == inventor and contract.preliminary_agreement == agreement
@@ -92,12 +99,12 @@ def test_the_inventor_drafts_on_the_page_as_licensor_and_the_unit_confirms_the_r
 
 def test_the_unit_drafts_the_preliminary_agreement_on_the_page(client, platform_ca, owner, unit, achievement, inventor):
     client.force_login(owner)
-    response = client.post(
-        reverse("contracts:new"),
-        {"kind": "preliminary_agreement", "mode": "", "licensor": unit.pk, "inventors": [inventor.pk],
-         "achievement": achievement.pk, "licensee_credit_code": "", "scope": "自行转化", "exclusivity": "non_exclusive",
-         "inventor_grant": "none", "term_end": (today() + dt.timedelta(days=365)).isoformat()},
-    )  # fmt: skip
+    publish(achievement)
+    response = DraftPages(client).through(
+        {"kind": "preliminary_agreement", "achievement": achievement.pk},
+        {"term_end": (today() + dt.timedelta(days=365)).isoformat(), "extra_terms": "自行转化"},
+        {"licensor": unit.pk, "inventors": [inventor.pk]},
+    )
     assert response.status_code == 302, response.content.decode()
     agreement = Contract.objects.get(kind=ContractKind.PRELIMINARY_AGREEMENT)
     assert [p.person_id for p in agreement.parties.filter(role=ContractParty.Role.INVENTOR)] == [inventor.pk]
@@ -107,9 +114,10 @@ def test_the_unit_drafts_the_preliminary_agreement_on_the_page(client, platform_
 def test_drafting_under_an_ended_agreement_is_refused_on_the_page(client, agreement, inventor, owner, enterprise, achievement):
     services.contract_end(actor=owner, contract=agreement, reason="启动权属分割，预先协议终止")
     client.force_login(inventor.user)
-    response = client.post(reverse("contracts:new"), page_data(enterprise, achievement, agreement))
+    response = draft_as_inventor(client, enterprise, achievement, agreement)
     assert response.status_code == 400
-    assert f"预先协议 {agreement.number} 已终止" in response.content.decode()
+    text = response.content.decode()
+    assert f"预先协议 {agreement.number} 已终止" in text and 'href="#id_preliminary_agreement"' in text
     assert not Contract.objects.filter(kind=ContractKind.FREE_USE_LICENCE).exists()
 
 

@@ -18,7 +18,7 @@ from usefirst.core.errors import DomainError
 from usefirst.core.models import AuditEntry
 from usefirst.core.testing import make_org, make_user
 
-from .conftest import draft
+from .conftest import DraftPages, draft, free_use_terms, publish
 
 
 def record(owner, achievement, number="KF2026-0101", **extra):
@@ -86,23 +86,39 @@ def test_drafting_an_exclusive_licence_of_an_achievement_under_open_licence_is_r
     client, owner, unit, enterprise, achievement
 ):
     record(owner, achievement)
+    publish(achievement)
     client.force_login(owner)
-    data = {
-        "kind": "free_use_licence", "mode": "pay_later", "licensor": unit.pk, "inventor_grant": "none",
-        "licensee_credit_code": enterprise.credit_code, "achievement": achievement.pk, "scope": "生产使用",
-        "exclusivity": "exclusive", "free_use_start": today().isoformat(), "free_use_end": today().isoformat(),
-    }  # fmt: skip
-    refused = client.post(reverse("contracts:new"), data)
+    pages = DraftPages(client)
+    pages.post("kind", {"kind": "free_use_licence", "mode": "pay_later", "achievement": achievement.pk})
+    pages.post("terms", free_use_terms(exclusivity="exclusive"))
+    pages.post("parties", {"licensor": unit.pk, "licensee_credit_code": enterprise.credit_code})
+    refused = pages.post("review", {}, action="save")
     assert refused.status_code == 400
     assert "实行专利开放许可，不得订立独占或排他许可" in refused.content.decode()
-    data["exclusivity"] = "sole"
-    assert client.post(reverse("contracts:new"), data).status_code == 400
+    assert 'href="#id_exclusivity"' in refused.content.decode()
+    pages.post("terms", free_use_terms(exclusivity="sole"))
+    assert pages.post("review", {}, action="save").status_code == 400
     assert not Contract.objects.exists()
-    data["exclusivity"] = "non_exclusive"
-    assert client.post(reverse("contracts:new"), data).status_code == 302
+    pages.post("terms", free_use_terms(exclusivity="non_exclusive"))
+    assert pages.post("review", {}, action="save").status_code == 302
     contract = Contract.objects.get()
     page = client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
     assert "已实行开放许可" in page and "KF2026-0101" in page
+
+
+def test_a_take_up_is_recorded_through_the_steps_with_the_standing_open_licence(
+    client, platform_ca, owner, unit, enterprise, achievement
+):
+    licence = record(owner, achievement)
+    publish(achievement)
+    client.force_login(owner)
+    pages = DraftPages(client)
+    pages.post("kind", {"kind": "open_licence_record", "achievement": achievement.pk})
+    assert "公告号 KF2026-0101" in pages.get("terms").content.decode()
+    pages.post("terms", {"open_licence": licence.pk, "scope": "生产使用"})
+    pages.post("parties", {"licensor": unit.pk, "licensee_credit_code": enterprise.credit_code})
+    assert pages.post("review", {}, action="save").status_code == 302
+    assert Contract.objects.get().open_licence == licence
 
 
 def test_an_exclusive_licence_is_possible_again_once_the_open_licence_is_withdrawn(client, owner, unit, enterprise, achievement):

@@ -34,8 +34,8 @@ def test_the_verify_api_reports_each_signature(client, platform_ca, owner, unit,
 
 def test_a_party_drafts_previews_and_signs_through_the_pages(client, platform_ca, owner, unit, enterprise, achievement):
     client.force_login(owner)
-    page = client.get(reverse("contracts:new"))
-    assert page.status_code == 200
+    page = client.get(reverse("contracts:new"), follow=True)
+    assert page.status_code == 200 and "第 1 步 合同类型与成果" in page.content.decode()
     contract = draft(owner, unit, enterprise, achievement)
     detail = client.get(reverse("contracts:detail", args=[contract.pk]))
     text = detail.content.decode()

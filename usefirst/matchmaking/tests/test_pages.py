@@ -53,8 +53,8 @@ def test_a_demand_reaches_an_agreed_engagement_page_by_page(demand, achievement,
     # 5. The agreed engagement leads to the drafting page, pre-filled from it.
     draft_url = reverse("contracts:new") + f"?engagement={engagement.pk}"
     assert draft_url in final
-    drafting = unit_client.get(draft_url).content.decode()
-    assert engagement.enterprise.credit_code in drafting  # the licensee comes from the engagement
+    drafting = unit_client.get(draft_url, follow=True).content.decode()
+    assert f"对接记录 #{engagement.pk}" in drafting and engagement.enterprise.name in drafting  # the parties come from it
 
 
 def test_the_achievement_page_offers_the_button_to_an_enterprise_but_not_to_the_owner(achievement, buyer, seller):
