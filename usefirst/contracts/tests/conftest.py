@@ -142,3 +142,18 @@ def free_use_terms(**overrides: Any) -> dict[str, Any]:
     }
     values.update(overrides)
     return values
+
+
+def drafting_session(user: User, unit: Organisation, enterprise: Organisation, achievement: Achievement) -> tuple[str, list[str]]:
+    """A session (its sessionid) with a free-use licence drafted up to the review, and the four
+    step pages of that draft, for the layout checks."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    pages = DraftPages(client)
+    publish(achievement)
+    pages.post("kind", {"kind": "free_use_licence", "mode": "pay_later", "achievement": achievement.pk})
+    pages.post("terms", free_use_terms(free_use_end="", free_use_term="6", free_use_term_unit="month"))
+    pages.post("parties", {"licensor": unit.pk, "licensee_credit_code": enterprise.credit_code})
+    return client.cookies["sessionid"].value, [pages.url(step) for step in ("kind", "terms", "parties", "review")]

@@ -1,6 +1,6 @@
 """At 375 px no contract page scrolls sideways (headless Debian Chromium, as in
-usefirst/core/tests/test_layout_375.py): the open-licence pages, the drafting form and a contract
-stating its grant; the contract list, a signed contract, the drafting page, the standard texts and
+usefirst/core/tests/test_layout_375.py): the open-licence pages, the four drafting steps and a contract
+stating its grant; the contract list, a signed contract, the standard texts and
 the verification page (with the report of a signed PDF)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from usefirst.contracts.models import ContractTemplate, InventorGrant, Mode
 from usefirst.core.dates import today
 from usefirst.core.layout_check import BROWSER_MARKS, WIDTH, Visit, pages_wider_than, session_of
 
-from .conftest import draft, sign_all
+from .conftest import draft, drafting_session, sign_all
 
 pytestmark = BROWSER_MARKS
 
@@ -34,11 +34,12 @@ def test_open_licence_and_drafting_pages_do_not_scroll_sideways_at_375_px(
     paths = [
         f"/contracts/achievements/{achievement.pk}/open-licences/",
         f"/contracts/open-licences/{record.pk}/",
-        "/contracts/new/",
         f"/contracts/{contract.pk}/",
         f"/achievements/{achievement.pk}/",
     ]
-    failures, too_wide = pages_wider_than(live_server.url, [(session, path) for path in paths])
+    drafting, steps = drafting_session(owner, unit, enterprise, achievement)
+    visits = [(session, path) for path in paths] + [(drafting, path) for path in steps]
+    failures, too_wide = pages_wider_than(live_server.url, visits)
     assert not failures, failures
     assert not too_wide, f"wider than {WIDTH} px: {too_wide}"
 
@@ -71,7 +72,6 @@ def test_no_contract_page_scrolls_sideways_at_375_px(
         (owner_session, "/contracts/"),
         (owner_session, f"/contracts/{signed.pk}/"),
         (owner_session, f"/contracts/{drafted.pk}/"),
-        (owner_session, "/contracts/new/"),
         (owner_session, "/contracts/templates/"),
         (admin_session, "/contracts/templates/"),
         (admin_session, f"/contracts/templates/{template.pk}/"),
