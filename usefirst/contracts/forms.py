@@ -56,6 +56,8 @@ class NamedErrorsForm(forms.Form):
 
     def name_errors(self) -> None:
         for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
+                field.empty_label = "请选择"
             name = f"“{field.label}”"
             choose = isinstance(field, forms.ChoiceField)
             field.error_messages["required"] = f"请{'选择' if choose else '填写'}{name}"
@@ -283,6 +285,9 @@ class PartiesStep(NamedErrorsForm):
         fields = self.fields
         fields["licensor"].queryset = Organisation.objects.filter(pk__in=organisations).filter(pk__in=owners)  # type: ignore[attr-defined]
         fields["licensor"].error_messages["invalid_choice"] = "“许可方（成果单位）”须是所选成果的所有单位"
+        licensors = list(fields["licensor"].queryset.values_list("pk", flat=True)[:2])  # type: ignore[attr-defined]
+        if len(licensors) == 1 and not agreements.exists():
+            fields["licensor"].initial = licensors[0]  # the only unit that may license it
         fields["inventors"].queryset = inventors  # type: ignore[attr-defined]
         fields["inventors"].error_messages["invalid_choice"] = (
             "“订立预先协议的成果完成人”只能从该成果的完成人中选择；所提交的人员不是该成果的完成人"
