@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("usefirst.catalog.urls")),
     path("", include("usefirst.plan_projects.urls")),  # /plan-projects/… and /imports/achievements/
     path("policy/", include("usefirst.policy.urls")),
+    path("operations/", include("usefirst.core.urls")),  # the daily jobs, for the provincial administrators
     path("notifications/", include("usefirst.notifications.urls")),
     path("finance/", include("usefirst.finance.urls")),
     path("search/", include("usefirst.matching.urls")),  # search over achievements and demands, issue 3

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from usefirst.core import daily_jobs
 from usefirst.core.dates import today
 
 from . import roles
@@ -189,6 +190,11 @@ def menu(user: Any, membership: Membership | None) -> list[MenuSection]:
         ("审核与监管", departments, lambda: _link("plan_projects:list", "省级科技计划项目")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:quota", "年度认定配额")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:misconduct_list", "科研失信记录")),
+        (
+            "平台运行",
+            daily_jobs.may_operate(user),
+            lambda: _link("core:daily_jobs", "每日任务运行情况", "错过与失败的日期、重新运行某日"),
+        ),
         ("本机构", True, lambda: _link("accounts:staff", "机构成员", "邀请成员、签署权限")),
         ("本机构", unit, lambda: _link("accounts:people", "成果完成人", "登记与告知同意")),
         ("本机构", True, lambda: _org_record(organisation)),

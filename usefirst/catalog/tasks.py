@@ -17,7 +17,13 @@ def demands_due(day: dt.date) -> dict[str, list[str]]:
     return {"截止日期已过的需求转为已过期": [f"#{d.pk} {d.title}" for d in overdue]}
 
 
-@daily_job("catalog.expire_demands", "截止日期已过的技术需求转为已过期", at=dt.time(0, 5), due=demands_due)
+@daily_job(
+    "catalog.expire_demands",
+    "截止日期已过的技术需求转为已过期",
+    at=dt.time(0, 5),
+    due=demands_due,
+    labels={"count": "转为已过期的需求数"},
+)
 def expire_overdue_demands(day: dt.date) -> int:
     """Demands already show as expired the day after their deadline; this catches up the stored
     status (and writes the event rows)."""

@@ -10,6 +10,18 @@ from .services import contract_advance
 from .services.free_use import contracts_due
 
 
-@daily_job("contracts.advance", "免费使用期开始与届满、届满前 30/7 日提醒、逾期未商定升级", at=dt.time(0, 15), due=contracts_due)
+@daily_job(
+    "contracts.advance",
+    "免费使用期开始与届满、届满前 30/7 日提醒、逾期未商定升级",
+    at=dt.time(0, 15),
+    due=contracts_due,
+    labels={
+        "started": "免费使用期开始",
+        "expired": "免费使用期届满",
+        "reminded": "届满提醒",
+        "escalated": "逾期未商定升级",
+        "ended_by_notice": "通知期满终止",
+    },
+)
 def advance_free_use_periods(day: dt.date) -> dict[str, int]:
     return contract_advance(on=day)

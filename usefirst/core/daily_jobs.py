@@ -3,8 +3,12 @@ run at most once per date, and the dates the scheduler missed are caught up in o
 
 An app declares its job once, in its `tasks.py`:
 
-    @daily_job("contracts.advance", "免费使用期开始与届满、届满提醒、逾期升级", at=dt.time(0, 15), due=contracts_due)
+    @daily_job("contracts.advance", "免费使用期开始与届满、届满提醒、逾期升级", at=dt.time(0, 15), due=contracts_due,
+               labels={"started": "免费使用期开始", ...})
     def advance_free_use_periods(day: dt.date) -> dict[str, int]: ...
+
+`due` previews a date's work without doing it; `labels` name the counts the job returns (shown on
+the operator's page); a long job reports how far it has got with `progress(done, total)`.
 
 The scheduler's tick (`core.tasks.run_daily_jobs`, every ten minutes) runs every job for every
 business date from the day after its last finished one up to today, oldest first, once the
@@ -12,7 +16,8 @@ job's time of day has passed on that date; a job never run before starts today, 
 reaches back more than CATCH_UP_DAYS. One `DailyJobRun` row per (job, date), unique in the
 database, makes a finished date a no-op and stops two workers running one date at once. The
 jobs themselves are idempotent per object (a reminder carries the mark that it was sent), so
-even a forced re-run (`manage.py daily_jobs run --date … --force`) sends nothing twice.
+even a forced re-run (`manage.py daily_jobs run --date … --force`, or the button on the
+operator's page, `request_run`) sends nothing twice.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ import datetime as dt
 import logging
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,6 +36,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from .audit import audit
+from .errors import Conflict, DomainError, Forbidden, NotFound
 from .models import DailyJobRun
 
 logger = logging.getLogger(__name__)
@@ -46,16 +55,22 @@ class DailyJob:
     at: dt.time  # time of day (Asia/Shanghai) from which a date's work may run
     run: Callable[[dt.date], Any]
     due: Due | None = None
+    labels: dict[str, str] = field(default_factory=dict)  # the Chinese name of each count in the job's result
+
+    def describe(self, result: dict[str, Any]) -> list[tuple[str, Any]]:
+        """The counts of a finished run, named for a person ("处理数" for a job that returns one number)."""
+        names = {"count": "处理数", **self.labels}
+        return [(names.get(key, key), value) for key, value in result.items() if key != "progress"]
 
 
 _REGISTRY: dict[str, DailyJob] = {}
 
 
 def daily_job(
-    name: str, label: str, *, at: dt.time, due: Due | None = None
+    name: str, label: str, *, at: dt.time, due: Due | None = None, labels: dict[str, str] | None = None
 ) -> Callable[[Callable[[dt.date], Any]], Callable[[dt.date], Any]]:
     def register(function: Callable[[dt.date], Any]) -> Callable[[dt.date], Any]:
-        _REGISTRY[name] = DailyJob(name=name, label=label, at=at, run=function, due=due)
+        _REGISTRY[name] = DailyJob(name=name, label=label, at=at, run=function, due=due, labels=dict(labels or {}))
         return function
 
     return register
@@ -92,6 +107,23 @@ class Outcome:
     note: str = ""
 
 
+_RUNNING: ContextVar[int | None] = ContextVar("daily_job_run", default=None)
+
+
+def progress(done: int, total: int) -> None:
+    """Record how far the running job has got, for the operator's page ("已处理 x / y"). Written
+    about a hundred times per run at most; outside a daily job's run it does nothing. A job that
+    works inside one long transaction shows its progress only when it commits."""
+    row = _RUNNING.get()
+    if row is None or total <= 0:
+        return
+    if done not in (0, total) and done % max(1, total // 100):
+        return
+    DailyJobRun.objects.filter(pk=row, status=DailyJobRun.Status.RUNNING).update(
+        result={"progress": {"done": done, "total": total}}
+    )
+
+
 def run(daily: DailyJob, day: dt.date, *, force: bool = False) -> Outcome:
     """Run one job for one date, unless that date is finished (then nothing, unless `force`) or
     being run by another worker."""
@@ -108,7 +140,9 @@ def run(daily: DailyJob, day: dt.date, *, force: bool = False) -> Outcome:
                 return Outcome(daily.name, day, False, row.status, None, "另一进程正在运行该日期")
             row.status, row.started_at, row.finished_at, row.error = DailyJobRun.Status.RUNNING, now, None, ""
             row.runs += 1
-            row.save(update_fields=["status", "started_at", "finished_at", "error", "runs"])
+            row.result = {}
+            row.save(update_fields=["status", "started_at", "finished_at", "error", "runs", "result"])
+    token = _RUNNING.set(row.pk)
     try:
         result = daily.run(day)
     except Exception as exc:
@@ -117,6 +151,8 @@ def run(daily: DailyJob, day: dt.date, *, force: bool = False) -> Outcome:
             status=DailyJobRun.Status.FAILED, finished_at=timezone.now(), error=f"{exc!r}\n{traceback.format_exc()[-4000:]}"
         )
         return Outcome(daily.name, day, True, DailyJobRun.Status.FAILED, None, repr(exc))
+    finally:
+        _RUNNING.reset(token)
     stored = result if isinstance(result, dict) else {"count": result}
     DailyJobRun.objects.filter(pk=row.pk).update(status=DailyJobRun.Status.FINISHED, finished_at=timezone.now(), result=stored)
     return Outcome(daily.name, day, True, DailyJobRun.Status.FINISHED, stored)
@@ -149,3 +185,103 @@ def pending(now: dt.datetime | None = None) -> Iterator[tuple[DailyJob, dt.date]
 def catch_up(now: dt.datetime | None = None) -> list[Outcome]:
     """The scheduler's tick: run everything owed, oldest first."""
     return [run(daily, day) for daily, day in pending(now)]
+
+
+RECENT_RUNS = 10
+
+
+@dataclass(frozen=True)
+class JobState:
+    """What the operator needs to know about one job (the command's `status` and the page)."""
+
+    job: DailyJob
+    last_finished: dt.date | None
+    owed: list[dt.date]  # dates the scheduler still owes, oldest first (missed or due today)
+    running: list[DailyJobRun]
+    failed: list[DailyJobRun]  # dates whose last run failed, newest first
+    recent: list[DailyJobRun]  # the latest runs, newest date first
+
+    @property
+    def described_recent(self) -> list[tuple[DailyJobRun, list[tuple[str, Any]]]]:
+        """The latest runs, each with its counts named (finished runs only)."""
+        return [(row, self.job.describe(row.result) if row.status == DailyJobRun.Status.FINISHED else []) for row in self.recent]
+
+    @property
+    def missed(self) -> list[dt.date]:
+        """Owed dates before today: the scheduler was down or the date failed."""
+        today = business_today()
+        return [day for day in self.owed if day < today]
+
+
+def overview(now: dt.datetime | None = None) -> list[JobState]:
+    now = now or timezone.now()
+    owed: dict[str, list[dt.date]] = {}
+    for daily, day in pending(now):
+        owed.setdefault(daily.name, []).append(day)
+    states = []
+    for daily in jobs().values():
+        rows = DailyJobRun.objects.filter(job=daily.name)
+        states.append(
+            JobState(
+                job=daily,
+                last_finished=last_finished(daily.name),
+                owed=owed.get(daily.name, []),
+                running=list(rows.filter(status=DailyJobRun.Status.RUNNING).order_by("-business_date")),
+                failed=list(rows.filter(status=DailyJobRun.Status.FAILED).order_by("-business_date")),
+                recent=list(rows.order_by("-business_date")[:RECENT_RUNS]),
+            )
+        )
+    return states
+
+
+def run_record(name: str, day: dt.date) -> DailyJobRun | None:
+    return DailyJobRun.objects.filter(job=name, business_date=day).first()
+
+
+def may_operate(user: Any) -> bool:
+    """Who sees the daily jobs and runs a date again: the provincial department's administrators
+    (the platform's operators); other provincial staff, departments and parties do not."""
+    from usefirst.accounts import roles
+
+    return roles.is_provincial_admin(user)
+
+
+def runnable_dates(now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
+    """The dates an operator may run from the page: the window the scheduler itself catches up."""
+    today = business_today(now)
+    return today - dt.timedelta(days=CATCH_UP_DAYS), today
+
+
+def request_run(*, actor: Any, name: str, day: dt.date) -> DailyJob:
+    """An operator runs one job for one date again, in the background (the worker calls `run`
+    with `force`, as `manage.py daily_jobs run --force` does). The jobs mark what they sent, so
+    nothing is sent twice; the request is audited."""
+    if not may_operate(actor):
+        raise Forbidden("只有省科技厅管理员可以运行每日任务", code="not_provincial_admin")
+    daily = jobs().get(name)
+    if daily is None:
+        raise NotFound(f"未知的每日任务：{name}", code="daily_job_unknown")
+    first, last = runnable_dates()
+    if not first <= day <= last:
+        raise DomainError(
+            f"业务日期须在 {first:%Y-%m-%d} 至 {last:%Y-%m-%d} 之间（今天及之前 {CATCH_UP_DAYS} 天）",
+            code="daily_job_date_outside",
+            field_errors={"business_date": ["业务日期超出可运行的范围"]},
+        )
+    if not is_due_at(daily, day, timezone.now()):
+        raise DomainError(
+            f"“{daily.label}”每日 {daily.at:%H:%M}（北京时间）起才运行，{day:%Y-%m-%d} 的运行时间还未到",
+            code="daily_job_not_yet_due",
+            field_errors={"business_date": ["该日期的运行时间还未到"]},
+        )
+    running = DailyJobRun.objects.filter(
+        job=name, business_date=day, status=DailyJobRun.Status.RUNNING, started_at__gt=timezone.now() - STALE_RUNNING
+    )
+    if running.exists():
+        raise Conflict(f"“{daily.label}”{day:%Y-%m-%d} 正在运行，请稍后刷新查看结果", code="daily_job_running")
+    from .tasks import run_daily_job
+
+    with transaction.atomic():
+        audit(actor=actor, action="daily_job.run_requested", job=name, business_date=day.isoformat())
+        transaction.on_commit(partial(run_daily_job.enqueue, job=name, business_date=day.isoformat()))
+    return daily

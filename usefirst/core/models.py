@@ -89,3 +89,16 @@ class DailyJobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.business_date} {self.status}"
+
+    @property
+    def progress(self) -> tuple[int, int] | None:
+        """(done, total) as the running job last reported it (daily_jobs.progress), if it did."""
+        reported = self.result.get("progress") if isinstance(self.result, dict) else None
+        if not isinstance(reported, dict):
+            return None
+        return int(reported.get("done", 0)), int(reported.get("total", 0))
+
+    @property
+    def error_summary(self) -> str:
+        """The error's first line (the whole traceback is in `error`)."""
+        return self.error.strip().splitlines()[0] if self.error.strip() else ""

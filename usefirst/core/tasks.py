@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from crontask import cron
 from django.tasks import task
 
@@ -13,3 +15,11 @@ def run_daily_jobs() -> int:
     from .daily_jobs import catch_up
 
     return sum(1 for outcome in catch_up() if outcome.ran)
+
+
+@task()
+def run_daily_job(*, job: str, business_date: str) -> str:
+    """One job for one date, run again at an operator's request (daily_jobs.request_run)."""
+    from . import daily_jobs
+
+    return daily_jobs.run(daily_jobs.job(job), dt.date.fromisoformat(business_date), force=True).status

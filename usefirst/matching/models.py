@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -92,6 +93,34 @@ class Recommendation(models.Model):
     @property
     def target_kind(self) -> str:
         return ItemKind.DEMAND if self.source_kind == ItemKind.ACHIEVEMENT else ItemKind.ACHIEVEMENT
+
+
+class DigestDelivery(models.Model):
+    """A person's digest of new matches for one business date and frequency (digests.py): the mark
+    that it was sent, so that running the date again sends nothing twice, and the point up to which
+    it covered the matches, where the person's next digest starts."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "每日"
+        WEEKLY = "weekly", "每周"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField("频率", max_length=8, choices=Frequency.choices)
+    business_date = models.DateField("业务日期")
+    covered_until = models.DateTimeField("涵盖至")  # matches first made before this were in this digest or an earlier one
+    matches = models.PositiveIntegerField("推荐条数", default=0)
+    sent_at = models.DateTimeField("发送时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "匹配推荐摘要发送记录"
+        verbose_name_plural = "匹配推荐摘要发送记录"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["user", "frequency", "business_date"], name="matching_one_digest_per_date"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["user", "covered_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.frequency} {self.business_date}"
 
 
 TERM_MAX_LENGTH = 200  # longer tokens (a pasted string of letters) are not counted: each is all but unique

@@ -1,7 +1,8 @@
 """Background work of matching: vectors, recommendations, the ANN index, term counts, digests.
 
-Scheduled with crontask (the scheduler imports `<app>.tasks` of every installed app); item
-work is enqueued after commit by `indexing.after_change`.
+The index work is scheduled with crontask (the scheduler imports `<app>.tasks` of every
+installed app); item work is enqueued after commit by `indexing.after_change`; the digests are a
+daily job (usefirst/core/daily_jobs.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from crontask import cron
 from django.tasks import task
 from django.utils import timezone
 
+from usefirst.core.daily_jobs import daily_job
+
+from .digests import DIGEST_AT, JOB, digests_due, send_day_digests
 from .models import ItemKind, SearchDocument
 
 logger = logging.getLogger(__name__)
@@ -152,17 +156,19 @@ def count_terms() -> dict[str, int]:
     return done
 
 
-@cron("0 8 * * *")
-@task()
-def send_daily_match_digests() -> int:
-    from .digests import send_digests
-
-    return send_digests(frequency="daily", since=timezone.now() - dt.timedelta(days=1))
-
-
-@cron("0 8 * * Mon")
-@task()
-def send_weekly_match_digests() -> int:
-    from .digests import send_digests
-
-    return send_digests(frequency="weekly", since=timezone.now() - dt.timedelta(days=7))
+@daily_job(
+    JOB,
+    "匹配推荐摘要：每日摘要，每周一另发每周摘要",
+    at=DIGEST_AT,
+    due=digests_due,
+    labels={
+        "daily": "每日摘要",
+        "weekly": "每周摘要",
+        "daily_skipped": "每日摘要由下一期一并发送",
+        "weekly_skipped": "每周摘要由下一期一并发送",
+    },
+)
+def send_match_digests(day: dt.date) -> dict[str, int]:
+    """Each person's digest of new matches (digests.py: once per person and date, and a date
+    caught up after its next digest is due is left to that one)."""
+    return send_day_digests(day)

@@ -86,11 +86,13 @@ def test_the_digest_respects_each_persons_frequency(matched, owner, outsider):
     Preference.objects.create(user=outsider, digest=Preference.Digest.DAILY)
     from django.utils import timezone
 
-    since = timezone.now() - timezone.timedelta(days=1)
-    assert send_digests(frequency="daily", since=since) == 1
+    from usefirst.core.daily_jobs import business_today
+
+    day, until = business_today(), timezone.now() + timezone.timedelta(seconds=1)
+    assert send_digests(frequency="daily", day=day, until=until) == 1
     assert Notification.objects.filter(recipient=outsider, kind="matching_digest").exists()
     assert not Notification.objects.filter(recipient=owner, kind="matching_digest").exists()
-    assert send_digests(frequency="weekly", since=since) == 0
+    assert send_digests(frequency="weekly", day=day, until=until) == 0
 
 
 def test_a_ranking_reads_the_policy_weights_once_not_per_candidate(

@@ -54,18 +54,19 @@ class Command(BaseCommand):
             self._run(owed, force=False)
 
     def _status(self, selected: list[daily_jobs.DailyJob]) -> None:
-        owed: dict[str, list[dt.date]] = {}
-        for job, day in daily_jobs.pending():
-            owed.setdefault(job.name, []).append(day)
-        for job in selected:
-            last = daily_jobs.last_finished(job.name)
-            failed = DailyJobRun.objects.filter(job=job.name, status=DailyJobRun.Status.FAILED).order_by("-business_date")
+        names = {job.name for job in selected}
+        for state in daily_jobs.overview():
+            if state.job.name not in names:
+                continue
+            job = state.job
             self.stdout.write(f"{job.name}（{job.label}，每日 {job.at:%H:%M} 起）")
-            self.stdout.write(f"  最近完成的日期：{last or '尚未运行'}")
-            if failed.exists():
-                self.stdout.write(f"  失败的日期：{'、'.join(str(r.business_date) for r in failed[:10])}")
-            days = owed.get(job.name, [])
-            self.stdout.write(f"  待运行：{'、'.join(str(d) for d in days) if days else '无'}")
+            self.stdout.write(f"  最近完成的日期：{state.last_finished or '尚未运行'}")
+            for row in state.running:
+                done = f"，已处理 {row.progress[0]} / {row.progress[1]}" if row.progress else ""
+                self.stdout.write(f"  运行中：{row.business_date}（{row.started_at:%Y-%m-%d %H:%M} 开始{done}）")
+            if state.failed:
+                self.stdout.write(f"  失败的日期：{'、'.join(str(r.business_date) for r in state.failed[:10])}")
+            self.stdout.write(f"  待运行：{'、'.join(str(d) for d in state.owed) if state.owed else '无'}")
 
     def _due(self, selected: list[daily_jobs.DailyJob], day: dt.date) -> None:
         for job in selected:
