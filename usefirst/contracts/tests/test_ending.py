@@ -151,3 +151,44 @@ def test_with_the_clock_the_notice_boundary_holds_in_shanghai_dates(formal, lice
             actor=licensee_signer, contract=formal, kind="notice", grounds="技术实施失败，依约通知终止"
         )
     assert request.effective_on == dt.date(2027, 1, 5)
+
+
+def test_a_party_of_another_contract_cannot_end_this_one_by_service_api_or_page(formal, owner, unit, achievement, platform_ca):
+    """Boundary: another enterprise, itself a party to a contract with the same unit, may neither
+    propose nor give notice of ending `formal`, nor end it in one step; nothing is saved."""
+    from usefirst.accounts.models import Membership, OrganisationKind
+    from usefirst.catalog.tests.factories import bearer_for
+    from usefirst.contracts.models import ContractEvent
+    from usefirst.core.testing import make_org, make_user
+
+    rival = make_org(OrganisationKind.ENTERPRISE, name="佛山另一科技有限公司", city="佛山市", county="南海区")
+    stranger = make_user(rival, role=Membership.Role.ADMIN)
+    own = draft(owner, unit, rival, achievement)  # the stranger is a party, but of its own contract
+    assert own.licensee_id == rival.pk
+    events = ContractEvent.objects.filter(subject=formal).count()
+
+    refused(
+        "forbidden", lambda: services.ending_propose(actor=stranger, contract=formal, kind="notice", grounds="我方通知终止该合同")
+    )
+    refused("forbidden", lambda: services.contract_end(actor=stranger, contract=formal, reason="我方要求终止该合同"))
+
+    api = Client().post(
+        f"/api/v1/contracts/{formal.pk}/ending-requests",
+        {"kind": "agreement", "grounds": "我方提出协商终止"},
+        content_type="application/json",
+        headers=bearer_for(stranger),
+    )
+    # a contract one is not party to is reported as missing, so its existence does not leak
+    assert api.status_code == 404 and api.json()["code"] == "not_found"
+
+    page = Client()
+    page.force_login(stranger)
+    posted = page.post(reverse("contracts:ending_propose", args=[formal.pk]), {"kind": "notice", "grounds": "我方通知终止该合同"})
+    assert posted.status_code == 404 and "页面不存在" in posted.content.decode()
+    ended = page.post(reverse("contracts:end", args=[formal.pk]), {"reason": "我方要求终止该合同"})
+    assert ended.status_code == 404
+
+    formal.refresh_from_db()
+    assert formal.status == ContractStatus.SIGNED and formal.ended_at is None
+    assert not EndingRequest.objects.filter(contract=formal).exists()
+    assert ContractEvent.objects.filter(subject=formal).count() == events

@@ -16,6 +16,7 @@ SIGNED_IN_PAGES = [
     "/notifications/",
     "/notifications/preferences/",
     "/policy/parameters/",
+    "/operations/daily-jobs/",
 ]
 
 pytestmark = BROWSER_MARKS
