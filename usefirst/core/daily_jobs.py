@@ -38,7 +38,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from .audit import audit
 from .errors import Conflict, DomainError, Forbidden, NotFound
-from .models import DailyJobRun
+from .models import AuditEntry, DailyJobRun
 
 logger = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -188,6 +188,7 @@ def catch_up(now: dt.datetime | None = None) -> list[Outcome]:
 
 
 RECENT_RUNS = 10
+RUN_REQUESTED = "daily_job.run_requested"  # the audit row of an operator's request, until the worker starts it
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,11 @@ class JobState:
     running: list[DailyJobRun]
     failed: list[DailyJobRun]  # dates whose last run failed, newest first
     recent: list[DailyJobRun]  # the latest runs, newest date first
+    queued: list[tuple[dt.date, dt.datetime]] = field(default_factory=list)  # (date, requested at) not started yet
+
+    @property
+    def due_today(self) -> bool:
+        return business_today() in self.owed
 
     @property
     def described_recent(self) -> list[tuple[DailyJobRun, list[tuple[str, Any]]]]:
@@ -221,6 +227,14 @@ def overview(now: dt.datetime | None = None) -> list[JobState]:
     states = []
     for daily in jobs().values():
         rows = DailyJobRun.objects.filter(job=daily.name)
+        started = dict(rows.filter(started_at__gte=now - STALE_RUNNING).values_list("business_date", "started_at"))
+        queued: dict[dt.date, dt.datetime] = {}
+        for entry in AuditEntry.objects.filter(
+            action=RUN_REQUESTED, at__gte=now - STALE_RUNNING, detail__job=daily.name
+        ).order_by("at"):
+            day = dt.date.fromisoformat(entry.detail["business_date"])
+            if day not in started or started[day] < entry.at:
+                queued[day] = entry.at
         states.append(
             JobState(
                 job=daily,
@@ -229,6 +243,7 @@ def overview(now: dt.datetime | None = None) -> list[JobState]:
                 running=list(rows.filter(status=DailyJobRun.Status.RUNNING).order_by("-business_date")),
                 failed=list(rows.filter(status=DailyJobRun.Status.FAILED).order_by("-business_date")),
                 recent=list(rows.order_by("-business_date")[:RECENT_RUNS]),
+                queued=sorted(queued.items()),
             )
         )
     return states
@@ -282,6 +297,6 @@ def request_run(*, actor: Any, name: str, day: dt.date) -> DailyJob:
     from .tasks import run_daily_job
 
     with transaction.atomic():
-        audit(actor=actor, action="daily_job.run_requested", job=name, business_date=day.isoformat())
+        audit(actor=actor, action=RUN_REQUESTED, job=name, business_date=day.isoformat())
         transaction.on_commit(partial(run_daily_job.enqueue, job=name, business_date=day.isoformat()))
     return daily

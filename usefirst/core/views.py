@@ -41,7 +41,7 @@ def daily_job_list(request: HttpRequest) -> HttpResponse:
         "core/daily_jobs.html",
         {
             "states": states,
-            "refresh": any(state.running for state in states),
+            "refresh": any(state.running or state.queued for state in states),
             "today": last,
             "first": first,
             "catch_up_days": daily_jobs.CATCH_UP_DAYS,

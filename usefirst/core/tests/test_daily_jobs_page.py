@@ -168,3 +168,13 @@ def test_the_run_records_are_in_the_read_only_admin(client, probe):
     root = User.objects.create_superuser("root@example.com", "correct-horse-battery", full_name="平台运维")
     client.force_login(root)
     assert "tests.reminders" in client.get("/admin/core/dailyjobrun/").content.decode()
+
+
+def test_a_request_the_worker_has_not_started_shows_as_waiting(client, provincial_admin, probe):
+    client.force_login(provincial_admin)
+    client.post(reverse("core:daily_job_run", args=[probe.name]), {"business_date": "2026-12-04", "confirmed": "1"})
+    html = client.get(PAGE).content.decode()  # the worker is busy: the task has not started
+    assert "已提交，等待后台运行：</strong>2026-12-04" in html and 'http-equiv="refresh"' in html
+    with time_machine.travel(NOW + dt.timedelta(minutes=1), tick=False):
+        daily_jobs.run(probe, dt.date(2026, 12, 4), force=True)
+        assert "等待后台运行" not in client.get(PAGE).content.decode()
