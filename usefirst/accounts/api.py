@@ -1,4 +1,8 @@
-"""Accounts endpoints of the open API: tokens, the caller, organisations and their review."""
+"""Accounts endpoints of the open API: tokens, the caller, organisations and their review, and
+the people (inventors) a unit lists with their notice and consent.
+
+ID numbers and phones leave masked; the clear value only through the unmask endpoint, under
+the same rule as the page and with the same audit row."""
 
 from __future__ import annotations
 
@@ -8,20 +12,23 @@ from typing import Any, cast
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 
 from usefirst.api.auth import TokenAuth, optional_user
-from usefirst.core.errors import DomainError
-from usefirst.core.pagination import paginate
+from usefirst.core.errors import DomainError, Forbidden, NotFound
+from usefirst.core.identifiers import IdKind
+from usefirst.core.pagination import DEFAULT_PAGE_SIZE, paginate
 from usefirst.core.permissions import Action, get_for_user, restrict
 from usefirst.core.regions import CITY_REGION, OUTSIDE_PROVINCE
 
-from . import roles
-from .models import Organisation, OrganisationKind, OrganisationStatus, User
+from . import roles, selectors
+from .models import Organisation, OrganisationKind, OrganisationStatus, Person, UnitPerson, User
 from .services import organisations as org_services
+from .services import people as people_services
 from .services import tokens as token_services
 
 router = Router(tags=["账户与机构"])
@@ -221,3 +228,218 @@ def suspend(request: HttpRequest, organisation_id: int, payload: SuspendIn) -> d
     if organisation is None:
         organisation = get_for_user(Organisation.objects.all(), _caller(request), Action.VIEW, pk=organisation_id)
     return _org(org_services.organisation_suspend(actor=_caller(request), organisation=organisation, reason=payload.reason))
+
+
+# ---------------------------------------------------------------- people (inventors)
+
+
+class ConsentOut(Schema):
+    unit_id: int
+    unit_name: str
+    notice_given_at: datetime
+    consent_at: datetime
+    consent_method: str
+    recorded_by: str
+
+
+class PersonOut(Schema):
+    id: int
+    full_name: str
+    id_kind: str
+    id_kind_label: str
+    id_number_masked: str
+    phone_masked: str
+    has_account: bool
+    created_at: datetime
+    consents: list[ConsentOut]
+
+
+class PersonPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    num_pages: int
+    items: list[PersonOut]
+
+
+class PeopleQuery(Schema):
+    unit_id: int | None = None
+    q: str = ""
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+
+class ConsentIn(Schema):
+    unit_id: int | None = None
+    notice_given_at: datetime
+    consent_at: datetime
+    consent_method: str
+
+
+class PersonIn(ConsentIn):
+    full_name: str
+    id_kind: str = IdKind.MAINLAND
+    id_number: str
+    phone: str = ""
+
+
+class PersonPatch(Schema):
+    full_name: str | None = None
+    phone: str | None = None
+
+
+class ConsentWithdrawIn(Schema):
+    unit_id: int | None = None
+    reason: str = ""
+
+
+class ConsentWithdrawnOut(Schema):
+    person_id: int
+    unit_id: int
+    still_visible: bool
+
+
+class UnmaskIn(Schema):
+    field: str
+
+
+class UnmaskOut(Schema):
+    field: str
+    value: str
+
+
+def _consent(listing: UnitPerson) -> dict[str, Any]:
+    return {
+        "unit_id": listing.unit_id,
+        "unit_name": listing.unit.name,
+        "notice_given_at": listing.notice_given_at,
+        "consent_at": listing.consent_at,
+        "consent_method": listing.consent_method,
+        "recorded_by": listing.recorded_by.full_name,
+    }
+
+
+def _person(user: User, person: Person) -> dict[str, Any]:
+    return {
+        "id": person.pk,
+        "full_name": person.full_name,
+        "id_kind": person.id_kind,
+        "id_kind_label": dict(IdKind.CHOICES).get(person.id_kind, person.id_kind),
+        "id_number_masked": person.id_number_masked,
+        "phone_masked": person.phone_masked,
+        "has_account": person.user_id is not None,
+        "created_at": person.created_at,
+        "consents": [_consent(c) for c in selectors.consents_for(user, person)],
+    }
+
+
+def _acting_unit(user: User, unit_id: int | None) -> Organisation:
+    """The unit the caller acts for: the one named, or the caller's only one."""
+    memberships = list(roles.active_memberships(user).select_related("organisation").order_by("pk"))
+    if unit_id is not None:
+        for membership in memberships:
+            if membership.organisation_id == unit_id:
+                return membership.organisation
+        raise Forbidden("您不是该单位的成员，不能以其名义登记成果完成人", code="not_member")
+    if len(memberships) == 1:
+        return memberships[0].organisation
+    if not memberships:
+        raise Forbidden("只有单位成员可以登记成果完成人", code="not_member")
+    raise DomainError("您属于多个机构，请用 unit_id 指明", code="validation_failed", field_errors={"unit_id": ["请指明单位"]})
+
+
+def _aware(value: datetime) -> datetime:
+    """Times sent without a zone are Beijing time, as on the pages."""
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _visible_person(request: HttpRequest, person_id: int, action: Action = Action.VIEW) -> Person:
+    return get_for_user(Person.objects.all(), _caller(request), action, pk=person_id)
+
+
+@router.get("/people", response=PersonPage, auth=AUTH, summary="成果完成人列表（本单位登记的；省科技厅可看全部）")
+def list_people(request: HttpRequest, query: Query[PeopleQuery]) -> dict[str, Any]:
+    user = _caller(request)
+    queryset = selectors.people_for(user, unit_id=query.unit_id, q=query.q)
+    result = paginate(queryset, page=query.page, page_size=query.page_size)
+    return {**result.__dict__, "items": [_person(user, p) for p in result.items]}
+
+
+@router.post("/people", response={201: PersonOut}, auth=AUTH, summary="登记成果完成人（须已告知并取得本人同意）")
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
+    user = _caller(request)
+    person = people_services.person_register(
+        actor=user,
+        unit=_acting_unit(user, payload.unit_id),
+        full_name=payload.full_name,
+        id_kind=payload.id_kind,
+        id_number=payload.id_number,
+        phone=payload.phone,
+        notice_given_at=_aware(payload.notice_given_at),
+        consent_at=_aware(payload.consent_at),
+        consent_method=payload.consent_method,
+    )
+    return Status(201, _person(user, person))
+
+
+@router.get("/people/{person_id}", response=PersonOut, auth=AUTH, summary="成果完成人详情（证件号码与手机号码脱敏）")
+def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+    return _person(_caller(request), _visible_person(request, person_id))
+
+
+@router.patch("/people/{person_id}", response=PersonOut, auth=AUTH, summary="修改成果完成人的姓名或手机号码")
+def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> dict[str, Any]:
+    user = _caller(request)
+    person = people_services.person_update(
+        actor=user, person=_visible_person(request, person_id, Action.CHANGE), full_name=payload.full_name, phone=payload.phone
+    )
+    return _person(user, person)
+
+
+@router.post(
+    "/people/{person_id}/consents", response={201: ConsentOut}, auth=AUTH, summary="登记本单位对该完成人的重新告知与同意"
+)
+def record_consent(request: HttpRequest, person_id: int, payload: ConsentIn) -> Status[dict[str, Any]]:
+    user = _caller(request)
+    person = _visible_person(request, person_id, Action.CHANGE)
+    listing = people_services.person_consent_record(
+        actor=user,
+        unit=_acting_unit(user, payload.unit_id),
+        person=person,
+        notice_given_at=_aware(payload.notice_given_at),
+        consent_at=_aware(payload.consent_at),
+        consent_method=payload.consent_method,
+    )
+    return Status(201, _consent(listing))
+
+
+@router.post(
+    "/people/{person_id}/withdraw-consent",
+    response=ConsentWithdrawnOut,
+    auth=AUTH,
+    summary="登记完成人撤回对本单位的同意（本单位不再登记该完成人）",
+)
+def withdraw_consent(request: HttpRequest, person_id: int, payload: ConsentWithdrawIn) -> dict[str, Any]:
+    user = _caller(request)
+    person = _visible_person(request, person_id, Action.CHANGE)
+    unit = _acting_unit(user, payload.unit_id)
+    people_services.person_consent_withdraw(actor=user, unit=unit, person=person, reason=payload.reason)
+    still_visible = selectors.people_for(user).filter(pk=person.pk).exists()
+    return {"person_id": person.pk, "unit_id": unit.pk, "still_visible": still_visible}
+
+
+@router.post(
+    "/people/{person_id}/unmask",
+    response=UnmaskOut,
+    auth=AUTH,
+    summary="查看完成人的完整证件号码或手机号码（每次查看均记录审计）",
+)
+def unmask_person(request: HttpRequest, person_id: int, payload: UnmaskIn, response: HttpResponse) -> dict[str, str]:
+    # Not scoped here, as on the page: the service decides and records refused attempts too.
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound("未找到该对象，或您无权查看", code="not_found")
+    value = people_services.person_unmask(actor=_caller(request), person=person, field=payload.field)
+    # Shown once: never cached by a client or a proxy.
+    response["Cache-Control"] = "no-store"
+    return {"field": payload.field, "value": value}
