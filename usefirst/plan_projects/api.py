@@ -1,7 +1,9 @@
 """Plan projects and Excel imports in the open API.
 
-Row-level problems come back as problem+json, 422, `code: "import_rows_invalid"` and
-`errors: [{row, column, message}]`; nothing is imported then.
+Row-level problems of an Excel file come back as problem+json, 422, `code: "import_rows_invalid"`
+and `errors: [{row, column, message}]`; nothing is imported then. One project sent as JSON
+(PUT /plan-projects/{number}) goes through the same checks and sync as a spreadsheet row and
+answers `validation_failed` with `errors: {field: [message]}`.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 from pydantic import Field
@@ -23,13 +25,14 @@ from usefirst.core.permissions import Action, get_for_user
 from . import selectors
 from .imports.achievements import achievement_import_organisations, achievements_import
 from .models import ImportBatch, ImportOutcome, PlanProject
-from .services import plan_projects_import
+from .services import plan_project_save, plan_projects_import
 
 router = Router(tags=["省级科技计划项目与批量导入"])
 AUTH = [TokenAuth(), django_auth]
 
 
 class PlanProjectOut(Schema):
+    id: int
     number: str
     title: str
     category: str = Field(description="key_technology 科研攻关类 / other 其他类")
@@ -51,7 +54,49 @@ class PlanProjectOut(Schema):
 
 class PlanProjectListOut(Schema):
     count: int
+    page: int
+    page_size: int
+    num_pages: int
     items: list[PlanProjectOut]
+
+
+class PlanProjectDetailOut(PlanProjectOut):
+    created_at: dt.datetime
+    first_batch_id: int
+    last_batch_id: int
+
+
+class PlanProjectQuery(Schema):
+    category: str = Field("", description="key_technology 科研攻关类 / other 其他类")
+    year: int | None = Field(None, description="验收年份")
+    unit: str = Field("", description="承担单位名称（包含）或统一社会信用代码")
+    unit_id: int | None = Field(None, description="承担单位在平台上的机构编号")
+    city: str = Field("", description="所属地市，如 广州市")
+    accepted: bool | None = Field(None, description="true 已验收 / false 未验收")
+    provincial_funding: bool | None = Field(None, description="是否获省级财政科技资金支持")
+    registered: bool | None = Field(None, description="承担单位是否已在平台注册")
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+
+class PlanProjectIn(Schema):
+    title: str
+    category: str = Field(description="key_technology 科研攻关类 / other 其他类（也可写中文）")
+    unit_credit_code: str
+    unit_name: str
+    leader_name: str
+    acceptance_date: dt.date | None = None
+    provincial_funding: bool
+    research_funding_only: bool = False
+    city: str = ""
+
+
+class PlanProjectSavedOut(PlanProjectDetailOut):
+    batch_id: int = Field(description="记录这次写入的导入批次")
+
+    @staticmethod
+    def resolve_batch_id(obj: PlanProject) -> int:
+        return obj.last_batch_id
 
 
 class ImportBatchOut(Schema):
@@ -103,19 +148,17 @@ def _require_department(request: HttpRequest) -> None:
         raise Forbidden("只有省、市及行业主管部门可以查看省级科技计划项目", code="forbidden")
 
 
-@router.get("/plan-projects", response=PlanProjectListOut, auth=AUTH, summary="省级科技计划项目列表（主管部门）")
-def list_plan_projects(
-    request: HttpRequest,
-    category: str = "",
-    year: int | None = None,
-    unit: str = "",
-    page: int = 1,
-    page_size: int = DEFAULT_PAGE_SIZE,
-) -> dict[str, object]:
+@router.get(
+    "/plan-projects",
+    response=PlanProjectListOut,
+    auth=AUTH,
+    summary="省级科技计划项目列表（主管部门，可按年份、单位、地市、验收与资助情况筛选）",
+)
+def list_plan_projects(request: HttpRequest, query: Query[PlanProjectQuery]) -> dict[str, object]:
     _require_department(request)
-    filters = selectors.parse_plan_project_filters({"category": category, "year": year or "", "unit": unit})
-    result = paginate(selectors.plan_projects_for(request.user, filters), page=page, page_size=page_size)
-    return {"count": result.count, "items": result.items}
+    filters = selectors.parse_plan_project_filters(query.dict(exclude={"page", "page_size"}))
+    result = paginate(selectors.plan_projects_for(request.user, filters), page=query.page, page_size=query.page_size)
+    return {**result.__dict__}
 
 
 @router.post(
@@ -159,3 +202,22 @@ def import_achievements(
 @router.get("/imports/batches/{batch_id}", response=ImportBatchStatusOut, auth=AUTH, summary="导入批次的状态、进度与逐行错误")
 def get_import_batch(request: HttpRequest, batch_id: int) -> ImportBatch:
     return get_for_user(ImportBatch.objects.all(), request.user, Action.VIEW, pk=batch_id)
+
+
+# Last: “/plan-projects/{number}” would otherwise take the paths above (import) for a number.
+@router.get("/plan-projects/{number}", response=PlanProjectDetailOut, auth=AUTH, summary="省级科技计划项目详情（按项目编号）")
+def get_plan_project(request: HttpRequest, number: str) -> PlanProject:
+    _require_department(request)
+    key = number.strip().upper().replace(" ", "")
+    return get_for_user(PlanProject.objects.select_related("unit"), request.user, Action.VIEW, number=key)
+
+
+@router.put(
+    "/plan-projects/{number}",
+    response={200: PlanProjectSavedOut, 201: PlanProjectSavedOut},
+    auth=AUTH,
+    summary="新增或更新一个省级科技计划项目（JSON；与 Excel 导入同一校验与权限，省科技厅和地市管理部门）",
+)
+def save_plan_project(request: HttpRequest, number: str, payload: PlanProjectIn) -> Status[PlanProject]:
+    project, created = plan_project_save(actor=request.user, number=number, values=payload.dict())
+    return Status(201 if created else 200, project)

@@ -13,6 +13,7 @@ from usefirst.catalog.choices import ProjectCategory
 from usefirst.core.dates import add_months, period_end, today
 from usefirst.core.errors import DomainError
 from usefirst.core.permissions import Action, restrict
+from usefirst.core.regions import CITY_COUNTIES, OUTSIDE_PROVINCE
 from usefirst.policy.selectors import parameter_value
 
 from .models import ImportBatch, ImportKind, PlanProject
@@ -25,10 +26,48 @@ class PlanProjectFilters:
     category: str = ""
     year: int | None = None
     unit: str = ""
+    unit_id: int | None = None
+    city: str = ""
+    accepted: bool | None = None
+    provincial_funding: bool | None = None
+    registered: bool | None = None
 
     def as_query(self) -> dict[str, str]:
-        query = {"category": self.category, "year": str(self.year or ""), "unit": self.unit}
+        query = {
+            "category": self.category,
+            "year": str(self.year or ""),
+            "unit": self.unit,
+            "unit_id": str(self.unit_id or ""),
+            "city": self.city,
+            **{
+                name: ("" if value is None else "true" if value else "false")
+                for name, value in (
+                    ("accepted", self.accepted),
+                    ("provincial_funding", self.provincial_funding),
+                    ("registered", self.registered),
+                )
+            },
+        }
         return {k: v for k, v in query.items() if v}
+
+
+FLAG_LABELS = {"accepted": "是否已验收", "provincial_funding": "省级财政科技资金支持", "registered": "承担单位已在平台注册"}
+
+
+def _flag(params: Mapping[str, Any], name: str) -> bool | None:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("true", "1", "yes", "是"):
+        return True
+    if text in ("false", "0", "no", "否"):
+        return False
+    raise DomainError(
+        f"筛选条件“{FLAG_LABELS[name]}”应为 true 或 false", code="invalid_filter", field_errors={name: ["应为 true 或 false"]}
+    )
 
 
 def parse_plan_project_filters(params: Mapping[str, Any]) -> PlanProjectFilters:
@@ -47,7 +86,22 @@ def parse_plan_project_filters(params: Mapping[str, Any]) -> PlanProjectFilters:
     unit = str(params.get("unit") or "").strip()
     if len(unit) > MAX_UNIT_QUERY:
         raise DomainError(f"承担单位不超过 {MAX_UNIT_QUERY} 个字", code="invalid_filter", field_errors={"unit": ["过长"]})
-    return PlanProjectFilters(category=category, year=year, unit=unit)
+    raw_unit_id = str(params.get("unit_id") or "").strip()
+    if raw_unit_id and not raw_unit_id.isdigit():
+        raise DomainError("承担单位编号应为整数", code="invalid_filter", field_errors={"unit_id": ["应为整数"]})
+    city = str(params.get("city") or "").strip()
+    if city and city not in CITY_COUNTIES and city != OUTSIDE_PROVINCE:
+        raise DomainError(f"未知的地市：{city}", code="invalid_filter", field_errors={"city": ["不是广东省的地级市"]})
+    return PlanProjectFilters(
+        category=category,
+        year=year,
+        unit=unit,
+        unit_id=int(raw_unit_id) if raw_unit_id else None,
+        city=city,
+        accepted=_flag(params, "accepted"),
+        provincial_funding=_flag(params, "provincial_funding"),
+        registered=_flag(params, "registered"),
+    )
 
 
 def plan_projects_for(user: Any, filters: PlanProjectFilters | None = None) -> QuerySet[PlanProject]:
@@ -60,6 +114,16 @@ def plan_projects_for(user: Any, filters: PlanProjectFilters | None = None) -> Q
         queryset = queryset.filter(acceptance_date__year=filters.year)
     if filters.unit:
         queryset = queryset.filter(Q(unit_name__icontains=filters.unit) | Q(unit_credit_code=filters.unit.upper()))
+    if filters.unit_id is not None:
+        queryset = queryset.filter(unit_id=filters.unit_id)
+    if filters.city:
+        queryset = queryset.filter(city=filters.city)
+    if filters.accepted is not None:
+        queryset = queryset.filter(acceptance_date__isnull=not filters.accepted)
+    if filters.provincial_funding is not None:
+        queryset = queryset.filter(provincial_funding=filters.provincial_funding)
+    if filters.registered is not None:
+        queryset = queryset.filter(unit__isnull=not filters.registered)
     return queryset
 
 

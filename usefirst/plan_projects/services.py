@@ -7,7 +7,7 @@ record of the refused batch, and the caller gets `ImportRowsInvalid` with row-le
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,11 +15,18 @@ from django.utils import timezone
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind, OrganisationStatus
-from usefirst.core.errors import Conflict, Forbidden
+from usefirst.core.errors import Conflict, DomainError, Forbidden
 from usefirst.core.excel import ImportRowsInvalid, RowError, accept_xlsx
 
 from .models import ImportBatch, ImportKind, ImportOutcome, PlanProject
-from .sources import HEADER_OF, ExcelPlanProjectSource, PlanProjectRecord, PlanProjectSource, SourceResult
+from .sources import (
+    HEADER_OF,
+    ExcelPlanProjectSource,
+    PlanProjectRecord,
+    PlanProjectSource,
+    SinglePlanProjectSource,
+    SourceResult,
+)
 
 CHUNK = 500
 IMPORTING_KINDS = (OrganisationKind.PROVINCIAL_DEPARTMENT, OrganisationKind.CITY_DEPARTMENT)
@@ -198,3 +205,24 @@ def plan_projects_import(*, actor: Any, file: Any, organisation: Organisation | 
     plan_project_importer(actor, organisation)  # refuse before reading the upload
     workbook = accept_xlsx(file)
     return plan_projects_sync(actor=actor, source=ExcelPlanProjectSource(workbook), organisation=organisation)
+
+
+FIELD_OF = {header: key for key, header in HEADER_OF.items()}
+
+
+def plan_project_save(*, actor: Any, number: str, values: Mapping[str, Any]) -> tuple[PlanProject, bool]:
+    """Create or update one plan project sent as data (the API), through the same sync as the
+    Excel import: the same checks, the same department scope, one import batch as its record.
+    Returns (project, created). Problems name the data's fields, not spreadsheet columns."""
+    try:
+        batch = plan_projects_sync(actor=actor, source=SinglePlanProjectSource(number, values))
+    except ImportRowsInvalid as exc:
+        fields: dict[str, list[str]] = {}
+        for error in exc.row_errors:
+            fields.setdefault(FIELD_OF.get(error.column, "body"), []).append(error.message)
+        first = exc.row_errors[0]
+        raise DomainError(
+            f"项目信息有误：{first.column}：{first.message}", code="validation_failed", field_errors=fields
+        ) from exc
+    project = PlanProject.objects.select_related("unit").get(last_batch=batch)
+    return project, batch.created_count == 1

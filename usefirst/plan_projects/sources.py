@@ -9,7 +9,7 @@ interface and report its own problems the same way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -208,3 +208,20 @@ class StaticPlanProjectSource:
 
     def fetch(self) -> SourceResult:
         return SourceResult(records=list(self._records), file_name=self._name)
+
+
+class SinglePlanProjectSource:
+    """One project sent as data (the API's create-or-update): parsed and checked by the same
+    rules as a spreadsheet row, so that both ways in accept and refuse the same values."""
+
+    def __init__(self, number: str, values: Mapping[str, Any], *, name: str = "接口") -> None:
+        self._values = {**values, "number": number}
+        category = self._values.get("category")
+        if category in ProjectCategory.values:
+            self._values["category"] = ProjectCategory(category).label
+        self._name = name
+
+    def fetch(self) -> SourceResult:
+        record, errors = parse_plan_project_row(0, self._values)
+        name = f"{self._name}：{str(self._values['number'])[:64]}"
+        return SourceResult(records=[record] if record else [], errors=errors, file_name=name)
