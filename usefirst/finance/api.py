@@ -14,7 +14,8 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from usefirst.api.auth import TokenAuth
@@ -349,6 +350,22 @@ def receipt_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 def receipt_create(request: HttpRequest, pk: int, payload: ReceiptIn) -> Status:
     contract = _contract(request, pk, Action.CHANGE)
     receipt, created = services.receipt_record(actor=_user(request), contract=contract, **payload.dict())
+    return Status(201 if created else 200, _receipt_out(receipt))
+
+
+@router.post(
+    "/contracts/{pk}/receipts-with-slip",
+    response={200: ReceiptOut, 201: ReceiptOut},
+    auth=AUTH,
+    summary="登记到账并上传银行回单（multipart：表单字段同登记到账，文件字段 slip；达到 receipt_slip_threshold 时必须上传）",
+    description="与页面登记到账同一服务、同一事务：回单缺失或无效时返回 problem+json（receipt_slip_required / "
+    "receipt_slip_invalid），到账与回单均不保存。幂等：同一幂等键重复提交返回原记录。",
+)
+def receipt_create_with_slip(
+    request: HttpRequest, pk: int, payload: Form[ReceiptIn], slip: File[UploadedFile | None] = None
+) -> Status:
+    contract = _contract(request, pk, Action.CHANGE)
+    receipt, created = services.receipt_record(actor=_user(request), contract=contract, slip=slip, **payload.dict())
     return Status(201 if created else 200, _receipt_out(receipt))
 
 

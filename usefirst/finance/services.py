@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -360,7 +361,7 @@ def receipt_record(
     payer_organisation = contract.licensee
     _check_voucher(payer_organisation, voucher, contract, key=key)
     stored_slip = _slip(slip, amount=value, day=day)
-    with transaction.atomic():
+    with _slip_kept_only_with_its_receipt() as slip_write, transaction.atomic():
         contract = _lock(contract)
         now = timezone.now()
         receipt = Receipt(
@@ -377,6 +378,7 @@ def receipt_record(
         )
         if stored_slip is not None:
             receipt.slip.save(stored_slip[0], stored_slip[1], save=False)
+            slip_write.file = receipt.slip
         if by_unit and contract.licensor_person_id is not None:
             # Under the simplified procedure the unit confirms receipts: its own entry is its word.
             receipt.confirmed_at, receipt.confirmed_by, receipt.confirmed_as = now, actor, ConfirmedAs.UNIT
@@ -385,6 +387,7 @@ def receipt_record(
         except IntegrityError as exc:  # the same voucher recorded meanwhile by another request
             _check_voucher(payer_organisation, voucher, contract, key=key)
             raise Conflict("凭证号已被使用", code="voucher_number_used") from exc
+        slip_write.kept = created
         if created:
             _event(contract, actor, "receipt_recorded" if by_unit else "receipt_pending", receipt=receipt.pk, amount=value)
             if receipt.confirmed_at is not None:
@@ -409,6 +412,27 @@ def receipt_record(
                 )
             _flag_beyond_plan(contract, actor)
     return receipt, created
+
+
+@dataclass
+class _SlipWrite:
+    file: Any = None
+    kept: bool = False
+
+
+@contextmanager
+def _slip_kept_only_with_its_receipt() -> Iterator[_SlipWrite]:
+    """A slip is written to storage before its receipt row; when the row is rolled back (or
+    an equal receipt was recorded meanwhile) the file goes too, so nothing is half-saved."""
+    write = _SlipWrite()
+    try:
+        yield write
+    except BaseException:
+        write.kept = False
+        raise
+    finally:
+        if write.file is not None and not write.kept:
+            write.file.storage.delete(write.file.name)
 
 
 def _check_voucher(payer_organisation: Organisation | None, voucher: str, contract: Contract, *, key: str) -> None:
