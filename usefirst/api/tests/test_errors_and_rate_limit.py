@@ -176,3 +176,22 @@ def test_the_openapi_schema_is_served(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert response.json()["info"]["title"]
+
+
+@pytest.mark.django_db
+def test_every_operation_has_a_chinese_summary(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    missing = [
+        f"{method.upper()} {path}"
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if not any("\u4e00" <= ch <= "\u9fff" for ch in operation.get("summary", ""))
+    ]
+    assert missing == []
+    for new_path in (
+        "/api/v1/people",
+        "/api/v1/people/{person_id}/consents",
+        "/api/v1/plan-projects/{number}",
+        "/api/v1/contracts/{pk}/receipts-with-slip",
+    ):
+        assert new_path in paths
