@@ -410,7 +410,7 @@ def record_consent(request: HttpRequest, person_id: int, payload: ConsentIn) -> 
         consent_at=_aware(payload.consent_at),
         consent_method=payload.consent_method,
     )
-    return Status(201, _consent(listing))
+    return Status(201, _consent(UnitPerson.objects.select_related("unit", "recorded_by").get(pk=listing.pk)))
 
 
 @router.post(

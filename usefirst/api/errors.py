@@ -100,9 +100,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
             loc = ".".join(str(p) for p in error.get("loc", [])[1:]) or "body"
             fields.setdefault(loc, []).append(_chinese_message(error))
         err = DomainError(
-            "请求参数有误：" + "；".join(f"{k}：{v[0]}" for k, v in fields.items()), code="validation_failed", field_errors=fields
+            "请求参数有误：" + "；".join(f"{k}：{v[0]}" for k, v in fields.items()),
+            code="validation_failed",
+            field_errors=fields,
+            status=422,
         )
-        return problem_response(api, request, err.as_problem(), 422)
+        return problem_response(api, request, err.as_problem(), err.status)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -28,6 +28,7 @@ def assert_problem(response, status, code):
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith(PROBLEM)
     assert response.json()["code"] == code and response.json()["detail"]
+    assert response.json()["status"] == status  # the body says what the status line says
     return response.json()
 
 
