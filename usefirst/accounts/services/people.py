@@ -249,12 +249,6 @@ def person_list_for_unit(unit: Organisation) -> QuerySet[Person]:
     return Person.objects.filter(unit_listings__unit=unit).distinct().order_by("full_name", "pk")
 
 
-def people_visible_to(user: Any) -> QuerySet[Person]:
-    if roles.is_provincial_staff(user):
-        return Person.objects.all()
-    return Person.objects.filter(unit_listings__unit_id__in=roles.organisation_ids(user)).distinct()
-
-
 def can_unmask(user: Any, person: Person) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
