@@ -52,6 +52,37 @@ class Mode(models.TextChoices):
     OPEN_LICENCE = "open_licence", "专利开放许可"
 
 
+# What each mode means to the people choosing it (the provincial measures, "创新“先用后转”改革模式").
+MODE_EXPLANATIONS: dict[str, str] = {
+    Mode.PAY_LATER: (
+        "成果单位将成果许可给企业免费使用一定期限；期满后双方按自愿原则，以分期支付、延期支付、"
+        "收益提成支付、里程碑支付等方式约定付费，完成正式许可或转让。任何一方可以不再继续。"
+    ),
+    Mode.COOPERATE_LATER: (
+        "成果单位将成果许可给企业免费使用一定期限；期满后双方根据实施情况，就同一完成人的同一或不同成果，"
+        "约定下一阶段以技术转让、技术许可、技术开发或作价投资等方式合作，并完成转化交易。"
+    ),
+    Mode.OPEN_LICENCE: (
+        "专利权人向国家知识产权局声明愿意许可任何人实施其专利，并公告许可使用费标准；"
+        "任何人书面通知并按公告条件付费即可实施。须至少登记一项专利；开放许可期间不得授予独占或排他许可。"
+    ),
+}
+
+
+class Trl(models.IntegerChoices):
+    """Technology readiness levels (技术就绪水平), 1 to 9, as the catalog explains them to owners."""
+
+    BASIC_PRINCIPLES = 1, "基本原理被发现和报告"
+    CONCEPT = 2, "形成技术概念或应用设想"
+    PROOF_OF_CONCEPT = 3, "关键功能和特性通过分析与实验得到验证（概念验证）"
+    LAB_VALIDATION = 4, "部件或试验样品在实验室环境中得到验证"
+    RELEVANT_VALIDATION = 5, "部件或试验样品在相关（模拟使用）环境中得到验证"
+    RELEVANT_DEMONSTRATION = 6, "系统或分系统的模型、样机在相关环境中得到演示"
+    OPERATIONAL_DEMONSTRATION = 7, "系统样机在实际使用环境中得到演示"
+    QUALIFIED = 8, "实际系统完成，并通过试验和演示得到验证"
+    PROVEN = 9, "实际系统通过任务运行的成功考验"
+
+
 class ProjectCategory(models.TextChoices):
     KEY_TECHNOLOGY = "key_technology", "科研攻关类"
     OTHER = "other", "其他类"

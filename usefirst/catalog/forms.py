@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 
 from usefirst.accounts.models import Organisation, Person
 from usefirst.core.errors import DomainError
 from usefirst.core.regions import CITY_CHOICES, OUTSIDE_PROVINCE
 
-from .choices import CooperationForm, IpKind, IpLegalStatus, ProjectCategory, RestrictionReason
+from .choices import (
+    MODE_EXPLANATIONS,
+    CooperationForm,
+    IpKind,
+    IpLegalStatus,
+    Mode,
+    ProjectCategory,
+    RestrictionReason,
+    Trl,
+)
 from .models import Demand, TechField
-from .services.achievements import AchievementData, InventorData, IpItemData
+from .services.achievements import (
+    MAX_INVENTORS,
+    MAX_IP_ITEMS,
+    AchievementData,
+    AchievementInvalid,
+    InventorData,
+    IpItemData,
+)
+from .services.attachments import MAX_ATTACHMENTS, Upload, attachment_check
 from .services.demands import DemandData
 
 
@@ -63,10 +81,23 @@ class AchievementForm(forms.Form):
     keywords = forms.CharField(
         label="关键词", max_length=400, required=False, help_text="多个关键词用逗号、顿号或空格分隔，最多 10 个"
     )
-    trl = forms.IntegerField(label="技术成熟度（TRL）", min_value=1, max_value=9, help_text="1–9 级")
-    offers_pay_later = forms.BooleanField(label="先使用后付费", required=False)
-    offers_cooperate_later = forms.BooleanField(label="先使用后合作", required=False)
-    offers_open_licence = forms.BooleanField(label="专利开放许可", required=False)
+    trl = forms.IntegerField(
+        label="技术成熟度（TRL）",
+        min_value=1,
+        max_value=9,
+        widget=forms.Select(choices=[("", "请选择成熟度等级"), *((n, f"{n} 级：{label}") for n, label in Trl.choices)]),
+        help_text=(
+            "技术就绪水平（TRL）共 9 级，请选择成果目前已达到的最高一级：1–3 级为原理和概念研究，"
+            "4–6 级为实验室和相关环境中的验证与演示，7–9 级为实际使用环境中的样机、定型和成功应用。"
+        ),
+    )
+    offers_pay_later = forms.BooleanField(label=Mode.PAY_LATER.label, required=False, help_text=MODE_EXPLANATIONS[Mode.PAY_LATER])
+    offers_cooperate_later = forms.BooleanField(
+        label=Mode.COOPERATE_LATER.label, required=False, help_text=MODE_EXPLANATIONS[Mode.COOPERATE_LATER]
+    )
+    offers_open_licence = forms.BooleanField(
+        label=Mode.OPEN_LICENCE.label, required=False, help_text=MODE_EXPLANATIONS[Mode.OPEN_LICENCE]
+    )
     free_use_months = forms.IntegerField(label="拟免费使用期（月）", min_value=1, max_value=60, required=False)
     indicative_terms = forms.CharField(
         label="意向条件", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -98,6 +129,12 @@ class IpItemForm(forms.Form):
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         return not (data.get("kind") or data.get("number") or data.get("title"))
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.is_blank() and not data.get("kind"):
+            self.add_error("kind", "请选择知识产权类型")
+        return data
+
 
 class InventorForm(forms.Form):
     person = forms.ModelChoiceField(label="成果完成人", queryset=Person.objects.none(), required=False, empty_label="请选择")
@@ -109,12 +146,184 @@ class InventorForm(forms.Form):
         self.fields["person"].queryset = listed_people(unit)  # type: ignore[attr-defined]
         self.fields["person"].label_from_instance = lambda p: p.full_name  # type: ignore[attr-defined]
 
+    def is_blank(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return not (data.get("person") or data.get("share") is not None or data.get("is_leader"))
 
-IpItemFormSet = forms.formset_factory(IpItemForm, extra=2, max_num=50)
-InventorFormSet = forms.formset_factory(InventorForm, extra=2, max_num=50)
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.is_blank() or self.errors:
+            return data
+        if not data.get("person"):
+            self.add_error("person", "请选择成果完成人")
+        if data.get("share") is None:
+            self.add_error("share", "请填写贡献份额")
+        return data
 
 
-def achievement_data_from(form: AchievementForm, ip_formset: Any, inventor_formset: Any) -> AchievementData:
+class RowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """Rows a person adds and removes (inventors, IP items). Rows are numbered as the person sees
+    them: every row not marked for deletion counts, blank or not."""
+
+    row_name = "第 {n} 行"
+
+    def numbered(self) -> list[tuple[int | None, Any]]:
+        rows: list[tuple[int | None, Any]] = []
+        n = 0
+        for form in self.forms:
+            if self.is_bound and self.can_delete and form[forms.formsets.DELETION_FIELD_NAME].data:
+                rows.append((None, form))
+            else:
+                n += 1
+                rows.append((n, form))
+        return rows
+
+    def filled_forms(self) -> list[Any]:
+        """The rows that carry data, in order: what the service receives."""
+        return [f for n, f in self.numbered() if n is not None and getattr(f, "cleaned_data", None) and not f.is_blank()]
+
+    def add_row_errors(self, rows: dict[int, list[str]]) -> None:
+        """Put a service's refusal of its n-th row (1-based, as in `filled_forms`) on that row."""
+        filled = self.filled_forms()
+        for n, messages in rows.items():
+            for message in messages:
+                if 0 < n <= len(filled):
+                    filled[n - 1].add_error(None, message)
+                else:
+                    self.non_form_errors().append(message)
+
+    def row_label(self, n: int) -> str:
+        return self.row_name.format(n=n)
+
+    def labelled(self) -> list[tuple[str, Any]]:
+        """(legend, form) per row for the page; a row marked for deletion has no number."""
+        return [(self.row_label(n) if n is not None else "", f) for n, f in self.numbered()]
+
+
+class IpItemRows(RowFormSet):
+    row_name = "第 {n} 项知识产权"
+    default_error_messages = {
+        "too_many_forms": f"知识产权最多 {MAX_IP_ITEMS} 项",
+        "too_few_forms": "",
+        "missing_management_form": "表单数据不完整，请刷新页面后重新填写",
+    }
+
+
+class InventorRows(RowFormSet):
+    row_name = "第 {n} 位完成人"
+    default_error_messages = {
+        "too_many_forms": f"成果完成人最多 {MAX_INVENTORS} 位",
+        "too_few_forms": "",
+        "missing_management_form": "表单数据不完整，请刷新页面后重新填写",
+    }
+
+
+# Without script a person still has a few empty rows (and deletion boxes); with it, buttons add more.
+ROW_EXTRA = 2
+IpItemFormSet = cast(
+    type[IpItemRows],
+    forms.formset_factory(
+        IpItemForm, formset=IpItemRows, extra=ROW_EXTRA, can_delete=True, max_num=MAX_IP_ITEMS, validate_max=True
+    ),
+)
+InventorFormSet = cast(
+    type[InventorRows],
+    forms.formset_factory(
+        InventorForm, formset=InventorRows, extra=ROW_EXTRA, can_delete=True, max_num=MAX_INVENTORS, validate_max=True
+    ),
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class NewAttachmentsForm(forms.Form):
+    """Files given with a new achievement; judged by the same check as any later upload."""
+
+    attachments = forms.Field(
+        label="附件（可选，可多选）",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+        help_text=(
+            f"PDF、PNG 或 JPEG，每个不超过 {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB，"
+            f"最多 {MAX_ATTACHMENTS} 个；保存后也可在成果页面继续上传。"
+        ),
+    )
+
+    def clean_attachments(self) -> list[Upload]:
+        files = [f for f in self.files.getlist(self.add_prefix("attachments")) if f]
+        if len(files) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(f"每项成果最多 {MAX_ATTACHMENTS} 个附件")
+        uploads = [Upload(f, f.name or "") for f in files]
+        messages = []
+        for upload in uploads:
+            try:
+                attachment_check(upload)
+            except DomainError as exc:
+                messages.append(f"附件“{upload.name}”：{exc.detail}")
+            upload.file.seek(0)
+        if messages:
+            raise forms.ValidationError(messages)
+        return uploads
+
+
+def apply_achievement_error(
+    exc: DomainError,
+    form: forms.Form,
+    ip_formset: RowFormSet,
+    inventor_formset: RowFormSet,
+    files_form: forms.Form | None = None,
+) -> None:
+    """Show the service's refusal where the person filled it in: fields, rows, lists, files."""
+    row_sets = {"ip_items": ip_formset, "inventors": inventor_formset}
+    if not isinstance(exc, AchievementInvalid):
+        apply_domain_error(form, exc, aliases={"modes": "offers_pay_later", "field_id": "field"})
+        return
+    for name, formset in row_sets.items():
+        formset.add_row_errors(exc.rows.get(name, {}))
+        formset.non_form_errors().extend(exc.lists.get(name, []))
+    for message in exc.field_errors.get("attachments", []):
+        if files_form is not None:
+            files_form.add_error("attachments", message)
+        else:
+            form.add_error(None, message)
+    rest = {k: v for k, v in exc.field_errors.items() if k not in (*row_sets, "attachments")}
+    if rest:
+        apply_domain_error(
+            form,
+            DomainError(exc.detail, field_errors=rest),
+            aliases={"modes": "offers_pay_later", "field_id": "field"},
+        )
+
+
+def error_summary(form: forms.Form, *others: Any) -> list[tuple[str, str]]:
+    """Every error of the page as (anchor id, message), each naming its field and row."""
+    items: list[tuple[str, str]] = []
+
+    def of_form(f: forms.Form, prefix: str = "") -> None:
+        for message in f.non_field_errors():
+            items.append((f"{f.prefix}-row" if f.prefix else "", f"{prefix}{message}"))
+        for field in f:
+            for message in field.errors:
+                items.append((field.id_for_label, f"{prefix}{field.label}：{message}"))
+
+    of_form(form)
+    for other in others:
+        if other is None:
+            continue
+        if isinstance(other, RowFormSet):
+            for message in other.non_form_errors():
+                items.append((f"{other.prefix}-rows", str(message)))
+            for n, row in other.numbered():
+                if n is not None:
+                    of_form(row, other.row_label(n) + "：")
+        else:
+            of_form(other)
+    return items
+
+
+def achievement_data_from(form: AchievementForm, ip_formset: RowFormSet, inventor_formset: RowFormSet) -> AchievementData:
     data = form.cleaned_data
     ip_items = [
         IpItemData(
@@ -123,17 +332,15 @@ def achievement_data_from(form: AchievementForm, ip_formset: Any, inventor_forms
             title=f.cleaned_data.get("title") or "",
             legal_status=f.cleaned_data.get("legal_status") or IpLegalStatus.PENDING,
         )
-        for f in ip_formset.forms
-        if f.cleaned_data and not f.is_blank()
+        for f in ip_formset.filled_forms()
     ]
     inventors = [
         InventorData(
             person_id=f.cleaned_data["person"].pk,
-            share=f.cleaned_data.get("share") if f.cleaned_data.get("share") is not None else "",
+            share=f.cleaned_data["share"],
             is_leader=bool(f.cleaned_data.get("is_leader")),
         )
-        for f in inventor_formset.forms
-        if f.cleaned_data and f.cleaned_data.get("person")
+        for f in inventor_formset.filled_forms()
     ]
     return AchievementData(
         title=data["title"],

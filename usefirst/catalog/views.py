@@ -34,9 +34,12 @@ from .forms import (
     DemandForm,
     InventorFormSet,
     IpItemFormSet,
+    NewAttachmentsForm,
     ReasonForm,
     achievement_data_from,
+    apply_achievement_error,
     apply_domain_error,
+    error_summary,
 )
 from .models import Achievement, AchievementRevision, Attachment, Demand
 from .services import achievements as achievement_services
@@ -313,16 +316,23 @@ def my_achievements(request: HttpRequest) -> HttpResponse:
 
 
 def _achievement_form_page(request: HttpRequest, org: Organisation, achievement: Achievement | None) -> HttpResponse:
+    files_form: NewAttachmentsForm | None = None
     if request.method == "POST":
         form = AchievementForm(request.POST)
         ip_formset = IpItemFormSet(request.POST, prefix="ip")
         inventor_formset = InventorFormSet(request.POST, prefix="inv", form_kwargs={"unit": org})
-        if form.is_valid() and ip_formset.is_valid() and inventor_formset.is_valid():
+        if achievement is None:
+            files_form = NewAttachmentsForm(request.POST, request.FILES)
+        valid = [f.is_valid() for f in (form, ip_formset, inventor_formset, files_form) if f is not None]
+        if all(valid):
             data = achievement_data_from(form, ip_formset, inventor_formset)
             try:
                 if achievement is None:
-                    achievement = achievement_services.achievement_create(actor=request.user, owner=org, data=data)
-                    messages.success(request, "成果草稿已保存")
+                    uploads = files_form.cleaned_data["attachments"] if files_form else []
+                    achievement = achievement_services.achievement_create(
+                        actor=request.user, owner=org, data=data, attachments=uploads
+                    )
+                    messages.success(request, f"成果草稿已保存{f'，附件 {len(uploads)} 个已上传' if uploads else ''}")
                 else:
                     was_published = achievement.can_revise()
                     achievement = achievement_services.achievement_update(actor=request.user, achievement=achievement, data=data)
@@ -331,10 +341,7 @@ def _achievement_form_page(request: HttpRequest, org: Organisation, achievement:
                     )
                 return redirect("catalog:achievement_detail", pk=achievement.pk)
             except DomainError as exc:
-                apply_domain_error(form, exc, aliases={"modes": "offers_pay_later", "field_id": "field"})
-                for name in ("ip_items", "inventors"):
-                    for message in exc.field_errors.get(name, []):
-                        (ip_formset if name == "ip_items" else inventor_formset).non_form_errors().append(message)
+                apply_achievement_error(exc, form, ip_formset, inventor_formset, files_form)
         status = 400
     else:
         status = 200
@@ -342,6 +349,7 @@ def _achievement_form_page(request: HttpRequest, org: Organisation, achievement:
             form = AchievementForm()
             ip_formset = IpItemFormSet(prefix="ip")
             inventor_formset = InventorFormSet(prefix="inv", form_kwargs={"unit": org})
+            files_form = NewAttachmentsForm()
         else:
             # A second edit of a published achievement starts from the edit still under review.
             pending = selectors.achievement_pending_revision(achievement=achievement)
@@ -356,7 +364,16 @@ def _achievement_form_page(request: HttpRequest, org: Organisation, achievement:
     return render(
         request,
         "catalog/achievement_form.html",
-        {"form": form, "ip_formset": ip_formset, "inventor_formset": inventor_formset, "a": achievement, "org": org},
+        {
+            "form": form,
+            "ip_formset": ip_formset,
+            "inventor_formset": inventor_formset,
+            "files_form": files_form,
+            "files_dropped": bool(status == 400 and request.FILES),
+            "errors": error_summary(form, ip_formset, inventor_formset, files_form) if status == 400 else [],
+            "a": achievement,
+            "org": org,
+        },
         status=status,
     )
 

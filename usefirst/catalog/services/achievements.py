@@ -8,6 +8,7 @@ that the reviewing department approves, while the published version stays visibl
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,7 +26,8 @@ from usefirst.core.permissions import Action
 from usefirst.core.text import reject_control_characters
 
 from ..choices import PATENT_KINDS, AchievementStatus, IpKind, IpLegalStatus, ProjectCategory, RestrictionReason
-from ..models import Achievement, AchievementEvent, AchievementInventor, AchievementRevision, IpItem
+from ..models import Achievement, AchievementEvent, AchievementInventor, AchievementRevision, Attachment, IpItem
+from .attachments import MAX_ATTACHMENTS, CheckedFile, Upload, attachment_check, attachment_store, discard_files
 from .common import (
     Notice,
     full_clean,
@@ -134,17 +136,47 @@ SCALAR_FIELDS = (
 )
 
 
+class AchievementInvalid(DomainError):
+    """Refusal of an achievement's data. Besides the messages per field (each naming its row),
+    `rows` keeps the bare message of each refused inventor or IP row by its 1-based position in
+    the list given, so that a form can show it on the row the person filled in."""
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        field_errors: dict[str, list[str]],
+        rows: dict[str, dict[int, list[str]]],
+        lists: dict[str, list[str]],
+    ) -> None:
+        super().__init__(detail, code="validation_failed", field_errors=field_errors)
+        self.rows = rows
+        # Messages about a list as a whole (shares not adding up), by the list's name.
+        self.lists = lists
+
+
+ROW_NAMES = {"inventors": "第 {n} 位完成人", "ip_items": "第 {n} 项知识产权"}
+
+
 class _Errors:
     def __init__(self) -> None:
         self.fields: dict[str, list[str]] = {}
+        self.rows: dict[str, dict[int, list[str]]] = {}
+        self.lists: dict[str, list[str]] = {}
 
     def add(self, name: str, message: str) -> None:
         self.fields.setdefault(name, []).append(message)
+        if name in ROW_NAMES:
+            self.lists.setdefault(name, []).append(message)
+
+    def add_row(self, name: str, n: int, message: str) -> None:
+        self.fields.setdefault(name, []).append(ROW_NAMES[name].format(n=n) + "：" + message)
+        self.rows.setdefault(name, {}).setdefault(n, []).append(message)
 
     def raise_if_any(self) -> None:
         if self.fields:
             first = next(iter(self.fields.values()))[0]
-            raise DomainError(f"输入有误：{first}", code="validation_failed", field_errors=self.fields)
+            raise AchievementInvalid(f"输入有误：{first}", field_errors=self.fields, rows=self.rows, lists=self.lists)
 
 
 def _parse_share(value: Decimal | str) -> Decimal | None:
@@ -163,12 +195,11 @@ def _validated_ip_items(data: AchievementData, errors: _Errors) -> list[IpItem]:
     if len(data.ip_items) > MAX_IP_ITEMS:
         errors.add("ip_items", f"知识产权最多 {MAX_IP_ITEMS} 项")
     for n, item in enumerate(data.ip_items, start=1):
-        prefix = f"第 {n} 项知识产权："
         if item.kind not in IpKind.values:
-            errors.add("ip_items", prefix + "类型无效")
+            errors.add_row("ip_items", n, "请选择知识产权类型" if not item.kind else "类型无效")
             continue
         if item.legal_status not in IpLegalStatus.values:
-            errors.add("ip_items", prefix + "法律状态无效")
+            errors.add_row("ip_items", n, "法律状态无效")
             continue
         number = (item.number or "").strip()
         title = (item.title or "").strip()
@@ -176,19 +207,19 @@ def _validated_ip_items(data: AchievementData, errors: _Errors) -> list[IpItem]:
             reject_control_characters(number)
             reject_control_characters(title)
         except ValidationError as exc:
-            errors.add("ip_items", prefix + exc.messages[0])
+            errors.add_row("ip_items", n, exc.messages[0])
             continue
         if item.kind in PATENT_KINDS:
             try:
                 number = normalise_patent_number(number)
             except ValidationError as exc:
-                errors.add("ip_items", prefix + exc.messages[0])
+                errors.add_row("ip_items", n, exc.messages[0])
                 continue
         if len(number) > 64 or len(title) > 200:
-            errors.add("ip_items", prefix + "号码不超过 64 字，名称不超过 200 字")
+            errors.add_row("ip_items", n, "号码不超过 64 字，名称不超过 200 字")
             continue
         if number and (item.kind, number) in seen:
-            errors.add("ip_items", prefix + f"号码 {number} 重复")
+            errors.add_row("ip_items", n, f"号码 {number} 重复")
             continue
         seen.add((item.kind, number))
         rows.append(IpItem(kind=item.kind, number=number, title=title, legal_status=item.legal_status))
@@ -212,19 +243,18 @@ def _validated_inventors(owner: Organisation, data: AchievementData, errors: _Er
     total = Decimal("0")
     seen: set[int] = set()
     for n, inventor in enumerate(data.inventors, start=1):
-        prefix = f"第 {n} 名完成人："
         share = _parse_share(inventor.share)
         if share is None:
-            errors.add("inventors", prefix + "贡献份额应为最多两位小数的数字")
+            errors.add_row("inventors", n, "贡献份额应为最多两位小数的数字")
             continue
         if not Decimal("0") < share <= SHARES_TOTAL:
-            errors.add("inventors", prefix + "贡献份额应大于 0 且不超过 100%")
+            errors.add_row("inventors", n, "贡献份额应大于 0 且不超过 100%")
             continue
         if inventor.person_id in seen:
-            errors.add("inventors", prefix + "同一完成人不能重复填写")
+            errors.add_row("inventors", n, "同一完成人不能重复填写")
             continue
         if inventor.person_id not in listed:
-            errors.add("inventors", prefix + "该人员尚未由本单位登记并取得告知同意")
+            errors.add_row("inventors", n, "该人员尚未由本单位登记并取得告知同意")
             continue
         seen.add(inventor.person_id)
         total += share
@@ -259,9 +289,12 @@ def _check_rules(achievement: Achievement, ip_rows: list[IpItem], errors: _Error
         errors.add("plan_project_number", "由省级财政科技资金支持形成的成果须填写省级科技计划项目编号")
 
 
-def _prepare(achievement: Achievement, data: AchievementData) -> tuple[Achievement, list[IpItem], list[AchievementInventor]]:
-    """Apply `data` to an (unsaved) achievement and validate everything before any write."""
-    errors = _Errors()
+def _prepare(
+    achievement: Achievement, data: AchievementData, errors: _Errors | None = None
+) -> tuple[Achievement, list[IpItem], list[AchievementInventor]]:
+    """Apply `data` to an (unsaved) achievement and validate everything before any write
+    (together with whatever the caller has already found wrong in `errors`)."""
+    errors = errors or _Errors()
     for name in SCALAR_FIELDS:
         value = getattr(data, name)
         if isinstance(value, str):
@@ -314,16 +347,43 @@ def _lock(achievement: Achievement) -> Achievement:
 # ---------------------------------------------------------------- drafts
 
 
-def achievement_create(*, actor: Any, owner: Organisation, data: AchievementData) -> Achievement:
+def _checked_uploads(uploads: Sequence[Upload], errors: _Errors) -> list[CheckedFile]:
+    if len(uploads) > MAX_ATTACHMENTS:
+        errors.add("attachments", f"每项成果最多 {MAX_ATTACHMENTS} 个附件")
+        return []
+    checked: list[CheckedFile] = []
+    for upload in uploads:
+        try:
+            checked.append(attachment_check(upload))
+        except DomainError as exc:
+            errors.add("attachments", f"附件“{upload.name}”：{exc.detail}")
+    return checked
+
+
+def achievement_create(
+    *, actor: Any, owner: Organisation, data: AchievementData, attachments: Sequence[Upload] = ()
+) -> Achievement:
+    """A new draft, with its first attachments if given: all of it is saved, or nothing."""
     require_member(actor, owner)
     if not owner.is_active or not owner.is_owner_unit_kind:
         raise DomainError("只有已认证的成果单位可以登记成果", code="not_an_owner_unit", status=403)
-    with transaction.atomic():
-        achievement = Achievement(owner=owner, created_by=actor, status=AchievementStatus.DRAFT)
-        achievement, ip_rows, inventor_rows = _prepare(achievement, data)
-        achievement.save()
-        _save_children(achievement, ip_rows, inventor_rows)
-        _event(achievement, actor=actor, from_status="", reason="创建成果草稿")
+    errors = _Errors()
+    files = _checked_uploads(attachments, errors)
+    stored: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            achievement = Achievement(owner=owner, created_by=actor, status=AchievementStatus.DRAFT)
+            achievement, ip_rows, inventor_rows = _prepare(achievement, data, errors)
+            achievement.save()
+            _save_children(achievement, ip_rows, inventor_rows)
+            for checked in files:
+                stored.append(attachment_store(actor=actor, achievement=achievement, checked=checked))
+            payload = {"attachments": [a.original_name for a in stored]} if stored else {}
+            _event(achievement, actor=actor, from_status="", reason="创建成果草稿", **payload)
+    except BaseException:
+        # The rows were rolled back; their files must not outlive them.
+        discard_files(stored)
+        raise
     return achievement
 
 

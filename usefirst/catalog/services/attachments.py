@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
@@ -27,13 +28,28 @@ def _refuse(message: str, code: str) -> DomainError:
     return DomainError(message, code=code, field_errors={"file": [message]})
 
 
-def attachment_add(*, actor: Any, achievement: Achievement, upload: IO[bytes], name: str) -> Attachment:
-    require(actor, Action.CHANGE, achievement)
-    if achievement.status in (AchievementStatus.TAKEN_DOWN,):
-        raise IllegalTransition("已下架的成果不能上传附件", code="illegal_transition")
+@dataclass(frozen=True)
+class Upload:
+    """A file as received, with the name its sender gave it."""
+
+    file: IO[bytes]
+    name: str
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content: bytes
+    mime: str
+    extension: str
+    original_name: str
+    sha256: str
+
+
+def attachment_check(upload: Upload) -> CheckedFile:
+    """Judge a file before anything is written: size, content type (by its bytes) and name."""
     limit = int(settings.ATTACHMENT_MAX_BYTES)
     # Read one byte past the cap so an oversized file is recognised without reading it all.
-    content = upload.read(limit + 1)
+    content = upload.file.read(limit + 1)
     if len(content) > limit:
         raise _refuse(f"附件不能超过 {limit // (1024 * 1024)} MB", "attachment_too_large")
     if not content:
@@ -42,34 +58,52 @@ def attachment_add(*, actor: Any, achievement: Achievement, upload: IO[bytes], n
     if sniffed is None:
         raise _refuse("附件只能是 PDF、PNG 或 JPEG 文件（按文件内容识别）", "attachment_type")
     mime, extension = sniffed
-    original = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or f"附件.{extension}"
+    original = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or f"附件.{extension}"
     try:
         reject_control_characters(original)
     except Exception as exc:
         raise _refuse("文件名包含不可见的控制字符", "attachment_name") from exc
-    digest = hashlib.sha256(content).hexdigest()
+    return CheckedFile(content, mime, extension, original, hashlib.sha256(content).hexdigest())
+
+
+def attachment_store(*, actor: Any, achievement: Achievement, checked: CheckedFile) -> Attachment:
+    """Write a checked file for an achievement the caller has locked, inside the caller's transaction.
+    The caller removes the stored file if its transaction does not commit (see `discard_files`)."""
+    if achievement.attachments.count() >= MAX_ATTACHMENTS:
+        raise _refuse(f"每项成果最多 {MAX_ATTACHMENTS} 个附件", "attachment_limit")
+    attachment = Attachment(
+        achievement=achievement,
+        original_name=checked.original_name,
+        content_type=checked.mime,
+        size=len(checked.content),
+        sha256=checked.sha256,
+        uploaded_by=actor,
+        uploaded_at=timezone.now(),
+    )
+    attachment.file.save(f"{checked.sha256[:16]}.{checked.extension}", ContentFile(checked.content), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        discard_files([attachment])
+        raise
+    return attachment
+
+
+def discard_files(attachments: list[Attachment]) -> None:
+    """Remove the stored files of attachments whose rows were not (or will not be) committed."""
+    for attachment in attachments:
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
+
+
+def attachment_add(*, actor: Any, achievement: Achievement, upload: IO[bytes], name: str) -> Attachment:
+    require(actor, Action.CHANGE, achievement)
+    if achievement.status in (AchievementStatus.TAKEN_DOWN,):
+        raise IllegalTransition("已下架的成果不能上传附件", code="illegal_transition")
+    checked = attachment_check(Upload(upload, name))
     with transaction.atomic():
         locked = Achievement.objects.select_for_update().get(pk=achievement.pk)
-        if locked.attachments.count() >= MAX_ATTACHMENTS:
-            raise _refuse(f"每项成果最多 {MAX_ATTACHMENTS} 个附件", "attachment_limit")
-        attachment = Attachment(
-            achievement=locked,
-            original_name=original,
-            content_type=mime,
-            size=len(content),
-            sha256=digest,
-            uploaded_by=actor,
-            uploaded_at=timezone.now(),
-        )
-        attachment.file.save(f"{digest[:16]}.{extension}", ContentFile(content), save=False)
-        # If the transaction fails after the file is written, remove the orphan file.
-        storage, path = attachment.file.storage, attachment.file.name or ""
-        try:
-            attachment.save()
-        except Exception:
-            storage.delete(path)
-            raise
-    return attachment
+        return attachment_store(actor=actor, achievement=locked, checked=checked)
 
 
 def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
