@@ -137,7 +137,7 @@ class IpItemForm(forms.Form):
 
 
 class InventorForm(forms.Form):
-    person = forms.ModelChoiceField(label="成果完成人", queryset=Person.objects.none(), required=False, empty_label="请选择")
+    person = forms.ModelChoiceField(label="姓名", queryset=Person.objects.none(), required=False, empty_label="请选择")
     share = forms.DecimalField(label="贡献份额（%）", max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False)
     is_leader = forms.BooleanField(label="项目负责人", required=False)
 
@@ -155,7 +155,7 @@ class InventorForm(forms.Form):
         if self.is_blank() or self.errors:
             return data
         if not data.get("person"):
-            self.add_error("person", "请选择成果完成人")
+            self.add_error("person", "请选择完成人")
         if data.get("share") is None:
             self.add_error("share", "请填写贡献份额")
         return data

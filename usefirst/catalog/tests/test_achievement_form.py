@@ -122,7 +122,7 @@ class TestRowErrors:
         assert response.status_code == 400
         page = text(response)
         assert 'id="error-summary"' in page and "保存未成功，没有保存任何内容" in page
-        assert "第 3 位完成人：成果完成人：请选择成果完成人" in page
+        assert "第 3 位完成人：姓名：请选择完成人" in page
         assert '<a href="#id_inv-2-person">' in page
         assert not Achievement.objects.exists() and not IpItem.objects.exists()
 
