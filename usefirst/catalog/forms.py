@@ -155,7 +155,7 @@ class InventorForm(forms.Form):
         if self.is_blank() or self.errors:
             return data
         if not data.get("person"):
-            self.add_error("person", "请选择完成人")
+            self.add_error("person", "请选择完成人姓名")
         if data.get("share") is None:
             self.add_error("share", "请填写贡献份额")
         return data
@@ -297,16 +297,20 @@ def apply_achievement_error(
         )
 
 
-def error_summary(form: forms.Form, *others: Any) -> list[tuple[str, str]]:
-    """Every error of the page as (anchor id, message), each naming its field and row."""
-    items: list[tuple[str, str]] = []
+def error_summary(form: forms.Form, *others: Any) -> list[dict[str, str]]:
+    """Every error of the page once, for the shared summary snippet (contracts/_error_summary.html):
+    a link to its field and a text naming the field, and the row for inventors and IP items."""
+    items: list[dict[str, str]] = []
 
-    def of_form(f: forms.Form, prefix: str = "") -> None:
+    def of_form(f: forms.Form, row: str = "", anchor: str = "") -> None:
         for message in f.non_field_errors():
-            items.append((f"{f.prefix}-row" if f.prefix else "", f"{prefix}{message}"))
+            items.append({"href": f"#{anchor}" if anchor else "", "text": f"{row}{message}"})
         for field in f:
-            for message in field.errors:
-                items.append((field.id_for_label, f"{prefix}{field.label}：{message}"))
+            label = str(field.label)
+            for error in field.errors:
+                text = str(error)
+                named = text if label in text else f"“{label}”：{text}"
+                items.append({"href": f"#{field.id_for_label}", "text": f"{row}{named}"})
 
     of_form(form)
     for other in others:
@@ -314,10 +318,10 @@ def error_summary(form: forms.Form, *others: Any) -> list[tuple[str, str]]:
             continue
         if isinstance(other, RowFormSet):
             for message in other.non_form_errors():
-                items.append((f"{other.prefix}-rows", str(message)))
+                items.append({"href": f"#{other.prefix}-rows", "text": str(message)})
             for n, row in other.numbered():
                 if n is not None:
-                    of_form(row, other.row_label(n) + "：")
+                    of_form(row, other.row_label(n) + "：", f"{row.prefix}-row")
         else:
             of_form(other)
     return items

@@ -121,8 +121,8 @@ class TestRowErrors:
         response = client.post(CREATE, form_data(people, inventors=[(people[0], "50"), (people[1], "30"), (None, "20")]))
         assert response.status_code == 400
         page = text(response)
-        assert 'id="error-summary"' in page and "保存未成功，没有保存任何内容" in page
-        assert "第 3 位完成人：姓名：请选择完成人" in page
+        assert 'id="error-summary"' in page and "请更正以下 1 处问题" in page and "成果尚未保存" in page
+        assert "第 3 位完成人：请选择完成人姓名" in page
         assert '<a href="#id_inv-2-person">' in page
         assert not Achievement.objects.exists() and not IpItem.objects.exists()
 
@@ -253,7 +253,7 @@ class TestAttachmentsAtCreation:
         assert response.status_code == 400
         page = text(response)
         assert "附件“工具.pdf”：附件只能是 PDF、PNG 或 JPEG 文件（按文件内容识别）" in page
-        assert "已选择的附件也没有保存，请在“附件”一栏重新选择" in page
+        assert "已选择的附件也没有保存" in page
         assert not Achievement.objects.exists() and not Attachment.objects.exists()
         assert stored_files(tmp_path) == []
 

@@ -76,9 +76,7 @@ def test_rows_are_added_and_removed_with_the_buttons_and_saved_with_an_attachmen
     assert _legends(page, "ip") == ["第 1 项知识产权", "第 2 项知识产权"]
     assert page.locator("input[name=ip-1-DELETE]").is_checked()
 
-    page.set_input_files(
-        "input[name=attachments]", files=[{"name": "说明书.pdf", "mimeType": "application/pdf", "buffer": PDF}]
-    )
+    page.set_input_files("input[name=attachments]", files=[{"name": "说明书.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     shot(page, "achievement-form-rows-1366")
     page.get_by_role("button", name="保存", exact=True).click()
     page.wait_for_load_state("load")
@@ -105,7 +103,7 @@ def test_on_a_phone_a_mistake_in_the_third_row_is_named_at_the_top(demo_url, pho
     p.get_by_role("button", name="保存", exact=True).click()
     p.wait_for_load_state("load")
     summary = p.locator("#error-summary")
-    assert "第 3 位完成人：姓名：请选择完成人" in summary.inner_text()
+    assert "第 3 位完成人：请选择完成人姓名" in summary.inner_text()
     assert p.evaluate("document.activeElement.id") == "error-summary"
     # The rows came back as typed, three of them, with their buttons.
     assert _legends(p, "inv") == ["第 1 位完成人", "第 2 位完成人", "第 3 位完成人"]
