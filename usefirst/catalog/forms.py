@@ -298,7 +298,7 @@ def apply_achievement_error(
 
 
 def error_summary(form: forms.Form, *others: Any) -> list[dict[str, str]]:
-    """Every error of the page once, for the shared summary snippet (contracts/_error_summary.html):
+    """Every error of the page once, for the shared summary snippet (core/_error_summary.html):
     a link to its field and a text naming the field, and the row for inventors and IP items."""
     items: list[dict[str, str]] = []
 
