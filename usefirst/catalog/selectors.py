@@ -6,11 +6,15 @@ with a Chinese message rather than a silently ignored filter.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, DateTimeField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from usefirst.accounts.models import EnterpriseSize, Organisation, OrganisationKind
 from usefirst.core.dates import today
@@ -252,6 +256,70 @@ def demand_review_queue(*, user: Any) -> QuerySet[Demand]:
 def demand_reviewed_list(*, user: Any) -> QuerySet[Demand]:
     """Every demand of the enterprises a department reviews (for export)."""
     return _demands(user, Action.REVIEW).order_by("-updated_at", "-id")
+
+
+# ---------------------------------------------------------------- review queues
+
+WAITING_FILTERS: dict[str, str] = {"": "不限", "3": "3 天以上", "7": "7 天以上", "15": "15 天以上", "30": "30 天以上"}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What a reviewer narrows a queue by: words of the title, the submitting organisation, and
+    how many days (Asia/Shanghai business dates) the item has waited at least."""
+
+    q: str = ""
+    organisation: str = ""
+    waited: int = 0
+
+    @classmethod
+    def parse(cls, params: Mapping[str, Any]) -> QueueFilters:
+        waited = str(params.get("waited") or "")
+        if waited not in WAITING_FILTERS:
+            raise DomainError("等待天数筛选无效", code="invalid_filter", field_errors={"waited": ["等待天数筛选无效"]})
+        return cls(
+            q=str(params.get("q") or "").strip()[:100],
+            organisation=str(params.get("organisation") or "").strip()[:100],
+            waited=int(waited or 0),
+        )
+
+    def as_query(self) -> str:
+        return urlencode(
+            {k: v for k, v in (("q", self.q), ("organisation", self.organisation), ("waited", self.waited or "")) if v}
+        )
+
+
+def _waiting(queryset: QuerySet[Any], event_model: Any, owner: str, filters: QueueFilters) -> QuerySet[Any]:
+    """The queue with `submitted_at` (the last submission's event, else the last change), oldest first."""
+    last_submission = (
+        event_model.objects.filter(subject=OuterRef("pk"), to_status="submitted").order_by("-at", "-id").values("at")[:1]
+    )
+    queryset = queryset.annotate(submitted_at=Coalesce(Subquery(last_submission, output_field=DateTimeField()), F("updated_at")))
+    if filters.q:
+        queryset = queryset.filter(title__icontains=filters.q)
+    if filters.organisation:
+        queryset = queryset.filter(**{f"{owner}__name__icontains": filters.organisation})
+    if filters.waited:
+        # waited at least N days: submitted on or before the business date N days ago
+        last_day = today() - dt.timedelta(days=filters.waited)
+        start_of_next = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
+        queryset = queryset.filter(submitted_at__lt=start_of_next)
+    return queryset.select_related(owner, "field").order_by("submitted_at", "id")
+
+
+def achievements_waiting_review(*, user: Any, filters: QueueFilters) -> QuerySet[Achievement]:
+    return _waiting(achievement_review_queue(user=user), AchievementEvent, "owner", filters)
+
+
+def demands_waiting_review(*, user: Any, filters: QueueFilters) -> QuerySet[Demand]:
+    return _waiting(demand_review_queue(user=user), DemandEvent, "enterprise", filters)
+
+
+def days_waiting(items: Iterable[Any]) -> None:
+    """Sets `days_waiting` (whole business dates since submission) on each item of a queue page."""
+    on = today()
+    for item in items:
+        item.days_waiting = (on - timezone.localdate(item.submitted_at)).days
 
 
 def paginate_params(queryset: QuerySet[Any], params: Mapping[str, Any]) -> PageOf:

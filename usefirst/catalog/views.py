@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -539,14 +538,11 @@ def _require_department(request: HttpRequest) -> None:
 @require_GET
 def review_achievements(request: HttpRequest) -> HttpResponse:
     _require_department(request)
-    return render(
+    return _review_queue(
         request,
         "catalog/review_achievements.html",
-        {
-            "queue": selectors.achievement_review_queue(user=request.user),
-            "revisions": selectors.revision_review_queue(user=request.user),
-            "reason_form": ReasonForm(),
-        },
+        lambda filters: selectors.achievements_waiting_review(user=request.user, filters=filters),
+        {"revisions": selectors.revision_review_queue(user=request.user)},
     )
 
 
@@ -554,11 +550,41 @@ def review_achievements(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_demands(request: HttpRequest) -> HttpResponse:
     _require_department(request)
-    return render(
+    return _review_queue(
         request,
         "catalog/review_demands.html",
-        {"queue": selectors.demand_review_queue(user=request.user), "reason_form": ReasonForm()},
+        lambda filters: selectors.demands_waiting_review(user=request.user, filters=filters),
+        {},
     )
+
+
+def _review_queue(
+    request: HttpRequest, template: str, queue: Callable[[selectors.QueueFilters], QuerySet[Any]], extra: dict[str, Any]
+) -> HttpResponse:
+    """A review queue: oldest first, filtered, paginated, each row with its days waiting."""
+    error = ""
+    try:
+        filters = selectors.QueueFilters.parse(request.GET)
+    except DomainError as exc:
+        error, filters = exc.detail, selectors.QueueFilters()
+    queryset = queue(filters)
+    try:
+        page = selectors.paginate_params(queryset, request.GET)
+    except DomainError as exc:
+        error, page = exc.detail, selectors.paginate_params(queryset, {})
+    selectors.days_waiting(page.items)
+    filtered = filters != selectors.QueueFilters()
+    waiting = queue(selectors.QueueFilters()).count() if filtered else page.count
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": filters.as_query(),
+        "waiting": waiting,
+        "filtered": filtered,
+        "waited_choices": selectors.WAITING_FILTERS.items(),
+        "error": error,
+    }
+    return render(request, template, context | extra)
 
 
 def _decision(request: HttpRequest) -> tuple[bool, str]:
@@ -568,16 +594,69 @@ def _decision(request: HttpRequest) -> tuple[bool, str]:
     return decision == "approve", request.POST.get("reason", "")
 
 
-@login_required
-@require_POST
-def review_achievement_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    achievement = _get(Achievement.objects.all(), request, Action.REVIEW, pk)
-    approve, reason = _decision(request)
-    return _run(
+CONFIRM_LABEL = "我已核对上述信息，确认通过并发布"
+
+
+def _review_item(
+    request: HttpRequest, subject: Achievement | Demand, *, kind: str, template: str, queue_url: str
+) -> HttpResponse:
+    """One item's review page: what it says, then the decision. Approval needs the reviewer to
+    tick the confirmation (checked here, not only in the browser); a refusal re-shows the page
+    with the item named and nothing changed."""
+    errors: list[dict[str, str]] = []
+    reason_error = ""
+    status = 200
+    reason = ""
+    if request.method == "POST":
+        approve, reason = _decision(request)
+        if approve and request.POST.get("checked") != "yes":
+            errors.append({"text": f"{kind}《{subject.title}》：通过前请勾选“{CONFIRM_LABEL}”", "href": "#checked"})
+        else:
+            try:
+                review_decide(actor=request.user, subject=subject, approve=approve, reason=reason)
+            except DomainError as exc:
+                if "reason" in exc.field_errors:
+                    reason_error = "退回须填写理由" if exc.code == "reason_required" else exc.field_errors["reason"][0]
+                    errors.append({"text": f"{kind}《{subject.title}》：{reason_error}", "href": "#reason"})
+                else:
+                    errors.append({"text": f"{kind}《{subject.title}》：{exc.detail}", "href": ""})
+            else:
+                done = "已审核通过并发布" if approve else "已退回，理由已告知提交单位"
+                messages.success(request, f"{kind}《{subject.title}》{done}")
+                return redirect(queue_url)
+        status = 400
+        subject.refresh_from_db()
+    return render(
         request,
-        partial(review_decide, actor=request.user, subject=achievement, approve=approve, reason=reason),
-        "已审核通过并发布" if approve else "已退回",
-        reverse("catalog:review_achievements"),
+        template,
+        {
+            "subject": subject,
+            "errors": errors,
+            "reason": reason,
+            "reason_error": reason_error,
+            "confirm_label": CONFIRM_LABEL,
+            "queue_url": queue_url,
+            "waiting": subject.status == "submitted",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_achievement_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    achievement = _get(
+        Achievement.objects.select_related("owner", "field").prefetch_related("inventors__person", "ip_items", "attachments"),
+        request,
+        Action.REVIEW,
+        pk,
+    )
+    return _review_item(
+        request,
+        achievement,
+        kind="成果",
+        template="catalog/review_achievement.html",
+        queue_url=reverse("catalog:review_achievements"),
     )
 
 
@@ -605,12 +684,17 @@ def review_revision(request: HttpRequest, pk: int) -> HttpResponse:
     achievement = _get(Achievement.objects.all(), request, Action.REVIEW, revision.achievement_id)
     if request.method == "POST":
         approve, reason = _decision(request)
-        return _run(
-            request,
-            partial(review_decide, actor=request.user, subject=revision, approve=approve, reason=reason),
-            "修改已审核通过" if approve else "修改已退回",
-            reverse("catalog:review_achievements"),
-        )
+        named = f"成果《{achievement.title}》的修改："
+        if approve and request.POST.get("checked") != "yes":
+            messages.error(request, f"{named}通过前请勾选“我已核对上述信息，确认通过”")
+            return redirect("catalog:review_revision", pk=pk)
+        try:
+            review_decide(actor=request.user, subject=revision, approve=approve, reason=reason)
+        except DomainError as exc:
+            messages.error(request, named + ("退回须填写理由" if exc.code == "reason_required" else exc.detail))
+            return redirect("catalog:review_revision", pk=pk)
+        messages.success(request, named + ("已审核通过" if approve else "已退回"))
+        return redirect("catalog:review_achievements")
     current = AchievementData.from_achievement(achievement).to_json()
     changes = [
         (name, current.get(name), value)
@@ -632,15 +716,11 @@ def review_revision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def review_demand_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    demand = _get(Demand.objects.all(), request, Action.REVIEW, pk)
-    approve, reason = _decision(request)
-    return _run(
-        request,
-        partial(review_decide, actor=request.user, subject=demand, approve=approve, reason=reason),
-        "已审核通过并发布" if approve else "已退回",
-        reverse("catalog:review_demands"),
+    demand = _get(Demand.objects.select_related("enterprise", "field"), request, Action.REVIEW, pk)
+    return _review_item(
+        request, demand, kind="技术需求", template="catalog/review_demand.html", queue_url=reverse("catalog:review_demands")
     )
 
 

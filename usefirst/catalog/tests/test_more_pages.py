@@ -44,7 +44,7 @@ def test_the_revision_review_page_shows_what_changes(client, unit, owner, review
     page = text(client.get(reverse("catalog:review_revision", args=[revision.pk])))
     assert "旧标题" in page and "&lt;i&gt;新标题&lt;/i&gt;" in page
     response = client.post(reverse("catalog:review_revision", args=[revision.pk]), {"decision": "return"}, follow=True)
-    assert "请填写理由" in text(response)
+    assert "的修改：退回须填写理由" in text(response)
     client.post(reverse("catalog:review_revision", args=[revision.pk]), {"decision": "return", "reason": "不实"})
     revision.refresh_from_db()
     assert revision.status == "returned"

@@ -217,7 +217,7 @@ class TestWorkspace:
         revision = AchievementRevision.objects.get()
         client.force_login(reviewer)
         assert "原标题" in text(client.get(reverse("catalog:review_achievements")))
-        client.post(reverse("catalog:review_revision", args=[revision.pk]), {"decision": "approve"})
+        client.post(reverse("catalog:review_revision", args=[revision.pk]), {"decision": "approve", "checked": "yes"})
         client.logout()
         assert "新标题" in text(client.get(reverse("catalog:achievement_detail", args=[achievement.pk])))
 
@@ -246,18 +246,29 @@ class TestReviewDesk:
         achievement_submit(actor=owner, achievement=achievement)
         client.force_login(reviewer)
         assert "待审成果" in text(client.get(reverse("catalog:review_achievements")))
-        client.post(reverse("catalog:review_achievement_decide", args=[achievement.pk]), {"decision": "approve"})
+        url = reverse("catalog:review_achievement_decide", args=[achievement.pk])
+        # Without ticking the confirmation, approval is refused, naming the item; nothing changes.
+        refused = client.post(url, {"decision": "approve"})
+        assert refused.status_code == 400
+        assert "成果《待审成果》：通过前请勾选" in text(refused)
+        achievement.refresh_from_db()
+        assert achievement.status == AchievementStatus.SUBMITTED
+        done = client.post(url, {"decision": "approve", "checked": "yes"}, follow=True)
+        assert "成果《待审成果》已审核通过并发布" in text(done)
         achievement.refresh_from_db()
         assert achievement.status == AchievementStatus.PUBLISHED
 
     def test_returning_without_reasons_is_refused_with_a_message(self, client, unit, owner, reviewer):
-        achievement = make_achievement(unit, owner)
+        achievement = make_achievement(unit, owner, title="缺理由的成果")
         achievement_submit(actor=owner, achievement=achievement)
         client.force_login(reviewer)
-        response = client.post(
-            reverse("catalog:review_achievement_decide", args=[achievement.pk]), {"decision": "return"}, follow=True
-        )
-        assert "请填写理由" in text(response)
+        for blank in ("", "  \n "):
+            response = client.post(
+                reverse("catalog:review_achievement_decide", args=[achievement.pk]), {"decision": "return", "reason": blank}
+            )
+            assert response.status_code == 400
+            assert "成果《缺理由的成果》：退回须填写理由" in text(response)  # in the summary at the top
+            assert 'id="reason-error"' in text(response)  # and by the field
         achievement.refresh_from_db()
         assert achievement.status == AchievementStatus.SUBMITTED
 
