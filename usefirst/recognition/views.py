@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from usefirst.accounts import roles
@@ -183,6 +184,9 @@ def application_list(request: HttpRequest) -> HttpResponse:
     if status and status not in ApplicationStatus.values:
         error, status = "状态筛选无效", ""
     page = paginate(selectors.applications_for(request.user, year=year, status=status), page=request.GET.get("page") or 1)
+    on = today()
+    for item in page.items:  # days a recommended application has waited for the provincial review
+        item.days_waiting = (on - timezone.localdate(item.recommended_at)).days if item.recommended_at else None
     provincial = roles.is_provincial_staff(request.user)
     ranked = selectors.ranking(request.user, year=year) if provincial else []
     used, cap = selectors.quota(year)
@@ -267,8 +271,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_recommend": application.status == ApplicationStatus.DRAFT and services.can_recommend(user, application),
             "can_review": provincial and application.status in (ApplicationStatus.RECOMMENDED, ApplicationStatus.PUBLIC_NOTICE),
             "notice_over": application.notice_end is not None and on > application.notice_end,
+            "recognise_confirmation": RECOGNISE_CONFIRMATION,
         },
     )
+
+
+RECOGNISE_CONFIRMATION = "我已核对公示期已满、异议均已答复，确认认定"
 
 
 @require_POST
@@ -314,8 +322,11 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         raise Http404("未知操作")
     if action == "revoke" and not Recognition.objects.filter(application=application).exists():
         raise Http404("该申请没有认定记录")
+    if action == "recognise" and roles.is_provincial_staff(user) and post.get("checked") != "yes":
+        messages.error(request, f"《{application.achievement.title}》：认定前请勾选“{RECOGNISE_CONFIRMATION}”")
+        return redirect(back)
     done, call = calls[action]
-    return _act(request, done, call, back)
+    return _act(request, f"《{application.achievement.title}》{done}", call, back)
 
 
 @require_POST

@@ -330,3 +330,20 @@ def test_an_achievement_not_recognised_this_year_is_not_offered_again_until_the_
     from usefirst.recognition import selectors
 
     assert [n.achievement for n in selectors.eligible_to_apply(owner, year=year + 1)] == [rejected]
+
+
+def test_the_provincial_queue_shows_the_days_a_recommended_application_has_waited(unit_with_superior, owner, reviewer):
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(dt.datetime(2026, 12, 1, 23, 30, tzinfo=shanghai), tick=False):
+        application = services.application_create(
+            actor=owner, achievement=make_achievement(unit_with_superior, title="等待省级审核")
+        )
+        services.application_recommend(actor=owner, application=application, opinion="同意推荐")
+    with time_machine.travel(dt.datetime(2026, 12, 4, 8, 0, tzinfo=shanghai), tick=False):
+        page = client_for(reviewer).get("/recognition/applications/?year=2026&status=recommended").content.decode()
+    row = page.rsplit("等待省级审核</a>", 1)[1].split("</tr>", 1)[0]  # the queue, below the ranking
+    assert "<td>3 天</td>" in row  # 1 December (Shanghai) to 4 December, although 23:30 is 15:30 UTC

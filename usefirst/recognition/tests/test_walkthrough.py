@@ -123,13 +123,18 @@ def test_an_achievement_goes_from_the_eligibility_notice_to_the_public_list_and_
         assert "高效节能电机控制技术" in page
         assert f"公示期 {application.notice_start:%Y-%m-%d} 至 {application.notice_end:%Y-%m-%d}" in page
         # not recognised while the notice runs
-        reviewer_client.post(f"/recognition/applications/{application.pk}/recognise/")
+        reviewer_client.post(f"/recognition/applications/{application.pk}/recognise/", {"checked": "yes"})
         application.refresh_from_db()
         assert application.status == ApplicationStatus.PUBLIC_NOTICE
 
     after_notice = dt.datetime.combine(application.notice_end + dt.timedelta(days=1), dt.time(2, 0), tzinfo=dt.UTC)
     with time_machine.travel(after_notice, tick=False):
-        response = reviewer_client.post(f"/recognition/applications/{application.pk}/recognise/")
+        # without ticking the confirmation nothing happens, and the message names the project
+        unconfirmed = reviewer_client.post(f"/recognition/applications/{application.pk}/recognise/", follow=True)
+        assert "《高效节能电机控制技术》：认定前请勾选" in unconfirmed.content.decode()
+        application.refresh_from_db()
+        assert application.status == ApplicationStatus.PUBLIC_NOTICE
+        response = reviewer_client.post(f"/recognition/applications/{application.pk}/recognise/", {"checked": "yes"})
         assert response.status_code == 302
         application.refresh_from_db()
         assert application.status == ApplicationStatus.RECOGNISED

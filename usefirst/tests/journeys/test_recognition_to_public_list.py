@@ -98,6 +98,7 @@ def test_an_eligible_achievement_is_recognised_and_listed_in_public(demo_url, pa
             f"move_notice_into_the_past(RecognitionApplication.objects.get(pk={pk}))"
         )
         province.goto(demo_url + application_url)
+        province.check("input[name=checked]")
         province.get_by_role("button", name="认定", exact=True).click()
         province.wait_for_load_state("load")
         text = province.inner_text("main")
