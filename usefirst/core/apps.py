@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "公共"
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from . import lookups  # noqa: F401 (registers `one_of` on every field)
+
+        # Each app declares its state machines in `workflows.py` (usefirst/core/workflow.py).
+        autodiscover_modules("workflows")

@@ -13,12 +13,16 @@ class TransitionEvent(models.Model):
     """One row per state transition, written in the same transaction as the change.
 
     Concrete subclasses add a `subject` foreign key. Rows are never updated or deleted.
+    `event_type` names what happened (a transition's name, or an event such as an edit) as a value
+    of the domain's event-type choices (usefirst/core/workflow.py); rows written before it was
+    recorded leave it blank.
     """
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    event_type = models.CharField("事件类型", max_length=48, blank=True, default="")
     from_status = models.CharField("原状态", max_length=32, blank=True)
     to_status = models.CharField("新状态", max_length=32)
     reason = models.TextField("说明", blank=True)

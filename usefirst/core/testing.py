@@ -7,14 +7,29 @@ reviewer (the department that reviews the owner), provincial admin.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import models
 
 from usefirst.accounts.models import Membership, Organisation, OrganisationKind, OrganisationStatus, User
 from usefirst.core.identifiers import CREDIT_CODE_ALPHABET, credit_code_check_char
 
 _serial = itertools.count(1)
+
+# One example row per registered workflow (usefirst/core/workflow.py), for the generated test of
+# every workflow (core/tests/test_workflows.py). Each app registers its builders in
+# `<app>/tests/workflow_examples.py`; the row may be in any state, the test sets the status.
+WORKFLOW_EXAMPLES: dict[str, Callable[[], models.Model]] = {}
+
+
+def workflow_example(name: str) -> Callable[[Callable[[], models.Model]], Callable[[], models.Model]]:
+    def decorator(builder: Callable[[], models.Model]) -> Callable[[], models.Model]:
+        WORKFLOW_EXAMPLES[name] = builder
+        return builder
+
+    return decorator
 
 
 def make_credit_code(area: str = "440100") -> str:
