@@ -1,8 +1,5 @@
-"""Organisation registration, e-mail verification and review (a state machine with event rows).
-
-draft (e-mail not yet verified) → submitted → active, or returned with reasons → (corrected)
-submitted again; active ↔ suspended by the provincial department.
-"""
+"""Organisation registration, e-mail verification and review; the lifecycle is declared in
+usefirst/accounts/workflows.py and every move goes through the workflow kernel."""
 
 from __future__ import annotations
 
@@ -20,6 +17,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from usefirst.core import workflow
 from usefirst.core.audit import audit
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition, NotFound, from_validation_error
 from usefirst.core.identifiers import normalise_credit_code
@@ -33,20 +31,11 @@ from ..models import (
     DEPARTMENT_KINDS,
     Membership,
     Organisation,
-    OrganisationEvent,
     OrganisationKind,
     OrganisationStatus,
     User,
 )
-
-S = OrganisationStatus
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.SUBMITTED}),
-    S.SUBMITTED: frozenset({S.ACTIVE, S.RETURNED}),
-    S.RETURNED: frozenset({S.SUBMITTED}),
-    S.ACTIVE: frozenset({S.SUSPENDED}),
-    S.SUSPENDED: frozenset({S.ACTIVE}),
-}
+from ..workflows import ORGANISATION, OrganisationEventType, is_admin_of
 
 # Self-service registration may choose every kind except the provincial department, which is
 # created by a command (there is exactly one and it runs the platform).
@@ -56,35 +45,6 @@ OUTSIDE_PROVINCE_KINDS = frozenset({OrganisationKind.OUT_OF_PROVINCE_INSTITUTE})
 
 VERIFY_SALT = "usefirst.accounts.verify-email"
 VERIFY_MAX_AGE_SECONDS = 3 * 24 * 3600
-
-
-def can_transition(organisation: Organisation, to_status: str) -> bool:
-    return to_status in ALLOWED_TRANSITIONS.get(organisation.status, frozenset())
-
-
-def _transition(
-    organisation: Organisation, *, to_status: str, actor: Any, reason: str = "", payload: dict[str, Any] | None = None
-) -> Organisation:
-    """Lock the row, check the move, save it and write the event row (caller holds the transaction)."""
-    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if not can_transition(locked, to_status):
-        raise IllegalTransition(
-            f"机构当前状态为“{locked.get_status_display()}”，不能变更为“{OrganisationStatus(to_status).label}”",
-            code="illegal_transition",
-        )
-    from_status = locked.status
-    locked.status = to_status
-    locked.save(update_fields=["status"])
-    OrganisationEvent.objects.create(
-        subject=locked,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        payload=payload or {},
-    )
-    organisation.status = locked.status
-    return locked
 
 
 def _check_location_and_kind(organisation: Organisation) -> dict[str, list[str]]:
@@ -214,8 +174,8 @@ def organisation_register(
             organisation.licence = licence  # type: ignore[assignment]
             organisation.save()
             Membership.objects.create(user=admin, organisation=organisation, role=Membership.Role.ADMIN, can_sign=True)
-            OrganisationEvent.objects.create(
-                subject=organisation, actor=admin, from_status="", to_status=OrganisationStatus.DRAFT, reason="自助注册"
+            workflow.record(
+                ORGANISATION, organisation, OrganisationEventType.REGISTER, actor=admin, reason="自助注册", from_status=""
             )
             audit(actor=admin, action="organisation.register", obj=organisation, kind=kind)
             transaction.on_commit(partial(send_verification_email, user_id=admin.pk, organisation_id=organisation.pk))
@@ -292,43 +252,57 @@ def organisation_verify_email(*, token: str) -> Organisation:
 
 
 def _submit(organisation: Organisation, *, actor: Any, reason: str) -> None:
-    organisation = _transition(organisation, to_status=OrganisationStatus.SUBMITTED, actor=actor, reason=reason)
     department = roles.reviewing_department(organisation)
-    Organisation.objects.filter(pk=organisation.pk).update(reviewing_department=department)
-    organisation.reviewing_department = department
-    if department is not None:
-        reviewers = [m.user for m in department.memberships.select_related("user").filter(is_active=True)]
+
+    def tell_reviewers(submitted: Organisation) -> None:
+        if department is None:
+            return
         notify(
-            recipients=reviewers,
+            recipients=[m.user for m in department.memberships.select_related("user").filter(is_active=True)],
             kind="organisation.submitted",
-            title=f"机构注册待审核：{organisation.name}",
-            body=f"{organisation.get_kind_display()}“{organisation.name}”提交了注册申请，请审核。",
-            url=reverse("accounts_review:organisation", args=[organisation.pk]),
+            title=f"机构注册待审核：{submitted.name}",
+            body=f"{submitted.get_kind_display()}“{submitted.name}”提交了注册申请，请审核。",
+            url=reverse("accounts_review:organisation", args=[submitted.pk]),
         )
+
+    workflow.transition(
+        ORGANISATION,
+        organisation,
+        "submit",
+        actor=actor,
+        reason=reason,
+        also={"reviewing_department": department},
+        notices=[tell_reviewers],
+    )
+
+
+def _move(
+    organisation: Organisation, name: str, *, actor: Any, reason: str, notice: workflow.Notice | None = None
+) -> Organisation:
+    event = workflow.transition(ORGANISATION, organisation, name, actor=actor, reason=reason, notices=[notice] if notice else [])
+    return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
 
 
 def _admins(organisation: Organisation) -> list[User]:
     return [m.user for m in organisation.memberships.select_related("user").filter(is_active=True, role=Membership.Role.ADMIN)]
 
 
-def _reviewable(actor: Any, organisation: Organisation) -> Organisation:
-    if not restrict(Organisation.objects.filter(pk=organisation.pk), actor, Action.REVIEW).exists():
-        raise Forbidden("您所在部门不负责审核该机构", code="not_reviewer")
-    return organisation
-
-
 def organisation_approve(*, actor: User, organisation: Organisation, note: str = "") -> Organisation:
-    _reviewable(actor, organisation)
     with transaction.atomic():
-        organisation = _transition(organisation, to_status=OrganisationStatus.ACTIVE, actor=actor, reason=note or "审核通过")
-        audit(actor=actor, action="organisation.approve", obj=organisation)
-        notify(
-            recipients=_admins(organisation),
-            kind="organisation.approved",
-            title="机构注册已通过审核",
-            body=f"“{organisation.name}”已通过审核，现在可以使用平台的全部功能。",
-            url=reverse("accounts:workspace"),
+        organisation = _move(
+            organisation,
+            "approve",
+            actor=actor,
+            reason=note or "审核通过",
+            notice=lambda o: notify(
+                recipients=_admins(o),
+                kind="organisation.approved",
+                title="机构注册已通过审核",
+                body=f"“{o.name}”已通过审核，现在可以使用平台的全部功能。",
+                url=reverse("accounts:workspace"),
+            ),
         )
+        audit(actor=actor, action="organisation.approve", obj=organisation)
     return organisation
 
 
@@ -336,25 +310,26 @@ def organisation_return(*, actor: User, organisation: Organisation, reasons: str
     reasons = (reasons or "").strip()
     if not reasons:
         raise DomainError("退回时须写明理由", code="reason_required", field_errors={"reasons": ["退回时须写明理由"]})
-    _reviewable(actor, organisation)
     with transaction.atomic():
-        organisation = _transition(organisation, to_status=OrganisationStatus.RETURNED, actor=actor, reason=reasons)
-        audit(actor=actor, action="organisation.return", obj=organisation)
-        notify(
-            recipients=_admins(organisation),
-            kind="organisation.returned",
-            title="机构注册被退回",
-            body=f"“{organisation.name}”的注册申请被退回，理由：{reasons}。请修改后重新提交。",
-            url=reverse("accounts:organisation_edit"),
+        organisation = _move(
+            organisation,
+            "return",
+            actor=actor,
+            reason=reasons,
+            notice=lambda o: notify(
+                recipients=_admins(o),
+                kind="organisation.returned",
+                title="机构注册被退回",
+                body=f"“{o.name}”的注册申请被退回，理由：{reasons}。请修改后重新提交。",
+                url=reverse("accounts:organisation_edit"),
+            ),
         )
+        audit(actor=actor, action="organisation.return", obj=organisation)
     return organisation
 
 
 def _require_admin_of(actor: Any, organisation: Organisation) -> None:
-    """Admin of the organisation whatever its status (an applicant corrects a returned one)."""
-    if not Membership.objects.filter(
-        user_id=getattr(actor, "pk", 0) or 0, organisation=organisation, role=Membership.Role.ADMIN, is_active=True
-    ).exists():
+    if not is_admin_of(actor, organisation):
         raise Forbidden("只有本机构管理员可以执行此操作", code="not_org_admin")
 
 
@@ -415,22 +390,23 @@ def organisation_suspend(*, actor: User, organisation: Organisation, reason: str
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("停用时须写明理由", code="reason_required", field_errors={"reason": ["停用时须写明理由"]})
-    if not roles.is_provincial_admin(actor):
-        raise Forbidden("只有省科技厅管理员可以停用机构", code="not_provincial_admin")
-    if roles.is_member(actor, organisation):
-        raise Forbidden("不能停用本人所在的机构", code="own_organisation")
     with transaction.atomic():
-        organisation = _transition(organisation, to_status=OrganisationStatus.SUSPENDED, actor=actor, reason=reason)
+        organisation = _move(
+            organisation,
+            "suspend",
+            actor=actor,
+            reason=reason,
+            notice=lambda o: notify(
+                recipients=_admins(o), kind="organisation.suspended", title="机构已被停用", body=f"停用理由：{reason}"
+            ),
+        )
         audit(actor=actor, action="organisation.suspend", obj=organisation, reason=reason)
-        notify(recipients=_admins(organisation), kind="organisation.suspended", title="机构已被停用", body=f"停用理由：{reason}")
     return organisation
 
 
 def organisation_reinstate(*, actor: User, organisation: Organisation, reason: str = "") -> Organisation:
-    if not roles.is_provincial_admin(actor):
-        raise Forbidden("只有省科技厅管理员可以恢复机构", code="not_provincial_admin")
     with transaction.atomic():
-        organisation = _transition(organisation, to_status=OrganisationStatus.ACTIVE, actor=actor, reason=reason or "恢复")
+        organisation = _move(organisation, "reinstate", actor=actor, reason=reason or "恢复")
         audit(actor=actor, action="organisation.reinstate", obj=organisation)
     return organisation
 

@@ -14,7 +14,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from usefirst.accounts.models import Membership, Organisation, OrganisationEvent, OrganisationKind, OrganisationStatus, User
+from usefirst.accounts.models import Membership, Organisation, OrganisationKind, OrganisationStatus, User
+from usefirst.accounts.workflows import ORGANISATION, OrganisationEventType
+from usefirst.core import workflow
 from usefirst.core.audit import audit
 
 
@@ -57,8 +59,8 @@ class Command(BaseCommand):
             admin.set_password(options["admin_password"])
             admin.save()
             Membership.objects.create(user=admin, organisation=organisation, role=Membership.Role.ADMIN, can_sign=True)
-            OrganisationEvent.objects.create(
-                subject=organisation, actor=None, from_status="", to_status=OrganisationStatus.ACTIVE, reason="由管理命令创建"
+            workflow.record(
+                ORGANISATION, organisation, OrganisationEventType.CREATE, actor=None, reason="由管理命令创建", from_status=""
             )
             audit(actor=None, action="organisation.create_provincial_department", obj=organisation, admin=admin.email)
         self.stdout.write(self.style.SUCCESS(f"已创建：{organisation.name}，管理员 {admin.email}"))
