@@ -16,15 +16,6 @@ class AchievementStatus(models.TextChoices):
 
 
 ACHIEVEMENT_EDITABLE = frozenset({AchievementStatus.AUTO_INCLUDED, AchievementStatus.DRAFT, AchievementStatus.RETURNED})
-ACHIEVEMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    AchievementStatus.AUTO_INCLUDED: frozenset({AchievementStatus.SUBMITTED}),
-    AchievementStatus.DRAFT: frozenset({AchievementStatus.SUBMITTED}),
-    AchievementStatus.RETURNED: frozenset({AchievementStatus.SUBMITTED}),
-    AchievementStatus.SUBMITTED: frozenset({AchievementStatus.PUBLISHED, AchievementStatus.RETURNED, AchievementStatus.DRAFT}),
-    AchievementStatus.PUBLISHED: frozenset({AchievementStatus.WITHDRAWN, AchievementStatus.TAKEN_DOWN}),
-    AchievementStatus.WITHDRAWN: frozenset({AchievementStatus.DRAFT}),
-    AchievementStatus.TAKEN_DOWN: frozenset(),
-}
 
 
 class DemandStatus(models.TextChoices):

@@ -18,7 +18,6 @@ from usefirst.core.text import reject_control_characters
 
 from .choices import (
     ACHIEVEMENT_EDITABLE,
-    ACHIEVEMENT_TRANSITIONS,
     DEMAND_TRANSITIONS,
     AchievementStatus,
     CooperationForm,
@@ -107,32 +106,37 @@ class Achievement(models.Model):
     def is_restricted(self) -> bool:
         return bool(self.restriction)
 
-    # State predicates (who may act is the chokepoint's business, not the model's).
-    def can_move_to(self, status: str) -> bool:
-        return status in ACHIEVEMENT_TRANSITIONS.get(self.status, frozenset())
+    # State predicates for pages, read from the declared workflow (catalog/workflows.py); who
+    # may act is the chokepoint's business, not the model's.
+    def _possible(self, name: str) -> bool:
+        from usefirst.core import workflow
+
+        from .workflows import ACHIEVEMENT
+
+        return workflow.possible(ACHIEVEMENT, self, name)
 
     @property
     def is_editable(self) -> bool:
         return self.status in ACHIEVEMENT_EDITABLE
 
     def can_submit(self) -> bool:
-        return self.can_move_to(AchievementStatus.SUBMITTED) and not self.is_restricted
+        return self._possible("submit")
 
     def can_approve(self) -> bool:
-        return self.status == AchievementStatus.SUBMITTED and not self.is_restricted
+        return self._possible("approve")
 
     def can_return(self) -> bool:
-        return self.status == AchievementStatus.SUBMITTED
+        return self._possible("return")
 
     def can_withdraw(self) -> bool:
         """A submission may be pulled back to draft; a published achievement may be withdrawn."""
-        return self.status in (AchievementStatus.SUBMITTED, AchievementStatus.PUBLISHED)
+        return self._possible("withdraw_submission") or self._possible("withdraw")
 
     def can_take_down(self) -> bool:
-        return self.status == AchievementStatus.PUBLISHED
+        return self._possible("take_down")
 
     def can_reopen(self) -> bool:
-        return self.status == AchievementStatus.WITHDRAWN
+        return self._possible("reopen")
 
     def can_revise(self) -> bool:
         return self.status == AchievementStatus.PUBLISHED

@@ -1,7 +1,7 @@
 """Achievements (成果): drafts, their lifecycle and edits of published achievements.
 
-Lifecycle (DOMAIN.md): draft → submitted → published, or returned with reasons →
-withdrawn / taken down. An edit of a published achievement becomes a pending revision
+Lifecycle (DOMAIN.md; declared in catalog/workflows.py): draft → submitted → published, or
+returned with reasons → withdrawn / taken down. An edit of a published achievement becomes a pending revision
 that the reviewing department approves, while the published version stays visible.
 """
 
@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from usefirst.accounts.models import Organisation, UnitPerson
+from usefirst.core import workflow
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, IllegalTransition
 from usefirst.core.identifiers import normalise_patent_number
@@ -26,15 +27,15 @@ from usefirst.core.permissions import Action
 from usefirst.core.text import reject_control_characters
 
 from ..choices import PATENT_KINDS, AchievementStatus, IpKind, IpLegalStatus, ProjectCategory, RestrictionReason
-from ..models import Achievement, AchievementEvent, AchievementInventor, AchievementRevision, Attachment, IpItem
+from ..models import Achievement, AchievementInventor, AchievementRevision, Attachment, IpItem
+from ..workflows import ACHIEVEMENT
+from ..workflows import AchievementEventType as E
 from .attachments import MAX_ATTACHMENTS, CheckedFile, Upload, attachment_check, attachment_store, discard_files
 from .common import (
     Notice,
     full_clean,
-    move,
     normalise_keywords,
     notify_organisation,
-    record_event,
     require,
     require_member,
     require_reason,
@@ -332,8 +333,15 @@ def _save_children(achievement: Achievement, ip_rows: list[IpItem], inventor_row
     AchievementInventor.objects.bulk_create(inventor_rows)
 
 
-def _event(achievement: Achievement, *, actor: Any, from_status: str, reason: str = "", **payload: Any) -> None:
-    record_event(AchievementEvent, achievement, actor=actor, from_status=from_status, reason=reason, **payload)
+def _event(
+    achievement: Achievement, event_type: str, *, actor: Any, reason: str, from_status: str | None = None, **payload: Any
+) -> None:
+    """An event that is not a transition (creation: `from_status=""`): the status stays what it is."""
+    workflow.record(ACHIEVEMENT, achievement, event_type, actor=actor, reason=reason, payload=payload, from_status=from_status)
+
+
+def _not_revisable(achievement: Achievement, action: str) -> IllegalTransition:
+    return IllegalTransition(f"成果当前状态为“{achievement.get_status_display()}”，不能{action}", code="illegal_transition")
 
 
 def _url(achievement: Achievement) -> str:
@@ -379,7 +387,7 @@ def achievement_create(
             for checked in files:
                 stored.append(attachment_store(actor=actor, achievement=achievement, checked=checked))
             payload = {"attachments": [a.original_name for a in stored]} if stored else {}
-            _event(achievement, actor=actor, from_status="", reason="创建成果草稿", **payload)
+            _event(achievement, E.CREATE, actor=actor, reason="创建成果草稿", from_status="", **payload)
     except BaseException:
         # The rows were rolled back; their files must not outlive them.
         discard_files(stored)
@@ -401,90 +409,75 @@ def achievement_update(*, actor: Any, achievement: Achievement, data: Achievemen
         achievement.updated_at = timezone.now()
         achievement.save()
         _save_children(achievement, ip_rows, inventor_rows)
-        _event(achievement, actor=actor, from_status=achievement.status, reason="修改成果信息")
+        _event(achievement, E.UPDATE, actor=actor, reason="修改成果信息")
     return achievement
 
 
-# ---------------------------------------------------------------- transitions
+# ---------------------------------------------------------------- transitions (catalog/workflows.py)
 
 
-def _refuse(achievement: Achievement, action: str) -> IllegalTransition:
-    if achievement.is_restricted and action in ("提交", "发布"):
-        return IllegalTransition(
-            "该成果涉及国防、国家安全、国家利益或重大社会公共利益，不得公开发布", code="restricted_not_publishable"
-        )
-    return IllegalTransition(f"成果当前状态为“{achievement.get_status_display()}”，不能{action}", code="illegal_transition")
+def _move(
+    achievement: Achievement,
+    name: str,
+    *,
+    actor: Any,
+    reason: str = "",
+    also: dict[str, Any] | None = None,
+    notice: Notice | None = None,
+) -> Achievement:
+    event = workflow.transition(
+        ACHIEVEMENT, achievement, name, actor=actor, reason=reason, also=also, notices=[notice] if notice else []
+    )
+    return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
 
 
 def achievement_submit(*, actor: Any, achievement: Achievement) -> Achievement:
-    require(actor, Action.CHANGE, achievement)
-    with transaction.atomic():
-        achievement = _lock(achievement)
-        if not achievement.can_submit():
-            raise _refuse(achievement, "提交")
-        # A draft saved earlier may have gone stale (an inventor's consent withdrawn): re-check.
-        _prepare(achievement, AchievementData.from_achievement(achievement))
-        move(
-            achievement,
-            to=AchievementStatus.SUBMITTED,
-            actor=actor,
-            event_model=AchievementEvent,
-            also={"updated_at": timezone.now()},
-            notice=Notice(
-                achievement.owner.reviewing_department,
-                kind="catalog.achievement.submitted",
-                title=f"有新的成果待审核：{achievement.title}",
-                url=reverse("catalog:review_achievements"),
-            ),
-        )
-    return achievement
+    return _move(
+        achievement,
+        "submit",
+        actor=actor,
+        also={"updated_at": timezone.now()},
+        notice=Notice(
+            achievement.owner.reviewing_department,
+            kind="catalog.achievement.submitted",
+            title=f"有新的成果待审核：{achievement.title}",
+            url=reverse("catalog:review_achievements"),
+        ),
+    )
 
 
 def achievement_approve(*, actor: Any, achievement: Achievement) -> Achievement:
-    require(actor, Action.REVIEW, achievement)
-    with transaction.atomic():
-        achievement = _lock(achievement)
-        if not achievement.can_approve():
-            raise _refuse(achievement, "发布")
-        move(
-            achievement,
-            to=AchievementStatus.PUBLISHED,
-            actor=actor,
-            event_model=AchievementEvent,
-            reason="审核通过，予以发布",
-            also={"published_at": timezone.now()},
-            notice=Notice(
-                achievement.owner,
-                kind="catalog.achievement.published",
-                title=f"成果已通过审核并发布：{achievement.title}",
-                url=_url(achievement),
-            ),
-        )
-    return achievement
+    return _move(
+        achievement,
+        "approve",
+        actor=actor,
+        reason="审核通过，予以发布",
+        also={"published_at": timezone.now()},
+        notice=Notice(
+            achievement.owner,
+            kind="catalog.achievement.published",
+            title=f"成果已通过审核并发布：{achievement.title}",
+            url=_url(achievement),
+        ),
+    )
 
 
 def achievement_return(*, actor: Any, achievement: Achievement, reason: str) -> Achievement:
-    require(actor, Action.REVIEW, achievement)
+    require(actor, Action.REVIEW, achievement)  # before the reason: an outsider learns nothing
     reason = require_reason(reason)
-    with transaction.atomic():
-        achievement = _lock(achievement)
-        if not achievement.can_return():
-            raise _refuse(achievement, "退回")
-        move(
-            achievement,
-            to=AchievementStatus.RETURNED,
-            actor=actor,
-            event_model=AchievementEvent,
-            reason=reason,
-            notice=Notice(
-                achievement.owner,
-                kind="catalog.achievement.returned",
-                title=f"成果被退回修改：{achievement.title}",
-                body=f"退回理由：{reason}",
-                url=_url(achievement),
-            ),
-        )
-    return achievement
+    return _move(
+        achievement,
+        "return",
+        actor=actor,
+        reason=reason,
+        notice=Notice(
+            achievement.owner,
+            kind="catalog.achievement.returned",
+            title=f"成果被退回修改：{achievement.title}",
+            body=f"退回理由：{reason}",
+            url=_url(achievement),
+        ),
+    )
 
 
 def _close_pending_revisions(achievement: Achievement, *, actor: Any, why: str) -> None:
@@ -498,17 +491,12 @@ def _close_pending_revisions(achievement: Achievement, *, actor: Any, why: str) 
 
 def achievement_withdraw(*, actor: Any, achievement: Achievement, reason: str = "") -> Achievement:
     """The owner pulls a submission back to draft, or withdraws a published achievement."""
-    require(actor, Action.CHANGE, achievement)
+    name = "withdraw" if achievement.status == AchievementStatus.PUBLISHED else "withdraw_submission"
     with transaction.atomic():
-        achievement = _lock(achievement)
-        if not achievement.can_withdraw():
-            raise _refuse(achievement, "撤回")
-        _close_pending_revisions(achievement, actor=actor, why="成果已撤回")
-        move(
+        achievement = _move(
             achievement,
-            to=AchievementStatus.DRAFT if achievement.status == AchievementStatus.SUBMITTED else AchievementStatus.WITHDRAWN,
+            name,
             actor=actor,
-            event_model=AchievementEvent,
             reason=(reason or "").strip(),
             notice=Notice(
                 achievement.owner,
@@ -517,22 +505,18 @@ def achievement_withdraw(*, actor: Any, achievement: Achievement, reason: str = 
                 url=_url(achievement),
             ),
         )
+        _close_pending_revisions(achievement, actor=actor, why="成果已撤回")
     return achievement
 
 
 def achievement_take_down(*, actor: Any, achievement: Achievement, reason: str) -> Achievement:
-    require(actor, Action.REVIEW, achievement)
+    require(actor, Action.REVIEW, achievement)  # before the reason: an outsider learns nothing
     reason = require_reason(reason)
     with transaction.atomic():
-        achievement = _lock(achievement)
-        if not achievement.can_take_down():
-            raise _refuse(achievement, "下架")
-        _close_pending_revisions(achievement, actor=actor, why="成果已下架")
-        move(
+        achievement = _move(
             achievement,
-            to=AchievementStatus.TAKEN_DOWN,
+            "take_down",
             actor=actor,
-            event_model=AchievementEvent,
             reason=reason,
             notice=Notice(
                 achievement.owner,
@@ -542,17 +526,12 @@ def achievement_take_down(*, actor: Any, achievement: Achievement, reason: str) 
                 url=_url(achievement),
             ),
         )
+        _close_pending_revisions(achievement, actor=actor, why="成果已下架")
     return achievement
 
 
 def achievement_reopen(*, actor: Any, achievement: Achievement) -> Achievement:
-    require(actor, Action.CHANGE, achievement)
-    with transaction.atomic():
-        achievement = _lock(achievement)
-        if not achievement.can_reopen():
-            raise _refuse(achievement, "重新编辑")
-        move(achievement, to=AchievementStatus.DRAFT, actor=actor, event_model=AchievementEvent, reason="重新编辑")
-    return achievement
+    return _move(achievement, "reopen", actor=actor, reason="重新编辑")
 
 
 # ---------------------------------------------------------------- revisions of published achievements
@@ -563,7 +542,7 @@ def achievement_revision_submit(*, actor: Any, achievement: Achievement, data: A
     with transaction.atomic():
         achievement = _lock(achievement)
         if not achievement.can_revise():
-            raise _refuse(achievement, "提交修改")
+            raise _not_revisable(achievement, "提交修改")
         # Validate on a detached copy: the published row must not change until approval.
         candidate = Achievement(owner=achievement.owner, status=achievement.status)
         _prepare(candidate, data)
@@ -575,7 +554,7 @@ def achievement_revision_submit(*, actor: Any, achievement: Achievement, data: A
             revision.submitted_by = actor
             revision.submitted_at = timezone.now()
             revision.save(update_fields=["data", "submitted_by", "submitted_at"])
-        _event(achievement, actor=actor, from_status=achievement.status, reason="提交修改，待审核", revision=revision.pk)
+        _event(achievement, E.REVISION_SUBMIT, actor=actor, reason="提交修改，待审核", revision=revision.pk)
         notify_organisation(
             achievement.owner.reviewing_department,
             kind="catalog.revision.submitted",
@@ -598,7 +577,7 @@ def achievement_revision_approve(*, actor: Any, revision: AchievementRevision) -
         achievement = _lock(revision.achievement)
         revision = _lock_revision(revision)
         if not achievement.can_revise():
-            raise _refuse(achievement, "应用修改")
+            raise _not_revisable(achievement, "应用修改")
         achievement, ip_rows, inventor_rows = _prepare(achievement, AchievementData.from_json(revision.data))
         achievement.updated_at = timezone.now()
         achievement.save()
@@ -607,7 +586,7 @@ def achievement_revision_approve(*, actor: Any, revision: AchievementRevision) -
         revision.reviewed_by = actor
         revision.reviewed_at = timezone.now()
         revision.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-        _event(achievement, actor=actor, from_status=achievement.status, reason="修改审核通过", revision=revision.pk)
+        _event(achievement, E.REVISION_APPROVE, actor=actor, reason="修改审核通过", revision=revision.pk)
         notify_organisation(
             achievement.owner,
             kind="catalog.revision.approved",
@@ -628,7 +607,7 @@ def achievement_revision_return(*, actor: Any, revision: AchievementRevision, re
         revision.reviewed_at = timezone.now()
         revision.review_reason = reason
         revision.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
-        _event(achievement, actor=actor, from_status=achievement.status, reason=f"修改被退回：{reason}", revision=revision.pk)
+        _event(achievement, E.REVISION_RETURN, actor=actor, reason=f"修改被退回：{reason}", revision=revision.pk)
         notify_organisation(
             achievement.owner,
             kind="catalog.revision.returned",

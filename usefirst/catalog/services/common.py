@@ -98,7 +98,8 @@ def notify_organisation(organisation: Organisation | None, *, kind: str, title: 
 
 @dataclass(frozen=True)
 class Notice:
-    """Who is told of a transition, and what."""
+    """Who is told of a transition, and what: the members of an organisation (a workflow notice,
+    called with the moved row inside the transition's transaction)."""
 
     organisation: Organisation | None
     kind: str
@@ -106,7 +107,11 @@ class Notice:
     body: str = ""
     url: str = ""
 
+    def __call__(self, subject: Any = None) -> None:
+        notify_organisation(self.organisation, kind=self.kind, title=self.title, body=self.body, url=self.url)
 
+
+# Demands still move through these until they move onto the workflow kernel.
 def record_event(
     event_model: type[TransitionEvent], subject: models.Model, *, actor: Any, from_status: str, reason: str = "", **payload: Any
 ) -> TransitionEvent:

@@ -25,7 +25,9 @@ from django.utils import timezone
 from usefirst.accounts import roles
 from usefirst.accounts.models import OWNER_UNIT_KINDS, Organisation, OrganisationKind, OrganisationStatus, UnitPerson
 from usefirst.catalog.choices import IpKind, IpLegalStatus, ProjectCategory, RestrictionReason
-from usefirst.catalog.models import Achievement, AchievementEvent, AchievementInventor, IpItem, TechField
+from usefirst.catalog.models import Achievement, AchievementInventor, IpItem, TechField
+from usefirst.catalog.workflows import ACHIEVEMENT, AchievementEventType
+from usefirst.core import workflow
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, Forbidden
 from usefirst.core.excel import (
@@ -460,13 +462,14 @@ def _create_on_behalf(*, actor: Any, row: ParsedRow, acting: Organisation) -> Ac
         AchievementInventor(achievement=achievement, person_id=pid, share=share, is_leader=i == 0, position=i + 1)
         for i, (pid, share) in enumerate(row.inventors)
     )
-    AchievementEvent.objects.create(
-        subject=achievement,
+    workflow.record(
+        ACHIEVEMENT,
+        achievement,
+        AchievementEventType.IMPORT,
         actor=actor,
-        from_status="",
-        to_status=achievement.status,
         reason=f"由{acting.name}通过 Excel 批量导入",
         payload={"imported_by_organisation": acting.pk, "row": row.row, "on_behalf_of": row.owner.pk},
+        from_status="",
     )
     return achievement
 

@@ -1,0 +1,15 @@
+"""Achievements and demands as example rows for the generated test of every workflow."""
+
+from __future__ import annotations
+
+from usefirst.accounts.models import Membership, OrganisationKind
+from usefirst.catalog.models import Achievement
+from usefirst.core.testing import make_org, make_user, workflow_example
+
+from .factories import make_achievement
+
+
+@workflow_example("catalog.achievement")
+def achievement() -> Achievement:
+    unit = make_org(OrganisationKind.UNIVERSITY)
+    return make_achievement(unit, make_user(unit, role=Membership.Role.ADMIN))

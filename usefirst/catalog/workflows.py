@@ -1,0 +1,98 @@
+"""The lifecycles of achievements and demands (DOMAIN.md, "Lifecycles"), declared for the
+workflow kernel (usefirst/core/workflow.py).
+
+Achievement: draft (or auto-included) → submitted → published, or returned with reasons; a
+submission may be pulled back to draft; a published achievement is withdrawn by its owner or
+taken down by its reviewing department; a withdrawn one may be edited again.
+Demand: draft → submitted → published → closed by the enterprise, or expired by the scheduler
+once its deadline has passed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from usefirst.core import workflow
+from usefirst.core.errors import DomainError, IllegalTransition
+from usefirst.core.permissions import Action
+
+from .choices import AchievementStatus
+from .models import Achievement, AchievementEvent
+
+A = AchievementStatus
+
+
+class AchievementEventType(models.TextChoices):
+    CREATE = "create", "创建草稿"
+    IMPORT = "import", "批量导入"
+    UPDATE = "update", "修改信息"
+    SUBMIT = "submit", "提交审核"
+    APPROVE = "approve", "审核通过并发布"
+    RETURN = "return", "退回修改"
+    WITHDRAW_SUBMISSION = "withdraw_submission", "撤回审核申请"
+    WITHDRAW = "withdraw", "撤回发布"
+    TAKE_DOWN = "take_down", "下架"
+    REOPEN = "reopen", "重新编辑"
+    REVISION_SUBMIT = "revision_submit", "提交修改"
+    REVISION_APPROVE = "revision_approve", "修改审核通过"
+    REVISION_RETURN = "revision_return", "修改被退回"
+
+
+# ---------------------------------------------------------------- achievements
+
+NOT_RESTRICTED = workflow.Guard(
+    "not_restricted",
+    "restricted_not_publishable",
+    "该成果涉及国防、国家安全、国家利益或重大社会公共利益，不得公开发布",
+    lambda achievement, actor: not achievement.is_restricted,
+    error=IllegalTransition,
+)
+
+
+def _still_valid(achievement: Achievement, actor: Any) -> bool:
+    """A draft saved earlier may have gone stale (an inventor's consent withdrawn): check it all
+    again, refusing with the messages per field of the achievement form."""
+    from .services.achievements import AchievementData, _prepare
+
+    _prepare(achievement, AchievementData.from_achievement(achievement))
+    return True
+
+
+STILL_VALID = workflow.Guard(
+    "still_valid", "validation_failed", "成果信息有误，请修改后再提交", _still_valid, error=DomainError, in_allowed=False
+)
+
+ACHIEVEMENT = workflow.register(
+    workflow.Workflow(
+        name="catalog.achievement",
+        model=Achievement,
+        states=AchievementStatus,
+        event_model=AchievementEvent,
+        event_types=AchievementEventType,
+        noun="成果",
+        groups=(
+            workflow.StateGroup("preparing", "准备中", frozenset({A.AUTO_INCLUDED, A.DRAFT, A.RETURNED, A.WITHDRAWN})),
+            workflow.StateGroup("in_review", "审核中", frozenset({A.SUBMITTED})),
+            workflow.StateGroup("public", "已公开", frozenset({A.PUBLISHED})),
+            workflow.StateGroup("ended", "已下架", frozenset({A.TAKEN_DOWN})),
+        ),
+        transitions=(
+            workflow.Transition(
+                "submit",
+                {A.AUTO_INCLUDED, A.DRAFT, A.RETURNED},
+                A.SUBMITTED,
+                "提交",
+                permission=Action.CHANGE,
+                guards=(NOT_RESTRICTED, STILL_VALID),
+            ),
+            workflow.Transition("approve", A.SUBMITTED, A.PUBLISHED, "发布", permission=Action.REVIEW, guards=(NOT_RESTRICTED,)),
+            workflow.Transition("return", A.SUBMITTED, A.RETURNED, "退回", permission=Action.REVIEW),
+            workflow.Transition("withdraw_submission", A.SUBMITTED, A.DRAFT, "撤回", permission=Action.CHANGE),
+            workflow.Transition("withdraw", A.PUBLISHED, A.WITHDRAWN, "撤回", permission=Action.CHANGE),
+            workflow.Transition("take_down", A.PUBLISHED, A.TAKEN_DOWN, "下架", permission=Action.REVIEW),
+            workflow.Transition("reopen", A.WITHDRAWN, A.DRAFT, "重新编辑", permission=Action.CHANGE),
+        ),
+    )
+)
