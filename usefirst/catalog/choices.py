@@ -27,16 +27,6 @@ class DemandStatus(models.TextChoices):
     EXPIRED = "expired", "已过期"
 
 
-DEMAND_TRANSITIONS: dict[str, frozenset[str]] = {
-    DemandStatus.DRAFT: frozenset({DemandStatus.SUBMITTED}),
-    DemandStatus.RETURNED: frozenset({DemandStatus.SUBMITTED}),
-    DemandStatus.SUBMITTED: frozenset({DemandStatus.PUBLISHED, DemandStatus.RETURNED, DemandStatus.DRAFT}),
-    DemandStatus.PUBLISHED: frozenset({DemandStatus.CLOSED, DemandStatus.EXPIRED}),
-    DemandStatus.CLOSED: frozenset(),
-    DemandStatus.EXPIRED: frozenset(),
-}
-
-
 class Mode(models.TextChoices):
     PAY_LATER = "pay_later", "先使用后付费"
     COOPERATE_LATER = "cooperate_later", "先使用后合作"

@@ -18,7 +18,6 @@ from usefirst.core.text import reject_control_characters
 
 from .choices import (
     ACHIEVEMENT_EDITABLE,
-    DEMAND_TRANSITIONS,
     AchievementStatus,
     CooperationForm,
     DemandStatus,
@@ -310,25 +309,31 @@ class Demand(models.Model):
     def is_editable(self) -> bool:
         return self.status in (DemandStatus.DRAFT, DemandStatus.RETURNED)
 
+    # State predicates for pages, read from the declared workflow (catalog/workflows.py).
+    def _possible(self, name: str) -> bool:
+        from usefirst.core import workflow
+
+        from .workflows import DEMAND
+
+        return workflow.possible(DEMAND, self, name)
+
     def can_submit(self) -> bool:
-        return DemandStatus.SUBMITTED in DEMAND_TRANSITIONS.get(self.status, frozenset())
+        return self._possible("submit")
 
     def can_approve(self) -> bool:
-        from usefirst.core.dates import today
-
-        return self.status == DemandStatus.SUBMITTED and self.deadline >= today()
+        return self._possible("approve")
 
     def can_return(self) -> bool:
-        return self.status == DemandStatus.SUBMITTED
+        return self._possible("return")
 
     def can_withdraw(self) -> bool:
-        return self.status == DemandStatus.SUBMITTED
+        return self._possible("withdraw")
 
     def can_close(self) -> bool:
-        return self.effective_status == DemandStatus.PUBLISHED
+        return self._possible("close")
 
     def can_expire(self) -> bool:
-        return self.status == DemandStatus.PUBLISHED and self.effective_status == DemandStatus.EXPIRED
+        return self._possible("expire")
 
     def cooperation_form_labels(self) -> list[str]:
         labels = dict(CooperationForm.choices)

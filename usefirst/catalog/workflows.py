@@ -15,13 +15,15 @@ from typing import Any
 from django.db import models
 
 from usefirst.core import workflow
+from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, IllegalTransition
 from usefirst.core.permissions import Action
 
-from .choices import AchievementStatus
-from .models import Achievement, AchievementEvent
+from .choices import AchievementStatus, DemandStatus
+from .models import Achievement, AchievementEvent, Demand, DemandEvent
 
 A = AchievementStatus
+D = DemandStatus
 
 
 class AchievementEventType(models.TextChoices):
@@ -38,6 +40,17 @@ class AchievementEventType(models.TextChoices):
     REVISION_SUBMIT = "revision_submit", "提交修改"
     REVISION_APPROVE = "revision_approve", "修改审核通过"
     REVISION_RETURN = "revision_return", "修改被退回"
+
+
+class DemandEventType(models.TextChoices):
+    CREATE = "create", "创建草稿"
+    UPDATE = "update", "修改信息"
+    SUBMIT = "submit", "提交审核"
+    APPROVE = "approve", "审核通过并发布"
+    RETURN = "return", "退回修改"
+    WITHDRAW = "withdraw", "撤回审核申请"
+    CLOSE = "close", "关闭"
+    EXPIRE = "expire", "到期"
 
 
 # ---------------------------------------------------------------- achievements
@@ -93,6 +106,100 @@ ACHIEVEMENT = workflow.register(
             workflow.Transition("withdraw", A.PUBLISHED, A.WITHDRAWN, "撤回", permission=Action.CHANGE),
             workflow.Transition("take_down", A.PUBLISHED, A.TAKEN_DOWN, "下架", permission=Action.REVIEW),
             workflow.Transition("reopen", A.WITHDRAWN, A.DRAFT, "重新编辑", permission=Action.CHANGE),
+        ),
+    )
+)
+
+
+# ---------------------------------------------------------------- demands
+
+
+def _deadline_ahead(demand: Demand, actor: Any) -> bool:
+    return bool(demand.deadline >= today())
+
+
+def _deadline_passed(demand: Demand, actor: Any) -> bool:
+    return demand.effective_status == DemandStatus.EXPIRED
+
+
+DEMAND = workflow.register(
+    workflow.Workflow(
+        name="catalog.demand",
+        model=Demand,
+        states=DemandStatus,
+        event_model=DemandEvent,
+        event_types=DemandEventType,
+        noun="需求",
+        groups=(
+            workflow.StateGroup("preparing", "准备中", frozenset({D.DRAFT, D.RETURNED})),
+            workflow.StateGroup("in_review", "审核中", frozenset({D.SUBMITTED})),
+            workflow.StateGroup("public", "已公开", frozenset({D.PUBLISHED})),
+            workflow.StateGroup("ended", "已结束", frozenset({D.CLOSED, D.EXPIRED})),
+        ),
+        refusal=lambda demand, step: f"需求当前状态为“{demand.get_effective_status_display()}”，不能{step.label}",
+        transitions=(
+            workflow.Transition(
+                "submit",
+                {D.DRAFT, D.RETURNED},
+                D.SUBMITTED,
+                "提交",
+                permission=Action.CHANGE,
+                guards=(
+                    # The owner still sees the button and is told why, by the deadline field.
+                    workflow.Guard(
+                        "deadline_ahead",
+                        "deadline_passed",
+                        "截止日期已过，请修改截止日期后再提交",
+                        _deadline_ahead,
+                        error=DomainError,
+                        field="deadline",
+                        field_message="截止日期已过",
+                        in_allowed=False,
+                    ),
+                ),
+            ),
+            workflow.Transition(
+                "approve",
+                D.SUBMITTED,
+                D.PUBLISHED,
+                "发布",
+                permission=Action.REVIEW,
+                guards=(
+                    workflow.Guard(
+                        "deadline_ahead",
+                        "deadline_passed",
+                        "该需求的截止日期已过，不能发布，请退回修改",
+                        _deadline_ahead,
+                        error=IllegalTransition,
+                    ),
+                ),
+            ),
+            workflow.Transition("return", D.SUBMITTED, D.RETURNED, "退回", permission=Action.REVIEW),
+            workflow.Transition("withdraw", D.SUBMITTED, D.DRAFT, "撤回", permission=Action.CHANGE),
+            workflow.Transition(
+                "close",
+                D.PUBLISHED,
+                D.CLOSED,
+                "关闭",
+                permission=Action.CHANGE,
+                guards=(
+                    workflow.Guard(
+                        "not_expired",
+                        "illegal_transition",
+                        "需求当前状态为“已过期”，不能关闭",
+                        lambda demand, actor: not _deadline_passed(demand, actor),
+                        error=IllegalTransition,
+                    ),
+                ),
+            ),
+            workflow.Transition(
+                "expire",
+                D.PUBLISHED,
+                D.EXPIRED,
+                "到期",
+                permission=workflow.SYSTEM,
+                guards=(workflow.Guard("deadline_passed", "deadline_not_passed", "需求尚未到截止日期", _deadline_passed),),
+            ),
         ),
     )
 )

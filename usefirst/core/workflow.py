@@ -35,9 +35,9 @@ predicate ``(actor, obj) -> bool`` for rules the chokepoint does not hold (a con
 signatories), or ``SYSTEM`` (only jobs, ``actor=None``). ``by_system=True`` lets a job take a
 user's transition as well. ``forbidden=(code, message)`` is the refusal when the permission fails.
 
-``Guard(name, code, message, check, *, error=Conflict, field="", in_allowed=True)``: ``check(obj,
-actor) -> bool`` gets the locked row; False refuses with ``error(message, code=code)`` (and the
-message at ``field`` when given). A check may instead raise a ``DomainError`` of its own, for a
+``Guard(name, code, message, check, *, error=Conflict, field="", field_message="", in_allowed=True)``:
+``check(obj, actor) -> bool`` gets the locked row; False refuses with ``error(message, code=code)``
+(and ``field_message`` or the message at ``field`` when given). A check may instead raise a ``DomainError`` of its own, for a
 refusal with details per field. ``in_allowed=False`` keeps a costly check out of ``allowed()``
 (buttons): it runs only when the transition is taken.
 
@@ -104,10 +104,11 @@ class Guard:
     check: Callable[[Any, Any], bool]
     error: type[DomainError] = Conflict
     field: str = ""
+    field_message: str = ""
     in_allowed: bool = True
 
     def refusal(self) -> DomainError:
-        fields = {self.field: [self.message]} if self.field else None
+        fields = {self.field: [self.field_message or self.message]} if self.field else None
         return self.error(self.message, code=self.code, field_errors=fields)
 
 

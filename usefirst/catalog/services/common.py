@@ -13,7 +13,6 @@ from django.db import models
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, User
 from usefirst.core.errors import DomainError, Forbidden, from_validation_error
-from usefirst.core.models import TransitionEvent
 from usefirst.core.permissions import Action, can
 from usefirst.core.text import reject_control_characters
 from usefirst.notifications.services import notify
@@ -109,42 +108,3 @@ class Notice:
 
     def __call__(self, subject: Any = None) -> None:
         notify_organisation(self.organisation, kind=self.kind, title=self.title, body=self.body, url=self.url)
-
-
-# Demands still move through these until they move onto the workflow kernel.
-def record_event(
-    event_model: type[TransitionEvent], subject: models.Model, *, actor: Any, from_status: str, reason: str = "", **payload: Any
-) -> TransitionEvent:
-    return event_model._default_manager.create(  # type: ignore[misc]  # concrete subclasses add `subject`
-        subject=subject,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        from_status=from_status,
-        to_status=subject.status,  # type: ignore[attr-defined]
-        reason=reason,
-        payload=payload,
-    )
-
-
-def move(
-    subject: models.Model,
-    *,
-    to: str,
-    actor: Any,
-    event_model: type[TransitionEvent],
-    reason: str = "",
-    also: dict[str, Any] | None = None,
-    notice: Notice | None = None,
-) -> None:
-    """The tail every catalog transition shares, once its caller has locked the row and checked
-    the move is allowed: set the status (and any fields that go with it), save only those,
-    write the event row, and tell whoever should know once the transaction commits."""
-    before = subject.status  # type: ignore[attr-defined]
-    subject.status = to  # type: ignore[attr-defined]
-    fields = ["status"]
-    for name, value in (also or {}).items():
-        setattr(subject, name, value)
-        fields.append(name)
-    subject.save(update_fields=fields)
-    record_event(event_model, subject, actor=actor, from_status=before, reason=reason)
-    if notice is not None:
-        notify_organisation(notice.organisation, kind=notice.kind, title=notice.title, body=notice.body, url=notice.url)
