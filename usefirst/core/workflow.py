@@ -37,9 +37,10 @@ user's transition as well. ``forbidden=(code, message)`` is the refusal when the
 
 ``Guard(name, code, message, check, *, error=Conflict, field="", field_message="", in_allowed=True)``:
 ``check(obj, actor) -> bool`` gets the locked row; False refuses with ``error(message, code=code)``
-(and ``field_message`` or the message at ``field`` when given). A check may instead raise a ``DomainError`` of its own, for a
-refusal with details per field. ``in_allowed=False`` keeps a costly check out of ``allowed()``
-(buttons): it runs only when the transition is taken.
+(and ``field_message`` or the message at ``field`` when given). A check may instead raise a
+``DomainError`` of its own, for a refusal with details per field. ``in_allowed=False`` keeps a
+costly check out of ``allowed()`` and ``possible()`` (buttons; ``possible`` passes
+``actor=None``): it runs only when the transition is taken.
 
 Taking a transition — ``transition(wf, obj, name, *, actor, reason="", payload=None, also=None,
 notices=(), expected_status=None) -> event row`` — in one ``transaction.atomic()``:
@@ -59,8 +60,9 @@ notices=(), expected_status=None) -> event row`` — in one ``transaction.atomic
 Notices call ``usefirst.notifications.services.notify``, which writes the inbox rows in the same
 transaction (a rolled-back move tells nobody) and queues every e-mail with
 ``transaction.on_commit``. The caller's ``obj`` gets the new status and ``also`` values; the
-returned event's ``subject`` is the locked, saved row (for workflows whose event rows hang off
-another object, ``subject_of`` names it and ``payload_of`` adds the workflow's own keys).
+returned event's ``subject`` is the locked, saved row. Workflows whose event rows hang off another
+object (finance events on their contract) give ``subject_of(obj)`` to name it and
+``payload_of(obj)`` for the keys that say which of its items moved.
 
 Events that are not transitions (creation, edits, a revision submitted) are written with
 ``record(wf, obj, event_type, *, actor, reason="", payload=None, from_status=None)``.
