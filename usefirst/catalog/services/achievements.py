@@ -1,6 +1,6 @@
 """Achievements (成果): drafts, their lifecycle and edits of published achievements.
 
-Lifecycle (DOMAIN.md): draft → submitted → published, or returned with reasons →
+Lifecycle (docs/domain.md, "Lifecycles"): draft → submitted → published, or returned with reasons →
 withdrawn / taken down. An edit of a published achievement becomes a pending revision
 that the reviewing department approves, while the published version stays visible.
 """
