@@ -3,7 +3,7 @@
 Generates 100,000 contracts with 1,000,000 receipts (and their per-achievement allocation
 rows, as the receipt service writes them) into a temporary database, then times
 `selectors.received_for_achievement` for random achievements in a warm process and reports
-p50 / p95 / max. Target (issue 4): p95 ≤ 10 ms on SQLite and PostgreSQL.
+p50 / p95 / max. Target: p95 ≤ 10 ms on SQLite and PostgreSQL.
 
     .venv/bin/python bench/finance_received.py                       # SQLite (temporary file)
     .venv/bin/python bench/finance_received.py --postgres postgres://usefirst:usefirst@127.0.0.1:5432/usefirst

@@ -1,4 +1,4 @@
-"""Bench: search and matching at a million achievements (issue 3, item 6).
+"""Bench: search and matching at a million achievements.
 
 Generates 1,000,000 published achievements and 200,000 published demands recombined from the
 csl-match corpus (bench/_matching_data.py: each corpus record is segmented once by the production

@@ -3,12 +3,12 @@
 The dev queries wrap their subject in a handful of templates; the held-out set that judges the
 matching uses other wording. This writes the dev queries' subjects (`core_text`) wrapped in
 templates of our own, written apart from the dev ones and never tuned against, so that
-`match_eval` can show how much a change of wording costs:
+`match_eval` can show how much a change of wording costs (`$CSL_MATCH_DIR` holds the corpus):
 
-    .venv/bin/python bench/reworded_queries.py ../shared/data/csl-match/queries-dev.jsonl reworded.jsonl
+    .venv/bin/python bench/reworded_queries.py "$CSL_MATCH_DIR/queries-dev.jsonl" reworded.jsonl
     DJANGO_SETTINGS_MODULE=usefirst.settings.test .venv/bin/python manage.py match_eval \\
-        --corpus ../shared/data/csl-match/corpus.jsonl --queries reworded.jsonl --out run-reworded.json
-    python3 ../shared/data/csl-match/score.py run-reworded.json --corpus ../shared/data/csl-match/corpus.jsonl \\
+        --corpus "$CSL_MATCH_DIR/corpus.jsonl" --queries reworded.jsonl --out run-reworded.json
+    python3 "$CSL_MATCH_DIR/score.py" run-reworded.json --corpus "$CSL_MATCH_DIR/corpus.jsonl" \\
         --queries reworded.jsonl
 
 A subject that is a phrase (a title) goes into one set of templates, a list of keywords into

@@ -14,9 +14,9 @@ urlpatterns = [
     path("operations/", include("usefirst.core.urls")),  # the daily jobs, for the provincial administrators
     path("notifications/", include("usefirst.notifications.urls")),
     path("finance/", include("usefirst.finance.urls")),
-    path("search/", include("usefirst.matching.urls")),  # search over achievements and demands, issue 3
-    path("matchmaking/", include("usefirst.matchmaking.urls")),  # matchmaking (对接), issue 3
-    path("recognition/", include("usefirst.recognition.urls")),  # recognition, issue 5
+    path("search/", include("usefirst.matching.urls")),  # search over achievements and demands
+    path("matchmaking/", include("usefirst.matchmaking.urls")),  # matchmaking (对接)
+    path("recognition/", include("usefirst.recognition.urls")),  # recognition
     path("contracts/", include("usefirst.contracts.urls")),  # contracts: drafting, signing, verification
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,6 +1,6 @@
 """Small role predicates and review routing: who reviews which organisation.
 
-Routing (issue 2, item 3): enterprises are reviewed by their city's department; units with a
+Routing: enterprises are reviewed by their city's department; units with a
 sector department (education, health, market) by that department; every other unit, agency,
 insurer, guarantor and out-of-province organisation by the provincial department. Nobody
 reviews their own organisation.

@@ -1,4 +1,4 @@
-"""The organisation's lifecycle (DOMAIN.md, "Lifecycles"), declared for the workflow kernel.
+"""The organisation's lifecycle (docs/domain.md, "Lifecycles"), declared for the workflow kernel.
 
 draft (e-mail not yet verified) → submitted → active, or returned with reasons → (corrected)
 submitted again; active ↔ suspended by the provincial department.

@@ -26,7 +26,7 @@ def health(request: object) -> dict[str, str]:
 api.add_router("/", "usefirst.accounts.api.router")  # tokens, me, organisations and their review
 api.add_router("/", "usefirst.plan_projects.api.router")  # plan projects and Excel imports
 api.add_router("/", "usefirst.catalog.api.router")  # achievements, demands and their review
-api.add_router("/", "usefirst.matching.api.router")  # search and recommendations, issue 3
+api.add_router("/", "usefirst.matching.api.router")  # search and recommendations
 api.add_router("/", "usefirst.matchmaking.api.router")  # matchmaking (对接): engagements, messages
 api.add_router("/", "usefirst.finance.api.router")  # payment plans, receipts, distributions
 api.add_router("/", "usefirst.recognition.api.router")  # recognition: applications, quota, public list, misconduct

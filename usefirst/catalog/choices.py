@@ -1,4 +1,4 @@
-"""Status machines and choice lists of the catalog (DOMAIN.md, "Lifecycles")."""
+"""Status machines and choice lists of the catalog (docs/domain.md, "Lifecycles")."""
 
 from __future__ import annotations
 

@@ -150,7 +150,7 @@ def filter_achievements(queryset: QuerySet[Achievement], filters: Filters) -> Qu
         queryset = queryset.filter(**{f"offers_{filters.mode}": True})
     if filters.unit_kind:
         queryset = queryset.filter(owner__kind=filters.unit_kind)
-    if filters.q:  # matching: segmented full-text search (usefirst.matching.search), issue 3
+    if filters.q:  # matching: segmented full-text search (usefirst.matching.search)
         from usefirst.matching.search import search_filter
 
         queryset = search_filter(queryset, kind="achievement", q=filters.q)
@@ -168,7 +168,7 @@ def filter_demands(queryset: QuerySet[Demand], filters: Filters) -> QuerySet[Dem
         queryset = queryset.filter(enterprise__enterprise_size=filters.enterprise_size)
     if filters.status:
         queryset = _with_effective_status(queryset, filters.status)
-    if filters.q:  # matching: segmented full-text search (usefirst.matching.search), issue 3
+    if filters.q:  # matching: segmented full-text search (usefirst.matching.search)
         from usefirst.matching.search import search_filter
 
         queryset = search_filter(queryset, kind="demand", q=filters.q)

@@ -1,4 +1,4 @@
-"""The lifecycles of achievements and demands (DOMAIN.md, "Lifecycles"), declared for the
+"""The lifecycles of achievements and demands (docs/domain.md, "Lifecycles"), declared for the
 workflow kernel (usefirst/core/workflow.py).
 
 Achievement: draft (or auto-included) → submitted → published, or returned with reasons; a

@@ -58,7 +58,7 @@ class Exclusivity(models.TextChoices):
 
 
 class InventorGrant(models.TextChoices):
-    """What a cooperate_later contract grants the inventors' side (DOMAIN.md rule 1): a contract
+    """What a cooperate_later contract grants the inventors' side (docs/domain.md, rule 1): a contract
     term chosen at drafting. With ownership or a long-term use right granted, the inventors'
     share of every distribution under the contract has the 70 % floor."""
 
@@ -358,7 +358,7 @@ class Signature(models.Model):
 
 
 class EndingRequest(models.Model):
-    """Ending a contract whose formal terms apply (DOMAIN.md, "Ending a contract"): by agreement
+    """Ending a contract whose formal terms apply (docs/domain.md, "Ending a contract"): by agreement
     (one side proposes with grounds, the other accepts or declines) or by a notice with its
     grounds and period, which the other side may accept at once or object to; an unanswered
     notice takes effect the day after its period (a daily job). Never one side in one step."""

@@ -1,4 +1,4 @@
-"""Check-character validation of Chinese identifiers (DOMAIN.md, "Reference facts").
+"""Check-character validation of Chinese identifiers (docs/domain.md, "Reference facts").
 
 Each validator returns the normalised value or raises ValidationError with a Chinese message.
 """

@@ -1,4 +1,4 @@
-"""The one chokepoint for object access (STYLE.md §9).
+"""The one chokepoint for object access (docs/architecture.md, "How a request flows").
 
 Every model that users reach registers a policy here. Views, the API and exports ask
 `restrict()` for a queryset already scoped to what the user may do, or `get_for_user()`

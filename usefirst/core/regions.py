@@ -1,6 +1,6 @@
 """Guangdong's 21 prefecture-level cities, their county-level divisions, and the four regions.
 
-Regional support (DOMAIN.md rule 6) is decided by the county of the enterprise or the
+Regional support (docs/domain.md, rule 6) is decided by the county of the enterprise or the
 implementation site; each county belongs to its city's region.
 """
 

@@ -1,5 +1,5 @@
 """The workflow kernel: every lifecycle of the platform declared as one state machine, and the one
-service that moves an object along it (STYLE.md §5–§8).
+service that moves an object along it (docs/architecture.md, "The workflow kernel").
 
 Declaring a workflow (in the app's ``workflows.py``, imported when the apps are ready)::
 

@@ -170,7 +170,7 @@ class Receipt(AppendOnly):
     recorded_at = models.DateTimeField("登记时间", default=timezone.now)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
-    # Evidence and the payer's word (DOMAIN.md, "Actually received"): the paying organisation,
+    # Evidence and the payer's word (docs/domain.md, "Actually received"): the paying organisation,
     # whose voucher numbers are unique; the bank slip; who confirmed, or the payer's dispute.
     payer_organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name="付款单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -381,7 +381,7 @@ class DistributionLine(AppendOnly):
 
 
 class GuidanceFundEntry(AppendOnly):
-    """The unit's conversion guidance fund (成果转化引导资金, DOMAIN rule 7) as a ledger: the
+    """The unit's conversion guidance fund (成果转化引导资金, docs/domain.md, rule 7) as a ledger: the
     balance is the sum of the entries."""
 
     class Kind(models.TextChoices):

@@ -1,4 +1,4 @@
-"""Payment-plan item types: an open registry (DOMAIN.md: the list of ways to pay is open).
+"""Payment-plan item types: an open registry (docs/domain.md: the list of ways to pay is open).
 
 Each type validates the terms the parties agreed and expands them into scheduled lines —
 dated amounts, a milestone awaiting confirmation, or a royalty period awaiting its report.

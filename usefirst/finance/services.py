@@ -328,7 +328,7 @@ def receipt_record(
     """Record a receipt (到账). Returns (receipt, created). The same key with the same content
     returns the row already recorded; with different content it is refused.
 
-    A receipt counts as actually received (实际到账) only once confirmed (DOMAIN.md, "Actually
+    A receipt counts as actually received (实际到账) only once confirmed (docs/domain.md, "Actually
     received"): the paying organisation confirms what the unit recorded (or, when it has not
     answered within `receipt_payer_answer_days`, the unit's reviewing department verifies it
     against the bank slip); the unit confirms what an inventor-licensor recorded. A slip is

@@ -1,4 +1,4 @@
-"""Distribution arithmetic (DOMAIN.md rule 1 and rule 7), pure: no database.
+"""Distribution arithmetic (docs/domain.md, rules 1 and 7), pure: no database.
 
 Net income = amount received in the period − declared costs, carried adjustments included,
 never below zero (a shortfall is carried to the next distribution). It is split between the

@@ -1,4 +1,4 @@
-"""The matchmaking (对接) state machine and its choice lists (DOMAIN.md, "Lifecycles")."""
+"""The matchmaking (对接) state machine and its choice lists (docs/domain.md, "Lifecycles")."""
 
 from __future__ import annotations
 

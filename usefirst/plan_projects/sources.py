@@ -1,4 +1,4 @@
-"""The host-system seam for provincial plan projects (DOMAIN.md, "Host system").
+"""The host-system seam for provincial plan projects (docs/architecture.md, "Outside services and their seams").
 
 The host platform (广东省科技业务管理阳光政务平台) owns the plan projects. `PlanProjectSource`
 is what UseFirst needs from it: parsed, validated records plus row-level problems. The local

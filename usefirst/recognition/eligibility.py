@@ -1,4 +1,4 @@
-"""Eligibility for recognition (DOMAIN.md rules 2 and 3), each check with its figure and the
+"""Eligibility for recognition (docs/domain.md, rules 2 and 3), each check with its figure and the
 rows it comes from, in three kinds:
 
 - computed from platform data (the amount actually received, not recognised before, not

@@ -1,4 +1,4 @@
-"""The one place where recognition rows are locked (STYLE.md §8).
+"""The one place where recognition rows are locked (docs/architecture.md, "How a request flows").
 
 Row locks order concurrent writers on PostgreSQL; on SQLite they do nothing (IMMEDIATE
 transactions serialise writers instead). The limits themselves rest on database constraints

@@ -65,7 +65,7 @@ def eligible_to_apply(user: Any, *, year: int) -> QuerySet[EligibilityNotice]:
 def application_to_recommend(user: Any, pk: int) -> RecognitionApplication:
     """The application a user asks to recommend. A department that cannot see it (it is not
     the unit's superior) is told the rule it breaks rather than "not found": departments are
-    reviewers, and the refusal must name the rule (issue 5, "Bad input")."""
+    reviewers, and the refusal must name the rule."""
     queryset = RecognitionApplication.objects.select_related("achievement", "unit")
     try:
         return get_for_user(queryset, user, Action.VIEW, pk=pk)

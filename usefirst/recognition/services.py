@@ -2,7 +2,7 @@
 and misconduct records. Each service checks who may act, runs in one transaction, writes the
 event or audit row with the change, and notifies after commit (notifications.notify).
 
-Workflow (DOMAIN.md "Lifecycles"): draft (unit) → recommended (the unit or its superior
+Workflow (docs/domain.md, "Lifecycles"): draft (unit) → recommended (the unit or its superior
 department) → public_notice (the provincial department selects, 择优) → recognised /
 rejected; a recognition may be revoked.
 """

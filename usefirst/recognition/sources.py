@@ -7,7 +7,7 @@ reads its `ReceiptAllocation` / `Receipt` rows only to show where the figure com
 checks that both agree. If finance is not installed the amount is zero and there is no row:
 an achievement cannot become eligible without receipts.
 
-Counting interpretations (DOMAIN.md rule 2, each a policy parameter):
+Counting interpretations (docs/domain.md, rule 2, each a policy parameter):
 - `recognition_only_use_first_contracts`: only contracts that began with a 先用后转 free-use
   licence count (a follow-on contract whose parent is a free-use licence);
 - `recognition_pro_rata_allocation`: a multi-achievement contract counts for this achievement
@@ -182,7 +182,7 @@ def cooperate_later_bases(achievement: Achievement) -> list[Contract]:
 
 
 def first_cooperation(parent: Contract) -> Contract | None:
-    """Interpretation (DOMAIN.md rule 2): the first follow-on contract after the free-use
+    """Interpretation (docs/domain.md, rule 2): the first follow-on contract after the free-use
     period, fixed once signed; contracts marks it `is_first_cooperation`."""
     return Contract.objects.filter(parent=parent, is_first_cooperation=True, status__in=COUNTING_STATUSES).first()
 

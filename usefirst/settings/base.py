@@ -33,9 +33,9 @@ INSTALLED_APPS = [
     "usefirst.contracts",
     "usefirst.finance",
     "usefirst.plan_projects",
-    "usefirst.recognition",  # recognition as provincial plan projects, issue 5
-    "usefirst.matchmaking",  # matchmaking (对接), issue 3
-    "usefirst.matching",  # search, semantic matching and recommendations, issue 3
+    "usefirst.recognition",  # recognition as provincial plan projects
+    "usefirst.matchmaking",  # matchmaking (对接)
+    "usefirst.matching",  # search, semantic matching and recommendations
     "usefirst.api",
     "usefirst.demo",
 ]

@@ -35,14 +35,14 @@ PUBLIC_PAGES = {
     "catalog:achievement_export",
     "catalog:demand_list",
     "catalog:demand_export",
-    # recognition (issue 5): the public list, its export, the notices in progress and the statistics
+    # recognition: the public list, its export, the notices in progress and the statistics
     "recognition:public_list",
     "recognition:public_export",
     "recognition:public_notices",
     "recognition:statistics",
     "recognition:statistics_export",
     "contracts:verify",  # public verification of a contract PDF
-    "matching:search",  # search over published achievements and demands (issue 3)
+    "matching:search",  # search over published achievements and demands
 }
 # Routes whose GET checks a token from an e-mail link; a bad token gets a Chinese "link invalid" answer.
 TOKEN_PAGES = {"accounts:verify_email", "accounts:invitation_accept", "accounts:password_reset_confirm"}

@@ -1,5 +1,5 @@
-"""The workspace opens on the work waiting for each role, and offers only the pages of its role
-(issue 11, item 3). The journey crawler checks the same on the demo for every demo login."""
+"""The workspace opens on the work waiting for each role, and offers only the pages of its role.
+The journey crawler checks the same on the demo for every demo login."""
 
 import re
 
@@ -35,7 +35,7 @@ def test_an_owner_unit_sees_its_achievements_and_deal_todos_but_not_the_enterpri
 def test_an_enterprise_sees_its_demands_and_may_also_own_achievements(client, outsider):
     html = _workspace(client, outsider)
     assert "本机构技术需求" in html and "发布新需求" in html
-    # Any organisation may own achievements (DOMAIN.md, actors): an enterprise registers them too.
+    # Any organisation may own achievements (docs/domain.md, "Actors and roles"): an enterprise registers them too.
     assert "本机构科技成果" in html
     assert "科技成果审核" not in html
 

@@ -1,7 +1,8 @@
 """Achievements (成果): drafts, their lifecycle and edits of published achievements.
 
-Lifecycle (DOMAIN.md; declared in catalog/workflows.py): draft → submitted → published, or
-returned with reasons → withdrawn / taken down. An edit of a published achievement becomes a pending revision
+Lifecycle (docs/domain.md, "Lifecycles"; declared in catalog/workflows.py): draft → submitted →
+published, or returned with reasons → withdrawn / taken down. An edit of a published achievement
+becomes a pending revision
 that the reviewing department approves, while the published version stays visible.
 """
 

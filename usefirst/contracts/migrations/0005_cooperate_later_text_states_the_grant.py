@@ -1,6 +1,6 @@
 """A second version of the use-first, cooperate-later free-use licence that states the contract's
 grant to the inventors (赋予所有权 / 赋予长期使用权, or none): the grant is a contract term chosen
-at drafting and decides the inventors' floor in every distribution (DOMAIN.md rule 1).
+at drafting and decides the inventors' floor in every distribution (docs/domain.md, rule 1).
 
 Version 1 stays as it was for the contracts drafted from it. The placeholder `inventor_grant`
 is the grant's label, empty when nothing is granted.

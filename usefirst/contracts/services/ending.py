@@ -1,4 +1,4 @@
-"""Ending a contract as its terms say (DOMAIN.md, "Ending a contract").
+"""Ending a contract as its terms say (docs/domain.md, "Ending a contract").
 
 During the free-use period either side may end the arrangement in one step, with its reason
 (`contract_end`). Once formal terms apply — a formal licence, transfer or follow-on contract, or

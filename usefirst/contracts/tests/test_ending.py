@@ -1,4 +1,4 @@
-"""A contract ends as its terms say (issue 11, item 4; DOMAIN.md "Ending a contract"): during
+"""A contract ends as its terms say (docs/domain.md, "Ending a contract"): during
 free use either side may end it; once formal terms or a payment plan apply, only by agreement
 of both or by a notice with its grounds and period that the other side may answer."""
 

@@ -1,5 +1,4 @@
-"""An engagement knows its contracts, and a second contract for it needs a stated reason
-(issue 11, item 4)."""
+"""An engagement knows its contracts, and a second contract for it needs a stated reason."""
 
 from __future__ import annotations
 

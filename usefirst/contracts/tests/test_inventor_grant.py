@@ -1,6 +1,6 @@
 """The grant to the inventors (赋予所有权 / 赋予长期使用权) is a term of a cooperate_later contract:
 chosen at drafting, stated in its text and PDF, carried to its follow-ons, and it decides the
-inventors' floor in every distribution (DOMAIN.md rule 1)."""
+inventors' floor in every distribution (docs/domain.md, rule 1)."""
 
 from __future__ import annotations
 

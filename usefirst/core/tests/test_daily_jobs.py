@@ -1,5 +1,5 @@
 """Daily jobs run once per business date and catch up the dates the scheduler missed
-(issue 11, item 6; usefirst/core/daily_jobs.py)."""
+(usefirst/core/daily_jobs.py)."""
 
 import datetime as dt
 from io import StringIO

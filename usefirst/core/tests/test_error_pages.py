@@ -1,4 +1,4 @@
-"""Errors answer in Chinese, in the site's layout, with a way back (issue 11, item 3)."""
+"""Errors answer in Chinese, in the site's layout, with a way back."""
 
 import pytest
 from django.test import Client

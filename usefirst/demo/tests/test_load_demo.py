@@ -221,7 +221,7 @@ def test_the_readme_lists_every_demo_login() -> None:
             assert names[login.org_key] in readme
 
 
-# -- contracts, finance and recognition (issues 4 and 5) ------------------------------------------
+# -- contracts, finance and recognition -----------------------------------------------------------
 
 
 def _user(local: str) -> User:

@@ -1,4 +1,4 @@
-"""Receipts carry evidence and count only once confirmed (issue 11, item 4; DOMAIN.md
+"""Receipts carry evidence and count only once confirmed (docs/domain.md,
 "Actually received"): a bank slip from the threshold, a voucher number once per paying
 organisation, the payer's confirmation or dispute, the department's verification after the
 payer's answer period, and a flag when receipts exceed a fixed plan."""

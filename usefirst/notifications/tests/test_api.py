@@ -1,5 +1,5 @@
 """The notification inbox through the API: one's own notifications only, paginated, with
-problem+json errors (issue 11, item 7)."""
+problem+json errors."""
 
 import pytest
 

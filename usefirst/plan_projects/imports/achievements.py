@@ -1,4 +1,4 @@
-"""Excel import of achievements as drafts (issue 2, item 8).
+"""Excel import of achievements as drafts.
 
 An owner unit's staff import their own achievements; a city department imports for units
 of its city. Every row is checked first (required fields, TRL 1–9, a known field, patent

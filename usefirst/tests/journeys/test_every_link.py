@@ -1,7 +1,7 @@
 """Every demo role reaches every page its own pages show: signed in through the login page, a
 crawler starts on the workspace and follows each same-site link (GET), breadth first, and no
 page answers 4xx or 5xx. Links of one shape (/achievements/12/ and /achievements/34/) are
-followed twice at most, so the crawl is broad rather than deep (issue 11, item 3)."""
+followed twice at most, so the crawl is broad rather than deep."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Journey: from an enterprise's intent to a signed contract whose PDF the public verification
-page accepts (issue 11, drafting in steps).
+page accepts, drafting in steps.
 
 An enterprise finds a pay-later achievement of a unit, expresses its intent; the unit accepts,
 proposes agreement and the enterprise confirms; the unit drafts the contract through the four

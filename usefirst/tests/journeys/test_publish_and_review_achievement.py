@@ -1,6 +1,6 @@
 """Journey: a university registers an achievement and submits it; its reviewing department (the
 education department) finds it in its queue, is held to the confirmation and to a reason for a
-return, approves it; the public then finds it by keyword (issue 11, items 5 and 8)."""
+return, approves it; the public then finds it by keyword."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Journey: a receipt the unit recorded is confirmed by the paying enterprise, then counts and is
-distributed to the inventors (issue 11, items 4 and 8), on the demo's main licence."""
+distributed to the inventors, on the demo's main licence."""
 
 from __future__ import annotations
 

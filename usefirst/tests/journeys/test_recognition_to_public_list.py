@@ -1,6 +1,6 @@
 """Journey: an achievement whose use-first receipts reached the threshold goes from the unit's
 to-do list through recommendation, provincial selection, public notice and an answered objection
-to the public list of recognised projects (issue 11, item 8), on the demo's one eligible
+to the public list of recognised projects, on the demo's one eligible
 achievement (no other journey touches recognition)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Journey: the public searches the demo catalogue, and an enterprise's demand gets
-recommendations once the worker has embedded the demo (issue 11, items 1 and 2)."""
+recommendations once the worker has embedded the demo."""
 
 from __future__ import annotations
 

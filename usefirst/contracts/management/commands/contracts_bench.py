@@ -2,7 +2,7 @@
 verification, on the standard pay_later template. Runs inside a transaction that is rolled
 back, so it leaves no rows behind (a CA is created for the run if none exists; the PDFs go to
 the configured file storage). bench/contracts_signing.py runs the same measurement on a
-temporary database and checks it against the targets of issue 4.
+temporary database and checks it against its targets.
 
     python manage.py contracts_bench --rounds 5
 """
