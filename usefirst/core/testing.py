@@ -7,11 +7,15 @@ reviewer (the department that reviews the owner), provincial admin.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import models
+from django.db import connection, connections, models
 
 from usefirst.accounts.models import Membership, Organisation, OrganisationKind, OrganisationStatus, User
 from usefirst.core.identifiers import CREDIT_CODE_ALPHABET, credit_code_check_char
@@ -119,3 +123,53 @@ def enterprise(province: Organisation) -> Organisation:
 @pytest.fixture
 def outsider(enterprise: Organisation) -> User:
     return make_user(enterprise, role=Membership.Role.ADMIN)
+
+
+# ---------------------------------------------------------------- threads with their own connections
+
+
+@contextmanager
+def database_for_threads(tmp_path: Path) -> Iterator[Path | None]:
+    """For a transactional test whose threads each open their own connection: they see what the
+    test wrote so far, and lock as production does.
+
+    PostgreSQL: the test database itself. SQLite's test database is in memory (shared cache),
+    where a second writer fails with "table is locked" instead of waiting; so it is copied into
+    a file (sqlite3's backup API) and the threads' connections open that file, where WAL,
+    IMMEDIATE transactions and the busy timeout apply as in production. Yields that file (None
+    on PostgreSQL); the test's own connection still sees the original, so read results with
+    `in_a_thread`."""
+    original = connections.settings["default"]
+    file_backed = None
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite only
+        file_backed = tmp_path / "threads.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(file_backed)
+        connection.connection.backup(target)
+        target.close()
+        connections.settings["default"] = {**original, "NAME": str(file_backed)}
+    try:
+        yield file_backed
+    finally:
+        connections.settings["default"] = original
+
+
+def in_a_thread[T](function: Callable[[], T]) -> T:
+    """`function()` run in a thread of its own (its own connection, closed afterwards)."""
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            results.append(function())
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return results[0]

@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,6 +28,7 @@ from usefirst.catalog.models import AchievementInventor
 from usefirst.contracts.models import Contract, ContractStatus
 from usefirst.core.dates import next_working_day, today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition
+from usefirst.core.files import file_kept_only_with_its_row
 from usefirst.notifications.services import notify
 from usefirst.policy.selectors import parameter_value
 
@@ -361,7 +361,7 @@ def receipt_record(
     payer_organisation = contract.licensee
     _check_voucher(payer_organisation, voucher, contract, key=key)
     stored_slip = _slip(slip, amount=value, day=day)
-    with _slip_kept_only_with_its_receipt() as slip_write, transaction.atomic():
+    with file_kept_only_with_its_row() as slip_write, transaction.atomic():
         contract = _lock(contract)
         now = timezone.now()
         receipt = Receipt(
@@ -412,27 +412,6 @@ def receipt_record(
                 )
             _flag_beyond_plan(contract, actor)
     return receipt, created
-
-
-@dataclass
-class _SlipWrite:
-    file: Any = None
-    kept: bool = False
-
-
-@contextmanager
-def _slip_kept_only_with_its_receipt() -> Iterator[_SlipWrite]:
-    """A slip is written to storage before its receipt row; when the row is rolled back (or
-    an equal receipt was recorded meanwhile) the file goes too, so nothing is half-saved."""
-    write = _SlipWrite()
-    try:
-        yield write
-    except BaseException:
-        write.kept = False
-        raise
-    finally:
-        if write.file is not None and not write.kept:
-            write.file.storage.delete(write.file.name)
 
 
 def _check_voucher(payer_organisation: Organisation | None, voucher: str, contract: Contract, *, key: str) -> None:

@@ -26,7 +26,9 @@ from .drafting import (
     contract_issue_document,
     contract_text,
     current_document,
+    draft_without_text,
     free_use_end_of,
+    stage_document,
 )
 from .ending import contract_end, ending_answer, ending_propose, ending_withdraw, ends_in_one_step, notice_days
 from .free_use import contract_advance, contracts_due, next_step_accept, next_step_propose
@@ -53,6 +55,7 @@ __all__ = [
     "contract_url",
     "contracts_due",
     "current_document",
+    "draft_without_text",
     "ending_answer",
     "ending_propose",
     "ending_withdraw",
@@ -66,6 +69,7 @@ __all__ = [
     "open_licence_take_up",
     "open_licence_withdraw",
     "signable_parties",
+    "stage_document",
     "template_create_version",
     "template_for",
     "template_publish",

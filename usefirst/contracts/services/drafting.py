@@ -22,6 +22,7 @@ from usefirst.accounts.models import Organisation, OrganisationKind, Person
 from usefirst.catalog.models import Achievement, AchievementInventor
 from usefirst.core.dates import term_last_day, today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition, from_validation_error
+from usefirst.core.files import file_kept_only_with_its_row
 from usefirst.core.permissions import Action, can
 from usefirst.core.text import stated_reason
 
@@ -176,7 +177,19 @@ def _check_follow_on(data: DraftData, parent: Contract, achievements: list[tuple
 
 
 def contract_draft(*, actor: Any, data: DraftData) -> Contract:
-    """Draft a contract from the current published template version, and issue its PDF."""
+    """Draft a contract from the current published template version, and issue its PDF.
+
+    The contract's rows are written first (the PDF shows its number); its text is rendered
+    after that transaction, so that no write lock is held while the PDF renders."""
+    contract = draft_without_text(actor=actor, data=data)
+    contract_issue_document(actor=actor, contract=contract)
+    return contract
+
+
+def draft_without_text(*, actor: Any, data: DraftData) -> Contract:
+    """`contract_draft` up to its transaction: the contract, its parties, achievements and the
+    drafting event. A caller drafting inside its own transaction issues the text after it
+    (`contract_issue_document`); until then signing issues it first."""
     if data.kind not in ContractKind.values:
         raise field_error("kind", "合同类型无效")
     if data.kind == ContractKind.FREE_USE_LICENCE and data.mode not in Mode.values:
@@ -339,7 +352,6 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
             engagement=data.engagement_id,
             **({"another_contract_reason": engagement_reason} if engagement_reason else {}),
         )
-        contract_issue_document(actor=actor, contract=contract)
         notify_parties(contract, kind="contract_drafted", title=f"合同待签署：{contract.title}", exclude=actor)
     return contract
 
@@ -464,13 +476,31 @@ def _create_parties(
 
 
 def contract_issue_document(*, actor: Any, contract: Contract) -> IssuedDocument:
-    """Render the unsigned PDF from the template version and record its SHA-256."""
-    body = contract_text(contract)
-    data = pdf_module.render_pdf(title=contract.title, number=contract.number, body=body, draft_mark=DRAFT_MARK)
-    return register_document(contract, data, kind=IssuedDocument.Kind.DRAFT, actor=actor, signatures=0)
+    """Render the unsigned PDF from the template version and record its SHA-256.
+
+    Rendering and storing the file happen before the short transaction that records it. The
+    text is issued once: when another request recorded it meanwhile, that document stands and
+    this file is deleted again."""
+    data = pdf_module.render_pdf(
+        title=contract.title, number=contract.number, body=contract_text(contract), draft_mark=DRAFT_MARK
+    )
+    with file_kept_only_with_its_row() as write:
+        document = stage_document(contract, data, kind=IssuedDocument.Kind.DRAFT, actor=actor, signatures=0)
+        write.file = document.file
+        with transaction.atomic():
+            Contract.objects.select_for_update().filter(pk=contract.pk).first()
+            issued = contract.documents.order_by("issued_at", "id").first()
+            if issued is not None:
+                return issued
+            document.issued_at = timezone.now()
+            document.save()
+            write.kept = True
+    return document
 
 
-def register_document(contract: Contract, data: bytes, *, kind: str, actor: Any, signatures: int) -> IssuedDocument:
+def stage_document(contract: Contract, data: bytes, *, kind: str, actor: Any, signatures: int) -> IssuedDocument:
+    """An issued document whose file is already in storage, its row not yet saved: the caller
+    saves it in the transaction that records it (guarded by `file_kept_only_with_its_row`)."""
     digest = hashlib.sha256(data).hexdigest()
     document = IssuedDocument(
         contract=contract,
@@ -481,7 +511,6 @@ def register_document(contract: Contract, data: bytes, *, kind: str, actor: Any,
         issued_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     document.file.save(f"{contract.number}-{signatures}-{digest[:12]}.pdf", ContentFile(data), save=False)
-    document.save()
     return document
 
 

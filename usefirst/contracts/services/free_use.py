@@ -28,7 +28,7 @@ from ..models import (
     NextStepProposal,
 )
 from .common import REMINDER_DAYS, S, contract_url, field_error, notify_parties, org_people, transition, write_event
-from .drafting import AchievementShare, DraftData, contract_draft, inventor_ids
+from .drafting import AchievementShare, DraftData, contract_issue_document, draft_without_text, inventor_ids
 from .ending import notices_due, notices_take_effect
 
 
@@ -132,7 +132,7 @@ def next_step_accept(*, actor: Any, proposal: NextStepProposal) -> Contract:
         proposal.answered_at = timezone.now()
         proposal.save(update_fields=["status", "answered_at"])
         transition(contract, S.NEXT_STEP_AGREED, actor=actor, reason="双方已商定后续安排", proposal=proposal.pk)
-        follow_on = contract_draft(
+        follow_on = draft_without_text(
             actor=actor,
             data=DraftData(
                 kind=proposal.kind,
@@ -153,6 +153,7 @@ def next_step_accept(*, actor: Any, proposal: NextStepProposal) -> Contract:
                 parent_id=contract.pk,
             ),
         )
+    contract_issue_document(actor=actor, contract=follow_on)
     return follow_on
 
 

@@ -3,6 +3,7 @@ follow-on signed under a cooperate_later contract is its first cooperation proje
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -11,7 +12,8 @@ from django.utils import timezone
 from usefirst.accounts import roles
 from usefirst.accounts.identity import identity_provider
 from usefirst.core.dates import today
-from usefirst.core.errors import Forbidden, IllegalTransition
+from usefirst.core.errors import Conflict, Forbidden, IllegalTransition
+from usefirst.core.files import file_kept_only_with_its_row
 
 from .. import signing
 from ..models import (
@@ -23,7 +25,7 @@ from ..models import (
     Signature,
 )
 from .common import S, notify_parties, transition, write_event
-from .drafting import current_document, register_document
+from .drafting import contract_issue_document, current_document, stage_document
 
 
 def signable_parties(user: Any, contract: Contract) -> list[ContractParty]:
@@ -40,37 +42,103 @@ def signable_parties(user: Any, contract: Contract) -> list[ContractParty]:
     ]
 
 
+# The signature is made again once when the contract changed while it was being made.
+SIGNING_ATTEMPTS = 2
+
+
 def contract_sign(*, actor: Any, contract: Contract, password: str, party_id: int | None = None) -> Signature:
-    """One PAdES signature for one party, appended to the latest issued PDF."""
+    """One PAdES signature for one party, appended to the latest issued PDF.
+
+    The signature is made before the short transaction that records it, so no write lock is
+    held while the PDF is read, signed and stored. That transaction locks the contract and
+    re-checks what the signed file was made from (the party still unsigned, the latest
+    document, the number of signatures); when the contract changed meanwhile (another party
+    signed first), the file is discarded and the signature made once more on the new document.
+    A second change in that time refuses with `contract_changed`, nothing saved."""
     if not getattr(actor, "is_authenticated", False):
         raise Forbidden("请先登录", code="forbidden")
     if identity_provider().authenticate(None, username=actor.email, password=password or "") is None:
         raise Forbidden("密码不正确，签署前须重新输入登录密码", code="password_incorrect")
+    for _attempt in range(SIGNING_ATTEMPTS):
+        with file_kept_only_with_its_row() as write:
+            prepared = _prepare_signature(actor, contract, party_id)
+            write.file = prepared.document.file
+            signature = _record_signature(actor, prepared, party_id)
+            if signature is not None:
+                write.kept = True
+                return signature
+    raise Conflict("签署期间合同已被他人更新（如另一方刚刚签署），本次签署未保存，请刷新页面后重新签署", code="contract_changed")
+
+
+@dataclass(frozen=True)
+class _PreparedSignature:
+    """A signed file in storage (its row not yet saved), and what it was made from."""
+
+    contract_id: int
+    party_id: int
+    base_document_id: int
+    signatures_before: int
+    result: signing.SignResult
+    document: IssuedDocument
+
+
+def _party_to_sign(actor: Any, contract: Contract, party_id: int | None) -> ContractParty:
+    if contract.status not in (S.DRAFTED, S.SIGNING):
+        raise IllegalTransition("该合同不在待签署状态", code="illegal_transition")
+    parties = signable_parties(actor, contract)
+    if party_id is not None:
+        parties = [p for p in parties if p.pk == party_id]
+    if not parties:
+        raise Forbidden("您不是该合同任何一方的授权签署人（须在该机构具有“可代表机构签署合同”权限）", code="not_a_signer")
+    return parties[0]
+
+
+def _prepare_signature(actor: Any, contract: Contract, party_id: int | None) -> _PreparedSignature:
+    """Outside any transaction: read the latest document, sign it, store the signed file."""
+    contract = Contract.objects.get(pk=contract.pk)
+    party = _party_to_sign(actor, contract, party_id)
+    document = contract.documents.order_by("-issued_at", "-id").first()
+    if document is None:  # its text not recorded yet (drafted in a caller's transaction, or rendering failed)
+        document = contract_issue_document(actor=actor, contract=contract)
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    organisation_name = party.organisation.name if party.organisation else "成果完成人（个人）"
+    identity = signing.SigningIdentity(person_name=actor.full_name, organisation_name=organisation_name, user_id=actor.pk)
+    count = contract.signatures.count()
+    result = signing.sign_pdf(data, identity=identity, field_name=f"Signature{count + 1}")
+    signed = stage_document(contract, result.pdf, kind=IssuedDocument.Kind.SIGNED, actor=actor, signatures=count + 1)
+    return _PreparedSignature(
+        contract_id=contract.pk,
+        party_id=party.pk,
+        base_document_id=document.pk,
+        signatures_before=count,
+        result=result,
+        document=signed,
+    )
+
+
+def _record_signature(actor: Any, prepared: _PreparedSignature, party_id: int | None) -> Signature | None:
+    """The short transaction: None (nothing written) when the contract changed since the
+    signature was prepared."""
     with transaction.atomic():
-        contract = Contract.objects.select_for_update().get(pk=contract.pk)
-        if contract.status not in (S.DRAFTED, S.SIGNING):
-            raise IllegalTransition("该合同不在待签署状态", code="illegal_transition")
-        parties = signable_parties(actor, contract)
-        if party_id is not None:
-            parties = [p for p in parties if p.pk == party_id]
-        if not parties:
-            raise Forbidden("您不是该合同任何一方的授权签署人（须在该机构具有“可代表机构签署合同”权限）", code="not_a_signer")
-        party = parties[0]
-        document = current_document(contract)
-        with document.file.open("rb") as handle:
-            data = handle.read()
-        organisation_name = party.organisation.name if party.organisation else "成果完成人（个人）"
-        identity = signing.SigningIdentity(person_name=actor.full_name, organisation_name=organisation_name, user_id=actor.pk)
-        count = contract.signatures.count()
-        result = signing.sign_pdf(data, identity=identity, field_name=f"Signature{count + 1}")
-        signed = register_document(contract, result.pdf, kind=IssuedDocument.Kind.SIGNED, actor=actor, signatures=count + 1)
+        contract = Contract.objects.select_for_update().get(pk=prepared.contract_id)
+        party = _party_to_sign(actor, contract, party_id)
+        if (
+            party.pk != prepared.party_id
+            or current_document(contract).pk != prepared.base_document_id
+            or contract.signatures.count() != prepared.signatures_before
+        ):
+            return None
+        signed = prepared.document
+        signed.issued_at = timezone.now()
+        signed.save()
         signature = Signature.objects.create(
             contract=contract,
             party=party,
             signer=actor,
-            signed_at=timezone.now(),
-            certificate_serial=result.certificate_serial,
-            certificate_fingerprint=result.certificate_fingerprint,
+            signed_at=signed.issued_at,
+            certificate_serial=prepared.result.certificate_serial,
+            certificate_fingerprint=prepared.result.certificate_fingerprint,
             document=signed,
         )
         all_signed = not contract.parties.filter(signatures__isnull=True).exists()

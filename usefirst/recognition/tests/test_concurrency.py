@@ -11,7 +11,6 @@ production. Either way it runs in `make test`.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import threading
 from collections import Counter
 from decimal import Decimal
@@ -22,7 +21,7 @@ from django.db import connection, connections
 
 from usefirst.accounts.models import Membership
 from usefirst.core.errors import DomainError
-from usefirst.core.testing import make_org, make_user
+from usefirst.core.testing import database_for_threads, in_a_thread, make_org, make_user
 from usefirst.recognition import services, sources
 from usefirst.recognition.models import (
     ApplicationStatus,
@@ -106,22 +105,15 @@ def _run(reviewer: Any, ids: list[int]) -> tuple[Counter[str], list[BaseExceptio
 
 
 def _counts() -> dict[str, int]:
-    result: dict[str, int] = {}
-
-    def read() -> None:
-        try:
-            result["recognitions"] = Recognition.objects.count()
-            result["persons"] = RecognitionPerson.objects.count()
-            result["used"] = RecognitionYear.objects.get(year=2026).used
-            result["recognised_applications"] = RecognitionApplication.objects.filter(status=ApplicationStatus.RECOGNISED).count()
-            result["numbers"] = Recognition.objects.values("number").distinct().count()
-        finally:
-            connections.close_all()
-
-    t = threading.Thread(target=read)
-    t.start()
-    t.join()
-    return result
+    return in_a_thread(
+        lambda: {
+            "recognitions": Recognition.objects.count(),
+            "persons": RecognitionPerson.objects.count(),
+            "used": RecognitionYear.objects.get(year=2026).used,
+            "recognised_applications": RecognitionApplication.objects.filter(status=ApplicationStatus.RECOGNISED).count(),
+            "numbers": Recognition.objects.values("number").distinct().count(),
+        }
+    )
 
 
 @pytest.mark.slow
@@ -134,20 +126,9 @@ def test_250_concurrent_recognitions_grant_exactly_200(province, monkeypatch, tm
     reviewer, ids = _prepare(province)
     services.quota_for_year(2026)
 
-    original = connections.settings["default"]
-    file_backed = None
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        file_backed = tmp_path / "concurrency.sqlite3"
-        connection.ensure_connection()
-        target = sqlite3.connect(file_backed)
-        connection.connection.backup(target)
-        target.close()
-        connections.settings["default"] = {**original, "NAME": str(file_backed)}
-    try:
+    with database_for_threads(tmp_path) as file_backed:
         outcomes, unhandled = _run(reviewer, ids)
         counts = _counts()
-    finally:
-        connections.settings["default"] = original
 
     print(f"\n[{connection.vendor}{' file' if file_backed else ''}] {dict(outcomes)} {counts}")
     assert unhandled == []
