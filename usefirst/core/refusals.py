@@ -51,8 +51,8 @@ _HEADINGS = {
 
 
 def refusals_return_to(request: HttpRequest, url: str) -> None:
-    """An action button's view: a refusal of this request goes back to `url` with its detail as
-    an error flash (rule 2 of the module docstring)."""
+    """An action button's view: a refusal of this request goes back to `url` (a path or a URL
+    name) with its detail as an error flash (rule 2 of the module docstring)."""
     setattr(request, _RETURN_TO, url)
 
 
