@@ -50,10 +50,11 @@ _HEADINGS = {
 }
 
 
-def refusals_return_to(request: HttpRequest, url: str) -> None:
+def refusals_return_to(request: HttpRequest, url: str, *, naming: str = "") -> None:
     """An action button's view: a refusal of this request goes back to `url` (a path or a URL
-    name) with its detail as an error flash (rule 2 of the module docstring)."""
-    setattr(request, _RETURN_TO, url)
+    name) with its detail as an error flash, after `naming` (the item concerned, for a page that
+    lists several) — rule 2 of the module docstring."""
+    setattr(request, _RETURN_TO, (url, naming))
 
 
 def way_back(request: HttpRequest) -> str:
@@ -97,9 +98,9 @@ class RefusalPageMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError) or request.path.startswith(API_PREFIX):
             return None
-        back = getattr(request, _RETURN_TO, None)
+        back, naming = getattr(request, _RETURN_TO, ("", ""))
         if back and request.method == "POST" and exception.status not in NOT_RETRYABLE:
-            messages.error(request, exception.detail)
+            messages.error(request, naming + exception.detail)
             return redirect(back)
         return refusal_page(request, exception)
 
