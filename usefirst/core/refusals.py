@@ -8,16 +8,20 @@ escape, and one of three things happens.
    `detail`), with a way back: the referring page when it is on this site, else the workspace
    (signed in) or the home page.
 2. **An action button** (a POST that is not a form page: submit, withdraw, confirm, cancel…):
-   the view names the page it returns to with `refusals_return_to(request, url)` before calling
+   the view names the page it returns to with `refusals_return_to(request, url)` before it calls
    the service. A refusal then goes back there with the `detail` as an error flash (the same
-   redirect the view makes on success, with a success flash). The rule has one exception: a 403
-   or 404 refusal (`Forbidden`, `NotFound`) is not something the person can put right on that
-   page, so it always renders the error page of rule 1.
-3. **A form page**: the view catches the refusal with `form_refusal(form)` (a context manager)
-   and re-renders the form with status 400; `apply_to_form` puts each of the error's
+   redirect the view makes on success, with a success flash).
+3. **A form page**: the view calls the service inside `with form_refusal(form) as refused:` and
+   re-renders the form with status 400 when `refused`; `apply_to_form` puts each of the error's
    `field_errors` on its field (unknown keys, or an error without field errors, become the
    form's non-field errors), and the page's error summary (`core/_error_summary.html`) lists
-   them. `form_refusal` re-raises 403 and 404 refusals to rule 1 as well.
+   them.
+
+The one rule between them: a 403 or 404 refusal (`Forbidden`, `NotFound`) is always the error
+page of rule 1, even from an action button or a form — the person is not allowed to do this, or
+the thing is not there for them, and nothing on the page can put it right. The only exception
+is a 403 the person can put right where they are (a wrong signing password): the view names its
+code, `refusals_return_to(request, url, keep=("password_incorrect",))`.
 
 Every code raised is listed in `usefirst.core.error_codes`."""
 
@@ -35,11 +39,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from .errors import DomainError
 
+# Refusals the person cannot put right on the page they acted on.
+NOT_ON_THE_PAGE = (403, 404)
+
 API_PREFIX = "/api/v1/"
 _RETURN_TO = "_usefirst_refusals_return_to"
-
-# Refusals the person cannot put right on the page they came from (rules 2 and 3).
-NOT_RETRYABLE = (403, 404)
 
 _TEMPLATES = {403: "403.html", 404: "404.html"}
 _HEADINGS = {
@@ -50,11 +54,12 @@ _HEADINGS = {
 }
 
 
-def refusals_return_to(request: HttpRequest, url: str, *, naming: str = "") -> None:
+def refusals_return_to(request: HttpRequest, url: str, *, naming: str = "", keep: tuple[str, ...] = ()) -> None:
     """An action button's view: a refusal of this request goes back to `url` (a path or a URL
     name) with its detail as an error flash, after `naming` (the item concerned, for a page that
-    lists several) — rule 2 of the module docstring."""
-    setattr(request, _RETURN_TO, (url, naming))
+    lists several); `keep` names the codes of 403 refusals that go back too — rule 2 of the
+    module docstring."""
+    setattr(request, _RETURN_TO, (url, naming, keep))
 
 
 def way_back(request: HttpRequest) -> str:
@@ -98,8 +103,8 @@ class RefusalPageMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError) or request.path.startswith(API_PREFIX):
             return None
-        back, naming = getattr(request, _RETURN_TO, ("", ""))
-        if back and request.method == "POST" and exception.status not in NOT_RETRYABLE:
+        back, naming, keep = getattr(request, _RETURN_TO, ("", "", ()))
+        if back and request.method == "POST" and (exception.status not in NOT_ON_THE_PAGE or exception.code in keep):
             messages.error(request, naming + exception.detail)
             return redirect(back)
         return refusal_page(request, exception)
@@ -127,14 +132,14 @@ def form_refusal(
     apply: Callable[[DomainError], None] | None = None,
 ) -> Iterator[list[DomainError]]:
     """Rule 3 of the module docstring: run the service inside `with form_refusal(form) as refused:`;
-    a refusal lands on the form (by `apply_to_form`, or by `apply(error)` for pages with several
-    forms) and `refused` holds it, so the view re-renders with status 400. 403 and 404 refusals
-    go on to the error page."""
+    a refusal lands on the form (by `apply_to_form`, or by `apply(error)` for a page without a
+    Django form or with several) and `refused` holds it, so the view re-renders with status 400.
+    403 and 404 refusals go on to the error page."""
     refused: list[DomainError] = []
     try:
         yield refused
     except DomainError as error:
-        if error.status in NOT_RETRYABLE:
+        if error.status in NOT_ON_THE_PAGE:
             raise
         if apply is not None:
             apply(error)

@@ -32,9 +32,12 @@ def _raised_codes() -> dict[str, str]:
                 for keyword in node.keywords:
                     if keyword.arg == "code" and isinstance(keyword.value, ast.Constant):
                         found.setdefault(str(keyword.value.value), where)
-            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
-                if any(isinstance(t, ast.Name) and t.id == "default_code" for t in node.targets):
-                    found.setdefault(str(node.value.value), where)
+            elif (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant)
+                and any(isinstance(t, ast.Name) and t.id == "default_code" for t in node.targets)
+            ):
+                found.setdefault(str(node.value.value), where)
     return found
 
 

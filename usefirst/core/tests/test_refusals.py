@@ -79,9 +79,23 @@ def test_a_refused_action_button_goes_back_with_the_reason_as_a_flash():
 def test_a_forbidden_action_button_is_the_403_page_not_a_flash():
     request = _request("post")
     refusals_return_to(request, "/contracts/7/")
-    response = _handle(request, Forbidden("您不是该合同任何一方的授权签署人"))
+    response = _handle(request, Forbidden("您不是该合同任何一方的授权签署人", code="not_a_signer"))
     assert response.status_code == 403
     assert list(get_messages(request)) == []
+
+
+def test_a_403_the_person_can_put_right_on_the_page_goes_back_when_the_view_names_it():
+    request = _request("post")
+    refusals_return_to(request, "contracts:list", naming="合同 HT-1：", keep=("password_incorrect",))
+    response = _handle(request, Forbidden("密码不正确，签署前须重新输入登录密码", code="password_incorrect"))
+    assert response.status_code == 302 and response["Location"] == "/contracts/"
+    assert [str(m) for m in get_messages(request)] == ["合同 HT-1：密码不正确，签署前须重新输入登录密码"]
+
+
+def test_a_refused_get_is_the_error_page_even_if_a_way_back_was_named():
+    request = _request("get")
+    refusals_return_to(request, "/contracts/7/")
+    assert _handle(request, Forbidden("不允许")).status_code == 403
 
 
 def test_errors_under_the_api_are_left_to_its_problem_json_handlers():
@@ -115,11 +129,13 @@ def test_a_refusal_without_field_errors_is_a_non_field_error():
     assert refused and form.non_field_errors() == ["该名称已被使用"]
 
 
-def test_a_form_page_lets_forbidden_and_not_found_through_to_the_error_page():
+def test_a_form_page_keeps_only_refusals_it_can_show():
     form = _Form({"title": "x", "field": "y"})
     form.is_valid()
     with pytest.raises(Forbidden), form_refusal(form):
         raise Forbidden("不允许")
+    with pytest.raises(ValueError), form_refusal(form):
+        raise ValueError("a bug, not a refusal")
     with form_refusal(form) as refused:
         pass
-    assert refused == []
+    assert refused == [] and form.is_valid()
