@@ -130,16 +130,18 @@ def form_refusal(
     *,
     aliases: dict[str, str] | None = None,
     apply: Callable[[DomainError], None] | None = None,
+    any_status: bool = False,
 ) -> Iterator[list[DomainError]]:
     """Rule 3 of the module docstring: run the service inside `with form_refusal(form) as refused:`;
     a refusal lands on the form (by `apply_to_form`, or by `apply(error)` for a page without a
     Django form or with several) and `refused` holds it, so the view re-renders with status 400.
-    403 and 404 refusals go on to the error page."""
+    403 and 404 refusals go on to the error page, except with `any_status` (a listing whose
+    filters or page number are refused shows the listing with the reason)."""
     refused: list[DomainError] = []
     try:
         yield refused
     except DomainError as error:
-        if error.status in NOT_ON_THE_PAGE:
+        if error.status in NOT_ON_THE_PAGE and not any_status:
             raise
         if apply is not None:
             apply(error)
