@@ -21,7 +21,9 @@ The one rule between them: a 403 or 404 refusal (`Forbidden`, `NotFound`) is alw
 page of rule 1, even from an action button or a form — the person is not allowed to do this, or
 the thing is not there for them, and nothing on the page can put it right. The only exception
 is a 403 the person can put right where they are (a wrong signing password): the view names its
-code, `refusals_return_to(request, url, keep=("password_incorrect",))`.
+code, `refusals_return_to(request, url, keep=("password_incorrect",))`. A page that shows every
+refusal itself, with the refusal's own status (a listing whose filter or page number is wrong,
+the engagement page of matchmaking), says so with `form_refusal(..., any_status=True)`.
 
 Every code raised is listed in `usefirst.core.error_codes`."""
 
