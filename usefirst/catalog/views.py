@@ -23,7 +23,7 @@ from usefirst.core.errors import DomainError
 from usefirst.core.excel import xlsx_response
 from usefirst.core.pagination import PageOf
 from usefirst.core.permissions import Action, can, get_for_user
-from usefirst.core.refusals import form_refusal, refusals_return_to
+from usefirst.core.refusals import button_action, form_refusal
 from usefirst.core.regions import CITY_COUNTIES, Region
 
 from . import selectors
@@ -389,14 +389,6 @@ ACHIEVEMENT_OWNER_ACTIONS: dict[str, tuple[Callable[..., Any], str, bool]] = {
 }
 
 
-def _run(request: HttpRequest, action: Callable[[], Any], success: str, back: str) -> HttpResponse:
-    """An action button: a refusal goes back with the reason (usefirst.core.refusals, rule 2)."""
-    refusals_return_to(request, back)
-    action()
-    messages.success(request, success)
-    return redirect(back)
-
-
 @login_required
 @require_POST
 def achievement_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -407,7 +399,7 @@ def achievement_transition(request: HttpRequest, pk: int, action: str) -> HttpRe
     kwargs: dict[str, Any] = {"actor": request.user, "achievement": achievement}
     if takes_reason:
         kwargs["reason"] = request.POST.get("reason", "")
-    return _run(request, lambda: service(**kwargs), success, reverse("catalog:achievement_detail", args=[pk]))
+    return button_action(request, success, lambda: service(**kwargs), reverse("catalog:achievement_detail", args=[pk]))
 
 
 @login_required
@@ -420,10 +412,10 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择要上传的文件")
         return redirect(back)
     upload = form.cleaned_data["file"]
-    return _run(
+    return button_action(
         request,
-        lambda: attachment_add(actor=request.user, achievement=achievement, upload=upload, name=upload.name),
         "附件已上传",
+        lambda: attachment_add(actor=request.user, achievement=achievement, upload=upload, name=upload.name),
         back,
     )
 
@@ -435,10 +427,10 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     attachment = Attachment.objects.filter(achievement=achievement, pk=attachment_pk).select_related("achievement").first()
     if attachment is None:
         raise Http404("未找到该附件")
-    return _run(
+    return button_action(
         request,
-        lambda: attachment_delete(actor=request.user, attachment=attachment),
         "附件已删除",
+        lambda: attachment_delete(actor=request.user, attachment=attachment),
         reverse("catalog:achievement_detail", args=[pk]),
     )
 
@@ -506,7 +498,7 @@ def demand_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
     kwargs: dict[str, Any] = {"actor": request.user, "demand": demand}
     if takes_reason:
         kwargs["reason"] = request.POST.get("reason", "")
-    return _run(request, lambda: service(**kwargs), success, reverse("catalog:demand_detail", args=[pk]))
+    return button_action(request, success, lambda: service(**kwargs), reverse("catalog:demand_detail", args=[pk]))
 
 
 # ---------------------------------------------------------------- review desk
@@ -649,12 +641,12 @@ def review_achievement_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review_achievement_take_down(request: HttpRequest, pk: int) -> HttpResponse:
     achievement = _get(Achievement.objects.all(), request, Action.REVIEW, pk)
-    return _run(
+    return button_action(
         request,
+        "成果已下架",
         lambda: achievement_services.achievement_take_down(
             actor=request.user, achievement=achievement, reason=request.POST.get("reason", "")
         ),
-        "成果已下架",
         reverse("catalog:achievement_detail", args=[pk]),
     )
 

@@ -18,7 +18,7 @@ from usefirst.accounts import roles
 from usefirst.catalog.models import Achievement
 from usefirst.core.dates import today
 from usefirst.core.permissions import Action, can, get_for_user, restrict
-from usefirst.core.refusals import form_refusal, refusals_return_to
+from usefirst.core.refusals import button_action, form_refusal, refusals_return_to
 from usefirst.policy.selectors import parameter_value
 
 from . import selectors, services, signing
@@ -97,13 +97,8 @@ def contract_pdf(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _act(request: HttpRequest, contract: Contract, call: Any, success: str, *, keep: tuple[str, ...] = ()) -> HttpResponse:
-    """An action button of the contract page: a refusal goes back there with the reason
-    (usefirst.core.refusals, rule 2)."""
-    back = reverse("contracts:detail", args=[contract.pk])
-    refusals_return_to(request, back, keep=keep)
-    call()
-    messages.success(request, success)
-    return redirect(back)
+    """An action button of the contract page, which it goes back to (usefirst.core.refusals)."""
+    return button_action(request, success, call, reverse("contracts:detail", args=[contract.pk]), keep=keep)
 
 
 @login_required

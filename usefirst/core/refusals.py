@@ -10,7 +10,8 @@ escape, and one of three things happens.
 2. **An action button** (a POST that is not a form page: submit, withdraw, confirm, cancel…):
    the view names the page it returns to with `refusals_return_to(request, url)` before it calls
    the service. A refusal then goes back there with the `detail` as an error flash (the same
-   redirect the view makes on success, with a success flash).
+   redirect the view makes on success, with a success flash). `button_action` does the whole
+   round: service, success flash, redirect.
 3. **A form page**: the view calls the service inside `with form_refusal(form) as refused:` and
    re-renders the form with status 400 when `refused`; `apply_to_form` puts each of the error's
    `field_errors` on its field (unknown keys, or an error without field errors, become the
@@ -62,6 +63,17 @@ def refusals_return_to(request: HttpRequest, url: str, *, naming: str = "", keep
     lists several); `keep` names the codes of 403 refusals that go back too — rule 2 of the
     module docstring."""
     setattr(request, _RETURN_TO, (url, naming, keep))
+
+
+def button_action(
+    request: HttpRequest, done: str, call: Callable[[], object], back: str, *, keep: tuple[str, ...] = ()
+) -> HttpResponse:
+    """An action button from start to end: run the service, go back to `back` with `done` as a
+    success flash, or (a refusal) with its reason — rule 2 of the module docstring."""
+    refusals_return_to(request, back, keep=keep)
+    call()
+    messages.success(request, done)
+    return redirect(back)
 
 
 def way_back(request: HttpRequest) -> str:

@@ -24,7 +24,7 @@ from usefirst.core.errors import DomainError, NotFound
 from usefirst.core.excel import xlsx_response
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user, restrict
-from usefirst.core.refusals import form_refusal, refusals_return_to
+from usefirst.core.refusals import button_action, form_refusal
 
 from . import documents, selectors, services
 from .eligibility import KIND_LABELS, evaluate
@@ -48,14 +48,6 @@ def _export_year(request: HttpRequest) -> int:
     if error:
         raise NotFound(error, code="invalid_filter")
     return year
-
-
-def _act(request: HttpRequest, done: str, call: Callable[[], Any], back: str) -> HttpResponse:
-    """An action button: a refusal goes back with its reason (usefirst.core.refusals, rule 2)."""
-    refusals_return_to(request, back)
-    call()
-    messages.success(request, done)
-    return redirect(back)
 
 
 # ---------------------------------------------------------------- public pages
@@ -113,7 +105,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
     application = RecognitionApplication.objects.filter(pk=pk, status=ApplicationStatus.PUBLIC_NOTICE).first()
     if application is None:
         raise Http404("该项目不在公示期内")
-    return _act(
+    return button_action(
         request,
         "异议已提交，省科学技术厅将答复",
         lambda: services.objection_submit(
@@ -299,14 +291,14 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         messages.error(request, f"《{application.achievement.title}》：认定前请勾选“{RECOGNISE_CONFIRMATION}”")
         return redirect(back)
     done, call = calls[action]
-    return _act(request, f"《{application.achievement.title}》{done}", call, back)
+    return button_action(request, f"《{application.achievement.title}》{done}", call, back)
 
 
 @require_POST
 @login_required
 def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_for_user(Objection.objects.all(), request.user, Action.REVIEW, pk=pk)
-    return _act(
+    return button_action(
         request,
         "已答复",
         lambda: services.objection_answer(
@@ -331,7 +323,7 @@ def quota(request: HttpRequest) -> HttpResponse:
         if not (raw_year.isdigit() and raw_cap.isdigit()):
             messages.error(request, "年度和上限应为整数")
         else:
-            return _act(
+            return button_action(
                 request,
                 "年度上限已调整",
                 lambda: services.quota_raise(
@@ -392,7 +384,7 @@ def misconduct_list(request: HttpRequest) -> HttpResponse:
                 referral=post.get("referral", ""),
             )
 
-        return _act(request, "科研失信记录已登记，并已通知当事方", record, "recognition:misconduct_list")
+        return button_action(request, "科研失信记录已登记，并已通知当事方", record, "recognition:misconduct_list")
     page = paginate(selectors.misconduct_for(request.user), page=request.GET.get("page") or 1)
     return render(request, "recognition/misconduct_list.html", {"page": page, "provincial": provincial})
 
@@ -406,14 +398,14 @@ def misconduct_detail(request: HttpRequest, pk: int) -> HttpResponse:
         step = request.POST.get("step")
         back = f"/recognition/misconduct/{record.pk}/"
         if step == "appeal":
-            return _act(
+            return button_action(
                 request,
                 "申诉已提交",
                 lambda: services.misconduct_appeal(actor=request.user, record=record, text=request.POST.get("text", "")),
                 back,
             )
         if step == "decide":
-            return _act(
+            return button_action(
                 request,
                 "申诉已处理",
                 lambda: services.misconduct_decide_appeal(
