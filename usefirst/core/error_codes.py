@@ -36,6 +36,7 @@ CODES: tuple[ErrorCode, ...] = (
     E("already_confirmed", 409, "core", "该事项已确认"),
     E("cjk_font_missing", 503, "core", "服务器缺少中文字体，暂时无法生成 PDF"),
     E("conflict", 409, "core", "操作与当前状态冲突"),
+    E("stale_state", 409, "core", "状态已变更，请刷新后再操作"),
     E("daily_job_date_outside", 400, "core", "业务日期须在 … 至 … 之间（今天及之前 … 天）"),
     E("daily_job_not_yet_due", 400, "core", "“…”每日 …（北京时间）起才运行，… 的运行时间还未到"),
     E("daily_job_running", 409, "core", "“…”… 正在运行，请稍后刷新查看结果"),
@@ -137,6 +138,7 @@ CODES: tuple[ErrorCode, ...] = (
     E("own_item", 400, "matchmaking", "不能对本机构的成果或需求提出对接意向"),
     E("wrong_side", 403, "matchmaking", "达成一致须由另一方确认"),
     # contracts
+    E("contract_changed", 409, "contracts", "签署期间合同已被他人更新，本次签署未保存，请刷新页面后重新签署"),
     E("achievement_not_in_agreement", 400, "contracts", "成果“…”不在预先协议 … 的范围内，成果完成人不能作为其许可方"),
     E("achievement_not_owned", 400, "contracts", "成果“…”不属于许可方（或共有单位）"),
     E("agreement_ended", 400, "contracts", "预先协议 … 已…，成果完成人不能再依据它作为许可方"),

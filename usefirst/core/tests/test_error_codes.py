@@ -22,16 +22,36 @@ def _source_files() -> list[Path]:
     ]
 
 
+def _pair_code(node: ast.expr, constants: dict[str, ast.expr]) -> str | None:
+    """The code of a `(code, message)` pair, written in place or as a module constant."""
+    if isinstance(node, ast.Name):
+        node = constants.get(node.id, node)
+    if isinstance(node, ast.Tuple) and node.elts and isinstance(node.elts[0], ast.Constant):
+        return str(node.elts[0].value)
+    return None
+
+
 def _raised_codes() -> dict[str, str]:
-    """Each `code="…"` given to a call and each class's `default_code = "…"`, with where."""
+    """Each `code="…"` given to a call, each workflow step's `forbidden=(code, message)` and each
+    class's `default_code = "…"`, with where."""
     found: dict[str, str] = {}
     for path in _source_files():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = {
+            target.id: node.value
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in ast.walk(tree):
             where = f"{path.relative_to(SOURCE.parent)}:{getattr(node, 'lineno', 0)}"
             if isinstance(node, ast.Call):
                 for keyword in node.keywords:
                     if keyword.arg == "code" and isinstance(keyword.value, ast.Constant):
                         found.setdefault(str(keyword.value.value), where)
+                    elif keyword.arg == "forbidden" and (code := _pair_code(keyword.value, constants)):
+                        found.setdefault(code, where)
             elif (
                 isinstance(node, ast.Assign)
                 and isinstance(node.value, ast.Constant)
