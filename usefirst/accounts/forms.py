@@ -165,13 +165,3 @@ UNMASK_LABELS = {"id_number": "证件号码", "phone": "手机号码"}
 
 class UnmaskForm(forms.Form):
     field = forms.ChoiceField(label="查看字段", choices=list(UNMASK_LABELS.items()))
-
-
-def apply_errors(form: forms.Form, field_errors: dict[str, list[str]], fallback: str) -> None:
-    """Show a service's per-field errors on the form, unknown fields as form-level errors."""
-    if not field_errors:
-        form.add_error(None, fallback)
-        return
-    for name, messages in field_errors.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)

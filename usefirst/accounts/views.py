@@ -16,10 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from usefirst.core.audit import audit
-from usefirst.core.errors import DomainError, Forbidden, NotFound
 from usefirst.core.excel import xlsx_response
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
+from usefirst.core.refusals import form_refusal, refusals_return_to
 from usefirst.core.regions import CITY_COUNTIES
 
 from . import roles
@@ -39,7 +39,6 @@ from .forms import (
     ReturnForm,
     SuspendForm,
     UnmaskForm,
-    apply_errors,
 )
 from .models import Membership, Organisation, OrganisationStatus, Person, User
 from .services import organisations as org_services
@@ -50,13 +49,6 @@ from .services import staff as staff_services
 def _user(request: HttpRequest) -> User:
     """The signed-in user (views below are behind login_required)."""
     return cast(User, request.user)
-
-
-def _raise_http(exc: DomainError) -> None:
-    if isinstance(exc, NotFound):
-        raise Http404(exc.detail) from exc
-    if isinstance(exc, Forbidden):
-        raise PermissionDenied(exc.detail) from exc
 
 
 def _location_context() -> dict[str, Any]:
@@ -70,7 +62,7 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_refusal(form):
             org_services.organisation_register(
                 name=data["name"],
                 kind=data["kind"],
@@ -87,9 +79,6 @@ def register(request: HttpRequest) -> HttpResponse:
                 admin_email=data["admin_email"],
                 admin_password=data["admin_password"],
             )
-        except DomainError as exc:
-            apply_errors(form, exc.field_errors, exc.detail)
-        else:
             request.session["registered_email"] = data["admin_email"]
             return redirect("accounts:register_sent")
     return render(request, "accounts/register.html", {"form": form, **_location_context()}, status=400 if form.errors else 200)
@@ -100,10 +89,10 @@ def register_sent(request: HttpRequest) -> HttpResponse:
 
 
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
-    try:
+    with form_refusal(any_status=True) as refused:
         organisation = org_services.organisation_verify_email(token=token)
-    except DomainError as exc:
-        return render(request, "accounts/verify_failed.html", {"detail": exc.detail, "code": exc.code}, status=400)
+    if refused:
+        return render(request, "accounts/verify_failed.html", {"detail": refused[0].detail, "code": refused[0].code}, status=400)
     return render(request, "accounts/verified.html", {"organisation": organisation})
 
 
@@ -211,20 +200,15 @@ def organisation_edit(request: HttpRequest) -> HttpResponse:
     form = CorrectionForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in org_services.EDITABLE_FIELDS}
-        try:
-            # Corrected and resubmitted together, or not at all.
-            with transaction.atomic():
-                org_services.organisation_correct(
-                    actor=_user(request),
-                    organisation=organisation,
-                    licence=form.cleaned_data.get("licence"),
-                    **changes,
-                )
-                org_services.organisation_resubmit(actor=_user(request), organisation=organisation)
-        except DomainError as exc:
-            _raise_http(exc)
-            apply_errors(form, exc.field_errors, exc.detail)
-        else:
+        # Corrected and resubmitted together, or not at all.
+        with form_refusal(form), transaction.atomic():
+            org_services.organisation_correct(
+                actor=_user(request),
+                organisation=organisation,
+                licence=form.cleaned_data.get("licence"),
+                **changes,
+            )
+            org_services.organisation_resubmit(actor=_user(request), organisation=organisation)
             messages.success(request, "已修改并重新提交审核。")
             return redirect("accounts:workspace")
     last_return = organisation.events.filter(to_status=OrganisationStatus.RETURNED).order_by("-at", "-id").first()
@@ -238,11 +222,9 @@ def organisation_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_licence(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The licence file, for the organisation's own members and its reviewers only."""
-    try:
+    with form_refusal(any_status=True) as refused:
         organisation = get_for_user(Organisation.objects.all(), request.user, Action.HISTORY, pk=pk)
-    except DomainError as exc:
-        raise Http404 from exc  # a private file: do not say whether it exists
-    if not organisation.licence:
+    if refused or not organisation.licence:  # a private file: do not say whether it exists
         raise Http404
     response = FileResponse(organisation.licence.open("rb"), as_attachment=False)
     response["X-Content-Type-Options"] = "nosniff"
@@ -267,11 +249,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"未知的状态：{status}")
         return render(request, "accounts/review_queue.html", {**context, "items": []}, status=400)
     queryset = org_services.organisations_for_department(request.user, status="" if status == "all" else status)
-    try:
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
         page = paginate(queryset, page=request.GET.get("page", 1))
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-        return render(request, "accounts/review_queue.html", {**context, "items": []}, status=exc.status)
+    if refused:
+        return render(request, "accounts/review_queue.html", {**context, "items": []}, status=refused[0].status)
     return render(
         request,
         "accounts/review_queue.html",
@@ -331,11 +312,7 @@ def review_export(request: HttpRequest) -> HttpResponse:
 
 
 def _organisation_for_review(request: HttpRequest, pk: int) -> Organisation:
-    try:
-        return get_for_user(Organisation.objects.all(), request.user, Action.HISTORY, pk=pk)
-    except DomainError as exc:
-        _raise_http(exc)
-        raise
+    return get_for_user(Organisation.objects.all(), request.user, Action.HISTORY, pk=pk)
 
 
 def _status_label(value: str) -> str:
@@ -349,7 +326,7 @@ def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
     return_form = ReturnForm(request.POST or None) if request.method == "POST" else ReturnForm()
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
+        with form_refusal(apply=lambda exc: messages.error(request, exc.detail)):
             if action == "approve":
                 org_services.organisation_approve(actor=_user(request), organisation=organisation)
                 messages.success(request, f"已通过“{organisation.name}”的注册审核。")
@@ -362,9 +339,6 @@ def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, f"已退回“{organisation.name}”的注册申请。")
                 return redirect("accounts_review:queue")
-        except DomainError as exc:
-            _raise_http(exc)
-            messages.error(request, exc.detail)
     return render(
         request,
         "accounts/review_organisation.html",
@@ -387,22 +361,19 @@ def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
 def suspend_organisation(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for_review(request, pk)
     form = SuspendForm(request.POST)
-    try:
-        if request.POST.get("action") == "reinstate":
-            org_services.organisation_reinstate(actor=_user(request), organisation=organisation)
-            messages.success(request, "已恢复该机构。")
-        elif form.is_valid():
-            org_services.organisation_suspend(
-                actor=_user(request),
-                organisation=organisation,
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, "已停用该机构。")
-        else:
-            messages.error(request, "停用时须写明理由")
-    except DomainError as exc:
-        _raise_http(exc)
-        messages.error(request, exc.detail)
+    refusals_return_to(request, reverse("accounts_review:organisation", args=[pk]))
+    if request.POST.get("action") == "reinstate":
+        org_services.organisation_reinstate(actor=_user(request), organisation=organisation)
+        messages.success(request, "已恢复该机构。")
+    elif form.is_valid():
+        org_services.organisation_suspend(
+            actor=_user(request),
+            organisation=organisation,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "已停用该机构。")
+    else:
+        messages.error(request, "停用时须写明理由")
     return redirect("accounts_review:organisation", pk=pk)
 
 
@@ -418,17 +389,13 @@ def staff(request: HttpRequest) -> HttpResponse:
         if not membership.is_admin:
             raise PermissionDenied("只有机构管理员可以邀请成员")
         if form.is_valid():
-            try:
+            with form_refusal(form):
                 staff_services.invitation_create(
                     actor=_user(request),
                     organisation=organisation,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                 )
-            except DomainError as exc:
-                _raise_http(exc)
-                apply_errors(form, exc.field_errors, exc.detail)
-            else:
                 messages.success(request, f"邀请邮件已发送至 {form.cleaned_data['email']}。")
                 return redirect("accounts:staff")
     members = staff_services.staff_of(actor=_user(request), organisation=organisation)
@@ -459,19 +426,15 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "输入有误，请重试。")
         return redirect("accounts:staff")
-    try:
-        staff_services.membership_update(
-            actor=_user(request),
-            membership=target,
-            role=form.cleaned_data["role"],
-            can_sign=form.cleaned_data["can_sign"],
-            is_active=form.cleaned_data["is_active"],
-        )
-    except DomainError as exc:
-        _raise_http(exc)
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, f"已更新 {target.user.full_name} 的成员设置。")
+    refusals_return_to(request, "accounts:staff")
+    staff_services.membership_update(
+        actor=_user(request),
+        membership=target,
+        role=form.cleaned_data["role"],
+        can_sign=form.cleaned_data["can_sign"],
+        is_active=form.cleaned_data["is_active"],
+    )
+    messages.success(request, f"已更新 {target.user.full_name} 的成员设置。")
     return redirect("accounts:staff")
 
 
@@ -482,25 +445,24 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = staff_services.pending_invitations(current.organisation).filter(pk=pk).first()
     if invitation is None:
         raise Http404
-    try:
-        staff_services.invitation_revoke(actor=_user(request), invitation=invitation)
-    except DomainError as exc:
-        _raise_http(exc)
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, f"已撤销发给 {invitation.email} 的邀请。")
+    refusals_return_to(request, "accounts:staff")
+    staff_services.invitation_revoke(actor=_user(request), invitation=invitation)
+    messages.success(request, f"已撤销发给 {invitation.email} 的邀请。")
     return redirect("accounts:staff")
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    try:
+    with form_refusal(any_status=True) as refused:
         invitation = staff_services.invitation_for_token(token)
-    except DomainError as exc:
-        return render(request, "accounts/invitation_invalid.html", {"detail": exc.detail}, status=400)
+    if refused:
+        return render(request, "accounts/invitation_invalid.html", {"detail": refused[0].detail}, status=400)
     needs_account = not request.user.is_authenticated and not User.objects.filter(email__iexact=invitation.email).exists()
     form = AcceptInvitationForm(request.POST or None) if needs_account else None
     if request.method == "POST":
-        try:
+        # Shown on this page whatever the status (an invitation sent to another address, too).
+        with form_refusal(
+            form, apply=None if form is not None else lambda exc: messages.error(request, exc.detail), any_status=True
+        ):
             if form is not None:
                 if form.is_valid():
                     staff_services.invitation_accept(
@@ -513,11 +475,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 request.session[SESSION_KEY] = membership.organisation_id
                 messages.success(request, f"您已加入“{invitation.organisation.name}”。")
                 return redirect("accounts:workspace")
-        except DomainError as exc:
-            if form is not None:
-                apply_errors(form, exc.field_errors, exc.detail)
-            else:
-                messages.error(request, exc.detail)
     return render(
         request,
         "accounts/invitation_accept.html",
@@ -543,7 +500,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_refusal(form):
             person = people_services.person_register(
                 actor=_user(request),
                 unit=membership.organisation,
@@ -555,10 +512,6 @@ def person_add(request: HttpRequest) -> HttpResponse:
                 consent_at=data["consent_at"],
                 consent_method=data["consent_method"],
             )
-        except DomainError as exc:
-            _raise_http(exc)
-            apply_errors(form, exc.field_errors, exc.detail)
-        else:
             messages.success(request, f"已登记成果完成人 {person.full_name}（{person.id_number_masked}）。")
             return redirect("accounts:people")
     return render(request, "accounts/person_add.html", {"form": form, "organisation": membership.organisation})
@@ -574,11 +527,7 @@ def person_unmask(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnmaskForm(request.POST)
     if not form.is_valid():
         raise Http404
-    try:
-        value = people_services.person_unmask(actor=_user(request), person=person, field=form.cleaned_data["field"])
-    except DomainError as exc:
-        _raise_http(exc)
-        raise
+    value = people_services.person_unmask(actor=_user(request), person=person, field=form.cleaned_data["field"])
     response = render(
         request,
         "accounts/person_unmasked.html",

@@ -2,11 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
+
+from usefirst.core.error_codes import CODES
 
 from .errors import install_error_handlers
 
-api = NinjaAPI(
+
+class UseFirstAPI(NinjaAPI):
+    """The schema also describes the error format: a `Problem` component whose `code` lists every
+    registered code (usefirst.core.error_codes), and the codes with status, domain and Chinese
+    default message under `x-error-codes`."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = {
+            "title": "Problem",
+            "type": "object",
+            "description": "application/problem+json（RFC 9457）：code 为稳定的错误代码，detail 为中文说明",
+            "properties": {
+                "type": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "code": {"type": "string", "enum": [entry.code for entry in CODES]},
+                "detail": {"type": "string"},
+                "errors": {"description": "按字段（或按行）的错误说明"},
+            },
+            "required": ["type", "title", "status", "code", "detail"],
+        }
+        schema["x-error-codes"] = [{"code": e.code, "status": e.status, "domain": e.domain, "message": e.message} for e in CODES]
+        return schema
+
+
+api = UseFirstAPI(
     title="先用后转平台开放接口",
     version="1.0.0",
     urls_namespace="api-v1",

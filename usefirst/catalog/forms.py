@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from usefirst.accounts.models import Organisation, Person
 from usefirst.core.errors import DomainError
+from usefirst.core.refusals import apply_to_form
 from usefirst.core.regions import CITY_CHOICES, OUTSIDE_PROVINCE
 
 from .choices import (
@@ -51,18 +52,6 @@ class FieldChoice(forms.ModelChoiceField):
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-def apply_domain_error(form: forms.Form, exc: DomainError, *, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's refusal on the form, next to the field it concerns where possible."""
-    aliases = aliases or {}
-    if not exc.field_errors:
-        form.add_error(None, exc.detail)
-        return
-    for name, messages in exc.field_errors.items():
-        target = aliases.get(name, name)
-        for message in messages:
-            form.add_error(target if target in form.fields else None, message)
 
 
 class AchievementForm(forms.Form):
@@ -278,7 +267,7 @@ def apply_achievement_error(
     """Show the service's refusal where the person filled it in: fields, rows, lists, files."""
     row_sets = {"ip_items": ip_formset, "inventors": inventor_formset}
     if not isinstance(exc, AchievementInvalid):
-        apply_domain_error(form, exc, aliases={"modes": "offers_pay_later", "field_id": "field"})
+        apply_to_form(form, exc, aliases={"modes": "offers_pay_later", "field_id": "field"})
         return
     for name, formset in row_sets.items():
         formset.add_row_errors(exc.rows.get(name, {}))
@@ -290,7 +279,7 @@ def apply_achievement_error(
             form.add_error(None, message)
     rest = {k: v for k, v in exc.field_errors.items() if k not in (*row_sets, "attachments")}
     if rest:
-        apply_domain_error(
+        apply_to_form(
             form,
             DomainError(exc.detail, field_errors=rest),
             aliases={"modes": "offers_pay_later", "field_id": "field"},

@@ -19,10 +19,11 @@ from usefirst.accounts import roles
 from usefirst.accounts.context_processors import current_membership
 from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.core.audit import audit
-from usefirst.core.errors import DomainError, Forbidden, NotFound
+from usefirst.core.errors import DomainError
 from usefirst.core.excel import xlsx_response
 from usefirst.core.pagination import PageOf
 from usefirst.core.permissions import Action, can, get_for_user
+from usefirst.core.refusals import button_action, form_refusal
 from usefirst.core.regions import CITY_COUNTIES, Region
 
 from . import selectors
@@ -37,7 +38,6 @@ from .forms import (
     ReasonForm,
     achievement_data_from,
     apply_achievement_error,
-    apply_domain_error,
     error_summary,
 )
 from .models import Achievement, AchievementRevision, Attachment, Demand
@@ -49,12 +49,7 @@ from .services.review import review_decide
 
 
 def _get[M: Model](queryset: QuerySet[M], request: HttpRequest, action: Action, pk: int) -> M:
-    try:
-        return get_for_user(queryset, request.user, action, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
-    except Forbidden as exc:
-        raise PermissionDenied(exc.detail) from exc
+    return get_for_user(queryset, request.user, action, pk=pk)
 
 
 def _current_org(request: HttpRequest) -> Organisation | None:
@@ -101,7 +96,7 @@ def _listing(
     context.update(extra or {})
     status = 200
     page: PageOf | None = None
-    try:
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
         filters = selectors.parse_filters(request.GET, for_demands=for_demands)
         if not request.GET.get("sort"):  # show the order actually applied (relevance when there are keywords)
             context["params"] = {**request.GET.dict(), "sort": filters.sort}
@@ -109,9 +104,8 @@ def _listing(
         page = selectors.paginate_params(queryset, request.GET)
         if not for_demands and page.count:
             context["facets"] = selectors.achievement_facets(queryset)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-        status = exc.status if 400 <= exc.status < 500 else 400
+    if refused:
+        status = refused[0].status if 400 <= refused[0].status < 500 else 400
     context["page"] = page
     return render(request, template, context, status=status)
 
@@ -267,10 +261,9 @@ def _export(request: HttpRequest, name: str, what: str, queryset: QuerySet[Any],
 
 @require_GET
 def achievement_export(request: HttpRequest) -> HttpResponse:
-    try:
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
         filters = selectors.parse_filters(request.GET)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    if refused:
         return redirect("catalog:achievement_list")
     queryset = selectors.achievement_list_public(user=request.user, filters=filters)
     return _export(request, "科技成果.xlsx", "achievements", queryset, ACHIEVEMENT_HEADERS, _achievement_rows(queryset))
@@ -278,10 +271,9 @@ def achievement_export(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def demand_export(request: HttpRequest) -> HttpResponse:
-    try:
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
         filters = selectors.parse_filters(request.GET, for_demands=True)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    if refused:
         return redirect("catalog:demand_list")
     queryset = selectors.demand_list_public(user=request.user, filters=filters)
     return _export(request, "技术需求.xlsx", "demands", queryset, DEMAND_HEADERS, _demand_rows(queryset))
@@ -306,11 +298,10 @@ def _owner_org(request: HttpRequest, *, enterprise: bool = False) -> Organisatio
 def my_achievements(request: HttpRequest) -> HttpResponse:
     org = _owner_org(request)
     items = selectors.achievement_list_own(user=request.user, organisation=org)
-    try:
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
         page = selectors.paginate_params(items, request.GET)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-        return render(request, "catalog/my_achievements.html", {"page": None, "org": org}, status=exc.status)
+    if refused:
+        return render(request, "catalog/my_achievements.html", {"page": None, "org": org}, status=refused[0].status)
     return render(request, "catalog/my_achievements.html", {"page": page, "org": org})
 
 
@@ -325,7 +316,7 @@ def _achievement_form_page(request: HttpRequest, org: Organisation, achievement:
         valid = [f.is_valid() for f in (form, ip_formset, inventor_formset, files_form) if f is not None]
         if all(valid):
             data = achievement_data_from(form, ip_formset, inventor_formset)
-            try:
+            with form_refusal(apply=lambda exc: apply_achievement_error(exc, form, ip_formset, inventor_formset, files_form)):
                 if achievement is None:
                     uploads = files_form.cleaned_data["attachments"] if files_form else []
                     achievement = achievement_services.achievement_create(
@@ -339,8 +330,6 @@ def _achievement_form_page(request: HttpRequest, org: Organisation, achievement:
                         request, "修改已提交审核，审核通过前公众仍看到已发布的版本" if was_published else "成果已保存"
                     )
                 return redirect("catalog:achievement_detail", pk=achievement.pk)
-            except DomainError as exc:
-                apply_achievement_error(exc, form, ip_formset, inventor_formset, files_form)
         status = 400
     else:
         status = 200
@@ -400,17 +389,6 @@ ACHIEVEMENT_OWNER_ACTIONS: dict[str, tuple[Callable[..., Any], str, bool]] = {
 }
 
 
-def _run(request: HttpRequest, action: Callable[[], Any], success: str, back: str) -> HttpResponse:
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-        response = redirect(back)
-        return response
-    messages.success(request, success)
-    return redirect(back)
-
-
 @login_required
 @require_POST
 def achievement_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -421,7 +399,7 @@ def achievement_transition(request: HttpRequest, pk: int, action: str) -> HttpRe
     kwargs: dict[str, Any] = {"actor": request.user, "achievement": achievement}
     if takes_reason:
         kwargs["reason"] = request.POST.get("reason", "")
-    return _run(request, lambda: service(**kwargs), success, reverse("catalog:achievement_detail", args=[pk]))
+    return button_action(request, success, lambda: service(**kwargs), reverse("catalog:achievement_detail", args=[pk]))
 
 
 @login_required
@@ -434,10 +412,10 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择要上传的文件")
         return redirect(back)
     upload = form.cleaned_data["file"]
-    return _run(
+    return button_action(
         request,
-        lambda: attachment_add(actor=request.user, achievement=achievement, upload=upload, name=upload.name),
         "附件已上传",
+        lambda: attachment_add(actor=request.user, achievement=achievement, upload=upload, name=upload.name),
         back,
     )
 
@@ -449,10 +427,10 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     attachment = Attachment.objects.filter(achievement=achievement, pk=attachment_pk).select_related("achievement").first()
     if attachment is None:
         raise Http404("未找到该附件")
-    return _run(
+    return button_action(
         request,
-        lambda: attachment_delete(actor=request.user, attachment=attachment),
         "附件已删除",
+        lambda: attachment_delete(actor=request.user, attachment=attachment),
         reverse("catalog:achievement_detail", args=[pk]),
     )
 
@@ -462,11 +440,10 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 def my_demands(request: HttpRequest) -> HttpResponse:
     org = _owner_org(request, enterprise=True)
     items = selectors.demand_list_own(user=request.user, organisation=org)
-    try:
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
         page = selectors.paginate_params(items, request.GET)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-        return render(request, "catalog/my_demands.html", {"page": None, "org": org}, status=exc.status)
+    if refused:
+        return render(request, "catalog/my_demands.html", {"page": None, "org": org}, status=refused[0].status)
     return render(request, "catalog/my_demands.html", {"page": page, "org": org})
 
 
@@ -475,15 +452,13 @@ def _demand_form_page(request: HttpRequest, org: Organisation, demand: Demand | 
     if request.method == "POST":
         form = DemandForm(request.POST)
         if form.is_valid():
-            try:
+            with form_refusal(form, aliases={"field_id": "field"}):
                 if demand is None:
                     demand = demand_services.demand_create(actor=request.user, enterprise=org, data=form.to_data())
                 else:
                     demand = demand_services.demand_update(actor=request.user, demand=demand, data=form.to_data())
                 messages.success(request, "技术需求已保存")
                 return redirect("catalog:demand_detail", pk=demand.pk)
-            except DomainError as exc:
-                apply_domain_error(form, exc, aliases={"field_id": "field"})
         status = 400
     else:
         form = DemandForm(initial=DemandForm.initial_from(demand) if demand else {"city": org.city, "county": org.county})
@@ -523,7 +498,7 @@ def demand_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
     kwargs: dict[str, Any] = {"actor": request.user, "demand": demand}
     if takes_reason:
         kwargs["reason"] = request.POST.get("reason", "")
-    return _run(request, lambda: service(**kwargs), success, reverse("catalog:demand_detail", args=[pk]))
+    return button_action(request, success, lambda: service(**kwargs), reverse("catalog:demand_detail", args=[pk]))
 
 
 # ---------------------------------------------------------------- review desk
@@ -562,16 +537,15 @@ def _review_queue(
     request: HttpRequest, template: str, queue: Callable[[selectors.QueueFilters], QuerySet[Any]], extra: dict[str, Any]
 ) -> HttpResponse:
     """A review queue: oldest first, filtered, paginated, each row with its days waiting."""
-    error = ""
-    try:
+    filters = selectors.QueueFilters()
+    with form_refusal(any_status=True) as refused:
         filters = selectors.QueueFilters.parse(request.GET)
-    except DomainError as exc:
-        error, filters = exc.detail, selectors.QueueFilters()
     queryset = queue(filters)
-    try:
+    with form_refusal(any_status=True) as refused_page:
         page = selectors.paginate_params(queryset, request.GET)
-    except DomainError as exc:
-        error, page = exc.detail, selectors.paginate_params(queryset, {})
+    if refused_page:
+        page = selectors.paginate_params(queryset, {})
+    error = next((exc.detail for exc in (*refused_page, *refused)), "")
     selectors.days_waiting(page.items)
     filtered = filters != selectors.QueueFilters()
     waiting = queue(selectors.QueueFilters()).count() if filtered else page.count
@@ -597,6 +571,14 @@ def _decision(request: HttpRequest) -> tuple[bool, str]:
 CONFIRM_LABEL = "我已核对上述信息，确认通过并发布"
 
 
+def _review_error(exc: DomainError, named: str) -> dict[str, str]:
+    """A refused decision for the page's summary, by the reason field when it concerns the reason."""
+    if "reason" in exc.field_errors:
+        reason_error = "退回须填写理由" if exc.code == "reason_required" else exc.field_errors["reason"][0]
+        return {"text": named + reason_error, "href": "#reason", "reason": reason_error}
+    return {"text": named + exc.detail, "href": "", "reason": ""}
+
+
 def _review_item(
     request: HttpRequest, subject: Achievement | Demand, *, kind: str, template: str, queue_url: str
 ) -> HttpResponse:
@@ -612,18 +594,13 @@ def _review_item(
         if approve and request.POST.get("checked") != "yes":
             errors.append({"text": f"{kind}《{subject.title}》：通过前请勾选“{CONFIRM_LABEL}”", "href": "#checked"})
         else:
-            try:
+            with form_refusal(apply=lambda exc: errors.append(_review_error(exc, f"{kind}《{subject.title}》："))) as refused:
                 review_decide(actor=request.user, subject=subject, approve=approve, reason=reason)
-            except DomainError as exc:
-                if "reason" in exc.field_errors:
-                    reason_error = "退回须填写理由" if exc.code == "reason_required" else exc.field_errors["reason"][0]
-                    errors.append({"text": f"{kind}《{subject.title}》：{reason_error}", "href": "#reason"})
-                else:
-                    errors.append({"text": f"{kind}《{subject.title}》：{exc.detail}", "href": ""})
-            else:
+            if not refused:
                 done = "已审核通过并发布" if approve else "已退回，理由已告知提交单位"
                 messages.success(request, f"{kind}《{subject.title}》{done}")
                 return redirect(queue_url)
+            reason_error = errors[-1]["reason"]
         status = 400
         subject.refresh_from_db()
     return render(
@@ -664,12 +641,12 @@ def review_achievement_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review_achievement_take_down(request: HttpRequest, pk: int) -> HttpResponse:
     achievement = _get(Achievement.objects.all(), request, Action.REVIEW, pk)
-    return _run(
+    return button_action(
         request,
+        "成果已下架",
         lambda: achievement_services.achievement_take_down(
             actor=request.user, achievement=achievement, reason=request.POST.get("reason", "")
         ),
-        "成果已下架",
         reverse("catalog:achievement_detail", args=[pk]),
     )
 
@@ -688,10 +665,11 @@ def review_revision(request: HttpRequest, pk: int) -> HttpResponse:
         if approve and request.POST.get("checked") != "yes":
             messages.error(request, f"{named}通过前请勾选“我已核对上述信息，确认通过”")
             return redirect("catalog:review_revision", pk=pk)
-        try:
+        with form_refusal(
+            apply=lambda exc: messages.error(request, named + ("退回须填写理由" if exc.code == "reason_required" else exc.detail))
+        ) as refused:
             review_decide(actor=request.user, subject=revision, approve=approve, reason=reason)
-        except DomainError as exc:
-            messages.error(request, named + ("退回须填写理由" if exc.code == "reason_required" else exc.detail))
+        if refused:
             return redirect("catalog:review_revision", pk=pk)
         messages.success(request, named + ("已审核通过" if approve else "已退回"))
         return redirect("catalog:review_achievements")

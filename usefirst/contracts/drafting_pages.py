@@ -33,6 +33,7 @@ from usefirst.accounts.models import Organisation
 from usefirst.catalog.models import Achievement
 from usefirst.core.errors import DomainError
 from usefirst.core.money import format_cny
+from usefirst.core.refusals import form_refusal
 
 from . import selectors, services
 from .forms import KIND_EXPLANATIONS, MODE_EXPLANATIONS, KindStep, PartiesStep, TermsStep
@@ -351,15 +352,16 @@ def _review(request: HttpRequest, token: str, state: dict[str, Any], setting: Se
     if request.method == "POST" and request.POST.get("action") == "back":
         return redirect("contracts:draft_step", token, "parties")
     data = _draft_data(state, setting, earlier)
-    try:
+    computed_end = None
+    with form_refusal() as refused:
         computed_end = services.free_use_end_of(data) if data.kind == ContractKind.FREE_USE_LICENCE else None
-    except DomainError as exc:
-        return _refused(request, token, state, setting, earlier, exc)
+    if refused:
+        return _refused(request, token, state, setting, earlier, refused[0])
     if request.method == "POST":
-        try:
+        with form_refusal() as refused:
             contract = services.contract_draft(actor=request.user, data=data)
-        except DomainError as exc:
-            return _refused(request, token, state, setting, earlier, exc)
+        if refused:
+            return _refused(request, token, state, setting, earlier, refused[0])
         drafts = _drafts(request)
         drafts.pop(token, None)
         request.session.modified = True

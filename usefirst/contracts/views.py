@@ -11,13 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from usefirst.accounts import roles
 from usefirst.catalog.models import Achievement
 from usefirst.core.dates import today
-from usefirst.core.errors import DomainError, Forbidden, NotFound
 from usefirst.core.permissions import Action, can, get_for_user, restrict
+from usefirst.core.refusals import button_action, form_refusal, refusals_return_to
 from usefirst.policy.selectors import parameter_value
 
 from . import selectors, services, signing
@@ -36,12 +37,7 @@ from .rendering import free_use_days
 
 
 def _contract(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Contract:
-    try:
-        return get_for_user(Contract.objects.all(), request.user, action, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
-    except Forbidden as exc:
-        raise PermissionDenied(exc.detail) from exc
+    return get_for_user(Contract.objects.all(), request.user, action, pk=pk)
 
 
 @login_required
@@ -51,17 +47,9 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     return render(request, "contracts/list.html", {"contracts": contracts, "summaries": summaries})
 
 
-# Service field names that differ from the open-licence forms' (drafting: drafting_pages.SERVICE_FIELDS).
-FORM_FIELDS = {"licensee_id": "licensee_credit_code", "achievements": None, "open_licence": None}
-
-
-def _form_errors(form: Any, exc: DomainError) -> None:
-    for name, errors in exc.field_errors.items():
-        target = FORM_FIELDS.get(name, name)
-        for error in errors:
-            form.add_error(target if target in form.fields else None, error)
-    if not exc.field_errors:
-        form.add_error(None, exc.detail)
+# Service field names that differ from the open-licence forms' (drafting: drafting_pages.SERVICE_FIELDS);
+# an empty name puts the message on the form as a whole.
+FORM_FIELDS = {"licensee_id": "licensee_credit_code", "achievements": "", "open_licence": ""}
 
 
 @login_required
@@ -108,14 +96,9 @@ def contract_pdf(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-def _act(request: HttpRequest, contract: Contract, call: Any, success: str) -> HttpResponse:
-    try:
-        call()
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, success)
-    return redirect("contracts:detail", contract.pk)
+def _act(request: HttpRequest, contract: Contract, call: Any, success: str, *, keep: tuple[str, ...] = ()) -> HttpResponse:
+    """An action button of the contract page, which it goes back to (usefirst.core.refusals)."""
+    return button_action(request, success, call, reverse("contracts:detail", args=[contract.pk]), keep=keep)
 
 
 @login_required
@@ -133,6 +116,7 @@ def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, contract=contract, password=form.cleaned_data["password"], party_id=form.cleaned_data["party"]
         ),
         "已签署；签署后的 PDF 已登记",
+        keep=("password_incorrect",),  # a mistyped password is put right on the contract page
     )
 
 
@@ -168,11 +152,8 @@ def proposal_accept(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResp
     proposal = NextStepProposal.objects.filter(pk=proposal_pk, contract=contract).first()
     if proposal is None:
         raise Http404("提议不存在")
-    try:
-        follow_on = services.next_step_accept(actor=request.user, proposal=proposal)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-        return redirect("contracts:detail", contract.pk)
+    refusals_return_to(request, reverse("contracts:detail", args=[contract.pk]))
+    follow_on = services.next_step_accept(actor=request.user, proposal=proposal)
     messages.success(request, "已接受后续安排，后续合同已起草，请双方签署")
     return redirect("contracts:detail", follow_on.pk)
 
@@ -265,11 +246,8 @@ def template_list(request: HttpRequest) -> HttpResponse:
         if not is_admin or form is None:
             raise PermissionDenied("只有省级管理员可以编辑合同示范文本")
         if form.is_valid():
-            try:
+            with form_refusal(apply=lambda exc: form.add_error(None, exc.detail)):
                 services.template_create_version(actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(None, exc.detail)
-            else:
                 messages.success(request, "已保存为新版本草稿，发布后用于新起草的合同")
                 return redirect("contracts:templates")
     return render(request, "contracts/templates.html", {"templates": templates, "form": form, "is_admin": is_admin})
@@ -289,12 +267,9 @@ def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
     template = restrict(ContractTemplate.objects.all(), request.user, Action.ADMINISTER).filter(pk=pk).first()
     if template is None:
         raise PermissionDenied("只有省级管理员可以发布合同示范文本")
-    try:
-        services.template_publish(actor=request.user, template=template)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, "示范文本已发布")
+    refusals_return_to(request, "contracts:templates")
+    services.template_publish(actor=request.user, template=template)
+    messages.success(request, "示范文本已发布")
     return redirect("contracts:templates")
 
 
@@ -302,12 +277,7 @@ def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _achievement(request: HttpRequest, pk: int) -> Achievement:
-    try:
-        return get_for_user(Achievement.objects.select_related("owner"), request.user, Action.VIEW, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
-    except Forbidden as exc:
-        raise PermissionDenied(exc.detail) from exc
+    return get_for_user(Achievement.objects.select_related("owner"), request.user, Action.VIEW, pk=pk)
 
 
 @login_required
@@ -321,11 +291,8 @@ def open_licences(request: HttpRequest, pk: int) -> HttpResponse:
         if form is None:
             raise PermissionDenied("只有成果单位可以登记开放许可")
         if form.is_valid():
-            try:
+            with form_refusal(form, aliases=FORM_FIELDS):
                 record = services.open_licence_record(actor=request.user, achievement=achievement, **form.cleaned_data)
-            except DomainError as exc:
-                _form_errors(form, exc)
-            else:
                 messages.success(
                     request, f"已登记开放许可（公告号 {record.announcement_number}）；该成果不得再订立独占或排他许可"
                 )
@@ -340,10 +307,7 @@ def open_licences(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _open_licence(request: HttpRequest, pk: int) -> OpenLicence:
-    try:
-        return get_for_user(OpenLicence.objects.select_related("achievement__owner"), request.user, Action.VIEW, pk=pk)
-    except NotFound as exc:
-        raise Http404("开放许可记录不存在") from exc
+    return get_for_user(OpenLicence.objects.select_related("achievement__owner"), request.user, Action.VIEW, pk=pk)
 
 
 @login_required
@@ -359,7 +323,7 @@ def open_licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("该开放许可已届满或撤回，或您不属于任何机构")
         if take_up_form.is_valid():
             data = take_up_form.cleaned_data
-            try:
+            with form_refusal(take_up_form, aliases=FORM_FIELDS):
                 contract = services.open_licence_take_up(
                     actor=request.user,
                     record=record,
@@ -367,9 +331,6 @@ def open_licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     scope=data["scope"],
                     extra_terms=data["extra_terms"],
                 )
-            except DomainError as exc:
-                _form_errors(take_up_form, exc)
-            else:
                 messages.success(request, "已登记开放许可的实施，请双方签署实施记录")
                 return redirect("contracts:detail", contract.pk)
     take_ups = selectors.visible_contracts(request.user).filter(open_licence=record)
@@ -395,10 +356,7 @@ def open_licence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写撤回生效日和撤回说明")
         return redirect("contracts:open_licence_detail", record.pk)
-    try:
-        services.open_licence_withdraw(actor=request.user, record=record, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, "已登记开放许可的撤回")
+    refusals_return_to(request, reverse("contracts:open_licence_detail", args=[record.pk]))
+    services.open_licence_withdraw(actor=request.user, record=record, **form.cleaned_data)
+    messages.success(request, "已登记开放许可的撤回")
     return redirect("contracts:open_licence_detail", record.pk)

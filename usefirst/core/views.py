@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from . import daily_jobs
 from .errors import DomainError
+from .refusals import form_refusal
 from .selectors import platform_figures
 
 
@@ -49,6 +50,10 @@ def daily_job_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _put_on(errors: dict[str, str], exc: DomainError) -> None:
+    errors["business_date" if "business_date" in exc.field_errors else "form"] = exc.detail
+
+
 @login_required
 def daily_job_run(request: HttpRequest, name: str) -> HttpResponse:
     """Confirm, then run one job for one date again (in the background, as the command does)."""
@@ -69,11 +74,9 @@ def daily_job_run(request: HttpRequest, name: str) -> HttpResponse:
         if request.POST.get("confirmed") != "1":
             errors["confirmed"] = "请勾选确认后再运行"
         else:
-            try:
+            with form_refusal(apply=lambda exc: _put_on(errors, exc)) as refused:
                 daily_jobs.request_run(actor=request.user, name=name, day=day)
-            except DomainError as exc:
-                errors["business_date" if "business_date" in exc.field_errors else "form"] = exc.detail
-            else:
+            if not refused:
                 messages.success(
                     request, f"已提交后台运行：“{daily.label}” {day:%Y-%m-%d}。运行状态见下表，本页在运行期间自动刷新。"
                 )

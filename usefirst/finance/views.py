@@ -1,6 +1,7 @@
 """Finance pages (Chinese): a contract's schedule, receipts, distributions; the forms that
 record them; an inventor's own distributions; the unit's guidance fund. Views are thin:
-authorise through the chokepoint, call one service, render."""
+authorise through the chokepoint, call one service, render; refusals follow
+usefirst.core.refusals (action buttons go back with the reason, forms show it)."""
 
 from __future__ import annotations
 
@@ -15,14 +16,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from usefirst.accounts import roles
 from usefirst.contracts.models import Contract
-from usefirst.core.errors import DomainError, Forbidden, NotFound
 from usefirst.core.excel import content_disposition, xlsx_response
 from usefirst.core.money import format_cny
 from usefirst.core.permissions import Action, get_for_user, restrict
+from usefirst.core.refusals import form_refusal, refusals_return_to
 from usefirst.policy.selectors import parameter_value
 
 from . import registration, selectors, services
@@ -40,16 +42,15 @@ from .plan_types import ROYALTY_BASES, SCOPES
 
 
 def _get[M: Model](queryset: QuerySet[M], request: HttpRequest, action: Action, pk: int) -> M:
-    try:
-        return get_for_user(queryset, request.user, action, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
-    except Forbidden as exc:
-        raise PermissionDenied(exc.detail) from exc
+    return get_for_user(queryset, request.user, action, pk=pk)
+
+
+def _contract_url(contract: Contract) -> str:
+    return reverse("finance:contract", args=[contract.pk])
 
 
 def _back(contract: Contract) -> HttpResponse:
-    return redirect("finance:contract", pk=contract.pk)
+    return redirect(_contract_url(contract))
 
 
 def _roles(request: HttpRequest, contract: Contract) -> dict[str, bool]:
@@ -102,12 +103,12 @@ def receipt_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     values: dict[str, Any] = {"idempotency_key": uuid.uuid4().hex}
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("received_on", "amount", "payer", "voucher_number", "idempotency_key")}
-        try:
+        with form_refusal() as refused:
             receipt, created = services.receipt_record(
                 actor=request.user, contract=contract, slip=request.FILES.get("slip"), **values
             )
-        except DomainError as exc:
-            error, field_errors = exc.detail, exc.field_errors
+        if refused:
+            error, field_errors = refused[0].detail, refused[0].field_errors
         else:
             if created:
                 waiting = "，待付款单位确认" if receipt.payer_organisation_id else "，待成果单位确认"
@@ -129,18 +130,15 @@ def receipt_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def receipt_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
     original = _get(Receipt.objects.select_related("contract"), request, Action.CHANGE, pk)
-    try:
-        services.receipt_reverse(
-            actor=request.user,
-            original=original,
-            amount=request.POST.get("amount") or None,
-            reason=request.POST.get("reason", ""),
-            idempotency_key=request.POST.get("idempotency_key", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, "已登记冲销记录")
+    refusals_return_to(request, _contract_url(original.contract))
+    services.receipt_reverse(
+        actor=request.user,
+        original=original,
+        amount=request.POST.get("amount") or None,
+        reason=request.POST.get("reason", ""),
+        idempotency_key=request.POST.get("idempotency_key", ""),
+    )
+    messages.success(request, "已登记冲销记录")
     return _back(original.contract)
 
 
@@ -154,29 +152,20 @@ def receipt_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     if from_list and not request.POST.get("checked"):
         messages.error(request, f"{receipt.contract.number} {receipt.amount} 元：请先勾选“已核对”再确认到账")
         return redirect("finance:receipts_to_confirm")
-    try:
-        services.receipt_confirm(actor=request.user, receipt=receipt)
-    except DomainError as exc:
-        if exc.status == 403:
-            raise PermissionDenied(exc.detail) from exc
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, f"已确认到账 {receipt.amount} 元（合同 {receipt.contract.number}）")
-    return redirect("finance:receipts_to_confirm") if from_list else _back(receipt.contract)
+    back = reverse("finance:receipts_to_confirm") if from_list else _contract_url(receipt.contract)
+    refusals_return_to(request, back)
+    services.receipt_confirm(actor=request.user, receipt=receipt)
+    messages.success(request, f"已确认到账 {receipt.amount} 元（合同 {receipt.contract.number}）")
+    return redirect(back)
 
 
 @login_required
 @require_POST
 def receipt_dispute_view(request: HttpRequest, pk: int) -> HttpResponse:
     receipt = _get(Receipt.objects.select_related("contract"), request, Action.VIEW, pk)
-    try:
-        services.receipt_dispute(actor=request.user, receipt=receipt, reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        if exc.status == 403:
-            raise PermissionDenied(exc.detail) from exc
-        messages.error(request, f"{receipt.contract.number} {receipt.amount} 元：{exc.detail}")
-    else:
-        messages.success(request, "已提出异议，许可方将收到通知")
+    refusals_return_to(request, "finance:receipts_to_confirm", naming=f"{receipt.contract.number} {receipt.amount} 元：")
+    services.receipt_dispute(actor=request.user, receipt=receipt, reason=request.POST.get("reason", ""))
+    messages.success(request, "已提出异议，许可方将收到通知")
     return redirect("finance:receipts_to_confirm")
 
 
@@ -204,13 +193,11 @@ def royalty_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     line = _get(ScheduleLine.objects.select_related("plan__contract", "item"), request, Action.CHANGE, pk)
     error = None
     if request.method == "POST":
-        try:
+        with form_refusal() as refused:
             services.royalty_report(actor=request.user, line=line, base_amount=request.POST.get("base_amount", ""))
-        except DomainError as exc:
-            error = exc.detail
-        else:
             messages.success(request, "已报告提成基数")
             return _back(line.plan.contract)
+        error = refused[0].detail
     terms = line.item.terms
     return render(
         request,
@@ -229,12 +216,9 @@ def royalty_report_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     line = _get(ScheduleLine.objects.select_related("plan__contract", "item"), request, Action.CHANGE, pk)
-    try:
-        line = services.milestone_confirm(actor=request.user, line=line)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, f"已确认“{line.label}”" + (f"，应于 {line.due_date} 付款" if line.due_date else "，待对方确认"))
+    refusals_return_to(request, _contract_url(line.plan.contract))
+    line = services.milestone_confirm(actor=request.user, line=line)
+    messages.success(request, f"已确认“{line.label}”" + (f"，应于 {line.due_date} 付款" if line.due_date else "，待对方确认"))
     return _back(line.plan.contract)
 
 
@@ -242,12 +226,9 @@ def milestone_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def line_waive_view(request: HttpRequest, pk: int) -> HttpResponse:
     line = _get(ScheduleLine.objects.select_related("plan__contract"), request, Action.CHANGE, pk)
-    try:
-        services.line_waive(actor=request.user, line=line, reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, "已豁免")
+    refusals_return_to(request, _contract_url(line.plan.contract))
+    services.line_waive(actor=request.user, line=line, reason=request.POST.get("reason", ""))
+    messages.success(request, "已豁免")
     return _back(line.plan.contract)
 
 
@@ -294,7 +275,7 @@ def plan_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _get(Contract.objects.all(), request, Action.CHANGE, pk)
     error = None
     if request.method == "POST":
-        try:
+        with form_refusal() as refused:
             services.plan_create(
                 actor=request.user,
                 contract=contract,
@@ -302,11 +283,9 @@ def plan_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                 non_technical_costs=request.POST.get("non_technical_costs") or "0",
                 note=request.POST.get("note", ""),
             )
-        except DomainError as exc:
-            error = exc.detail
-        else:
             messages.success(request, "已保存付款计划")
             return _back(contract)
+        error = refused[0].detail
     return render(
         request,
         "finance/plan_form.html",
@@ -346,7 +325,7 @@ def distribution_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in DISTRIBUTION_FIELDS}
         terms = {k: v for k, v in values.items() if v != "" or k != "shared_pct"}
-        try:
+        with form_refusal() as refused:
             if request.POST.get("action") == "save":
                 distribution = services.distribution_create(
                     actor=request.user, contract=contract, note=request.POST.get("note", ""), **terms
@@ -356,8 +335,7 @@ def distribution_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.warning(request, distribution.warning)
                 return redirect("finance:distribution", pk=distribution.pk)
             preview = services.distribution_preview(contract=contract, **terms)
-        except DomainError as exc:
-            error = exc.detail
+        error = refused[0].detail if refused else None
     return render(
         request,
         "finance/distribution_form.html",
@@ -394,12 +372,9 @@ def distribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def distribution_pay_view(request: HttpRequest, pk: int) -> HttpResponse:
     distribution = _get(Distribution.objects.select_related("contract"), request, Action.CHANGE, pk)
-    try:
-        services.distribution_pay(actor=request.user, distribution=distribution)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, "已确认发放")
+    refusals_return_to(request, reverse("finance:distribution", args=[distribution.pk]))
+    services.distribution_pay(actor=request.user, distribution=distribution)
+    messages.success(request, "已确认发放")
     return redirect("finance:distribution", pk=distribution.pk)
 
 
@@ -407,12 +382,9 @@ def distribution_pay_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def distribution_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     distribution = _get(Distribution.objects.select_related("contract"), request, Action.CHANGE, pk)
-    try:
-        services.distribution_cancel(actor=request.user, distribution=distribution, reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, "已撤销该批分配，所含到账可重新分配")
+    refusals_return_to(request, reverse("finance:distribution", args=[distribution.pk]))
+    services.distribution_cancel(actor=request.user, distribution=distribution, reason=request.POST.get("reason", ""))
+    messages.success(request, "已撤销该批分配，所含到账可重新分配")
     return redirect("finance:distribution", pk=distribution.pk)
 
 

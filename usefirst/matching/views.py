@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from usefirst.accounts.models import EnterpriseSize, OrganisationKind
 from usefirst.catalog.choices import CooperationForm, Mode
 from usefirst.catalog.selectors import top_fields
-from usefirst.core.errors import DomainError
+from usefirst.core.refusals import form_refusal
 from usefirst.core.regions import Region
 
 from .models import ItemKind
@@ -105,7 +105,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     }
     status = 200
     page: SearchPage | None = None
-    try:
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
         page = search(
             user=request.user,
             kind=kind,
@@ -113,9 +113,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             semantic=params.get("semantic") != "0",
             keyword_results=True,
         )
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-        status = exc.status if 400 <= exc.status < 500 else 400
+    if refused:
+        status = refused[0].status if 400 <= refused[0].status < 500 else 400
     context["page"] = page
     if page is not None:
         context["facet_groups"] = facet_groups(page, kind, params)

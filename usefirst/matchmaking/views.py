@@ -18,9 +18,10 @@ from usefirst.accounts.models import Organisation
 from usefirst.catalog.choices import AchievementStatus
 from usefirst.catalog.models import Achievement, Demand
 from usefirst.contracts.selectors import contracts_of_engagement
-from usefirst.core.errors import DomainError, Forbidden, NotFound
+from usefirst.core.errors import DomainError, NotFound
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, can, get_for_user
+from usefirst.core.refusals import form_refusal
 
 from . import selectors, services
 from .choices import ENDED_STATUSES, EngagementStatus, Side
@@ -42,12 +43,12 @@ MESSAGES_PER_PAGE = 20
 
 
 def _get[M: Model](queryset: QuerySet[M], request: HttpRequest, action: Action, pk: Any) -> M:
-    try:
-        return get_for_user(queryset, request.user, action, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
-    except Forbidden as exc:
-        raise PermissionDenied(exc.detail) from exc
+    return get_for_user(queryset, request.user, action, pk=pk)
+
+
+def _status(refused: list[DomainError]) -> int:
+    """The status a page re-rendered with a refusal answers with."""
+    return refused[0].status if 400 <= refused[0].status < 500 else 400
 
 
 def _current_org(request: HttpRequest) -> Organisation | None:
@@ -85,7 +86,8 @@ def intent_new(request: HttpRequest) -> HttpResponse:
     form = IntentForm(request.POST or None, achievements=own_achievements)
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
+        # Every refusal, a 403 too (an organisation not yet certified), is shown on this page.
+        with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
             engagement = services.engagement_create(
                 actor=request.user,
                 organisation=org,
@@ -93,12 +95,9 @@ def intent_new(request: HttpRequest) -> HttpResponse:
                 demand=demand,
                 message=form.cleaned_data["message"],
             )
-        except DomainError as exc:
-            messages.error(request, exc.detail)
-            status = exc.status if 400 <= exc.status < 500 else 400
-        else:
             messages.success(request, "对接意向已提交，已通知对方")
             return redirect("matchmaking:engagement_detail", pk=engagement.pk)
+        status = _status(refused)
     elif request.method == "POST":
         status = 400
     existing = selectors.open_engagement_for(organisation=org, achievement=achievement, demand=demand)
@@ -115,17 +114,14 @@ def my_engagements(request: HttpRequest) -> HttpResponse:
     form = StatusFilterForm(request.GET or None)
     context: dict[str, Any] = {"form": form, "page": None, "org": _current_org(request)}
     context["query"] = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
-    try:
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
         queryset = selectors.engagement_list(user=request.user, status=request.GET.get("status", ""))
         context["page"] = paginate(queryset, page=request.GET.get("page", 1), page_size=request.GET.get("page_size", 20))
         items = list(context["page"].items)
         stages = selectors.deal_stages(items)
         for engagement in items:
             setattr(engagement, "stage", stages[engagement.pk])  # noqa: B010 (shown in the list)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-        return render(request, "matchmaking/my_engagements.html", context, status=exc.status)
-    return render(request, "matchmaking/my_engagements.html", context)
+    return render(request, "matchmaking/my_engagements.html", context, status=refused[0].status if refused else 200)
 
 
 @login_required
@@ -152,12 +148,12 @@ def _labelled_events(engagement: Engagement) -> list[Any]:
 
 def _detail(request: HttpRequest, engagement: Engagement, *, status: int = 200, **forms: Any) -> HttpResponse:
     sides = services.sides_of(request.user, engagement) if can(request.user, Action.CHANGE, engagement) else set()
-    try:
+    with form_refusal(any_status=True) as refused:
         page = paginate(
             selectors.engagement_messages(engagement=engagement), page=request.GET.get("page", 1), page_size=MESSAGES_PER_PAGE
         )
-    except DomainError as exc:
-        raise Http404(exc.detail) from exc
+    if refused:  # a wrong page of messages is a page that does not exist
+        raise NotFound(refused[0].detail, code=refused[0].code)
     single = next(iter(sides)) if len(sides) == 1 else ""
     context = {
         "e": engagement,
@@ -222,7 +218,8 @@ def engagement_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     engagement = _get(_engagements(), request, Action.CHANGE, pk)
     user = request.user
     forms: dict[str, Any] = {}
-    try:
+    # Every refusal, a 403 too (only the other side may confirm), is shown on the engagement page.
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
         if action == "accept":
             services.engagement_accept(actor=user, engagement=engagement)
         elif action == "decline":
@@ -248,10 +245,9 @@ def engagement_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             services.engagement_propose_facilitator(actor=user, engagement=engagement, agency=proposal.cleaned_data["agency"])
         else:
             services.engagement_confirm_facilitator(actor=user, engagement=engagement)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    if refused:
         engagement.refresh_from_db()
-        return _detail(request, engagement, status=exc.status if 400 <= exc.status < 500 else 400, **forms)
+        return _detail(request, engagement, status=_status(refused), **forms)
     messages.success(request, DONE[action])
     return redirect("matchmaking:engagement_detail", pk=pk)
 
@@ -261,12 +257,11 @@ def engagement_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 def message_create(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _get(_engagements(), request, Action.CHANGE, pk)
     form = MessageForm(request.POST)
-    try:
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
         if not form.is_valid():
             raise DomainError("请填写留言内容（不超过 2000 字）", code="validation_failed")
         services.message_post(actor=request.user, engagement=engagement, body=form.cleaned_data["body"])
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-        return _detail(request, engagement, status=exc.status if 400 <= exc.status < 500 else 400, message_form=form)
+    if refused:
+        return _detail(request, engagement, status=_status(refused), message_form=form)
     messages.success(request, "留言已发送")
     return redirect("matchmaking:engagement_detail", pk=pk)

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from usefirst.core.errors import DomainError
+from usefirst.core.errors import NotFound
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
+from usefirst.core.refusals import form_refusal
 
 from .forms import PreferenceForm
 from .models import Notification
@@ -22,11 +23,14 @@ from .services import notification_mark_read, preference_update
 def inbox(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     rows = inbox_selector(request.user, unread_only=unread_only)
-    try:
+    with form_refusal(any_status=True) as refused:
         page = paginate(rows, page=request.GET.get("page", 1))
-    except DomainError as exc:
+    if refused:
         return render(
-            request, "notifications/inbox.html", {"page": None, "error": exc.detail, "unread_only": unread_only}, status=404
+            request,
+            "notifications/inbox.html",
+            {"page": None, "error": refused[0].detail, "unread_only": unread_only},
+            status=404,
         )
     return render(request, "notifications/inbox.html", {"page": page, "unread_only": unread_only})
 
@@ -47,10 +51,10 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 @require_POST
 def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read and follow its link (only links within this site)."""
-    try:
+    with form_refusal(any_status=True) as refused:
         notification = get_for_user(Notification.objects.all(), request.user, Action.VIEW, pk=pk)
-    except DomainError as exc:
-        raise Http404(exc.detail) from exc
+    if refused:  # another person's notification is not there for this one
+        raise NotFound(refused[0].detail)
     notification_mark_read(user=request.user, notification_ids=[notification.pk])
     if notification.url and url_has_allowed_host_and_scheme(
         notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -17,10 +17,11 @@ from usefirst.accounts.context_processors import current_membership
 from usefirst.catalog.choices import ProjectCategory
 from usefirst.core.audit import audit
 from usefirst.core.dates import today
-from usefirst.core.errors import DomainError
+from usefirst.core.errors import DomainError, NotFound
 from usefirst.core.excel import ImportRowsInvalid, xlsx_response
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
+from usefirst.core.refusals import form_refusal
 
 from . import selectors
 from .imports.achievements import achievement_import_organisations, achievements_import
@@ -43,15 +44,14 @@ def _stamp() -> str:
 @login_required
 def plan_project_list(request: HttpRequest) -> HttpResponse:
     _require_department(request)
-    error = ""
-    try:
+    with form_refusal(any_status=True) as refused:
         filters = selectors.parse_plan_project_filters(request.GET)
         queryset = selectors.plan_projects_for(request.user, filters)
         page = paginate(queryset, page=request.GET.get("page") or 1)
-    except DomainError as exc:
-        error = exc.detail
+    if refused:
         filters = selectors.PlanProjectFilters()
         page = paginate(selectors.plan_projects_for(request.user, filters))
+    error = refused[0].detail if refused else ""
     query = filters.as_query()
     years = range(today().year, 2009, -1)
     return render(
@@ -72,10 +72,9 @@ def plan_project_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_project_export(request: HttpRequest) -> HttpResponse:
     _require_department(request)
-    try:
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
         filters = selectors.parse_plan_project_filters(request.GET)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    if refused:
         return redirect("plan_projects:list")
     queryset = selectors.plan_projects_for(request.user, filters)
     count = queryset.count()
@@ -98,7 +97,11 @@ def plan_project_template_download(request: HttpRequest) -> HttpResponse:
     return xlsx_response("省级科技计划项目导入模板.xlsx", plan_project_template())
 
 
-def _import_context(exc: DomainError) -> dict[str, Any]:
+def _import_context(refused: list[DomainError]) -> dict[str, Any]:
+    """A refused import shown on its page: the reason, and the wrong rows (the first 1,000)."""
+    if not refused:
+        return {}
+    exc = refused[0]
     if isinstance(exc, ImportRowsInvalid):
         return {"error": exc.detail, "row_errors": exc.row_errors[:1000], "more_errors": max(0, len(exc.row_errors) - 1000)}
     return {"error": exc.detail}
@@ -111,17 +114,15 @@ def plan_project_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("只有省科学技术厅和地市管理部门可以导入省级科技计划项目")
     context: dict[str, Any] = {}
     if request.method == "POST":
-        try:
+        with form_refusal(any_status=True) as refused:
             batch = plan_projects_import(actor=request.user, file=request.FILES.get("file"))
-        except DomainError as exc:
-            context.update(_import_context(exc))
-        else:
             messages.success(
                 request,
                 f"导入成功：共 {batch.row_count} 行，新增 {batch.created_count} 个项目，"
                 f"更新 {batch.updated_count} 个，未变化 {batch.unchanged_count} 个",
             )
             return redirect("plan_projects:batches")
+        context.update(_import_context(refused))
     return render(request, "plan_projects/plan_project_import.html", context, status=422 if context.get("row_errors") else 200)
 
 
@@ -131,12 +132,11 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     if kind not in ("", *ImportKind.values):
         kind = ""
     queryset = selectors.import_batches_for(request.user, kind or None)
-    error = ""
-    try:
+    with form_refusal(any_status=True) as refused:
         page = paginate(queryset, page=request.GET.get("page") or 1)
-    except DomainError as exc:
-        error = exc.detail
+    if refused:
         page = paginate(queryset)
+    error = refused[0].detail if refused else ""
     return render(
         request,
         "plan_projects/batch_list.html",
@@ -187,25 +187,23 @@ def achievement_import(request: HttpRequest) -> HttpResponse:
     organisation, allowed = _acting_organisation(request)
     context: dict[str, Any] = {"organisation": organisation, "organisations": allowed}
     if request.method == "POST":
-        try:
+        with form_refusal(any_status=True) as refused:
             batch, _created = achievements_import(actor=request.user, organisation=organisation, file=request.FILES.get("file"))
-        except DomainError as exc:
-            context.update(_import_context(exc))
-        else:
             if batch.is_finished:
                 messages.success(request, f"导入成功：{batch.created_count} 项成果已保存为草稿，请逐项核对后提交审核")
             else:
                 messages.info(request, f"文件已通过检查（{batch.row_count} 行），正在后台导入，完成后将通知您")
             return redirect("plan_projects:batch_detail", pk=batch.pk)
+        context.update(_import_context(refused))
     return render(request, "plan_projects/achievement_import.html", context, status=422 if context.get("row_errors") else 200)
 
 
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
+    with form_refusal(any_status=True) as refused:
         batch = get_for_user(ImportBatch.objects.select_related("actor", "organisation"), request.user, Action.VIEW, pk=pk)
-    except DomainError as exc:
-        raise Http404(exc.detail) from exc
+    if refused:  # another organisation's batch is not there for this person
+        raise NotFound(refused[0].detail)
     errors = batch.detail.get("errors", []) if batch.outcome == ImportOutcome.REFUSED else []
     return render(
         request,

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from usefirst.accounts import roles
 from usefirst.core.dates import today
-from usefirst.core.errors import DomainError
+from usefirst.core.refusals import form_refusal
 
 from .forms import ParameterSetForm
 from .parameters import DEFINITIONS, POLICY_END, POLICY_START
@@ -31,7 +31,8 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("未知的政策参数")
         bound = ParameterSetForm(request.POST, definition=DEFINITIONS[key])
         if bound.is_valid():
-            try:
+            posted = bound
+            with form_refusal(apply=lambda exc: posted.add_error(None, exc.detail)):
                 parameter_set(
                     actor=request.user,
                     key=key,
@@ -39,9 +40,6 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
                     effective_from=bound.cleaned_data["effective_from"],
                     reason=bound.cleaned_data["reason"],
                 )
-            except DomainError as exc:
-                bound.add_error(None, exc.detail)
-            else:
                 messages.success(
                     request, f"已设置“{DEFINITIONS[key].label}”，自 {bound.cleaned_data['effective_from']:%Y-%m-%d} 起生效"
                 )

@@ -1,5 +1,5 @@
 """Pages of recognition. Thin: parse input, authorise through the chokepoint, call one service,
-render. Domain errors come back as a message on the page they came from."""
+render. Refusals follow usefirst.core.refusals: the action buttons go back with the reason."""
 
 from __future__ import annotations
 
@@ -20,44 +20,34 @@ from usefirst.accounts.models import Organisation, Person
 from usefirst.catalog.models import Achievement
 from usefirst.core.audit import audit
 from usefirst.core.dates import today
-from usefirst.core.errors import DomainError, Forbidden, NotFound
+from usefirst.core.errors import DomainError, NotFound
 from usefirst.core.excel import xlsx_response
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user, restrict
+from usefirst.core.refusals import button_action, form_refusal
 
 from . import documents, selectors, services
 from .eligibility import KIND_LABELS, evaluate
 from .models import ApplicationStatus, MisconductRecord, MisconductStatus, Objection, Recognition, RecognitionApplication
 
+YEAR_INVALID = "年度应为 2026 年以后的四位年份"
 
-def _year(request: HttpRequest, default: int | None = None) -> int:
+
+def _year(request: HttpRequest, default: int) -> tuple[int, str]:
+    """The year filter, or the default with the reason the given one was set aside."""
     raw = (request.GET.get("year") or "").strip()
     if not raw:
-        return default or today().year
+        return default, ""
     if not raw.isdigit() or not 2026 <= int(raw) <= 2100:
-        raise DomainError("年度应为 2026 年以后的四位年份", code="invalid_filter")
-    return int(raw)
+        return default, YEAR_INVALID
+    return int(raw), ""
 
 
-def _get[M: Any](queryset: Any, user: Any, action: Action, pk: int) -> Any:
-    try:
-        return get_for_user(queryset, user, action, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
-    except Forbidden as exc:
-        raise PermissionDenied(exc.detail) from exc
-
-
-def _act(request: HttpRequest, done: str, call: Callable[[], Any], back: str) -> HttpResponse:
-    try:
-        call()
-    except Forbidden as exc:
-        raise PermissionDenied(exc.detail) from exc
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-        return redirect(back)
-    messages.success(request, done)
-    return redirect(back)
+def _export_year(request: HttpRequest) -> int:
+    year, error = _year(request, today().year)
+    if error:
+        raise NotFound(error, code="invalid_filter")
+    return year
 
 
 # ---------------------------------------------------------------- public pages
@@ -65,11 +55,9 @@ def _act(request: HttpRequest, done: str, call: Callable[[], Any], back: str) ->
 
 @require_safe
 def public_list(request: HttpRequest) -> HttpResponse:
-    error = ""
-    try:
-        year: int | None = _year(request) if request.GET.get("year") else None
-    except DomainError as exc:
-        error, year = exc.detail, None
+    year: int | None
+    year, error = _year(request, 0)
+    year = year or None
     page = paginate(selectors.public_recognitions(year=year), page=request.GET.get("page") or 1)
     return render(
         request,
@@ -80,10 +68,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def public_export(request: HttpRequest) -> HttpResponse:
-    try:
-        year: int | None = _year(request) if request.GET.get("year") else None
-    except DomainError as exc:
-        raise Http404(exc.detail) from exc
+    year: int | None = _export_year(request) if request.GET.get("year") else None
     rows = list(selectors.public_recognitions(year=year)[:10_000])
     audit(actor=request.user, action="recognition.public_export", count=len(rows), year=year)
     return xlsx_response(f"视同省级科技计划立项认定项目{year or ''}.xlsx", documents.public_list_xlsx(rows))
@@ -91,7 +76,7 @@ def public_export(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    recognition = _get(Recognition.objects.select_related("achievement", "unit"), request.user, Action.VIEW, pk)
+    recognition = get_for_user(Recognition.objects.select_related("achievement", "unit"), request.user, Action.VIEW, pk=pk)
     try:
         content = documents.notice_pdf(recognition)
     except documents.PdfUnavailable as exc:
@@ -120,7 +105,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
     application = RecognitionApplication.objects.filter(pk=pk, status=ApplicationStatus.PUBLIC_NOTICE).first()
     if application is None:
         raise Http404("该项目不在公示期内")
-    return _act(
+    return button_action(
         request,
         "异议已提交，省科学技术厅将答复",
         lambda: services.objection_submit(
@@ -135,11 +120,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def statistics(request: HttpRequest) -> HttpResponse:
-    error = ""
-    try:
-        year = _year(request)
-    except DomainError as exc:
-        error, year = exc.detail, today().year
+    year, error = _year(request, today().year)
     tables = []
     for key, (label, _field, _labels) in selectors.DIMENSIONS.items():
         rows = selectors.statistics(year=year, dimension=key)
@@ -160,10 +141,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def statistics_export(request: HttpRequest) -> HttpResponse:
-    try:
-        year = _year(request)
-    except DomainError as exc:
-        raise Http404(exc.detail) from exc
+    year = _export_year(request)
     tables = {"year": ("历年", selectors.yearly())}
     for key, (label, _f, _l) in selectors.DIMENSIONS.items():
         tables[key] = (f"{year}年按{label}", selectors.statistics(year=year, dimension=key))
@@ -175,11 +153,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    error = ""
-    try:
-        year = _year(request)
-    except DomainError as exc:
-        error, year = exc.detail, today().year
+    year, error = _year(request, today().year)
     status = request.GET.get("status") or ""
     if status and status not in ApplicationStatus.values:
         error, status = "状态筛选无效", ""
@@ -213,17 +187,13 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_new(request: HttpRequest, achievement_pk: int) -> HttpResponse:
     """The eligibility checks of one achievement and the pre-filled application."""
-    achievement = _get(Achievement.objects.select_related("owner"), request.user, Action.CHANGE, achievement_pk)
+    achievement = get_for_user(Achievement.objects.select_related("owner"), request.user, Action.CHANGE, pk=achievement_pk)
     if request.method == "POST":
-        try:
+        with form_refusal(apply=lambda exc: messages.error(request, exc.detail)) as refused:
             application = services.application_create(
                 actor=request.user, achievement=achievement, statement=request.POST.get("statement", "")
             )
-        except Forbidden as exc:
-            raise PermissionDenied(exc.detail) from exc
-        except DomainError as exc:
-            messages.error(request, exc.detail)
-        else:
+        if not refused:
             messages.success(request, "认定申请已起草，请提交推荐")
             return redirect("recognition:application_detail", application.pk)
     on = today()
@@ -238,11 +208,11 @@ def application_new(request: HttpRequest, achievement_pk: int) -> HttpResponse:
 
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _get(
+    application = get_for_user(
         RecognitionApplication.objects.select_related("achievement", "unit", "recommended_by", "basis_contract"),
         request.user,
         Action.VIEW,
-        pk,
+        pk=pk,
     )
     user = request.user
     provincial = roles.is_provincial_staff(user)
@@ -283,13 +253,8 @@ RECOGNISE_CONFIRMATION = "我已核对公示期已满、异议均已答复，确
 @login_required
 def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "recommend":
-        try:
-            selectors.application_to_recommend(request.user, pk)
-        except Forbidden as exc:
-            raise PermissionDenied(exc.detail) from exc
-        except NotFound as exc:
-            raise Http404(exc.detail) from exc
-    application = _get(RecognitionApplication.objects.all(), request.user, Action.VIEW, pk)
+        selectors.application_to_recommend(request.user, pk)
+    application = get_for_user(RecognitionApplication.objects.all(), request.user, Action.VIEW, pk=pk)
     user, post = request.user, request.POST
     back = f"/recognition/applications/{application.pk}/"
     calls: dict[str, tuple[str, Callable[[], Any]]] = {
@@ -326,14 +291,14 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         messages.error(request, f"《{application.achievement.title}》：认定前请勾选“{RECOGNISE_CONFIRMATION}”")
         return redirect(back)
     done, call = calls[action]
-    return _act(request, f"《{application.achievement.title}》{done}", call, back)
+    return button_action(request, f"《{application.achievement.title}》{done}", call, back)
 
 
 @require_POST
 @login_required
 def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    objection = _get(Objection.objects.all(), request.user, Action.REVIEW, pk)
-    return _act(
+    objection = get_for_user(Objection.objects.all(), request.user, Action.REVIEW, pk=pk)
+    return button_action(
         request,
         "已答复",
         lambda: services.objection_answer(
@@ -358,7 +323,7 @@ def quota(request: HttpRequest) -> HttpResponse:
         if not (raw_year.isdigit() and raw_cap.isdigit()):
             messages.error(request, "年度和上限应为整数")
         else:
-            return _act(
+            return button_action(
                 request,
                 "年度上限已调整",
                 lambda: services.quota_raise(
@@ -419,28 +384,28 @@ def misconduct_list(request: HttpRequest) -> HttpResponse:
                 referral=post.get("referral", ""),
             )
 
-        return _act(request, "科研失信记录已登记，并已通知当事方", record, "recognition:misconduct_list")
+        return button_action(request, "科研失信记录已登记，并已通知当事方", record, "recognition:misconduct_list")
     page = paginate(selectors.misconduct_for(request.user), page=request.GET.get("page") or 1)
     return render(request, "recognition/misconduct_list.html", {"page": page, "provincial": provincial})
 
 
 @login_required
 def misconduct_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _get(
-        MisconductRecord.objects.select_related("subject_organisation", "subject_person"), request.user, Action.VIEW, pk
+    record = get_for_user(
+        MisconductRecord.objects.select_related("subject_organisation", "subject_person"), request.user, Action.VIEW, pk=pk
     )
     if request.method == "POST":
         step = request.POST.get("step")
         back = f"/recognition/misconduct/{record.pk}/"
         if step == "appeal":
-            return _act(
+            return button_action(
                 request,
                 "申诉已提交",
                 lambda: services.misconduct_appeal(actor=request.user, record=record, text=request.POST.get("text", "")),
                 back,
             )
         if step == "decide":
-            return _act(
+            return button_action(
                 request,
                 "申诉已处理",
                 lambda: services.misconduct_decide_appeal(

@@ -156,3 +156,24 @@ def test_until_the_prepared_font_exists_pdfs_use_the_full_face_while_it_is_built
     assert prepared != source and index == 0
     assert prepared.startswith(str(small_repertoire / "fonts"))
     assert not list((small_repertoire / "fonts").glob("*.part")), "no partial file is left behind"
+
+
+def test_a_mistyped_password_on_the_page_goes_back_to_the_contract_with_the_reason(
+    client, platform_ca, owner, unit, enterprise, achievement
+):
+    contract = draft(owner, unit, enterprise, achievement)
+    client.force_login(owner)
+    response = client.post(f"/contracts/{contract.pk}/sign/", {"password": "wrong"}, follow=True)
+    assert response.redirect_chain == [(f"/contracts/{contract.pk}/", 302)]
+    assert "密码不正确，签署前须重新输入登录密码" in response.content.decode()
+    assert not contract.signatures.exists()
+
+
+def test_a_member_without_signing_rights_gets_the_403_page_saying_why(client, platform_ca, owner, unit, enterprise, achievement):
+    contract = draft(owner, unit, enterprise, achievement)
+    client.force_login(make_user(unit, role=Membership.Role.STAFF))
+    response = client.post(f"/contracts/{contract.pk}/sign/", {"password": PASSWORD})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "无权访问此页面" in html and "授权签署人" in html
+    assert not contract.signatures.exists()
