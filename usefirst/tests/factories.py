@@ -492,6 +492,16 @@ def receipt_confirmed(contract: Contract, amount: str | Decimal, *, on: dt.date,
     return receipt
 
 
+def receipt_reversed(original: Any, amount: str | Decimal, *, on: dt.date, actor: User) -> Any:
+    """The unit's reversal of `amount` (positive) of a confirmed receipt, dated `on`."""
+    from usefirst.finance import services as finance
+
+    reversal, _created = finance.receipt_reverse(
+        actor=actor, original=original, reason="冲销", idempotency_key=f"factory-{next(_serial)}", amount=amount, received_on=on
+    )
+    return reversal
+
+
 def distribution_made(contract: Contract, *, actor: User, inventor_pct: str = "70", unit_pct: str = "30", **terms: Any) -> Any:
     """The unit's distribution of the receipts not yet distributed."""
     from usefirst.finance import services as finance
