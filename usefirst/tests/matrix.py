@@ -63,12 +63,15 @@ class Row:
     api: bool = False
 
 
-def parties(province: Organisation) -> dict[str, Any]:
+def parties(province: Organisation, *, unit_city: str = "广州市", unit_county: str = "天河区") -> dict[str, Any]:
     """The organisations and personas of PARTY_PERSONAS, all made through the factories (the
-    departments, which no service creates, through the persona builders)."""
+    departments, which no service creates, through the persona builders). The city department
+    is the licensee's; with unit_city="韶关市" it is the licensor unit's city too."""
     sector = make_org(OrganisationKind.SECTOR_DEPARTMENT, name="广东省教育厅", sector="education")
     city = make_org(OrganisationKind.CITY_DEPARTMENT, name="韶关市科学技术局", city="韶关市", county="浈江区")
-    licensor = OrganisationFactory(name="华南矩阵大学", sector="education", superior_department=sector)
+    licensor = OrganisationFactory(
+        name="华南矩阵大学", sector="education", superior_department=sector, city=unit_city, county=unit_county
+    )
     licensee = EnterpriseFactory(name="韶关矩阵科技有限公司", city="韶关市", county="浈江区")
     stranger = EnterpriseFactory(name="无关矩阵企业有限公司")
     assert licensor.reviewing_department == sector and licensee.reviewing_department == city
