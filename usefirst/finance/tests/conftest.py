@@ -6,7 +6,7 @@ import time_machine
 from usefirst.accounts.models import Membership
 from usefirst.core.testing import make_user
 
-from .builders import contract_for
+from .helpers import licence_for
 
 
 @pytest.fixture(autouse=True)
@@ -23,9 +23,9 @@ def licensee_user(enterprise):
 
 @pytest.fixture
 def contract(unit, enterprise, owner):
-    return contract_for(unit, enterprise, owner)
+    return licence_for(unit, enterprise, owner)
 
 
 @pytest.fixture
 def two_achievement_contract(unit, enterprise, owner):
-    return contract_for(unit, enterprise, owner, shares=("33.33", "66.67"))
+    return licence_for(unit, enterprise, owner, "33.33", "66.67")

@@ -95,9 +95,9 @@ def test_the_licensee_does_not_see_distributions(client, contract, owner, licens
 
 
 def test_the_api_takes_the_grant_from_the_contract_and_refuses_another(client, unit, enterprise, owner):
-    from .builders import contract_for
+    from .helpers import under_cooperate_later
 
-    contract = contract_for(unit, enterprise, owner, mode="cooperate_later", inventor_grant="ownership")
+    contract = under_cooperate_later(unit, enterprise, owner, grant="ownership")
     post_confirmed(client, contract, owner)
     url = f"/api/v1/contracts/{contract.pk}/distributions"
     mismatch = post(client, url, owner, {"inventor_pct": "80", "unit_pct": "20", "grant": "none"})

@@ -33,7 +33,9 @@ def storage(settings, tmp_path):
 
 
 def stored_files(root):
-    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    """The bank slips kept (the contract's own signed PDFs live beside them, under contracts/)."""
+    slips = root / "receipts"
+    return sorted(p.name for p in slips.rglob("*") if p.is_file()) if slips.exists() else []
 
 
 def above_threshold() -> str:

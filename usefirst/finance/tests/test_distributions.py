@@ -8,7 +8,7 @@ from usefirst.finance.models import Distribution, DistributionLine, FinanceEvent
 from usefirst.finance.tests.helpers import record_confirmed
 from usefirst.policy.models import ParameterVersion
 
-from .builders import contract_for
+from .helpers import cooperate_later_pair, licence_for, under_cooperate_later
 
 
 def receive(contract, owner, amount="100000.00", key="k-1", day="2026-06-01"):
@@ -64,7 +64,7 @@ def test_the_floor_comes_from_the_policy_parameter(contract, owner, provincial_a
 
 @pytest.mark.parametrize("grant", ["ownership", "long_term_use"])
 def test_cooperate_later_with_a_grant_in_the_contract_has_the_70_percent_floor(unit, enterprise, owner, grant):
-    contract = contract_for(unit, enterprise, owner, mode="cooperate_later", inventor_grant=grant)
+    contract = under_cooperate_later(unit, enterprise, owner, grant=grant)
     receive(contract, owner)
     with pytest.raises(DomainError) as exc:
         distribute(contract, owner, inventor="69.99", unit_pct="30.01", fund="0")
@@ -75,7 +75,7 @@ def test_cooperate_later_with_a_grant_in_the_contract_has_the_70_percent_floor(u
 
 
 def test_the_grant_is_taken_from_the_contract_and_cannot_be_chosen_per_distribution(unit, enterprise, owner):
-    contract = contract_for(unit, enterprise, owner, mode="cooperate_later")
+    contract = under_cooperate_later(unit, enterprise, owner)
     receive(contract, owner)
     with pytest.raises(DomainError) as exc:
         distribute(contract, owner, inventor="75", unit_pct="25", fund="0", grant="ownership")
@@ -86,8 +86,7 @@ def test_the_grant_is_taken_from_the_contract_and_cannot_be_chosen_per_distribut
 
 
 def test_a_follow_on_under_cooperate_later_keeps_the_floor_of_its_contract(unit, enterprise, owner):
-    parent = contract_for(unit, enterprise, owner, mode="cooperate_later", inventor_grant="ownership", kind="free_use_licence")
-    follow_on = contract_for(unit, enterprise, owner, mode="cooperate_later", inventor_grant="ownership", parent=parent)
+    _parent, follow_on = cooperate_later_pair(unit, enterprise, owner, grant="ownership")
     receive(follow_on, owner)
     with pytest.raises(DomainError) as exc:
         distribute(follow_on, owner, inventor="60", unit_pct="40", fund="0")
@@ -95,7 +94,7 @@ def test_a_follow_on_under_cooperate_later_keeps_the_floor_of_its_contract(unit,
 
 
 def test_cooperate_later_without_a_grant_warns_under_the_statutory_50_percent(unit, enterprise, owner):
-    contract = contract_for(unit, enterprise, owner, mode="cooperate_later")
+    contract = under_cooperate_later(unit, enterprise, owner)
     receive(contract, owner)
     distribution = distribute(contract, owner, inventor="40", unit_pct="50", fund="10")
     assert "50.00%" in distribution.warning
@@ -103,7 +102,7 @@ def test_cooperate_later_without_a_grant_warns_under_the_statutory_50_percent(un
 
 
 def test_net_income_deducts_declared_costs_and_each_part_is_exact_to_the_fen(unit, enterprise, owner):
-    contract = contract_for(unit, enterprise, owner, shares=("50", "50"))
+    contract = licence_for(unit, enterprise, owner, "50", "50")
     receive(contract, owner, amount="100000.01")
     distribution = distribute(contract, owner, taxes="6000.00", fees="1000.00", conversion_costs="0.01")
     assert distribution.net_income == Decimal("93000.00")

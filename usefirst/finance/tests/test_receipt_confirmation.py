@@ -20,8 +20,7 @@ from usefirst.finance import selectors, services
 from usefirst.finance.models import Receipt
 from usefirst.notifications.models import Notification
 
-from .builders import contract_for
-from .helpers import slip
+from .helpers import licence_for, slip
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +75,9 @@ def test_a_voucher_number_is_used_once_per_paying_organisation(contract, owner, 
     assert "voucher_number" in error.field_errors
     assert Receipt.objects.filter(voucher_number="PZ-001").count() == 1
     # Another contract of the same payer: still refused; another payer may use the number.
-    same_payer = contract_for(unit, enterprise, owner)
+    same_payer = licence_for(unit, enterprise, owner)
     refused("voucher_number_used", lambda: record(same_payer, owner, amount="3000.00", voucher="PZ-001"))
-    other_payer = contract_for(unit, make_org("enterprise", name="另一企业"), owner)
+    other_payer = licence_for(unit, make_org("enterprise", name="另一企业"), owner)
     assert record(other_payer, owner, amount="3000.00", voucher="PZ-001").pk
 
 

@@ -7,8 +7,7 @@ from usefirst.core.errors import Conflict, DomainError, Forbidden
 from usefirst.finance import selectors, services
 from usefirst.finance.models import FinanceEvent, Receipt, ReceiptAllocation
 
-from .builders import contract_for
-from .helpers import payer_of, record_confirmed
+from .helpers import cooperate_later_pair, licence_for, payer_of, record_confirmed
 
 
 def record(contract, owner, amount="1000.00", key="k-1", day="2026-06-01", **extra):
@@ -61,7 +60,7 @@ def test_it_refuses_a_receipt_dated_in_the_future(contract, owner):
 
 
 def test_it_refuses_a_receipt_on_an_unsigned_contract(unit, enterprise, owner):
-    unsigned = contract_for(unit, enterprise, owner, signed_on=None)
+    unsigned = licence_for(unit, enterprise, owner, signed=False)
     with pytest.raises(DomainError) as exc:
         record(unsigned, owner)
     assert exc.value.code == "contract_not_signed"
@@ -130,18 +129,14 @@ def test_partial_reversals_keep_each_achievement_at_its_pro_rata_share(two_achie
 
 
 def test_an_inventor_licensor_receipt_counts_only_once_the_unit_confirms_it(unit, enterprise, owner):
-    from usefirst.catalog.tests.factories import make_achievement
     from usefirst.core.testing import make_user
-    from usefirst.finance.tests.builders import make_contract
+    from usefirst.tests.factories import AchievementFactory, inventor_licensed
 
-    achievement = make_achievement(unit, owner)
+    from .helpers import SIGNED_ON
+
+    achievement = AchievementFactory(unit=unit, actor=owner)
     inventor_user = make_user()
-    person = achievement.inventors.first().person
-    person.user = inventor_user
-    person.save()
-    contract = make_contract(
-        licensor=None, licensee=enterprise, actor=owner, achievements=[(achievement, "100")], licensor_person=person
-    )
+    contract = inventor_licensed(achievement, licensee=enterprise, actor=owner, inventor=inventor_user, signed_on=SIGNED_ON)
     receipt, _ = services.receipt_record(
         actor=inventor_user,
         contract=contract,
@@ -160,8 +155,8 @@ def test_an_inventor_licensor_receipt_counts_only_once_the_unit_confirms_it(unit
 
 
 def test_receipts_of_the_first_cooperation_project_are_counted_for_the_parent(unit, enterprise, owner):
-    parent = contract_for(unit, enterprise, owner, mode="cooperate_later", kind="free_use_licence")
-    first = contract_for(unit, enterprise, owner, mode="cooperate_later", parent=parent, is_first_cooperation=True)
+    parent, first = cooperate_later_pair(unit, enterprise, owner)
+    assert first.is_first_cooperation
     record(first, owner, amount="250000.00")
     assert selectors.received_for_first_cooperation(parent) == Decimal("250000.00")
 

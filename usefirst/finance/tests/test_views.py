@@ -80,9 +80,9 @@ def test_the_distribution_form_shows_the_floor_refusal_in_the_preview(client, co
 
 
 def test_the_distribution_form_shows_the_grant_the_contract_made_and_applies_its_floor(client, unit, enterprise, owner):
-    from .builders import contract_for
+    from .helpers import under_cooperate_later
 
-    contract = contract_for(unit, enterprise, owner, mode="cooperate_later", inventor_grant="long_term_use")
+    contract = under_cooperate_later(unit, enterprise, owner, grant="long_term_use")
     receive(contract, owner)
     client.force_login(owner)
     url = reverse("finance:distribution_create", args=[contract.pk])

@@ -1,5 +1,7 @@
-"""Builders for recognition tests: achievements with listed inventors, use-first contracts and
-receipts (written straight to the finance tables, as finance's services would leave them)."""
+"""Builders for recognition tests: achievements with listed inventors (written as rows: a
+declared project category without a project number, which the catalog's form would refuse,
+is what the eligibility checks read), and use-first contracts and receipts made through the
+contract and finance services (usefirst.tests.factories)."""
 
 from __future__ import annotations
 
@@ -11,14 +13,14 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db.models import F
-from django.utils import timezone
 
 from usefirst.accounts.models import Organisation, Person, User
 from usefirst.catalog.choices import ProjectCategory
 from usefirst.catalog.models import Achievement, AchievementInventor, TechField
-from usefirst.contracts.models import Contract, ContractAchievement, ContractKind, ContractStatus, ContractTemplate, Mode
+from usefirst.contracts.models import Contract, ContractKind, Mode
 from usefirst.core.identifiers import resident_id_check_char
 from usefirst.recognition.models import ApplicationStatus, RecognitionApplication
+from usefirst.tests.factories import ContractFactory, free_use_and_follow_on, receipt_confirmed, receipt_reversed
 
 _serial = itertools.count(1)
 needs_finance = pytest.mark.skipif(not apps.is_installed("usefirst.finance"), reason="finance app not installed")
@@ -59,42 +61,7 @@ def make_achievement(
     return achievement
 
 
-def _template(kind: str, mode: str) -> ContractTemplate:
-    template, _ = ContractTemplate.objects.get_or_create(
-        kind=kind, mode=mode, version=1, defaults={"title": "测试示范文本", "body": "{{ contract.title }}", "status": "published"}
-    )
-    return template
-
-
-def make_contract(
-    *,
-    kind: str,
-    mode: str,
-    achievements: list[tuple[Achievement, Decimal]],
-    licensor: Organisation,
-    licensee: Organisation,
-    created_by: User,
-    parent: Contract | None = None,
-    first_cooperation: bool = False,
-    signed_at: dt.datetime | None = None,
-) -> Contract:
-    contract = Contract.objects.create(
-        number=f"HT-TEST-{next(_serial):06d}",
-        mode=mode,
-        kind=kind,
-        status=ContractStatus.SIGNED if kind != ContractKind.FREE_USE_LICENCE else ContractStatus.NEXT_STEP_AGREED,
-        template=_template(kind, mode),
-        title="测试合同",
-        licensor=licensor,
-        licensee=licensee,
-        parent=parent,
-        is_first_cooperation=first_cooperation,
-        signed_at=signed_at or timezone.now(),
-        created_by=created_by,
-    )
-    for position, (achievement, share) in enumerate(achievements):
-        ContractAchievement.objects.create(contract=contract, achievement=achievement, price_share=share, position=position)
-    return contract
+SIGNED_ON = dt.date(2026, 1, 5)  # before every receipt these tests record
 
 
 def pay_later_licence(
@@ -107,80 +74,36 @@ def pay_later_licence(
     share: Decimal = Decimal("100.00"),
     use_first: bool = True,
 ) -> Contract:
-    """A pay_later licence/transfer after a free-use licence (or a plain one, use_first=False)."""
+    """A pay_later licence/transfer signed after a free-use licence (or a plain one,
+    use_first=False), drafted and signed through the contract services on SIGNED_ON."""
     links = [(achievement, share), *(others or [])]
-    parent = None
+    common: dict[str, Any] = {"licensor": achievement.owner, "licensee": licensee, "actor": created_by, "achievements": links}
     if use_first:
-        parent = make_contract(
-            kind=ContractKind.FREE_USE_LICENCE,
-            mode=Mode.PAY_LATER,
-            achievements=links,
-            licensor=achievement.owner,
-            licensee=licensee,
-            created_by=created_by,
-        )
-    return make_contract(
-        kind=kind,
-        mode=Mode.PAY_LATER,
-        achievements=links,
-        licensor=achievement.owner,
-        licensee=licensee,
-        created_by=created_by,
-        parent=parent,
-    )
+        return free_use_and_follow_on(kind=kind, signed_on=SIGNED_ON, **common)[1]
+    return ContractFactory(kind=kind, mode=Mode.PAY_LATER, signed_on=SIGNED_ON, **common)
 
 
 def cooperate_later(
     achievement: Achievement, *, licensee: Organisation, created_by: User, first_kind: str = ContractKind.DEVELOPMENT
 ) -> tuple[Contract, Contract]:
-    parent = make_contract(
-        kind=ContractKind.FREE_USE_LICENCE,
-        mode=Mode.COOPERATE_LATER,
-        achievements=[(achievement, Decimal("100.00"))],
+    """A cooperate_later free-use licence and its first cooperation project, signed on SIGNED_ON."""
+    return free_use_and_follow_on(
         licensor=achievement.owner,
         licensee=licensee,
-        created_by=created_by,
-    )
-    first = make_contract(
+        actor=created_by,
+        achievements=[(achievement, Decimal("100.00"))],
+        mode=Mode.COOPERATE_LATER,
         kind=first_kind,
-        mode=Mode.COOPERATE_LATER,
-        achievements=[(achievement, Decimal("100.00"))],
-        licensor=achievement.owner,
-        licensee=licensee,
-        created_by=created_by,
-        parent=parent,
-        first_cooperation=True,
+        signed_on=SIGNED_ON,
     )
-    return parent, first
 
 
 def receive(contract: Contract, amount: str, *, on: dt.date, actor: User, reverses: Any = None) -> Any:
-    """A confirmed receipt (or reversal) with its per-achievement allocation by price share."""
-    from usefirst.finance.amounts import allocate
-    from usefirst.finance.models import Receipt, ReceiptAllocation
-
-    n = next(_serial)
-    value = Decimal(amount)
-    receipt = Receipt.objects.create(
-        contract=contract,
-        received_on=on,
-        amount=value,
-        payer="测试企业",
-        voucher_number=f"PZ{n:06d}",
-        idempotency_key=f"test-{n}",
-        payload_hash="x" * 64,
-        reverses=reverses,
-        reason="冲销" if reverses is not None else "",
-        recorded_by=actor,
-        confirmed_by=actor,
-        confirmed_at=timezone.now(),
-    )
-    weights = [(link.achievement_id, link.price_share) for link in contract.achievements.all()]
-    for achievement_id, part in allocate(value, weights).items():
-        ReceiptAllocation.objects.create(
-            receipt=receipt, contract=contract, achievement_id=achievement_id, received_on=on, amount=part
-        )
-    return receipt
+    """A receipt recorded by the unit and confirmed by the payer; with `reverses`, the unit's
+    reversal of that receipt by -amount (finance's services allocate it by price share)."""
+    if reverses is not None:
+        return receipt_reversed(reverses, str(-Decimal(amount)), on=on, actor=actor)
+    return receipt_confirmed(contract, amount, on=on, actor=actor)
 
 
 def in_notice_ended(application: RecognitionApplication) -> RecognitionApplication:

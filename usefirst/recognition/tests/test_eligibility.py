@@ -103,19 +103,23 @@ def test_without_pro_rata_a_multi_achievement_contract_does_not_count(unit, owne
 
 
 def test_cooperate_later_counts_only_the_first_cooperation_projects_contract(unit, owner, enterprise):
-    from usefirst.recognition.tests.builders import make_contract
+    from usefirst.tests.factories import ContractFactory
+
+    from .builders import SIGNED_ON
 
     achievement = make_achievement(unit)
     parent, first = cooperate_later(achievement, licensee=enterprise, created_by=owner)
-    second = make_contract(
+    second = ContractFactory(
         kind=ContractKind.LICENCE,
         mode="cooperate_later",
         achievements=[(achievement, Decimal("100.00"))],
         licensor=unit,
         licensee=enterprise,
-        created_by=owner,
+        actor=owner,
         parent=parent,
+        signed_on=SIGNED_ON,
     )
+    assert first.is_first_cooperation and not second.is_first_cooperation
     receive(first, "499999.99", on=DAY, actor=owner)
     receive(second, "900000.00", on=DAY, actor=owner)
     result = _eval(achievement)
