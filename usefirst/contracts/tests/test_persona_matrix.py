@@ -58,11 +58,11 @@ ROWS = [
         "sign (draft)",
         "post",
         lambda w: f"/contracts/{w['draft'].pk}/sign/",
-        # staff may act on the contract but are not its authorised signers
+        # staff may act on the contract but are not its authorised signers: the 403 page says so
         sees(
             licensor_admin=DONE,
             licensee_admin=DONE,
-            licensor_staff=REFUSED,
+            licensor_staff=DENIED,
             department=DENIED,
             provincial_staff=DENIED,
             provincial_admin=DENIED,
