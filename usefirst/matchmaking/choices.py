@@ -1,4 +1,5 @@
-"""The matchmaking (对接) state machine and its choice lists (docs/domain.md, "Lifecycles")."""
+"""The matchmaking (对接) statuses and choice lists (docs/domain.md, "Lifecycles"); the moves between
+the statuses are declared in workflows.py."""
 
 from __future__ import annotations
 
@@ -17,16 +18,6 @@ class EngagementStatus(models.TextChoices):
 # Named groups: an open engagement blocks a second intent by the same organisation on the same item.
 OPEN_STATUSES = frozenset({EngagementStatus.INTENT, EngagementStatus.TALKING})
 ENDED_STATUSES = frozenset({EngagementStatus.DECLINED, EngagementStatus.WITHDRAWN, EngagementStatus.CLOSED})
-
-ENGAGEMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    EngagementStatus.INTENT: frozenset({EngagementStatus.TALKING, EngagementStatus.DECLINED, EngagementStatus.WITHDRAWN}),
-    EngagementStatus.TALKING: frozenset({EngagementStatus.AGREED, EngagementStatus.CLOSED}),
-    # Agreed hands over to the contracts workflow; the ended states are final.
-    EngagementStatus.AGREED: frozenset(),
-    EngagementStatus.DECLINED: frozenset(),
-    EngagementStatus.WITHDRAWN: frozenset(),
-    EngagementStatus.CLOSED: frozenset(),
-}
 
 
 class Side(models.TextChoices):

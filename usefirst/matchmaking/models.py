@@ -20,7 +20,7 @@ from usefirst.catalog.models import Achievement, Demand
 from usefirst.core.models import TransitionEvent
 from usefirst.core.text import reject_control_characters
 
-from .choices import ENGAGEMENT_TRANSITIONS, OPEN_STATUSES, DeclineReason, EngagementStatus, Side, other_side
+from .choices import OPEN_STATUSES, DeclineReason, EngagementStatus, Side, other_side
 
 MAX_MESSAGE_LENGTH = 2000
 _OPEN = [s.value for s in sorted(OPEN_STATUSES)]
@@ -143,32 +143,7 @@ class Engagement(models.Model):
             return self.demand.title
         return self.achievement.title if self.achievement else ""
 
-    # -- state predicates (who may act is checked by the services) ------------------------------
-    def can_move_to(self, status: str) -> bool:
-        return status in ENGAGEMENT_TRANSITIONS.get(self.status, frozenset())
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    def can_accept(self) -> bool:
-        return self.can_move_to(EngagementStatus.TALKING)
-
-    def can_decline(self) -> bool:
-        return self.can_move_to(EngagementStatus.DECLINED)
-
-    def can_withdraw(self) -> bool:
-        return self.can_move_to(EngagementStatus.WITHDRAWN)
-
-    def can_close(self) -> bool:
-        return self.can_move_to(EngagementStatus.CLOSED)
-
-    def can_propose_agreement(self) -> bool:
-        return self.can_move_to(EngagementStatus.AGREED) and not self.agreement_proposed_side
-
-    def can_confirm_agreement(self) -> bool:
-        return self.can_move_to(EngagementStatus.AGREED) and bool(self.agreement_proposed_side)
-
+    # -- the facilitator, a step within a state (status moves: matchmaking/workflows.py) ---------
     def can_propose_facilitator(self) -> bool:
         return self.status in (*OPEN_STATUSES, EngagementStatus.AGREED) and self.facilitator_id is None
 

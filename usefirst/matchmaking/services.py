@@ -1,5 +1,6 @@
 """Writes of matchmaking: every step is validated, saved with its event row in one transaction,
-and the other side is notified (e-mail after commit)."""
+and the other side is notified (e-mail after commit). Status changes move through the workflow
+kernel (declared in matchmaking/workflows.py)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,16 @@ from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind, User
 from usefirst.catalog.choices import AchievementStatus, DemandStatus
 from usefirst.catalog.models import Achievement, Demand
+from usefirst.core import workflow
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition
 from usefirst.core.permissions import Action, can
 from usefirst.core.text import reject_control_characters
 from usefirst.notifications.services import notify
 
 from .choices import ENDED_STATUSES, DeclineReason, EngagementStatus, Side, other_side
-from .models import MAX_MESSAGE_LENGTH, Engagement, EngagementEvent, EngagementMessage
+from .models import MAX_MESSAGE_LENGTH, Engagement, EngagementMessage
+from .workflows import ENGAGEMENT, sides_of
+from .workflows import EngagementEventType as E
 
 MAX_DECLINE_DETAIL = 500
 MAX_REASON = 500
@@ -43,27 +47,10 @@ def _clean_text(value: str | None, *, field: str, label: str, limit: int, requir
     return text
 
 
-def sides_of(user: Any, engagement: Engagement) -> set[str]:
-    """The sides of the engagement the user belongs to (a person may serve both organisations)."""
-    own = roles.organisation_ids(user)
-    sides = set()
-    if engagement.enterprise_id in own:
-        sides.add(Side.ENTERPRISE.value)
-    if engagement.unit_id in own:
-        sides.add(Side.UNIT.value)
-    return sides
-
-
 def _require_party(actor: Any, engagement: Engagement) -> set[str]:
     if not can(actor, Action.CHANGE, engagement):
         raise Forbidden("只有对接双方可以执行此操作", code="forbidden")
     return sides_of(actor, engagement)
-
-
-def _require_side(actor: Any, engagement: Engagement, side: str, what: str) -> None:
-    if side not in _require_party(actor, engagement):
-        who = "企业方" if side == Side.ENTERPRISE else "成果单位方"
-        raise Forbidden(f"只有{who}可以{what}", code="wrong_side")
 
 
 def _single_side(actor: Any, engagement: Engagement, what: str) -> str:
@@ -83,17 +70,9 @@ def _lock(engagement: Engagement) -> Engagement:
     )
 
 
-def _event(
-    engagement: Engagement, *, actor: Any, from_status: str, step: str, reason: str = "", **payload: Any
-) -> EngagementEvent:
-    return EngagementEvent.objects.create(
-        subject=engagement,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        from_status=from_status,
-        to_status=engagement.status,
-        reason=reason,
-        payload={"step": step, **payload},
-    )
+def _record(engagement: Engagement, event_type: str, *, actor: Any, reason: str = "", **payload: Any) -> None:
+    """An event that is not a move (the intent itself, the facilitator's steps)."""
+    workflow.record(ENGAGEMENT, engagement, event_type, actor=actor, reason=reason, payload=payload)
 
 
 def _members(organisation: Organisation | None) -> list[User]:
@@ -114,18 +93,33 @@ def _notify_other(engagement: Engagement, side: str, *, kind: str, title: str, b
 
 
 def _refuse(engagement: Engagement, what: str) -> IllegalTransition:
-    return IllegalTransition(f"对接当前状态为“{engagement.get_status_display()}”，不能{what}", code="illegal_transition")
+    """A step within a state (a facilitator, a message) the engagement's state does not allow."""
+    label = workflow.state_label(ENGAGEMENT, engagement.status)
+    return IllegalTransition(f"对接当前状态为“{label}”，不能{what}", code="illegal_transition")
 
 
-def _transition(engagement: Engagement, *, actor: Any, to_status: str, step: str, reason: str = "", **payload: Any) -> Engagement:
-    """The one place a status changes: refuses moves outside the map and writes the event row."""
-    if not engagement.can_move_to(to_status):
-        raise _refuse(engagement, str(EngagementStatus(to_status).label))
-    before = engagement.status
-    engagement.status = to_status
-    engagement.updated_at = timezone.now()
-    engagement.save()
-    _event(engagement, actor=actor, from_status=before, step=step, reason=reason, **payload)
+def _move(
+    engagement: Engagement,
+    name: str,
+    *,
+    actor: Any,
+    reason: str = "",
+    also: dict[str, Any] | None = None,
+    notice: workflow.Notice | None = None,
+    **payload: Any,
+) -> Engagement:
+    """Take the transition `name` through the kernel: refuses a party without the right, a
+    stale state, a move the table does not declare and a failing guard, each with its code."""
+    workflow.transition(
+        ENGAGEMENT,
+        engagement,
+        name,
+        actor=actor,
+        reason=reason,
+        payload=payload,
+        also={**(also or {}), "updated_at": timezone.now()},
+        notices=[notice] if notice else [],
+    )
     return engagement
 
 
@@ -199,7 +193,7 @@ def engagement_create(
             if _duplicate(engagement).exists():
                 raise _duplicate_error(side)
             engagement.save()
-            _event(engagement, actor=actor, from_status="", step="intent", reason=text[:200])
+            workflow.record(ENGAGEMENT, engagement, E.INTENT, actor=actor, reason=text[:200], from_status="")
             if text:
                 EngagementMessage.objects.create(engagement=engagement, author=actor, author_side=side, body=text)
             _notify(
@@ -231,19 +225,15 @@ def _duplicate_error(side: str) -> Conflict:
 
 
 def engagement_accept(*, actor: Any, engagement: Engagement) -> Engagement:
-    with transaction.atomic():
-        engagement = _lock(engagement)
-        _require_side(actor, engagement, engagement.responder_side, "接受对接意向")
-        if not engagement.can_accept():
-            raise _refuse(engagement, "接受")
-        _transition(engagement, actor=actor, to_status=EngagementStatus.TALKING, step="accept")
+    def notice(locked: Engagement) -> None:
         _notify_other(
-            engagement,
-            engagement.responder_side,
+            locked,
+            locked.responder_side,
             kind="accepted",
-            title=f"{engagement.responder.name} 接受了关于“{engagement.subject_title}”的对接意向",
+            title=f"{locked.responder.name} 接受了关于“{locked.subject_title}”的对接意向",
         )
-    return engagement
+
+    return _move(engagement, E.ACCEPT, actor=actor, notice=notice)
 
 
 def engagement_decline(*, actor: Any, engagement: Engagement, reason: str, detail: str = "") -> Engagement:
@@ -252,106 +242,88 @@ def engagement_decline(*, actor: Any, engagement: Engagement, reason: str, detai
     detail = _clean_text(
         detail, field="detail", label="婉拒说明", limit=MAX_DECLINE_DETAIL, required=reason == DeclineReason.OTHER
     )
-    with transaction.atomic():
-        engagement = _lock(engagement)
-        _require_side(actor, engagement, engagement.responder_side, "婉拒对接意向")
-        if not engagement.can_decline():
-            raise _refuse(engagement, "婉拒")
-        engagement.decline_reason = reason
-        engagement.decline_detail = detail
-        label = str(DeclineReason(reason).label)
-        _transition(
-            engagement, actor=actor, to_status=EngagementStatus.DECLINED, step="decline", reason=detail or label, decline=reason
-        )
+    label = str(DeclineReason(reason).label)
+
+    def notice(locked: Engagement) -> None:
         _notify_other(
-            engagement,
-            engagement.responder_side,
+            locked,
+            locked.responder_side,
             kind="declined",
-            title=f"{engagement.responder.name} 婉拒了关于“{engagement.subject_title}”的对接意向（{label}）",
+            title=f"{locked.responder.name} 婉拒了关于“{locked.subject_title}”的对接意向（{label}）",
             body=detail,
         )
-    return engagement
+
+    return _move(
+        engagement,
+        E.DECLINE,
+        actor=actor,
+        reason=detail or label,
+        also={"decline_reason": reason, "decline_detail": detail},
+        notice=notice,
+        decline=reason,
+    )
 
 
 def engagement_close(*, actor: Any, engagement: Engagement, reason: str = "") -> Engagement:
     """Either side ends the talks; an intent not yet answered is withdrawn by its initiator
     (the other side answers it by declining with a reason)."""
     reason = _clean_text(reason, field="reason", label="说明", limit=MAX_REASON)
-    with transaction.atomic():
-        engagement = _lock(engagement)
-        sides = _require_party(actor, engagement)
-        if engagement.status == EngagementStatus.INTENT:
-            if engagement.initiator_side not in sides:
-                raise IllegalTransition("尚未答复的对接意向请选择“婉拒”并说明原因", code="decline_instead")
-            side, to_status, step, word = engagement.initiator_side, EngagementStatus.WITHDRAWN, "withdraw", "撤回"
-        else:
-            if not engagement.can_close():
-                raise _refuse(engagement, "关闭")
-            side = engagement.initiator_side if engagement.initiator_side in sides else engagement.responder_side
-            to_status, step, word = EngagementStatus.CLOSED, "close", "关闭"
-        engagement.agreement_proposed_side = ""
-        _transition(engagement, actor=actor, to_status=to_status, step=step, reason=reason, side=side)
+    sides = sides_of(actor, engagement)
+    if engagement.status == EngagementStatus.INTENT:
+        side, name, word = engagement.initiator_side, E.WITHDRAW, "撤回"
+    else:
+        side = engagement.initiator_side if engagement.initiator_side in sides else engagement.responder_side
+        name, word = E.CLOSE, "关闭"
+
+    def notice(locked: Engagement) -> None:
         _notify_other(
-            engagement,
+            locked,
             side,
-            kind=step,
-            title=f"{engagement.organisation_of(side).name} {word}了关于“{engagement.subject_title}”的对接",
+            kind=name,
+            title=f"{locked.organisation_of(side).name} {word}了关于“{locked.subject_title}”的对接",
             body=reason,
         )
-    return engagement
+
+    return _move(engagement, name, actor=actor, reason=reason, also={"agreement_proposed_side": ""}, notice=notice, side=side)
 
 
 # ---------------------------------------------------------------- agreement (both sides)
 
 
 def engagement_propose_agreement(*, actor: Any, engagement: Engagement) -> Engagement:
-    with transaction.atomic():
-        engagement = _lock(engagement)
-        side = _single_side(actor, engagement, "提出达成一致")
-        if not engagement.can_propose_agreement():
-            if engagement.can_confirm_agreement():
-                raise IllegalTransition("已有一方提出达成一致，等待另一方确认", code="agreement_pending")
-            raise _refuse(engagement, "提出达成一致")
-        engagement.agreement_proposed_side = side
-        engagement.agreement_proposed_by = actor
-        engagement.agreement_proposed_at = timezone.now()
-        engagement.updated_at = engagement.agreement_proposed_at
-        engagement.save()
-        _event(engagement, actor=actor, from_status=engagement.status, step="propose_agreement", side=side)
+    sides = sides_of(actor, engagement)
+    side = next(iter(sides)) if len(sides) == 1 else ""
+
+    def notice(locked: Engagement) -> None:
         _notify_other(
-            engagement,
+            locked,
             side,
             kind="agreement_proposed",
-            title=f"{engagement.organisation_of(side).name} 提出就“{engagement.subject_title}”达成一致，请确认",
+            title=f"{locked.organisation_of(side).name} 提出就“{locked.subject_title}”达成一致，请确认",
         )
-    return engagement
+
+    now = timezone.now()
+    also = {"agreement_proposed_side": side, "agreement_proposed_by": actor, "agreement_proposed_at": now}
+    return _move(engagement, E.PROPOSE_AGREEMENT, actor=actor, also=also, notice=notice, side=side)
 
 
 def engagement_confirm_agreement(*, actor: Any, engagement: Engagement) -> Engagement:
-    with transaction.atomic():
-        engagement = _lock(engagement)
-        side = _single_side(actor, engagement, "确认达成一致")
-        if not engagement.can_confirm_agreement():
-            raise _refuse(engagement, "确认达成一致")
-        if side == engagement.agreement_proposed_side:
-            raise Forbidden("达成一致须由另一方确认", code="wrong_side")
-        engagement.agreed_at = timezone.now()
-        _transition(
-            engagement,
-            actor=actor,
-            to_status=EngagementStatus.AGREED,
-            step="confirm_agreement",
-            reason="双方达成一致，可起草合同",
-            side=side,
-            proposed_by_side=engagement.agreement_proposed_side,
-        )
-        _notify_other(
-            engagement,
-            side,
-            kind="agreed",
-            title=f"关于“{engagement.subject_title}”的对接已达成一致，可起草合同",
-        )
-    return engagement
+    sides = sides_of(actor, engagement)
+    side = next(iter(sides)) if len(sides) == 1 else ""
+
+    def notice(locked: Engagement) -> None:
+        _notify_other(locked, side, kind="agreed", title=f"关于“{locked.subject_title}”的对接已达成一致，可起草合同")
+
+    return _move(
+        engagement,
+        E.CONFIRM_AGREEMENT,
+        actor=actor,
+        reason="双方达成一致，可起草合同",
+        also={"agreed_at": timezone.now()},
+        notice=notice,
+        side=side,
+        proposed_by_side=engagement.agreement_proposed_side,
+    )
 
 
 # ---------------------------------------------------------------- facilitator agency
@@ -385,11 +357,10 @@ def engagement_propose_facilitator(*, actor: Any, engagement: Engagement, agency
         _stamp_facilitator_confirmation(engagement, side, actor)
         engagement.updated_at = timezone.now()
         engagement.save()
-        _event(
+        _record(
             engagement,
+            E.PROPOSE_FACILITATOR,
             actor=actor,
-            from_status=engagement.status,
-            step="propose_facilitator",
             side=side,
             agency_id=agency.pk,
             agency=agency.name,
@@ -416,11 +387,10 @@ def engagement_confirm_facilitator(*, actor: Any, engagement: Engagement) -> Eng
         engagement.facilitator = agency
         engagement.updated_at = timezone.now()
         engagement.save()
-        _event(
+        _record(
             engagement,
+            E.ATTACH_FACILITATOR,
             actor=actor,
-            from_status=engagement.status,
-            step="attach_facilitator",
             side=side,
             agency_id=agency.pk if agency else None,
             agency=agency.name if agency else "",

@@ -18,27 +18,18 @@ from usefirst.accounts.models import Organisation
 from usefirst.catalog.choices import AchievementStatus
 from usefirst.catalog.models import Achievement, Demand
 from usefirst.contracts.selectors import contracts_of_engagement
+from usefirst.core import workflow
 from usefirst.core.errors import DomainError, NotFound
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, can, get_for_user
 from usefirst.core.refusals import form_refusal
 
 from . import selectors, services
-from .choices import ENDED_STATUSES, EngagementStatus, Side
+from .choices import ENDED_STATUSES, Side
 from .forms import CloseForm, DeclineForm, FacilitatorForm, IntentForm, MessageForm, StatusFilterForm
 from .models import Engagement
+from .workflows import ENGAGEMENT, sides_of
 
-STEP_LABELS = {
-    "intent": "提出对接意向",
-    "accept": "接受意向，进入洽谈",
-    "decline": "婉拒",
-    "withdraw": "撤回意向",
-    "close": "关闭对接",
-    "propose_agreement": "提出达成一致",
-    "confirm_agreement": "确认达成一致",
-    "propose_facilitator": "提议服务机构",
-    "attach_facilitator": "双方确认服务机构",
-}
 MESSAGES_PER_PAGE = 20
 
 
@@ -138,16 +129,17 @@ def decline_reasons(request: HttpRequest) -> HttpResponse:
 
 
 def _labelled_events(engagement: Engagement) -> list[Any]:
-    labels = dict(EngagementStatus.choices)
     rows = list(selectors.engagement_events(engagement=engagement))
     for event in rows:
-        event.step_label = STEP_LABELS.get(event.payload.get("step", ""), "")  # type: ignore[attr-defined]
-        event.to_label = labels.get(event.to_status, event.to_status)  # type: ignore[attr-defined]
+        event.step_label = workflow.event_label(ENGAGEMENT, event)  # type: ignore[attr-defined]
+        event.to_label = workflow.state_label(ENGAGEMENT, event.to_status)  # type: ignore[attr-defined]
     return rows
 
 
 def _detail(request: HttpRequest, engagement: Engagement, *, status: int = 200, **forms: Any) -> HttpResponse:
-    sides = services.sides_of(request.user, engagement) if can(request.user, Action.CHANGE, engagement) else set()
+    sides = sides_of(request.user, engagement) if can(request.user, Action.CHANGE, engagement) else set()
+    # The buttons: the moves this person may take now (state, side and rule).
+    moves = {step.name: True for step in workflow.allowed(ENGAGEMENT, engagement, request.user)} if sides else {}
     with form_refusal(any_status=True) as refused:
         page = paginate(
             selectors.engagement_messages(engagement=engagement), page=request.GET.get("page", 1), page_size=MESSAGES_PER_PAGE
@@ -159,12 +151,8 @@ def _detail(request: HttpRequest, engagement: Engagement, *, status: int = 200, 
         "e": engagement,
         "sides": sides,
         "is_party": bool(sides),
-        "is_initiator": engagement.initiator_side in sides,
-        "is_responder": engagement.responder_side in sides,
         "my_side": single,
-        "may_confirm_agreement": bool(single)
-        and engagement.can_confirm_agreement()
-        and single != engagement.agreement_proposed_side,
+        "may": moves,
         "may_confirm_facilitator": bool(single)
         and engagement.can_confirm_facilitator()
         and engagement.facilitator_confirmed_at(single) is None,

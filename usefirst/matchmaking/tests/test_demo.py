@@ -24,7 +24,7 @@ def test_the_demo_has_engagements_in_every_status_for_the_demo_logins():
     assert summary["facilitated"] >= 1
     # Every engagement has its history, starting with the intent.
     for engagement in Engagement.objects.all():
-        assert EngagementEvent.objects.filter(subject=engagement, payload__step="intent").exists()
+        assert EngagementEvent.objects.filter(subject=engagement, event_type="intent").exists()
     enterprise_admin = User.objects.get(email="enterprise-admin@usefirst.example")
     assert engagement_list(user=enterprise_admin).count() >= 3
     agency = User.objects.get(email="agency@usefirst.example")

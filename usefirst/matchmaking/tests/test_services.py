@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def steps(engagement: Engagement) -> list[tuple[str, str, str]]:
-    return [(e.payload["step"], e.from_status, e.to_status) for e in engagement.events.order_by("at", "id")]
+    return [(e.event_type, e.from_status, e.to_status) for e in engagement.events.order_by("at", "id")]
 
 
 def test_the_whole_path_from_intent_to_agreed_writes_an_event_per_step(achievement, buyer, seller, unit, enterprise):
