@@ -1,9 +1,11 @@
 """Twenty concurrent intents by the same enterprise on the same achievement: one engagement,
-nineteen clear refusals. Real threads and transactions need PostgreSQL (SQLite serialises
+nineteen clear refusals; two answers to one intent at once: one moves it, the other is told the
+state is stale. Real threads and transactions need PostgreSQL (SQLite serialises
 writers, so the race this guards against cannot happen there)."""
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -12,6 +14,7 @@ from django.db import connection, connections
 
 from usefirst.core.errors import DomainError
 from usefirst.matchmaking import services
+from usefirst.matchmaking.choices import EngagementStatus
 from usefirst.matchmaking.models import Engagement
 
 # Skipped before any database work on SQLite: a transactional test empties the database
@@ -48,3 +51,32 @@ def test_concurrent_duplicate_intents_leave_one_engagement(achievement, buyer, e
     assert len(made) == 1
     assert len(refused) == 19 and {r.code for r in refused} == {"duplicate_intent"}
     assert Engagement.objects.count() == 1
+
+
+def test_two_answers_to_one_intent_at_once_one_wins_the_other_is_stale(achievement, buyer, seller):
+    engagement = services.engagement_create(
+        actor=buyer, organisation=buyer.memberships.get().organisation, achievement=achievement
+    )
+    barrier = threading.Barrier(2)
+
+    def attempt(call: Any) -> str:
+        try:
+            seen = Engagement.objects.get(pk=engagement.pk)
+            barrier.wait()
+            call(seen)
+            return "moved"
+        except DomainError as exc:
+            return exc.code
+        finally:
+            connections.close_all()
+
+    calls = [
+        lambda seen: services.engagement_accept(actor=seller, engagement=seen),
+        lambda seen: services.engagement_close(actor=buyer, engagement=seen, reason="改变主意"),
+    ]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(attempt, calls))
+    assert sorted(outcomes) == ["moved", "stale_state"]
+    engagement.refresh_from_db()
+    assert engagement.status in (EngagementStatus.TALKING, EngagementStatus.WITHDRAWN)
+    assert engagement.events.count() == 2
