@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from usefirst.accounts.models import Membership
+from usefirst.catalog.tests.factories import bearer_for
 from usefirst.core import workflow
 from usefirst.core.errors import Conflict, Forbidden, IllegalTransition
 from usefirst.matchmaking import services
@@ -117,3 +118,30 @@ def test_rows_written_before_event_types_get_theirs_from_the_step_they_named(ach
     migration = importlib.import_module("usefirst.matchmaking.migrations.0003_engagement_event_types")
     migration.fill_event_types(apps, None)
     assert list(EngagementEvent.objects.filter(subject=engagement).values_list("event_type", flat=True)) == ["intent"]
+
+
+@pytest.mark.parametrize(
+    ("who", "action", "api", "status", "code"),
+    [
+        ("buyer", "accept", "accept", 403, "wrong_side"),  # the side that made the intent may not answer it
+        ("seller", "withdraw", "close", 409, "decline_instead"),  # the addressed side declines instead
+        ("seller", "confirm-agreement", "agreement/confirm", 409, "illegal_transition"),  # the table forbids it
+    ],
+)
+def test_a_refused_move_answers_its_code_on_the_page_and_in_the_api_and_changes_nothing(
+    achievement, buyer, seller, who, action, api, status, code
+):
+    engagement = intent_on(achievement, buyer)
+    actor = {"buyer": buyer, "seller": seller}[who]
+    events = engagement.events.count()
+    client = Client()
+    client.force_login(actor)
+    page = client.post(reverse("matchmaking:engagement_action", args=[engagement.pk, action]))
+    assert page.status_code == status
+    answer = Client().post(
+        f"/api/v1/engagements/{engagement.pk}/{api}", {}, content_type="application/json", headers=bearer_for(actor)
+    )
+    assert (answer.status_code, answer.json()["code"]) == (status, code)
+    assert answer.json()["detail"] in page.content.decode()
+    engagement.refresh_from_db()
+    assert (engagement.status, engagement.events.count()) == (EngagementStatus.INTENT, events)
