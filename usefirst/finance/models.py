@@ -26,11 +26,17 @@ from .plan_types import item_type_choices
 
 
 class AppendOnly(models.Model):
+    """Rows that are never edited, except for the fields a model names in `later_fields`, which
+    its lifecycle sets later (a receipt's confirmation), saved with `update_fields`."""
+
+    later_fields: ClassVar[frozenset[str]] = frozenset()
+
     class Meta:
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.pop("_allow_update", False):
+        fields = kwargs.get("update_fields")
+        if self.pk is not None and not (fields and set(fields) <= self.later_fields):
             raise RuntimeError(f"{type(self).__name__} rows are append-only")
         super().save(*args, **kwargs)
 
@@ -76,9 +82,15 @@ class PlanItem(models.Model):
         return f"{self.plan_id}:{self.kind}"
 
 
+class ScheduleLineStatus(models.TextChoices):
+    OPEN = "open", "待履行"
+    WAIVED = "waived", "已豁免"
+
+
 class ScheduleLine(models.Model):
-    """A scheduled amount. Its state (scheduled, due, received, overdue, waived) is computed
-    from its dates, the waiver and the contract's receipts (selectors.schedule)."""
+    """A scheduled amount. Its stored status says only whether it was waived (finance/workflows.py);
+    the state shown (scheduled, due, received, overdue, waived) is computed from its dates, the
+    waiver and the contract's receipts (selectors.schedule)."""
 
     plan = models.ForeignKey(PaymentPlan, on_delete=models.CASCADE, related_name="lines")
     item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="lines")
@@ -98,6 +110,7 @@ class ScheduleLine(models.Model):
     licensee_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    status = models.CharField("状态", max_length=16, choices=ScheduleLineStatus.choices, default=ScheduleLineStatus.OPEN)
     waived_at = models.DateTimeField("豁免时间", null=True, blank=True)
     waived_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     waive_reason = models.TextField("豁免理由", blank=True)
@@ -148,12 +161,23 @@ class ConfirmedAs(models.TextChoices):
     RECORDED = "recorded", "登记即确认（旧规则）"
 
 
+class ReceiptStatus(models.TextChoices):
+    PENDING = "pending", "待确认"
+    CONFIRMED = "confirmed", "已确认"
+    DISPUTED = "disputed", "付款方有异议"
+
+
 class Receipt(AppendOnly):
     """A receipt (到账) or its reversal. Never edited; the only source of amounts received.
 
-    An inventor-licensor's receipt waits for the unit's confirmation (the one field that is
-    set later, once); only confirmed receipts count and are allocated.
+    A receipt waits for its confirmation (by the payer, the department or the unit) or the
+    payer's dispute, the fields set later, once (finance/workflows.py); only confirmed receipts
+    count and are allocated. A reversal is born confirmed.
     """
+
+    later_fields: ClassVar[frozenset[str]] = frozenset(
+        {"status", "confirmed_at", "confirmed_by", "confirmed_as", "disputed_at", "disputed_by", "dispute_reason"}
+    )
 
     contract = models.ForeignKey(Contract, verbose_name="合同", on_delete=models.PROTECT, related_name="receipts")
     received_on = models.DateField("到账日期")
@@ -168,6 +192,7 @@ class Receipt(AppendOnly):
     reason = models.TextField("冲销理由", blank=True, validators=[reject_control_characters])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    status = models.CharField("状态", max_length=16, choices=ReceiptStatus.choices, default=ReceiptStatus.PENDING)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     # Evidence and the payer's word (docs/domain.md, "Actually received"): the paying organisation,
@@ -275,13 +300,6 @@ class DistributionStatus(models.TextChoices):
     CANCELLED = "cancelled", "已撤销"
 
 
-DISTRIBUTION_TRANSITIONS = {
-    DistributionStatus.COMPUTED: {DistributionStatus.PAID, DistributionStatus.CANCELLED},
-    DistributionStatus.PAID: set(),
-    DistributionStatus.CANCELLED: set(),
-}
-
-
 class Distribution(models.Model):
     contract = models.ForeignKey(Contract, verbose_name="合同", on_delete=models.PROTECT, related_name="distributions")
     sequence = models.PositiveIntegerField("批次")
@@ -331,15 +349,6 @@ class Distribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract_id} 第{self.sequence}批"
-
-    def can_move_to(self, status: str) -> bool:
-        return status in DISTRIBUTION_TRANSITIONS[DistributionStatus(self.status)]
-
-    def can_pay(self) -> bool:
-        return self.can_move_to(DistributionStatus.PAID)
-
-    def can_cancel(self) -> bool:
-        return self.can_move_to(DistributionStatus.CANCELLED)
 
 
 class DistributedReceipt(models.Model):
@@ -406,8 +415,10 @@ class GuidanceFundEntry(AppendOnly):
 
 
 class FinanceEvent(TransitionEvent):
-    """Every finance transition of a contract: receipts, reversals, confirmations, plan
-    changes, milestone confirmations, royalty reports, distributions."""
+    """Every finance event of a contract: receipts, reversals, confirmations, plan changes,
+    milestone confirmations, royalty reports, waivers, distributions. `event_type` is a
+    `FinanceEventType` (finance/workflows.py); from and to are the statuses of the item that
+    moved, named in the payload (receipt, distribution, line)."""
 
     subject = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="finance_events")
 

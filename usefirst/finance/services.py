@@ -26,6 +26,7 @@ from django.utils import timezone
 from usefirst.accounts.models import Organisation, Person, User
 from usefirst.catalog.models import AchievementInventor
 from usefirst.contracts.models import Contract, ContractStatus
+from usefirst.core import workflow
 from usefirst.core.dates import next_working_day, today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition
 from usefirst.core.files import file_kept_only_with_its_row
@@ -53,6 +54,7 @@ from .models import (
 )
 from .plan_types import item_type, royalty_amounts
 from .split import FloorCheck, check_floor, check_percentages, split_cash, split_shares
+from .workflows import DISTRIBUTION, FinanceEventType
 
 ZERO = Decimal("0.00")
 CLOSED_STATUSES = (ContractStatus.DRAFTED, ContractStatus.SIGNING, ContractStatus.CANCELLED)
@@ -520,7 +522,7 @@ def receipt_confirm(*, actor: Any, receipt: Receipt) -> Receipt:
         # The one later write a receipt ever gets; saved (not .update()) so that post_save
         # listeners — recognition rechecks eligibility on it — hear about the confirmation.
         receipt.confirmed_at, receipt.confirmed_by, receipt.confirmed_as = timezone.now(), actor, how
-        receipt.save(_allow_update=True, update_fields=["confirmed_at", "confirmed_by", "confirmed_as"])
+        receipt.save(update_fields=["confirmed_at", "confirmed_by", "confirmed_as"])
         _allocate_receipt(receipt)
         _event(contract, actor, "receipt_confirmed", receipt=receipt.pk, amount=receipt.amount, confirmed_as=how)
         notify(
@@ -548,7 +550,7 @@ def receipt_dispute(*, actor: Any, receipt: Receipt, reason: str) -> Receipt:
         if receipt.confirmed_at is not None or receipt.disputed_at is not None:
             raise IllegalTransition("该到账已确认或已有异议", code="receipt_already_answered")
         receipt.disputed_at, receipt.disputed_by, receipt.dispute_reason = timezone.now(), actor, text
-        receipt.save(_allow_update=True, update_fields=["disputed_at", "disputed_by", "dispute_reason"])
+        receipt.save(update_fields=["disputed_at", "disputed_by", "dispute_reason"])
         _event(contract, actor, "receipt_disputed", text, receipt=receipt.pk, amount=receipt.amount)
         unit = selectors.receiving_unit(contract)
         notify(
@@ -846,25 +848,50 @@ def distribution_create(*, actor: Any, contract: Contract, note: str = "", **ter
         except IntegrityError as exc:
             raise Conflict("另一项收益分配同时在核算，请刷新后重试", code="distribution_conflict") from exc
         _write_distribution_lines(distribution, plan)
-        _event(
-            contract, actor, "distribution_computed", plan.floor.warning, distribution=distribution.pk, net_income=plan.net_income
+        workflow.record(
+            DISTRIBUTION,
+            distribution,
+            FinanceEventType.DISTRIBUTION_CREATE,
+            actor=actor,
+            reason=plan.floor.warning,
+            payload={"net_income": plan.net_income},
+            from_status="",
         )
     return distribution
+
+
+def _permitted(wf: workflow.Workflow, name: str, actor: Any, obj: Any) -> None:
+    """The transition's own refusal of an actor without its permission, before the input is read."""
+    step = wf.transition(name)
+    if not step.permits(actor, obj):
+        code, message = step.forbidden
+        raise Forbidden(message, code=code)
 
 
 def distribution_pay(*, actor: Any, distribution: Distribution) -> Distribution:
     """Mark a distribution paid out; the guidance fund's part is booked to its ledger and the
     inventors are told."""
     contract = distribution.contract
-    if not selectors.is_unit_member(actor, contract):
-        raise Forbidden("只有成果单位可以确认发放", code="forbidden")
+
+    def tell_inventors(paid: Distribution) -> None:
+        notify(
+            recipients=User.objects.filter(person__distribution_lines__distribution=paid).distinct(),
+            kind="finance.distribution_paid",
+            title=f"收益分配已发放：{contract.title}",
+            body="您可以在“我的收益分配”中查看您的份额。",
+            url=reverse("finance:my_distributions"),
+        )
+
     with transaction.atomic():
         _lock(contract)
-        distribution = Distribution.objects.get(pk=distribution.pk)
-        if not distribution.can_pay():
-            raise IllegalTransition(f"{distribution.get_status_display()}的分配不能再发放", code="illegal_transition")
-        distribution.status, distribution.paid_at = DistributionStatus.PAID, timezone.now()
-        distribution.save(update_fields=["status", "paid_at"])
+        workflow.transition(
+            DISTRIBUTION,
+            distribution,
+            FinanceEventType.DISTRIBUTION_PAY,
+            actor=actor,
+            also={"paid_at": timezone.now()},
+            notices=[tell_inventors],
+        )
         if distribution.fund_amount > 0:
             GuidanceFundEntry.objects.create(
                 unit=distribution.unit,
@@ -874,37 +901,17 @@ def distribution_pay(*, actor: Any, distribution: Distribution) -> Distribution:
                 memo=f"{contract.number} 第{distribution.sequence}批收益分配计提",
                 actor=actor,
             )
-        _event(contract, actor, DistributionStatus.PAID, distribution=distribution.pk)
-        people = User.objects.filter(person__distribution_lines__distribution=distribution).distinct()
-        notify(
-            recipients=people,
-            kind="finance.distribution_paid",
-            title=f"收益分配已发放：{contract.title}",
-            body="您可以在“我的收益分配”中查看您的份额。",
-            url=reverse("finance:my_distributions"),
-        )
     return distribution
 
 
 def distribution_cancel(*, actor: Any, distribution: Distribution, reason: str) -> Distribution:
-    contract = distribution.contract
-    if not selectors.is_unit_member(actor, contract):
-        raise Forbidden("只有成果单位可以撤销分配", code="forbidden")
+    """Cancel the latest computed distribution; its receipts are released for the next one."""
+    _permitted(DISTRIBUTION, FinanceEventType.DISTRIBUTION_CANCEL, actor, distribution)
     reason = _text(reason, label="撤销理由", max_length=2000)
     with transaction.atomic():
-        _lock(contract)
-        distribution = Distribution.objects.get(pk=distribution.pk)
-        if not distribution.can_cancel():
-            raise IllegalTransition("已发放的分配不能撤销；如有差错，请冲销到账，差额将结转到下次分配", code="illegal_transition")
-        later = Distribution.objects.filter(contract=contract, sequence__gt=distribution.sequence).exclude(
-            status=DistributionStatus.CANCELLED
-        )
-        if later.exists():
-            raise IllegalTransition("只能撤销最近一批分配", code="illegal_transition")
-        distribution.status = DistributionStatus.CANCELLED
-        distribution.save(update_fields=["status"])
+        _lock(distribution.contract)
+        workflow.transition(DISTRIBUTION, distribution, FinanceEventType.DISTRIBUTION_CANCEL, actor=actor, reason=reason)
         DistributedReceipt.objects.filter(distribution=distribution).delete()
-        _event(contract, actor, DistributionStatus.CANCELLED, reason, distribution=distribution.pk)
     return distribution
 
 

@@ -98,7 +98,7 @@ def test_cooperate_later_without_a_grant_warns_under_the_statutory_50_percent(un
     receive(contract, owner)
     distribution = distribute(contract, owner, inventor="40", unit_pct="50", fund="10")
     assert "50.00%" in distribution.warning
-    assert FinanceEvent.objects.filter(to_status="distribution_computed", reason__contains="50.00%").exists()
+    assert FinanceEvent.objects.filter(event_type="distribution_create", to_status="computed", reason__contains="50.00%").exists()
 
 
 def test_net_income_deducts_declared_costs_and_each_part_is_exact_to_the_fen(unit, enterprise, owner):
