@@ -42,32 +42,23 @@ from .models import (
     DistributionLine,
     DistributionStatus,
     DistributionVariant,
-    FinanceEvent,
     GuidanceFundEntry,
     InventorGrant,
     PaymentPlan,
     PlanItem,
     Receipt,
     ReceiptAllocation,
+    ReceiptStatus,
     RoyaltyReport,
     ScheduleLine,
+    ScheduleLineStatus,
 )
 from .plan_types import item_type, royalty_amounts
 from .split import FloorCheck, check_floor, check_percentages, split_cash, split_shares
-from .workflows import DISTRIBUTION, FinanceEventType
+from .workflows import DISTRIBUTION, LINE, RECEIPT, FinanceEventType
 
 ZERO = Decimal("0.00")
 CLOSED_STATUSES = (ContractStatus.DRAFTED, ContractStatus.SIGNING, ContractStatus.CANCELLED)
-
-
-def _event(contract: Contract, actor: Any, to_status: str, reason: str = "", **payload: Any) -> None:
-    FinanceEvent.objects.create(
-        subject=contract,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        to_status=to_status,
-        reason=reason,
-        payload={k: str(v) if isinstance(v, Decimal | dt.date) else v for k, v in payload.items()},
-    )
 
 
 def _lock(contract: Contract) -> Contract:
@@ -143,10 +134,11 @@ def plan_create(
             created_by=actor,
         )
         position = 0
+        lines: list[ScheduleLine] = []
         for index, (kind, terms) in enumerate(cleaned):
             item = PlanItem.objects.create(plan=plan, kind=kind.kind, terms=terms, position=index)
             for spec in kind.expand(terms):
-                ScheduleLine.objects.create(
+                line = ScheduleLine.objects.create(
                     plan=plan,
                     item=item,
                     position=position,
@@ -158,8 +150,19 @@ def plan_create(
                     period_end=spec.period_end,
                     report_due=spec.report_due,
                 )
+                lines.append(line)
                 position += 1
-        _event(contract, actor, "plan_created", kinds=[k.kind for k, _ in cleaned])
+        if not lines:
+            raise DomainError("付款计划至少需要一种付款方式", code="plan_empty")
+        # A plan has no lifecycle of its own: its creation is recorded on its first line.
+        workflow.record(
+            LINE,
+            lines[0],
+            FinanceEventType.PLAN_CREATE,
+            actor=actor,
+            payload={"plan": plan.pk, "kinds": [k.kind for k, _ in cleaned]},
+            from_status="",
+        )
     return plan
 
 
@@ -190,7 +193,9 @@ def milestone_confirm(*, actor: Any, line: ScheduleLine) -> ScheduleLine:
             line.stated_date = reached + dt.timedelta(days=int(line.item.terms.get("payment_days", 30)))
             line.due_date = next_working_day(line.stated_date)
         line.save()
-        _event(contract, actor, "milestone_confirmed", line=line.pk, sides=sides, due_date=line.due_date)
+        workflow.record(
+            LINE, line, FinanceEventType.MILESTONE_CONFIRM, actor=actor, payload={"sides": sides, "due_date": line.due_date}
+        )
     return line
 
 
@@ -223,7 +228,7 @@ def royalty_report(*, actor: Any, line: ScheduleLine, base_amount: object) -> Ro
         for ln, amount in zip(lines, royalty_amounts(terms, bases), strict=True):
             if amount is not None and ln.amount != amount:
                 ScheduleLine.objects.filter(pk=ln.pk).update(amount=amount)
-        _event(contract, actor, "royalty_reported", line=line.pk, base=base, late=report.is_late)
+        workflow.record(LINE, line, FinanceEventType.ROYALTY_REPORT, actor=actor, payload={"base": base, "late": report.is_late})
         if report.is_late:
             notify(
                 recipients=_members(selectors.receiving_unit(contract)),
@@ -236,18 +241,21 @@ def royalty_report(*, actor: Any, line: ScheduleLine, base_amount: object) -> Ro
 
 
 def line_waive(*, actor: Any, line: ScheduleLine, reason: str) -> ScheduleLine:
-    contract = line.plan.contract
-    if not selectors.is_unit_member(actor, contract):
-        raise Forbidden("只有许可方单位可以豁免付款", code="forbidden")
+    """The licensor unit waives a scheduled amount; it no longer counts as owed."""
+    _permitted(LINE, FinanceEventType.LINE_WAIVE, actor, line)
     reason = _text(reason, label="豁免理由", max_length=2000)
+    if line.status == ScheduleLineStatus.WAIVED:
+        raise IllegalTransition("该事项已豁免", code="already_waived")
     with transaction.atomic():
-        _lock(contract)
-        line = ScheduleLine.objects.get(pk=line.pk)
-        if line.waived_at is not None:
-            raise IllegalTransition("该事项已豁免", code="already_waived")
-        line.waived_at, line.waived_by, line.waive_reason = timezone.now(), actor, reason
-        line.save()
-        _event(contract, actor, "line_waived", reason, line=line.pk)
+        _lock(line.plan.contract)
+        workflow.transition(
+            LINE,
+            line,
+            FinanceEventType.LINE_WAIVE,
+            actor=actor,
+            reason=reason,
+            also={"waived_at": timezone.now(), "waived_by": actor, "waive_reason": reason},
+        )
     return line
 
 
@@ -384,6 +392,7 @@ def receipt_record(
         if by_unit and contract.licensor_person_id is not None:
             # Under the simplified procedure the unit confirms receipts: its own entry is its word.
             receipt.confirmed_at, receipt.confirmed_by, receipt.confirmed_as = now, actor, ConfirmedAs.UNIT
+            receipt.status = ReceiptStatus.CONFIRMED
         try:
             receipt, created = _insert_receipt(receipt)
         except IntegrityError as exc:  # the same voucher recorded meanwhile by another request
@@ -391,7 +400,9 @@ def receipt_record(
             raise Conflict("凭证号已被使用", code="voucher_number_used") from exc
         slip_write.kept = created
         if created:
-            _event(contract, actor, "receipt_recorded" if by_unit else "receipt_pending", receipt=receipt.pk, amount=value)
+            workflow.record(
+                RECEIPT, receipt, FinanceEventType.RECEIPT_RECORD, actor=actor, payload={"amount": value}, from_status=""
+            )
             if receipt.confirmed_at is not None:
                 _allocate_receipt(receipt)
             elif by_unit:
@@ -502,36 +513,45 @@ def payer_answer_due(receipt: Receipt) -> dt.date:
 def receipt_confirm(*, actor: Any, receipt: Receipt) -> Receipt:
     """The paying organisation confirms a receipt the unit recorded (or, past its answer period,
     the unit's reviewing department verifies it); the unit confirms one an inventor-licensor
-    recorded. Only then does it count."""
-    with transaction.atomic():
-        _lock(receipt.contract)
-        receipt = Receipt.objects.select_related("contract", "reverses", "recorded_by").get(pk=receipt.pk)
-        contract = receipt.contract
-        if receipt.confirmed_at is not None:
-            raise IllegalTransition("该到账已确认", code="already_confirmed")
-        if receipt.disputed_at is not None:
-            raise IllegalTransition("付款方已对该到账提出异议，不能确认；请许可方核实后冲正或重新登记", code="receipt_disputed")
-        how = may_confirm(actor, receipt)
-        if not how:
-            if receipt.payer_organisation_id is not None and selectors.is_unit_member(actor, contract):
-                raise Forbidden("到账由付款方确认；付款方逾期未答复的，由审核部门核实", code="receipt_not_payer")
-            due = payer_answer_due(receipt)
-            raise Forbidden(
-                f"只有付款单位可以确认该到账（付款方答复期至 {due}，逾期后由许可方的审核部门核实）", code="receipt_not_payer"
-            )
-        # The one later write a receipt ever gets; saved (not .update()) so that post_save
-        # listeners — recognition rechecks eligibility on it — hear about the confirmation.
-        receipt.confirmed_at, receipt.confirmed_by, receipt.confirmed_as = timezone.now(), actor, how
-        receipt.save(update_fields=["confirmed_at", "confirmed_by", "confirmed_as"])
-        _allocate_receipt(receipt)
-        _event(contract, actor, "receipt_confirmed", receipt=receipt.pk, amount=receipt.amount, confirmed_as=how)
+    recorded. Only then does it count. Of two confirming at once, one wins and the other is
+    told the receipt has moved on (stale_state)."""
+    contract = receipt.contract
+    if receipt.status == ReceiptStatus.CONFIRMED:
+        raise IllegalTransition("该到账已确认", code="already_confirmed")
+    if receipt.status == ReceiptStatus.DISPUTED:
+        raise IllegalTransition("付款方已对该到账提出异议，不能确认；请许可方核实后冲正或重新登记", code="receipt_disputed")
+    how = may_confirm(actor, receipt)
+    if not how:
+        if receipt.payer_organisation_id is not None and selectors.is_unit_member(actor, contract):
+            raise Forbidden("到账由付款方确认；付款方逾期未答复的，由审核部门核实", code="receipt_not_payer")
+        due = payer_answer_due(receipt)
+        raise Forbidden(
+            f"只有付款单位可以确认该到账（付款方答复期至 {due}，逾期后由许可方的审核部门核实）", code="receipt_not_payer"
+        )
+
+    def tell_unit(confirmed: Receipt) -> None:
         notify(
             recipients=_members(selectors.receiving_unit(contract)),
             kind="finance.receipt_confirmed",
-            title=f"到账已确认：{contract.number} {receipt.amount} 元",
+            title=f"到账已确认：{contract.number} {confirmed.amount} 元",
             body=f"{ConfirmedAs(how).label}。该笔到账计入实际到账金额。",
             url=finance_url(contract),
         )
+
+    with transaction.atomic():
+        _lock(contract)
+        # Saved through the kernel (not .update()) so that post_save listeners — recognition
+        # rechecks eligibility on it — hear about the confirmation.
+        workflow.transition(
+            RECEIPT,
+            receipt,
+            FinanceEventType.RECEIPT_CONFIRM,
+            actor=actor,
+            payload={"amount": receipt.amount, "confirmed_as": how},
+            also={"confirmed_at": timezone.now(), "confirmed_by": actor, "confirmed_as": how},
+            notices=[tell_unit],
+        )
+        _allocate_receipt(receipt)
     return receipt
 
 
@@ -541,24 +561,32 @@ def receipt_dispute(*, actor: Any, receipt: Receipt, reason: str) -> Receipt:
     from usefirst.core.text import stated_reason
 
     text = stated_reason(reason, field="reason", label="异议理由")
-    with transaction.atomic():
-        _lock(receipt.contract)
-        receipt = Receipt.objects.select_related("contract").get(pk=receipt.pk)
-        contract = receipt.contract
-        if may_confirm(actor, receipt) != ConfirmedAs.PAYER:
-            raise Forbidden("只有付款单位可以对到账提出异议", code="receipt_not_payer")
-        if receipt.confirmed_at is not None or receipt.disputed_at is not None:
-            raise IllegalTransition("该到账已确认或已有异议", code="receipt_already_answered")
-        receipt.disputed_at, receipt.disputed_by, receipt.dispute_reason = timezone.now(), actor, text
-        receipt.save(update_fields=["disputed_at", "disputed_by", "dispute_reason"])
-        _event(contract, actor, "receipt_disputed", text, receipt=receipt.pk, amount=receipt.amount)
+    contract = receipt.contract
+    _permitted(RECEIPT, FinanceEventType.RECEIPT_DISPUTE, actor, receipt)
+    if receipt.status != ReceiptStatus.PENDING:
+        raise IllegalTransition("该到账已确认或已有异议", code="receipt_already_answered")
+
+    def tell_unit(disputed: Receipt) -> None:
         unit = selectors.receiving_unit(contract)
         notify(
             recipients=_members(unit) + _members(unit.reviewing_department if unit else None),
             kind="finance.receipt_disputed",
-            title=f"付款方对到账提出异议：{contract.number} {receipt.amount} 元",
+            title=f"付款方对到账提出异议：{contract.number} {disputed.amount} 元",
             body=text,
             url=finance_url(contract),
+        )
+
+    with transaction.atomic():
+        _lock(contract)
+        workflow.transition(
+            RECEIPT,
+            receipt,
+            FinanceEventType.RECEIPT_DISPUTE,
+            actor=actor,
+            reason=text,
+            payload={"amount": receipt.amount},
+            also={"disputed_at": timezone.now(), "disputed_by": actor, "dispute_reason": text},
+            notices=[tell_unit],
         )
     return receipt
 
@@ -628,11 +656,19 @@ def receipt_reverse(
                 recorded_at=now,
                 confirmed_by=actor,
                 confirmed_at=now,
+                status=ReceiptStatus.CONFIRMED,
             )
         )
         if created:
             _allocate_receipt(reversal)
-            _event(contract, actor, "receipt_reversed", reason, receipt=original.pk, reversal=reversal.pk, amount=-value)
+            workflow.record(
+                RECEIPT,
+                original,
+                FinanceEventType.RECEIPT_REVERSE,
+                actor=actor,
+                reason=reason,
+                payload={"reversal": reversal.pk, "amount": -value},
+            )
     return reversal, created
 
 

@@ -22,11 +22,15 @@ from django.db import models
 from usefirst.core import workflow
 from usefirst.core.permissions import Action
 
+from . import selectors
 from .models import (
+    ConfirmedAs,
     Distribution,
     DistributionStatus,
     FinanceEvent,
+    Receipt,
     ReceiptStatus,
+    ScheduleLine,
     ScheduleLineStatus,
 )
 
@@ -101,6 +105,105 @@ DISTRIBUTION = workflow.register(
                 permission=Action.CHANGE,
                 forbidden=("forbidden", "只有成果单位可以撤销分配"),
                 guards=(LATEST_LIVE,),
+            ),
+        ),
+    )
+)
+
+
+# ---------------------------------------------------------------- receipts
+
+
+def _may_confirm(actor: Any, receipt: Receipt) -> bool:
+    """The payer, the department past the payer's answer period, or the unit under the
+    simplified procedure (services.may_confirm, docs/domain.md, "Actually received")."""
+    from .services import may_confirm
+
+    return bool(may_confirm(actor, receipt))
+
+
+def _is_payer(actor: Any, receipt: Receipt) -> bool:
+    from .services import may_confirm
+
+    return may_confirm(actor, receipt) == ConfirmedAs.PAYER
+
+
+def _receipt_refusal(receipt: Receipt, step: workflow.Transition) -> str:
+    if step.name == FinanceEventType.RECEIPT_DISPUTE:
+        return "该到账已确认或已有异议"
+    if receipt.status == R.DISPUTED:
+        return "付款方已对该到账提出异议，不能确认；请许可方核实后冲正或重新登记"
+    return "该到账已确认"
+
+
+RECEIPT = workflow.register(
+    workflow.Workflow(
+        name="finance.receipt",
+        model=Receipt,
+        states=ReceiptStatus,
+        event_model=FinanceEvent,
+        event_types=FinanceEventType,
+        noun="到账",
+        groups=(
+            workflow.StateGroup("open", "待确认", frozenset({R.PENDING})),
+            workflow.StateGroup("counted", "计入实际到账", frozenset({R.CONFIRMED})),
+            workflow.StateGroup("ended", "不计入", frozenset({R.DISPUTED})),
+        ),
+        refusal=_receipt_refusal,
+        subject_of=lambda receipt: receipt.contract,
+        payload_of=lambda receipt: {"receipt": receipt.pk},
+        transitions=(
+            workflow.Transition(
+                "receipt_confirm",
+                R.PENDING,
+                R.CONFIRMED,
+                "确认",
+                permission=_may_confirm,
+                forbidden=("receipt_not_payer", "只有付款单位可以确认该到账；付款方逾期未答复的，由审核部门核实"),
+            ),
+            workflow.Transition(
+                "receipt_dispute",
+                R.PENDING,
+                R.DISPUTED,
+                "提出异议",
+                permission=_is_payer,
+                forbidden=("receipt_not_payer", "只有付款单位可以对到账提出异议"),
+            ),
+        ),
+    )
+)
+
+
+# ---------------------------------------------------------------- schedule lines
+
+
+def _licensor_unit(actor: Any, line: ScheduleLine) -> bool:
+    return selectors.is_unit_member(actor, line.plan.contract)
+
+
+LINE = workflow.register(
+    workflow.Workflow(
+        name="finance.schedule_line",
+        model=ScheduleLine,
+        states=ScheduleLineStatus,
+        event_model=FinanceEvent,
+        event_types=FinanceEventType,
+        noun="付款事项",
+        groups=(
+            workflow.StateGroup("open", "待履行", frozenset({L.OPEN})),
+            workflow.StateGroup("ended", "已豁免", frozenset({L.WAIVED})),
+        ),
+        refusal=lambda line, step: "该事项已豁免",
+        subject_of=lambda line: line.plan.contract,
+        payload_of=lambda line: {"line": line.pk},
+        transitions=(
+            workflow.Transition(
+                "line_waive",
+                L.OPEN,
+                L.WAIVED,
+                "豁免",
+                permission=_licensor_unit,
+                forbidden=("forbidden", "只有许可方单位可以豁免付款"),
             ),
         ),
     )

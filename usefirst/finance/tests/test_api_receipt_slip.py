@@ -116,7 +116,7 @@ def test_a_failure_after_the_slip_was_written_takes_the_file_away_too(contract, 
     def broken_event(*args, **kwargs):
         raise RuntimeError("the event row could not be written")
 
-    monkeypatch.setattr(services, "_event", broken_event)
+    monkeypatch.setattr(services.workflow, "record", broken_event)
     with pytest.raises(RuntimeError):
         services.receipt_record(actor=owner, contract=contract, slip=slip(), **form())
     assert Receipt.objects.count() == 0 and stored_files(storage) == []

@@ -33,7 +33,7 @@ def test_the_unit_records_a_receipt_and_the_amount_received_is_derived_from_conf
     assert selectors.received_for_contract(contract) == Decimal("0.00")
     services.receipt_confirm(actor=payer_of(contract), receipt=receipt)
     assert selectors.received_for_contract(contract) == Decimal("1000.00")
-    assert FinanceEvent.objects.filter(subject=contract, to_status="receipt_recorded").count() == 1
+    assert FinanceEvent.objects.filter(subject=contract, event_type="receipt_record", to_status="pending").count() == 1
 
 
 @pytest.mark.parametrize(
