@@ -113,3 +113,41 @@ def test_receipts_posted_at_the_same_moment_give_exact_totals(tmp_path, two_achi
         assert in_threads(totals, 1)[0] == (Decimal("4000.40"), Decimal("4000.40"))
     finally:
         restore()
+
+
+def test_of_two_payers_confirming_one_receipt_at_once_one_wins_the_other_gets_stale_state(
+    tmp_path, contract, owner, licensee_user
+):
+    import threading
+
+    from usefirst.accounts.models import Membership
+    from usefirst.core.testing import make_user
+    from usefirst.finance import services
+    from usefirst.finance.models import FinanceEvent
+    from usefirst.finance.tests.helpers import slip
+
+    receipt, _ = services.receipt_record(
+        actor=owner, contract=contract, received_on="2026-06-01", amount="1000.00", payer="企业",
+        voucher_number="V-twice", idempotency_key="twice", slip=slip(),
+    )  # fmt: skip
+    payers = [licensee_user, make_user(contract.licensee, role=Membership.Role.ADMIN)]
+    both_have_read = threading.Barrier(2, timeout=30)
+    restore = use_file_copy(tmp_path)
+    try:
+
+        def confirm(i: int) -> Any:
+            seen = Receipt.objects.select_related("contract").get(pk=receipt.pk)
+            both_have_read.wait()
+            return services.receipt_confirm(actor=payers[i], receipt=seen)
+
+        results = in_threads(confirm, 2)
+        assert sorted(type(r).__name__ for r in results) == ["Conflict", "Receipt"]
+        assert [r.code for r in results if isinstance(r, DomainError)] == ["stale_state"]
+
+        def stored(_: int) -> tuple[str, int, int]:
+            row = Receipt.objects.get(pk=receipt.pk)
+            return row.status, row.allocations.count(), FinanceEvent.objects.filter(event_type="receipt_confirm").count()
+
+        assert in_threads(stored, 1)[0] == ("confirmed", 1, 1)
+    finally:
+        restore()
