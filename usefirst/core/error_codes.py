@@ -245,7 +245,6 @@ CODES: tuple[ErrorCode, ...] = (
     E("recognition_application_exists", 409, "recognition", "该成果已有进行中的认定申请"),
     E("recognition_below_threshold", 409, "recognition", "实际到账金额未达到认定门槛（规则2：累计实际到账≥50万元，含本数）"),
     E("recognition_cap_not_raised", 400, "recognition", "新上限应大于当前上限 …"),
-    E("recognition_illegal_transition", 409, "recognition", "该认定申请当前状态不允许此操作"),
     E("recognition_misconduct_in_force", 409, "recognition", "单位或成果完成人有在记录期内的科研失信记录，不予认定"),
     E("recognition_not_in_notice", 409, "recognition", "该项目不在公示期内"),
     E("recognition_not_key_technology", 409, "recognition", "未确认为科研攻关类项目，不能进入公示；如不符合请作出不予认定决定"),

@@ -21,11 +21,13 @@ from django.utils import timezone
 
 from usefirst.catalog.choices import ProjectCategory
 from usefirst.contracts.models import Contract
+from usefirst.core import workflow
 from usefirst.core.dates import today
 
 from . import services
-from .models import ApplicationEvent, Recognition, RecognitionApplication
+from .models import Recognition, RecognitionApplication
 from .tasks import notify_achievement_if_eligible
+from .workflows import APPLICATION, ApplicationEventType
 
 
 def seed_recognition_demo(
@@ -84,9 +86,7 @@ def move_notice_into_the_past(application: RecognitionApplication) -> Recognitio
     RecognitionApplication.objects.filter(pk=application.pk).update(
         notice_start=F("notice_start") - dt.timedelta(days=days), notice_end=F("notice_end") - dt.timedelta(days=days)
     )
-    ApplicationEvent.objects.create(
-        subject=application, actor=None, from_status="public_notice", to_status="public_notice", reason="演示数据：公示期移至过去"
-    )
+    workflow.record(APPLICATION, application, ApplicationEventType.NOTICE_MOVED, actor=None, reason="演示数据：公示期移至过去")
     application.refresh_from_db()
     return application
 

@@ -2,9 +2,10 @@
 and misconduct records. Each service checks who may act, runs in one transaction, writes the
 event or audit row with the change, and notifies after commit (notifications.notify).
 
-Workflow (docs/domain.md, "Lifecycles"): draft (unit) → recommended (the unit or its superior
-department) → public_notice (the provincial department selects, 择优) → recognised /
-rejected; a recognition may be revoked.
+Workflow (docs/domain.md, "Lifecycles"; declared in recognition/workflows.py): draft (unit) →
+recommended (the unit or its superior department) → public_notice (the provincial department
+selects, 择优) → recognised / rejected; a recognition may be revoked. Every move goes through
+the workflow kernel (usefirst/core/workflow.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils import timezone
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, Person, User
 from usefirst.catalog.models import Achievement
+from usefirst.core import workflow
 from usefirst.core.audit import audit
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition, from_validation_error
@@ -32,7 +34,6 @@ from . import locks
 from .eligibility import Eligibility, evaluate, inventors_in_scope
 from .models import (
     OPEN_STATUSES,
-    ApplicationEvent,
     ApplicationStatus,
     MisconductEvent,
     MisconductRecord,
@@ -44,6 +45,8 @@ from .models import (
     RecognitionPerson,
     RecognitionYear,
 )
+from .workflows import APPLICATION, can_recommend
+from .workflows import ApplicationEventType as E
 
 RECOGNITION_TEXT = "视同省级科技计划立项（无省财政经费支持）"
 
@@ -69,37 +72,36 @@ BEFORE_RECOGNITION = (
     "no_misconduct",
 )
 
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    ApplicationStatus.DRAFT: (ApplicationStatus.RECOMMENDED,),
-    ApplicationStatus.RECOMMENDED: (ApplicationStatus.PUBLIC_NOTICE, ApplicationStatus.REJECTED),
-    ApplicationStatus.PUBLIC_NOTICE: (ApplicationStatus.RECOGNISED, ApplicationStatus.REJECTED),
-    ApplicationStatus.RECOGNISED: (ApplicationStatus.REVOKED,),
-    ApplicationStatus.REJECTED: (),
-    ApplicationStatus.REVOKED: (),
-}
 
-
-def can_transition(application: RecognitionApplication, to_status: str) -> bool:
-    return to_status in TRANSITIONS.get(application.status, ())
-
-
-def _require_transition(application: RecognitionApplication, to_status: str) -> None:
-    if not can_transition(application, to_status):
-        raise IllegalTransition(
-            f"当前状态“{application.get_status_display()}”不能变为“{ApplicationStatus(to_status).label}”",
-            code="recognition_illegal_transition",
-        )
-
-
-def _event(application: RecognitionApplication, actor: Any, from_status: str, reason: str = "", **payload: Any) -> None:
-    ApplicationEvent.objects.create(
-        subject=application,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        from_status=from_status,
-        to_status=application.status,
+def _move(
+    application: RecognitionApplication,
+    name: str,
+    *,
+    actor: Any,
+    reason: str = "",
+    payload: dict[str, Any] | None = None,
+    also: dict[str, Any] | None = None,
+    notice: workflow.Notice | None = None,
+) -> RecognitionApplication:
+    """Take a transition of recognition/workflows.py. `application` is the caller's copy: a row
+    that has moved on since it was read is refused as stale."""
+    for field, value in (also or {}).items():
+        if isinstance(value, str):  # the texts a person typed: their length and characters
+            try:
+                RecognitionApplication._meta.get_field(field).clean(value, application)  # type: ignore[union-attr]
+            except ValidationError as exc:
+                raise from_validation_error(ValidationError({field: exc.error_list})) from exc
+    event = workflow.transition(
+        APPLICATION,
+        application,
+        name,
+        actor=actor,
         reason=reason,
         payload=payload,
+        also={**(also or {}), "updated_at": timezone.now()},
+        notices=[notice] if notice else [],
     )
+    return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
 
 
 def _save(obj: Any) -> None:
@@ -194,15 +196,8 @@ def application_create(
                 application.save()
         except IntegrityError as exc:
             raise Conflict("该成果已有进行中的认定申请", code="recognition_application_exists") from exc
-        _event(application, actor, "", amount=str(result.amount))
+        workflow.record(APPLICATION, application, E.CREATE, actor=actor, payload={"amount": str(result.amount)}, from_status="")
     return application
-
-
-def can_recommend(user: Any, application: RecognitionApplication) -> bool:
-    unit = application.unit
-    if roles.is_member(user, unit):
-        return True
-    return unit.superior_department_id is not None and unit.superior_department_id in roles.organisation_ids(user)
 
 
 def application_recommend(*, actor: Any, application: RecognitionApplication, opinion: str) -> RecognitionApplication:
@@ -212,29 +207,29 @@ def application_recommend(*, actor: Any, application: RecognitionApplication, op
             raise Forbidden("推荐单位不是该成果单位的上级业务主管部门", code="recognition_not_superior_department")
         raise Forbidden("只有成果单位或其上级业务主管部门可以推荐", code="recognition_not_owner_unit")
     opinion = _text(opinion, label="推荐意见")
-    with transaction.atomic():
-        application = locks.lock_application(application.pk)
-        _require_transition(application, ApplicationStatus.RECOMMENDED)
-        result = evaluate(application.achievement, year=application.year, on=today(), recommended=True)
-        _raise_failed(result, keys=BEFORE_RECOGNITION)
-        recommender = application.unit if roles.is_member(actor, application.unit) else application.unit.superior_department
-        before = application.status
-        application.status = ApplicationStatus.RECOMMENDED
-        application.recommended_by = recommender
-        application.recommended_at = timezone.now()
-        application.recommendation = opinion
-        application.eligibility = result.as_json()
-        application.amount_received = result.amount
-        application.updated_at = timezone.now()
-        _save(application)
-        _event(application, actor, before, opinion, recommended_by=recommender.pk if recommender else None)
-        notify(
+    result = evaluate(application.achievement, year=application.year, on=today(), recommended=True)
+    _raise_failed(result, keys=BEFORE_RECOGNITION)
+    recommender = application.unit if roles.is_member(actor, application.unit) else application.unit.superior_department
+    return _move(
+        application,
+        E.RECOMMEND,
+        actor=actor,
+        reason=opinion,
+        payload={"recommended_by": recommender.pk if recommender else None},
+        also={
+            "recommended_by": recommender,
+            "recommended_at": timezone.now(),
+            "recommendation": opinion,
+            "eligibility": result.as_json(),
+            "amount_received": result.amount,
+        },
+        notice=lambda moved: notify(
             recipients=provincial_staff(),
             kind="recognition_recommended",
-            title=f"认定申请待审核：{application.achievement.title}",
-            url=application_url(application),
-        )
-    return application
+            title=f"认定申请待审核：{moved.achievement.title}",
+            url=application_url(moved),
+        ),
+    )
 
 
 # ---------------------------------------------------------------- provincial review and public notice
@@ -245,59 +240,54 @@ def application_select(
 ) -> RecognitionApplication:
     """The provincial department selects (择优) the application: it goes to public notice."""
     _require_provincial(actor)
-    with transaction.atomic():
-        application = locks.lock_application(application.pk)
-        _require_transition(application, ApplicationStatus.PUBLIC_NOTICE)
-        if not key_technology_confirmed:
-            raise Conflict(
-                "未确认为科研攻关类项目，不能进入公示；如不符合请作出不予认定决定", code="recognition_not_key_technology"
-            )
-        on = today()
-        result = evaluate(application.achievement, year=application.year, on=on, recommended=True, key_technology_confirmed=True)
-        _raise_failed(result, keys=BEFORE_RECOGNITION)
-        days = int(parameter_value("public_notice_days", on=on))  # type: ignore[arg-type]
-        before = application.status
-        application.status = ApplicationStatus.PUBLIC_NOTICE
-        application.key_technology_confirmed = True
-        application.notice_start = on
-        application.notice_end = on + dt.timedelta(days=days)
-        application.decision_reason = _text(opinion, label="审核意见", required=False)
-        application.eligibility = result.as_json()
-        application.amount_received = result.amount
-        application.updated_at = timezone.now()
-        _save(application)
-        _event(application, actor, before, opinion, notice_end=application.notice_end.isoformat())
-        notify(
-            recipients=_unit_members(application.unit),
+    if not key_technology_confirmed:
+        raise Conflict("未确认为科研攻关类项目，不能进入公示；如不符合请作出不予认定决定", code="recognition_not_key_technology")
+    on = today()
+    result = evaluate(application.achievement, year=application.year, on=on, recommended=True, key_technology_confirmed=True)
+    _raise_failed(result, keys=BEFORE_RECOGNITION)
+    days = int(parameter_value("public_notice_days", on=on))  # type: ignore[arg-type]
+    notice_end = on + dt.timedelta(days=days)
+    return _move(
+        application,
+        E.SELECT,
+        actor=actor,
+        reason=opinion,
+        payload={"notice_end": notice_end.isoformat()},
+        also={
+            "key_technology_confirmed": True,
+            "notice_start": on,
+            "notice_end": notice_end,
+            "decision_reason": _text(opinion, label="审核意见", required=False),
+            "eligibility": result.as_json(),
+            "amount_received": result.amount,
+        },
+        notice=lambda moved: notify(
+            recipients=_unit_members(moved.unit),
             kind="recognition_public_notice",
-            title=f"认定申请进入公示：{application.achievement.title}",
-            body=f"公示期至 {application.notice_end:%Y-%m-%d}。",
-            url=application_url(application),
-        )
-    return application
+            title=f"认定申请进入公示：{moved.achievement.title}",
+            body=f"公示期至 {notice_end:%Y-%m-%d}。",
+            url=application_url(moved),
+        ),
+    )
 
 
 def application_reject(*, actor: Any, application: RecognitionApplication, reason: str) -> RecognitionApplication:
     _require_provincial(actor)
     reason = _text(reason, label="不予认定理由")
-    with transaction.atomic():
-        application = locks.lock_application(application.pk)
-        _require_transition(application, ApplicationStatus.REJECTED)
-        before = application.status
-        application.status = ApplicationStatus.REJECTED
-        application.decision_reason = reason
-        application.decided_at = timezone.now()
-        application.updated_at = timezone.now()
-        _save(application)
-        _event(application, actor, before, reason)
-        notify(
-            recipients=_unit_members(application.unit),
+    return _move(
+        application,
+        E.REJECT,
+        actor=actor,
+        reason=reason,
+        also={"decision_reason": reason, "decided_at": timezone.now()},
+        notice=lambda moved: notify(
+            recipients=_unit_members(moved.unit),
             kind="recognition_rejected",
-            title=f"认定申请未予认定：{application.achievement.title}",
+            title=f"认定申请未予认定：{moved.achievement.title}",
             body=reason,
-            url=application_url(application),
-        )
-    return application
+            url=application_url(moved),
+        ),
+    )
 
 
 def objection_submit(*, actor: Any, application: RecognitionApplication, contact_name: str, text: str) -> Objection:
@@ -377,36 +367,42 @@ def application_recognise(*, actor: Any, application: RecognitionApplication) ->
     one-per-person-per-year and once-per-achievement limits are enforced by the database;
     a refusal leaves nothing changed.
 
-    The checks that only read (notice period, objections, the amount received) run before the
-    write transaction, so that the transaction holding the quota row is short; the limits
-    themselves are decided inside it by the constraints."""
+    The eligibility figures are read before the write transaction, so that the transaction
+    holding the quota row is short; the limits themselves are decided inside it by the
+    constraints, and the notice period and the objections by the workflow's guards."""
     _require_provincial(actor)
     on = today()
     quota_for_year(application.year, on=on)
-    application = RecognitionApplication.objects.select_related("achievement", "unit").get(pk=application.pk)
-    _require_transition(application, ApplicationStatus.RECOGNISED)
-    if application.notice_end is not None and on <= application.notice_end:
-        raise Conflict(f"公示期至 {application.notice_end:%Y-%m-%d}，期满后方可认定", code="recognition_notice_running")
-    objections = list(application.objections.all())
-    if any(o.answered_at is None for o in objections):
-        raise Conflict("公示异议尚未全部答复", code="recognition_objections_unanswered")
-    if any(o.upheld for o in objections):
-        raise Conflict("公示异议成立，不能认定；请作出不予认定决定", code="recognition_objection_upheld")
-    result = evaluate(application.achievement, year=application.year, on=on, recommended=True, key_technology_confirmed=True)
+    current = RecognitionApplication.objects.select_related("achievement", "unit").get(pk=application.pk)
+    result = evaluate(current.achievement, year=current.year, on=on, recommended=True, key_technology_confirmed=True)
     _raise_failed(result, keys=["amount_received", "not_established", "key_technology", "no_misconduct"])
-    persons = [i.person for i in inventors_in_scope(application.achievement, on=on)]
-    members = _unit_members(application.unit)
+    persons = [i.person for i in inventors_in_scope(current.achievement, on=on)]
+    members = _unit_members(current.unit)
     try:
         with transaction.atomic():
-            application = locks.lock_application(application.pk)
-            _require_transition(application, ApplicationStatus.RECOGNISED)
-            sequence = _take_slot(application.year)
+            locks.lock_application(application.pk)  # the application first, then the year's quota row (as revocation)
+            number = f"GDXY-{current.year}-{_take_slot(current.year):04d}"
+            application = _move(
+                application,
+                E.RECOGNISE,
+                actor=actor,
+                reason=RECOGNITION_TEXT,
+                payload={"number": number, "amount": str(result.amount)},
+                also={"decided_at": timezone.now(), "eligibility": result.as_json(), "amount_received": result.amount},
+                notice=lambda moved: notify(
+                    recipients=members,
+                    kind="recognition_recognised",
+                    title=f"项目已获认定：{moved.achievement.title}",
+                    body=f"{RECOGNITION_TEXT}，认定编号 {number}。",
+                    url=application_url(moved),
+                ),
+            )
             recognition = Recognition(
                 application=application,
                 achievement=application.achievement,
                 unit=application.unit,
                 year=application.year,
-                number=f"GDXY-{application.year}-{sequence:04d}",
+                number=number,
                 mode=result.mode,
                 amount_received=result.amount,
                 recognised_by=actor,
@@ -430,21 +426,6 @@ def application_recognise(*, actor: Any, application: RecognitionApplication) ->
                 raise Conflict(
                     "成果完成人本年度已有项目获认定（规则3：每人每年限一项）", code="recognition_person_already_recognised"
                 ) from exc
-            before = application.status
-            application.status = ApplicationStatus.RECOGNISED
-            application.decided_at = timezone.now()
-            application.eligibility = result.as_json()
-            application.amount_received = result.amount
-            application.updated_at = application.decided_at
-            application.save(update_fields=["status", "decided_at", "eligibility", "amount_received", "updated_at"])
-            _event(application, actor, before, RECOGNITION_TEXT, number=recognition.number, amount=str(result.amount))
-            notify(
-                recipients=members,
-                kind="recognition_recognised",
-                title=f"项目已获认定：{application.achievement.title}",
-                body=f"{RECOGNITION_TEXT}，认定编号 {recognition.number}。",
-                url=application_url(application),
-            )
     except IntegrityError as exc:  # a constraint not named above (the cap's CheckConstraint)
         raise Conflict("本年度认定名额已满（规则3：原则上每年不超过200项）", code="recognition_quota_exhausted") from exc
     return recognition
@@ -473,12 +454,23 @@ def recognition_revoke(*, actor: Any, recognition: Recognition, reason: str) -> 
     slot returns to the year's quota is the setting `recognition_revocation_returns_slot`."""
     _require_provincial(actor)
     reason = _text(reason, label="撤销理由")
+    returns = bool(parameter_value("recognition_revocation_returns_slot", on=today()))
     with transaction.atomic():
-        application = locks.lock_application(recognition.application_id)
+        _move(
+            recognition.application,
+            E.REVOKE,
+            actor=actor,
+            reason=reason,
+            payload={"slot_returned": returns},
+            notice=lambda moved: notify(
+                recipients=_unit_members(recognition.unit),
+                kind="recognition_revoked",
+                title=f"认定已撤销：{recognition.number}",
+                body=reason,
+                url=application_url(moved),
+            ),
+        )
         recognition = locks.lock_recognition(recognition.pk)
-        if recognition.revoked_at is not None:
-            raise IllegalTransition("该认定已撤销", code="recognition_illegal_transition")
-        returns = bool(parameter_value("recognition_revocation_returns_slot", on=today()))
         recognition.revoked_at = timezone.now()
         recognition.revocation_reason = reason
         recognition.slot_returned = returns
@@ -486,19 +478,6 @@ def recognition_revoke(*, actor: Any, recognition: Recognition, reason: str) -> 
         recognition.persons.all().delete()
         if returns:
             RecognitionYear.objects.filter(year=recognition.year, used__gt=0).update(used=F("used") - 1)
-        _require_transition(application, ApplicationStatus.REVOKED)
-        before = application.status
-        application.status = ApplicationStatus.REVOKED
-        application.updated_at = timezone.now()
-        application.save()
-        _event(application, actor, before, reason, slot_returned=returns)
-        notify(
-            recipients=_unit_members(recognition.unit),
-            kind="recognition_revoked",
-            title=f"认定已撤销：{recognition.number}",
-            body=reason,
-            url=application_url(application),
-        )
     return recognition
 
 

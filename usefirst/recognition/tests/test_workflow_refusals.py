@@ -1,0 +1,88 @@
+"""Moves the workflow refuses (recognition/workflows.py): a move from a state that does not
+allow it, by someone without the role, or on a copy that is out of date — on the services, the
+API and the pages, each with its registered code, and nothing changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+
+from usefirst.core.errors import DomainError
+from usefirst.recognition import services
+from usefirst.recognition.models import ApplicationEvent, ApplicationStatus, RecognitionApplication
+
+from .builders import make_achievement, needs_finance, pay_later_licence, receive
+
+pytestmark = [pytest.mark.django_db, needs_finance]
+
+
+@pytest.fixture
+def draft(unit, owner, enterprise):
+    achievement = make_achievement(unit)
+    licence = pay_later_licence(achievement, licensee=enterprise, created_by=owner)
+    receive(licence, "500000.00", on=dt.date(2026, 3, 2), actor=owner)
+    return services.application_create(actor=owner, achievement=achievement)
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api(user, path, body=None):
+    return client_for(user).post(f"/api/v1{path}", data=json.dumps(body or {}), content_type="application/json")
+
+
+def unchanged(application, status=ApplicationStatus.DRAFT, events=1):
+    application.refresh_from_db()
+    assert application.status == status
+    assert ApplicationEvent.objects.filter(subject=application).count() == events
+
+
+def test_two_recommendations_at_once_one_wins_the_other_is_told_the_state_changed(draft, owner):
+    first, second = RecognitionApplication.objects.get(pk=draft.pk), RecognitionApplication.objects.get(pk=draft.pk)
+    services.application_recommend(actor=owner, application=first, opinion="同意推荐")
+    with pytest.raises(DomainError) as refused:
+        services.application_recommend(actor=owner, application=second, opinion="同意推荐")
+    assert refused.value.code == "stale_state"
+    assert "认定申请的状态已变更为“已推荐，待省级审核”" in refused.value.detail
+    unchanged(draft, ApplicationStatus.RECOMMENDED, events=2)
+
+
+def test_a_reviewers_two_decisions_at_once_exactly_one_is_taken(draft, owner, reviewer):
+    services.application_recommend(actor=owner, application=draft, opinion="同意推荐")
+    first, second = RecognitionApplication.objects.get(pk=draft.pk), RecognitionApplication.objects.get(pk=draft.pk)
+    services.application_reject(actor=reviewer, application=first, reason="不符合条件")
+    with pytest.raises(DomainError) as refused:
+        services.application_select(actor=reviewer, application=second, key_technology_confirmed=True)
+    assert refused.value.code == "stale_state"
+    unchanged(draft, ApplicationStatus.REJECTED, events=3)
+
+
+def test_the_api_refuses_a_move_the_workflow_does_not_declare(draft, reviewer):
+    response = api(reviewer, f"/recognition/applications/{draft.pk}/reject", {"reason": "不符合条件"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "illegal_transition"
+    assert response.json()["detail"] == "当前状态“草稿”不能变为“未予认定”"
+    unchanged(draft)
+
+
+def test_the_api_refuses_a_move_by_the_wrong_role(draft, owner):
+    services.application_recommend(actor=owner, application=draft, opinion="同意推荐")
+    response = api(owner, f"/recognition/applications/{draft.pk}/select", {"key_technology_confirmed": True})
+    assert response.status_code == 403
+    assert response.json()["code"] == "recognition_not_provincial_reviewer"
+    unchanged(draft, ApplicationStatus.RECOMMENDED, events=2)
+
+
+def test_the_page_goes_back_with_the_reason_of_a_refused_move(draft, reviewer):
+    client = client_for(reviewer)
+    response = client.post(f"/recognition/applications/{draft.pk}/reject/", {"reason": "不符合条件"})
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["当前状态“草稿”不能变为“未予认定”"]
+    unchanged(draft)

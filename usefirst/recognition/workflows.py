@@ -1,0 +1,129 @@
+"""The lifecycles of recognition applications and misconduct records (docs/domain.md,
+"Lifecycles"), declared for the workflow kernel (usefirst/core/workflow.py).
+
+Application: draft (the unit) → recommended (the unit or its superior department) →
+public_notice (the provincial department selects, 择优) → recognised, or rejected from review or
+notice; a recognition may be revoked. The limits of rules 2 and 3 that need the eligibility
+figures (the amount received, misconduct records, the key-technology category) are evaluated by
+the services, which save the snapshot with the move; the year's cap, one recognition per person
+per year and per achievement rest on database constraints (see models.py).
+Misconduct record: active → appealed by its subject → withdrawn (appeal upheld) or active again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from usefirst.accounts import roles
+from usefirst.core import workflow
+from usefirst.core.dates import today
+from usefirst.core.errors import Conflict
+from usefirst.core.permissions import Action
+
+from .models import (
+    ApplicationEvent,
+    ApplicationStatus,
+    RecognitionApplication,
+)
+
+S = ApplicationStatus
+
+NOT_PROVINCIAL = ("recognition_not_provincial_reviewer", "只有省科学技术厅的审核人员可以办理认定")
+
+
+class ApplicationEventType(models.TextChoices):
+    CREATE = "create", "起草申请"
+    RECOMMEND = "recommend", "推荐"
+    SELECT = "select", "择优入选，进入公示"
+    REJECT = "reject", "不予认定"
+    RECOGNISE = "recognise", "认定"
+    REVOKE = "revoke", "撤销认定"
+    NOTICE_MOVED = "notice_moved", "公示期移至过去（演示数据）"
+
+
+# ---------------------------------------------------------------- applications
+
+
+def can_recommend(user: Any, application: RecognitionApplication) -> bool:
+    """The owner unit, or its superior department where it has one."""
+    unit = application.unit
+    if roles.is_member(user, unit):
+        return True
+    return unit.superior_department_id is not None and unit.superior_department_id in roles.organisation_ids(user)
+
+
+def _notice_ended(application: RecognitionApplication, actor: Any) -> bool:
+    if application.notice_end is not None and today() <= application.notice_end:
+        raise Conflict(f"公示期至 {application.notice_end:%Y-%m-%d}，期满后方可认定", code="recognition_notice_running")
+    return True
+
+
+NOTICE_ENDED = workflow.Guard("notice_ended", "recognition_notice_running", "公示期满后方可认定", _notice_ended)
+OBJECTIONS_ANSWERED = workflow.Guard(
+    "objections_answered",
+    "recognition_objections_unanswered",
+    "公示异议尚未全部答复",
+    lambda application, actor: not application.objections.filter(answered_at__isnull=True).exists(),
+)
+NO_OBJECTION_UPHELD = workflow.Guard(
+    "no_objection_upheld",
+    "recognition_objection_upheld",
+    "公示异议成立，不能认定；请作出不予认定决定",
+    lambda application, actor: not application.objections.filter(upheld=True).exists(),
+)
+
+APPLICATION = workflow.register(
+    workflow.Workflow(
+        name="recognition.application",
+        model=RecognitionApplication,
+        states=ApplicationStatus,
+        event_model=ApplicationEvent,
+        event_types=ApplicationEventType,
+        noun="认定申请",
+        groups=(
+            workflow.StateGroup("open", "办理中", frozenset({S.DRAFT, S.RECOMMENDED, S.PUBLIC_NOTICE})),
+            workflow.StateGroup("recognised", "已认定", frozenset({S.RECOGNISED})),
+            workflow.StateGroup("closed", "已结束", frozenset({S.REJECTED, S.REVOKED})),
+        ),
+        refusal=lambda application, step: (
+            "该认定已撤销"
+            if application.status == S.REVOKED and step.name == "revoke"
+            else f"当前状态“{application.get_status_display()}”不能变为“{ApplicationStatus(step.target).label}”"
+        ),
+        transitions=(
+            workflow.Transition(
+                "recommend",
+                S.DRAFT,
+                S.RECOMMENDED,
+                "推荐",
+                permission=can_recommend,
+                forbidden=("recognition_not_owner_unit", "只有成果单位或其上级业务主管部门可以推荐"),
+            ),
+            workflow.Transition(
+                "select", S.RECOMMENDED, S.PUBLIC_NOTICE, "进入公示", permission=Action.REVIEW, forbidden=NOT_PROVINCIAL
+            ),
+            workflow.Transition(
+                "reject",
+                {S.RECOMMENDED, S.PUBLIC_NOTICE},
+                S.REJECTED,
+                "不予认定",
+                permission=Action.REVIEW,
+                forbidden=NOT_PROVINCIAL,
+            ),
+            workflow.Transition(
+                "recognise",
+                S.PUBLIC_NOTICE,
+                S.RECOGNISED,
+                "认定",
+                permission=Action.REVIEW,
+                forbidden=NOT_PROVINCIAL,
+                guards=(NOTICE_ENDED, OBJECTIONS_ANSWERED, NO_OBJECTION_UPHELD),
+            ),
+            workflow.Transition(
+                "revoke", S.RECOGNISED, S.REVOKED, "撤销认定", permission=Action.REVIEW, forbidden=NOT_PROVINCIAL
+            ),
+        ),
+    )
+)
