@@ -235,7 +235,6 @@ CODES: tuple[ErrorCode, ...] = (
     E("unknown_item_type", 400, "finance", "未知的付款方式“…”"),
     E("voucher_number_used", 400, "finance", "凭证号已被使用"),
     # recognition
-    E("misconduct_illegal_transition", 409, "recognition", "该失信记录当前状态不允许此操作"),
     E("misconduct_not_subject", 403, "recognition", "只有记录的主体可以申诉"),
     E("misconduct_period_invalid", 400, "recognition", "记录期止不能早于记录期起"),
     E("misconduct_subject_not_found", 400, "recognition", "未找到该失信主体"),

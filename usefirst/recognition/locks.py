@@ -7,7 +7,7 @@ transactions serialise writers instead). The limits themselves rest on database 
 
 from __future__ import annotations
 
-from .models import MisconductRecord, Objection, Recognition, RecognitionApplication, RecognitionYear
+from .models import Objection, Recognition, RecognitionApplication, RecognitionYear
 
 
 def lock_application(pk: int) -> RecognitionApplication:
@@ -24,7 +24,3 @@ def lock_year(year: int) -> RecognitionYear:
 
 def lock_objection(pk: int) -> Objection:
     return Objection.objects.select_for_update().get(pk=pk)
-
-
-def lock_misconduct(pk: int) -> MisconductRecord:
-    return MisconductRecord.objects.select_for_update().get(pk=pk)

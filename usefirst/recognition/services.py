@@ -26,7 +26,7 @@ from usefirst.catalog.models import Achievement
 from usefirst.core import workflow
 from usefirst.core.audit import audit
 from usefirst.core.dates import today
-from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition, from_validation_error
+from usefirst.core.errors import Conflict, DomainError, Forbidden, from_validation_error
 from usefirst.notifications.services import notify
 from usefirst.policy.selectors import parameter_value
 
@@ -35,9 +35,7 @@ from .eligibility import Eligibility, evaluate, inventors_in_scope
 from .models import (
     OPEN_STATUSES,
     ApplicationStatus,
-    MisconductEvent,
     MisconductRecord,
-    MisconductStatus,
     Objection,
     QuotaChange,
     Recognition,
@@ -45,8 +43,9 @@ from .models import (
     RecognitionPerson,
     RecognitionYear,
 )
-from .workflows import APPLICATION, can_recommend
+from .workflows import APPLICATION, MISCONDUCT, can_recommend, is_misconduct_subject
 from .workflows import ApplicationEventType as E
+from .workflows import MisconductEventType as ME
 
 RECOGNITION_TEXT = "视同省级科技计划立项（无省财政经费支持）"
 
@@ -552,7 +551,7 @@ def misconduct_record(
             recorded_by=actor,
         )
         _save(record)
-        MisconductEvent.objects.create(subject=record, actor=actor, from_status="", to_status=record.status, reason=record.reason)
+        workflow.record(MISCONDUCT, record, ME.RECORD, actor=actor, reason=record.reason, from_status="")
         notify(
             recipients=_subject_users(record),
             kind="misconduct_recorded",
@@ -563,49 +562,44 @@ def misconduct_record(
     return record
 
 
-def is_misconduct_subject(user: Any, record: MisconductRecord) -> bool:
-    if record.subject_organisation is not None:
-        return roles.is_member(user, record.subject_organisation)
-    person = record.subject_person
-    return person is not None and person.user_id is not None and person.user_id == getattr(user, "pk", None)
-
-
 def misconduct_appeal(*, actor: Any, record: MisconductRecord, text: str) -> MisconductRecord:
-    if not is_misconduct_subject(actor, record):
+    if not is_misconduct_subject(actor, record):  # before the text: an outsider learns nothing
         raise Forbidden("只有记录的主体可以申诉", code="misconduct_not_subject")
     text = _text(text, label="申诉理由")
-    with transaction.atomic():
-        record = locks.lock_misconduct(record.pk)
-        if record.status != MisconductStatus.ACTIVE:
-            raise IllegalTransition("该记录当前不能申诉", code="misconduct_illegal_transition")
-        record.status = MisconductStatus.APPEALED
-        record.appeal = text
-        record.appealed_at = timezone.now()
-        record.save()
-        MisconductEvent.objects.create(
-            subject=record, actor=actor, from_status=MisconductStatus.ACTIVE, to_status=record.status, reason=text
-        )
-        notify(
-            recipients=provincial_staff(),
-            kind="misconduct_appeal",
-            title="科研失信记录申诉待处理",
-            url=reverse("recognition:misconduct_detail", args=[record.pk]),
-        )
-    return record
+    event = workflow.transition(
+        MISCONDUCT,
+        record,
+        ME.APPEAL,
+        actor=actor,
+        reason=text,
+        also={"appeal": text, "appealed_at": timezone.now()},
+        notices=[
+            lambda moved: notify(
+                recipients=provincial_staff(),
+                kind="misconduct_appeal",
+                title="科研失信记录申诉待处理",
+                url=reverse("recognition:misconduct_detail", args=[moved.pk]),
+            )
+        ],
+    )
+    return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
 
 
 def misconduct_decide_appeal(*, actor: Any, record: MisconductRecord, withdraw: bool, answer: str) -> MisconductRecord:
+    """The provincial department upholds the appeal (the record is withdrawn) or keeps the record."""
     _require_provincial(actor)
     answer = _text(answer, label="申诉处理意见")
-    with transaction.atomic():
-        record = locks.lock_misconduct(record.pk)
-        if record.status != MisconductStatus.APPEALED:
-            raise IllegalTransition("该记录没有待处理的申诉", code="misconduct_illegal_transition")
-        record.status = MisconductStatus.WITHDRAWN if withdraw else MisconductStatus.ACTIVE
-        record.appeal_answer = answer
-        record.save()
-        MisconductEvent.objects.create(
-            subject=record, actor=actor, from_status=MisconductStatus.APPEALED, to_status=record.status, reason=answer
-        )
-        notify(recipients=_subject_users(record), kind="misconduct_appeal_decided", title="科研失信记录申诉已处理", body=answer)
-    return record
+    event = workflow.transition(
+        MISCONDUCT,
+        record,
+        ME.WITHDRAW if withdraw else ME.KEEP,
+        actor=actor,
+        reason=answer,
+        also={"appeal_answer": answer},
+        notices=[
+            lambda moved: notify(
+                recipients=_subject_users(moved), kind="misconduct_appeal_decided", title="科研失信记录申诉已处理", body=answer
+            )
+        ],
+    )
+    return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row

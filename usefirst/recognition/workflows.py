@@ -25,10 +25,14 @@ from usefirst.core.permissions import Action
 from .models import (
     ApplicationEvent,
     ApplicationStatus,
+    MisconductEvent,
+    MisconductRecord,
+    MisconductStatus,
     RecognitionApplication,
 )
 
 S = ApplicationStatus
+M = MisconductStatus
 
 NOT_PROVINCIAL = ("recognition_not_provincial_reviewer", "只有省科学技术厅的审核人员可以办理认定")
 
@@ -41,6 +45,13 @@ class ApplicationEventType(models.TextChoices):
     RECOGNISE = "recognise", "认定"
     REVOKE = "revoke", "撤销认定"
     NOTICE_MOVED = "notice_moved", "公示期移至过去（演示数据）"
+
+
+class MisconductEventType(models.TextChoices):
+    RECORD = "record", "记入科研失信记录"
+    APPEAL = "appeal", "提出申诉"
+    WITHDRAW = "withdraw", "申诉成立，撤销记录"
+    KEEP = "keep", "申诉不成立，维持记录"
 
 
 # ---------------------------------------------------------------- applications
@@ -60,6 +71,8 @@ def _notice_ended(application: RecognitionApplication, actor: Any) -> bool:
     return True
 
 
+# Recognition follows the public notice (公示) and its objections (docs/domain.md, "Glossary" and
+# "Lifecycles"): the period must be over, every objection answered and none upheld.
 NOTICE_ENDED = workflow.Guard("notice_ended", "recognition_notice_running", "公示期满后方可认定", _notice_ended)
 OBJECTIONS_ANSWERED = workflow.Guard(
     "objections_answered",
@@ -124,6 +137,53 @@ APPLICATION = workflow.register(
             workflow.Transition(
                 "revoke", S.RECOGNISED, S.REVOKED, "撤销认定", permission=Action.REVIEW, forbidden=NOT_PROVINCIAL
             ),
+        ),
+    )
+)
+
+
+# ---------------------------------------------------------------- misconduct records
+
+
+def is_misconduct_subject(user: Any, record: MisconductRecord) -> bool:
+    if record.subject_organisation is not None:
+        return roles.is_member(user, record.subject_organisation)
+    person = record.subject_person
+    return person is not None and person.user_id is not None and person.user_id == getattr(user, "pk", None)
+
+
+def _provincial(user: Any, record: MisconductRecord) -> bool:
+    """The provincial department decides appeals (the departments that review the subject see
+    the record, but do not decide)."""
+    return roles.is_provincial_staff(user)
+
+
+MISCONDUCT = workflow.register(
+    workflow.Workflow(
+        name="recognition.misconduct",
+        model=MisconductRecord,
+        states=MisconductStatus,
+        event_model=MisconductEvent,
+        event_types=MisconductEventType,
+        noun="科研失信记录",
+        groups=(
+            workflow.StateGroup("in_force", "有效", frozenset({M.ACTIVE, M.APPEALED})),
+            workflow.StateGroup("ended", "已撤销", frozenset({M.WITHDRAWN})),
+        ),
+        refusal=lambda record, step: "该记录当前不能申诉" if step.name == "appeal" else "该记录没有待处理的申诉",
+        transitions=(
+            workflow.Transition(
+                "appeal",
+                M.ACTIVE,
+                M.APPEALED,
+                "申诉",
+                permission=is_misconduct_subject,
+                forbidden=("misconduct_not_subject", "只有记录的主体可以申诉"),
+            ),
+            workflow.Transition(
+                "withdraw", M.APPEALED, M.WITHDRAWN, "撤销记录", permission=_provincial, forbidden=NOT_PROVINCIAL
+            ),
+            workflow.Transition("keep", M.APPEALED, M.ACTIVE, "维持记录", permission=_provincial, forbidden=NOT_PROVINCIAL),
         ),
     )
 )

@@ -1,6 +1,6 @@
-"""Moves the workflow refuses (recognition/workflows.py): a move from a state that does not
+"""Moves the workflows refuse (recognition/workflows.py): a move from a state that does not
 allow it, by someone without the role, or on a copy that is out of date — on the services, the
-API and the pages, each with its registered code, and nothing changed."""
+API and the pages, each with its registered code or reason, and nothing changed."""
 
 from __future__ import annotations
 
@@ -13,7 +13,13 @@ from django.test import Client
 
 from usefirst.core.errors import DomainError
 from usefirst.recognition import services
-from usefirst.recognition.models import ApplicationEvent, ApplicationStatus, RecognitionApplication
+from usefirst.recognition.models import (
+    ApplicationEvent,
+    ApplicationStatus,
+    MisconductRecord,
+    MisconductStatus,
+    RecognitionApplication,
+)
 
 from .builders import make_achievement, needs_finance, pay_later_licence, receive
 
@@ -86,3 +92,41 @@ def test_the_page_goes_back_with_the_reason_of_a_refused_move(draft, reviewer):
     assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["当前状态“草稿”不能变为“未予认定”"]
     unchanged(draft)
+
+
+# ---------------------------------------------------------------- misconduct records
+
+
+@pytest.fixture
+def appealed(unit_with_superior, owner, reviewer):
+    record = services.misconduct_record(
+        actor=reviewer,
+        organisation=unit_with_superior,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2028, 12, 31),
+        reason="伪造到账凭证",
+    )
+    return services.misconduct_appeal(actor=owner, record=record, text="凭证真实，附银行回单")
+
+
+def test_two_decisions_on_an_appeal_at_once_exactly_one_is_taken(appealed, reviewer):
+    first, second = MisconductRecord.objects.get(pk=appealed.pk), MisconductRecord.objects.get(pk=appealed.pk)
+    services.misconduct_decide_appeal(actor=reviewer, record=first, withdraw=True, answer="申诉成立")
+    with pytest.raises(DomainError) as refused:
+        services.misconduct_decide_appeal(actor=reviewer, record=second, withdraw=False, answer="维持记录")
+    assert refused.value.code == "stale_state"
+    appealed.refresh_from_db()
+    assert appealed.status == MisconductStatus.WITHDRAWN
+    assert list(appealed.events.order_by("pk").values_list("event_type", flat=True)) == ["record", "appeal", "withdraw"]
+
+
+def test_the_page_refuses_a_second_appeal_and_a_decision_by_the_superior_department(appealed, owner, superior_staff):
+    back = f"/recognition/misconduct/{appealed.pk}/"
+    response = client_for(owner).post(back, {"step": "appeal", "text": "再次申诉"})
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["该记录当前不能申诉"]
+    response = client_for(superior_staff).post(back, {"step": "decide", "withdraw": "yes", "answer": "撤销"})
+    assert response.status_code == 403  # the error page, with the reason
+    assert "只有省科学技术厅的审核人员可以办理认定" in response.content.decode()
+    appealed.refresh_from_db()
+    assert appealed.status == MisconductStatus.APPEALED
+    assert appealed.events.count() == 2
