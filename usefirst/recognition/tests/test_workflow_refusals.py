@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from importlib import import_module
 
 import pytest
 from django.contrib.messages import get_messages
@@ -130,3 +131,19 @@ def test_the_page_refuses_a_second_appeal_and_a_decision_by_the_superior_departm
     appealed.refresh_from_db()
     assert appealed.status == MisconductStatus.APPEALED
     assert appealed.events.count() == 2
+
+
+# ---------------------------------------------------------------- event rows written before event types
+
+
+def test_rows_written_before_event_types_get_theirs_from_the_move_they_record(draft, appealed):
+    from django.apps import apps
+
+    fill = import_module("usefirst.recognition.migrations.0003_fill_event_type").fill
+    ApplicationEvent.objects.update(event_type="")
+    appealed.events.update(event_type="")
+    ApplicationEvent.objects.create(subject=draft, from_status="draft", to_status="draft", reason="演示数据：公示期移至过去")
+    ApplicationEvent.objects.create(subject=draft, from_status="draft", to_status="recommended")
+    fill(apps, None)
+    assert list(draft.events.order_by("pk").values_list("event_type", flat=True)) == ["create", "notice_moved", "recommend"]
+    assert list(appealed.events.order_by("pk").values_list("event_type", flat=True)) == ["record", "appeal"]
