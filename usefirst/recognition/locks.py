@@ -22,5 +22,12 @@ def lock_year(year: int) -> RecognitionYear:
     return RecognitionYear.objects.select_for_update().get(year=year)
 
 
+def lock_quota(year: int) -> RecognitionYear | None:
+    """The year's quota row, if it has one: taken first by every write that touches both an
+    application and the quota (recognition, revocation), so that they queue in one order; a
+    year's recognitions are numbered one at a time under it."""
+    return RecognitionYear.objects.select_for_update().filter(year=year).first()
+
+
 def lock_objection(pk: int) -> Objection:
     return Objection.objects.select_for_update().get(pk=pk)

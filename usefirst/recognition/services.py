@@ -351,14 +351,12 @@ def quota_for_year(year: int, *, on: dt.date | None = None) -> RecognitionYear:
     return row
 
 
-def _take_slot(year: int) -> int:
+def _take_slot(year: int) -> None:
     """Count one recognition against the year's cap with a conditional UPDATE … WHERE used < cap
-    (the CheckConstraint used <= cap stands behind it). Returns the number of recognitions of
-    the year so far (revoked ones included), for the recognition number."""
+    (the CheckConstraint used <= cap stands behind it; the workflow's guard has said so first)."""
     taken = RecognitionYear.objects.filter(year=year, used__lt=F("cap")).update(used=F("used") + 1)
     if taken != 1:
         raise Conflict("本年度认定名额已满（规则3：原则上每年不超过200项）", code="recognition_quota_exhausted")
-    return Recognition.objects.filter(year=year).count() + 1
 
 
 def application_recognise(*, actor: Any, application: RecognitionApplication) -> Recognition:
@@ -367,8 +365,8 @@ def application_recognise(*, actor: Any, application: RecognitionApplication) ->
     a refusal leaves nothing changed.
 
     The eligibility figures are read before the write transaction, so that the transaction
-    holding the quota row is short; the limits themselves are decided inside it by the
-    constraints, and the notice period and the objections by the workflow's guards."""
+    holding the quota row is short; inside it the workflow's guards check the notice period, the
+    objections and the limits of rule 3, and the database constraints stand behind the limits."""
     _require_provincial(actor)
     on = today()
     quota_for_year(application.year, on=on)
@@ -379,8 +377,8 @@ def application_recognise(*, actor: Any, application: RecognitionApplication) ->
     members = _unit_members(current.unit)
     try:
         with transaction.atomic():
-            locks.lock_application(application.pk)  # the application first, then the year's quota row (as revocation)
-            number = f"GDXY-{current.year}-{_take_slot(current.year):04d}"
+            locks.lock_quota(current.year)
+            number = f"GDXY-{current.year}-{Recognition.objects.filter(year=current.year).count() + 1:04d}"
             application = _move(
                 application,
                 E.RECOGNISE,
@@ -396,6 +394,7 @@ def application_recognise(*, actor: Any, application: RecognitionApplication) ->
                     url=application_url(moved),
                 ),
             )
+            _take_slot(application.year)
             recognition = Recognition(
                 application=application,
                 achievement=application.achievement,
@@ -455,6 +454,7 @@ def recognition_revoke(*, actor: Any, recognition: Recognition, reason: str) -> 
     reason = _text(reason, label="撤销理由")
     returns = bool(parameter_value("recognition_revocation_returns_slot", on=today()))
     with transaction.atomic():
+        locks.lock_quota(recognition.year)
         _move(
             recognition.application,
             E.REVOKE,

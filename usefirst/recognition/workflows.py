@@ -5,8 +5,9 @@ Application: draft (the unit) → recommended (the unit or its superior departme
 public_notice (the provincial department selects, 择优) → recognised, or rejected from review or
 notice; a recognition may be revoked. The limits of rules 2 and 3 that need the eligibility
 figures (the amount received, misconduct records, the key-technology category) are evaluated by
-the services, which save the snapshot with the move; the year's cap, one recognition per person
-per year and per achievement rest on database constraints (see models.py).
+the services, which save the snapshot with the move; the year's cap and one recognition per
+achievement and per person a year are guards of `recognise`, with database constraints behind
+them (see models.py).
 Misconduct record: active → appealed by its subject → withdrawn (appeal upheld) or active again.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import F
 
 from usefirst.accounts import roles
 from usefirst.core import workflow
@@ -22,13 +24,17 @@ from usefirst.core.dates import today
 from usefirst.core.errors import Conflict
 from usefirst.core.permissions import Action
 
+from .eligibility import inventors_in_scope
 from .models import (
     ApplicationEvent,
     ApplicationStatus,
     MisconductEvent,
     MisconductRecord,
     MisconductStatus,
+    Recognition,
     RecognitionApplication,
+    RecognitionPerson,
+    RecognitionYear,
 )
 
 S = ApplicationStatus
@@ -87,6 +93,36 @@ NO_OBJECTION_UPHELD = workflow.Guard(
     lambda application, actor: not application.objections.filter(upheld=True).exists(),
 )
 
+# The limits of rule 3 (docs/domain.md, "Rule 3. The limits of recognition"), checked on the locked
+# row when the project is recognised; the database constraints stand behind each (models.py).
+
+
+def _quota_available(application: RecognitionApplication, actor: Any) -> bool:
+    return RecognitionYear.objects.filter(year=application.year, used__lt=F("cap")).exists()
+
+
+def _not_recognised_before(application: RecognitionApplication, actor: Any) -> bool:
+    return not Recognition.objects.filter(achievement_id=application.achievement_id, revoked_at__isnull=True).exists()
+
+
+def _inventors_free(application: RecognitionApplication, actor: Any) -> bool:
+    hashes = [i.person.identity_hash for i in inventors_in_scope(application.achievement, on=today())]
+    return not RecognitionPerson.objects.filter(year=application.year, identity_hash__in=hashes).exists()
+
+
+QUOTA_AVAILABLE = workflow.Guard(
+    "quota_available", "recognition_quota_exhausted", "本年度认定名额已满（规则3：原则上每年不超过200项）", _quota_available
+)
+NOT_RECOGNISED_BEFORE = workflow.Guard(
+    "not_recognised_before", "recognition_already_recognised", "该成果已获认定，不能重复认定（规则3）", _not_recognised_before
+)
+INVENTORS_FREE = workflow.Guard(
+    "inventors_free",
+    "recognition_person_already_recognised",
+    "成果完成人本年度已有项目获认定（规则3：每人每年限一项）",
+    _inventors_free,
+)
+
 APPLICATION = workflow.register(
     workflow.Workflow(
         name="recognition.application",
@@ -132,7 +168,14 @@ APPLICATION = workflow.register(
                 "认定",
                 permission=Action.REVIEW,
                 forbidden=NOT_PROVINCIAL,
-                guards=(NOTICE_ENDED, OBJECTIONS_ANSWERED, NO_OBJECTION_UPHELD),
+                guards=(
+                    NOTICE_ENDED,
+                    OBJECTIONS_ANSWERED,
+                    NO_OBJECTION_UPHELD,
+                    QUOTA_AVAILABLE,
+                    NOT_RECOGNISED_BEFORE,
+                    INVENTORS_FREE,
+                ),
             ),
             workflow.Transition(
                 "revoke", S.RECOGNISED, S.REVOKED, "撤销认定", permission=Action.REVIEW, forbidden=NOT_PROVINCIAL
