@@ -2,16 +2,13 @@
 
 Row locks order concurrent writers on PostgreSQL; on SQLite they do nothing (IMMEDIATE
 transactions serialise writers instead). The limits themselves rest on database constraints
-(see models.py), so they hold on both.
+(see models.py), so they hold on both. Applications and misconduct records are locked by the
+workflow kernel when they move (usefirst/core/workflow.py).
 """
 
 from __future__ import annotations
 
-from .models import Objection, Recognition, RecognitionApplication, RecognitionYear
-
-
-def lock_application(pk: int) -> RecognitionApplication:
-    return RecognitionApplication.objects.select_for_update().select_related("achievement", "unit").get(pk=pk)
+from .models import Objection, Recognition, RecognitionYear
 
 
 def lock_recognition(pk: int) -> Recognition:

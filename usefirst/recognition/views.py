@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, Person
 from usefirst.catalog.models import Achievement
+from usefirst.core import workflow
 from usefirst.core.audit import audit
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, NotFound
@@ -28,7 +29,8 @@ from usefirst.core.refusals import button_action, form_refusal
 
 from . import documents, selectors, services
 from .eligibility import KIND_LABELS, evaluate
-from .models import ApplicationStatus, MisconductRecord, MisconductStatus, Objection, Recognition, RecognitionApplication
+from .models import ApplicationStatus, MisconductRecord, Objection, Recognition, RecognitionApplication
+from .workflows import APPLICATION, MISCONDUCT
 
 YEAR_INVALID = "年度应为 2026 年以后的四位年份"
 
@@ -227,6 +229,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     objections = restrict(Objection.objects.filter(application=application), user, Action.VIEW)
     recognition = Recognition.objects.filter(application=application).first()
+    moves = {step.name for step in workflow.allowed(APPLICATION, application, user)}
     return render(
         request,
         "recognition/application_detail.html",
@@ -238,8 +241,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "objections": objections,
             "recognition": recognition,
             "provincial": provincial,
-            "can_recommend": application.status == ApplicationStatus.DRAFT and services.can_recommend(user, application),
-            "can_review": provincial and application.status in (ApplicationStatus.RECOMMENDED, ApplicationStatus.PUBLIC_NOTICE),
+            "can_recommend": "recommend" in moves,
+            "can_review": "reject" in moves,  # the provincial review, from recommendation to the end of the notice
             "notice_over": application.notice_end is not None and on > application.notice_end,
             "recognise_confirmation": RECOGNISE_CONFIRMATION,
         },
@@ -423,8 +426,6 @@ def misconduct_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "record": record,
             "events": record.events.select_related("actor"),
-            "provincial": roles.is_provincial_staff(request.user),
-            "is_subject": services.is_misconduct_subject(request.user, record),
-            "statuses": MisconductStatus,
+            "moves": {step.name for step in workflow.allowed(MISCONDUCT, record, request.user)},
         },
     )

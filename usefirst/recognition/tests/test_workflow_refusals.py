@@ -147,3 +147,33 @@ def test_rows_written_before_event_types_get_theirs_from_the_move_they_record(dr
     fill(apps, None)
     assert list(draft.events.order_by("pk").values_list("event_type", flat=True)) == ["create", "notice_moved", "recommend"]
     assert list(appealed.events.order_by("pk").values_list("event_type", flat=True)) == ["record", "appeal"]
+
+
+# ---------------------------------------------------------------- buttons, drawn from the moves allowed
+
+
+def test_each_page_shows_the_buttons_of_the_moves_its_reader_may_take(draft, owner, reviewer):
+    url = f"/recognition/applications/{draft.pk}/"
+    assert "审核并推荐" in client_for(owner).get(url).content.decode()
+    assert "审核并推荐" not in client_for(reviewer).get(url).content.decode()
+    services.application_recommend(actor=owner, application=draft, opinion="同意推荐")
+    assert "审核并推荐" not in client_for(owner).get(url).content.decode()
+    assert "择优入选，进入公示" in client_for(reviewer).get(url).content.decode()
+    assert "择优入选，进入公示" not in client_for(owner).get(url).content.decode()
+
+
+def test_the_record_shows_the_appeal_to_its_subject_and_the_decision_to_the_province(draft, unit_with_superior, owner, reviewer):
+    record = services.misconduct_record(
+        actor=reviewer,
+        organisation=unit_with_superior,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2028, 12, 31),
+        reason="伪造到账凭证",
+    )
+    url = f"/recognition/misconduct/{record.pk}/"
+    assert "提出申诉" in client_for(owner).get(url).content.decode()
+    assert "提出申诉" not in client_for(reviewer).get(url).content.decode()
+    services.misconduct_appeal(actor=owner, record=record, text="凭证真实")
+    assert "提出申诉" not in client_for(owner).get(url).content.decode()
+    assert 'name="answer"' in client_for(reviewer).get(url).content.decode()
+    assert 'name="answer"' not in client_for(owner).get(url).content.decode()
