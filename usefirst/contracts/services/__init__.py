@@ -7,17 +7,18 @@
 - `free_use`: the free-use period, the next step and the daily advance;
 - `open_licences`: open patent licences and their take-ups.
 
-Lifecycle: drafted → signing → signed (all parties) → free_use (from its first day) →
-awaiting_next_step (the day after its last day) → next_step_agreed / ended. A draft can be
-cancelled. Follow-on contracts (licence, transfer, development, equity) have no free-use
-period: they stay `signed` once every party has signed. Every transition writes a
-ContractEvent in the same transaction (`common.transition`).
+Lifecycle (declared in contracts/workflows.py): drafted → signing → signed (all parties) →
+free_use (from its first day) → awaiting_next_step (the day after its last day) →
+next_step_agreed / ended. A draft can be cancelled. Follow-on contracts (licence, transfer,
+development, equity) have no free-use period: they stay `signed` once every party has signed.
+Every move goes through the workflow kernel (`common.move`), which writes its ContractEvent in
+the same transaction.
 """
 
 from __future__ import annotations
 
 from ..selectors import open_licence_in_force
-from .common import MAX_ACHIEVEMENTS, REMINDER_DAYS, SHARES_TOTAL, TRANSITIONS, S, can_transition, contract_url
+from .common import MAX_ACHIEVEMENTS, REMINDER_DAYS, SHARES_TOTAL, S, contract_url
 from .drafting import (
     AchievementShare,
     DraftData,
@@ -40,11 +41,9 @@ __all__ = [
     "MAX_ACHIEVEMENTS",
     "REMINDER_DAYS",
     "SHARES_TOTAL",
-    "TRANSITIONS",
     "AchievementShare",
     "DraftData",
     "S",
-    "can_transition",
     "contract_advance",
     "contract_cancel",
     "contract_draft",

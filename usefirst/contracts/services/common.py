@@ -1,9 +1,9 @@
-"""What every contract write shares: the lifecycle table and its transition with an event row,
-coded field errors, and notifying the parties after commit."""
+"""What every contract write shares: moving along the lifecycle (contracts/workflows.py) and
+recording events that are not moves, coded field errors, and notifying the parties."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -12,53 +12,50 @@ from django.urls import reverse
 from django.utils import timezone
 
 from usefirst.accounts.models import Membership, Organisation, User
-from usefirst.core.errors import DomainError, IllegalTransition
+from usefirst.core import workflow
+from usefirst.core.errors import DomainError
 from usefirst.notifications.services import notify
 
-from ..models import (
-    Contract,
-    ContractEvent,
-    ContractStatus,
-)
+from ..models import Contract, ContractStatus
+from ..workflows import CONTRACT
 
 S = ContractStatus
 SHARES_TOTAL = Decimal("100.00")
 REMINDER_DAYS = (30, 7)
 MAX_ACHIEVEMENTS = 20
 
-TRANSITIONS: dict[str, set[str]] = {
-    S.DRAFTED: {S.SIGNING, S.SIGNED, S.FREE_USE, S.CANCELLED},
-    S.SIGNING: {S.SIGNED, S.FREE_USE, S.CANCELLED},
-    S.SIGNED: {S.FREE_USE, S.AWAITING_NEXT_STEP, S.ENDED},
-    S.FREE_USE: {S.AWAITING_NEXT_STEP, S.NEXT_STEP_AGREED, S.ENDED},
-    S.AWAITING_NEXT_STEP: {S.NEXT_STEP_AGREED, S.ENDED},
-    S.NEXT_STEP_AGREED: {S.ENDED},
-    S.ENDED: set(),
-    S.CANCELLED: set(),
-}
 
-
-def can_transition(contract: Contract, to: str) -> bool:
-    return to in TRANSITIONS.get(contract.status, set())
-
-
-def transition(contract: Contract, to: str, *, actor: Any, reason: str = "", **payload: Any) -> None:
-    if not can_transition(contract, to):
-        raise IllegalTransition(
-            f"合同当前状态为“{contract.get_status_display()}”，不能变更为“{S(to).label}”", code="illegal_transition"
-        )
-    frm = contract.status
-    contract.status = to
-    contract.updated_at = timezone.now()
-    contract.save(update_fields=["status", "updated_at", "signed_at", "ended_at", "is_first_cooperation"])
-    write_event(contract, actor=actor, frm=frm, to=to, reason=reason, **payload)
-
-
-def write_event(contract: Contract, *, actor: Any, frm: str, to: str, reason: str = "", **payload: Any) -> ContractEvent:
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return ContractEvent.objects.create(
-        subject=contract, actor=user, from_status=frm, to_status=to, reason=reason, payload=payload
+def move(
+    contract: Contract,
+    name: str,
+    *,
+    actor: Any,
+    reason: str = "",
+    payload: Mapping[str, Any] | None = None,
+    also: Mapping[str, Any] | None = None,
+    notices: Iterable[workflow.Notice] = (),
+) -> Contract:
+    """Take the transition `name` (contracts/workflows.py) on `contract`: the kernel locks the row,
+    refuses a stale state (the caller's copy moved on meanwhile), an undeclared move and a failing
+    guard, and writes the event row. Returns the locked, saved row."""
+    event = workflow.transition(
+        CONTRACT,
+        contract,
+        name,
+        actor=actor,
+        reason=reason,
+        payload=payload,
+        also={"updated_at": timezone.now(), **(also or {})},
+        notices=notices,
     )
+    return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
+
+
+def record(
+    contract: Contract, event_type: str, *, actor: Any, reason: str = "", from_status: str | None = None, **payload: Any
+) -> None:
+    """An event that is not a transition (drafting: `from_status=""`): the status stays what it is."""
+    workflow.record(CONTRACT, contract, event_type, actor=actor, reason=reason, payload=payload, from_status=from_status)
 
 
 def field_error(field_name: str, message: str, code: str = "validation_failed") -> DomainError:
@@ -86,3 +83,8 @@ def party_users(contract: Contract) -> list[User]:
 def notify_parties(contract: Contract, *, kind: str, title: str, body: str = "", exclude: Any = None) -> None:
     recipients = [u for u in party_users(contract) if exclude is None or u.pk != exclude.pk]
     notify(recipients=recipients, kind=kind, title=title, body=body, url=contract_url(contract))
+
+
+def tell_parties(*, kind: str, title: str, body: str = "", exclude: Any = None) -> workflow.Notice:
+    """`notify_parties` as a notice of a transition (called with the locked row)."""
+    return lambda contract: notify_parties(contract, kind=kind, title=title, body=body, exclude=exclude)

@@ -21,9 +21,8 @@ from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind, Person
 from usefirst.catalog.models import Achievement, AchievementInventor
 from usefirst.core.dates import term_last_day, today
-from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition, from_validation_error
+from usefirst.core.errors import Conflict, DomainError, Forbidden, from_validation_error
 from usefirst.core.files import file_kept_only_with_its_row
-from usefirst.core.permissions import Action, can
 from usefirst.core.text import stated_reason
 
 from .. import pdf as pdf_module
@@ -41,7 +40,8 @@ from ..models import (
 )
 from ..rendering import DRAFT_MARK, render_text
 from ..selectors import open_licence_in_force
-from .common import MAX_ACHIEVEMENTS, SHARES_TOTAL, S, field_error, notify_parties, transition, write_event
+from ..workflows import ContractEventType as E
+from .common import MAX_ACHIEVEMENTS, SHARES_TOTAL, S, field_error, move, notify_parties, record
 from .templates import template_for
 
 
@@ -340,11 +340,11 @@ def draft_without_text(*, actor: Any, data: DraftData) -> Contract:
         for position, (achievement, share) in enumerate(achievements):
             ContractAchievement.objects.create(contract=contract, achievement=achievement, price_share=share, position=position)
         _create_parties(contract, licensor_person=licensor_person, co_licensors=co_licensors, data=data)
-        write_event(
+        record(
             contract,
+            E.DRAFT,
             actor=actor,
-            frm="",
-            to=S.DRAFTED,
+            from_status="",
             template_version=template.version,
             kind=data.kind,
             inventor_grant=inventor_grant,
@@ -522,11 +522,5 @@ def current_document(contract: Contract) -> IssuedDocument:
 
 
 def contract_cancel(*, actor: Any, contract: Contract, reason: str = "") -> Contract:
-    with transaction.atomic():
-        contract = Contract.objects.select_for_update().get(pk=contract.pk)
-        if not can(actor, Action.CHANGE, contract):
-            raise Forbidden("您没有执行此操作的权限", code="forbidden")
-        if contract.signatures.exists():
-            raise IllegalTransition("已有当事方签署的合同不能撤销，请使用终止", code="illegal_transition")
-        transition(contract, S.CANCELLED, actor=actor, reason=reason)
-    return contract
+    """A draft no party has signed is cancelled (one that was signed ends instead)."""
+    return move(contract, E.CANCEL, actor=actor, reason=reason)

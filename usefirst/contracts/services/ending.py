@@ -26,9 +26,9 @@ from usefirst.core.text import stated_reason
 from usefirst.policy.selectors import parameter_value
 
 from ..models import Contract, ContractKind, EndingRequest
-from .common import S, notify_parties, transition, write_event
-
-LIVE = (S.SIGNED, S.FREE_USE, S.AWAITING_NEXT_STEP, S.NEXT_STEP_AGREED)
+from ..workflows import LIVE
+from ..workflows import ContractEventType as E
+from .common import S, move, notify_parties, record, tell_parties
 
 
 def ends_in_one_step(contract: Contract) -> bool:
@@ -61,24 +61,28 @@ def notice_days(on: dt.date | None = None) -> int:
     return int(parameter_value("contract_notice_days", on=on))  # type: ignore[arg-type]
 
 
+def refuse_unless_ends_in_one_step(contract: Contract) -> None:
+    """The guard of the one-step end (contracts/workflows.py), with the notice period in its refusal."""
+    if not ends_in_one_step(contract):
+        raise Conflict(
+            f"合同“{contract.title}”已有正式条款或付款计划，不能由一方直接终止：请提出协商终止，"
+            f"或发出终止通知（通知期 {notice_days()} 日，对方可提出异议）",
+            code="ending_needs_agreement_or_notice",
+        )
+
+
 def contract_end(*, actor: Any, contract: Contract, reason: str) -> Contract:
     """One side ends a free-use arrangement during its free-use period (the enterprise then stops
     using the achievement); formal terms need agreement or a notice."""
     text = stated_reason(reason, field="reason", label="终止理由")
-    with transaction.atomic():
-        contract = Contract.objects.select_for_update().get(pk=contract.pk)
-        if not can(actor, Action.CHANGE, contract):
-            raise Forbidden("只有合同当事方可以终止合同", code="forbidden")
-        if not ends_in_one_step(contract):
-            raise Conflict(
-                f"合同“{contract.title}”已有正式条款或付款计划，不能由一方直接终止：请提出协商终止，"
-                f"或发出终止通知（通知期 {notice_days()} 日，对方可提出异议）",
-                code="ending_needs_agreement_or_notice",
-            )
-        contract.ended_at = timezone.now()
-        transition(contract, S.ENDED, actor=actor, reason=text)
-        notify_parties(contract, kind="contract_ended", title=f"合同已终止：{contract.title}", body=text, exclude=actor)
-    return contract
+    return move(
+        contract,
+        E.END,
+        actor=actor,
+        reason=text,
+        also={"ended_at": timezone.now()},
+        notices=[tell_parties(kind="contract_ended", title=f"合同已终止：{contract.title}", body=text, exclude=actor)],
+    )
 
 
 def ending_propose(*, actor: Any, contract: Contract, kind: str, grounds: str) -> EndingRequest:
@@ -111,10 +115,14 @@ def ending_propose(*, actor: Any, contract: Contract, kind: str, grounds: str) -
         except IntegrityError as exc:
             raise Conflict("该合同已有待对方答复的终止申请，请等待答复或先撤回", code="ending_already_open") from exc
         label = EndingRequest.Kind(kind).label
-        write_event(
-            contract, actor=actor, frm=contract.status, to=contract.status, reason=f"{side.name}提出{label}：{text}",
-            ending_request=request.pk, effective_on=effective_on.isoformat() if effective_on else None,
-        )  # fmt: skip
+        record(
+            contract,
+            E.GIVE_NOTICE if effective_on else E.PROPOSE_ENDING,
+            actor=actor,
+            reason=f"{side.name}提出{label}：{text}",
+            ending_request=request.pk,
+            effective_on=effective_on.isoformat() if effective_on else None,
+        )
         body = text
         if effective_on is not None:
             last = effective_on - dt.timedelta(days=1)
@@ -142,21 +150,27 @@ def ending_answer(*, actor: Any, request: EndingRequest, accept: bool, answer: s
         if accept:
             request.status = EndingRequest.Status.ACCEPTED
             request.save(update_fields=["status", "answered_by", "answered_at", "answer"])
-            contract.ended_at = timezone.now()
-            transition(
-                contract, S.ENDED, actor=actor, reason=f"{side.name}同意{request.get_kind_display()}：{request.grounds}",
-                ending_request=request.pk,
-            )  # fmt: skip
-            notify_parties(contract, kind="contract_ended", title=f"合同已终止：{contract.title}", body=request.grounds)
+            move(
+                contract,
+                E.ACCEPT_NOTICE if request.kind == EndingRequest.Kind.NOTICE else E.END_BY_AGREEMENT,
+                actor=actor,
+                reason=f"{side.name}同意{request.get_kind_display()}：{request.grounds}",
+                payload={"ending_request": request.pk},
+                also={"ended_at": timezone.now()},
+                notices=[tell_parties(kind="contract_ended", title=f"合同已终止：{contract.title}", body=request.grounds)],
+            )
         else:
             request.status = (
                 EndingRequest.Status.OBJECTED if request.kind == EndingRequest.Kind.NOTICE else EndingRequest.Status.DECLINED
             )
             request.save(update_fields=["status", "answered_by", "answered_at", "answer"])
-            write_event(
-                contract, actor=actor, frm=contract.status, to=contract.status,
-                reason=f"{side.name}{request.get_status_display()}：{text}", ending_request=request.pk,
-            )  # fmt: skip
+            record(
+                contract,
+                E.OBJECT_TO_NOTICE if request.kind == EndingRequest.Kind.NOTICE else E.DECLINE_ENDING,
+                actor=actor,
+                reason=f"{side.name}{request.get_status_display()}：{text}",
+                ending_request=request.pk,
+            )
             notify_parties(
                 contract, kind="contract_ending_answered", title=f"对方不同意终止：{contract.title}", body=text, exclude=actor
             )
@@ -175,9 +189,7 @@ def ending_withdraw(*, actor: Any, request: EndingRequest) -> EndingRequest:
         request.status = EndingRequest.Status.WITHDRAWN
         request.answered_at = timezone.now()
         request.save(update_fields=["status", "answered_at"])
-        write_event(
-            contract, actor=actor, frm=contract.status, to=contract.status, reason="撤回终止申请", ending_request=request.pk
-        )
+        record(contract, E.WITHDRAW_ENDING, actor=actor, reason="撤回终止申请", ending_request=request.pk)
     return request
 
 
@@ -199,12 +211,16 @@ def notices_take_effect(day: dt.date) -> int:
             locked.status = EndingRequest.Status.EFFECTIVE
             locked.answered_at = timezone.now()
             locked.save(update_fields=["status", "answered_at"])
-            contract.ended_at = timezone.now()
-            transition(
-                contract, S.ENDED, actor=None, reason=f"终止通知期满，对方未提出异议：{locked.grounds}", ending_request=locked.pk
-            )
-            notify_parties(
-                contract, kind="contract_ended", title=f"终止通知期满，合同已终止：{contract.title}", body=locked.grounds
+            move(
+                contract,
+                E.NOTICE_TAKES_EFFECT,
+                actor=None,
+                reason=f"终止通知期满，对方未提出异议：{locked.grounds}",
+                payload={"ending_request": locked.pk},
+                also={"ended_at": timezone.now()},
+                notices=[
+                    tell_parties(kind="contract_ended", title=f"终止通知期满，合同已终止：{contract.title}", body=locked.grounds)
+                ],
             )
         ended += 1
     return ended

@@ -4,6 +4,7 @@ follow-on drafted on acceptance, and the daily advance (reminders, expiry, escal
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +16,9 @@ from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation
 from usefirst.catalog.models import Achievement
 from usefirst.core.dates import today
-from usefirst.core.errors import Forbidden, IllegalTransition
+from usefirst.core.errors import Conflict, Forbidden, IllegalTransition
 from usefirst.core.permissions import Action, can
+from usefirst.core.workflow import Notice
 from usefirst.notifications.services import notify
 from usefirst.policy.selectors import parameter_value
 
@@ -27,7 +29,8 @@ from ..models import (
     Mode,
     NextStepProposal,
 )
-from .common import REMINDER_DAYS, S, contract_url, field_error, notify_parties, org_people, transition, write_event
+from ..workflows import ContractEventType as E
+from .common import REMINDER_DAYS, S, contract_url, field_error, move, notify_parties, org_people, record, tell_parties
 from .drafting import AchievementShare, DraftData, contract_issue_document, draft_without_text, inventor_ids
 from .ending import notices_due, notices_take_effect
 
@@ -100,12 +103,12 @@ def next_step_propose(
             terms=terms,
             replaces=previous,
         )
-        write_event(
+        countered = previous is not None and previous.status == NextStepProposal.Status.COUNTERED
+        record(
             contract,
+            E.COUNTER_NEXT_STEP if countered else E.PROPOSE_NEXT_STEP,
             actor=actor,
-            frm=contract.status,
-            to=contract.status,
-            reason="提出后续安排" if previous is None or previous.status == "withdrawn" else "提出修改意见（还价）",
+            reason="提出修改意见（还价）" if countered else "提出后续安排",
             proposal=proposal.pk,
             kind=kind,
             price=str(price) if price is not None else None,
@@ -131,7 +134,7 @@ def next_step_accept(*, actor: Any, proposal: NextStepProposal) -> Contract:
         proposal.status = NextStepProposal.Status.ACCEPTED
         proposal.answered_at = timezone.now()
         proposal.save(update_fields=["status", "answered_at"])
-        transition(contract, S.NEXT_STEP_AGREED, actor=actor, reason="双方已商定后续安排", proposal=proposal.pk)
+        move(contract, E.AGREE_NEXT_STEP, actor=actor, reason="双方已商定后续安排", payload={"proposal": proposal.pk})
         follow_on = draft_without_text(
             actor=actor,
             data=DraftData(
@@ -193,6 +196,17 @@ def contracts_due(day: dt.date) -> dict[str, list[str]]:
     return due
 
 
+def _job_move(contract: Contract, name: str, *, reason: str, notices: Sequence[Notice] = ()) -> int:
+    """1 when the daily job moved the contract; 0 when a party moved it meanwhile (ended it, say)."""
+    try:
+        move(contract, name, actor=None, reason=reason, notices=notices)
+    except Conflict as exc:
+        if exc.code != "stale_state":
+            raise
+        return 0
+    return 1
+
+
 def contract_advance(*, on: dt.date | None = None) -> dict[str, int]:
     """Daily: start and close free-use periods, send the 30- and 7-day reminders, escalate
     contracts with no agreed next step `next_step_escalation_days` after the period ended.
@@ -201,14 +215,14 @@ def contract_advance(*, on: dt.date | None = None) -> dict[str, int]:
     day = on or today()
     counts = {"started": 0, "expired": 0, "reminded": 0, "escalated": 0, "ended_by_notice": notices_take_effect(day)}
     for contract in _to_start(day):
-        with transaction.atomic():
-            transition(contract, S.FREE_USE, actor=None, reason="免费使用期开始")
-        counts["started"] += 1
+        counts["started"] += _job_move(contract, E.START_FREE_USE, reason="免费使用期开始")
     for contract in _to_expire(day):
-        with transaction.atomic():
-            transition(contract, S.AWAITING_NEXT_STEP, actor=None, reason="免费使用期届满，待商定后续安排")
-            notify_parties(contract, kind="free_use_ended", title=f"免费使用期已届满，请商定后续安排：{contract.title}")
-        counts["expired"] += 1
+        counts["expired"] += _job_move(
+            contract,
+            E.EXPIRE_FREE_USE,
+            reason="免费使用期届满，待商定后续安排",
+            notices=[tell_parties(kind="free_use_ended", title=f"免费使用期已届满，请商定后续安排：{contract.title}")],
+        )
     for days in REMINDER_DAYS:
         target = day + dt.timedelta(days=days)
         for contract in _to_remind(day, days):
@@ -239,6 +253,6 @@ def contract_advance(*, on: dt.date | None = None) -> dict[str, int]:
                 body="请成果单位（及技术转移服务机构）跟进。",
                 url=contract_url(contract),
             )
-            write_event(contract, actor=None, frm=contract.status, to=contract.status, reason="逾期未商定后续安排，已升级提醒")
+            record(contract, E.ESCALATE, actor=None, reason="逾期未商定后续安排，已升级提醒")
         counts["escalated"] += 1
     return counts

@@ -24,7 +24,8 @@ from ..models import (
     Mode,
     Signature,
 )
-from .common import S, notify_parties, transition, write_event
+from ..workflows import ContractEventType as E
+from .common import S, move, tell_parties
 from .drafting import contract_issue_document, current_document, stage_document
 
 
@@ -143,37 +144,34 @@ def _record_signature(actor: Any, prepared: _PreparedSignature, party_id: int | 
         )
         all_signed = not contract.parties.filter(signatures__isnull=True).exists()
         payload = {"party": party.display_name, "sha256": signed.sha256}
+        told = tell_parties(kind="contract_signed", title=f"{party.display_name} 已签署合同：{contract.title}", exclude=actor)
         if not all_signed:
-            if contract.status == S.DRAFTED:
-                transition(contract, S.SIGNING, actor=actor, reason=f"{party.display_name} 已签署", **payload)
-            else:
-                write_event(contract, actor=actor, frm=S.SIGNING, to=S.SIGNING, reason=f"{party.display_name} 已签署", **payload)
+            move(contract, E.SIGN, actor=actor, reason=f"{party.display_name} 已签署", payload=payload, notices=[told])
         else:
-            contract.signed_at = signature.signed_at
-            _mark_first_cooperation(contract)
-            to = S.SIGNED
-            if contract.kind == ContractKind.FREE_USE_LICENCE and contract.free_use_start and contract.free_use_start <= today():
-                to = S.FREE_USE
-            transition(contract, to, actor=actor, reason="各方均已签署", **payload)
+            into_free_use = contract.kind == ContractKind.FREE_USE_LICENCE and bool(
+                contract.free_use_start and contract.free_use_start <= today()
+            )
+            move(
+                contract,
+                E.COMPLETE_INTO_FREE_USE if into_free_use else E.COMPLETE_SIGNING,
+                actor=actor,
+                reason="各方均已签署",
+                payload=payload,
+                also={"signed_at": signature.signed_at, "is_first_cooperation": _first_cooperation(contract)},
+                notices=[told],
+            )
             _after_follow_on_signed(contract, actor=actor)
-        notify_parties(
-            contract,
-            kind="contract_signed",
-            title=f"{party.display_name} 已签署合同：{contract.title}",
-            exclude=actor,
-        )
     return signature
 
 
-def _mark_first_cooperation(contract: Contract) -> None:
+def _first_cooperation(contract: Contract) -> bool:
     """The first follow-on fully signed under a cooperate_later contract (by signing time) is its
     first cooperation project; fixed once signed. A unique constraint backs this."""
     parent = contract.parent
     if parent is None or parent.mode != Mode.COOPERATE_LATER:
-        return
+        return False
     Contract.objects.select_for_update().filter(pk=parent.pk).first()  # serialise siblings
-    if not Contract.objects.filter(parent=parent, is_first_cooperation=True).exists():
-        contract.is_first_cooperation = True
+    return not Contract.objects.filter(parent=parent, is_first_cooperation=True).exists()
 
 
 def _after_follow_on_signed(contract: Contract, *, actor: Any) -> None:
@@ -182,4 +180,10 @@ def _after_follow_on_signed(contract: Contract, *, actor: Any) -> None:
         return
     parent = Contract.objects.select_for_update().get(pk=parent.pk)
     if parent.status in (S.FREE_USE, S.AWAITING_NEXT_STEP):
-        transition(parent, S.NEXT_STEP_AGREED, actor=actor, reason=f"后续合同 {contract.number} 已签署", follow_on=contract.pk)
+        move(
+            parent,
+            E.FOLLOW_ON_SIGNED,
+            actor=actor,
+            reason=f"后续合同 {contract.number} 已签署",
+            payload={"follow_on": contract.pk},
+        )

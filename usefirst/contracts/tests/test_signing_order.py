@@ -200,7 +200,7 @@ def test_a_signature_that_fails_to_be_recorded_leaves_no_file(
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("the event row could not be written")
 
-    monkeypatch.setattr("usefirst.contracts.services.signatures.notify_parties", refuse)
+    monkeypatch.setattr("usefirst.contracts.services.common.notify_parties", refuse)
     with pytest.raises(RuntimeError):
         services.contract_sign(actor=owner, contract=contract, password=PASSWORD)
 
