@@ -5,6 +5,7 @@ API — and changes nothing."""
 
 from __future__ import annotations
 
+import importlib
 import threading
 from typing import Any
 
@@ -184,3 +185,47 @@ def test_two_parties_ending_at_once_one_wins_the_other_is_told_it_is_stale(
         result = in_a_thread(lambda: (unchanged(contract), ContractEvent.objects.filter(event_type=E.END).count()))
     assert sorted(outcomes) == ["ended", "stale_state"]
     assert result == ((S.ENDED, 4), 1)
+
+
+def test_rows_written_before_event_types_were_recorded_get_theirs_from_the_move_they_recorded(running, owner, licensee_signer):
+    from django.apps import apps
+
+    migration = importlib.import_module("usefirst.contracts.migrations.0008_contract_event_types")
+    agreement = services.ending_propose(actor=owner, contract=running, kind="agreement", grounds="双方合作方向调整，协商终止")
+    services.ending_withdraw(actor=owner, request=agreement)
+    notice = services.ending_propose(actor=licensee_signer, contract=running, kind="notice", grounds="乙方停产，通知终止合同")
+    services.ending_answer(actor=owner, request=notice, accept=False, answer="甲方不同意，乙方仍在使用该成果")
+    services.contract_end(actor=owner, contract=running, reason="试用效果不理想，停止使用")
+    typed = list(running.events.order_by("pk").values_list("event_type", flat=True))
+    assert typed == [
+        E.DRAFT, E.SIGN, E.COMPLETE_INTO_FREE_USE, E.PROPOSE_ENDING, E.WITHDRAW_ENDING, E.GIVE_NOTICE,
+        E.OBJECT_TO_NOTICE, E.END,
+    ]  # fmt: skip
+
+    running.events.update(event_type="")
+    migration.fill_event_types(apps, None)
+    assert list(running.events.order_by("pk").values_list("event_type", flat=True)) == typed
+
+
+@pytest.mark.parametrize(
+    ("frm", "to", "payload", "reason", "has_actor", "expected"),
+    [
+        ("drafted", "signed", {"party": "甲"}, "各方均已签署", True, E.COMPLETE_SIGNING),
+        ("signing", "signing", {"party": "乙"}, "乙 已签署", True, E.SIGN),
+        ("signed", "free_use", {}, "免费使用期开始", False, E.START_FREE_USE),
+        ("free_use", "awaiting_next_step", {}, "免费使用期届满，待商定后续安排", False, E.EXPIRE_FREE_USE),
+        ("free_use", "free_use", {"proposal": 1}, "提出后续安排", True, E.PROPOSE_NEXT_STEP),
+        ("free_use", "free_use", {"proposal": 2}, "提出修改意见（还价）", True, E.COUNTER_NEXT_STEP),
+        ("free_use", "next_step_agreed", {"proposal": 2}, "双方已商定后续安排", True, E.AGREE_NEXT_STEP),
+        ("awaiting_next_step", "next_step_agreed", {"follow_on": 9}, "后续合同 X 已签署", True, E.FOLLOW_ON_SIGNED),
+        ("awaiting_next_step", "awaiting_next_step", {}, "逾期未商定后续安排，已升级提醒", False, E.ESCALATE),
+        ("drafted", "cancelled", {}, "", True, E.CANCEL),
+        ("signed", "signed", {"ending_request": 3}, "乙方对方不同意：不同意", True, E.DECLINE_ENDING),
+        ("signed", "ended", {"ending_request": 3}, "甲方同意协商一致终止：理由", True, E.END_BY_AGREEMENT),
+        ("signed", "ended", {"ending_request": 4}, "甲方同意通知终止：理由", True, E.ACCEPT_NOTICE),
+        ("signed", "ended", {"ending_request": 5}, "终止通知期满，对方未提出异议：理由", False, E.NOTICE_TAKES_EFFECT),
+    ],
+)
+def test_the_type_of_an_old_row_follows_from_its_move(frm, to, payload, reason, has_actor, expected):
+    migration = importlib.import_module("usefirst.contracts.migrations.0008_contract_event_types")
+    assert migration.event_type_of(frm, to, payload, reason, has_actor) == expected
