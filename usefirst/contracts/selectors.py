@@ -16,7 +16,7 @@ from usefirst.core import workflow
 from usefirst.core.dates import today
 from usefirst.core.permissions import Action, restrict
 
-from .models import Contract, ContractKind, ContractParty, ContractStatus, OpenLicence
+from .models import Contract, ContractAchievement, ContractKind, ContractParty, ContractStatus, OpenLicence
 
 
 def visible_contracts(user: Any) -> QuerySet[Contract]:
@@ -63,6 +63,17 @@ def contract_history(contract: Contract) -> list[HistoryRow]:
 def contracts_of_engagement(user: Any, engagement_id: int) -> list[Contract]:
     """The contracts drafted from one engagement that this user may see, oldest first."""
     return list(visible_contracts(user).filter(engagement_id_ref=engagement_id).order_by("created_at", "id"))
+
+
+def achievement_ids_of_contract(contract_id: int) -> list[int]:
+    """The achievements a contract covers, with those of the contract it follows (a later licence
+    or transfer under a free-use licence counts towards the same achievements), sorted."""
+    contract_ids = {contract_id}
+    parent_id = Contract.objects.filter(pk=contract_id).values_list("parent_id", flat=True).first()
+    if parent_id:
+        contract_ids.add(parent_id)
+    rows = ContractAchievement.objects.filter(contract_id__in=contract_ids).values_list("achievement_id", flat=True)
+    return sorted(set(rows))
 
 
 @dataclass(frozen=True)

@@ -13,3 +13,5 @@ class CoreConfig(AppConfig):
 
         # Each app declares its state machines in `workflows.py` (usefirst/core/workflow.py).
         autodiscover_modules("workflows")
+        # Each app connects its answers to the hooks of the apps below it in `hooks.py` (usefirst/core/hooks.py).
+        autodiscover_modules("hooks")

@@ -33,7 +33,7 @@ from usefirst.core.files import file_kept_only_with_its_row
 from usefirst.notifications.services import notify
 from usefirst.policy.selectors import parameter_value
 
-from . import selectors
+from . import hooks, selectors
 from .amounts import allocate, parse_amount, parse_percent
 from .models import (
     ConfirmedAs,
@@ -321,6 +321,7 @@ def _insert_receipt(receipt: Receipt) -> tuple[Receipt, bool]:
         if existing is None:
             raise
         return existing, False
+    hooks.receipt_changed.send(receipt.contract_id)
     return receipt, True
 
 
@@ -540,8 +541,6 @@ def receipt_confirm(*, actor: Any, receipt: Receipt) -> Receipt:
 
     with transaction.atomic():
         _lock(contract)
-        # Saved through the kernel (not .update()) so that post_save listeners — recognition
-        # rechecks eligibility on it — hear about the confirmation.
         workflow.transition(
             RECEIPT,
             receipt,
@@ -551,6 +550,7 @@ def receipt_confirm(*, actor: Any, receipt: Receipt) -> Receipt:
             also={"confirmed_at": timezone.now(), "confirmed_by": actor, "confirmed_as": how},
             notices=[tell_unit],
         )
+        hooks.receipt_changed.send(receipt.contract_id)  # recognition rechecks eligibility on it
         _allocate_receipt(receipt)
     return receipt
 
@@ -588,6 +588,7 @@ def receipt_dispute(*, actor: Any, receipt: Receipt, reason: str) -> Receipt:
             also={"disputed_at": timezone.now(), "disputed_by": actor, "dispute_reason": text},
             notices=[tell_unit],
         )
+        hooks.receipt_changed.send(receipt.contract_id)
     return receipt
 
 

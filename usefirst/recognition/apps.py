@@ -7,9 +7,4 @@ class RecognitionConfig(AppConfig):
     verbose_name = "视同省级科技计划立项认定"
 
     def ready(self) -> None:
-        from . import (
-            policies,  # noqa: F401  (registers access policies)
-            signals,
-        )
-
-        signals.connect()
+        from . import policies  # noqa: F401  (registers access policies)

@@ -2,9 +2,9 @@
 
 - `notify_if_eligible`: tell the unit (once a batch year) that an achievement became eligible;
   the application page then comes pre-filled. Enqueued after each receipt is committed
-  (signals.py) and swept every business date by the daily job `recognition.eligibility`
-  (usefirst/core/daily_jobs.py; a notice is sent once per achievement and batch year, so a date
-  run again or caught up sends nothing twice).
+  (hooks.py, on finance's `receipt_changed`) and swept every business date by the daily job
+  `recognition.eligibility` (usefirst/core/daily_jobs.py; a notice is sent once per achievement
+  and batch year, so a date run again or caught up sends nothing twice).
 - `check_recognised_receipts`: a reversal that takes a recognised project's amount below the
   threshold flags it for review. Enqueued after each receipt, and swept hourly in case a
   receipt reached the database by another path.
