@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from usefirst.catalog.models import Achievement, AchievementInventor
@@ -15,6 +14,8 @@ from usefirst.catalog.selectors import Filters, achievement_list_public
 from usefirst.core import workflow
 from usefirst.core.dates import today
 from usefirst.core.permissions import Action, restrict
+from usefirst.matchmaking import selectors as matchmaking_selectors
+from usefirst.matchmaking.models import Engagement
 
 from .models import Contract, ContractAchievement, ContractKind, ContractParty, ContractStatus, OpenLicence
 
@@ -117,18 +118,10 @@ def inventor_summaries(user: Any) -> list[InventorSummary]:
     ]
 
 
-def agreed_engagement(user: Any, engagement_id: int) -> Any | None:
-    """The seam to matchmaking: an agreed engagement the user may see, if that app is installed.
-
-    Read only; the engagement gives the parties, the achievement and a confirmed agency."""
-    if not apps.is_installed("usefirst.matchmaking"):
-        return None
-    engagement_model = apps.get_model("matchmaking", "Engagement")
-    try:
-        engagement = restrict(engagement_model.objects.all(), user, Action.VIEW).get(pk=engagement_id)
-    except (engagement_model.DoesNotExist, LookupError):
-        return None
-    return engagement if engagement.status == "agreed" else None
+def agreed_engagement(user: Any, engagement_id: int) -> Engagement | None:
+    """The seam to matchmaking: an agreed engagement the user may see (read only); it gives the
+    parties, the achievement and a confirmed agency."""
+    return matchmaking_selectors.agreed_engagement(user=user, engagement_id=engagement_id)
 
 
 def preliminary_agreements_for(user: Any) -> QuerySet[Contract]:

@@ -81,6 +81,34 @@ def _achievement_total_sql(vendor: str, *, since: bool) -> str:
     return f"SELECT {total} FROM {table} WHERE {where}"  # noqa: S608
 
 
+def allocations_for_achievement(
+    achievement_id: int, *, contract_ids: list[int], since: dt.date | None, on: dt.date
+) -> QuerySet[ReceiptAllocation]:
+    """The shares of confirmed receipts (and reversals) attributed to one achievement under these
+    contracts, received from `since` up to `on`, oldest first: the rows behind its figure."""
+    qs = ReceiptAllocation.objects.filter(achievement_id=achievement_id, contract_id__in=contract_ids, received_on__lte=on)
+    if since is not None:
+        qs = qs.filter(received_on__gte=since)
+    return qs.select_related("receipt", "contract").order_by("received_on", "receipt_id")
+
+
+def confirmed_receipts_between(contract_ids: list[int], *, since: dt.date | None, on: dt.date) -> QuerySet[Receipt]:
+    """The confirmed receipts (and reversals) of these contracts, received from `since` up to `on`, oldest first."""
+    qs = Receipt.objects.filter(contract_id__in=contract_ids, confirmed_at__isnull=False, received_on__lte=on)
+    if since is not None:
+        qs = qs.filter(received_on__gte=since)
+    return qs.select_related("contract").order_by("received_on", "pk")
+
+
+def distributions_below(contract_ids: list[int], *, inventor_pct: Decimal) -> QuerySet[Distribution]:
+    """The live (not cancelled) distributions of these contracts whose inventors' percentage is below `inventor_pct`."""
+    return (
+        Distribution.objects.filter(contract_id__in=contract_ids, inventor_pct__lt=inventor_pct)
+        .exclude(status=DistributionStatus.CANCELLED)
+        .order_by("pk")
+    )
+
+
 def received_for_achievement(achievement_id: int, *, since: dt.date | None = None, contract_ids: Any = None) -> Decimal:
     """实际到账 of one achievement over all its contracts (multi-achievement contracts by price
     share), exact to the fen. One aggregate over the covering (achievement, received_on, amount)

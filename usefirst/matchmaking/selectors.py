@@ -29,6 +29,16 @@ def engagement_list(*, user: Any, status: str = "") -> QuerySet[Engagement]:
     return queryset.order_by("-updated_at", "-id")
 
 
+def agreed_engagement(*, user: Any, engagement_id: int) -> Engagement | None:
+    """An agreed engagement the user may see, or None: what a contract may be drafted from."""
+    return (
+        restrict(Engagement.objects.all(), user, Action.VIEW)
+        .filter(pk=engagement_id, status=EngagementStatus.AGREED)
+        .select_related("unit", "enterprise", "achievement", "demand", "facilitator")
+        .first()
+    )
+
+
 def engagement_events(*, engagement: Engagement) -> QuerySet[EngagementEvent]:
     return engagement.events.select_related("actor").order_by("at", "id")
 

@@ -3,9 +3,8 @@
 
 Receipts belong to the finance app; contracts to the contracts app. This module calls
 finance's selectors (`received_for_achievement`, `received_for_contract`) for the figure and
-reads its `ReceiptAllocation` / `Receipt` rows only to show where the figure comes from, and
-checks that both agree. If finance is not installed the amount is zero and there is no row:
-an achievement cannot become eligible without receipts.
+lists the receipts it comes from through finance's selectors too (`allocations_for_achievement`,
+`confirmed_receipts_between`), to show where the figure comes from.
 
 Counting interpretations (docs/domain.md, rule 2, each a policy parameter):
 - `recognition_only_use_first_contracts`: only contracts that began with a 先用后转 free-use
@@ -23,12 +22,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Q
 
 from usefirst.catalog.models import Achievement
 from usefirst.contracts.models import Contract, ContractAchievement, ContractKind, ContractStatus, Mode
 from usefirst.core.money import to_cny
+from usefirst.finance import selectors as finance_selectors
 from usefirst.policy.parameters import POLICY_START
 from usefirst.policy.selectors import parameter_value
 
@@ -93,10 +92,6 @@ class Received:
     note: str = ""
 
 
-def finance_installed() -> bool:
-    return apps.is_installed("usefirst.finance")
-
-
 def pay_later_contracts(achievement: Achievement, *, settings: CountingSettings) -> list[Contract]:
     """The licence / transfer contracts of this single achievement that count (rule 2)."""
     qs = Contract.objects.filter(
@@ -113,18 +108,12 @@ def pay_later_contracts(achievement: Achievement, *, settings: CountingSettings)
 
 
 def _rows(*, achievement_id: int | None, contract_ids: list[int], since: dt.date | None, on: dt.date) -> list[SourceRow]:
-    if not finance_installed() or not contract_ids:
+    if not contract_ids:
         return []
-    from usefirst.finance.models import Receipt, ReceiptAllocation  # finance is optional here
-
     rows: list[SourceRow] = []
     if achievement_id is not None:
-        allocations = ReceiptAllocation.objects.filter(
-            achievement_id=achievement_id, contract_id__in=contract_ids, received_on__lte=on
-        ).select_related("receipt", "contract")
-        if since is not None:
-            allocations = allocations.filter(received_on__gte=since)
-        for a in allocations.order_by("received_on", "receipt_id"):
+        allocations = finance_selectors.allocations_for_achievement(achievement_id, contract_ids=contract_ids, since=since, on=on)
+        for a in allocations:
             rows.append(
                 SourceRow(
                     a.receipt_id,
@@ -137,12 +126,7 @@ def _rows(*, achievement_id: int | None, contract_ids: list[int], since: dt.date
                 )
             )
         return rows
-    receipts = Receipt.objects.filter(
-        contract_id__in=contract_ids, confirmed_at__isnull=False, received_on__lte=on
-    ).select_related("contract")
-    if since is not None:
-        receipts = receipts.filter(received_on__gte=since)
-    for r in receipts.order_by("received_on", "pk"):
+    for r in finance_selectors.confirmed_receipts_between(contract_ids, since=since, on=on):
         rows.append(
             SourceRow(
                 r.pk, r.contract_id, r.contract.number, r.received_on, r.amount, r.reverses_id is not None, r.voucher_number
@@ -158,9 +142,7 @@ def received_for_achievement(achievement: Achievement, *, on: dt.date, settings:
     ids = [c.pk for c in contracts]
     rows = _rows(achievement_id=achievement.pk, contract_ids=ids, since=settings.since, on=on)
     amount = sum((r.amount for r in rows), ZERO)
-    if finance_installed() and ids and on >= _today():
-        from usefirst.finance import selectors as finance_selectors
-
+    if ids and on >= _today():
         # The figure is finance's; the rows only show where it comes from.
         amount = finance_selectors.received_for_achievement(achievement.pk, since=settings.since, contract_ids=ids)
     return Received(amount=to_cny(amount), rows=rows, contract_ids=ids)
@@ -197,9 +179,7 @@ def received_for_first_cooperation(parent: Contract, *, on: dt.date, settings: C
         return Received(contract_ids=[first.pk], note="首个合作项目为作价投资，无现金到账，不能达到门槛")
     rows = _rows(achievement_id=None, contract_ids=[first.pk], since=settings.since, on=on)
     amount = sum((r.amount for r in rows), ZERO)
-    if finance_installed() and on >= _today():
-        from usefirst.finance import selectors as finance_selectors
-
+    if on >= _today():
         amount = finance_selectors.received_for_contract(first, since=settings.since)
     return Received(amount=to_cny(amount), rows=rows, contract_ids=[first.pk])
 
@@ -213,14 +193,8 @@ def _today() -> dt.date:
 def distributions_below_floor(contract_ids: list[int], *, on: dt.date) -> list[dict[str, Any]]:
     """Distributions of these contracts whose inventors' percentage is below the floor of rule 1
     (a flag for the reviewer only: the unit's own rules may apply to some grants)."""
-    if not finance_installed() or not contract_ids:
+    if not contract_ids:
         return []
-    from usefirst.finance.models import Distribution, DistributionStatus
-
     floor = Decimal(str(parameter_value("inventor_share_floor", on=on))) * 100
-    rows = (
-        Distribution.objects.filter(contract_id__in=contract_ids, inventor_pct__lt=floor)
-        .exclude(status=DistributionStatus.CANCELLED)
-        .order_by("pk")
-    )
+    rows = finance_selectors.distributions_below(contract_ids, inventor_pct=floor)
     return [{"distribution": d.pk, "contract_id": d.contract_id, "inventor_pct": str(d.inventor_pct)} for d in rows]

@@ -10,8 +10,6 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
-import pytest
-from django.apps import apps
 from django.db.models import F
 
 from usefirst.accounts.models import Organisation, Person, User
@@ -23,7 +21,6 @@ from usefirst.recognition.models import ApplicationStatus, RecognitionApplicatio
 from usefirst.tests.factories import ContractFactory, free_use_and_follow_on, receipt_confirmed, receipt_reversed
 
 _serial = itertools.count(1)
-needs_finance = pytest.mark.skipif(not apps.is_installed("usefirst.finance"), reason="finance app not installed")
 
 
 def make_person(name: str = "李明") -> Person:

@@ -7,9 +7,9 @@ from usefirst.notifications.models import Notification
 from usefirst.recognition.demo import seed_recognition_demo
 from usefirst.recognition.models import ApplicationStatus
 
-from .builders import make_achievement, needs_finance, pay_later_licence
+from .builders import make_achievement, pay_later_licence
 
-pytestmark = [pytest.mark.django_db, needs_finance]
+pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_takes_one_achievement_from_eligibility_to_the_public_list(

@@ -11,9 +11,9 @@ from usefirst.contracts.models import ContractKind
 from usefirst.core.dates import today
 from usefirst.recognition.eligibility import evaluate
 
-from .builders import cooperate_later, make_achievement, needs_finance, pay_later_licence, receive
+from .builders import cooperate_later, make_achievement, pay_later_licence, receive
 
-pytestmark = [pytest.mark.django_db, needs_finance]
+pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 3, 2)
 
 

@@ -22,9 +22,9 @@ from usefirst.notifications.models import Notification
 from usefirst.recognition import services
 from usefirst.recognition.models import ApplicationStatus, Recognition, RecognitionApplication, RecognitionYear
 
-from .builders import make_achievement, make_person, needs_finance, pay_later_licence
+from .builders import make_achievement, make_person, pay_later_licence
 
-pytestmark = [pytest.mark.django_db, needs_finance]
+pytestmark = pytest.mark.django_db
 TEXT = "视同省级科技计划立项（无省财政经费支持）"
 MORNING = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
 _keys = iter(range(1, 10_000))

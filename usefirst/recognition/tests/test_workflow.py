@@ -23,9 +23,9 @@ from usefirst.recognition.models import (
 )
 from usefirst.recognition.tasks import notify_achievement_if_eligible
 
-from .builders import in_notice_ended, make_achievement, make_person, needs_finance, pay_later_licence, receive
+from .builders import in_notice_ended, make_achievement, make_person, pay_later_licence, receive
 
-pytestmark = [pytest.mark.django_db, needs_finance]
+pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 3, 2)
 
 
