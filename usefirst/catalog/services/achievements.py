@@ -396,6 +396,32 @@ def achievement_create(
     return achievement
 
 
+def achievement_create_imported(
+    *, actor: Any, owner: Organisation, data: AchievementData, imported_by: Organisation, row: int
+) -> Achievement:
+    """A new draft from a row of an Excel import that an organisation other than the owner runs
+    (a city department for a unit of its city; plan_projects' import has checked that
+    `imported_by` may import for `owner`). Validated and saved as `achievement_create` does; its
+    event records the import, by whom and for whom."""
+    require_member(actor, imported_by)
+    with transaction.atomic():
+        achievement = Achievement(owner=owner, created_by=actor, status=AchievementStatus.DRAFT)
+        achievement, ip_rows, inventor_rows = _prepare(achievement, data)
+        achievement.save()
+        _save_children(achievement, ip_rows, inventor_rows)
+        _event(
+            achievement,
+            E.IMPORT,
+            actor=actor,
+            reason=f"由{imported_by.name}通过 Excel 批量导入",
+            from_status="",
+            imported_by_organisation=imported_by.pk,
+            row=row,
+            on_behalf_of=owner.pk,
+        )
+    return achievement
+
+
 def achievement_update(*, actor: Any, achievement: Achievement, data: AchievementData) -> Achievement:
     """Edit a draft in place; an edit of a published achievement goes to review as a revision."""
     require(actor, Action.CHANGE, achievement)

@@ -24,10 +24,15 @@ from django.utils import timezone
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import OWNER_UNIT_KINDS, Organisation, OrganisationKind, OrganisationStatus, UnitPerson
-from usefirst.catalog.choices import IpKind, IpLegalStatus, ProjectCategory, RestrictionReason
-from usefirst.catalog.models import Achievement, AchievementInventor, IpItem, TechField
-from usefirst.catalog.workflows import ACHIEVEMENT, AchievementEventType
-from usefirst.core import workflow
+from usefirst.catalog.choices import IpKind, ProjectCategory, RestrictionReason
+from usefirst.catalog.models import Achievement, TechField
+from usefirst.catalog.services.achievements import (
+    AchievementData,
+    InventorData,
+    IpItemData,
+    achievement_create,
+    achievement_create_imported,
+)
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, Forbidden
 from usefirst.core.excel import (
@@ -392,13 +397,9 @@ def _cross_checks(
 # ---------------------------------------------------------------- writing: the adapter to the catalog
 
 
-def _create_through_catalog(*, actor: Any, row: ParsedRow) -> Achievement:
-    """Create one draft through the catalog's service (the owner's own staff); the service
-    writes the event row."""
-    from usefirst.catalog.services.achievements import AchievementData, InventorData, IpItemData, achievement_create
-
+def _data(row: ParsedRow) -> AchievementData:
     v = row.values
-    data = AchievementData(
+    return AchievementData(
         title=v["title"],
         summary=v["summary"],
         field_id=v["field"],
@@ -420,58 +421,14 @@ def _create_through_catalog(*, actor: Any, row: ParsedRow) -> Achievement:
         ip_items=[IpItemData(kind=kind, number=number) for kind, number in row.ip_items],
         inventors=[InventorData(person_id=pid, share=share, is_leader=i == 0) for i, (pid, share) in enumerate(row.inventors)],
     )
-    return achievement_create(actor=actor, owner=row.owner, data=data)
 
 
-def _create_on_behalf(*, actor: Any, row: ParsedRow, acting: Organisation) -> Achievement:
-    """A city department creating a draft for a unit of its city: the catalog's create service
-    requires membership of the owner, so the row (already fully checked above) is written here
-    through the model with full_clean and an event row."""
-    from usefirst.catalog.services.common import normalise_keywords
-
-    v = row.values
-    achievement = Achievement(
-        owner=row.owner,
-        created_by=actor,
-        title=v["title"],
-        summary=v["summary"],
-        problem_solved=v["problem_solved"],
-        advantages=v["advantages"],
-        field_id=v["field"],
-        discipline=v["discipline"],
-        keywords=normalise_keywords(v["keywords"]),
-        trl=v["trl"],
-        offers_pay_later=v["offers_pay_later"],
-        offers_cooperate_later=v["offers_cooperate_later"],
-        offers_open_licence=v["offers_open_licence"],
-        free_use_months=v["free_use_months"],
-        indicative_terms=v["indicative_terms"],
-        plan_project_number=v["plan_project_number"],
-        plan_project_category=v["plan_project_category"],
-        acceptance_date=v["acceptance_date"],
-        provincial_funding=v["provincial_funding"],
-        restriction=v["restriction"],
-    )
-    achievement.full_clean(exclude=["keywords"])
-    achievement.save()
-    IpItem.objects.bulk_create(
-        IpItem(achievement=achievement, kind=kind, number=number, legal_status=IpLegalStatus.PENDING)
-        for kind, number in row.ip_items
-    )
-    AchievementInventor.objects.bulk_create(
-        AchievementInventor(achievement=achievement, person_id=pid, share=share, is_leader=i == 0, position=i + 1)
-        for i, (pid, share) in enumerate(row.inventors)
-    )
-    workflow.record(
-        ACHIEVEMENT,
-        achievement,
-        AchievementEventType.IMPORT,
-        actor=actor,
-        reason=f"由{acting.name}通过 Excel 批量导入",
-        payload={"imported_by_organisation": acting.pk, "row": row.row, "on_behalf_of": row.owner.pk},
-        from_status="",
-    )
-    return achievement
+def _create_through_catalog(*, actor: Any, row: ParsedRow, acting: Organisation, member: bool) -> Achievement:
+    """Create one draft through the catalog's services, which validate it and write its event:
+    as the owner's own staff, or as the acting organisation importing for a unit of its city."""
+    if member:
+        return achievement_create(actor=actor, owner=row.owner, data=_data(row))
+    return achievement_create_imported(actor=actor, owner=row.owner, data=_data(row), imported_by=acting, row=row.row)
 
 
 def _service_errors(row: int, exc: DomainError | ValidationError) -> list[RowError]:
@@ -532,10 +489,7 @@ def _write_all(*, actor: Any, acting: Organisation, parsed: list[ParsedRow]) -> 
     member_of = roles.organisation_ids(actor)
     for row in parsed:
         try:
-            if row.owner.pk in member_of:
-                created.append(_create_through_catalog(actor=actor, row=row))
-            else:
-                created.append(_create_on_behalf(actor=actor, row=row, acting=acting))
+            created.append(_create_through_catalog(actor=actor, row=row, acting=acting, member=row.owner.pk in member_of))
         except Forbidden:
             raise
         except (DomainError, ValidationError) as exc:
