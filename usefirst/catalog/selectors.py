@@ -16,7 +16,7 @@ from django.db.models import Count, DateTimeField, F, OuterRef, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from usefirst.accounts.models import EnterpriseSize, Organisation, OrganisationKind
+from usefirst.accounts.models import EnterpriseSize, Organisation, OrganisationKind, OrganisationStatus
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError
 from usefirst.core.pagination import DEFAULT_PAGE_SIZE, PageOf, paginate
@@ -150,10 +150,10 @@ def filter_achievements(queryset: QuerySet[Achievement], filters: Filters) -> Qu
         queryset = queryset.filter(**{f"offers_{filters.mode}": True})
     if filters.unit_kind:
         queryset = queryset.filter(owner__kind=filters.unit_kind)
-    if filters.q:  # matching: segmented full-text search (usefirst.matching.search)
-        from usefirst.matching.search import search_filter
+    if filters.q:  # segmented full-text search: matching answers the hook
+        from .hooks import text_search
 
-        queryset = search_filter(queryset, kind="achievement", q=filters.q)
+        queryset = text_search.ask(queryset, "achievement", filters.q)
     return queryset.order_by(*_ordering(queryset, filters, ACHIEVEMENT_SORTS))
 
 
@@ -168,10 +168,10 @@ def filter_demands(queryset: QuerySet[Demand], filters: Filters) -> QuerySet[Dem
         queryset = queryset.filter(enterprise__enterprise_size=filters.enterprise_size)
     if filters.status:
         queryset = _with_effective_status(queryset, filters.status)
-    if filters.q:  # matching: segmented full-text search (usefirst.matching.search)
-        from usefirst.matching.search import search_filter
+    if filters.q:  # segmented full-text search: matching answers the hook
+        from .hooks import text_search
 
-        queryset = search_filter(queryset, kind="demand", q=filters.q)
+        queryset = text_search.ask(queryset, "demand", filters.q)
     return queryset.order_by(*_ordering(queryset, filters, DEMAND_SORTS))
 
 
@@ -361,3 +361,30 @@ def achievement_facets(queryset: QuerySet[Achievement]) -> dict[str, dict[str, i
         open_licence=Count("id", filter=Q(offers_open_licence=True)),
     )
     return {"field": by_field, "mode": {k: int(v or 0) for k, v in modes.items()}}
+
+
+def platform_figures() -> dict[str, Any]:
+    """Figures for the home page, computed from the data: only public items are counted."""
+    published = Achievement.objects.filter(status=AchievementStatus.PUBLISHED, restriction="")
+    units = (
+        Organisation.objects.filter(status=OrganisationStatus.ACTIVE)
+        .exclude(kind=OrganisationKind.ENTERPRISE)
+        .filter(achievements__status=AchievementStatus.PUBLISHED)
+        .distinct()
+        .count()
+    )
+    return {
+        "achievements": published.count(),
+        "pay_later": published.filter(offers_pay_later=True).count(),
+        "cooperate_later": published.filter(offers_cooperate_later=True).count(),
+        "demands": Demand.objects.filter(status=DemandStatus.PUBLISHED, deadline__gte=today()).count(),
+        "units": units,
+        "enterprises": Organisation.objects.filter(status=OrganisationStatus.ACTIVE, kind=OrganisationKind.ENTERPRISE).count(),
+        # An achievement may be filed under a top field or one of its sub-fields: count by the top.
+        "by_field": list(
+            published.annotate(top_field=Coalesce("field__parent__name", "field__name"))
+            .values("top_field")
+            .annotate(n=Count("id"))
+            .order_by("-n")[:8]
+        ),
+    }

@@ -18,6 +18,7 @@ from usefirst.matchmaking import selectors as matchmaking_selectors
 from usefirst.matchmaking.models import Engagement
 
 from .models import Contract, ContractAchievement, ContractKind, ContractParty, ContractStatus, OpenLicence
+from .models import ContractStatus as S
 
 
 def visible_contracts(user: Any) -> QuerySet[Contract]:
@@ -64,6 +65,24 @@ def contract_history(contract: Contract) -> list[HistoryRow]:
 def contracts_of_engagement(user: Any, engagement_id: int) -> list[Contract]:
     """The contracts drafted from one engagement that this user may see, oldest first."""
     return list(visible_contracts(user).filter(engagement_id_ref=engagement_id).order_by("created_at", "id"))
+
+
+def engagement_stages(engagement_ids: list[int]) -> dict[int, str]:
+    """For each engagement with a live contract: "signed" once one of its contracts is signed,
+    else "signing" (drafted or being signed); engagements without one are left out."""
+    signed = {S.SIGNED, S.FREE_USE, S.AWAITING_NEXT_STEP, S.NEXT_STEP_AGREED, S.ENDED}
+    statuses: dict[int, set[str]] = {}
+    rows = Contract.objects.filter(engagement_id_ref__in=engagement_ids).values_list("engagement_id_ref", "status")
+    for engagement_id, status in rows:
+        if engagement_id is not None:
+            statuses.setdefault(engagement_id, set()).add(str(status))
+    stages: dict[int, str] = {}
+    for engagement_id, found in statuses.items():
+        if found & signed:
+            stages[engagement_id] = "signed"
+        elif found - {S.CANCELLED}:
+            stages[engagement_id] = "signing"
+    return stages
 
 
 def achievement_ids_of_contract(contract_id: int) -> list[int]:

@@ -38,6 +38,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from .audit import audit
 from .errors import Conflict, DomainError, Forbidden, NotFound
+from .hooks import Hook
 from .models import AuditEntry, DailyJobRun
 
 logger = logging.getLogger(__name__)
@@ -253,12 +254,14 @@ def run_record(name: str, day: dt.date) -> DailyJobRun | None:
     return DailyJobRun.objects.filter(job=name, business_date=day).first()
 
 
+# Who may operate the daily jobs: accounts answers with its role predicate (accounts/hooks.py).
+operators: Hook[[Any], bool] = Hook("core.daily_job_operator")
+
+
 def may_operate(user: Any) -> bool:
     """Who sees the daily jobs and runs a date again: the provincial department's administrators
     (the platform's operators); other provincial staff, departments and parties do not."""
-    from usefirst.accounts import roles
-
-    return roles.is_provincial_admin(user)
+    return operators.ask(user)
 
 
 def runnable_dates(now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:

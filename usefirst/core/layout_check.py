@@ -14,7 +14,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -22,8 +22,6 @@ from django.test import Client
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Request
-
-    from usefirst.accounts.models import User
 
 CHROMIUM = "/usr/bin/chromium"
 WIDTH = 375
@@ -57,7 +55,7 @@ class Visit(NamedTuple):
     label: str | None = None
 
 
-def session_of(user: User) -> str:
+def session_of(user: Any) -> str:
     """A sessionid cookie value signed in as `user`; one client each, so a second login does
     not flush the first session."""
     client = Client()

@@ -182,9 +182,9 @@ class DemoLoader:
             self._people(Counter(o.pk for o in owners))
             self._achievements(records, owners)
             self._demands()
-            from usefirst.matchmaking.demo import load_demo_engagements  # matchmaking demo
+            from .engagements import load_demo_engagements
 
-            self.counts["engagements"] = load_demo_engagements(log=self._progress)  # matchmaking demo
+            self.counts["engagements"] = load_demo_engagements(log=self._progress)
             if self.with_contracts:
                 made = ContractsStage(log=self._progress).run()
                 self.counts["contracts"] = len(made.by_story)

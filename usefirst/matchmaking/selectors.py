@@ -11,6 +11,7 @@ from usefirst.accounts.models import Organisation, OrganisationKind, Organisatio
 from usefirst.core.errors import DomainError
 from usefirst.core.permissions import Action, restrict
 
+from . import hooks
 from .choices import DeclineReason, EngagementStatus, Side
 from .models import Engagement, EngagementEvent, EngagementMessage
 
@@ -106,27 +107,14 @@ def deal_stages(engagements: list[Engagement]) -> dict[int, str]:
     """Where each agreed engagement's deal stands, from its contracts (the contracts are the one
     record of signing; the engagement keeps no copy that could drift): 已签订合同 once one of its
     contracts is signed, 合同签署中 while one is drafted or being signed, else its own status."""
-    from usefirst.contracts.models import Contract, ContractStatus
-
-    signed = {
-        ContractStatus.SIGNED,
-        ContractStatus.FREE_USE,
-        ContractStatus.AWAITING_NEXT_STEP,
-        ContractStatus.NEXT_STEP_AGREED,
-        ContractStatus.ENDED,
-    }
     agreed = [e.pk for e in engagements if e.status == EngagementStatus.AGREED]
-    statuses: dict[int, set[str]] = {}
-    rows = Contract.objects.filter(engagement_id_ref__in=agreed).values_list("engagement_id_ref", "status")
-    for engagement_id, status in rows:
-        if engagement_id is not None:
-            statuses.setdefault(engagement_id, set()).add(str(status))
+    found = hooks.contract_stages.ask(agreed) if agreed else {}
     stages: dict[int, str] = {}
     for engagement in engagements:
-        found = statuses.get(engagement.pk, set())
-        if found & signed:
+        stage = found.get(engagement.pk)
+        if stage == hooks.SIGNED:
             stages[engagement.pk] = "已签订合同"
-        elif found - {ContractStatus.CANCELLED}:
+        elif stage == hooks.SIGNING:
             stages[engagement.pk] = "已达成一致（合同签署中）"
         else:
             stages[engagement.pk] = engagement.get_status_display()

@@ -17,14 +17,13 @@ from usefirst.accounts.context_processors import current_membership
 from usefirst.accounts.models import Organisation
 from usefirst.catalog.choices import AchievementStatus
 from usefirst.catalog.models import Achievement, Demand
-from usefirst.contracts.selectors import contracts_of_engagement
 from usefirst.core import workflow
 from usefirst.core.errors import DomainError, NotFound
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, can, get_for_user
 from usefirst.core.refusals import form_refusal
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .choices import ENDED_STATUSES, Side
 from .forms import CloseForm, DeclineForm, FacilitatorForm, IntentForm, MessageForm, StatusFilterForm
 from .models import Engagement
@@ -164,7 +163,7 @@ def _detail(request: HttpRequest, engagement: Engagement, *, status: int = 200, 
         "message_form": forms.get("message_form") or MessageForm(),
         "facilitator_form": forms.get("facilitator_form") or FacilitatorForm(agencies=selectors.agencies()),
         "Side": Side,
-        "contracts": contracts_of_engagement(request.user, engagement.pk),
+        "contracts": hooks.engagement_contracts.ask(request.user, engagement.pk),
         "stage": selectors.deal_stages([engagement])[engagement.pk],
     }
     return render(request, "matchmaking/engagement_detail.html", context, status=status)

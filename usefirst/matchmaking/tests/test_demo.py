@@ -6,9 +6,9 @@ import pytest
 from django.test import override_settings
 
 from usefirst.accounts.models import User
+from usefirst.demo.engagements import demo_summary
 from usefirst.demo.loader import load_demo
 from usefirst.matchmaking.choices import EngagementStatus
-from usefirst.matchmaking.demo import demo_summary
 from usefirst.matchmaking.models import Engagement, EngagementEvent
 from usefirst.matchmaking.selectors import engagement_list
 

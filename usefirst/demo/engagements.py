@@ -1,6 +1,6 @@
 """Demo engagements (对接) in every status, made through the services like real ones.
 
-Called at the end of the demo loader (usefirst/demo/loader.py) so that `make run` shows them:
+Called at the end of the demo loader (loader.py) so that `make run` shows them:
 the demo enterprise administrator (enterprise-admin@usefirst.example), the university
 administrator and the agency login all find engagements of their own.
 """
@@ -17,11 +17,11 @@ from usefirst.accounts.models import Membership, Organisation, OrganisationKind,
 from usefirst.catalog.choices import AchievementStatus, DemandStatus
 from usefirst.catalog.models import Achievement, Demand
 from usefirst.core.dates import today
-from usefirst.demo.logins import DEMO_LOGINS
+from usefirst.matchmaking import services
+from usefirst.matchmaking.choices import DeclineReason
+from usefirst.matchmaking.models import Engagement
 
-from . import services
-from .choices import DeclineReason
-from .models import Engagement
+from .logins import DEMO_LOGINS
 
 SEED = 20260301
 # The story each engagement is taken to, in order (30 in all).

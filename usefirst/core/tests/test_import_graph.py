@@ -1,0 +1,130 @@
+"""The apps import each other in one direction only (docs/architecture.md, "Which app may import
+which"): the graph of imports between the apps under `usefirst/`, read from the source — imports
+at module level and inside functions alike, tests and migrations left out — has no cycle.
+
+Where a lower app must hear from a higher one it declares a hook (usefirst/core/hooks.py).
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from collections import defaultdict
+from pathlib import Path
+
+import usefirst
+
+ROOT = Path(usefirst.__file__).parent
+APPS = sorted(p.name for p in ROOT.iterdir() if (p / "apps.py").exists())
+# Test support that pytest loads (the root conftest.py): the personas are built from accounts'
+# models, which the core app itself must not import.
+TEST_SUPPORT = {"core/testing.py"}
+
+Edges = dict[str, dict[str, list[str]]]
+
+
+def _is_test_or_migration(path: Path) -> bool:
+    parts = path.relative_to(ROOT).parts
+    return "tests" in parts or "migrations" in parts or path.name in {"conftest.py"}
+
+
+def _module_of(path: Path) -> tuple[str, str]:
+    """The module a file is, and the package its relative imports start from."""
+    module = ".".join(("usefirst", *path.relative_to(ROOT).with_suffix("").parts))
+    if path.name == "__init__.py":
+        module = module.removesuffix(".__init__")
+        return module, module
+    return module, module.rsplit(".", 1)[0]
+
+
+def imported_modules(source: str, package: str) -> list[tuple[str, int]]:
+    """Every module a source imports (absolute names), at module level or inside a function, with its line."""
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = parts[: len(parts) - node.level + 1]
+                name = ".".join(base + ([node.module] if node.module else []))
+            else:
+                name = node.module or ""
+            found.append((name, node.lineno))
+            found += [(f"{name}.{alias.name}", node.lineno) for alias in node.names]
+    return found
+
+
+def _app_of(module: str) -> str | None:
+    parts = module.split(".")
+    if len(parts) >= 2 and parts[0] == "usefirst" and parts[1] in APPS:
+        return parts[1]
+    return None
+
+
+def import_graph() -> Edges:
+    """app → app it imports → where (file:line), for the code of the apps."""
+    edges: Edges = defaultdict(lambda: defaultdict(list))
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if _is_test_or_migration(path) or str(path.relative_to(ROOT)) in TEST_SUPPORT:
+                continue
+            for name, line in imported_modules(path.read_text(encoding="utf-8"), _module_of(path)[1]):
+                target = _app_of(name)
+                if target is not None and target != app:
+                    where = f"{path.relative_to(ROOT.parent)}:{line}"
+                    if where not in edges[app][target]:
+                        edges[app][target].append(where)
+    return edges
+
+
+def find_cycle(edges: Edges) -> list[str]:
+    """One cycle of the graph as [a, b, …, a], or [] when there is none."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(app: str) -> list[str]:
+        state[app] = 1
+        path.append(app)
+        for target in sorted(edges.get(app, {})):
+            if state.get(target) == 1:
+                return [*path[path.index(target) :], target]
+            if target not in state and (cycle := visit(target)):
+                return cycle
+        path.pop()
+        state[app] = 2
+        return []
+
+    for app in sorted(edges):
+        if app not in state and (cycle := visit(app)):
+            return cycle
+    return []
+
+
+def describe(cycle: list[str], edges: Edges) -> str:
+    lines = [" → ".join(cycle)]
+    for a, b in itertools.pairwise(cycle):
+        lines.append(f"  {a} → {b}: " + ", ".join(edges[a][b][:5]))
+    return "\n".join(lines)
+
+
+def test_the_apps_import_each_other_without_a_cycle() -> None:
+    edges = import_graph()
+    cycle = find_cycle(edges)
+    assert not cycle, "the apps import each other in a cycle:\n" + describe(cycle, edges)
+
+
+def test_it_finds_a_cycle_through_three_apps() -> None:
+    edges: Edges = {"a": {"b": ["a.py:1"]}, "b": {"c": ["b.py:1"]}, "c": {"a": ["c.py:1"]}}
+    cycle = find_cycle(edges)
+    assert cycle[0] == cycle[-1] and set(cycle) == {"a", "b", "c"}
+    assert find_cycle({"a": {"b": ["a.py:1"]}, "b": {"c": ["b.py:1"]}}) == []
+
+
+def test_it_sees_imports_inside_functions_and_relative_ones() -> None:
+    source = "from ..finance import hooks\n\ndef f():\n    from usefirst.matching.search import search_filter\n"
+    names = [name for name, _ in imported_modules(source, "usefirst.catalog.services")]
+    assert "usefirst.finance.hooks" not in names  # two dots from catalog.services is usefirst.catalog
+    assert "usefirst.catalog.finance.hooks" in names
+    assert "usefirst.matching.search.search_filter" in names
+    assert _app_of("usefirst.matching.search") == "matching"
