@@ -162,7 +162,16 @@ class Contract(models.Model):
         on_delete=models.PROTECT,
         related_name="contracts_as_agency",
     )
-    engagement_id_ref = models.PositiveBigIntegerField("对接记录编号", null=True, blank=True)
+    # The agreed engagement (对接) this contract was drafted from; the engagement finds its
+    # contracts through it (`engagement.contracts`, read through contracts' selectors).
+    engagement = models.ForeignKey(
+        "matchmaking.Engagement",
+        verbose_name="对接记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+    )
     open_licence = models.ForeignKey(
         "OpenLicence",
         verbose_name="所实施的开放许可",

@@ -64,7 +64,7 @@ def contract_history(contract: Contract) -> list[HistoryRow]:
 
 def contracts_of_engagement(user: Any, engagement_id: int) -> list[Contract]:
     """The contracts drafted from one engagement that this user may see, oldest first."""
-    return list(visible_contracts(user).filter(engagement_id_ref=engagement_id).order_by("created_at", "id"))
+    return list(visible_contracts(user).filter(engagement_id=engagement_id).order_by("created_at", "id"))
 
 
 def engagement_stages(engagement_ids: list[int]) -> dict[int, str]:
@@ -72,7 +72,7 @@ def engagement_stages(engagement_ids: list[int]) -> dict[int, str]:
     else "signing" (drafted or being signed); engagements without one are left out."""
     signed = {S.SIGNED, S.FREE_USE, S.AWAITING_NEXT_STEP, S.NEXT_STEP_AGREED, S.ENDED}
     statuses: dict[int, set[str]] = {}
-    rows = Contract.objects.filter(engagement_id_ref__in=engagement_ids).values_list("engagement_id_ref", "status")
+    rows = Contract.objects.filter(engagement_id__in=engagement_ids).values_list("engagement_id", "status")
     for engagement_id, status in rows:
         if engagement_id is not None:
             statuses.setdefault(engagement_id, set()).add(str(status))

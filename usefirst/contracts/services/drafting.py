@@ -311,7 +311,7 @@ def draft_without_text(*, actor: Any, data: DraftData) -> Contract:
             preliminary_agreement=agreement,
             licensee=licensee,
             agency=agency,
-            engagement_id_ref=data.engagement_id,
+            engagement_id=data.engagement_id,
             open_licence=open_licence,
             scope=data.scope,
             field_of_use=data.field_of_use,
@@ -362,7 +362,7 @@ def _another_contract_reason(data: DraftData) -> str:
     if data.engagement_id is None:
         return ""
     existing = list(
-        Contract.objects.filter(engagement_id_ref=data.engagement_id)
+        Contract.objects.filter(engagement_id=data.engagement_id)
         .exclude(status=S.CANCELLED)
         .order_by("pk")
         .values_list("number", flat=True)

@@ -103,3 +103,30 @@ def test_the_drafting_steps_name_the_existing_contract_and_keep_the_input_on_a_m
     second = ContractEvent.objects.filter(to_status="drafted").exclude(subject=first).get()
     assert second.payload["another_contract_reason"] == "第二生产基地单独签订许可"
     assert second.subject.scope == "第二生产基地单独使用"
+
+
+def test_the_contract_links_its_engagement_and_the_engagement_finds_it(engagement, owner, unit, enterprise, achievement):
+    contract = draft(owner, unit, enterprise, achievement, engagement_id=engagement.pk)
+    assert contract.engagement == engagement
+    assert list(engagement.contracts.all()) == [contract]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_carries_the_engagement_numbers_over_to_the_link(engagement, owner, unit, enterprise, achievement):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    kept = draft(owner, unit, enterprise, achievement, engagement_id=engagement.pk)
+    dangling = draft(owner, unit, enterprise, achievement, engagement_id=engagement.pk, engagement_reason="另一范围的许可")
+    before, after = ("contracts", "0008_contract_event_types"), ("contracts", "0010_remove_contract_engagement_id_ref")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    old = executor.loader.project_state([before]).apps.get_model("contracts", "Contract")
+    assert old.objects.get(pk=kept.pk).engagement_id_ref == engagement.pk  # carried back
+    old.objects.filter(pk=dangling.pk).update(engagement_id_ref=engagement.pk + 1000)  # no such engagement
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([after])
+    new = executor.loader.project_state([after]).apps.get_model("contracts", "Contract")
+    assert new.objects.get(pk=kept.pk).engagement_id == engagement.pk
+    assert new.objects.get(pk=dangling.pk).engagement_id is None

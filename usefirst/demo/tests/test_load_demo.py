@@ -272,8 +272,8 @@ def test_one_contract_comes_from_an_agreed_engagement_and_one_cooperates_later(d
     from usefirst.matchmaking.models import Engagement
 
     drafted = Contract.objects.get(status=ContractStatus.DRAFTED)
-    assert drafted.engagement_id_ref is not None
-    engagement = Engagement.objects.get(pk=drafted.engagement_id_ref)
+    engagement = drafted.engagement
+    assert engagement is not None and engagement in Engagement.objects.filter(contracts=drafted)
     assert engagement.status == "agreed"
     assert (engagement.unit, engagement.enterprise) == (drafted.licensor, drafted.licensee)
     first = Contract.objects.get(is_first_cooperation=True)
