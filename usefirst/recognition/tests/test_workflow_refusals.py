@@ -22,9 +22,9 @@ from usefirst.recognition.models import (
     RecognitionApplication,
 )
 
-from .builders import make_achievement, needs_finance, pay_later_licence, receive
+from .builders import make_achievement, pay_later_licence, receive
 
-pytestmark = [pytest.mark.django_db, needs_finance]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
