@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from usefirst.accounts.models import Organisation, OrganisationKind, OrganisationStatus, Person
-from usefirst.catalog.choices import AchievementStatus
+from usefirst.catalog.choices import USE_FIRST_MODE_CHOICES, AchievementStatus
 from usefirst.catalog.models import Achievement, AchievementInventor
 
 from . import selectors
@@ -113,7 +113,11 @@ class KindStep(NamedErrorsForm):
 
     kind = forms.ChoiceField(label="合同类型", choices=ContractKind.choices, widget=forms.RadioSelect)
     mode = forms.ChoiceField(
-        label="转化模式", choices=Mode.choices, widget=forms.RadioSelect, required=False, help_text="仅免费使用许可合同选择"
+        label="转化模式",
+        choices=USE_FIRST_MODE_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="仅免费使用许可合同选择",
     )
     achievement = OfferedAchievementField(label="科技成果", queryset=Achievement.objects.none())
     more_achievements = forms.CharField(
@@ -376,7 +380,7 @@ class VerifyForm(forms.Form):
 
 class TemplateForm(forms.Form):
     kind = forms.ChoiceField(label="合同类型", choices=ContractKind.choices)
-    mode = forms.ChoiceField(label="模式（仅免费使用许可）", choices=[("", "—"), *Mode.choices], required=False)
+    mode = forms.ChoiceField(label="模式（仅免费使用许可）", choices=[("", "—"), *USE_FIRST_MODE_CHOICES], required=False)
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(label="正文（可使用占位符）", widget=forms.Textarea(attrs={"rows": 20}))
 

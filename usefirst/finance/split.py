@@ -13,19 +13,12 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from usefirst.contracts.models import InventorGrant  # what the contract granted (rule 1)
 from usefirst.core.errors import DomainError
 
 from .amounts import CENT, HUNDRED, allocate
 
 PERCENT_QUANTUM = Decimal("0.0001")  # equity and ownership shares: percent with 4 decimals
-
-
-class Grant:
-    """What a cooperate_later contract granted the inventors' side (rule 1)."""
-
-    NONE = "none"
-    OWNERSHIP = "ownership"  # 赋予所有权
-    LONG_TERM_USE = "long_term_use"  # 赋予长期使用权
 
 
 @dataclass(frozen=True)
@@ -39,7 +32,7 @@ class FloorCheck:
 
 
 def floor_applies(*, mode: str, grant: str) -> bool:
-    return mode == "pay_later" or (mode == "cooperate_later" and grant in (Grant.OWNERSHIP, Grant.LONG_TERM_USE))
+    return mode == "pay_later" or (mode == "cooperate_later" and grant in (InventorGrant.OWNERSHIP, InventorGrant.LONG_TERM_USE))
 
 
 def check_floor(*, inventor_pct: Decimal, mode: str, grant: str, floor_share: Decimal, statutory_share: Decimal) -> FloorCheck:

@@ -2,14 +2,15 @@ from decimal import Decimal
 
 import pytest
 
+from usefirst.contracts.models import InventorGrant
 from usefirst.core.errors import DomainError
-from usefirst.finance.split import Grant, check_floor, split_cash, split_shares
+from usefirst.finance.split import check_floor, split_cash, split_shares
 
 FLOOR = Decimal("0.70")
 STATUTORY = Decimal("0.50")
 
 
-def floor(pct, mode="pay_later", grant=Grant.NONE):
+def floor(pct, mode="pay_later", grant=InventorGrant.NONE):
     return check_floor(inventor_pct=Decimal(pct), mode=mode, grant=grant, floor_share=FLOOR, statutory_share=STATUTORY)
 
 
@@ -27,7 +28,7 @@ def test_it_allows_100_percent_for_the_inventors():
     assert floor("100").ok
 
 
-@pytest.mark.parametrize("grant", [Grant.OWNERSHIP, Grant.LONG_TERM_USE])
+@pytest.mark.parametrize("grant", [InventorGrant.OWNERSHIP, InventorGrant.LONG_TERM_USE])
 def test_cooperate_later_with_ownership_or_long_term_use_has_the_70_percent_floor(grant):
     assert not floor("69.99", "cooperate_later", grant).ok
     assert floor("70", "cooperate_later", grant).ok
