@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 WAN = Decimal("10000")
+HUNDRED = Decimal("100")
 
 
 def to_cny(value: Decimal | int | str) -> Decimal:
@@ -19,6 +20,14 @@ def to_cny(value: Decimal | int | str) -> Decimal:
     if not amount.is_finite():
         raise ValueError(f"not an amount: {value!r}")
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent_of(fraction: Decimal | int | str) -> Decimal:
+    """A share held as a fraction (a policy parameter such as 0.70) as a percent to two places,
+    half up (70.00), so a percentage typed on a form is compared with it as Decimal."""
+    if isinstance(fraction, float):
+        raise TypeError("a share must not be a float")
+    return (Decimal(fraction) * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def format_cny(amount: Decimal) -> str:

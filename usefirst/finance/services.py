@@ -25,13 +25,13 @@ from django.utils import timezone
 
 from usefirst.accounts.models import Organisation, Person, User
 from usefirst.catalog.models import AchievementInventor
-from usefirst.contracts.models import Contract, ContractStatus
+from usefirst.contracts.models import Contract, ContractStatus, Mode
 from usefirst.core import workflow
 from usefirst.core.dates import next_working_day, today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition
 from usefirst.core.files import file_kept_only_with_its_row
 from usefirst.notifications.services import notify
-from usefirst.policy.selectors import parameter_value
+from usefirst.policy.selectors import parameter_value, share_pct
 
 from . import hooks, selectors
 from .amounts import allocate, parse_amount, parse_percent
@@ -728,7 +728,7 @@ def contract_inventor_grant(contract: Contract) -> str:
     """What the contract granted the inventors' side (rule 1); old contracts and every mode
     other than cooperate_later grant nothing."""
     grant = contract.inventor_grant or InventorGrant.NONE
-    return grant if contract.mode == "cooperate_later" and grant in InventorGrant.values else InventorGrant.NONE
+    return grant if contract.mode == Mode.COOPERATE_LATER and grant in InventorGrant.values else InventorGrant.NONE
 
 
 def distribution_preview(
@@ -769,8 +769,8 @@ def distribution_preview(
         inventor_pct=inv,
         mode=contract.mode or "",
         grant=contract_grant,
-        floor_share=Decimal(str(parameter_value("inventor_share_floor"))),
-        statutory_share=Decimal(str(parameter_value("statutory_share_floor"))),
+        floor_pct=share_pct("inventor_share_floor"),
+        statutory_pct=share_pct("statutory_share_floor"),
     )
     people = inventor_weights(contract)
     if variant != DistributionVariant.CASH:
