@@ -111,12 +111,14 @@ def _save(obj: Any) -> None:
     obj.save()
 
 
-def _text(value: str, *, label: str, required: bool = True, max_length: int = 3000) -> str:
+def _text(value: str, *, field: str, label: str, required: bool = True, max_length: int = 3000) -> str:
+    """Refusals name the input by its field name (the form attaches them, the API shows them)."""
     text = (value or "").strip()
     if required and not text:
-        raise DomainError(f"请填写{label}", code="recognition_reason_required", field_errors={label: ["必填"]})
+        raise DomainError(f"请填写{label}", code="recognition_reason_required", field_errors={field: ["必填"]})
     if len(text) > max_length:
-        raise DomainError(f"{label}不超过 {max_length} 字", code="validation_failed")
+        message = f"{label}不超过 {max_length} 字"
+        raise DomainError(message, code="validation_failed", field_errors={field: [message]})
     return text
 
 
@@ -181,7 +183,7 @@ def application_create(
             amount_received=result.amount,
             eligibility=result.as_json(),
             key_technology_declared=bool(result.check("key_technology").passed),
-            statement=_text(statement, label="申请说明", required=False, max_length=5000),
+            statement=_text(statement, field="statement", label="申请说明", required=False, max_length=5000),
             created_by=actor,
         )
         if RecognitionApplication.objects.filter(achievement=achievement, status__in=OPEN_STATUSES).exists():
@@ -205,7 +207,7 @@ def application_recommend(*, actor: Any, application: RecognitionApplication, op
         if roles.department_ids(actor):
             raise Forbidden("推荐单位不是该成果单位的上级业务主管部门", code="recognition_not_superior_department")
         raise Forbidden("只有成果单位或其上级业务主管部门可以推荐", code="recognition_not_owner_unit")
-    opinion = _text(opinion, label="推荐意见")
+    opinion = _text(opinion, field="opinion", label="推荐意见")
     result = evaluate(application.achievement, year=application.year, on=today(), recommended=True)
     _raise_failed(result, keys=BEFORE_RECOGNITION)
     recommender = application.unit if roles.is_member(actor, application.unit) else application.unit.superior_department
@@ -256,7 +258,7 @@ def application_select(
             "key_technology_confirmed": True,
             "notice_start": on,
             "notice_end": notice_end,
-            "decision_reason": _text(opinion, label="审核意见", required=False),
+            "decision_reason": _text(opinion, field="opinion", label="审核意见", required=False),
             "eligibility": result.as_json(),
             "amount_received": result.amount,
         },
@@ -272,7 +274,7 @@ def application_select(
 
 def application_reject(*, actor: Any, application: RecognitionApplication, reason: str) -> RecognitionApplication:
     _require_provincial(actor)
-    reason = _text(reason, label="不予认定理由")
+    reason = _text(reason, field="reason", label="不予认定理由")
     return _move(
         application,
         E.REJECT,
@@ -303,8 +305,8 @@ def objection_submit(*, actor: Any, application: RecognitionApplication, contact
         objection = Objection(
             application=application,
             submitted_by=actor,
-            contact_name=_text(contact_name, label="异议人", max_length=64),
-            text=_text(text, label="异议内容"),
+            contact_name=_text(contact_name, field="contact_name", label="异议人", max_length=64),
+            text=_text(text, field="text", label="异议内容"),
         )
         _save(objection)
         audit(actor=actor, action="recognition.objection", obj=objection, application=application.pk)
@@ -319,7 +321,7 @@ def objection_submit(*, actor: Any, application: RecognitionApplication, contact
 
 def objection_answer(*, actor: Any, objection: Objection, answer: str, upheld: bool) -> Objection:
     _require_provincial(actor)
-    answer = _text(answer, label="处理答复")
+    answer = _text(answer, field="answer", label="处理答复")
     with transaction.atomic():
         objection = locks.lock_objection(objection.pk)
         if objection.answered_at is not None:
@@ -433,7 +435,7 @@ def quota_raise(*, actor: Any, year: int, new_cap: int, reason: str) -> Recognit
     """A provincial administrator raises a year's cap (原则上), with a recorded reason."""
     if not roles.is_provincial_admin(actor):
         raise Forbidden("只有省科学技术厅管理员可以调整年度名额", code="recognition_not_provincial_admin")
-    reason = _text(reason, label="调整理由")
+    reason = _text(reason, field="reason", label="调整理由")
     quota_for_year(year)
     with transaction.atomic():
         row = locks.lock_year(year)
@@ -451,7 +453,7 @@ def recognition_revoke(*, actor: Any, recognition: Recognition, reason: str) -> 
     """Revocation with reasons. The persons' places for the year are released; whether the
     slot returns to the year's quota is the setting `recognition_revocation_returns_slot`."""
     _require_provincial(actor)
-    reason = _text(reason, label="撤销理由")
+    reason = _text(reason, field="reason", label="撤销理由")
     returns = bool(parameter_value("recognition_revocation_returns_slot", on=today()))
     with transaction.atomic():
         locks.lock_quota(recognition.year)
@@ -546,8 +548,8 @@ def misconduct_record(
             subject_person=person,
             period_start=period_start,
             period_end=period_end,
-            reason=_text(reason, label="失信行为及依据"),
-            referral=_text(referral, label="移交机关", required=False, max_length=200),
+            reason=_text(reason, field="reason", label="失信行为及依据"),
+            referral=_text(referral, field="referral", label="移交机关", required=False, max_length=200),
             recorded_by=actor,
         )
         _save(record)
@@ -565,7 +567,7 @@ def misconduct_record(
 def misconduct_appeal(*, actor: Any, record: MisconductRecord, text: str) -> MisconductRecord:
     if not is_misconduct_subject(actor, record):  # before the text: an outsider learns nothing
         raise Forbidden("只有记录的主体可以申诉", code="misconduct_not_subject")
-    text = _text(text, label="申诉理由")
+    text = _text(text, field="text", label="申诉理由")
     event = workflow.transition(
         MISCONDUCT,
         record,
@@ -588,7 +590,7 @@ def misconduct_appeal(*, actor: Any, record: MisconductRecord, text: str) -> Mis
 def misconduct_decide_appeal(*, actor: Any, record: MisconductRecord, withdraw: bool, answer: str) -> MisconductRecord:
     """The provincial department upholds the appeal (the record is withdrawn) or keeps the record."""
     _require_provincial(actor)
-    answer = _text(answer, label="申诉处理意见")
+    answer = _text(answer, field="answer", label="申诉处理意见")
     event = workflow.transition(
         MISCONDUCT,
         record,

@@ -326,3 +326,11 @@ def test_with_the_leader_only_scope_a_record_on_another_inventor_does_not_refuse
         reason="按项目负责人核查",
     )
     assert services.application_create(actor=owner, achievement=achievement).status == ApplicationStatus.DRAFT
+
+
+def test_a_missing_reason_is_refused_under_its_field_name(provincial_admin):
+    services.quota_for_year(2026)
+    with pytest.raises(DomainError) as exc:
+        services.quota_raise(actor=provincial_admin, year=2026, new_cap=210, reason=" ")
+    assert exc.value.code == "recognition_reason_required"
+    assert exc.value.field_errors == {"reason": ["必填"]}
