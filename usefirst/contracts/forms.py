@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from usefirst.accounts.models import Organisation, OrganisationKind, OrganisationStatus, Person
 from usefirst.catalog.choices import USE_FIRST_MODE_CHOICES, AchievementStatus
 from usefirst.catalog.models import Achievement, AchievementInventor
+from usefirst.core.text import ReasonField
 
 from . import selectors
 from .models import (
@@ -371,7 +372,7 @@ class ProposalForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    reason = forms.CharField(label="终止理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = ReasonField(label="终止理由", rows=2)
 
 
 class VerifyForm(forms.Form):
@@ -396,7 +397,7 @@ class OpenLicenceForm(forms.Form):
 
 class OpenLicenceWithdrawForm(forms.Form):
     withdrawn_on = forms.DateField(label="撤回生效日", widget=DATE)
-    reason = forms.CharField(label="撤回说明（如撤回公告号）", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = ReasonField(label="撤回说明（如撤回公告号）", rows=2)
 
 
 class TakeUpForm(forms.Form):

@@ -27,9 +27,10 @@ from usefirst.accounts.models import Organisation, Person, User
 from usefirst.catalog.models import AchievementInventor
 from usefirst.contracts.models import Contract, ContractStatus, Mode
 from usefirst.core import workflow
-from usefirst.core.dates import next_working_day, today
+from usefirst.core.dates import next_working_day, parse_date, today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition
 from usefirst.core.files import file_kept_only_with_its_row
+from usefirst.core.text import clean_text
 from usefirst.notifications.services import notify
 from usefirst.policy.selectors import parameter_value, share_pct
 
@@ -84,26 +85,14 @@ def _require_signed(contract: Contract) -> dt.date:
 
 
 def _text(value: object, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    """Refusals name the input by its field name (the form attaches them, the API shows them)."""
-    text = str(value or "").strip()
-    if required and not text:
-        raise DomainError(f"请填写{label}", code="validation_failed", field_errors={field: [f"请填写{label}"]})
-    if len(text) > max_length:
-        message = f"{label}不超过 {max_length} 字"
-        raise DomainError(message, code="validation_failed", field_errors={field: [message]})
-    if any(ord(c) < 32 for c in text):
-        message = f"{label}含有不可见的控制字符"
-        raise DomainError(message, code="validation_failed", field_errors={field: [message]})
-    return text
+    """The shared text rule (usefirst.core.text): a reason or a note may run over several lines,
+    a payer, a voucher number or a key stays on one."""
+    multiline = field in ("reason", "note")
+    return clean_text(value, field=field, label=label, max_chars=max_length, required=required, multiline=multiline)
 
 
 def _date(value: object, *, label: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise DomainError(f"{label}“{value}”不是有效日期", code="date_invalid") from exc
+    return parse_date(value, label=label)
 
 
 # ---------------------------------------------------------------- payment plans

@@ -27,6 +27,7 @@ from usefirst.core import workflow
 from usefirst.core.audit import audit
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, from_validation_error
+from usefirst.core.text import clean_text
 from usefirst.notifications.services import notify
 from usefirst.policy.selectors import parameter_value
 
@@ -112,14 +113,17 @@ def _save(obj: Any) -> None:
 
 
 def _text(value: str, *, field: str, label: str, required: bool = True, max_length: int = 3000) -> str:
-    """Refusals name the input by its field name (the form attaches them, the API shows them)."""
-    text = (value or "").strip()
-    if required and not text:
-        raise DomainError(f"请填写{label}", code="recognition_reason_required", field_errors={field: ["必填"]})
-    if len(text) > max_length:
-        message = f"{label}不超过 {max_length} 字"
-        raise DomainError(message, code="validation_failed", field_errors={field: [message]})
-    return text
+    """The shared text rule (usefirst.core.text): an opinion, a reason or an answer may run over
+    several lines; a name or an authority stays on one."""
+    return clean_text(
+        value,
+        field=field,
+        label=label,
+        max_chars=max_length,
+        required=required,
+        multiline=field not in ("contact_name", "referral"),
+        required_code="recognition_reason_required",
+    )
 
 
 def _raise_failed(result: Eligibility, *, keys: Iterable[str] | None = None) -> None:

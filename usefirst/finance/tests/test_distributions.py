@@ -242,3 +242,10 @@ def test_the_recognition_flag_reads_the_same_floor_69_99_flagged_70_00_not(unit,
     distribute(at, owner, inventor="70.00", unit_pct="30.00", fund="0")
     rows = distributions_below_floor([below.pk, at.pk], on=today())
     assert [row["distribution"] for row in rows] == [flagged.pk]
+
+
+def test_a_reason_typed_on_two_lines_is_accepted(contract, owner):
+    receive(contract, owner)
+    distribution = distribute(contract, owner)
+    services.distribution_cancel(actor=owner, distribution=distribution, reason="第一行：材料不全\r\n第二行：请补充证明")
+    assert FinanceEvent.objects.filter(reason="第一行：材料不全\n第二行：请补充证明").exists()

@@ -333,4 +333,10 @@ def test_a_missing_reason_is_refused_under_its_field_name(provincial_admin):
     with pytest.raises(DomainError) as exc:
         services.quota_raise(actor=provincial_admin, year=2026, new_cap=210, reason=" ")
     assert exc.value.code == "recognition_reason_required"
-    assert exc.value.field_errors == {"reason": ["必填"]}
+    assert exc.value.field_errors == {"reason": ["请填写调整理由"]}
+
+
+def test_a_reason_typed_on_two_lines_is_accepted(provincial_admin):
+    services.quota_for_year(2026)
+    services.quota_raise(actor=provincial_admin, year=2026, new_cap=210, reason="第一行：材料不全\r\n第二行：请补充证明")
+    assert QuotaChange.objects.get().reason == "第一行：材料不全\n第二行：请补充证明"
