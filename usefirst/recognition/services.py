@@ -230,7 +230,7 @@ def application_recommend(*, actor: Any, application: RecognitionApplication, op
         },
         notice=lambda moved: notify(
             recipients=provincial_staff(),
-            kind="recognition_recommended",
+            kind="recognition.recommended",
             title=f"认定申请待审核：{moved.achievement.title}",
             url=application_url(moved),
         ),
@@ -268,7 +268,7 @@ def application_select(
         },
         notice=lambda moved: notify(
             recipients=_unit_members(moved.unit),
-            kind="recognition_public_notice",
+            kind="recognition.public_notice",
             title=f"认定申请进入公示：{moved.achievement.title}",
             body=f"公示期至 {notice_end:%Y-%m-%d}。",
             url=application_url(moved),
@@ -287,7 +287,7 @@ def application_reject(*, actor: Any, application: RecognitionApplication, reaso
         also={"decision_reason": reason, "decided_at": timezone.now()},
         notice=lambda moved: notify(
             recipients=_unit_members(moved.unit),
-            kind="recognition_rejected",
+            kind="recognition.rejected",
             title=f"认定申请未予认定：{moved.achievement.title}",
             body=reason,
             url=application_url(moved),
@@ -316,7 +316,7 @@ def objection_submit(*, actor: Any, application: RecognitionApplication, contact
         audit(actor=actor, action="recognition.objection", obj=objection, application=application.pk)
         notify(
             recipients=provincial_staff(),
-            kind="recognition_objection",
+            kind="recognition.objection",
             title=f"公示异议：{application.achievement.title}",
             url=application_url(application),
         )
@@ -339,7 +339,7 @@ def objection_answer(*, actor: Any, objection: Objection, answer: str, upheld: b
         if objection.submitted_by is not None:
             notify(
                 recipients=[objection.submitted_by],
-                kind="recognition_objection_answered",
+                kind="recognition.objection_answered",
                 title="您提出的公示异议已答复",
                 body=answer,
             )
@@ -394,7 +394,7 @@ def application_recognise(*, actor: Any, application: RecognitionApplication) ->
                 also={"decided_at": timezone.now(), "eligibility": result.as_json(), "amount_received": result.amount},
                 notice=lambda moved: notify(
                     recipients=members,
-                    kind="recognition_recognised",
+                    kind="recognition.recognised",
                     title=f"项目已获认定：{moved.achievement.title}",
                     body=f"{RECOGNITION_TEXT}，认定编号 {number}。",
                     url=application_url(moved),
@@ -469,7 +469,7 @@ def recognition_revoke(*, actor: Any, recognition: Recognition, reason: str) -> 
             payload={"slot_returned": returns},
             notice=lambda moved: notify(
                 recipients=_unit_members(recognition.unit),
-                kind="recognition_revoked",
+                kind="recognition.revoked",
                 title=f"认定已撤销：{recognition.number}",
                 body=reason,
                 url=application_url(moved),
@@ -504,7 +504,7 @@ def recognition_check_receipts(recognition: Recognition) -> bool:
             audit(actor=None, action="recognition.flag_reversal", obj=recognition, amount=str(result.amount))
             notify(
                 recipients=provincial_staff(),
-                kind="recognition_flag",
+                kind="recognition.flag",
                 title=f"认定项目需复核：{recognition.number}",
                 body="到账冲销后实际到账低于认定门槛。",
                 url=application_url(recognition.application),
@@ -560,7 +560,7 @@ def misconduct_record(
         workflow.record(MISCONDUCT, record, ME.RECORD, actor=actor, reason=record.reason, from_status="")
         notify(
             recipients=_subject_users(record),
-            kind="misconduct_recorded",
+            kind="recognition.misconduct_recorded",
             title="您被列入科研失信记录",
             body=f"记录期 {period_start:%Y-%m-%d} 至 {period_end:%Y-%m-%d}。如有异议，可在平台提出申诉。",
             url=reverse("recognition:misconduct_detail", args=[record.pk]),
@@ -582,7 +582,7 @@ def misconduct_appeal(*, actor: Any, record: MisconductRecord, text: str) -> Mis
         notices=[
             lambda moved: notify(
                 recipients=provincial_staff(),
-                kind="misconduct_appeal",
+                kind="recognition.misconduct_appeal",
                 title="科研失信记录申诉待处理",
                 url=reverse("recognition:misconduct_detail", args=[moved.pk]),
             )
@@ -604,7 +604,10 @@ def misconduct_decide_appeal(*, actor: Any, record: MisconductRecord, withdraw: 
         also={"appeal_answer": answer},
         notices=[
             lambda moved: notify(
-                recipients=_subject_users(moved), kind="misconduct_appeal_decided", title="科研失信记录申诉已处理", body=answer
+                recipients=_subject_users(moved),
+                kind="recognition.misconduct_appeal_decided",
+                title="科研失信记录申诉已处理",
+                body=answer,
             )
         ],
     )

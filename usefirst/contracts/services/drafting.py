@@ -353,7 +353,7 @@ def draft_without_text(*, actor: Any, data: DraftData) -> Contract:
             engagement=data.engagement_id,
             **({"another_contract_reason": engagement_reason} if engagement_reason else {}),
         )
-        notify_parties(contract, kind="contract_drafted", title=f"合同待签署：{contract.title}", exclude=actor)
+        notify_parties(contract, kind="contracts.drafted", title=f"合同待签署：{contract.title}", exclude=actor)
     return contract
 
 
