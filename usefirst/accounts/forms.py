@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from usefirst.core.identifiers import IdKind
 from usefirst.core.regions import CITY_CHOICES, CITY_COUNTIES, OUTSIDE_PROVINCE
+from usefirst.core.text import ReasonField
 
 from .models import DEPARTMENT_KINDS, EnterpriseSize, Membership, Organisation, OrganisationStatus, Sector
 from .services.organisations import SELF_REGISTRABLE_KINDS
@@ -103,11 +104,11 @@ class ResendVerificationForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reasons = forms.CharField(label="退回理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reasons = ReasonField(label="退回理由")
 
 
 class SuspendForm(forms.Form):
-    reason = forms.CharField(label="停用理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = ReasonField(label="停用理由")
 
 
 class InvitationForm(forms.Form):

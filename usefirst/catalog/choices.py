@@ -28,9 +28,17 @@ class DemandStatus(models.TextChoices):
 
 
 class Mode(models.TextChoices):
+    """How an achievement is offered; the first two are the use-first modes a contract is drafted
+    under (docs/domain.md), the one enumeration every app imports."""
+
     PAY_LATER = "pay_later", "先使用后付费"
     COOPERATE_LATER = "cooperate_later", "先使用后合作"
     OPEN_LICENCE = "open_licence", "专利开放许可"
+
+
+# The modes of a use-first contract (a free-use licence and what follows it).
+USE_FIRST_MODES: tuple[str, ...] = (Mode.PAY_LATER, Mode.COOPERATE_LATER)
+USE_FIRST_MODE_CHOICES: list[tuple[str, str]] = [(m.value, str(m.label)) for m in (Mode.PAY_LATER, Mode.COOPERATE_LATER)]
 
 
 # What each mode means to the people choosing it (the provincial measures, "创新“先用后转”改革模式").

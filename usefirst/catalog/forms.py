@@ -12,6 +12,7 @@ from usefirst.accounts.models import Organisation, Person
 from usefirst.core.errors import DomainError
 from usefirst.core.refusals import apply_to_form
 from usefirst.core.regions import CITY_CHOICES, OUTSIDE_PROVINCE
+from usefirst.core.text import ReasonField
 
 from .choices import (
     MODE_EXPLANATIONS,
@@ -399,7 +400,7 @@ class DemandForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="理由", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = ReasonField(required=False)
 
 
 class AttachmentForm(forms.Form):

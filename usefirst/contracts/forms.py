@@ -7,8 +7,9 @@ from django import forms
 from django.db.models import QuerySet
 
 from usefirst.accounts.models import Organisation, OrganisationKind, OrganisationStatus, Person
-from usefirst.catalog.choices import AchievementStatus
+from usefirst.catalog.choices import USE_FIRST_MODE_CHOICES, AchievementStatus
 from usefirst.catalog.models import Achievement, AchievementInventor
+from usefirst.core.text import ReasonField
 
 from . import selectors
 from .models import (
@@ -113,7 +114,11 @@ class KindStep(NamedErrorsForm):
 
     kind = forms.ChoiceField(label="合同类型", choices=ContractKind.choices, widget=forms.RadioSelect)
     mode = forms.ChoiceField(
-        label="转化模式", choices=Mode.choices, widget=forms.RadioSelect, required=False, help_text="仅免费使用许可合同选择"
+        label="转化模式",
+        choices=USE_FIRST_MODE_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="仅免费使用许可合同选择",
     )
     achievement = OfferedAchievementField(label="科技成果", queryset=Achievement.objects.none())
     more_achievements = forms.CharField(
@@ -367,7 +372,7 @@ class ProposalForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    reason = forms.CharField(label="终止理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = ReasonField(label="终止理由", rows=2)
 
 
 class VerifyForm(forms.Form):
@@ -376,7 +381,7 @@ class VerifyForm(forms.Form):
 
 class TemplateForm(forms.Form):
     kind = forms.ChoiceField(label="合同类型", choices=ContractKind.choices)
-    mode = forms.ChoiceField(label="模式（仅免费使用许可）", choices=[("", "—"), *Mode.choices], required=False)
+    mode = forms.ChoiceField(label="模式（仅免费使用许可）", choices=[("", "—"), *USE_FIRST_MODE_CHOICES], required=False)
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(label="正文（可使用占位符）", widget=forms.Textarea(attrs={"rows": 20}))
 
@@ -392,7 +397,7 @@ class OpenLicenceForm(forms.Form):
 
 class OpenLicenceWithdrawForm(forms.Form):
     withdrawn_on = forms.DateField(label="撤回生效日", widget=DATE)
-    reason = forms.CharField(label="撤回说明（如撤回公告号）", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = ReasonField(label="撤回说明（如撤回公告号）", rows=2)
 
 
 class TakeUpForm(forms.Form):

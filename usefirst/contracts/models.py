@@ -2,7 +2,8 @@
 achievements with price shares, signatures, the register of issued documents, the next-step
 negotiation after the free-use period, and open patent licence records.
 
-Names here are a contract with other apps (finance builds on Contract and ContractAchievement).
+Names here are a contract with other apps (finance builds on Contract and ContractAchievement);
+`Mode` is the catalog's enumeration, imported here for them.
 """
 
 from __future__ import annotations
@@ -17,14 +18,10 @@ from django.db import models
 from django.utils import timezone
 
 from usefirst.accounts.models import Organisation, Person
+from usefirst.catalog.choices import USE_FIRST_MODE_CHOICES, Mode
 from usefirst.catalog.models import Achievement
 from usefirst.core.models import TransitionEvent
 from usefirst.core.text import reject_control_characters
-
-
-class Mode(models.TextChoices):
-    PAY_LATER = "pay_later", "先使用后付费"
-    COOPERATE_LATER = "cooperate_later", "先使用后合作"
 
 
 class ContractKind(models.TextChoices):
@@ -86,7 +83,7 @@ class ContractTemplate(models.Model):
     """
 
     kind = models.CharField("合同类型", max_length=32, choices=ContractKind.choices)
-    mode = models.CharField("模式", max_length=16, choices=Mode.choices, blank=True)
+    mode = models.CharField("模式", max_length=16, choices=USE_FIRST_MODE_CHOICES, blank=True)
     version = models.PositiveIntegerField("版本")
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文")
@@ -109,7 +106,7 @@ class ContractTemplate(models.Model):
 
 class Contract(models.Model):
     number = models.CharField("合同编号", max_length=32, unique=True)
-    mode = models.CharField("模式", max_length=16, choices=Mode.choices, blank=True)
+    mode = models.CharField("模式", max_length=16, choices=USE_FIRST_MODE_CHOICES, blank=True)
     kind = models.CharField("合同类型", max_length=32, choices=ContractKind.choices)
     status = models.CharField(
         "状态", max_length=24, choices=ContractStatus.choices, default=ContractStatus.DRAFTED, db_index=True

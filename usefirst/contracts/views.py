@@ -3,7 +3,6 @@ the public verification page, and the standard texts for provincial administrato
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from usefirst.catalog.models import Achievement
 from usefirst.core.dates import today
 from usefirst.core.permissions import Action, can, get_for_user, restrict
 from usefirst.core.refusals import button_action, form_refusal, refusals_return_to
-from usefirst.policy.selectors import parameter_value
+from usefirst.policy.selectors import share_pct
 
 from . import selectors, services, signing
 from .forms import (
@@ -81,8 +80,8 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and contract.status in ("free_use", "awaiting_next_step"),
         # Payment plan, receipts and distributions live in finance, once the contract is signed.
         "has_money_page": contract.status not in (ContractStatus.DRAFTED, ContractStatus.SIGNING, ContractStatus.CANCELLED),
-        "floor_pct": Decimal(str(parameter_value("inventor_share_floor"))) * 100,
-        "statutory_pct": Decimal(str(parameter_value("statutory_share_floor"))) * 100,
+        "floor_pct": share_pct("inventor_share_floor"),
+        "statutory_pct": share_pct("statutory_share_floor"),
     }
     return render(request, "contracts/detail.html", context)
 

@@ -18,6 +18,19 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def parse_date(value: object, *, label: str, field: str | None = None) -> dt.date:
+    """A date as a person entered it (YYYY-MM-DD), refused with the field named when it is none."""
+    from .errors import DomainError
+
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        message = f"{label}“{value}”不是有效日期"
+        raise DomainError(message, code="date_invalid", field_errors={field: [message]} if field else None) from exc
+
+
 def add_months(start: dt.date, months: int) -> dt.date:
     month_index = start.month - 1 + months
     year = start.year + month_index // 12

@@ -9,34 +9,9 @@ from collections.abc import Hashable, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from usefirst.core.errors import DomainError
+from usefirst.core.money import CENT, HUNDRED, MAX_AMOUNT, parse_amount
 
-CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
-MAX_AMOUNT = Decimal("999999999999.99")  # fits DecimalField(max_digits=14, decimal_places=2)
-
-
-def parse_amount(value: object, *, allow_zero: bool = False, allow_negative: bool = False, label: str = "金额") -> Decimal:
-    """An exact CNY amount as entered. Over-precise amounts (more than 2 decimals) are refused,
-    never rounded: silently rounding what a cashier typed would change the money recorded."""
-    if isinstance(value, float):
-        raise DomainError(f"{label}必须以精确的十进制数提交", code="amount_not_exact")
-    try:
-        amount = Decimal(str(value).strip().replace(",", "")) if not isinstance(value, Decimal) else value
-    except (InvalidOperation, ValueError) as exc:
-        raise DomainError(f"{label}“{value}”不是有效的金额", code="amount_invalid") from exc
-    if not amount.is_finite():
-        raise DomainError(f"{label}“{value}”不是有效的金额", code="amount_invalid")
-    if amount != amount.quantize(CENT, rounding=ROUND_DOWN):
-        raise DomainError(
-            f"{label}最多保留两位小数（精确到分），“{value}”过于精确，平台不会替您四舍五入", code="amount_too_precise"
-        )
-    if amount == 0 and not allow_zero:
-        raise DomainError(f"{label}必须大于零", code="amount_not_positive")
-    if amount < 0 and not allow_negative:
-        raise DomainError(f"{label}不能为负数", code="amount_negative" if allow_zero else "amount_not_positive")
-    if abs(amount) > MAX_AMOUNT:
-        raise DomainError(f"{label}超出上限", code="amount_too_large")
-    return amount.quantize(CENT)
+__all__ = ["CENT", "HUNDRED", "MAX_AMOUNT", "allocate", "parse_amount", "parse_percent"]
 
 
 def parse_percent(value: object, *, label: str = "比例") -> Decimal:

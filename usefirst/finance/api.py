@@ -19,7 +19,7 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from usefirst.api.auth import TokenAuth
-from usefirst.contracts.models import Contract
+from usefirst.contracts.models import Contract, Mode
 from usefirst.core.permissions import Action, get_for_user, restrict
 
 from . import selectors, services
@@ -284,7 +284,7 @@ def _distribution_out(d: Distribution) -> dict[str, Any]:
 @router.get("/contracts/{pk}/finance", response=FinanceOut, auth=AUTH, summary="合同的付款计划、实际到账与按成果分摊")
 def contract_finance(request: HttpRequest, pk: int) -> dict[str, Any]:
     contract = _contract(request, pk)
-    first = selectors.first_cooperation_contract(contract) if contract.mode == "cooperate_later" else None
+    first = selectors.first_cooperation_contract(contract) if contract.mode == Mode.COOPERATE_LATER else None
     return {
         "contract_id": contract.pk,
         "received": selectors.received_for_contract(contract),

@@ -25,13 +25,14 @@ from django.utils import timezone
 
 from usefirst.accounts.models import Organisation, Person, User
 from usefirst.catalog.models import AchievementInventor
-from usefirst.contracts.models import Contract, ContractStatus
+from usefirst.contracts.models import Contract, ContractStatus, Mode
 from usefirst.core import workflow
-from usefirst.core.dates import next_working_day, today
+from usefirst.core.dates import next_working_day, parse_date, today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition
 from usefirst.core.files import file_kept_only_with_its_row
+from usefirst.core.text import clean_text
 from usefirst.notifications.services import notify
-from usefirst.policy.selectors import parameter_value
+from usefirst.policy.selectors import parameter_value, share_pct
 
 from . import hooks, selectors
 from .amounts import allocate, parse_amount, parse_percent
@@ -83,24 +84,15 @@ def _require_signed(contract: Contract) -> dt.date:
     return timezone.localdate(contract.signed_at)
 
 
-def _text(value: object, *, label: str, max_length: int, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise DomainError(f"请填写{label}", code="validation_failed", field_errors={label: [f"请填写{label}"]})
-    if len(text) > max_length:
-        raise DomainError(f"{label}不超过 {max_length} 字", code="validation_failed")
-    if any(ord(c) < 32 for c in text):
-        raise DomainError(f"{label}含有不可见的控制字符", code="validation_failed")
-    return text
+def _text(value: object, *, field: str, label: str, max_length: int, required: bool = True) -> str:
+    """The shared text rule (usefirst.core.text): a reason or a note may run over several lines,
+    a payer, a voucher number or a key stays on one."""
+    multiline = field in ("reason", "note")
+    return clean_text(value, field=field, label=label, max_chars=max_length, required=required, multiline=multiline)
 
 
 def _date(value: object, *, label: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise DomainError(f"{label}“{value}”不是有效日期", code="date_invalid") from exc
+    return parse_date(value, label=label)
 
 
 # ---------------------------------------------------------------- payment plans
@@ -130,7 +122,7 @@ def plan_create(
         plan = PaymentPlan.objects.create(
             contract=contract,
             non_technical_costs=costs,
-            note=_text(note, label="说明", max_length=2000, required=False),
+            note=_text(note, field="note", label="说明", max_length=2000, required=False),
             created_by=actor,
         )
         position = 0
@@ -243,7 +235,7 @@ def royalty_report(*, actor: Any, line: ScheduleLine, base_amount: object) -> Ro
 def line_waive(*, actor: Any, line: ScheduleLine, reason: str) -> ScheduleLine:
     """The licensor unit waives a scheduled amount; it no longer counts as owed."""
     _permitted(LINE, FinanceEventType.LINE_WAIVE, actor, line)
-    reason = _text(reason, label="豁免理由", max_length=2000)
+    reason = _text(reason, field="reason", label="豁免理由", max_length=2000)
     if line.status == ScheduleLineStatus.WAIVED:
         raise IllegalTransition("该事项已豁免", code="already_waived")
     with transaction.atomic():
@@ -344,11 +336,11 @@ def receipt_record(
     answered within `receipt_payer_answer_days`, the unit's reviewing department verifies it
     against the bank slip); the unit confirms what an inventor-licensor recorded. A slip is
     required from `receipt_slip_threshold`; a voucher number is used once per paying organisation."""
-    key = _text(idempotency_key, label="幂等键", max_length=128)
+    key = _text(idempotency_key, field="idempotency_key", label="幂等键", max_length=128)
     value = parse_amount(amount, label="到账金额")
     day = _date(received_on, label="到账日期")
-    payer = _text(payer, label="付款方", max_length=200)
-    voucher = _text(voucher_number, label="凭证号", max_length=64)
+    payer = _text(payer, field="payer", label="付款方", max_length=200)
+    voucher = _text(voucher_number, field="voucher_number", label="凭证号", max_length=64)
     digest = _payload_hash(contract=contract.pk, received_on=day, amount=value, payer=payer, voucher=voucher, reverses="")
     by_unit = selectors.is_unit_member(actor, contract)
     if not by_unit and not selectors.is_inventor_licensor(actor, contract):
@@ -611,8 +603,8 @@ def receipt_reverse(
         raise DomainError("冲销记录本身不能再冲销", code="reversal_of_reversal")
     if original.confirmed_at is None:
         raise DomainError("未确认的到账不计入金额，无需冲销", code="receipt_not_confirmed")
-    key = _text(idempotency_key, label="幂等键", max_length=128)
-    reason = _text(reason, label="冲销理由", max_length=2000)
+    key = _text(idempotency_key, field="idempotency_key", label="幂等键", max_length=128)
+    reason = _text(reason, field="reason", label="冲销理由", max_length=2000)
     day = _date(received_on, label="冲销日期") if received_on not in (None, "") else today()
     requested = "" if amount in (None, "") else str(parse_amount(amount, label="冲销金额"))
     # The payload is what was asked for ("" = the whole remainder), so a retried request
@@ -728,7 +720,7 @@ def contract_inventor_grant(contract: Contract) -> str:
     """What the contract granted the inventors' side (rule 1); old contracts and every mode
     other than cooperate_later grant nothing."""
     grant = contract.inventor_grant or InventorGrant.NONE
-    return grant if contract.mode == "cooperate_later" and grant in InventorGrant.values else InventorGrant.NONE
+    return grant if contract.mode == Mode.COOPERATE_LATER and grant in InventorGrant.values else InventorGrant.NONE
 
 
 def distribution_preview(
@@ -769,8 +761,8 @@ def distribution_preview(
         inventor_pct=inv,
         mode=contract.mode or "",
         grant=contract_grant,
-        floor_share=Decimal(str(parameter_value("inventor_share_floor"))),
-        statutory_share=Decimal(str(parameter_value("statutory_share_floor"))),
+        floor_pct=share_pct("inventor_share_floor"),
+        statutory_pct=share_pct("statutory_share_floor"),
     )
     people = inventor_weights(contract)
     if variant != DistributionVariant.CASH:
@@ -876,7 +868,7 @@ def distribution_create(*, actor: Any, contract: Contract, note: str = "", **ter
                     fund_amount=plan.fund_amount,
                     shared_pct=plan.shared_pct,
                     warning=plan.floor.warning,
-                    note=_text(note, label="说明", max_length=2000, required=False),
+                    note=_text(note, field="note", label="说明", max_length=2000, required=False),
                     created_by=actor,
                 )
                 DistributedReceipt.objects.bulk_create(
@@ -944,7 +936,7 @@ def distribution_pay(*, actor: Any, distribution: Distribution) -> Distribution:
 def distribution_cancel(*, actor: Any, distribution: Distribution, reason: str) -> Distribution:
     """Cancel the latest computed distribution; its receipts are released for the next one."""
     _permitted(DISTRIBUTION, FinanceEventType.DISTRIBUTION_CANCEL, actor, distribution)
-    reason = _text(reason, label="撤销理由", max_length=2000)
+    reason = _text(reason, field="reason", label="撤销理由", max_length=2000)
     with transaction.atomic():
         _lock(distribution.contract)
         workflow.transition(DISTRIBUTION, distribution, FinanceEventType.DISTRIBUTION_CANCEL, actor=actor, reason=reason)
@@ -976,7 +968,7 @@ def fund_spend(*, actor: Any, unit: Organisation, amount: object, memo: str) -> 
     if not roles.is_org_admin(actor, unit):
         raise Forbidden("只有单位管理员可以登记引导资金使用", code="forbidden")
     value = parse_amount(amount, label="使用金额")
-    memo = _text(memo, label="摘要", max_length=200)
+    memo = _text(memo, field="memo", label="摘要", max_length=200)
     with transaction.atomic():
         Organisation.objects.select_for_update().get(pk=unit.pk)
         balance = selectors.fund_balance(unit)

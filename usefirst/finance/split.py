@@ -13,19 +13,12 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from usefirst.contracts.models import InventorGrant, Mode  # the contract's terms (rule 1)
 from usefirst.core.errors import DomainError
 
 from .amounts import CENT, HUNDRED, allocate
 
 PERCENT_QUANTUM = Decimal("0.0001")  # equity and ownership shares: percent with 4 decimals
-
-
-class Grant:
-    """What a cooperate_later contract granted the inventors' side (rule 1)."""
-
-    NONE = "none"
-    OWNERSHIP = "ownership"  # 赋予所有权
-    LONG_TERM_USE = "long_term_use"  # 赋予长期使用权
 
 
 @dataclass(frozen=True)
@@ -39,14 +32,21 @@ class FloorCheck:
 
 
 def floor_applies(*, mode: str, grant: str) -> bool:
-    return mode == "pay_later" or (mode == "cooperate_later" and grant in (Grant.OWNERSHIP, Grant.LONG_TERM_USE))
+    """Whether the floor binds: under pay_later, or under cooperate_later with ownership or a
+    long-term use right granted to the inventors (rule 1)."""
+    return mode == Mode.PAY_LATER or (
+        mode == Mode.COOPERATE_LATER and grant in (InventorGrant.OWNERSHIP, InventorGrant.LONG_TERM_USE)
+    )
 
 
-def check_floor(*, inventor_pct: Decimal, mode: str, grant: str, floor_share: Decimal, statutory_share: Decimal) -> FloorCheck:
-    """Rule 1. `floor_share` and `statutory_share` are fractions (0.70, 0.50) from the policy
-    parameters; "不低于" includes the figure itself, so exactly 70.00 % passes."""
-    floor = (floor_share * HUNDRED).quantize(CENT)
-    statutory = (statutory_share * HUNDRED).quantize(CENT)
+def check_floor(*, inventor_pct: Decimal, mode: str, grant: str, floor_pct: Decimal, statutory_pct: Decimal) -> FloorCheck:
+    """Rule 1. `floor_pct` and `statutory_pct` are percents to the cent (70.00, 50.00), read from
+    the policy parameters by `policy.selectors.share_pct`; every figure is compared as Decimal, and
+    "不低于" includes the figure itself, so exactly 70.00 % passes and 69.99 % is refused."""
+    if not all(isinstance(v, Decimal) for v in (inventor_pct, floor_pct, statutory_pct)):
+        raise TypeError("the floor is compared on Decimal percentages only")
+    floor = floor_pct.quantize(CENT)
+    statutory = statutory_pct.quantize(CENT)
     if floor_applies(mode=mode, grant=grant):
         if inventor_pct < floor:
             return FloorCheck(

@@ -20,12 +20,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from usefirst.accounts import roles
-from usefirst.contracts.models import Contract
+from usefirst.contracts.models import Contract, Mode
 from usefirst.core.excel import content_disposition, xlsx_response
 from usefirst.core.money import format_cny
 from usefirst.core.permissions import Action, get_for_user, restrict
 from usefirst.core.refusals import form_refusal, refusals_return_to
-from usefirst.policy.selectors import parameter_value
+from usefirst.policy.selectors import parameter_value, share_pct
 
 from . import registration, selectors, services
 from .models import (
@@ -39,6 +39,7 @@ from .models import (
     ScheduleLine,
 )
 from .plan_types import ROYALTY_BASES, SCOPES
+from .split import floor_applies
 
 
 def _get[M: Model](queryset: QuerySet[M], request: HttpRequest, action: Action, pk: int) -> M:
@@ -75,7 +76,7 @@ def contract_finance(request: HttpRequest, pk: int) -> HttpResponse:
         for link in contract.achievements.select_related("achievement").order_by("position", "pk")
     ]
     distributions = restrict(Distribution.objects.all(), request.user, Action.VIEW).filter(contract=contract)
-    first = selectors.first_cooperation_contract(contract) if contract.mode == "cooperate_later" else None
+    first = selectors.first_cooperation_contract(contract) if contract.mode == Mode.COOPERATE_LATER else None
     context: dict[str, Any] = {
         "contract": contract,
         "plan": getattr(contract, "payment_plan", None),
@@ -346,8 +347,8 @@ def distribution_create_view(request: HttpRequest, pk: int) -> HttpResponse:
             "error": error,
             "variants": DistributionVariant.choices,
             "grant": InventorGrant(services.contract_inventor_grant(contract)).label,
-            "floor_binds": contract.mode == "pay_later" or contract.grant_binds_floor,
-            "floor_pct": (Decimal(str(parameter_value("inventor_share_floor"))) * 100).quantize(Decimal("0.01")),
+            "floor_binds": floor_applies(mode=contract.mode, grant=services.contract_inventor_grant(contract)),
+            "floor_pct": share_pct("inventor_share_floor"),
         },
     )
 

@@ -147,7 +147,7 @@ def send_digests(*, frequency: str, day: dt.date, until: dt.datetime | None = No
                 )
                 notify(
                     recipients=[digest.user],
-                    kind="matching_digest",
+                    kind="matching.digest",
                     title=f"新的匹配推荐 {len(digest.rows)} 条",
                     body="\n".join(_line(row, digest.titles) for row in digest.rows[:MAX_LINES]),
                     url="/achievements/" if digest.rows[0].source_kind == "demand" else "/demands/",

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from usefirst.accounts.models import EnterpriseSize
+from usefirst.catalog.choices import Mode
 from usefirst.core.regions import needs_regional_support
 
 from . import vectors
@@ -24,7 +25,7 @@ from .text import readable_terms
 KEEP = 10
 SOURCE_TERMS = 12
 SME_SIZES = frozenset({EnterpriseSize.MEDIUM, EnterpriseSize.SMALL, EnterpriseSize.MICRO})
-USE_FIRST_MODES = frozenset({"pay_later", "cooperate_later", "open_licence"})
+OFFER_MODES = frozenset(Mode.values)
 
 
 def other_kind(kind: str) -> str:
@@ -131,7 +132,7 @@ def policy_boosts(
         boosts.append(("落地粤东粤西粤北", w.region))
     if achievement.trl is not None and achievement.trl >= w.trl_fit_min:
         boosts.append(("成熟度达到门槛", w.trl_fit))
-    if USE_FIRST_MODES.intersection(achievement.modes or []):
+    if OFFER_MODES.intersection(achievement.modes or []):
         boosts.append(("提供先用后转方式", w.use_first))
     return [(label, weight) for label, weight in boosts if weight]
 

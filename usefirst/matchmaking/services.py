@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from usefirst.catalog.models import Achievement, Demand
 from usefirst.core import workflow
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition
 from usefirst.core.permissions import Action, can
-from usefirst.core.text import reject_control_characters
+from usefirst.core.text import clean_text
 from usefirst.notifications.services import notify
 
 from .choices import ENDED_STATUSES, DeclineReason, EngagementStatus, Side, other_side
@@ -34,17 +33,8 @@ MAX_REASON = 500
 
 
 def _clean_text(value: str | None, *, field: str, label: str, limit: int, required: bool = False) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise DomainError(f"请填写{label}", code="validation_failed", field_errors={field: [f"请填写{label}"]})
-    if len(text) > limit:
-        message = f"{label}不超过 {limit} 个字"
-        raise DomainError(message, code="validation_failed", field_errors={field: [message]})
-    try:
-        reject_control_characters(text)
-    except ValidationError as exc:
-        raise DomainError(exc.messages[0], code="validation_failed", field_errors={field: exc.messages}) from exc
-    return text
+    """The shared text rule (usefirst.core.text), lines kept."""
+    return clean_text(value, field=field, label=label, max_chars=limit, required=required, multiline=True)
 
 
 def _require_party(actor: Any, engagement: Engagement) -> set[str]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from usefirst.core.errors import from_validation_error
 from usefirst.core.permissions import Action, restrict
 
+from .kinds import check_kind
 from .models import Notification, Preference
 from .tasks import send_notification_email
 
@@ -22,7 +23,8 @@ def notify(
 ) -> list[Notification]:
     """One inbox row per active recipient (duplicates collapsed). E-mail is queued only when the
     surrounding transaction commits, so a rolled-back action never mails anyone, and only to
-    recipients who have not turned e-mail off."""
+    recipients who have not turned e-mail off. `kind` is `<area>.<event>` (kinds.py)."""
+    check_kind(kind)
     users = {u.pk: u for u in recipients if u is not None and u.is_active}
     rows = [Notification.objects.create(recipient=user, kind=kind, title=title, body=body, url=url) for user in users.values()]
     if email and rows:

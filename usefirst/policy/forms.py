@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from usefirst.core.dates import today
-from usefirst.core.text import reject_control_characters
+from usefirst.core.text import ReasonField
 
 from .parameters import POLICY_END, POLICY_START, ParameterDefinition
 
@@ -31,9 +31,7 @@ class ParameterSetForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date", "min": POLICY_START.isoformat(), "max": POLICY_END.isoformat()}),
         help_text=f"须在政策有效期内（{POLICY_START:%Y-%m-%d}至{POLICY_END:%Y-%m-%d}）",
     )
-    reason = forms.CharField(
-        label="修改理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), validators=[reject_control_characters]
-    )
+    reason = ReasonField(label="修改理由", rows=2)
 
     def __init__(self, *args: Any, definition: ParameterDefinition, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", definition.key)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from usefirst.core.dates import today
+from usefirst.core.money import percent_of
 
 from .models import ParameterVersion
 from .parameters import DEFINITIONS, ParameterDefinition
@@ -44,6 +45,15 @@ def parameter_values(keys: list[str], *, on: dt.date | None = None) -> dict[str,
         if version.key not in found:
             found[version.key] = typed_value(DEFINITIONS[version.key], version.value)
     return {key: found[key] if key in found else DEFINITIONS[key].default for key in keys}
+
+
+def share_pct(key: str, *, on: dt.date | None = None) -> Decimal:
+    """A share parameter (`inventor_share_floor`, `statutory_share_floor`) as a percent to the
+    cent, the one reading of rule 1's figures: 0.70 in force reads 70.00."""
+    value = parameter_value(key, on=on)
+    if DEFINITIONS[key].kind != "decimal" or isinstance(value, bool):
+        raise TypeError(f"{key} is not a share")
+    return percent_of(value)
 
 
 def display_value(definition: ParameterDefinition, value: Value) -> str:

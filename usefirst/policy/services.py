@@ -10,6 +10,7 @@ from django.db import transaction
 from usefirst.accounts import roles
 from usefirst.core.audit import audit
 from usefirst.core.errors import DomainError, Forbidden, from_validation_error
+from usefirst.core.text import clean_reason
 
 from .models import ParameterVersion
 from .parameters import DEFINITIONS, POLICY_END, POLICY_START
@@ -70,8 +71,7 @@ def parameter_set(*, actor: Any, key: str, value: Any, effective_from: dt.date, 
             code="parameter_outside_term",
             field_errors={"effective_from": ["生效日期须在政策有效期内"]},
         )
-    if not (reason or "").strip():
-        raise DomainError("请填写修改理由", code="reason_required", field_errors={"reason": ["请填写修改理由"]})
+    reason = clean_reason(reason, label="修改理由")
     with transaction.atomic():
         version = ParameterVersion(
             key=key, value=_coerce(key, value), effective_from=effective_from, changed_by=actor, reason=reason.strip()

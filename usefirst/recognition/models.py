@@ -19,8 +19,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from usefirst.accounts.models import Organisation, Person
+from usefirst.catalog.choices import USE_FIRST_MODE_CHOICES
 from usefirst.catalog.models import Achievement
-from usefirst.contracts.models import Contract, Mode
+from usefirst.contracts.models import Contract
 from usefirst.core.models import TransitionEvent
 from usefirst.core.text import reject_control_characters
 
@@ -50,7 +51,7 @@ class RecognitionApplication(models.Model):
         Organisation, verbose_name="成果单位", on_delete=models.PROTECT, related_name="recognition_applications"
     )
     year = models.PositiveSmallIntegerField("认定批次年度")
-    mode = models.CharField("模式", max_length=16, choices=Mode.choices)
+    mode = models.CharField("模式", max_length=16, choices=USE_FIRST_MODE_CHOICES)
     basis_contract = models.ForeignKey(
         Contract, verbose_name="依据的先用后转合同", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -146,7 +147,7 @@ class Recognition(models.Model):
     unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="recognitions")
     year = models.PositiveSmallIntegerField("认定批次年度")
     number = models.CharField("认定编号", max_length=32, unique=True)
-    mode = models.CharField("模式", max_length=16, choices=Mode.choices)
+    mode = models.CharField("模式", max_length=16, choices=USE_FIRST_MODE_CHOICES)
     amount_received = models.DecimalField("认定时实际到账金额（元）", max_digits=14, decimal_places=2)
     recognised_at = models.DateTimeField("认定时间", default=timezone.now)
     recognised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

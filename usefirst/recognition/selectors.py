@@ -14,8 +14,8 @@ from django.db.models import Q, QuerySet
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind, Person
+from usefirst.catalog.choices import USE_FIRST_MODE_CHOICES
 from usefirst.catalog.models import Achievement
-from usefirst.contracts.models import Mode
 from usefirst.core.dates import today
 from usefirst.core.errors import Forbidden, NotFound
 from usefirst.core.money import WAN
@@ -161,7 +161,7 @@ DIMENSIONS: dict[str, tuple[str, str, dict[str, str]]] = {
     "city": ("地市", "unit__city", {}),
     "region": ("区域", "unit__region", dict(Region.choices)),
     "unit_kind": ("单位类型", "unit__kind", dict(OrganisationKind.choices)),
-    "mode": ("模式", "mode", dict(Mode.choices)),
+    "mode": ("模式", "mode", dict(USE_FIRST_MODE_CHOICES)),
 }
 
 

@@ -27,6 +27,7 @@ from usefirst.core import workflow
 from usefirst.core.audit import audit
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, from_validation_error
+from usefirst.core.text import clean_text
 from usefirst.notifications.services import notify
 from usefirst.policy.selectors import parameter_value
 
@@ -111,13 +112,18 @@ def _save(obj: Any) -> None:
     obj.save()
 
 
-def _text(value: str, *, label: str, required: bool = True, max_length: int = 3000) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise DomainError(f"请填写{label}", code="recognition_reason_required", field_errors={label: ["必填"]})
-    if len(text) > max_length:
-        raise DomainError(f"{label}不超过 {max_length} 字", code="validation_failed")
-    return text
+def _text(value: str, *, field: str, label: str, required: bool = True, max_length: int = 3000) -> str:
+    """The shared text rule (usefirst.core.text): an opinion, a reason or an answer may run over
+    several lines; a name or an authority stays on one."""
+    return clean_text(
+        value,
+        field=field,
+        label=label,
+        max_chars=max_length,
+        required=required,
+        multiline=field not in ("contact_name", "referral"),
+        required_code="recognition_reason_required",
+    )
 
 
 def _raise_failed(result: Eligibility, *, keys: Iterable[str] | None = None) -> None:
@@ -181,7 +187,7 @@ def application_create(
             amount_received=result.amount,
             eligibility=result.as_json(),
             key_technology_declared=bool(result.check("key_technology").passed),
-            statement=_text(statement, label="申请说明", required=False, max_length=5000),
+            statement=_text(statement, field="statement", label="申请说明", required=False, max_length=5000),
             created_by=actor,
         )
         if RecognitionApplication.objects.filter(achievement=achievement, status__in=OPEN_STATUSES).exists():
@@ -205,7 +211,7 @@ def application_recommend(*, actor: Any, application: RecognitionApplication, op
         if roles.department_ids(actor):
             raise Forbidden("推荐单位不是该成果单位的上级业务主管部门", code="recognition_not_superior_department")
         raise Forbidden("只有成果单位或其上级业务主管部门可以推荐", code="recognition_not_owner_unit")
-    opinion = _text(opinion, label="推荐意见")
+    opinion = _text(opinion, field="opinion", label="推荐意见")
     result = evaluate(application.achievement, year=application.year, on=today(), recommended=True)
     _raise_failed(result, keys=BEFORE_RECOGNITION)
     recommender = application.unit if roles.is_member(actor, application.unit) else application.unit.superior_department
@@ -224,7 +230,7 @@ def application_recommend(*, actor: Any, application: RecognitionApplication, op
         },
         notice=lambda moved: notify(
             recipients=provincial_staff(),
-            kind="recognition_recommended",
+            kind="recognition.recommended",
             title=f"认定申请待审核：{moved.achievement.title}",
             url=application_url(moved),
         ),
@@ -256,13 +262,13 @@ def application_select(
             "key_technology_confirmed": True,
             "notice_start": on,
             "notice_end": notice_end,
-            "decision_reason": _text(opinion, label="审核意见", required=False),
+            "decision_reason": _text(opinion, field="opinion", label="审核意见", required=False),
             "eligibility": result.as_json(),
             "amount_received": result.amount,
         },
         notice=lambda moved: notify(
             recipients=_unit_members(moved.unit),
-            kind="recognition_public_notice",
+            kind="recognition.public_notice",
             title=f"认定申请进入公示：{moved.achievement.title}",
             body=f"公示期至 {notice_end:%Y-%m-%d}。",
             url=application_url(moved),
@@ -272,7 +278,7 @@ def application_select(
 
 def application_reject(*, actor: Any, application: RecognitionApplication, reason: str) -> RecognitionApplication:
     _require_provincial(actor)
-    reason = _text(reason, label="不予认定理由")
+    reason = _text(reason, field="reason", label="不予认定理由")
     return _move(
         application,
         E.REJECT,
@@ -281,7 +287,7 @@ def application_reject(*, actor: Any, application: RecognitionApplication, reaso
         also={"decision_reason": reason, "decided_at": timezone.now()},
         notice=lambda moved: notify(
             recipients=_unit_members(moved.unit),
-            kind="recognition_rejected",
+            kind="recognition.rejected",
             title=f"认定申请未予认定：{moved.achievement.title}",
             body=reason,
             url=application_url(moved),
@@ -303,14 +309,14 @@ def objection_submit(*, actor: Any, application: RecognitionApplication, contact
         objection = Objection(
             application=application,
             submitted_by=actor,
-            contact_name=_text(contact_name, label="异议人", max_length=64),
-            text=_text(text, label="异议内容"),
+            contact_name=_text(contact_name, field="contact_name", label="异议人", max_length=64),
+            text=_text(text, field="text", label="异议内容"),
         )
         _save(objection)
         audit(actor=actor, action="recognition.objection", obj=objection, application=application.pk)
         notify(
             recipients=provincial_staff(),
-            kind="recognition_objection",
+            kind="recognition.objection",
             title=f"公示异议：{application.achievement.title}",
             url=application_url(application),
         )
@@ -319,7 +325,7 @@ def objection_submit(*, actor: Any, application: RecognitionApplication, contact
 
 def objection_answer(*, actor: Any, objection: Objection, answer: str, upheld: bool) -> Objection:
     _require_provincial(actor)
-    answer = _text(answer, label="处理答复")
+    answer = _text(answer, field="answer", label="处理答复")
     with transaction.atomic():
         objection = locks.lock_objection(objection.pk)
         if objection.answered_at is not None:
@@ -333,7 +339,7 @@ def objection_answer(*, actor: Any, objection: Objection, answer: str, upheld: b
         if objection.submitted_by is not None:
             notify(
                 recipients=[objection.submitted_by],
-                kind="recognition_objection_answered",
+                kind="recognition.objection_answered",
                 title="您提出的公示异议已答复",
                 body=answer,
             )
@@ -388,7 +394,7 @@ def application_recognise(*, actor: Any, application: RecognitionApplication) ->
                 also={"decided_at": timezone.now(), "eligibility": result.as_json(), "amount_received": result.amount},
                 notice=lambda moved: notify(
                     recipients=members,
-                    kind="recognition_recognised",
+                    kind="recognition.recognised",
                     title=f"项目已获认定：{moved.achievement.title}",
                     body=f"{RECOGNITION_TEXT}，认定编号 {number}。",
                     url=application_url(moved),
@@ -433,7 +439,7 @@ def quota_raise(*, actor: Any, year: int, new_cap: int, reason: str) -> Recognit
     """A provincial administrator raises a year's cap (原则上), with a recorded reason."""
     if not roles.is_provincial_admin(actor):
         raise Forbidden("只有省科学技术厅管理员可以调整年度名额", code="recognition_not_provincial_admin")
-    reason = _text(reason, label="调整理由")
+    reason = _text(reason, field="reason", label="调整理由")
     quota_for_year(year)
     with transaction.atomic():
         row = locks.lock_year(year)
@@ -451,7 +457,7 @@ def recognition_revoke(*, actor: Any, recognition: Recognition, reason: str) -> 
     """Revocation with reasons. The persons' places for the year are released; whether the
     slot returns to the year's quota is the setting `recognition_revocation_returns_slot`."""
     _require_provincial(actor)
-    reason = _text(reason, label="撤销理由")
+    reason = _text(reason, field="reason", label="撤销理由")
     returns = bool(parameter_value("recognition_revocation_returns_slot", on=today()))
     with transaction.atomic():
         locks.lock_quota(recognition.year)
@@ -463,7 +469,7 @@ def recognition_revoke(*, actor: Any, recognition: Recognition, reason: str) -> 
             payload={"slot_returned": returns},
             notice=lambda moved: notify(
                 recipients=_unit_members(recognition.unit),
-                kind="recognition_revoked",
+                kind="recognition.revoked",
                 title=f"认定已撤销：{recognition.number}",
                 body=reason,
                 url=application_url(moved),
@@ -498,7 +504,7 @@ def recognition_check_receipts(recognition: Recognition) -> bool:
             audit(actor=None, action="recognition.flag_reversal", obj=recognition, amount=str(result.amount))
             notify(
                 recipients=provincial_staff(),
-                kind="recognition_flag",
+                kind="recognition.flag",
                 title=f"认定项目需复核：{recognition.number}",
                 body="到账冲销后实际到账低于认定门槛。",
                 url=application_url(recognition.application),
@@ -546,15 +552,15 @@ def misconduct_record(
             subject_person=person,
             period_start=period_start,
             period_end=period_end,
-            reason=_text(reason, label="失信行为及依据"),
-            referral=_text(referral, label="移交机关", required=False, max_length=200),
+            reason=_text(reason, field="reason", label="失信行为及依据"),
+            referral=_text(referral, field="referral", label="移交机关", required=False, max_length=200),
             recorded_by=actor,
         )
         _save(record)
         workflow.record(MISCONDUCT, record, ME.RECORD, actor=actor, reason=record.reason, from_status="")
         notify(
             recipients=_subject_users(record),
-            kind="misconduct_recorded",
+            kind="recognition.misconduct_recorded",
             title="您被列入科研失信记录",
             body=f"记录期 {period_start:%Y-%m-%d} 至 {period_end:%Y-%m-%d}。如有异议，可在平台提出申诉。",
             url=reverse("recognition:misconduct_detail", args=[record.pk]),
@@ -565,7 +571,7 @@ def misconduct_record(
 def misconduct_appeal(*, actor: Any, record: MisconductRecord, text: str) -> MisconductRecord:
     if not is_misconduct_subject(actor, record):  # before the text: an outsider learns nothing
         raise Forbidden("只有记录的主体可以申诉", code="misconduct_not_subject")
-    text = _text(text, label="申诉理由")
+    text = _text(text, field="text", label="申诉理由")
     event = workflow.transition(
         MISCONDUCT,
         record,
@@ -576,7 +582,7 @@ def misconduct_appeal(*, actor: Any, record: MisconductRecord, text: str) -> Mis
         notices=[
             lambda moved: notify(
                 recipients=provincial_staff(),
-                kind="misconduct_appeal",
+                kind="recognition.misconduct_appeal",
                 title="科研失信记录申诉待处理",
                 url=reverse("recognition:misconduct_detail", args=[moved.pk]),
             )
@@ -588,7 +594,7 @@ def misconduct_appeal(*, actor: Any, record: MisconductRecord, text: str) -> Mis
 def misconduct_decide_appeal(*, actor: Any, record: MisconductRecord, withdraw: bool, answer: str) -> MisconductRecord:
     """The provincial department upholds the appeal (the record is withdrawn) or keeps the record."""
     _require_provincial(actor)
-    answer = _text(answer, label="申诉处理意见")
+    answer = _text(answer, field="answer", label="申诉处理意见")
     event = workflow.transition(
         MISCONDUCT,
         record,
@@ -598,7 +604,10 @@ def misconduct_decide_appeal(*, actor: Any, record: MisconductRecord, withdraw: 
         also={"appeal_answer": answer},
         notices=[
             lambda moved: notify(
-                recipients=_subject_users(moved), kind="misconduct_appeal_decided", title="科研失信记录申诉已处理", body=answer
+                recipients=_subject_users(moved),
+                kind="recognition.misconduct_appeal_decided",
+                title="科研失信记录申诉已处理",
+                body=answer,
             )
         ],
     )

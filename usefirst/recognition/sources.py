@@ -29,7 +29,7 @@ from usefirst.contracts.models import Contract, ContractAchievement, ContractKin
 from usefirst.core.money import to_cny
 from usefirst.finance import selectors as finance_selectors
 from usefirst.policy.parameters import POLICY_START
-from usefirst.policy.selectors import parameter_value
+from usefirst.policy.selectors import parameter_value, share_pct
 
 ZERO = Decimal("0.00")
 COUNTING_STATUSES = (
@@ -195,6 +195,6 @@ def distributions_below_floor(contract_ids: list[int], *, on: dt.date) -> list[d
     (a flag for the reviewer only: the unit's own rules may apply to some grants)."""
     if not contract_ids:
         return []
-    floor = Decimal(str(parameter_value("inventor_share_floor", on=on))) * 100
+    floor = share_pct("inventor_share_floor", on=on)
     rows = finance_selectors.distributions_below(contract_ids, inventor_pct=floor)
     return [{"distribution": d.pk, "contract_id": d.contract_id, "inventor_pct": str(d.inventor_pct)} for d in rows]

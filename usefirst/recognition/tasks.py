@@ -53,7 +53,7 @@ def notify_achievement_if_eligible(achievement: Achievement, *, on: dt.date | No
             EligibilityNotice.objects.create(achievement=achievement, year=year, amount=result.amount)
             notify(
                 recipients=services._unit_members(achievement.owner),
-                kind="recognition_eligible",
+                kind="recognition.eligible",
                 title=f"成果可申请视同省级科技计划立项认定：{achievement.title}",
                 body=f"实际到账 {result.amount} 元，已达到认定门槛。申请表已按平台数据预填。",
                 url=reverse("recognition:application_new", args=[achievement.pk]),

@@ -23,6 +23,7 @@ from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransi
 from usefirst.core.identifiers import normalise_credit_code
 from usefirst.core.permissions import Action, restrict
 from usefirst.core.regions import OUTSIDE_PROVINCE
+from usefirst.core.text import clean_reason
 from usefirst.notifications.services import notify
 
 from .. import roles
@@ -307,9 +308,7 @@ def organisation_approve(*, actor: User, organisation: Organisation, note: str =
 
 
 def organisation_return(*, actor: User, organisation: Organisation, reasons: str) -> Organisation:
-    reasons = (reasons or "").strip()
-    if not reasons:
-        raise DomainError("退回时须写明理由", code="reason_required", field_errors={"reasons": ["退回时须写明理由"]})
+    reasons = clean_reason(reasons, field="reasons", label="退回理由", required_message="退回时须写明理由")
     with transaction.atomic():
         organisation = _move(
             organisation,
@@ -387,9 +386,7 @@ def organisation_resubmit(*, actor: User, organisation: Organisation) -> Organis
 
 
 def organisation_suspend(*, actor: User, organisation: Organisation, reason: str) -> Organisation:
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("停用时须写明理由", code="reason_required", field_errors={"reason": ["停用时须写明理由"]})
+    reason = clean_reason(reason, label="停用理由", required_message="停用时须写明理由")
     with transaction.atomic():
         organisation = _move(
             organisation,

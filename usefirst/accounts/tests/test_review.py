@@ -122,6 +122,11 @@ class TestTransitions:
         with pytest.raises(Forbidden):
             organisation_approve(actor=guangzhou_reviewer, organisation=agency)
 
+    def test_reasons_typed_on_two_lines_are_accepted(self, provincial_reviewer):
+        agency = submitted(OrganisationKind.AGENCY)
+        organisation_return(actor=provincial_reviewer, organisation=agency, reasons="第一行：材料不全\r\n第二行：请补充证明")
+        assert agency.events.last().reason == "第一行：材料不全\n第二行：请补充证明"
+
     def test_returning_needs_reasons_and_the_applicant_corrects_and_resubmits(self, provincial_reviewer):
         agency = submitted(OrganisationKind.AGENCY)
         applicant = make_user(agency, role=Membership.Role.ADMIN)

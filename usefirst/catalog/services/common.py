@@ -14,7 +14,7 @@ from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, User
 from usefirst.core.errors import DomainError, Forbidden, from_validation_error
 from usefirst.core.permissions import Action, can
-from usefirst.core.text import reject_control_characters
+from usefirst.core.text import clean_reason, reject_control_characters
 from usefirst.notifications.services import notify
 
 MAX_KEYWORDS = 10
@@ -71,16 +71,8 @@ def require_member(actor: Any, organisation: Organisation) -> None:
 
 
 def require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("请填写理由", code="reason_required", field_errors={"reason": ["请填写理由"]})
-    try:
-        reject_control_characters(reason)
-    except ValidationError as exc:
-        raise DomainError(exc.messages[0], code="validation_failed", field_errors={"reason": exc.messages}) from exc
-    if len(reason) > 2000:
-        raise DomainError("理由不超过 2000 字", code="validation_failed", field_errors={"reason": ["理由不超过 2000 字"]})
-    return reason
+    """A reviewer's reason (the shared rule, usefirst.core.text.clean_reason)."""
+    return clean_reason(reason)
 
 
 def organisation_members(organisation: Organisation | None) -> list[User]:

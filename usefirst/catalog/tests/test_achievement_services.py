@@ -152,6 +152,12 @@ class TestLifecycle:
         assert achievement.status == AchievementStatus.RETURNED
         assert achievement.events.last().reason == "请补充专利证书"
 
+    def test_a_return_reason_typed_on_two_lines_is_accepted(self, unit, owner, reviewer):
+        achievement = make_achievement(unit, owner)
+        achievement_submit(actor=owner, achievement=achievement)
+        achievement = achievement_return(actor=reviewer, achievement=achievement, reason="第一行：材料不全\r\n第二行：请补充证明")
+        assert achievement.events.last().reason == "第一行：材料不全\n第二行：请补充证明"
+
     def test_a_draft_cannot_be_approved(self, unit, owner, reviewer):
         achievement = make_achievement(unit, owner)
         with pytest.raises(IllegalTransition) as exc:

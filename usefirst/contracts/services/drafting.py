@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind, Person
+from usefirst.catalog.choices import USE_FIRST_MODES
 from usefirst.catalog.models import Achievement, AchievementInventor
 from usefirst.core.dates import term_last_day, today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, from_validation_error
@@ -192,13 +193,13 @@ def draft_without_text(*, actor: Any, data: DraftData) -> Contract:
     (`contract_issue_document`); until then signing issues it first."""
     if data.kind not in ContractKind.values:
         raise field_error("kind", "合同类型无效")
-    if data.kind == ContractKind.FREE_USE_LICENCE and data.mode not in Mode.values:
+    if data.kind == ContractKind.FREE_USE_LICENCE and data.mode not in USE_FIRST_MODES:
         raise field_error("mode", "请选择先使用后付费或先使用后合作")
     parent = Contract.objects.filter(pk=data.parent_id).first() if data.parent_id else None
     if data.parent_id and parent is None:
         raise field_error("parent", "原合同不存在")
     mode = data.mode if data.kind == ContractKind.FREE_USE_LICENCE else (parent.mode if parent else data.mode)
-    if mode and mode not in Mode.values:
+    if mode and mode not in USE_FIRST_MODES:
         raise field_error("mode", "模式无效")
     template = template_for(data.kind, mode)
 
@@ -352,7 +353,7 @@ def draft_without_text(*, actor: Any, data: DraftData) -> Contract:
             engagement=data.engagement_id,
             **({"another_contract_reason": engagement_reason} if engagement_reason else {}),
         )
-        notify_parties(contract, kind="contract_drafted", title=f"合同待签署：{contract.title}", exclude=actor)
+        notify_parties(contract, kind="contracts.drafted", title=f"合同待签署：{contract.title}", exclude=actor)
     return contract
 
 

@@ -81,7 +81,7 @@ def contract_end(*, actor: Any, contract: Contract, reason: str) -> Contract:
         actor=actor,
         reason=text,
         also={"ended_at": timezone.now()},
-        notices=[tell_parties(kind="contract_ended", title=f"合同已终止：{contract.title}", body=text, exclude=actor)],
+        notices=[tell_parties(kind="contracts.ended", title=f"合同已终止：{contract.title}", body=text, exclude=actor)],
     )
 
 
@@ -128,7 +128,7 @@ def ending_propose(*, actor: Any, contract: Contract, kind: str, grounds: str) -
             last = effective_on - dt.timedelta(days=1)
             body += f"\n通知期 {days} 日，至 {last:%Y-%m-%d}；期满未提出异议的，合同自 {effective_on:%Y-%m-%d} 起终止。"
         notify_parties(
-            contract, kind="contract_ending_proposed", title=f"{side.name}{label}：{contract.title}", body=body, exclude=actor
+            contract, kind="contracts.ending_proposed", title=f"{side.name}{label}：{contract.title}", body=body, exclude=actor
         )
     return request
 
@@ -157,7 +157,7 @@ def ending_answer(*, actor: Any, request: EndingRequest, accept: bool, answer: s
                 reason=f"{side.name}同意{request.get_kind_display()}：{request.grounds}",
                 payload={"ending_request": request.pk},
                 also={"ended_at": timezone.now()},
-                notices=[tell_parties(kind="contract_ended", title=f"合同已终止：{contract.title}", body=request.grounds)],
+                notices=[tell_parties(kind="contracts.ended", title=f"合同已终止：{contract.title}", body=request.grounds)],
             )
         else:
             request.status = (
@@ -172,7 +172,7 @@ def ending_answer(*, actor: Any, request: EndingRequest, accept: bool, answer: s
                 ending_request=request.pk,
             )
             notify_parties(
-                contract, kind="contract_ending_answered", title=f"对方不同意终止：{contract.title}", body=text, exclude=actor
+                contract, kind="contracts.ending_answered", title=f"对方不同意终止：{contract.title}", body=text, exclude=actor
             )
     return request
 
@@ -219,7 +219,7 @@ def notices_take_effect(day: dt.date) -> int:
                 payload={"ending_request": locked.pk},
                 also={"ended_at": timezone.now()},
                 notices=[
-                    tell_parties(kind="contract_ended", title=f"终止通知期满，合同已终止：{contract.title}", body=locked.grounds)
+                    tell_parties(kind="contracts.ended", title=f"终止通知期满，合同已终止：{contract.title}", body=locked.grounds)
                 ],
             )
         ended += 1

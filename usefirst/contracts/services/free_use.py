@@ -113,7 +113,9 @@ def next_step_propose(
             kind=kind,
             price=str(price) if price is not None else None,
         )
-        notify_parties(contract, kind="next_step_proposed", title=f"对方提出了后续安排：{contract.title}", exclude=actor)
+        notify_parties(
+            contract, kind="contracts.next_step_proposed", title=f"对方提出了后续安排：{contract.title}", exclude=actor
+        )
     return proposal
 
 
@@ -221,7 +223,7 @@ def contract_advance(*, on: dt.date | None = None) -> dict[str, int]:
             contract,
             E.EXPIRE_FREE_USE,
             reason="免费使用期届满，待商定后续安排",
-            notices=[tell_parties(kind="free_use_ended", title=f"免费使用期已届满，请商定后续安排：{contract.title}")],
+            notices=[tell_parties(kind="contracts.free_use_ended", title=f"免费使用期已届满，请商定后续安排：{contract.title}")],
         )
     for days in REMINDER_DAYS:
         target = day + dt.timedelta(days=days)
@@ -234,7 +236,7 @@ def contract_advance(*, on: dt.date | None = None) -> dict[str, int]:
                 what = "预先协议期限" if contract.kind == ContractKind.PRELIMINARY_AGREEMENT else "免费使用期"
                 notify_parties(
                     contract,
-                    kind="free_use_reminder",
+                    kind="contracts.free_use_reminder",
                     title=f"{what}将于 {days} 日后届满：{contract.title}",
                     body=f"届满日（含）：{target:%Y-%m-%d}。请及时商定后续安排。",
                 )
@@ -248,7 +250,7 @@ def contract_advance(*, on: dt.date | None = None) -> dict[str, int]:
             recipients = org_people([unit], admins_only=True) + org_people([contract.agency])
             notify(
                 recipients=recipients,
-                kind="next_step_escalated",
+                kind="contracts.next_step_escalated",
                 title=f"免费使用期届满 {escalation_days} 日仍未商定后续安排：{contract.title}",
                 body="请成果单位（及技术转移服务机构）跟进。",
                 url=contract_url(contract),

@@ -144,7 +144,7 @@ def _record_signature(actor: Any, prepared: _PreparedSignature, party_id: int | 
         )
         all_signed = not contract.parties.filter(signatures__isnull=True).exists()
         payload = {"party": party.display_name, "sha256": signed.sha256}
-        told = tell_parties(kind="contract_signed", title=f"{party.display_name} 已签署合同：{contract.title}", exclude=actor)
+        told = tell_parties(kind="contracts.signed", title=f"{party.display_name} 已签署合同：{contract.title}", exclude=actor)
         if not all_signed:
             move(contract, E.SIGN, actor=actor, reason=f"{party.display_name} 已签署", payload=payload, notices=[told])
         else:

@@ -101,6 +101,12 @@ def test_during_free_use_either_side_may_still_end_in_one_step(
     assert running.status == ContractStatus.ENDED
 
 
+def test_an_ending_reason_typed_on_two_lines_is_accepted(platform_ca, owner, unit, enterprise, achievement, licensee_signer):
+    running = sign_all(draft(owner, unit, enterprise, achievement), owner, licensee_signer)
+    services.contract_end(actor=licensee_signer, contract=running, reason="第一行：材料不全\r\n第二行：请补充证明")
+    assert running.events.filter(reason="第一行：材料不全\n第二行：请补充证明").exists()
+
+
 def test_the_api_refuses_the_one_call_end_and_drives_the_notice(formal, licensee_signer, owner):
     from usefirst.catalog.tests.factories import bearer_for
 

@@ -36,7 +36,7 @@ def test_reminders_go_out_30_and_7_days_before_the_end_and_only_once(running, ow
     services.contract_advance(on=end - dt.timedelta(days=30))
     services.contract_advance(on=end - dt.timedelta(days=30))
     services.contract_advance(on=end - dt.timedelta(days=7))
-    reminders = Notification.objects.filter(recipient=owner, kind="free_use_reminder")
+    reminders = Notification.objects.filter(recipient=owner, kind="contracts.free_use_reminder")
     assert reminders.count() == 2
     running.refresh_from_db()
     assert running.reminders_sent == [30, 7]
@@ -55,12 +55,12 @@ def test_no_agreement_within_the_set_days_escalates_to_the_unit_and_the_agency(r
     agency_user = make_user(agency)
     services.contract_advance(on=running.free_use_end + dt.timedelta(days=1))
     services.contract_advance(on=running.free_use_end + dt.timedelta(days=30))
-    assert not Notification.objects.filter(kind="next_step_escalated").exists()
+    assert not Notification.objects.filter(kind="contracts.next_step_escalated").exists()
     services.contract_advance(on=running.free_use_end + dt.timedelta(days=31))
-    escalated = set(Notification.objects.filter(kind="next_step_escalated").values_list("recipient_id", flat=True))
+    escalated = set(Notification.objects.filter(kind="contracts.next_step_escalated").values_list("recipient_id", flat=True))
     assert {owner.pk, agency_user.pk} <= escalated
     services.contract_advance(on=running.free_use_end + dt.timedelta(days=32))
-    assert Notification.objects.filter(kind="next_step_escalated", recipient=owner).count() == 1
+    assert Notification.objects.filter(kind="contracts.next_step_escalated", recipient=owner).count() == 1
 
 
 def test_pay_later_leads_only_to_a_formal_licence_or_transfer(running, licensee_signer, achievement):
@@ -205,12 +205,12 @@ def test_a_reminder_due_while_the_scheduler_was_down_is_sent_when_it_catches_up(
     # Down on the 31st and the 30th day before the end; back on the 29th, after 00:15.
     back = end - dt.timedelta(days=29)
     daily_jobs.catch_up(now=dt.datetime(back.year, back.month, back.day, 1, tzinfo=daily_jobs.SHANGHAI))
-    assert Notification.objects.filter(recipient=owner, kind="free_use_reminder").count() == 1
+    assert Notification.objects.filter(recipient=owner, kind="contracts.free_use_reminder").count() == 1
     running.refresh_from_db()
     assert running.reminders_sent == [30]
     # Forced again, the date sends nothing twice.
     daily_jobs.run(advance, end - dt.timedelta(days=30), force=True)
-    assert Notification.objects.filter(recipient=owner, kind="free_use_reminder").count() == 1
+    assert Notification.objects.filter(recipient=owner, kind="contracts.free_use_reminder").count() == 1
 
 
 def test_the_30_day_reminder_goes_out_on_its_day_not_the_day_before(running, owner):

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from usefirst.core.dates import add_months, period_end
-from usefirst.core.money import to_cny
+from usefirst.core.money import percent_of, to_cny
 
 
 def test_three_years_after_acceptance_on_2023_11_25_end_with_2026_11_25():
@@ -40,3 +40,11 @@ def test_a_term_of_months_ends_on_the_day_corresponding_to_the_day_before_it_beg
     # art. 203: a last day on National Day moves to the next working day.
     assert term_last_day(dt.date(2026, 9, 2), months=1) == dt.date(2026, 10, 8)
     assert term_last_day(dt.date(2026, 12, 8), days=30) == dt.date(2027, 1, 6)
+
+
+def test_a_share_reads_as_a_percent_to_the_cent():
+    assert percent_of(Decimal("0.70")) == Decimal("70.00")
+    assert percent_of(Decimal("0.12345")) == Decimal("12.35")
+    assert Decimal("69.99") < percent_of(Decimal("0.70")) <= Decimal("70.00")
+    with pytest.raises(TypeError):
+        percent_of(0.7)  # type: ignore[arg-type]

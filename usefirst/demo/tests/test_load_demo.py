@@ -259,7 +259,7 @@ def test_the_free_use_stories_end_soon_ended_and_await_a_proposal(demo: str) -> 
     assert soon.free_use_end is not None
     assert (soon.free_use_end - today()).days == 7
     assert sorted(soon.reminders_sent) == [7, 30]
-    assert Notification.objects.filter(kind="free_use_reminder", title__contains=soon.title).exists()
+    assert Notification.objects.filter(kind="contracts.free_use_reminder", title__contains=soon.title).exists()
     awaiting = Contract.objects.get(status=ContractStatus.AWAITING_NEXT_STEP)
     assert awaiting.free_use_end is not None and awaiting.free_use_end < today()
     proposal = awaiting.next_step_proposals.get(status=NextStepProposal.Status.OPEN)
@@ -335,7 +335,7 @@ def test_the_eligible_achievement_of_the_demo_university_has_received_half_a_mil
     assert result.eligible, result.failed_codes
     assert result.amount >= Decimal("500000.00")
     assert Notification.objects.filter(
-        recipient=_user("university-admin"), kind="recognition_eligible", url=f"/recognition/apply/{achievement.pk}/"
+        recipient=_user("university-admin"), kind="recognition.eligible", url=f"/recognition/apply/{achievement.pk}/"
     ).exists()
 
 

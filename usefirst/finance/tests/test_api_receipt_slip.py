@@ -106,6 +106,12 @@ def test_a_missing_form_field_is_a_coded_validation_problem(client, contract, ow
     assert Receipt.objects.count() == 0 and stored_files(storage) == []
 
 
+def test_a_blank_payer_is_refused_under_its_field_name(client, contract, owner, storage):
+    problem = assert_problem(post(client, contract, owner, {**form(payer="  "), "slip": pdf_slip()}), 400, "validation_failed")
+    assert problem["errors"] == {"payer": ["请填写付款方"]}
+    assert Receipt.objects.count() == 0
+
+
 def test_another_organisation_cannot_record_on_the_contract(client, contract, storage):
     stranger = make_user(make_org())
     assert_problem(post(client, contract, stranger, {**form(), "slip": pdf_slip()}), 404, "not_found")

@@ -229,3 +229,23 @@ def test_an_inventor_sees_their_own_distribution_lines_only(contract, owner):
     visible = restrict(DistributionLine.objects.all(), user, Action.VIEW)
     assert [x.person_id for x in visible] == [inventor.person_id]
     assert not restrict(Distribution.objects.all(), user, Action.VIEW).exists()
+
+
+def test_the_recognition_flag_reads_the_same_floor_69_99_flagged_70_00_not(unit, enterprise, owner):
+    from usefirst.core.dates import today
+    from usefirst.recognition.sources import distributions_below_floor
+
+    below, at = under_cooperate_later(unit, enterprise, owner), under_cooperate_later(unit, enterprise, owner)
+    receive(below, owner)
+    receive(at, owner, key="k-2")
+    flagged = distribute(below, owner, inventor="69.99", unit_pct="30.01", fund="0")
+    distribute(at, owner, inventor="70.00", unit_pct="30.00", fund="0")
+    rows = distributions_below_floor([below.pk, at.pk], on=today())
+    assert [row["distribution"] for row in rows] == [flagged.pk]
+
+
+def test_a_reason_typed_on_two_lines_is_accepted(contract, owner):
+    receive(contract, owner)
+    distribution = distribute(contract, owner)
+    services.distribution_cancel(actor=owner, distribution=distribution, reason="第一行：材料不全\r\n第二行：请补充证明")
+    assert FinanceEvent.objects.filter(reason="第一行：材料不全\n第二行：请补充证明").exists()

@@ -2,15 +2,16 @@ from decimal import Decimal
 
 import pytest
 
+from usefirst.contracts.models import InventorGrant
 from usefirst.core.errors import DomainError
-from usefirst.finance.split import Grant, check_floor, split_cash, split_shares
+from usefirst.finance.split import check_floor, split_cash, split_shares
 
-FLOOR = Decimal("0.70")
-STATUTORY = Decimal("0.50")
+FLOOR = Decimal("70.00")
+STATUTORY = Decimal("50.00")
 
 
-def floor(pct, mode="pay_later", grant=Grant.NONE):
-    return check_floor(inventor_pct=Decimal(pct), mode=mode, grant=grant, floor_share=FLOOR, statutory_share=STATUTORY)
+def floor(pct, mode="pay_later", grant=InventorGrant.NONE):
+    return check_floor(inventor_pct=Decimal(pct), mode=mode, grant=grant, floor_pct=FLOOR, statutory_pct=STATUTORY)
 
 
 def test_it_refuses_an_inventor_share_of_69_99_percent_under_pay_later():
@@ -23,11 +24,18 @@ def test_it_accepts_exactly_70_percent_because_the_floor_includes_the_figure():
     assert floor("70.00").ok
 
 
+def test_the_floor_is_compared_as_decimal_never_as_text():
+    # As text "100" < "70" and "9" > "70": only Decimal gets the boundary right.
+    assert floor("100").ok and not floor("9").ok
+    with pytest.raises(TypeError):
+        check_floor(inventor_pct="69.99", mode="pay_later", grant=InventorGrant.NONE, floor_pct=FLOOR, statutory_pct=STATUTORY)
+
+
 def test_it_allows_100_percent_for_the_inventors():
     assert floor("100").ok
 
 
-@pytest.mark.parametrize("grant", [Grant.OWNERSHIP, Grant.LONG_TERM_USE])
+@pytest.mark.parametrize("grant", [InventorGrant.OWNERSHIP, InventorGrant.LONG_TERM_USE])
 def test_cooperate_later_with_ownership_or_long_term_use_has_the_70_percent_floor(grant):
     assert not floor("69.99", "cooperate_later", grant).ok
     assert floor("70", "cooperate_later", grant).ok

@@ -41,7 +41,7 @@ def match(demand: SearchDocument, target: int, when: dt.datetime) -> Recommendat
 
 
 def digests(user) -> list[Notification]:
-    return list(Notification.objects.filter(recipient=user, kind="matching_digest").order_by("pk"))
+    return list(Notification.objects.filter(recipient=user, kind="matching.digest").order_by("pk"))
 
 
 def tick(now: dt.datetime) -> list[daily_jobs.Outcome]:

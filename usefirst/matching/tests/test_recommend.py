@@ -90,8 +90,8 @@ def test_the_digest_respects_each_persons_frequency(matched, owner, outsider):
 
     day, until = business_today(), timezone.now() + timezone.timedelta(seconds=1)
     assert send_digests(frequency="daily", day=day, until=until) == 1
-    assert Notification.objects.filter(recipient=outsider, kind="matching_digest").exists()
-    assert not Notification.objects.filter(recipient=owner, kind="matching_digest").exists()
+    assert Notification.objects.filter(recipient=outsider, kind="matching.digest").exists()
+    assert not Notification.objects.filter(recipient=owner, kind="matching.digest").exists()
     assert send_digests(frequency="weekly", day=day, until=until) == 0
 
 

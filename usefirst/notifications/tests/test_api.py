@@ -19,9 +19,9 @@ def call(client, method, path, user=None, body=None):
 
 def test_a_user_reads_only_their_own_inbox_and_marks_it_read(client):
     me, other = make_user(), make_user()
-    notify(recipients=[me], kind="test", title="待确认到账", body="请核对", url="/finance/receipts/to-confirm/")
-    notify(recipients=[me], kind="test", title="合同待签署")
-    theirs = notify(recipients=[other], kind="test", title="别人的消息")[0]
+    notify(recipients=[me], kind="test.notice", title="待确认到账", body="请核对", url="/finance/receipts/to-confirm/")
+    notify(recipients=[me], kind="test.notice", title="合同待签署")
+    theirs = notify(recipients=[other], kind="test.notice", title="别人的消息")[0]
     page = call(client, "get", "/api/v1/notifications?page_size=1", me).json()
     assert page["count"] == 2 and page["unread"] == 2 and len(page["items"]) == 1 and page["num_pages"] == 2
     assert call(client, "get", f"/api/v1/notifications/{theirs.pk}", me).status_code == 404

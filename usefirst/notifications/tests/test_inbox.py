@@ -9,7 +9,9 @@ from usefirst.notifications.services import notification_mark_read, notify, pref
 
 
 def tell(*users, **extra):
-    return notify(recipients=users, kind="test", title=extra.pop("title", "成果已发布"), body="您的成果已通过审核", **extra)
+    return notify(
+        recipients=users, kind="test.notice", title=extra.pop("title", "成果已发布"), body="您的成果已通过审核", **extra
+    )
 
 
 @pytest.mark.django_db

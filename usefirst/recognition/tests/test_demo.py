@@ -22,6 +22,6 @@ def test_the_demo_takes_one_achievement_from_eligibility_to_the_public_list(
     assert recognition is not None
     assert recognition.application.status == ApplicationStatus.RECOGNISED
     assert str(recognition.amount_received) == "520000.00"
-    assert Notification.objects.filter(recipient=owner, kind="recognition_eligible").exists()
+    assert Notification.objects.filter(recipient=owner, kind="recognition.eligible").exists()
     assert recognition.number in Client().get("/recognition/").content.decode()
     assert Client().get(f"/recognition/{recognition.pk}/notice.pdf").content.startswith(b"%PDF")

@@ -78,7 +78,7 @@ def test_an_achievement_goes_from_the_eligibility_notice_to_the_public_list_and_
         # receipts through finance's service: 300,000.00 + 199,999.99 is one cent short, no notice yet
         with django_capture_on_commit_callbacks(execute=True):
             achievement, licence, _ = funded(unit, owner, enterprise, ["300000.00", "199999.99"], title="高效节能电机控制技术")
-        assert not Notification.objects.filter(recipient=owner, kind="recognition_eligible").exists()
+        assert not Notification.objects.filter(recipient=owner, kind="recognition.eligible").exists()
         with django_capture_on_commit_callbacks(execute=True):
             record_receipt(licence, "0.01", actor=owner)
         # a competitor with more money received, recommended in the same year
@@ -88,7 +88,7 @@ def test_an_achievement_goes_from_the_eligibility_notice_to_the_public_list_and_
 
         unit_client, reviewer_client = client_for(owner), client_for(reviewer)
         # the unit is told, and the notice opens the pre-filled application
-        notice = Notification.objects.get(recipient=owner, kind="recognition_eligible")
+        notice = Notification.objects.get(recipient=owner, kind="recognition.eligible")
         assert "高效节能电机控制技术" in unit_client.get("/notifications/").content.decode()
         page = unit_client.get(notice.url).content.decode()
         assert "实际到账 500000.00 元" in page
@@ -141,7 +141,7 @@ def test_an_achievement_goes_from_the_eligibility_notice_to_the_public_list_and_
         recognition = Recognition.objects.get(application=application)
         assert recognition.number == "GDXY-2026-0001"
         assert RecognitionYear.objects.get(year=2026).used == 1
-        assert Notification.objects.filter(recipient=owner, kind="recognition_recognised").exists()
+        assert Notification.objects.filter(recipient=owner, kind="recognition.recognised").exists()
 
         public = Client()
         page = public.get("/recognition/").content.decode()

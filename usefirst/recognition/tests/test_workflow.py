@@ -86,7 +86,7 @@ def test_an_application_goes_from_draft_through_notice_to_recognition(unit, owne
         "public_notice",
         "recognised",
     ]
-    assert Notification.objects.filter(recipient=owner, kind="recognition_recognised").exists()
+    assert Notification.objects.filter(recipient=owner, kind="recognition.recognised").exists()
 
 
 def test_the_superior_department_may_recommend(unit_with_superior, owner, enterprise, superior_staff):
@@ -214,7 +214,7 @@ def test_a_reversal_after_recognition_flags_it_for_review(unit, owner, enterpris
     recognition.refresh_from_db()
     assert recognition.review_flagged_at is not None
     assert "499999.99" in recognition.review_flag
-    assert Notification.objects.filter(recipient=reviewer, kind="recognition_flag").count() == 1
+    assert Notification.objects.filter(recipient=reviewer, kind="recognition.flag").count() == 1
     assert services.check_reversals() == 0  # flagged once
 
 
@@ -239,10 +239,10 @@ def test_the_unit_is_told_once_when_an_achievement_becomes_eligible(unit, owner,
     licence = pay_later_licence(achievement, licensee=enterprise, created_by=owner)
     with django_capture_on_commit_callbacks(execute=True):
         receive(licence, "499999.99", on=DAY, actor=owner)
-    assert not Notification.objects.filter(kind="recognition_eligible").exists()
+    assert not Notification.objects.filter(kind="recognition.eligible").exists()
     with django_capture_on_commit_callbacks(execute=True):
         receive(licence, "0.01", on=DAY, actor=owner)
-    notice = Notification.objects.get(recipient=owner, kind="recognition_eligible")
+    notice = Notification.objects.get(recipient=owner, kind="recognition.eligible")
     assert f"/recognition/apply/{achievement.pk}/" in notice.url
     assert EligibilityNotice.objects.filter(achievement=achievement).count() == 1
     assert notify_achievement_if_eligible(achievement) is False
@@ -262,7 +262,7 @@ def test_an_active_misconduct_record_refuses_applications_until_its_appeal_is_up
         reason="认定材料弄虚作假",
         referral="省纪委监委",
     )
-    assert Notification.objects.filter(recipient=owner, kind="misconduct_recorded").exists()
+    assert Notification.objects.filter(recipient=owner, kind="recognition.misconduct_recorded").exists()
     refused("recognition_misconduct_in_force", lambda: services.application_create(actor=owner, achievement=achievement))
     services.misconduct_appeal(actor=owner, record=record, text="已整改")
     refused("misconduct_not_subject", lambda: services.misconduct_appeal(actor=reviewer, record=record, text="x"))
@@ -326,3 +326,17 @@ def test_with_the_leader_only_scope_a_record_on_another_inventor_does_not_refuse
         reason="按项目负责人核查",
     )
     assert services.application_create(actor=owner, achievement=achievement).status == ApplicationStatus.DRAFT
+
+
+def test_a_missing_reason_is_refused_under_its_field_name(provincial_admin):
+    services.quota_for_year(2026)
+    with pytest.raises(DomainError) as exc:
+        services.quota_raise(actor=provincial_admin, year=2026, new_cap=210, reason=" ")
+    assert exc.value.code == "recognition_reason_required"
+    assert exc.value.field_errors == {"reason": ["请填写调整理由"]}
+
+
+def test_a_reason_typed_on_two_lines_is_accepted(provincial_admin):
+    services.quota_for_year(2026)
+    services.quota_raise(actor=provincial_admin, year=2026, new_cap=210, reason="第一行：材料不全\r\n第二行：请补充证明")
+    assert QuotaChange.objects.get().reason == "第一行：材料不全\n第二行：请补充证明"
