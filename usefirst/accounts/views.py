@@ -15,6 +15,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from usefirst.core import workflow
 from usefirst.core.audit import audit
 from usefirst.core.excel import xlsx_response
 from usefirst.core.pagination import paginate
@@ -44,6 +45,7 @@ from .models import Membership, Organisation, OrganisationStatus, Person, User
 from .services import organisations as org_services
 from .services import people as people_services
 from .services import staff as staff_services
+from .workflows import ORGANISATION
 
 
 def _user(request: HttpRequest) -> User:
@@ -315,10 +317,6 @@ def _organisation_for_review(request: HttpRequest, pk: int) -> Organisation:
     return get_for_user(Organisation.objects.all(), request.user, Action.HISTORY, pk=pk)
 
 
-def _status_label(value: str) -> str:
-    return str(OrganisationStatus(value).label) if value in OrganisationStatus.values else value
-
-
 @login_required
 def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for_review(request, pk)
@@ -344,10 +342,7 @@ def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
         "accounts/review_organisation.html",
         {
             "organisation": organisation,
-            "events": [
-                (e, _status_label(e.from_status), _status_label(e.to_status))
-                for e in organisation.events.select_related("actor").all()
-            ],
+            "history": workflow.history(ORGANISATION, organisation.events.select_related("actor").all()),
             "can_review": can_review,
             "return_form": return_form,
             "suspend_form": SuspendForm(),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from usefirst.accounts import roles
 from usefirst.accounts.context_processors import current_membership
 from usefirst.accounts.models import Organisation, OrganisationKind
+from usefirst.core import workflow
 from usefirst.core.audit import audit
 from usefirst.core.errors import DomainError
 from usefirst.core.excel import xlsx_response
@@ -27,7 +28,7 @@ from usefirst.core.refusals import button_action, form_refusal
 from usefirst.core.regions import CITY_COUNTIES, Region
 
 from . import selectors
-from .choices import AchievementStatus, DemandStatus, Mode
+from .choices import Mode
 from .forms import (
     AchievementForm,
     AttachmentForm,
@@ -46,6 +47,7 @@ from .services import demands as demand_services
 from .services.achievements import AchievementData
 from .services.attachments import attachment_add, attachment_delete
 from .services.review import review_decide
+from .workflows import ACHIEVEMENT, DEMAND
 
 
 def _get[M: Model](queryset: QuerySet[M], request: HttpRequest, action: Action, pk: int) -> M:
@@ -148,17 +150,9 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def achievement_history(request: HttpRequest, pk: int) -> HttpResponse:
     achievement = _get(Achievement.objects.all(), request, Action.HISTORY, pk)
-    events = _labelled(selectors.achievement_events(achievement=achievement), dict(AchievementStatus.choices))
+    history = workflow.history(ACHIEVEMENT, selectors.achievement_events(achievement=achievement))
     back = reverse("catalog:achievement_detail", args=[pk])
-    return render(request, "catalog/history.html", {"subject": achievement, "kind": "成果", "events": events, "back": back})
-
-
-def _labelled(events: QuerySet[Any], labels: dict[str, str]) -> list[Any]:
-    rows = list(events)
-    for event in rows:
-        event.from_label = labels.get(event.from_status, event.from_status) if event.from_status else "—"
-        event.to_label = labels.get(event.to_status, event.to_status)
-    return rows
+    return render(request, "catalog/history.html", {"subject": achievement, "kind": "成果", "history": history, "back": back})
 
 
 @require_GET
@@ -213,9 +207,9 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def demand_history(request: HttpRequest, pk: int) -> HttpResponse:
     demand = _get(Demand.objects.all(), request, Action.HISTORY, pk)
-    events = _labelled(selectors.demand_events(demand=demand), dict(DemandStatus.choices))
+    history = workflow.history(DEMAND, selectors.demand_events(demand=demand))
     back = reverse("catalog:demand_detail", args=[pk])
-    return render(request, "catalog/history.html", {"subject": demand, "kind": "技术需求", "events": events, "back": back})
+    return render(request, "catalog/history.html", {"subject": demand, "kind": "技术需求", "history": history, "back": back})
 
 
 # ---------------------------------------------------------------- exports

@@ -29,37 +29,11 @@ def visible_contracts(user: Any) -> QuerySet[Contract]:
     )
 
 
-@dataclass(frozen=True)
-class HistoryRow:
-    """One event of a contract's history as its page shows it, in words."""
-
-    at: dt.datetime
-    actor: str
-    what: str
-    moved: str  # “草拟 → 签署中” when the status moved, else empty
-    reason: str
-
-
-def contract_history(contract: Contract) -> list[HistoryRow]:
-    """The contract's events, oldest first: what happened and how the status moved, in Chinese
-    (rows written before event types were recorded say only how the status moved)."""
+def contract_history(contract: Contract) -> list[workflow.HistoryRow]:
+    """The contract's events, oldest first: what happened and how the status moved, in Chinese."""
     from .workflows import CONTRACT
 
-    rows = []
-    for event in contract.events.select_related("actor"):
-        from_label = workflow.state_label(CONTRACT, event.from_status) if event.from_status else "—"
-        moved = f"{from_label} → {workflow.state_label(CONTRACT, event.to_status)}"
-        what = workflow.event_label(CONTRACT, event)
-        rows.append(
-            HistoryRow(
-                at=event.at,
-                actor=event.actor.full_name if event.actor is not None else "系统",
-                what=what or moved,
-                moved=moved if what and event.from_status != event.to_status else "",
-                reason=event.reason,
-            )
-        )
-    return rows
+    return workflow.history(CONTRACT, contract.events.select_related("actor"))
 
 
 def contracts_of_engagement(user: Any, engagement_id: int) -> list[Contract]:

@@ -61,7 +61,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "free_use_days": free_use_days(contract),
         "parties": contract.parties.select_related("organisation", "person").prefetch_related("signatures__signer"),
         "documents": contract.documents.order_by("issued_at", "id"),
-        "events": selectors.contract_history(contract),
+        "history": selectors.contract_history(contract),
         "achievements": contract.achievements.select_related("achievement"),
         "open_licences": selectors.open_licences_in_force_for(contract),
         "proposals": contract.next_step_proposals.select_related("proposed_by_organisation", "achievement"),

@@ -69,7 +69,8 @@ Events that are not transitions (creation, edits, a revision submitted) are writ
 
 For pages and the API: ``allowed(wf, obj, actor)`` (the transitions this actor may take now),
 ``possible(wf, obj, name)`` (the state and the guards allow it, whoever asks), ``state_label``,
-``group_of``, ``event_label`` (“提交审核” for a history row).
+``group_of``, ``event_label`` (“提交审核” for a history row), and ``history(wf, events)``: the rows
+every history page shows through ``templates/core/_history.html``.
 
 Registry: ``register(wf)`` (returns it), ``registered()``, ``get(name)``. The core app imports
 every app's ``workflows`` module when the apps are ready, and ``core/tests/test_workflows.py`` walks
@@ -396,6 +397,39 @@ def state_label(workflow: Workflow, status: str) -> str:
 
 def group_of(workflow: Workflow, status: str) -> StateGroup | None:
     return next((group for group in workflow.groups if status in group.states), None)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One event of an object's history as every history page shows it, in words
+    (``templates/core/_history.html``)."""
+
+    at: dt.datetime
+    actor: str  # the person's name, or 系统 for a job
+    what: str  # “提交审核”; empty for rows written before event types were recorded
+    from_label: str  # “草稿”, or — when the object was created
+    to_label: str
+    reason: str
+
+    @property
+    def moved(self) -> bool:
+        return self.from_label != self.to_label
+
+
+def history(workflow: Workflow, events: Iterable[TransitionEvent]) -> list[HistoryRow]:
+    """The event rows of one object, as the pages show them: what happened, who did it and how
+    the status moved, every status by its Chinese label. ``events`` come in the order shown."""
+    return [
+        HistoryRow(
+            at=event.at,
+            actor=event.actor.full_name if event.actor is not None else "系统",
+            what=event_label(workflow, event),
+            from_label=state_label(workflow, event.from_status) if event.from_status else "—",
+            to_label=state_label(workflow, event.to_status),
+            reason=event.reason,
+        )
+        for event in events
+    ]
 
 
 def event_label(workflow: Workflow, event: TransitionEvent) -> str:

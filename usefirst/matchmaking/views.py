@@ -127,14 +127,6 @@ def decline_reasons(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- the engagement
 
 
-def _labelled_events(engagement: Engagement) -> list[Any]:
-    rows = list(selectors.engagement_events(engagement=engagement))
-    for event in rows:
-        event.step_label = workflow.event_label(ENGAGEMENT, event)  # type: ignore[attr-defined]
-        event.to_label = workflow.state_label(ENGAGEMENT, event.to_status)  # type: ignore[attr-defined]
-    return rows
-
-
 def _detail(request: HttpRequest, engagement: Engagement, *, status: int = 200, **forms: Any) -> HttpResponse:
     sides = sides_of(request.user, engagement) if can(request.user, Action.CHANGE, engagement) else set()
     # The buttons: the moves this person may take now (state, side and rule).
@@ -156,7 +148,7 @@ def _detail(request: HttpRequest, engagement: Engagement, *, status: int = 200, 
         and engagement.can_confirm_facilitator()
         and engagement.facilitator_confirmed_at(single) is None,
         "may_message": bool(sides) and engagement.status not in ENDED_STATUSES,
-        "events": _labelled_events(engagement),
+        "history": workflow.history(ENGAGEMENT, selectors.engagement_events(engagement=engagement)),
         "page": page,
         "decline_form": forms.get("decline_form") or DeclineForm(),
         "close_form": forms.get("close_form") or CloseForm(),

@@ -237,7 +237,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "result": live,
             "kind_labels": KIND_LABELS,
-            "events": application.events.select_related("actor"),
+            "history": workflow.history(APPLICATION, application.events.select_related("actor")),
             "objections": objections,
             "recognition": recognition,
             "provincial": provincial,
@@ -425,7 +425,7 @@ def misconduct_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recognition/misconduct_detail.html",
         {
             "record": record,
-            "events": record.events.select_related("actor"),
+            "history": workflow.history(MISCONDUCT, record.events.select_related("actor")),
             "moves": {step.name for step in workflow.allowed(MISCONDUCT, record, request.user)},
         },
     )

@@ -55,9 +55,10 @@ def test_every_event_names_its_type_and_the_history_page_says_what_happened(clie
 
     client.force_login(owner)
     page = client.get(reverse("contracts:detail", args=[running.pk])).content.decode()
-    assert "起草合同（— → 草拟）" in page
-    assert "一方签署（草拟 → 签署中）" in page
-    assert "各方签署完成，进入免费使用期（签署中 → 免费使用期内）：各方均已签署" in page
+    assert "<td>起草合同</td><td>— → 草拟</td>" in page
+    assert "<td>一方签署</td><td>草拟 → 签署中</td>" in page
+    assert "<td>各方签署完成，进入免费使用期</td><td>签署中 → 免费使用期内</td>" in page
+    assert "各方均已签署" in page
     assert "drafted" not in page and "→ signing" not in page and "free_use<" not in page
 
 

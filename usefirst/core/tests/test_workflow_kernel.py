@@ -188,6 +188,22 @@ def test_an_event_that_is_not_a_transition_keeps_the_status(applicant):
         workflow.record(TRIAL, org, "unknown", actor=admin)
 
 
+def test_the_history_says_in_chinese_what_happened_who_did_it_and_how_the_status_moved(applicant):
+    org, admin = applicant
+    workflow.transition(TRIAL, org, "submit", actor=admin, reason="材料齐全\n请审核")
+    workflow.record(TRIAL, org, "note", actor=admin, reason="补充说明")
+    OrganisationEvent.objects.create(
+        subject=org, actor=None, from_status=S.SUBMITTED, to_status=S.ACTIVE
+    )  # an untyped, older row
+    rows = workflow.history(TRIAL, OrganisationEvent.objects.filter(subject=org).order_by("pk"))
+    said = [(r.what, r.from_label, r.to_label, r.moved, r.actor, r.reason) for r in rows]
+    assert said == [
+        ("提交审核", "待验证邮箱", "待审核", True, admin.full_name, "材料齐全\n请审核"),
+        ("备注", "待审核", "待审核", False, admin.full_name, "补充说明"),
+        ("", "待审核", "已认证", True, "系统", ""),
+    ]
+
+
 def test_a_declaration_that_names_unknown_states_or_events_is_refused():
     def declare(*transitions: workflow.Transition) -> workflow.Workflow:
         return workflow.Workflow(

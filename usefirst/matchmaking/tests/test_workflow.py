@@ -109,7 +109,7 @@ def test_the_history_names_each_event_in_chinese(achievement, buyer, seller):
     client = Client()
     client.force_login(buyer)
     page = client.get(reverse("matchmaking:engagement_detail", args=[engagement.pk])).content.decode()
-    assert "<td>接受意向，进入洽谈</td><td>洽谈中</td>" in page
+    assert "<td>接受意向，进入洽谈</td><td>意向已提出 → 洽谈中</td>" in page
 
 
 def test_rows_written_before_event_types_get_theirs_from_the_step_they_named(achievement, buyer):

@@ -171,9 +171,12 @@ def test_the_record_shows_the_appeal_to_its_subject_and_the_decision_to_the_prov
         reason="伪造到账凭证",
     )
     url = f"/recognition/misconduct/{record.pk}/"
-    assert "提出申诉" in client_for(owner).get(url).content.decode()
-    assert "提出申诉" not in client_for(reviewer).get(url).content.decode()
+    appeal_button = '<button type="submit">提出申诉</button>'
+    assert appeal_button in client_for(owner).get(url).content.decode()
+    assert appeal_button not in client_for(reviewer).get(url).content.decode()
     services.misconduct_appeal(actor=owner, record=record, text="凭证真实")
-    assert "提出申诉" not in client_for(owner).get(url).content.decode()
+    page = client_for(owner).get(url).content.decode()
+    assert appeal_button not in page
+    assert "<td>提出申诉</td><td>有效 → 申诉中</td>" in page  # the history says what happened
     assert 'name="answer"' in client_for(reviewer).get(url).content.decode()
     assert 'name="answer"' not in client_for(owner).get(url).content.decode()
