@@ -246,6 +246,11 @@ class Contract(models.Model):
         return self.kind == ContractKind.FREE_USE_LICENCE
 
     @property
+    def is_cooperate_later(self) -> bool:
+        """先使用后合作: the inventors' grant and its floor apply (docs/domain.md, "Modes and procedures")."""
+        return self.mode == Mode.COOPERATE_LATER
+
+    @property
     def grant_binds_floor(self) -> bool:
         """Whether the grant puts the 70 % floor on the inventors' share (rule 1)."""
         return self.mode == Mode.COOPERATE_LATER and self.inventor_grant != InventorGrant.NONE

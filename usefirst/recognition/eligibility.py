@@ -67,6 +67,11 @@ class Eligibility:
     checks: list[Check]
 
     @property
+    def mode_label(self) -> str:
+        """先使用后付费 or 先使用后合作, as the pages show the mode."""
+        return str(Mode(self.mode).label) if self.mode in Mode.values else self.mode
+
+    @property
     def eligible(self) -> bool:
         """Every computed check passes and the key-technology category is declared."""
         return all(c.passed for c in self.checks if c.kind == "computed") and bool(self.check("key_technology").passed)
