@@ -4,11 +4,12 @@ from typing import Any
 
 from django.db import models
 
+from .actors import Visitor
 from .models import AuditEntry
 
 
-def audit(*, actor: Any, action: str, obj: models.Model | None = None, **detail: Any) -> AuditEntry:
-    user = actor if getattr(actor, "is_authenticated", False) else None
+def audit(*, actor: Visitor | None, action: str, obj: models.Model | None = None, **detail: Any) -> AuditEntry:
+    user = actor if actor is not None and actor.is_authenticated else None
     return AuditEntry.objects.create(
         actor=user,
         action=action,

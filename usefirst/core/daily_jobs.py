@@ -36,6 +36,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from .actors import Actor, Visitor
 from .audit import audit
 from .errors import Conflict, DomainError, Forbidden, NotFound
 from .hooks import Hook
@@ -255,10 +256,10 @@ def run_record(name: str, day: dt.date) -> DailyJobRun | None:
 
 
 # Who may operate the daily jobs: accounts answers with its role predicate (accounts/hooks.py).
-operators: Hook[[Any], bool] = Hook("core.daily_job_operator")
+operators: Hook[[Visitor], bool] = Hook("core.daily_job_operator")
 
 
-def may_operate(user: Any) -> bool:
+def may_operate(user: Visitor) -> bool:
     """Who sees the daily jobs and runs a date again: the provincial department's administrators
     (the platform's operators); other provincial staff, departments and parties do not."""
     return operators.ask(user)
@@ -270,7 +271,7 @@ def runnable_dates(now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
     return today - dt.timedelta(days=CATCH_UP_DAYS), today
 
 
-def request_run(*, actor: Any, name: str, day: dt.date) -> DailyJob:
+def request_run(*, actor: Actor, name: str, day: dt.date) -> DailyJob:
     """An operator runs one job for one date again, in the background (the worker calls `run`
     with `force`, as `manage.py daily_jobs run --force` does). The jobs mark what they sent, so
     nothing is sent twice; the request is audited."""

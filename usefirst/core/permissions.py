@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
+from .actors import Visitor
 from .errors import Forbidden, NotFound
 
 
@@ -26,28 +27,28 @@ class Action(StrEnum):
 
 
 class Policy(Protocol):
-    def scope(self, user: Any, action: Action, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]: ...
+    def scope(self, user: Visitor, action: Action, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]: ...
 
 
 _POLICIES: dict[type[models.Model], Policy] = {}
 
 
-def register(model: type[models.Model]) -> Callable[[type[Any]], type[Any]]:
-    def decorator(policy_class: type[Any]) -> type[Any]:
+def register[P: Policy](model: type[models.Model]) -> Callable[[type[P]], type[P]]:
+    def decorator(policy_class: type[P]) -> type[P]:
         _POLICIES[model] = policy_class()
         return policy_class
 
     return decorator
 
 
-def restrict[M: models.Model](queryset: models.QuerySet[M], user: Any, action: Action) -> models.QuerySet[M]:
+def restrict[M: models.Model](queryset: models.QuerySet[M], user: Visitor, action: Action) -> models.QuerySet[M]:
     policy = _POLICIES.get(queryset.model)
     if policy is None:
         raise LookupError(f"no access policy registered for {queryset.model.__name__}")
     return policy.scope(user, action, queryset)
 
 
-def get_for_user[M: models.Model](queryset: models.QuerySet[M], user: Any, action: Action, **lookup: Any) -> M:
+def get_for_user[M: models.Model](queryset: models.QuerySet[M], user: Visitor, action: Action, **lookup: Any) -> M:
     """The object if the user may do `action` on it. An object the user may not even see
     is reported as missing (404), so that existence does not leak; one they may see but not
     act on is forbidden (403)."""
@@ -60,6 +61,6 @@ def get_for_user[M: models.Model](queryset: models.QuerySet[M], user: Any, actio
     raise NotFound("未找到该对象，或您无权查看", code="not_found")
 
 
-def can(user: Any, action: Action, obj: models.Model) -> bool:
+def can(user: Visitor, action: Action, obj: models.Model) -> bool:
     manager = type(obj)._default_manager
     return restrict(manager.all(), user, action).filter(pk=obj.pk).exists()

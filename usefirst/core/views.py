@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from . import daily_jobs
+from .actors import AuthenticatedHttpRequest
 from .errors import DomainError
 from .refusals import form_refusal
 from .selectors import platform_figures
@@ -32,7 +33,7 @@ def _operator(request: HttpRequest) -> None:
 
 
 @login_required
-def daily_job_list(request: HttpRequest) -> HttpResponse:
+def daily_job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each daily job: its last finished date, the dates it owes, its running and failed runs."""
     _operator(request)
     states = daily_jobs.overview()
@@ -55,7 +56,7 @@ def _put_on(errors: dict[str, str], exc: DomainError) -> None:
 
 
 @login_required
-def daily_job_run(request: HttpRequest, name: str) -> HttpResponse:
+def daily_job_run(request: AuthenticatedHttpRequest, name: str) -> HttpResponse:
     """Confirm, then run one job for one date again (in the background, as the command does)."""
     _operator(request)
     daily = daily_jobs.jobs().get(name)

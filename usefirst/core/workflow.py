@@ -87,6 +87,7 @@ from typing import Any, Final, Literal
 
 from django.db import models, transaction
 
+from .actors import Actor, Visitor
 from .errors import Conflict, DomainError, Forbidden, IllegalTransition
 from .models import TransitionEvent
 from .permissions import Action, can
@@ -151,14 +152,14 @@ class Transition:
         for key, value in values.items():
             object.__setattr__(self, key, value)
 
-    def permits(self, actor: Any, obj: models.Model) -> bool:
+    def permits(self, actor: Visitor | None, obj: models.Model) -> bool:
         if actor is None:
             return self.permission == SYSTEM or self.by_system
         if self.permission == SYSTEM:
             return False
         if isinstance(self.permission, Action):
             return can(actor, self.permission, obj)
-        return bool(self.permission(actor, obj))  # type: ignore[operator]
+        return bool(self.permission(actor, obj))
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ def transition(
     obj: models.Model,
     name: str,
     *,
-    actor: Any,
+    actor: Actor | None,
     reason: str = "",
     payload: Mapping[str, Any] | None = None,
     also: Mapping[str, Any] | None = None,
@@ -304,7 +305,7 @@ def record(
     obj: models.Model,
     event_type: str,
     *,
-    actor: Any,
+    actor: Actor | None,
     reason: str = "",
     payload: Mapping[str, Any] | None = None,
     from_status: str | None = None,
@@ -341,7 +342,7 @@ def _write(
     *,
     event_type: str,
     from_status: str,
-    actor: Any,
+    actor: Actor | None,
     reason: str,
     payload: Mapping[str, Any] | None,
 ) -> TransitionEvent:
@@ -366,7 +367,7 @@ def possible(workflow: Workflow, obj: Any, name: str) -> bool:
     return workflow.status_of(obj) in step.sources and _guards_pass(step, obj, None)
 
 
-def allowed(workflow: Workflow, obj: Any, actor: Any) -> list[Transition]:
+def allowed(workflow: Workflow, obj: Any, actor: Visitor | None) -> list[Transition]:
     """The transitions `actor` may take on `obj` now, in declaration order (for buttons)."""
     status = workflow.status_of(obj)
     return [
@@ -376,7 +377,7 @@ def allowed(workflow: Workflow, obj: Any, actor: Any) -> list[Transition]:
     ]
 
 
-def _guards_pass(step: Transition, obj: Any, actor: Any) -> bool:
+def _guards_pass(step: Transition, obj: Any, actor: Visitor | None) -> bool:
     for guard in step.guards:
         if not guard.in_allowed:
             continue
