@@ -7,7 +7,7 @@ the same rule as the page and with the same audit row."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
@@ -19,6 +19,7 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from usefirst.api.auth import TokenAuth, optional_user
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.errors import DomainError, Forbidden, NotFound
 from usefirst.core.identifiers import IdKind
 from usefirst.core.pagination import DEFAULT_PAGE_SIZE, paginate
@@ -100,11 +101,6 @@ class SuspendIn(Schema):
     reason: str
 
 
-def _caller(request: HttpRequest) -> User:
-    """The user behind the bearer token or session (ninja puts it on _caller(request))."""
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
 def _org(o: Organisation) -> dict[str, Any]:
     return {
         "id": o.pk,
@@ -154,19 +150,19 @@ def _token(token: Any) -> dict[str, Any]:
 
 
 @router.get("/tokens", response=list[TokenOut], auth=AUTH, summary="我的接口令牌")
-def list_tokens(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_token(t) for t in token_services.tokens_of(_caller(request))]
+def list_tokens(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
+    return [_token(t) for t in token_services.tokens_of(request.user)]
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, auth=AUTH, summary="吊销接口令牌")
-def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
-    token_services.token_revoke(actor=_caller(request), token_id=token_id)
+def revoke_token(request: AuthenticatedHttpRequest, token_id: int) -> Status[None]:
+    token_services.token_revoke(actor=request.user, token_id=token_id)
     return Status(204, None)
 
 
 @router.get("/me", response=MeOut, auth=AUTH, summary="当前用户及其所在机构")
-def me(request: HttpRequest) -> dict[str, Any]:
-    user: User = _caller(request)
+def me(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    user: User = request.user
     memberships = roles.active_memberships(user).select_related("organisation").order_by("pk")
     return {
         "id": user.pk,
@@ -196,8 +192,8 @@ def list_organisations(
 
 
 @router.get("/organisations/review-queue", response=list[OrganisationOut], auth=AUTH, summary="待本部门审核的机构")
-def review_queue(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_org(o) for o in org_services.review_queue(_caller(request))]
+def review_queue(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
+    return [_org(o) for o in org_services.review_queue(request.user)]
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, summary="机构详情")
@@ -207,27 +203,27 @@ def get_organisation(request: HttpRequest, organisation_id: int) -> dict[str, An
 
 
 def _for_review(request: HttpRequest, organisation_id: int) -> Organisation:
-    return get_for_user(Organisation.objects.all(), _caller(request), Action.HISTORY, pk=organisation_id)
+    return get_for_user(Organisation.objects.all(), request.user, Action.HISTORY, pk=organisation_id)
 
 
 @router.post("/organisations/{organisation_id}/approve", response=OrganisationOut, auth=AUTH, summary="审核通过")
-def approve(request: HttpRequest, organisation_id: int) -> dict[str, Any]:
+def approve(request: AuthenticatedHttpRequest, organisation_id: int) -> dict[str, Any]:
     organisation = _for_review(request, organisation_id)
-    return _org(org_services.organisation_approve(actor=_caller(request), organisation=organisation))
+    return _org(org_services.organisation_approve(actor=request.user, organisation=organisation))
 
 
 @router.post("/organisations/{organisation_id}/return", response=OrganisationOut, auth=AUTH, summary="退回（须写明理由）")
-def return_(request: HttpRequest, organisation_id: int, payload: ReasonIn) -> dict[str, Any]:
+def return_(request: AuthenticatedHttpRequest, organisation_id: int, payload: ReasonIn) -> dict[str, Any]:
     organisation = _for_review(request, organisation_id)
-    return _org(org_services.organisation_return(actor=_caller(request), organisation=organisation, reasons=payload.reasons))
+    return _org(org_services.organisation_return(actor=request.user, organisation=organisation, reasons=payload.reasons))
 
 
 @router.post("/organisations/{organisation_id}/suspend", response=OrganisationOut, auth=AUTH, summary="停用机构（省科技厅）")
-def suspend(request: HttpRequest, organisation_id: int, payload: SuspendIn) -> dict[str, Any]:
-    organisation = restrict(Organisation.objects.all(), _caller(request), Action.ADMINISTER).filter(pk=organisation_id).first()
+def suspend(request: AuthenticatedHttpRequest, organisation_id: int, payload: SuspendIn) -> dict[str, Any]:
+    organisation = restrict(Organisation.objects.all(), request.user, Action.ADMINISTER).filter(pk=organisation_id).first()
     if organisation is None:
-        organisation = get_for_user(Organisation.objects.all(), _caller(request), Action.VIEW, pk=organisation_id)
-    return _org(org_services.organisation_suspend(actor=_caller(request), organisation=organisation, reason=payload.reason))
+        organisation = get_for_user(Organisation.objects.all(), request.user, Action.VIEW, pk=organisation_id)
+    return _org(org_services.organisation_suspend(actor=request.user, organisation=organisation, reason=payload.reason))
 
 
 # ---------------------------------------------------------------- people (inventors)
@@ -354,20 +350,20 @@ def _aware(value: datetime) -> datetime:
 
 
 def _visible_person(request: HttpRequest, person_id: int, action: Action = Action.VIEW) -> Person:
-    return get_for_user(Person.objects.all(), _caller(request), action, pk=person_id)
+    return get_for_user(Person.objects.all(), request.user, action, pk=person_id)
 
 
 @router.get("/people", response=PersonPage, auth=AUTH, summary="成果完成人列表（本单位登记的；省科技厅可看全部）")
-def list_people(request: HttpRequest, query: Query[PeopleQuery]) -> dict[str, Any]:
-    user = _caller(request)
+def list_people(request: AuthenticatedHttpRequest, query: Query[PeopleQuery]) -> dict[str, Any]:
+    user = request.user
     queryset = selectors.people_for(user, unit_id=query.unit_id, q=query.q)
     result = paginate(queryset, page=query.page, page_size=query.page_size)
     return {**result.__dict__, "items": [_person(user, p) for p in result.items]}
 
 
 @router.post("/people", response={201: PersonOut}, auth=AUTH, summary="登记成果完成人（须已告知并取得本人同意）")
-def create_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
-    user = _caller(request)
+def create_person(request: AuthenticatedHttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
+    user = request.user
     person = people_services.person_register(
         actor=user,
         unit=_acting_unit(user, payload.unit_id),
@@ -383,13 +379,13 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[dict[str, A
 
 
 @router.get("/people/{person_id}", response=PersonOut, auth=AUTH, summary="成果完成人详情（证件号码与手机号码脱敏）")
-def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
-    return _person(_caller(request), _visible_person(request, person_id))
+def get_person(request: AuthenticatedHttpRequest, person_id: int) -> dict[str, Any]:
+    return _person(request.user, _visible_person(request, person_id))
 
 
 @router.patch("/people/{person_id}", response=PersonOut, auth=AUTH, summary="修改成果完成人的姓名或手机号码")
-def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> dict[str, Any]:
-    user = _caller(request)
+def update_person(request: AuthenticatedHttpRequest, person_id: int, payload: PersonPatch) -> dict[str, Any]:
+    user = request.user
     person = people_services.person_update(
         actor=user, person=_visible_person(request, person_id, Action.CHANGE), full_name=payload.full_name, phone=payload.phone
     )
@@ -399,8 +395,8 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) ->
 @router.post(
     "/people/{person_id}/consents", response={201: ConsentOut}, auth=AUTH, summary="登记本单位对该完成人的重新告知与同意"
 )
-def record_consent(request: HttpRequest, person_id: int, payload: ConsentIn) -> Status[dict[str, Any]]:
-    user = _caller(request)
+def record_consent(request: AuthenticatedHttpRequest, person_id: int, payload: ConsentIn) -> Status[dict[str, Any]]:
+    user = request.user
     person = _visible_person(request, person_id, Action.CHANGE)
     listing = people_services.person_consent_record(
         actor=user,
@@ -419,8 +415,8 @@ def record_consent(request: HttpRequest, person_id: int, payload: ConsentIn) -> 
     auth=AUTH,
     summary="登记完成人撤回对本单位的同意（本单位不再登记该完成人）",
 )
-def withdraw_consent(request: HttpRequest, person_id: int, payload: ConsentWithdrawIn) -> dict[str, Any]:
-    user = _caller(request)
+def withdraw_consent(request: AuthenticatedHttpRequest, person_id: int, payload: ConsentWithdrawIn) -> dict[str, Any]:
+    user = request.user
     person = _visible_person(request, person_id, Action.CHANGE)
     unit = _acting_unit(user, payload.unit_id)
     people_services.person_consent_withdraw(actor=user, unit=unit, person=person, reason=payload.reason)
@@ -434,12 +430,12 @@ def withdraw_consent(request: HttpRequest, person_id: int, payload: ConsentWithd
     auth=AUTH,
     summary="查看完成人的完整证件号码或手机号码（每次查看均记录审计）",
 )
-def unmask_person(request: HttpRequest, person_id: int, payload: UnmaskIn, response: HttpResponse) -> dict[str, str]:
+def unmask_person(request: AuthenticatedHttpRequest, person_id: int, payload: UnmaskIn, response: HttpResponse) -> dict[str, str]:
     # Not scoped here, as on the page: the service decides and records refused attempts too.
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise NotFound("未找到该对象，或您无权查看", code="not_found")
-    value = people_services.person_unmask(actor=_caller(request), person=person, field=payload.field)
+    value = people_services.person_unmask(actor=request.user, person=person, field=payload.field)
     # Shown once: never cached by a client or a proxy.
     response["Cache-Control"] = "no-store"
     return {"field": payload.field, "value": value}

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from usefirst.core.actors import Visitor
 from usefirst.core.permissions import Action, register
 
 from . import roles
@@ -14,7 +15,7 @@ from .models import Membership, Organisation, OrganisationStatus, Person
 
 @register(Organisation)
 class OrganisationPolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if getattr(user, "is_superuser", False) and action == Action.VIEW:
             return queryset
         own = roles.organisation_ids(user)
@@ -38,13 +39,13 @@ class OrganisationPolicy:
         return queryset.none()
 
     @staticmethod
-    def _any_membership(user: Any) -> Any:
-        if not getattr(user, "is_authenticated", False):
+    def _any_membership(user: Visitor | None) -> Any:
+        if user is None or not user.is_authenticated:
             return []
         return Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
 
     @staticmethod
-    def _reviewable(user: Any) -> Any:
+    def _reviewable(user: Visitor) -> Any:
         return roles.reviewable_organisation_ids(user)
 
 
@@ -52,7 +53,7 @@ class OrganisationPolicy:
 class PersonPolicy:
     """Inventors are seen by the units that listed them and by the provincial department."""
 
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not getattr(user, "is_authenticated", False):
             return queryset.none()
         if action in (Action.VIEW, Action.HISTORY):

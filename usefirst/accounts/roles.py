@@ -8,36 +8,36 @@ reviews their own organisation.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
+
+from usefirst.core.actors import Visitor
 
 from .models import Membership, Organisation, OrganisationKind, OrganisationStatus
 
 
-def active_memberships(user: Any) -> QuerySet[Membership]:
-    if not getattr(user, "is_authenticated", False):
+def active_memberships(user: Visitor | None) -> QuerySet[Membership]:
+    if user is None or not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user, is_active=True, organisation__status=OrganisationStatus.ACTIVE)
 
 
-def organisation_ids(user: Any) -> set[int]:
+def organisation_ids(user: Visitor) -> set[int]:
     return set(active_memberships(user).values_list("organisation_id", flat=True))
 
 
-def admin_organisation_ids(user: Any) -> set[int]:
+def admin_organisation_ids(user: Visitor) -> set[int]:
     return set(active_memberships(user).filter(role=Membership.Role.ADMIN).values_list("organisation_id", flat=True))
 
 
-def is_member(user: Any, organisation: Organisation) -> bool:
+def is_member(user: Visitor, organisation: Organisation) -> bool:
     return organisation.pk in organisation_ids(user)
 
 
-def is_org_admin(user: Any, organisation: Organisation) -> bool:
+def is_org_admin(user: Visitor, organisation: Organisation) -> bool:
     return organisation.pk in admin_organisation_ids(user)
 
 
-def department_ids(user: Any) -> set[int]:
+def department_ids(user: Visitor) -> set[int]:
     return set(
         active_memberships(user)
         .filter(
@@ -54,11 +54,11 @@ def department_ids(user: Any) -> set[int]:
     )
 
 
-def is_provincial_staff(user: Any) -> bool:
+def is_provincial_staff(user: Visitor) -> bool:
     return active_memberships(user).filter(organisation__kind=OrganisationKind.PROVINCIAL_DEPARTMENT).exists()
 
 
-def is_provincial_admin(user: Any) -> bool:
+def is_provincial_admin(user: Visitor) -> bool:
     """Provincial administrators edit policy parameters and raise quotas."""
     return (
         active_memberships(user)
@@ -103,6 +103,6 @@ def reviewing_department(organisation: Organisation) -> Organisation | None:
     return province
 
 
-def reviewable_organisation_ids(user: Any) -> QuerySet[Organisation]:
+def reviewable_organisation_ids(user: Visitor) -> QuerySet[Organisation]:
     """Organisations whose reviews land in a queue of one of the user's departments."""
     return Organisation.objects.filter(reviewing_department_id__in=department_ids(user)).values_list("pk", flat=True)  # type: ignore[return-value]

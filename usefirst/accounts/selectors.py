@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
+from usefirst.core.actors import Visitor
 from usefirst.core.errors import DomainError, Forbidden
 from usefirst.core.permissions import Action, restrict
 
@@ -15,7 +14,7 @@ from .models import Person, UnitPerson
 MAX_NAME_QUERY = 64
 
 
-def people_for(user: Any, *, unit_id: int | None = None, q: str = "") -> QuerySet[Person]:
+def people_for(user: Visitor, *, unit_id: int | None = None, q: str = "") -> QuerySet[Person]:
     """The people the user may see: those listed by the user's units, everyone for the
     provincial department. `unit_id` narrows to one unit's list (the people page's view)."""
     queryset = restrict(Person.objects.all(), user, Action.VIEW)
@@ -31,7 +30,7 @@ def people_for(user: Any, *, unit_id: int | None = None, q: str = "") -> QuerySe
     return queryset.distinct().order_by("full_name", "pk")
 
 
-def consents_for(user: Any, person: Person) -> QuerySet[UnitPerson]:
+def consents_for(user: Visitor, person: Person) -> QuerySet[UnitPerson]:
     """The person's notice-and-consent records the user may see: those of the user's own
     units; all of them for the provincial department."""
     queryset = UnitPerson.objects.filter(person=person).select_related("unit", "recorded_by").order_by("unit__name", "pk")

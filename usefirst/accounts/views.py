@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from usefirst.core import workflow
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.audit import audit
 from usefirst.core.excel import xlsx_response
 from usefirst.core.pagination import paginate
@@ -46,11 +47,6 @@ from .services import organisations as org_services
 from .services import people as people_services
 from .services import staff as staff_services
 from .workflows import ORGANISATION
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (views below are behind login_required)."""
-    return cast(User, request.user)
 
 
 def _location_context() -> dict[str, Any]:
@@ -136,10 +132,10 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(template_
 # --- Workspace and the current organisation ----------------------------------------------
 
 
-def _pending_memberships(request: HttpRequest) -> list[Membership]:
+def _pending_memberships(request: AuthenticatedHttpRequest) -> list[Membership]:
     """Memberships in organisations not yet active: the applicant still sees where the review stands."""
     return list(
-        Membership.objects.filter(user=_user(request), is_active=True)
+        Membership.objects.filter(user=request.user, is_active=True)
         .exclude(organisation__status=OrganisationStatus.ACTIVE)
         .select_related("organisation", "organisation__reviewing_department")
         .order_by("pk")
@@ -147,7 +143,7 @@ def _pending_memberships(request: HttpRequest) -> list[Membership]:
 
 
 @login_required
-def workspace(request: HttpRequest) -> HttpResponse:
+def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = current_membership(request)
     organisation = membership.organisation if membership else None
     todos = workspace_items.todos(request.user, membership)
@@ -164,7 +160,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def switch_organisation(request: HttpRequest) -> HttpResponse:
+def switch_organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         wanted = int(request.POST.get("organisation", ""))
     except ValueError:
@@ -178,7 +174,7 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(next_url)
 
 
-def _require_current(request: HttpRequest) -> Membership:
+def _require_current(request: AuthenticatedHttpRequest) -> Membership:
     membership = current_membership(request)
     if membership is None:
         raise PermissionDenied("您尚未加入任何已认证机构")
@@ -188,7 +184,7 @@ def _require_current(request: HttpRequest) -> Membership:
 # --- Correcting a returned registration --------------------------------------------------
 
 
-def _own_pending_organisation(request: HttpRequest) -> Organisation:
+def _own_pending_organisation(request: AuthenticatedHttpRequest) -> Organisation:
     for membership in _pending_memberships(request):
         if membership.is_admin and membership.organisation.status in (OrganisationStatus.RETURNED, OrganisationStatus.DRAFT):
             return membership.organisation
@@ -196,7 +192,7 @@ def _own_pending_organisation(request: HttpRequest) -> Organisation:
 
 
 @login_required
-def organisation_edit(request: HttpRequest) -> HttpResponse:
+def organisation_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = _own_pending_organisation(request)
     initial = {f: getattr(organisation, f) for f in org_services.EDITABLE_FIELDS}
     form = CorrectionForm(request.POST or None, request.FILES or None, initial=initial)
@@ -205,12 +201,12 @@ def organisation_edit(request: HttpRequest) -> HttpResponse:
         # Corrected and resubmitted together, or not at all.
         with form_refusal(form), transaction.atomic():
             org_services.organisation_correct(
-                actor=_user(request),
+                actor=request.user,
                 organisation=organisation,
                 licence=form.cleaned_data.get("licence"),
                 **changes,
             )
-            org_services.organisation_resubmit(actor=_user(request), organisation=organisation)
+            org_services.organisation_resubmit(actor=request.user, organisation=organisation)
             messages.success(request, "已修改并重新提交审核。")
             return redirect("accounts:workspace")
     last_return = organisation.events.filter(to_status=OrganisationStatus.RETURNED).order_by("-at", "-id").first()
@@ -222,7 +218,7 @@ def organisation_edit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_licence(request: HttpRequest, pk: int) -> HttpResponseBase:
+def organisation_licence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The licence file, for the organisation's own members and its reviewers only."""
     with form_refusal(any_status=True) as refused:
         organisation = get_for_user(Organisation.objects.all(), request.user, Action.HISTORY, pk=pk)
@@ -238,7 +234,7 @@ def organisation_licence(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The queue (submitted, oldest first) or, with ?status=, the department's directory."""
     if not roles.department_ids(request.user):
         raise PermissionDenied("只有政府部门工作人员可以审核机构")
@@ -280,7 +276,7 @@ ORGANISATION_EXPORT_HEADERS = [
 
 
 @login_required
-def review_export(request: HttpRequest) -> HttpResponse:
+def review_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The department's organisations (same scope and status filter as the directory) as Excel."""
     if not roles.department_ids(request.user):
         raise PermissionDenied("只有政府部门工作人员可以导出机构名录")
@@ -313,12 +309,12 @@ def review_export(request: HttpRequest) -> HttpResponse:
     return xlsx_response("机构名录.xlsx", headers=ORGANISATION_EXPORT_HEADERS, rows=rows, sheet_title="机构名录")
 
 
-def _organisation_for_review(request: HttpRequest, pk: int) -> Organisation:
+def _organisation_for_review(request: AuthenticatedHttpRequest, pk: int) -> Organisation:
     return get_for_user(Organisation.objects.all(), request.user, Action.HISTORY, pk=pk)
 
 
 @login_required
-def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
+def review_organisation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for_review(request, pk)
     can_review = org_services.review_queue(request.user).filter(pk=pk).exists()
     return_form = ReturnForm(request.POST or None) if request.method == "POST" else ReturnForm()
@@ -326,12 +322,12 @@ def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         with form_refusal(apply=lambda exc: messages.error(request, exc.detail)):
             if action == "approve":
-                org_services.organisation_approve(actor=_user(request), organisation=organisation)
+                org_services.organisation_approve(actor=request.user, organisation=organisation)
                 messages.success(request, f"已通过“{organisation.name}”的注册审核。")
                 return redirect("accounts_review:queue")
             if action == "return" and return_form.is_valid():
                 org_services.organisation_return(
-                    actor=_user(request),
+                    actor=request.user,
                     organisation=organisation,
                     reasons=return_form.cleaned_data["reasons"],
                 )
@@ -353,16 +349,16 @@ def review_organisation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def suspend_organisation(request: HttpRequest, pk: int) -> HttpResponse:
+def suspend_organisation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for_review(request, pk)
     form = SuspendForm(request.POST)
     refusals_return_to(request, reverse("accounts_review:organisation", args=[pk]))
     if request.POST.get("action") == "reinstate":
-        org_services.organisation_reinstate(actor=_user(request), organisation=organisation)
+        org_services.organisation_reinstate(actor=request.user, organisation=organisation)
         messages.success(request, "已恢复该机构。")
     elif form.is_valid():
         org_services.organisation_suspend(
-            actor=_user(request),
+            actor=request.user,
             organisation=organisation,
             reason=form.cleaned_data["reason"],
         )
@@ -376,7 +372,7 @@ def suspend_organisation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def staff(request: HttpRequest) -> HttpResponse:
+def staff(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = _require_current(request)
     organisation = membership.organisation
     form = InvitationForm(request.POST or None)
@@ -386,14 +382,14 @@ def staff(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             with form_refusal(form):
                 staff_services.invitation_create(
-                    actor=_user(request),
+                    actor=request.user,
                     organisation=organisation,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                 )
                 messages.success(request, f"邀请邮件已发送至 {form.cleaned_data['email']}。")
                 return redirect("accounts:staff")
-    members = staff_services.staff_of(actor=_user(request), organisation=organisation)
+    members = staff_services.staff_of(actor=request.user, organisation=organisation)
     return render(
         request,
         "accounts/staff.html",
@@ -412,7 +408,7 @@ def staff(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     current = _require_current(request)
     target = Membership.objects.select_related("organisation", "user").filter(pk=pk, organisation=current.organisation).first()
     if target is None:
@@ -423,7 +419,7 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("accounts:staff")
     refusals_return_to(request, "accounts:staff")
     staff_services.membership_update(
-        actor=_user(request),
+        actor=request.user,
         membership=target,
         role=form.cleaned_data["role"],
         can_sign=form.cleaned_data["can_sign"],
@@ -435,13 +431,13 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     current = _require_current(request)
     invitation = staff_services.pending_invitations(current.organisation).filter(pk=pk).first()
     if invitation is None:
         raise Http404
     refusals_return_to(request, "accounts:staff")
-    staff_services.invitation_revoke(actor=_user(request), invitation=invitation)
+    staff_services.invitation_revoke(actor=request.user, invitation=invitation)
     messages.success(request, f"已撤销发给 {invitation.email} 的邀请。")
     return redirect("accounts:staff")
 
@@ -466,7 +462,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     messages.success(request, f"您已加入“{invitation.organisation.name}”，请登录。")
                     return redirect("accounts:login")
             elif request.user.is_authenticated:
-                membership = staff_services.invitation_accept(raw_token=token, user=_user(request))
+                membership = staff_services.invitation_accept(raw_token=token, user=request.user)
                 request.session[SESSION_KEY] = membership.organisation_id
                 messages.success(request, f"您已加入“{invitation.organisation.name}”。")
                 return redirect("accounts:workspace")
@@ -481,7 +477,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = _require_current(request)
     items = people_services.person_list_for_unit(membership.organisation)
     return render(
@@ -490,14 +486,14 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_add(request: HttpRequest) -> HttpResponse:
+def person_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = _require_current(request)
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with form_refusal(form):
             person = people_services.person_register(
-                actor=_user(request),
+                actor=request.user,
                 unit=membership.organisation,
                 full_name=data["full_name"],
                 id_kind=data["id_kind"],
@@ -514,7 +510,7 @@ def person_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_unmask(request: HttpRequest, pk: int) -> HttpResponse:
+def person_unmask(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Not scoped here on purpose: the service decides, and records refused attempts too.
     person = Person.objects.filter(pk=pk).first()
     if person is None:
@@ -522,7 +518,7 @@ def person_unmask(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnmaskForm(request.POST)
     if not form.is_valid():
         raise Http404
-    value = people_services.person_unmask(actor=_user(request), person=person, field=form.cleaned_data["field"])
+    value = people_services.person_unmask(actor=request.user, person=person, field=form.cleaned_data["field"])
     response = render(
         request,
         "accounts/person_unmasked.html",

@@ -6,11 +6,10 @@ submitted again; active ↔ suspended by the provincial department.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
 from usefirst.core import workflow
+from usefirst.core.actors import Visitor
 from usefirst.core.errors import Forbidden
 from usefirst.core.permissions import Action
 
@@ -30,7 +29,7 @@ class OrganisationEventType(models.TextChoices):
     REINSTATE = "reinstate", "恢复"
 
 
-def is_admin_of(actor: Any, organisation: Organisation) -> bool:
+def is_admin_of(actor: Visitor, organisation: Organisation) -> bool:
     """Admin of the organisation whatever its status (an applicant corrects a returned one)."""
     return Membership.objects.filter(
         user_id=getattr(actor, "pk", 0) or 0, organisation=organisation, role=Membership.Role.ADMIN, is_active=True

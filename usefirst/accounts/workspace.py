@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 from django.urls import reverse
 
 from usefirst.core import daily_jobs
+from usefirst.core.actors import Actor
 from usefirst.core.hooks import Hook
 
 from . import roles
@@ -52,7 +52,7 @@ class MenuSection:
 class Desk:
     """Who looks at the workspace: the person, their current organisation and what they are there."""
 
-    def __init__(self, user: Any, organisation: Organisation) -> None:
+    def __init__(self, user: Actor, organisation: Organisation) -> None:
         self.user = user
         self.organisation = organisation
         self.departments = bool(roles.department_ids(user))  # reviews for one department or more
@@ -68,7 +68,7 @@ class Desk:
 # registrations 20, engagements 30, contracts 40, receipts 50, distributions 60, recognition 70).
 todo_sources: Hook[[Desk], list[Todo]] = Hook("accounts.workspace_todos")
 # Whether the person may use the Excel import of achievements (plan_projects answers).
-may_import_achievements: Hook[[Any], bool] = Hook("accounts.may_import_achievements")
+may_import_achievements: Hook[[Actor], bool] = Hook("accounts.may_import_achievements")
 
 
 @todo_sources.connect
@@ -80,7 +80,7 @@ def _registration_todos(desk: Desk) -> list[Todo]:
     return [Todo("待审核的机构注册", org_services.review_queue(desk.user).count(), reverse("accounts_review:queue"), rank=20)]
 
 
-def todos(user: Any, membership: Membership | None) -> list[Todo]:
+def todos(user: Actor, membership: Membership | None) -> list[Todo]:
     """The work waiting for this person in their current organisation, in the order they would do it."""
     if membership is None:
         return []
@@ -93,7 +93,7 @@ def _link(name: str, label: str, hint: str = "", query: str = "") -> MenuLink:
     return MenuLink(label, reverse(name) + query, hint)
 
 
-def menu(user: Any, membership: Membership | None) -> list[MenuSection]:
+def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
     """The pages of this person's role, grouped; an entry appears only when its page's guard lets them in."""
     if membership is None:
         return []

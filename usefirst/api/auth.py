@@ -8,7 +8,6 @@ revoked, and only while its user is active. Anything else is refused with 401 pr
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
@@ -16,13 +15,15 @@ from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
+from usefirst.core.actors import Actor, Visitor
+
 from .models import ApiToken
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
         token = (token or "").strip()
         if not token:
             return None
@@ -38,7 +39,7 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
-def optional_user(request: HttpRequest) -> Any:
+def optional_user(request: HttpRequest) -> Visitor:
     """Anonymous clients may read published items: no token is fine, but a token that is
     presented must be valid. An expired or revoked token is refused (401), not silently
     downgraded to anonymous, so that a client learns at once that it must renew it."""

@@ -18,6 +18,7 @@ from ninja.security import django_auth
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.api.auth import TokenAuth, optional_user
+from usefirst.core.actors import Actor, AuthenticatedHttpRequest
 from usefirst.core.errors import DomainError
 from usefirst.core.permissions import Action, get_for_user
 
@@ -358,7 +359,7 @@ def _field_id(code: str) -> int:
     return field.pk
 
 
-def _acting_organisation(user: Any, wanted: int | None, *, enterprise: bool) -> Organisation:
+def _acting_organisation(user: Actor, wanted: int | None, *, enterprise: bool) -> Organisation:
     """The organisation the caller acts for: the one named, or the caller's only fitting one."""
     memberships = roles.active_memberships(user).select_related("organisation")
     candidates = [
@@ -409,16 +410,12 @@ def _demand_data(payload: DemandIn | DemandPatch, base: DemandData | None = None
     return DemandData(**{**base.__dict__, **{k: v for k, v in values.items() if v is not None or k.startswith("budget")}})
 
 
-def _achievement(request: HttpRequest, pk: int, action: Action) -> Achievement:
-    return get_for_user(Achievement.objects.select_related("owner", "field", "field__parent"), _user(request), action, pk=pk)
+def _achievement(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Achievement:
+    return get_for_user(Achievement.objects.select_related("owner", "field", "field__parent"), request.user, action, pk=pk)
 
 
-def _demand(request: HttpRequest, pk: int, action: Action) -> Demand:
-    return get_for_user(Demand.objects.select_related("enterprise", "field", "field__parent"), _user(request), action, pk=pk)
-
-
-def _user(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None) or request.user
+def _demand(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Demand:
+    return get_for_user(Demand.objects.select_related("enterprise", "field", "field__parent"), request.user, action, pk=pk)
 
 
 # ---------------------------------------------------------------- achievements
@@ -441,16 +438,16 @@ def achievement_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/achievements", response={201: AchievementOut}, auth=AUTH, summary="登记成果草稿")
-def achievement_create(request: HttpRequest, payload: AchievementIn) -> Status:
-    user = _user(request)
+def achievement_create(request: AuthenticatedHttpRequest, payload: AchievementIn) -> Status[dict[str, Any]]:
+    user = request.user
     owner = _acting_organisation(user, payload.owner_id, enterprise=False)
     achievement = achievement_services.achievement_create(actor=user, owner=owner, data=_achievement_data(payload))
     return Status(201, _achievement_out(achievement))
 
 
 @router.patch("/achievements/{pk}", response=AchievementOut, auth=AUTH, summary="修改成果（已发布的成果修改需审核）")
-def achievement_update(request: HttpRequest, pk: int, payload: AchievementPatch) -> dict[str, Any]:
-    user = _user(request)
+def achievement_update(request: AuthenticatedHttpRequest, pk: int, payload: AchievementPatch) -> dict[str, Any]:
+    user = request.user
     achievement = _achievement(request, pk, Action.CHANGE)
     base = AchievementData.from_achievement(achievement)
     pending = selectors.achievement_pending_revision(achievement=achievement)
@@ -463,44 +460,46 @@ def achievement_update(request: HttpRequest, pk: int, payload: AchievementPatch)
     return _achievement_out(achievement)
 
 
-def _achievement_transition(request: HttpRequest, pk: int, action: Action, call: Any, **kwargs: Any) -> dict[str, Any]:
+def _achievement_transition(
+    request: AuthenticatedHttpRequest, pk: int, action: Action, call: Any, **kwargs: Any
+) -> dict[str, Any]:
     achievement = _achievement(request, pk, action)
-    achievement = call(actor=_user(request), achievement=achievement, **kwargs)
+    achievement = call(actor=request.user, achievement=achievement, **kwargs)
     return _achievement_out(achievement)
 
 
 @router.post("/achievements/{pk}/submit", response=AchievementOut, auth=AUTH, summary="提交审核")
-def achievement_submit(request: HttpRequest, pk: int) -> dict[str, Any]:
+def achievement_submit(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _achievement_transition(request, pk, Action.CHANGE, achievement_services.achievement_submit)
 
 
 @router.post("/achievements/{pk}/withdraw", response=AchievementOut, auth=AUTH, summary="撤回（待审核的回到草稿，已发布的撤回）")
-def achievement_withdraw(request: HttpRequest, pk: int, payload: ReasonIn | None = None) -> dict[str, Any]:
+def achievement_withdraw(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn | None = None) -> dict[str, Any]:
     reason = payload.reason if payload else ""
     return _achievement_transition(request, pk, Action.CHANGE, achievement_services.achievement_withdraw, reason=reason)
 
 
 @router.post("/achievements/{pk}/reopen", response=AchievementOut, auth=AUTH, summary="撤回的成果重新编辑")
-def achievement_reopen(request: HttpRequest, pk: int) -> dict[str, Any]:
+def achievement_reopen(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _achievement_transition(request, pk, Action.CHANGE, achievement_services.achievement_reopen)
 
 
 @router.post("/achievements/{pk}/approve", response=AchievementOut, auth=AUTH, summary="审核通过并发布（审核部门）")
-def achievement_approve(request: HttpRequest, pk: int) -> dict[str, Any]:
+def achievement_approve(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _achievement_transition(request, pk, Action.REVIEW, achievement_services.achievement_approve)
 
 
 @router.post("/achievements/{pk}/return", response=AchievementOut, auth=AUTH, summary="退回（审核部门，须填写理由）")
-def achievement_return(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+def achievement_return(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
     return _achievement_transition(request, pk, Action.REVIEW, achievement_services.achievement_return, reason=payload.reason)
 
 
 @router.post("/achievements/{pk}/take-down", response=AchievementOut, auth=AUTH, summary="下架（审核部门，须填写理由）")
-def achievement_take_down(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+def achievement_take_down(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
     return _achievement_transition(request, pk, Action.REVIEW, achievement_services.achievement_take_down, reason=payload.reason)
 
 
-def _revision(request: HttpRequest, pk: int) -> AchievementRevision:
+def _revision(request: AuthenticatedHttpRequest, pk: int) -> AchievementRevision:
     revision = AchievementRevision.objects.select_related("achievement").filter(pk=pk).first()
     if revision is None:
         raise DomainError("未找到该修改，或您无权查看", code="not_found", status=404)
@@ -509,22 +508,22 @@ def _revision(request: HttpRequest, pk: int) -> AchievementRevision:
 
 
 @router.get("/revisions", response=list[RevisionOut], auth=AUTH, summary="待审核的成果修改（审核部门）")
-def revision_queue(request: HttpRequest) -> list[AchievementRevision]:
-    if not roles.department_ids(_user(request)):
+def revision_queue(request: AuthenticatedHttpRequest) -> list[AchievementRevision]:
+    if not roles.department_ids(request.user):
         raise DomainError("只有审核部门的工作人员可以查看审核队列", code="forbidden", status=403)
-    return list(selectors.revision_review_queue(user=_user(request)))
+    return list(selectors.revision_review_queue(user=request.user))
 
 
 @router.post("/revisions/{pk}/approve", response=AchievementOut, auth=AUTH, summary="成果修改审核通过")
-def revision_approve(request: HttpRequest, pk: int) -> dict[str, Any]:
-    achievement = achievement_services.achievement_revision_approve(actor=_user(request), revision=_revision(request, pk))
+def revision_approve(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
+    achievement = achievement_services.achievement_revision_approve(actor=request.user, revision=_revision(request, pk))
     return _achievement_out(achievement)
 
 
 @router.post("/revisions/{pk}/return", response=RevisionOut, auth=AUTH, summary="成果修改退回")
-def revision_return(request: HttpRequest, pk: int, payload: ReasonIn) -> AchievementRevision:
+def revision_return(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> AchievementRevision:
     return achievement_services.achievement_revision_return(
-        actor=_user(request), revision=_revision(request, pk), reason=payload.reason
+        actor=request.user, revision=_revision(request, pk), reason=payload.reason
     )
 
 
@@ -550,15 +549,15 @@ def demand_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/demands", response={201: DemandOut}, auth=AUTH, summary="登记技术需求草稿")
-def demand_create(request: HttpRequest, payload: DemandIn) -> Status:
-    user = _user(request)
+def demand_create(request: AuthenticatedHttpRequest, payload: DemandIn) -> Status[dict[str, Any]]:
+    user = request.user
     enterprise = _acting_organisation(user, payload.enterprise_id, enterprise=True)
     demand = demand_services.demand_create(actor=user, enterprise=enterprise, data=_demand_data(payload))
     return Status(201, _demand_out(demand))
 
 
 @router.patch("/demands/{pk}", response=DemandOut, auth=AUTH, summary="修改技术需求（草稿或被退回时）")
-def demand_update(request: HttpRequest, pk: int, payload: DemandPatch) -> dict[str, Any]:
+def demand_update(request: AuthenticatedHttpRequest, pk: int, payload: DemandPatch) -> dict[str, Any]:
     demand = _demand(request, pk, Action.CHANGE)
     base = DemandData(
         title=demand.title,
@@ -572,37 +571,37 @@ def demand_update(request: HttpRequest, pk: int, payload: DemandPatch) -> dict[s
         budget_max=demand.budget_max,
         cooperation_forms=list(demand.cooperation_forms),
     )
-    demand = demand_services.demand_update(actor=_user(request), demand=demand, data=_demand_data(payload, base))
+    demand = demand_services.demand_update(actor=request.user, demand=demand, data=_demand_data(payload, base))
     return _demand_out(demand)
 
 
-def _demand_transition(request: HttpRequest, pk: int, action: Action, call: Any, **kwargs: Any) -> dict[str, Any]:
+def _demand_transition(request: AuthenticatedHttpRequest, pk: int, action: Action, call: Any, **kwargs: Any) -> dict[str, Any]:
     demand = _demand(request, pk, action)
-    return _demand_out(call(actor=_user(request), demand=demand, **kwargs))
+    return _demand_out(call(actor=request.user, demand=demand, **kwargs))
 
 
 @router.post("/demands/{pk}/submit", response=DemandOut, auth=AUTH, summary="提交审核")
-def demand_submit(request: HttpRequest, pk: int) -> dict[str, Any]:
+def demand_submit(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _demand_transition(request, pk, Action.CHANGE, demand_services.demand_submit)
 
 
 @router.post("/demands/{pk}/withdraw", response=DemandOut, auth=AUTH, summary="撤回待审核的需求")
-def demand_withdraw(request: HttpRequest, pk: int, payload: ReasonIn | None = None) -> dict[str, Any]:
+def demand_withdraw(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn | None = None) -> dict[str, Any]:
     return _demand_transition(
         request, pk, Action.CHANGE, demand_services.demand_withdraw, reason=payload.reason if payload else ""
     )
 
 
 @router.post("/demands/{pk}/close", response=DemandOut, auth=AUTH, summary="关闭已发布的需求")
-def demand_close(request: HttpRequest, pk: int, payload: ReasonIn | None = None) -> dict[str, Any]:
+def demand_close(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn | None = None) -> dict[str, Any]:
     return _demand_transition(request, pk, Action.CHANGE, demand_services.demand_close, reason=payload.reason if payload else "")
 
 
 @router.post("/demands/{pk}/approve", response=DemandOut, auth=AUTH, summary="审核通过并发布（审核部门）")
-def demand_approve(request: HttpRequest, pk: int) -> dict[str, Any]:
+def demand_approve(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _demand_transition(request, pk, Action.REVIEW, demand_services.demand_approve)
 
 
 @router.post("/demands/{pk}/return", response=DemandOut, auth=AUTH, summary="退回（审核部门，须填写理由）")
-def demand_return(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+def demand_return(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
     return _demand_transition(request, pk, Action.REVIEW, demand_services.demand_return, reason=payload.reason)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from usefirst.accounts import roles
+from usefirst.core.actors import Visitor
 from usefirst.core.dates import today
 from usefirst.core.permissions import Action, register
 
@@ -18,13 +19,13 @@ from .choices import AchievementStatus, DemandStatus
 from .models import Achievement, Demand
 
 
-def _reviewed_owner_ids(user: Any) -> Any:
+def _reviewed_owner_ids(user: Visitor) -> Any:
     return roles.reviewable_organisation_ids(user)
 
 
 @register(Achievement)
 class AchievementPolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         own = roles.organisation_ids(user)
         if action == Action.VIEW:
             public = Q(status=AchievementStatus.PUBLISHED, restriction="")
@@ -40,7 +41,7 @@ class AchievementPolicy:
 
 @register(Demand)
 class DemandPolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         own = roles.organisation_ids(user)
         if action == Action.VIEW:
             public = Q(status=DemandStatus.PUBLISHED, deadline__gte=today())

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from usefirst.accounts.models import EnterpriseSize, Organisation, OrganisationKind, OrganisationStatus
+from usefirst.core.actors import Visitor
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError
 from usefirst.core.pagination import DEFAULT_PAGE_SIZE, PageOf, paginate
@@ -191,40 +192,40 @@ def _with_effective_status(queryset: QuerySet[Demand], status: str) -> QuerySet[
     return queryset.filter(status=status)
 
 
-def _achievements(user: Any, action: Action) -> QuerySet[Achievement]:
+def _achievements(user: Visitor, action: Action) -> QuerySet[Achievement]:
     return restrict(Achievement.objects.all(), user, action).select_related("owner", "field", "field__parent")
 
 
-def _demands(user: Any, action: Action) -> QuerySet[Demand]:
+def _demands(user: Visitor, action: Action) -> QuerySet[Demand]:
     return restrict(Demand.objects.all(), user, action).select_related("enterprise", "field", "field__parent")
 
 
 # ---------------------------------------------------------------- listings
 
 
-def achievement_list_public(*, user: Any, filters: Filters) -> QuerySet[Achievement]:
+def achievement_list_public(*, user: Visitor, filters: Filters) -> QuerySet[Achievement]:
     """What anyone may browse: published and never restricted, even for the owner's own staff."""
     queryset = _achievements(user, Action.VIEW).filter(status=AchievementStatus.PUBLISHED, restriction="")
     return filter_achievements(queryset, filters)
 
 
-def achievement_list_own(*, user: Any, organisation: Organisation, filters: Filters | None = None) -> QuerySet[Achievement]:
+def achievement_list_own(*, user: Visitor, organisation: Organisation, filters: Filters | None = None) -> QuerySet[Achievement]:
     queryset = _achievements(user, Action.CHANGE).filter(owner=organisation)
     if filters is None:
         return queryset.order_by("-updated_at", "-id")
     return filter_achievements(queryset, filters)
 
 
-def achievement_review_queue(*, user: Any) -> QuerySet[Achievement]:
+def achievement_review_queue(*, user: Visitor) -> QuerySet[Achievement]:
     return _achievements(user, Action.REVIEW).filter(status=AchievementStatus.SUBMITTED).order_by("updated_at", "id")
 
 
-def achievement_reviewed_list(*, user: Any) -> QuerySet[Achievement]:
+def achievement_reviewed_list(*, user: Visitor) -> QuerySet[Achievement]:
     """Every achievement of the organisations a department reviews (for take-down and export)."""
     return _achievements(user, Action.REVIEW).order_by("-updated_at", "-id")
 
 
-def revision_review_queue(*, user: Any) -> QuerySet[AchievementRevision]:
+def revision_review_queue(*, user: Visitor) -> QuerySet[AchievementRevision]:
     achievements = _achievements(user, Action.REVIEW).filter(status=AchievementStatus.PUBLISHED)
     return (
         AchievementRevision.objects.filter(achievement__in=achievements, status=AchievementRevision.Status.PENDING)
@@ -237,23 +238,23 @@ def achievement_pending_revision(*, achievement: Achievement) -> AchievementRevi
     return achievement.revisions.filter(status=AchievementRevision.Status.PENDING).first()
 
 
-def demand_list_public(*, user: Any, filters: Filters) -> QuerySet[Demand]:
+def demand_list_public(*, user: Visitor, filters: Filters) -> QuerySet[Demand]:
     queryset = _demands(user, Action.VIEW).filter(status=DemandStatus.PUBLISHED, deadline__gte=today())
     return filter_demands(queryset, filters)
 
 
-def demand_list_own(*, user: Any, organisation: Organisation, filters: Filters | None = None) -> QuerySet[Demand]:
+def demand_list_own(*, user: Visitor, organisation: Organisation, filters: Filters | None = None) -> QuerySet[Demand]:
     queryset = _demands(user, Action.CHANGE).filter(enterprise=organisation)
     if filters is None:
         return queryset.order_by("-updated_at", "-id")
     return filter_demands(queryset, filters)
 
 
-def demand_review_queue(*, user: Any) -> QuerySet[Demand]:
+def demand_review_queue(*, user: Visitor) -> QuerySet[Demand]:
     return _demands(user, Action.REVIEW).filter(status=DemandStatus.SUBMITTED).order_by("updated_at", "id")
 
 
-def demand_reviewed_list(*, user: Any) -> QuerySet[Demand]:
+def demand_reviewed_list(*, user: Visitor) -> QuerySet[Demand]:
     """Every demand of the enterprises a department reviews (for export)."""
     return _demands(user, Action.REVIEW).order_by("-updated_at", "-id")
 
@@ -307,11 +308,11 @@ def _waiting(queryset: QuerySet[Any], event_model: Any, owner: str, filters: Que
     return queryset.select_related(owner, "field").order_by("submitted_at", "id")
 
 
-def achievements_waiting_review(*, user: Any, filters: QueueFilters) -> QuerySet[Achievement]:
+def achievements_waiting_review(*, user: Visitor, filters: QueueFilters) -> QuerySet[Achievement]:
     return _waiting(achievement_review_queue(user=user), AchievementEvent, "owner", filters)
 
 
-def demands_waiting_review(*, user: Any, filters: QueueFilters) -> QuerySet[Demand]:
+def demands_waiting_review(*, user: Visitor, filters: QueueFilters) -> QuerySet[Demand]:
     return _waiting(demand_review_queue(user=user), DemandEvent, "enterprise", filters)
 
 

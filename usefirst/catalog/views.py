@@ -19,6 +19,7 @@ from usefirst.accounts import roles
 from usefirst.accounts.context_processors import current_membership
 from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.core import workflow
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.audit import audit
 from usefirst.core.errors import DomainError
 from usefirst.core.excel import xlsx_response
@@ -289,7 +290,7 @@ def _owner_org(request: HttpRequest, *, enterprise: bool = False) -> Organisatio
 
 @login_required
 @require_GET
-def my_achievements(request: HttpRequest) -> HttpResponse:
+def my_achievements(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = _owner_org(request)
     items = selectors.achievement_list_own(user=request.user, organisation=org)
     with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
@@ -299,7 +300,7 @@ def my_achievements(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/my_achievements.html", {"page": page, "org": org})
 
 
-def _achievement_form_page(request: HttpRequest, org: Organisation, achievement: Achievement | None) -> HttpResponse:
+def _achievement_form_page(request: AuthenticatedHttpRequest, org: Organisation, achievement: Achievement | None) -> HttpResponse:
     files_form: NewAttachmentsForm | None = None
     if request.method == "POST":
         form = AchievementForm(request.POST)
@@ -362,13 +363,13 @@ def _achievement_form_page(request: HttpRequest, org: Organisation, achievement:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def achievement_create(request: HttpRequest) -> HttpResponse:
+def achievement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _achievement_form_page(request, _owner_org(request), None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def achievement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def achievement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     achievement = _get(Achievement.objects.select_related("owner"), request, Action.CHANGE, pk)
     if not (achievement.is_editable or achievement.can_revise()):
         messages.error(request, f"成果当前状态为“{achievement.get_status_display()}”，不能修改")
@@ -385,7 +386,7 @@ ACHIEVEMENT_OWNER_ACTIONS: dict[str, tuple[Callable[..., Any], str, bool]] = {
 
 @login_required
 @require_POST
-def achievement_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def achievement_transition(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACHIEVEMENT_OWNER_ACTIONS:
         raise Http404("未知的操作")
     achievement = _get(Achievement.objects.all(), request, Action.CHANGE, pk)
@@ -398,7 +399,7 @@ def achievement_transition(request: HttpRequest, pk: int, action: str) -> HttpRe
 
 @login_required
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     achievement = _get(Achievement.objects.all(), request, Action.CHANGE, pk)
     form = AttachmentForm(request.POST, request.FILES)
     back = reverse("catalog:achievement_detail", args=[pk])
@@ -416,7 +417,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_remove(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     achievement = _get(Achievement.objects.all(), request, Action.CHANGE, pk)
     attachment = Attachment.objects.filter(achievement=achievement, pk=attachment_pk).select_related("achievement").first()
     if attachment is None:
@@ -431,7 +432,7 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 
 @login_required
 @require_GET
-def my_demands(request: HttpRequest) -> HttpResponse:
+def my_demands(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = _owner_org(request, enterprise=True)
     items = selectors.demand_list_own(user=request.user, organisation=org)
     with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
@@ -441,7 +442,7 @@ def my_demands(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/my_demands.html", {"page": page, "org": org})
 
 
-def _demand_form_page(request: HttpRequest, org: Organisation, demand: Demand | None) -> HttpResponse:
+def _demand_form_page(request: AuthenticatedHttpRequest, org: Organisation, demand: Demand | None) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = DemandForm(request.POST)
@@ -461,13 +462,13 @@ def _demand_form_page(request: HttpRequest, org: Organisation, demand: Demand | 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def demand_create(request: HttpRequest) -> HttpResponse:
+def demand_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _demand_form_page(request, _owner_org(request, enterprise=True), None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def demand_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     demand = _get(Demand.objects.select_related("enterprise"), request, Action.CHANGE, pk)
     if not demand.is_editable:
         messages.error(request, f"需求当前状态为“{demand.get_effective_status_display()}”，不能修改")
@@ -484,7 +485,7 @@ DEMAND_OWNER_ACTIONS: dict[str, tuple[Callable[..., Any], str, bool]] = {
 
 @login_required
 @require_POST
-def demand_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def demand_transition(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in DEMAND_OWNER_ACTIONS:
         raise Http404("未知的操作")
     demand = _get(Demand.objects.all(), request, Action.CHANGE, pk)
@@ -505,7 +506,7 @@ def _require_department(request: HttpRequest) -> None:
 
 @login_required
 @require_GET
-def review_achievements(request: HttpRequest) -> HttpResponse:
+def review_achievements(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_department(request)
     return _review_queue(
         request,
@@ -517,7 +518,7 @@ def review_achievements(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def review_demands(request: HttpRequest) -> HttpResponse:
+def review_demands(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_department(request)
     return _review_queue(
         request,
@@ -574,7 +575,7 @@ def _review_error(exc: DomainError, named: str) -> dict[str, str]:
 
 
 def _review_item(
-    request: HttpRequest, subject: Achievement | Demand, *, kind: str, template: str, queue_url: str
+    request: AuthenticatedHttpRequest, subject: Achievement | Demand, *, kind: str, template: str, queue_url: str
 ) -> HttpResponse:
     """One item's review page: what it says, then the decision. Approval needs the reviewer to
     tick the confirmation (checked here, not only in the browser); a refusal re-shows the page
@@ -615,7 +616,7 @@ def _review_item(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_achievement_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def review_achievement_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     achievement = _get(
         Achievement.objects.select_related("owner", "field").prefetch_related("inventors__person", "ip_items", "attachments"),
         request,
@@ -633,7 +634,7 @@ def review_achievement_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_achievement_take_down(request: HttpRequest, pk: int) -> HttpResponse:
+def review_achievement_take_down(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     achievement = _get(Achievement.objects.all(), request, Action.REVIEW, pk)
     return button_action(
         request,
@@ -647,7 +648,7 @@ def review_achievement_take_down(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_revision(request: HttpRequest, pk: int) -> HttpResponse:
+def review_revision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     revision = AchievementRevision.objects.select_related("achievement").filter(pk=pk).first()
     if revision is None:
         raise Http404("未找到该修改")
@@ -689,7 +690,7 @@ def review_revision(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_demand_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def review_demand_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     demand = _get(Demand.objects.select_related("enterprise", "field"), request, Action.REVIEW, pk)
     return _review_item(
         request, demand, kind="技术需求", template="catalog/review_demand.html", queue_url=reverse("catalog:review_demands")
@@ -698,7 +699,7 @@ def review_demand_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def review_achievements_export(request: HttpRequest) -> HttpResponse:
+def review_achievements_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_department(request)
     queryset = selectors.achievement_reviewed_list(user=request.user)
     return _export(
@@ -708,7 +709,7 @@ def review_achievements_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def review_demands_export(request: HttpRequest) -> HttpResponse:
+def review_demands_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_department(request)
     queryset = selectors.demand_reviewed_list(user=request.user)
     return _export(request, "本部门审核的技术需求.xlsx", "review_demands", queryset, DEMAND_HEADERS, _demand_rows(queryset))

@@ -10,11 +10,10 @@ once its deadline has passed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
 from usefirst.core import workflow
+from usefirst.core.actors import Visitor
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, IllegalTransition
 from usefirst.core.permissions import Action
@@ -64,7 +63,7 @@ NOT_RESTRICTED = workflow.Guard(
 )
 
 
-def _still_valid(achievement: Achievement, actor: Any) -> bool:
+def _still_valid(achievement: Achievement, actor: Visitor | None) -> bool:
     """A draft saved earlier may have gone stale (an inventor's consent withdrawn): check it all
     again, refusing with the messages per field of the achievement form."""
     from .services.achievements import AchievementData, _prepare
@@ -114,11 +113,11 @@ ACHIEVEMENT = workflow.register(
 # ---------------------------------------------------------------- demands
 
 
-def _deadline_ahead(demand: Demand, actor: Any) -> bool:
+def _deadline_ahead(demand: Demand, actor: Visitor | None) -> bool:
     return bool(demand.deadline >= today())
 
 
-def _deadline_passed(demand: Demand, actor: Any) -> bool:
+def _deadline_passed(demand: Demand, actor: Visitor | None) -> bool:
     return demand.effective_status == DemandStatus.EXPIRED
 
 

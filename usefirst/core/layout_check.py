@@ -14,11 +14,13 @@ import re
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from django.test import Client
+
+from .actors import Actor
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Request
@@ -55,7 +57,7 @@ class Visit(NamedTuple):
     label: str | None = None
 
 
-def session_of(user: Any) -> str:
+def session_of(user: Actor) -> str:
     """A sessionid cookie value signed in as `user`; one client each, so a second login does
     not flush the first session."""
     client = Client()

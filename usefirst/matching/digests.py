@@ -26,6 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from usefirst.accounts.models import Membership, OrganisationStatus
+from usefirst.core.actors import Actor
 from usefirst.core.daily_jobs import SHANGHAI, progress
 from usefirst.notifications.models import Preference
 from usefirst.notifications.services import notify
@@ -69,7 +70,7 @@ def _previous_until(frequency: str, day: dt.date) -> dt.datetime | None:
 
 @dataclass(frozen=True)
 class Digest:
-    user: Any
+    user: Actor
     rows: list[Recommendation]
     titles: dict[tuple[str, int], str]
 

@@ -17,6 +17,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from usefirst.catalog import selectors as catalog_selectors
 from usefirst.catalog.models import Achievement, Demand
+from usefirst.core.actors import Visitor
 from usefirst.core.errors import DomainError
 from usefirst.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
@@ -143,7 +144,7 @@ def has_words(q: str) -> bool:
 
 
 def search(
-    *, user: Any, kind: str, params: Mapping[str, Any], semantic: bool = True, keyword_results: bool = False
+    *, user: Visitor, kind: str, params: Mapping[str, Any], semantic: bool = True, keyword_results: bool = False
 ) -> SearchPage:
     """Hybrid search over one kind, scoped to what the user may see, with facets and highlights.
 

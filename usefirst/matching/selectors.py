@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from usefirst.catalog import selectors as catalog_selectors
 from usefirst.catalog.models import Achievement, Demand
+from usefirst.core.actors import Visitor
 from usefirst.core.permissions import Action, get_for_user
 
 from .models import ItemKind, Recommendation
@@ -40,14 +41,14 @@ class RecommendationView:
         return None if self.similarity is None else round(self.similarity * 100)
 
 
-def source_item(*, user: Any, kind: str, object_id: int) -> Achievement | Demand:
+def source_item(*, user: Visitor, kind: str, object_id: int) -> Achievement | Demand:
     """The item recommendations are asked for, if the user may see it (404 otherwise)."""
     if kind == ItemKind.DEMAND:
         return get_for_user(Demand.objects.all(), user, Action.VIEW, pk=object_id)
     return get_for_user(Achievement.objects.all(), user, Action.VIEW, pk=object_id)
 
 
-def recommendations_for(*, user: Any, kind: str, object_id: int, limit: int = 10) -> list[RecommendationView]:
+def recommendations_for(*, user: Visitor, kind: str, object_id: int, limit: int = 10) -> list[RecommendationView]:
     """The precomputed matches of an item the user may see, limited to targets the user may see."""
     source_item(user=user, kind=kind, object_id=object_id)
     rows = list(Recommendation.objects.filter(source_kind=kind, source_id=object_id).order_by("rank")[: limit * 2])

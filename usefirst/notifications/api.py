@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.security import django_auth
 
 from usefirst.api.auth import TokenAuth
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.errors import NotFound
 from usefirst.core.pagination import paginate
 
@@ -55,10 +55,6 @@ class MarkedOut(Schema):
     unread: int
 
 
-def _user(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None) or request.user
-
-
 def _out(n: Notification) -> dict[str, Any]:
     return {
         "id": n.pk,
@@ -72,27 +68,27 @@ def _out(n: Notification) -> dict[str, Any]:
 
 
 @router.get("/notifications", response=NotificationPageOut, auth=AUTH, summary="我的消息（可只看未读）")
-def inbox(request: HttpRequest, query: Query[InboxQuery]) -> dict[str, Any]:
-    user = _user(request)
+def inbox(request: AuthenticatedHttpRequest, query: Query[InboxQuery]) -> dict[str, Any]:
+    user = request.user
     page = paginate(selectors.inbox(user, unread_only=query.unread), page=query.page, page_size=query.page_size)
     return {**page.__dict__, "unread": selectors.unread_count(user), "items": [_out(n) for n in page.items]}
 
 
 @router.get("/notifications/unread-count", response=dict[str, int], auth=AUTH, summary="未读消息数")
-def unread_count(request: HttpRequest) -> dict[str, int]:
-    return {"unread": selectors.unread_count(_user(request))}
+def unread_count(request: AuthenticatedHttpRequest) -> dict[str, int]:
+    return {"unread": selectors.unread_count(request.user)}
 
 
 @router.get("/notifications/{int:pk}", response=NotificationOut, auth=AUTH, summary="一条消息")
-def notification(request: HttpRequest, pk: int) -> dict[str, Any]:
-    found = selectors.inbox(_user(request)).filter(pk=pk).first()
+def notification(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
+    found = selectors.inbox(request.user).filter(pk=pk).first()
     if found is None:
         raise NotFound("消息不存在", code="not_found")
     return _out(found)
 
 
 @router.post("/notifications/mark-read", response=MarkedOut, auth=AUTH, summary="标为已读（不给 ids 时全部标为已读）")
-def mark_read(request: HttpRequest, payload: MarkReadIn) -> dict[str, int]:
-    user = _user(request)
+def mark_read(request: AuthenticatedHttpRequest, payload: MarkReadIn) -> dict[str, int]:
+    user = request.user
     marked = services.notification_mark_read(user=user, notification_ids=payload.ids)
     return {"marked": marked, "unread": selectors.unread_count(user)}

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from usefirst.core.actors import Visitor
 from usefirst.core.permissions import Action, register
 
 from .models import Notification
@@ -13,7 +14,7 @@ from .models import Notification
 
 @register(Notification)
 class NotificationPolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not getattr(user, "is_authenticated", False) or action not in (Action.VIEW, Action.CHANGE):
             return queryset.none()
         return queryset.filter(recipient=user)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from usefirst.core.actors import Actor
 from usefirst.core.errors import from_validation_error
 from usefirst.core.permissions import Action, restrict
 
@@ -35,7 +36,7 @@ def notify(
     return rows
 
 
-def notification_mark_read(*, user: Any, notification_ids: Iterable[int] | None = None) -> int:
+def notification_mark_read(*, user: Actor, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the user's own unread notifications read (all of them when no ids are given)."""
     unread = restrict(Notification.objects.all(), user, Action.CHANGE).filter(read_at__isnull=True)
     if notification_ids is not None:
@@ -43,7 +44,7 @@ def notification_mark_read(*, user: Any, notification_ids: Iterable[int] | None 
     return unread.update(read_at=timezone.now())
 
 
-def preference_update(*, actor: Any, email_enabled: bool, digest: str) -> Preference:
+def preference_update(*, actor: Actor, email_enabled: bool, digest: str) -> Preference:
     with transaction.atomic():
         preference, _ = Preference.objects.select_for_update().get_or_create(user=actor)
         preference.email_enabled = email_enabled

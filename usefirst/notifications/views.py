@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.errors import NotFound
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
@@ -20,7 +21,7 @@ from .services import notification_mark_read, preference_update
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     rows = inbox_selector(request.user, unread_only=unread_only)
     with form_refusal(any_status=True) as refused:
@@ -37,7 +38,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest) -> HttpResponse:
+def mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.POST.get("all") == "1":
         count = notification_mark_read(user=request.user)
     else:
@@ -49,7 +50,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+def open_notification(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read and follow its link (only links within this site)."""
     with form_refusal(any_status=True) as refused:
         notification = get_for_user(Notification.objects.all(), request.user, Action.VIEW, pk=pk)
@@ -64,7 +65,7 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PreferenceForm(request.POST or None, instance=preference_for(request.user))
     if request.method == "POST" and form.is_valid():
         preference_update(

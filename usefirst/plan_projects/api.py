@@ -18,6 +18,7 @@ from pydantic import Field
 
 from usefirst.accounts import roles
 from usefirst.api.auth import TokenAuth
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.errors import Forbidden
 from usefirst.core.pagination import DEFAULT_PAGE_SIZE, paginate
 from usefirst.core.permissions import Action, get_for_user
@@ -154,7 +155,7 @@ def _require_department(request: HttpRequest) -> None:
     auth=AUTH,
     summary="省级科技计划项目列表（主管部门，可按年份、单位、地市、验收与资助情况筛选）",
 )
-def list_plan_projects(request: HttpRequest, query: Query[PlanProjectQuery]) -> dict[str, object]:
+def list_plan_projects(request: AuthenticatedHttpRequest, query: Query[PlanProjectQuery]) -> dict[str, object]:
     _require_department(request)
     filters = selectors.parse_plan_project_filters(query.dict(exclude={"page", "page_size"}))
     result = paginate(selectors.plan_projects_for(request.user, filters), page=query.page, page_size=query.page_size)
@@ -167,7 +168,7 @@ def list_plan_projects(request: HttpRequest, query: Query[PlanProjectQuery]) -> 
     auth=AUTH,
     summary="导入省级科技计划项目（.xlsx，multipart 字段 file）",
 )
-def import_plan_projects(request: HttpRequest, file: File[UploadedFile]) -> Status[ImportBatch]:
+def import_plan_projects(request: AuthenticatedHttpRequest, file: File[UploadedFile]) -> Status[ImportBatch]:
     return Status(201, plan_projects_import(actor=request.user, file=file))
 
 
@@ -180,7 +181,7 @@ def import_plan_projects(request: HttpRequest, file: File[UploadedFile]) -> Stat
     "超过 200 行的文件检查通过后转入后台导入，返回 202，用 GET /imports/batches/{id} 查询进度与结果。",
 )
 def import_achievements(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     file: File[UploadedFile],
     organisation: Form[int | None] = None,
 ) -> Status[dict[str, object]]:
@@ -200,13 +201,13 @@ def import_achievements(
 
 
 @router.get("/imports/batches/{batch_id}", response=ImportBatchStatusOut, auth=AUTH, summary="导入批次的状态、进度与逐行错误")
-def get_import_batch(request: HttpRequest, batch_id: int) -> ImportBatch:
+def get_import_batch(request: AuthenticatedHttpRequest, batch_id: int) -> ImportBatch:
     return get_for_user(ImportBatch.objects.all(), request.user, Action.VIEW, pk=batch_id)
 
 
 # Last: “/plan-projects/{number}” would otherwise take the paths above (import) for a number.
 @router.get("/plan-projects/{number}", response=PlanProjectDetailOut, auth=AUTH, summary="省级科技计划项目详情（按项目编号）")
-def get_plan_project(request: HttpRequest, number: str) -> PlanProject:
+def get_plan_project(request: AuthenticatedHttpRequest, number: str) -> PlanProject:
     _require_department(request)
     key = number.strip().upper().replace(" ", "")
     return get_for_user(PlanProject.objects.select_related("unit"), request.user, Action.VIEW, number=key)
@@ -218,6 +219,6 @@ def get_plan_project(request: HttpRequest, number: str) -> PlanProject:
     auth=AUTH,
     summary="新增或更新一个省级科技计划项目（JSON；与 Excel 导入同一校验与权限，省科技厅和地市管理部门）",
 )
-def save_plan_project(request: HttpRequest, number: str, payload: PlanProjectIn) -> Status[PlanProject]:
+def save_plan_project(request: AuthenticatedHttpRequest, number: str, payload: PlanProjectIn) -> Status[PlanProject]:
     project, created = plan_project_save(actor=request.user, number=number, values=payload.dict())
     return Status(201 if created else 200, project)

@@ -13,12 +13,13 @@ from django.db.models import Q, QuerySet
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import OrganisationKind
+from usefirst.core.actors import Visitor
 from usefirst.core.permissions import Action, register
 
 from .models import ImportBatch, PlanProject
 
 
-def department_scope(user: Any) -> tuple[bool, set[str], set[str]]:
+def department_scope(user: Visitor) -> tuple[bool, set[str], set[str]]:
     """(is provincial, cities of the user's city departments, sectors of their sector departments)."""
     memberships = roles.active_memberships(user).select_related("organisation")
     provincial = False
@@ -37,7 +38,7 @@ def department_scope(user: Any) -> tuple[bool, set[str], set[str]]:
 
 @register(PlanProject)
 class PlanProjectPolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if action != Action.VIEW:
             return queryset.none()
         provincial, cities, sectors = department_scope(user)
@@ -53,7 +54,7 @@ class PlanProjectPolicy:
 
 @register(ImportBatch)
 class ImportBatchPolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if action != Action.VIEW:
             return queryset.none()
         if roles.is_provincial_staff(user):

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from usefirst.catalog.choices import ProjectCategory
+from usefirst.core.actors import Visitor
 from usefirst.core.dates import add_months, period_end, today
 from usefirst.core.errors import DomainError
 from usefirst.core.permissions import Action, restrict
@@ -104,7 +105,7 @@ def parse_plan_project_filters(params: Mapping[str, Any]) -> PlanProjectFilters:
     )
 
 
-def plan_projects_for(user: Any, filters: PlanProjectFilters | None = None) -> QuerySet[PlanProject]:
+def plan_projects_for(user: Visitor, filters: PlanProjectFilters | None = None) -> QuerySet[PlanProject]:
     queryset = restrict(PlanProject.objects.select_related("unit"), user, Action.VIEW)
     if filters is None:
         return queryset
@@ -127,7 +128,7 @@ def plan_projects_for(user: Any, filters: PlanProjectFilters | None = None) -> Q
     return queryset
 
 
-def import_batches_for(user: Any, kind: str | None = None) -> QuerySet[ImportBatch]:
+def import_batches_for(user: Visitor, kind: str | None = None) -> QuerySet[ImportBatch]:
     queryset = restrict(ImportBatch.objects.select_related("actor", "organisation"), user, Action.VIEW)
     if kind:
         if kind not in ImportKind.values:
@@ -231,7 +232,7 @@ def auto_inclusion_due(*, on: dt.date | None = None) -> list[PlanProject]:
     accepted 2023-11-25 → the period ends with 2026-11-25; due from 2026-11-26). Whether a
     conversion contract exists is for the caller to check."""
     on = on or today()
-    years = int(parameter_value("auto_inclusion_years", on=on))  # type: ignore[arg-type]
+    years = int(parameter_value("auto_inclusion_years", on=on))
     coarse = PlanProject.objects.filter(
         category=ProjectCategory.KEY_TECHNOLOGY,
         provincial_funding=True,

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind, OrganisationStatus
+from usefirst.core.actors import Actor
 from usefirst.core.errors import Conflict, DomainError, Forbidden
 from usefirst.core.excel import ImportRowsInvalid, RowError, accept_xlsx
 
@@ -32,7 +33,7 @@ CHUNK = 500
 IMPORTING_KINDS = (OrganisationKind.PROVINCIAL_DEPARTMENT, OrganisationKind.CITY_DEPARTMENT)
 
 
-def plan_project_importer(actor: Any, organisation: Organisation | None = None) -> Organisation:
+def plan_project_importer(actor: Actor, organisation: Organisation | None = None) -> Organisation:
     """The department the actor imports for: only the provincial department and city departments
     may import plan projects (a city department only for its city's units)."""
     memberships = roles.active_memberships(actor).select_related("organisation")
@@ -45,7 +46,7 @@ def plan_project_importer(actor: Any, organisation: Organisation | None = None) 
     return allowed[0]
 
 
-def can_import_plan_projects(actor: Any) -> bool:
+def can_import_plan_projects(actor: Actor) -> bool:
     try:
         plan_project_importer(actor)
     except Forbidden:
@@ -58,7 +59,7 @@ def _chunks[T](items: list[T]) -> Iterable[list[T]]:
         yield items[start : start + CHUNK]
 
 
-def _record_refused(*, actor: Any, organisation: Organisation, result: SourceResult, started: float) -> None:
+def _record_refused(*, actor: Actor, organisation: Organisation, result: SourceResult, started: float) -> None:
     ImportBatch.objects.create(
         kind=ImportKind.PLAN_PROJECTS,
         outcome=ImportOutcome.REFUSED,
@@ -98,7 +99,7 @@ def _check_scope(organisation: Organisation, records: list[PlanProjectRecord], u
     return errors
 
 
-def plan_projects_sync(*, actor: Any, source: PlanProjectSource, organisation: Organisation | None = None) -> ImportBatch:
+def plan_projects_sync(*, actor: Actor, source: PlanProjectSource, organisation: Organisation | None = None) -> ImportBatch:
     """Take records from any source (Excel now, the host platform later) into PlanProject."""
     started = time.monotonic()
     department = plan_project_importer(actor, organisation)
@@ -125,7 +126,7 @@ def plan_projects_sync(*, actor: Any, source: PlanProjectSource, organisation: O
 
 
 def _write(
-    *, actor: Any, department: Organisation, result: SourceResult, units: dict[str, Organisation], started: float
+    *, actor: Actor, department: Organisation, result: SourceResult, units: dict[str, Organisation], started: float
 ) -> ImportBatch:
     batch = ImportBatch(
         kind=ImportKind.PLAN_PROJECTS,
@@ -200,7 +201,7 @@ def _write(
     return batch
 
 
-def plan_projects_import(*, actor: Any, file: Any, organisation: Organisation | None = None) -> ImportBatch:
+def plan_projects_import(*, actor: Actor, file: Any, organisation: Organisation | None = None) -> ImportBatch:
     """Import an uploaded Excel file of provincial plan projects (the local host seam)."""
     plan_project_importer(actor, organisation)  # refuse before reading the upload
     workbook = accept_xlsx(file)
@@ -210,7 +211,7 @@ def plan_projects_import(*, actor: Any, file: Any, organisation: Organisation | 
 FIELD_OF = {header: key for key, header in HEADER_OF.items()}
 
 
-def plan_project_save(*, actor: Any, number: str, values: Mapping[str, Any]) -> tuple[PlanProject, bool]:
+def plan_project_save(*, actor: Actor, number: str, values: Mapping[str, Any]) -> tuple[PlanProject, bool]:
     """Create or update one plan project sent as data (the API), through the same sync as the
     Excel import: the same checks, the same department scope, one import batch as its record.
     Returns (project, created). Problems name the data's fields, not spreadsheet columns."""

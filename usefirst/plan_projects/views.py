@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from usefirst.accounts import roles
 from usefirst.accounts.context_processors import current_membership
 from usefirst.catalog.choices import ProjectCategory
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.audit import audit
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, NotFound
@@ -42,7 +43,7 @@ def _stamp() -> str:
 
 
 @login_required
-def plan_project_list(request: HttpRequest) -> HttpResponse:
+def plan_project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_department(request)
     with form_refusal(any_status=True) as refused:
         filters = selectors.parse_plan_project_filters(request.GET)
@@ -70,7 +71,7 @@ def plan_project_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_project_export(request: HttpRequest) -> HttpResponse:
+def plan_project_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_department(request)
     with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
         filters = selectors.parse_plan_project_filters(request.GET)
@@ -91,7 +92,7 @@ def plan_project_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_project_template_download(request: HttpRequest) -> HttpResponse:
+def plan_project_template_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_import_plan_projects(request.user):
         raise PermissionDenied("只有省科学技术厅和地市管理部门可以导入省级科技计划项目")
     return xlsx_response("省级科技计划项目导入模板.xlsx", plan_project_template())
@@ -109,7 +110,7 @@ def _import_context(refused: list[DomainError]) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_project_import(request: HttpRequest) -> HttpResponse:
+def plan_project_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_import_plan_projects(request.user):
         raise PermissionDenied("只有省科学技术厅和地市管理部门可以导入省级科技计划项目")
     context: dict[str, Any] = {}
@@ -127,7 +128,7 @@ def plan_project_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def batch_list(request: HttpRequest) -> HttpResponse:
+def batch_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or ""
     if kind not in ("", *ImportKind.values):
         kind = ""
@@ -145,7 +146,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def batch_export(request: HttpRequest) -> HttpResponse:
+def batch_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or ""
     queryset = selectors.import_batches_for(request.user, kind if kind in ImportKind.values else None)
     audit(actor=request.user, action="import_batches.export", rows=queryset.count())
@@ -160,7 +161,7 @@ def batch_export(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- achievements
 
 
-def _acting_organisation(request: HttpRequest) -> Any:
+def _acting_organisation(request: AuthenticatedHttpRequest) -> Any:
     allowed = achievement_import_organisations(request.user)
     if not allowed:
         raise PermissionDenied("只有成果单位和地市管理部门可以批量导入成果")
@@ -176,14 +177,14 @@ def _acting_organisation(request: HttpRequest) -> Any:
 
 
 @login_required
-def achievement_template_download(request: HttpRequest) -> HttpResponse:
+def achievement_template_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     _acting_organisation(request)
     return xlsx_response("科技成果导入模板.xlsx", achievement_template())
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def achievement_import(request: HttpRequest) -> HttpResponse:
+def achievement_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation, allowed = _acting_organisation(request)
     context: dict[str, Any] = {"organisation": organisation, "organisations": allowed}
     if request.method == "POST":
@@ -199,7 +200,7 @@ def achievement_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     with form_refusal(any_status=True) as refused:
         batch = get_for_user(ImportBatch.objects.select_related("actor", "organisation"), request.user, Action.VIEW, pk=pk)
     if refused:  # another organisation's batch is not there for this person

@@ -10,6 +10,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from usefirst.api.auth import TokenAuth
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.errors import NotFound
 
 from .parameters import DEFINITIONS
@@ -98,7 +99,7 @@ def list_parameters(request: HttpRequest) -> ParameterListOut:
     auth=[TokenAuth(), django_auth],
     summary="设置政策参数的新取值（省科技厅管理员）",
 )
-def set_parameter(request: HttpRequest, key: str, payload: ParameterSetIn) -> Status[ParameterOut]:
+def set_parameter(request: AuthenticatedHttpRequest, key: str, payload: ParameterSetIn) -> Status[ParameterOut]:
     if key not in DEFINITIONS:
         raise NotFound("未知的政策参数", code="parameter_unknown")
     # JSON numbers with a fraction arrive as floats; their shortest repr is the number typed.

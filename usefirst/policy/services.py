@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from usefirst.accounts import roles
+from usefirst.core.actors import Actor
 from usefirst.core.audit import audit
 from usefirst.core.errors import DomainError, Forbidden, from_validation_error
 from usefirst.core.text import clean_reason
@@ -54,7 +55,7 @@ def _coerce(key: str, raw: Any) -> Any:
     return str(raw)
 
 
-def parameter_set(*, actor: Any, key: str, value: Any, effective_from: dt.date, reason: str) -> ParameterVersion:
+def parameter_set(*, actor: Actor, key: str, value: Any, effective_from: dt.date, reason: str) -> ParameterVersion:
     """A provincial administrator sets a parameter from a date within the policy's term.
 
     Versions are never edited: a correction is a new version, so the history keeps who

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from usefirst.accounts import roles
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.dates import today
 from usefirst.core.refusals import form_refusal
 
@@ -17,7 +18,7 @@ from .services import parameter_set
 
 
 @login_required
-def parameter_list(request: HttpRequest) -> HttpResponse:
+def parameter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Provincial administrators read and set parameters; other provincial staff only read."""
     if not roles.is_provincial_staff(request.user):
         raise PermissionDenied("只有省科技厅工作人员可以查看政策参数管理页面")

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from usefirst.core import workflow
+from usefirst.core.actors import Actor, Visitor
 from usefirst.core.audit import audit
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition, NotFound, from_validation_error
 from usefirst.core.identifiers import normalise_credit_code
@@ -89,7 +90,7 @@ def organisation_register(
     legal_representative: str,
     city: str,
     county: str,
-    licence: UploadedFile | None,
+    licence: UploadedFile[bytes] | None,
     admin_full_name: str,
     admin_email: str,
     admin_password: str,
@@ -172,7 +173,7 @@ def organisation_register(
         with transaction.atomic():
             admin.set_password(admin_password)
             admin.save()
-            organisation.licence = licence  # type: ignore[assignment]
+            organisation.licence = licence
             organisation.save()
             Membership.objects.create(user=admin, organisation=organisation, role=Membership.Role.ADMIN, can_sign=True)
             workflow.record(
@@ -252,7 +253,7 @@ def organisation_verify_email(*, token: str) -> Organisation:
     return organisation
 
 
-def _submit(organisation: Organisation, *, actor: Any, reason: str) -> None:
+def _submit(organisation: Organisation, *, actor: Actor, reason: str) -> None:
     department = roles.reviewing_department(organisation)
 
     def tell_reviewers(submitted: Organisation) -> None:
@@ -278,7 +279,7 @@ def _submit(organisation: Organisation, *, actor: Any, reason: str) -> None:
 
 
 def _move(
-    organisation: Organisation, name: str, *, actor: Any, reason: str, notice: workflow.Notice | None = None
+    organisation: Organisation, name: str, *, actor: Actor, reason: str, notice: workflow.Notice | None = None
 ) -> Organisation:
     event = workflow.transition(ORGANISATION, organisation, name, actor=actor, reason=reason, notices=[notice] if notice else [])
     return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
@@ -327,7 +328,7 @@ def organisation_return(*, actor: User, organisation: Organisation, reasons: str
     return organisation
 
 
-def _require_admin_of(actor: Any, organisation: Organisation) -> None:
+def _require_admin_of(actor: Actor, organisation: Organisation) -> None:
     if not is_admin_of(actor, organisation):
         raise Forbidden("只有本机构管理员可以执行此操作", code="not_org_admin")
 
@@ -347,7 +348,7 @@ EDITABLE_FIELDS = (
 
 
 def organisation_correct(
-    *, actor: User, organisation: Organisation, licence: UploadedFile | None = None, **changes: Any
+    *, actor: User, organisation: Organisation, licence: UploadedFile[bytes] | None = None, **changes: Any
 ) -> Organisation:
     """An applicant corrects a returned registration (the reviewer's reasons say what)."""
     _require_admin_of(actor, organisation)
@@ -370,7 +371,7 @@ def organisation_correct(
         raise _duplicate_credit_code(organisation.credit_code)
     with transaction.atomic():
         if licence is not None:
-            organisation.licence = licence  # type: ignore[assignment]
+            organisation.licence = licence
         organisation.save()
         audit(actor=actor, action="organisation.correct", obj=organisation, before=before)
     return organisation
@@ -408,7 +409,7 @@ def organisation_reinstate(*, actor: User, organisation: Organisation, reason: s
     return organisation
 
 
-def organisations_for_department(user: Any, *, status: str = "") -> QuerySet[Organisation]:
+def organisations_for_department(user: Visitor, *, status: str = "") -> QuerySet[Organisation]:
     """The organisations a department handles: those routed to it (never its own members'),
     and for provincial administrators every organisation (they suspend and reinstate)."""
     routed = restrict(Organisation.objects.all(), user, Action.REVIEW)
@@ -419,7 +420,7 @@ def organisations_for_department(user: Any, *, status: str = "") -> QuerySet[Org
     return queryset.select_related("reviewing_department").order_by("name", "pk")
 
 
-def review_queue(user: Any) -> QuerySet[Organisation]:
+def review_queue(user: Visitor) -> QuerySet[Organisation]:
     """Organisations waiting for one of the user's departments (never the user's own)."""
     return (
         restrict(Organisation.objects.all(), user, Action.REVIEW)

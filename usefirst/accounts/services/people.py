@@ -5,13 +5,13 @@ recorded per unit."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from usefirst.core import crypto
+from usefirst.core.actors import Visitor
 from usefirst.core.audit import audit
 from usefirst.core.errors import DomainError, Forbidden, from_validation_error
 from usefirst.core.identifiers import IdKind, normalise_id_number
@@ -249,7 +249,7 @@ def person_list_for_unit(unit: Organisation) -> QuerySet[Person]:
     return Person.objects.filter(unit_listings__unit=unit).distinct().order_by("full_name", "pk")
 
 
-def can_unmask(user: Any, person: Person) -> bool:
+def can_unmask(user: Visitor, person: Person) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if roles.is_provincial_staff(user):

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from usefirst.core.actors import Actor
 from usefirst.core.audit import audit
 from usefirst.core.errors import Conflict, DomainError, Forbidden, NotFound, from_validation_error
 
@@ -35,7 +36,7 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _require_admin(actor: Any, organisation: Organisation) -> None:
+def _require_admin(actor: Actor, organisation: Organisation) -> None:
     if not roles.is_org_admin(actor, organisation):
         raise Forbidden("只有本机构管理员可以管理工作人员", code="not_org_admin")
 
@@ -176,7 +177,7 @@ def membership_update(
     return locked
 
 
-def staff_of(*, actor: Any, organisation: Organisation) -> Any:
+def staff_of(*, actor: Actor, organisation: Organisation) -> Any:
     """The organisation's memberships, for its own members only."""
     if not roles.is_member(actor, organisation):
         raise Forbidden("只有本机构成员可以查看成员列表", code="not_member")

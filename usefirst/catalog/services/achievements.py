@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from usefirst.accounts.models import Organisation, UnitPerson
 from usefirst.core import workflow
+from usefirst.core.actors import Actor
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, IllegalTransition
 from usefirst.core.identifiers import normalise_patent_number
@@ -335,7 +336,7 @@ def _save_children(achievement: Achievement, ip_rows: list[IpItem], inventor_row
 
 
 def _event(
-    achievement: Achievement, event_type: str, *, actor: Any, reason: str, from_status: str | None = None, **payload: Any
+    achievement: Achievement, event_type: str, *, actor: Actor, reason: str, from_status: str | None = None, **payload: Any
 ) -> None:
     """An event that is not a transition (creation: `from_status=""`): the status stays what it is."""
     workflow.record(ACHIEVEMENT, achievement, event_type, actor=actor, reason=reason, payload=payload, from_status=from_status)
@@ -370,7 +371,7 @@ def _checked_uploads(uploads: Sequence[Upload], errors: _Errors) -> list[Checked
 
 
 def achievement_create(
-    *, actor: Any, owner: Organisation, data: AchievementData, attachments: Sequence[Upload] = ()
+    *, actor: Actor, owner: Organisation, data: AchievementData, attachments: Sequence[Upload] = ()
 ) -> Achievement:
     """A new draft, with its first attachments if given: all of it is saved, or nothing."""
     require_member(actor, owner)
@@ -397,7 +398,7 @@ def achievement_create(
 
 
 def achievement_create_imported(
-    *, actor: Any, owner: Organisation, data: AchievementData, imported_by: Organisation, row: int
+    *, actor: Actor, owner: Organisation, data: AchievementData, imported_by: Organisation, row: int
 ) -> Achievement:
     """A new draft from a row of an Excel import that an organisation other than the owner runs
     (a city department for a unit of its city; plan_projects' import has checked that
@@ -422,7 +423,7 @@ def achievement_create_imported(
     return achievement
 
 
-def achievement_update(*, actor: Any, achievement: Achievement, data: AchievementData) -> Achievement:
+def achievement_update(*, actor: Actor, achievement: Achievement, data: AchievementData) -> Achievement:
     """Edit a draft in place; an edit of a published achievement goes to review as a revision."""
     require(actor, Action.CHANGE, achievement)
     with transaction.atomic():
@@ -447,7 +448,7 @@ def _move(
     achievement: Achievement,
     name: str,
     *,
-    actor: Any,
+    actor: Actor,
     reason: str = "",
     also: dict[str, Any] | None = None,
     notice: Notice | None = None,
@@ -458,7 +459,7 @@ def _move(
     return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
 
 
-def achievement_submit(*, actor: Any, achievement: Achievement) -> Achievement:
+def achievement_submit(*, actor: Actor, achievement: Achievement) -> Achievement:
     return _move(
         achievement,
         "submit",
@@ -473,7 +474,7 @@ def achievement_submit(*, actor: Any, achievement: Achievement) -> Achievement:
     )
 
 
-def achievement_approve(*, actor: Any, achievement: Achievement) -> Achievement:
+def achievement_approve(*, actor: Actor, achievement: Achievement) -> Achievement:
     return _move(
         achievement,
         "approve",
@@ -489,7 +490,7 @@ def achievement_approve(*, actor: Any, achievement: Achievement) -> Achievement:
     )
 
 
-def achievement_return(*, actor: Any, achievement: Achievement, reason: str) -> Achievement:
+def achievement_return(*, actor: Actor, achievement: Achievement, reason: str) -> Achievement:
     require(actor, Action.REVIEW, achievement)  # before the reason: an outsider learns nothing
     reason = require_reason(reason)
     return _move(
@@ -507,7 +508,7 @@ def achievement_return(*, actor: Any, achievement: Achievement, reason: str) -> 
     )
 
 
-def _close_pending_revisions(achievement: Achievement, *, actor: Any, why: str) -> None:
+def _close_pending_revisions(achievement: Achievement, *, actor: Actor, why: str) -> None:
     AchievementRevision.objects.filter(achievement=achievement, status=AchievementRevision.Status.PENDING).update(
         status=AchievementRevision.Status.RETURNED,
         reviewed_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -516,7 +517,7 @@ def _close_pending_revisions(achievement: Achievement, *, actor: Any, why: str) 
     )
 
 
-def achievement_withdraw(*, actor: Any, achievement: Achievement, reason: str = "") -> Achievement:
+def achievement_withdraw(*, actor: Actor, achievement: Achievement, reason: str = "") -> Achievement:
     """The owner pulls a submission back to draft, or withdraws a published achievement."""
     name = "withdraw" if achievement.status == AchievementStatus.PUBLISHED else "withdraw_submission"
     with transaction.atomic():
@@ -536,7 +537,7 @@ def achievement_withdraw(*, actor: Any, achievement: Achievement, reason: str = 
     return achievement
 
 
-def achievement_take_down(*, actor: Any, achievement: Achievement, reason: str) -> Achievement:
+def achievement_take_down(*, actor: Actor, achievement: Achievement, reason: str) -> Achievement:
     require(actor, Action.REVIEW, achievement)  # before the reason: an outsider learns nothing
     reason = require_reason(reason)
     with transaction.atomic():
@@ -557,14 +558,14 @@ def achievement_take_down(*, actor: Any, achievement: Achievement, reason: str) 
     return achievement
 
 
-def achievement_reopen(*, actor: Any, achievement: Achievement) -> Achievement:
+def achievement_reopen(*, actor: Actor, achievement: Achievement) -> Achievement:
     return _move(achievement, "reopen", actor=actor, reason="重新编辑")
 
 
 # ---------------------------------------------------------------- revisions of published achievements
 
 
-def achievement_revision_submit(*, actor: Any, achievement: Achievement, data: AchievementData) -> AchievementRevision:
+def achievement_revision_submit(*, actor: Actor, achievement: Achievement, data: AchievementData) -> AchievementRevision:
     require(actor, Action.CHANGE, achievement)
     with transaction.atomic():
         achievement = _lock(achievement)
@@ -598,7 +599,7 @@ def _lock_revision(revision: AchievementRevision) -> AchievementRevision:
     return locked
 
 
-def achievement_revision_approve(*, actor: Any, revision: AchievementRevision) -> Achievement:
+def achievement_revision_approve(*, actor: Actor, revision: AchievementRevision) -> Achievement:
     require(actor, Action.REVIEW, revision.achievement)
     with transaction.atomic():
         achievement = _lock(revision.achievement)
@@ -623,7 +624,7 @@ def achievement_revision_approve(*, actor: Any, revision: AchievementRevision) -
     return achievement
 
 
-def achievement_revision_return(*, actor: Any, revision: AchievementRevision, reason: str) -> AchievementRevision:
+def achievement_revision_return(*, actor: Actor, revision: AchievementRevision, reason: str) -> AchievementRevision:
     require(actor, Action.REVIEW, revision.achievement)
     reason = require_reason(reason)
     with transaction.atomic():

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from usefirst.core.actors import Actor
 from usefirst.core.audit import audit
 from usefirst.core.errors import DomainError, IllegalTransition
 from usefirst.core.permissions import Action
@@ -66,7 +67,7 @@ def attachment_check(upload: Upload) -> CheckedFile:
     return CheckedFile(content, mime, extension, original, hashlib.sha256(content).hexdigest())
 
 
-def attachment_store(*, actor: Any, achievement: Achievement, checked: CheckedFile) -> Attachment:
+def attachment_store(*, actor: Actor, achievement: Achievement, checked: CheckedFile) -> Attachment:
     """Write a checked file for an achievement the caller has locked, inside the caller's transaction.
     The caller removes the stored file if its transaction does not commit (see `discard_files`)."""
     if achievement.attachments.count() >= MAX_ATTACHMENTS:
@@ -96,7 +97,7 @@ def discard_files(attachments: list[Attachment]) -> None:
             attachment.file.storage.delete(attachment.file.name)
 
 
-def attachment_add(*, actor: Any, achievement: Achievement, upload: IO[bytes], name: str) -> Attachment:
+def attachment_add(*, actor: Actor, achievement: Achievement, upload: IO[bytes], name: str) -> Attachment:
     require(actor, Action.CHANGE, achievement)
     if achievement.status in (AchievementStatus.TAKEN_DOWN,):
         raise IllegalTransition("已下架的成果不能上传附件", code="illegal_transition")
@@ -106,7 +107,7 @@ def attachment_add(*, actor: Any, achievement: Achievement, upload: IO[bytes], n
         return attachment_store(actor=actor, achievement=locked, checked=checked)
 
 
-def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
+def attachment_delete(*, actor: Actor, attachment: Attachment) -> None:
     require(actor, Action.CHANGE, attachment.achievement)
     if not attachment.achievement.is_editable:
         raise IllegalTransition("成果当前状态不能删除附件，请先撤回或修改", code="not_editable")

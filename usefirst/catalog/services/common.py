@@ -12,6 +12,7 @@ from django.db import models
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, User
+from usefirst.core.actors import Actor
 from usefirst.core.errors import DomainError, Forbidden, from_validation_error
 from usefirst.core.permissions import Action, can
 from usefirst.core.text import clean_reason, reject_control_characters
@@ -59,13 +60,13 @@ def full_clean(obj: models.Model, *, exclude: Iterable[str] | None = None, valid
         raise from_validation_error(exc) from exc
 
 
-def require(actor: Any, action: Action, obj: models.Model) -> None:
+def require(actor: Actor, action: Action, obj: models.Model) -> None:
     """Services re-check access so that every caller (page, API, command) is held to it."""
     if not can(actor, action, obj):
         raise Forbidden("您没有执行此操作的权限", code="forbidden")
 
 
-def require_member(actor: Any, organisation: Organisation) -> None:
+def require_member(actor: Actor, organisation: Organisation) -> None:
     if not roles.is_member(actor, organisation):
         raise Forbidden("您不是该机构的成员，不能以其名义操作", code="forbidden")
 

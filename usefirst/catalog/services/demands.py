@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.core import workflow
+from usefirst.core.actors import Actor
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, IllegalTransition
 from usefirst.core.money import to_cny
@@ -94,7 +95,7 @@ def _prepare(demand: Demand, data: DemandData) -> Demand:
     return demand
 
 
-def _event(demand: Demand, event_type: str, *, actor: Any, reason: str, from_status: str | None = None) -> None:
+def _event(demand: Demand, event_type: str, *, actor: Actor, reason: str, from_status: str | None = None) -> None:
     """An event that is not a transition (creation: `from_status=""`): the status stays what it is."""
     workflow.record(DEMAND, demand, event_type, actor=actor, reason=reason, from_status=from_status)
 
@@ -107,7 +108,7 @@ def _url(demand: Demand) -> str:
     return reverse("catalog:demand_detail", args=[demand.pk])
 
 
-def demand_create(*, actor: Any, enterprise: Organisation, data: DemandData) -> Demand:
+def demand_create(*, actor: Actor, enterprise: Organisation, data: DemandData) -> Demand:
     require_member(actor, enterprise)
     if not enterprise.is_active or enterprise.kind != OrganisationKind.ENTERPRISE:
         raise DomainError("只有已认证的企业可以发布技术需求", code="not_an_enterprise", status=403)
@@ -118,7 +119,7 @@ def demand_create(*, actor: Any, enterprise: Organisation, data: DemandData) -> 
     return demand
 
 
-def demand_update(*, actor: Any, demand: Demand, data: DemandData) -> Demand:
+def demand_update(*, actor: Actor, demand: Demand, data: DemandData) -> Demand:
     require(actor, Action.CHANGE, demand)
     with transaction.atomic():
         demand = _lock(demand)
@@ -132,13 +133,19 @@ def demand_update(*, actor: Any, demand: Demand, data: DemandData) -> Demand:
 
 
 def _move(
-    demand: Demand, name: str, *, actor: Any, reason: str = "", also: dict[str, Any] | None = None, notice: Notice | None = None
+    demand: Demand,
+    name: str,
+    *,
+    actor: Actor | None,
+    reason: str = "",
+    also: dict[str, Any] | None = None,
+    notice: Notice | None = None,
 ) -> Demand:
     event = workflow.transition(DEMAND, demand, name, actor=actor, reason=reason, also=also, notices=[notice] if notice else [])
     return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
 
 
-def demand_submit(*, actor: Any, demand: Demand) -> Demand:
+def demand_submit(*, actor: Actor, demand: Demand) -> Demand:
     return _move(
         demand,
         "submit",
@@ -152,7 +159,7 @@ def demand_submit(*, actor: Any, demand: Demand) -> Demand:
     )
 
 
-def demand_approve(*, actor: Any, demand: Demand) -> Demand:
+def demand_approve(*, actor: Actor, demand: Demand) -> Demand:
     return _move(
         demand,
         "approve",
@@ -165,7 +172,7 @@ def demand_approve(*, actor: Any, demand: Demand) -> Demand:
     )
 
 
-def demand_return(*, actor: Any, demand: Demand, reason: str) -> Demand:
+def demand_return(*, actor: Actor, demand: Demand, reason: str) -> Demand:
     require(actor, Action.REVIEW, demand)  # before the reason: an outsider learns nothing
     reason = require_reason(reason)
     return _move(
@@ -183,12 +190,12 @@ def demand_return(*, actor: Any, demand: Demand, reason: str) -> Demand:
     )
 
 
-def demand_withdraw(*, actor: Any, demand: Demand, reason: str = "") -> Demand:
+def demand_withdraw(*, actor: Actor, demand: Demand, reason: str = "") -> Demand:
     """The enterprise pulls a submission back to draft."""
     return _move(demand, "withdraw", actor=actor, reason=(reason or "").strip())
 
 
-def demand_close(*, actor: Any, demand: Demand, reason: str = "") -> Demand:
+def demand_close(*, actor: Actor, demand: Demand, reason: str = "") -> Demand:
     return _move(
         demand,
         "close",

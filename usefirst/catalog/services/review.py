@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from usefirst.core.actors import Actor
+
 from ..models import Achievement, AchievementRevision, Demand
 from .achievements import (
     achievement_approve,
@@ -18,7 +20,7 @@ from .achievements import (
 from .demands import demand_approve, demand_return
 
 
-def review_decide(*, actor: Any, subject: Achievement | Demand | AchievementRevision, approve: bool, reason: str = "") -> Any:
+def review_decide(*, actor: Actor, subject: Achievement | Demand | AchievementRevision, approve: bool, reason: str = "") -> Any:
     if isinstance(subject, Achievement):
         if approve:
             return achievement_approve(actor=actor, achievement=subject)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 
 from usefirst.catalog.models import Achievement, Demand
 from usefirst.matching.models import ItemKind
@@ -15,7 +16,7 @@ register = template.Library()
 def item_recommendations(context: Any) -> list[RecommendationView]:
     """The recommendations of the detail page's item (`a` or `d` in the catalog's templates)."""
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user = getattr(request, "user", None) or AnonymousUser()
     item = context.get("a") or context.get("d")
     if isinstance(item, Achievement) and item.is_public:
         return recommendations_for(user=user, kind=ItemKind.ACHIEVEMENT, object_id=item.pk, limit=5)

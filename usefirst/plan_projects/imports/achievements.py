@@ -33,6 +33,7 @@ from usefirst.catalog.services.achievements import (
     achievement_create,
     achievement_create_imported,
 )
+from usefirst.core.actors import Actor
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, Forbidden
 from usefirst.core.excel import (
@@ -131,7 +132,7 @@ class ParsedRow:
 # ---------------------------------------------------------------- who may import for whom
 
 
-def achievement_import_scope(actor: Any, organisation: Organisation) -> Organisation:
+def achievement_import_scope(actor: Actor, organisation: Organisation) -> Organisation:
     """Check the actor may import achievements acting as `organisation`: a member of an active
     owner unit (for that unit), or of a city department (for units of its city)."""
     if not roles.is_member(actor, organisation):
@@ -141,7 +142,7 @@ def achievement_import_scope(actor: Any, organisation: Organisation) -> Organisa
     raise Forbidden("只有成果单位和地市管理部门可以批量导入成果", code="forbidden")
 
 
-def achievement_import_organisations(actor: Any) -> list[Organisation]:
+def achievement_import_organisations(actor: Actor) -> list[Organisation]:
     return [
         m.organisation
         for m in roles.active_memberships(actor).select_related("organisation").order_by("pk")
@@ -423,7 +424,7 @@ def _data(row: ParsedRow) -> AchievementData:
     )
 
 
-def _create_through_catalog(*, actor: Any, row: ParsedRow, acting: Organisation, member: bool) -> Achievement:
+def _create_through_catalog(*, actor: Actor, row: ParsedRow, acting: Organisation, member: bool) -> Achievement:
     """Create one draft through the catalog's services, which validate it and write its event:
     as the owner's own staff, or as the acting organisation importing for a unit of its city."""
     if member:
@@ -442,7 +443,9 @@ def _service_errors(row: int, exc: DomainError | ValidationError) -> list[RowErr
 # ---------------------------------------------------------------- the service
 
 
-def _new_batch(*, actor: Any, organisation: Organisation, workbook: UploadedWorkbook, outcome: str, **counts: Any) -> ImportBatch:
+def _new_batch(
+    *, actor: Actor, organisation: Organisation, workbook: UploadedWorkbook, outcome: str, **counts: Any
+) -> ImportBatch:
     return ImportBatch(
         kind=ImportKind.ACHIEVEMENTS,
         outcome=outcome,
@@ -482,7 +485,7 @@ def _parse_all(workbook: UploadedWorkbook, acting: Organisation, max_rows: int) 
     return row_count, parsed, errors
 
 
-def _write_all(*, actor: Any, acting: Organisation, parsed: list[ParsedRow]) -> tuple[list[Achievement], list[RowError]]:
+def _write_all(*, actor: Actor, acting: Organisation, parsed: list[ParsedRow]) -> tuple[list[Achievement], list[RowError]]:
     """Create every row as a draft inside the caller's transaction; report rows the catalog refuses."""
     created: list[Achievement] = []
     errors: list[RowError] = []
@@ -510,7 +513,7 @@ def _expected_ms(rows: int) -> int:
 
 def achievements_import(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     file: Any,
     max_rows: int = DEFAULT_MAX_ROWS,
@@ -565,7 +568,7 @@ def achievements_import(
     raise ImportRowsInvalid(errors)
 
 
-def _queue(*, actor: Any, acting: Organisation, workbook: UploadedWorkbook, row_count: int) -> ImportBatch:
+def _queue(*, actor: Actor, acting: Organisation, workbook: UploadedWorkbook, row_count: int) -> ImportBatch:
     from ..tasks import run_achievement_import
 
     with transaction.atomic():
