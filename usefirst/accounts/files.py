@@ -12,7 +12,7 @@ from usefirst.core.errors import DomainError
 from usefirst.core.uploads import sniff_document
 
 
-def checked_document(upload: UploadedFile, *, field: str = "licence") -> UploadedFile:
+def checked_document(upload: UploadedFile[bytes], *, field: str = "licence") -> UploadedFile[bytes]:
     """The upload, renamed to a random name with the extension of its real type."""
     limit = int(settings.ATTACHMENT_MAX_BYTES)
     if upload.size is None or upload.size == 0:

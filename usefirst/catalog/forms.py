@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -46,8 +46,14 @@ def listed_people(unit: Organisation) -> QuerySet[Person]:
     )
 
 
-class FieldChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+if TYPE_CHECKING:
+    _ModelChoiceField = forms.ModelChoiceField[TechField]
+else:
+    _ModelChoiceField = forms.ModelChoiceField
+
+
+class FieldChoice(_ModelChoiceField):
+    def label_from_instance(self, obj: TechField) -> str:
         return str(obj) if obj.parent_id else f"{obj.name}（大类）"
 
 

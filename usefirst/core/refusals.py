@@ -79,7 +79,7 @@ def button_action(
 def way_back(request: HttpRequest) -> str:
     """The referring page when it is on this site (and not the refused page itself), else the
     workspace for a signed-in person, else the home page."""
-    referer = request.META.get("HTTP_REFERER", "")
+    referer: str = request.META.get("HTTP_REFERER", "")
     if (
         referer
         and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure())

@@ -364,6 +364,6 @@ def policy_numbers(defaults: dict[str, float]) -> dict[str, float]:
         from usefirst.policy.selectors import parameter_values
 
         values = parameter_values(list(defaults))
-        return {key: float(values[key]) for key in defaults}  # type: ignore[arg-type]
+        return {key: float(values[key]) for key in defaults}
     except Exception:
         return dict(defaults)

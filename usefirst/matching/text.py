@@ -53,7 +53,8 @@ def normalise(text: str) -> str:
     """Full-width to half-width, traditional to simplified, lower case; control characters to spaces."""
     text = unicodedata.normalize("NFKC", text or "")
     text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
-    return zhconv.convert(text, "zh-cn").lower()
+    simplified: str = zhconv.convert(text, "zh-cn")
+    return simplified.lower()
 
 
 def is_word(token: str) -> bool:

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
 
 from .embeddings import DIM, from_bytes
@@ -104,7 +104,7 @@ def current_index(kind: str) -> _Loaded | None:
         return loaded
 
 
-def _documents(kind: str, using: str) -> Any:
+def _documents(kind: str, using: str) -> QuerySet[SearchDocument]:
     return SearchDocument.objects.using(using).filter(kind=kind, embedding__isnull=False)
 
 
