@@ -94,7 +94,7 @@ from .permissions import Action, can
 
 SYSTEM: Final = "system"
 
-Permission = Action | Callable[[Any, Any], bool] | Literal["system"]
+Permission = Action | Callable[[Visitor, Any], bool] | Literal["system"]
 Notice = Callable[[Any], object]
 
 
@@ -105,7 +105,7 @@ class Guard:
     name: str
     code: str
     message: str
-    check: Callable[[Any, Any], bool]
+    check: Callable[[Any, Visitor | None], bool]
     error: type[DomainError] = Conflict
     field: str = ""
     field_message: str = ""
