@@ -26,11 +26,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from usefirst.accounts.models import Membership, Organisation, OrganisationKind, User
-from usefirst.catalog.choices import AchievementStatus, ProjectCategory
+from usefirst.catalog.choices import AchievementStatus, Mode, ProjectCategory
 from usefirst.catalog.models import Achievement, AchievementInventor
 from usefirst.contracts import services as contracts
 from usefirst.contracts import signing
-from usefirst.contracts.models import Contract, ContractKind, DevelopmentKind, Mode, PlatformRoot
+from usefirst.contracts.models import Contract, ContractKind, DevelopmentKind, PlatformRoot
 from usefirst.core import dates
 
 from .logins import DEMO_LOGINS, DEMO_PASSWORD
