@@ -211,7 +211,7 @@ class DraftIn(Schema):
 
 
 @router.post("/contracts", response={201: ContractOut}, auth=AUTH, summary="起草合同（生成 PDF 并登记哈希）")
-def contract_create(request: HttpRequest, payload: DraftIn) -> Status:
+def contract_create(request: HttpRequest, payload: DraftIn) -> Status[dict[str, Any]]:
     values = payload.dict()
     values["achievements"] = [services.AchievementShare(s["achievement_id"], s["price_share"]) for s in values["achievements"]]
     contract = services.contract_draft(actor=_user(request), data=services.DraftData(**values))
@@ -262,7 +262,7 @@ class ProposalOut(Schema):
 
 
 @router.post("/contracts/{pk}/next-steps", response={201: ProposalOut}, auth=AUTH, summary="提出后续安排或还价")
-def next_step_propose(request: HttpRequest, pk: int, payload: ProposalIn) -> Status:
+def next_step_propose(request: HttpRequest, pk: int, payload: ProposalIn) -> Status[dict[str, Any]]:
     contract = _get(request, pk, Action.CHANGE)
     proposal = services.next_step_propose(actor=_user(request), contract=contract, **payload.dict())
     return Status(
@@ -283,7 +283,7 @@ def next_step_propose(request: HttpRequest, pk: int, payload: ProposalIn) -> Sta
     auth=AUTH,
     summary="接受后续安排（起草后续合同）",
 )
-def next_step_accept(request: HttpRequest, pk: int, proposal_id: int) -> Status:
+def next_step_accept(request: HttpRequest, pk: int, proposal_id: int) -> Status[dict[str, Any]]:
     contract = _get(request, pk, Action.CHANGE)
     proposal = get_for_user_proposal(contract, proposal_id)
     follow_on = services.next_step_accept(actor=_user(request), proposal=proposal)
@@ -411,7 +411,7 @@ def open_licence_list(request: HttpRequest, achievement_id: int) -> list[dict[st
 
 
 @router.post("/open-licences", response={201: OpenLicenceOut}, auth=AUTH, summary="登记国家知识产权局公告的开放许可（成果单位）")
-def open_licence_create(request: HttpRequest, payload: OpenLicenceIn) -> Status:
+def open_licence_create(request: HttpRequest, payload: OpenLicenceIn) -> Status[dict[str, Any]]:
     values = payload.dict()
     achievement = _achievement(request, values.pop("achievement_id"))
     record = services.open_licence_record(actor=_user(request), achievement=achievement, **values)
@@ -432,7 +432,7 @@ class TakeUpIn(Schema):
 @router.post(
     "/open-licences/{pk}/take-ups", response={201: ContractOut}, auth=AUTH, summary="登记开放许可的一项实施（起草实施记录）"
 )
-def open_licence_take_up(request: HttpRequest, pk: int, payload: TakeUpIn) -> Status:
+def open_licence_take_up(request: HttpRequest, pk: int, payload: TakeUpIn) -> Status[dict[str, Any]]:
     record = _open_licence(request, pk)
     contract = services.open_licence_take_up(actor=_user(request), record=record, **payload.dict())
     return Status(201, _out(contract))
@@ -450,7 +450,7 @@ def open_licence_withdraw(request: HttpRequest, pk: int, payload: WithdrawIn) ->
 
 
 @router.post("/contracts/{pk}/ending-requests", response={201: EndingOut}, auth=AUTH, summary="提出协商终止或发出终止通知")
-def ending_create(request: HttpRequest, pk: int, payload: EndingIn) -> Status:
+def ending_create(request: HttpRequest, pk: int, payload: EndingIn) -> Status[dict[str, Any]]:
     contract = get_for_user(Contract.objects.all(), _user(request), Action.CHANGE, pk=pk)
     ending = services.ending_propose(actor=_user(request), contract=contract, kind=payload.kind, grounds=payload.grounds)
     return Status(201, _ending_out(ending))

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation
+from usefirst.catalog.choices import Mode
 from usefirst.catalog.models import Achievement
 from usefirst.core.errors import DomainError
 from usefirst.core.money import format_cny
@@ -37,7 +38,7 @@ from usefirst.core.refusals import form_refusal
 
 from . import selectors, services
 from .forms import KIND_EXPLANATIONS, MODE_EXPLANATIONS, KindStep, PartiesStep, TermsStep
-from .models import Contract, ContractKind, ContractStatus, Mode
+from .models import Contract, ContractKind, ContractStatus
 
 SESSION_KEY = "contract_drafting"
 KEEP_DRAFTS = 5  # drafts in progress kept per session; the oldest is dropped

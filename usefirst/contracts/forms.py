@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from usefirst.accounts.models import Organisation, OrganisationKind, OrganisationStatus, Person
-from usefirst.catalog.choices import USE_FIRST_MODE_CHOICES, AchievementStatus
+from usefirst.catalog.choices import USE_FIRST_MODE_CHOICES, AchievementStatus, Mode
 from usefirst.catalog.models import Achievement, AchievementInventor
 from usefirst.core.text import ReasonField
 
@@ -19,7 +19,6 @@ from .models import (
     DevelopmentKind,
     Exclusivity,
     InventorGrant,
-    Mode,
     OpenLicence,
 )
 

@@ -19,7 +19,8 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from usefirst.api.auth import TokenAuth
-from usefirst.contracts.models import Contract, Mode
+from usefirst.catalog.choices import Mode
+from usefirst.contracts.models import Contract
 from usefirst.core.permissions import Action, get_for_user, restrict
 
 from . import selectors, services
@@ -322,7 +323,7 @@ def contract_finance(request: HttpRequest, pk: int) -> dict[str, Any]:
 @router.post(
     "/contracts/{pk}/payment-plan", response={201: dict[str, int]}, auth=AUTH, summary="登记付款计划（可组合多种付款方式）"
 )
-def plan_create(request: HttpRequest, pk: int, payload: PlanIn) -> Status:
+def plan_create(request: HttpRequest, pk: int, payload: PlanIn) -> Status[dict[str, Any]]:
     contract = _contract(request, pk, Action.CHANGE)
     plan = services.plan_create(
         actor=_user(request),
@@ -347,7 +348,7 @@ def receipt_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     auth=AUTH,
     summary="登记到账（幂等：同一幂等键重复提交返回原记录）",
 )
-def receipt_create(request: HttpRequest, pk: int, payload: ReceiptIn) -> Status:
+def receipt_create(request: HttpRequest, pk: int, payload: ReceiptIn) -> Status[dict[str, Any]]:
     contract = _contract(request, pk, Action.CHANGE)
     receipt, created = services.receipt_record(actor=_user(request), contract=contract, **payload.dict())
     return Status(201 if created else 200, _receipt_out(receipt))
@@ -363,7 +364,7 @@ def receipt_create(request: HttpRequest, pk: int, payload: ReceiptIn) -> Status:
 )
 def receipt_create_with_slip(
     request: HttpRequest, pk: int, payload: Form[ReceiptIn], slip: File[UploadedFile | None] = None
-) -> Status:
+) -> Status[dict[str, Any]]:
     contract = _contract(request, pk, Action.CHANGE)
     receipt, created = services.receipt_record(actor=_user(request), contract=contract, slip=slip, **payload.dict())
     return Status(201 if created else 200, _receipt_out(receipt))
@@ -375,7 +376,7 @@ def receipt_create_with_slip(
     auth=AUTH,
     summary="登记到账并同时核算收益分配（同一事务）",
 )
-def receipt_and_distribution(request: HttpRequest, pk: int, payload: ReceiptAndDistributionIn) -> Status:
+def receipt_and_distribution(request: HttpRequest, pk: int, payload: ReceiptAndDistributionIn) -> Status[dict[str, Any]]:
     contract = _contract(request, pk, Action.CHANGE)
     receipt, distribution = services.receipt_record_and_distribute(
         actor=_user(request),
@@ -389,7 +390,7 @@ def receipt_and_distribution(request: HttpRequest, pk: int, payload: ReceiptAndD
 @router.post(
     "/receipts/{pk}/reverse", response={200: ReceiptOut, 201: ReceiptOut}, auth=AUTH, summary="冲销到账（负数记录，关联原记录）"
 )
-def receipt_reverse(request: HttpRequest, pk: int, payload: ReversalIn) -> Status:
+def receipt_reverse(request: HttpRequest, pk: int, payload: ReversalIn) -> Status[dict[str, Any]]:
     original = get_for_user(Receipt.objects.select_related("contract"), _user(request), Action.CHANGE, pk=pk)
     reversal, created = services.receipt_reverse(actor=_user(request), original=original, **payload.dict())
     return Status(201 if created else 200, _receipt_out(reversal))
@@ -442,7 +443,7 @@ def milestone_confirm(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/schedule-lines/{pk}/royalty-report", response={201: dict[str, Any]}, auth=AUTH, summary="企业报告提成期的提成基数")
-def royalty_report(request: HttpRequest, pk: int, payload: RoyaltyReportIn) -> Status:
+def royalty_report(request: HttpRequest, pk: int, payload: RoyaltyReportIn) -> Status[dict[str, Any]]:
     report = services.royalty_report(actor=_user(request), line=_line(request, pk), base_amount=payload.base_amount)
     line = ScheduleLine.objects.get(pk=report.line_id)
     return Status(201, {"id": report.pk, "is_late": report.is_late, "amount_due": line.amount, "due_date": line.due_date})
@@ -483,7 +484,7 @@ def distribution_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     auth=AUTH,
     summary="核算并保存收益分配（低于比例下限将被拒绝）",
 )
-def distribution_create(request: HttpRequest, pk: int, payload: DistributionCreateIn) -> Status:
+def distribution_create(request: HttpRequest, pk: int, payload: DistributionCreateIn) -> Status[dict[str, Any]]:
     contract = _contract(request, pk, Action.CHANGE)
     distribution = services.distribution_create(
         actor=_user(request), contract=contract, **{k: v for k, v in payload.dict().items() if v is not None}

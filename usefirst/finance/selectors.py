@@ -308,7 +308,7 @@ def receipts_awaiting_confirmation(user: Any) -> QuerySet[Receipt]:
 
     from usefirst.policy.selectors import parameter_value
 
-    days = int(parameter_value("receipt_payer_answer_days"))  # type: ignore[arg-type]
+    days = int(parameter_value("receipt_payer_answer_days"))
     as_department = Q(
         contract__licensor__reviewing_department_id__in=roles.department_ids(user),
         contract__licensor_person__isnull=True,

@@ -24,8 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from usefirst.accounts.models import Organisation, Person, User
+from usefirst.catalog.choices import Mode
 from usefirst.catalog.models import AchievementInventor
-from usefirst.contracts.models import Contract, ContractStatus, Mode
+from usefirst.contracts.models import Contract, ContractStatus, InventorGrant
 from usefirst.core import workflow
 from usefirst.core.dates import next_working_day, parse_date, today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition
@@ -44,7 +45,6 @@ from .models import (
     DistributionStatus,
     DistributionVariant,
     GuidanceFundEntry,
-    InventorGrant,
     PaymentPlan,
     PlanItem,
     Receipt,
@@ -399,7 +399,7 @@ def receipt_record(
             if receipt.confirmed_at is not None:
                 _allocate_receipt(receipt)
             elif by_unit:
-                days = int(parameter_value("receipt_payer_answer_days", on=day))  # type: ignore[arg-type]
+                days = int(parameter_value("receipt_payer_answer_days", on=day))
                 notify(
                     recipients=_members(payer_organisation),
                     kind="finance.receipt_to_confirm",
@@ -499,7 +499,7 @@ def may_confirm(actor: Any, receipt: Receipt, *, on: dt.date | None = None) -> s
 def payer_answer_due(receipt: Receipt) -> dt.date:
     """The last day the payer has to confirm or dispute (inclusive)."""
     recorded = timezone.localdate(receipt.recorded_at)
-    days = int(parameter_value("receipt_payer_answer_days", on=recorded))  # type: ignore[arg-type]
+    days = int(parameter_value("receipt_payer_answer_days", on=recorded))
     return recorded + dt.timedelta(days=days)
 
 

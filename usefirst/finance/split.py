@@ -13,7 +13,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from usefirst.contracts.models import InventorGrant, Mode  # the contract's terms (rule 1)
+from usefirst.catalog.choices import Mode
+from usefirst.contracts.models import InventorGrant  # the contract's terms (rule 1)
 from usefirst.core.errors import DomainError
 
 from .amounts import CENT, HUNDRED, allocate

@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from usefirst.accounts import roles
-from usefirst.contracts.models import Contract, Mode
+from usefirst.catalog.choices import Mode
+from usefirst.contracts.models import Contract, InventorGrant
 from usefirst.core.excel import content_disposition, xlsx_response
 from usefirst.core.money import format_cny
 from usefirst.core.permissions import Action, get_for_user, restrict
@@ -34,7 +35,6 @@ from .models import (
     DistributionLine,
     DistributionVariant,
     GuidanceFundEntry,
-    InventorGrant,
     Receipt,
     ScheduleLine,
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
@@ -183,7 +184,7 @@ def _message_out(m: EngagementMessage) -> dict[str, Any]:
     }
 
 
-def _engagements() -> Any:
+def _engagements() -> QuerySet[Engagement]:
     return Engagement.objects.select_related("unit", "enterprise", "achievement", "demand", "facilitator", "proposed_facilitator")
 
 
@@ -230,7 +231,7 @@ def _item(queryset: Any, user: Any, pk: int | None, label: str) -> Any:
 
 
 @router.post("/engagements", response={201: EngagementOut}, auth=AUTH, summary="提出对接意向（企业对成果，或成果单位对需求）")
-def engagement_create(request: HttpRequest, payload: IntentIn) -> Status:
+def engagement_create(request: HttpRequest, payload: IntentIn) -> Status[dict[str, Any]]:
     user = _user(request)
     achievement = _item(Achievement.objects.select_related("owner"), user, payload.achievement_id, "成果")
     demand = _item(Demand.objects.select_related("enterprise"), user, payload.demand_id, "需求")
@@ -332,6 +333,6 @@ def message_list(request: HttpRequest, pk: int, query: Query[PageQuery]) -> dict
 
 
 @router.post("/engagements/{pk}/messages", response={201: MessageOut}, auth=AUTH, summary="发送留言")
-def message_create(request: HttpRequest, pk: int, payload: MessageIn) -> Status:
+def message_create(request: HttpRequest, pk: int, payload: MessageIn) -> Status[dict[str, Any]]:
     message = services.message_post(actor=_user(request), engagement=_engagement(request, pk, Action.CHANGE), body=payload.body)
     return Status(201, _message_out(message))

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from usefirst.catalog.choices import ProjectCategory
+from usefirst.catalog.choices import Mode, ProjectCategory
 from usefirst.catalog.models import Achievement, AchievementInventor
-from usefirst.contracts.models import Contract, Mode
+from usefirst.contracts.models import Contract
 from usefirst.core.money import format_cny
 from usefirst.plan_projects.selectors import counts_as_established, plan_project_by_number
 from usefirst.policy.selectors import parameter_value
@@ -196,7 +196,7 @@ def evaluate(
         )
     )
     quota = RecognitionYear.objects.filter(year=year).first()
-    cap = quota.cap if quota is not None else int(parameter_value("recognition_yearly_cap", on=on))  # type: ignore[arg-type]
+    cap = quota.cap if quota is not None else int(parameter_value("recognition_yearly_cap", on=on))
     used = quota.used if quota is not None else 0
     checks.append(Check("quota_available", f"{year}年度名额", "computed", used < cap, f"已认定 {used} / 上限 {cap}"))
     in_scope = inventors_in_scope(achievement, on=on)

@@ -127,7 +127,7 @@ def quota(year: int) -> tuple[int, int]:
     row = RecognitionYear.objects.filter(year=year).first()
     if row is not None:
         return row.used, row.cap
-    return 0, int(parameter_value("recognition_yearly_cap", on=today()))  # type: ignore[arg-type]
+    return 0, int(parameter_value("recognition_yearly_cap", on=today()))
 
 
 @dataclass

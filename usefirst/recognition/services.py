@@ -250,7 +250,7 @@ def application_select(
     on = today()
     result = evaluate(application.achievement, year=application.year, on=on, recommended=True, key_technology_confirmed=True)
     _raise_failed(result, keys=BEFORE_RECOGNITION)
-    days = int(parameter_value("public_notice_days", on=on))  # type: ignore[arg-type]
+    days = int(parameter_value("public_notice_days", on=on))
     notice_end = on + dt.timedelta(days=days)
     return _move(
         application,
@@ -352,7 +352,7 @@ def objection_answer(*, actor: Any, objection: Objection, answer: str, upheld: b
 def quota_for_year(year: int, *, on: dt.date | None = None) -> RecognitionYear:
     """The year's quota row, created with the cap parameter on first use (race-safe: the
     primary key decides, get_or_create retries the read)."""
-    cap = int(parameter_value("recognition_yearly_cap", on=on or today()))  # type: ignore[arg-type]
+    cap = int(parameter_value("recognition_yearly_cap", on=on or today()))
     row, _ = RecognitionYear.objects.get_or_create(year=year, defaults={"cap": cap})
     return row
 

@@ -24,8 +24,9 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from usefirst.catalog.choices import Mode
 from usefirst.catalog.models import Achievement
-from usefirst.contracts.models import Contract, ContractAchievement, ContractKind, ContractStatus, Mode
+from usefirst.contracts.models import Contract, ContractAchievement, ContractKind, ContractStatus
 from usefirst.core.money import to_cny
 from usefirst.finance import selectors as finance_selectors
 from usefirst.policy.parameters import POLICY_START

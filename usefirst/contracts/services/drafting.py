@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind, Person
-from usefirst.catalog.choices import USE_FIRST_MODES
+from usefirst.catalog.choices import USE_FIRST_MODES, Mode
 from usefirst.catalog.models import Achievement, AchievementInventor
 from usefirst.core.dates import term_last_day, today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, from_validation_error
@@ -36,7 +36,6 @@ from ..models import (
     Exclusivity,
     InventorGrant,
     IssuedDocument,
-    Mode,
     OpenLicence,
 )
 from ..rendering import DRAFT_MARK, render_text

@@ -58,7 +58,7 @@ def _licensor_side(contract: Contract, org: Organisation) -> bool:
 
 
 def notice_days(on: dt.date | None = None) -> int:
-    return int(parameter_value("contract_notice_days", on=on))  # type: ignore[arg-type]
+    return int(parameter_value("contract_notice_days", on=on))
 
 
 def refuse_unless_ends_in_one_step(contract: Contract) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation
+from usefirst.catalog.choices import Mode
 from usefirst.catalog.models import Achievement
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict, Forbidden, IllegalTransition
@@ -26,7 +27,6 @@ from ..models import (
     FOLLOW_ON_KINDS,
     Contract,
     ContractKind,
-    Mode,
     NextStepProposal,
 )
 from ..workflows import ContractEventType as E

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from usefirst.accounts import roles
 from usefirst.accounts.identity import identity_provider
+from usefirst.catalog.choices import Mode
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict, Forbidden, IllegalTransition
 from usefirst.core.files import file_kept_only_with_its_row
@@ -21,7 +22,6 @@ from ..models import (
     ContractKind,
     ContractParty,
     IssuedDocument,
-    Mode,
     Signature,
 )
 from ..workflows import ContractEventType as E

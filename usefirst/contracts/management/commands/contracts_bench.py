@@ -68,9 +68,10 @@ def measure(rounds: int, *, licensee_name: str = "基准测试科技有限公司
 
 def _run(rounds: int, timings: Timings, licensee_name: str) -> None:
     from usefirst.accounts.models import Membership, OrganisationKind
+    from usefirst.catalog.choices import Mode
     from usefirst.catalog.models import Achievement, TechField
     from usefirst.contracts import services, signing
-    from usefirst.contracts.models import ContractKind, Mode, PlatformRoot
+    from usefirst.contracts.models import ContractKind, PlatformRoot
     from usefirst.core.dates import today
     from usefirst.core.testing import make_org, make_user
 
