@@ -11,7 +11,6 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
@@ -19,6 +18,7 @@ from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.api.auth import TokenAuth
 from usefirst.catalog.models import Achievement, Demand
+from usefirst.core.actors import Actor, AuthenticatedHttpRequest
 from usefirst.core.errors import DomainError, NotFound
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
@@ -142,10 +142,6 @@ class DeclineSummaryOut(Schema):
 # ---------------------------------------------------------------- helpers
 
 
-def _user(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None) or request.user
-
-
 def _party(org: Organisation | None) -> dict[str, Any] | None:
     return None if org is None else {"id": org.pk, "name": org.name, "kind": org.kind}
 
@@ -188,11 +184,11 @@ def _engagements() -> QuerySet[Engagement]:
     return Engagement.objects.select_related("unit", "enterprise", "achievement", "demand", "facilitator", "proposed_facilitator")
 
 
-def _engagement(request: HttpRequest, pk: int, action: Action) -> Engagement:
-    return get_for_user(_engagements(), _user(request), action, pk=pk)
+def _engagement(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Engagement:
+    return get_for_user(_engagements(), request.user, action, pk=pk)
 
 
-def _acting_organisation(user: Any, wanted: int | None, *, enterprise: bool, exclude: int | None) -> Organisation:
+def _acting_organisation(user: Actor, wanted: int | None, *, enterprise: bool, exclude: int | None) -> Organisation:
     """The organisation the caller acts for: the one named, or the caller's only fitting one."""
     memberships = roles.active_memberships(user).select_related("organisation")
     candidates = [
@@ -218,7 +214,7 @@ def _acting_organisation(user: Any, wanted: int | None, *, enterprise: bool, exc
     )
 
 
-def _item(queryset: Any, user: Any, pk: int | None, label: str) -> Any:
+def _item(queryset: Any, user: Actor, pk: int | None, label: str) -> Any:
     if pk is None:
         return None
     try:
@@ -231,8 +227,8 @@ def _item(queryset: Any, user: Any, pk: int | None, label: str) -> Any:
 
 
 @router.post("/engagements", response={201: EngagementOut}, auth=AUTH, summary="提出对接意向（企业对成果，或成果单位对需求）")
-def engagement_create(request: HttpRequest, payload: IntentIn) -> Status[dict[str, Any]]:
-    user = _user(request)
+def engagement_create(request: AuthenticatedHttpRequest, payload: IntentIn) -> Status[dict[str, Any]]:
+    user = request.user
     achievement = _item(Achievement.objects.select_related("owner"), user, payload.achievement_id, "成果")
     demand = _item(Demand.objects.select_related("enterprise"), user, payload.demand_id, "需求")
     if achievement is None and demand is None:
@@ -247,15 +243,15 @@ def engagement_create(request: HttpRequest, payload: IntentIn) -> Status[dict[st
 
 
 @router.get("/engagements", response=EngagementPageOut, auth=AUTH, summary="我的对接（可按状态筛选）")
-def engagement_list(request: HttpRequest, query: Query[EngagementQuery]) -> dict[str, Any]:
-    queryset = selectors.engagement_list(user=_user(request), status=query.status)
+def engagement_list(request: AuthenticatedHttpRequest, query: Query[EngagementQuery]) -> dict[str, Any]:
+    queryset = selectors.engagement_list(user=request.user, status=query.status)
     page = paginate(queryset, page=query.page, page_size=query.page_size)
     return {**page.__dict__, "items": [_out(e) for e in page.items]}
 
 
 @router.get("/engagements/decline-reasons", response=DeclineSummaryOut, auth=AUTH, summary="婉拒原因统计（本机构）")
-def decline_reasons(request: HttpRequest, organisation_id: int | None = None) -> dict[str, Any]:
-    user = _user(request)
+def decline_reasons(request: AuthenticatedHttpRequest, organisation_id: int | None = None) -> dict[str, Any]:
+    user = request.user
     memberships = roles.active_memberships(user).select_related("organisation")
     orgs = [m.organisation for m in memberships if organisation_id is None or m.organisation_id == organisation_id]
     if not orgs:
@@ -276,42 +272,42 @@ def decline_reasons(request: HttpRequest, organisation_id: int | None = None) ->
 
 
 @router.get("/engagements/{pk}", response=EngagementOut, auth=AUTH, summary="对接详情")
-def engagement_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+def engagement_detail(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _out(_engagement(request, pk, Action.VIEW))
 
 
-def _act(request: HttpRequest, pk: int, call: Any, **kwargs: Any) -> dict[str, Any]:
-    engagement = call(actor=_user(request), engagement=_engagement(request, pk, Action.CHANGE), **kwargs)
+def _act(request: AuthenticatedHttpRequest, pk: int, call: Any, **kwargs: Any) -> dict[str, Any]:
+    engagement = call(actor=request.user, engagement=_engagement(request, pk, Action.CHANGE), **kwargs)
     return _out(_engagement(request, engagement.pk, Action.VIEW))
 
 
 @router.post("/engagements/{pk}/accept", response=EngagementOut, auth=AUTH, summary="接受对接意向（进入洽谈）")
-def engagement_accept(request: HttpRequest, pk: int) -> dict[str, Any]:
+def engagement_accept(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _act(request, pk, services.engagement_accept)
 
 
 @router.post("/engagements/{pk}/decline", response=EngagementOut, auth=AUTH, summary="婉拒对接意向（须选择原因）")
-def engagement_decline(request: HttpRequest, pk: int, payload: DeclineIn) -> dict[str, Any]:
+def engagement_decline(request: AuthenticatedHttpRequest, pk: int, payload: DeclineIn) -> dict[str, Any]:
     return _act(request, pk, services.engagement_decline, reason=payload.reason, detail=payload.detail)
 
 
 @router.post("/engagements/{pk}/close", response=EngagementOut, auth=AUTH, summary="关闭对接（未答复的意向由发起方撤回）")
-def engagement_close(request: HttpRequest, pk: int, payload: ReasonIn | None = None) -> dict[str, Any]:
+def engagement_close(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn | None = None) -> dict[str, Any]:
     return _act(request, pk, services.engagement_close, reason=payload.reason if payload else "")
 
 
 @router.post("/engagements/{pk}/agreement/propose", response=EngagementOut, auth=AUTH, summary="提出达成一致")
-def agreement_propose(request: HttpRequest, pk: int) -> dict[str, Any]:
+def agreement_propose(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _act(request, pk, services.engagement_propose_agreement)
 
 
 @router.post("/engagements/{pk}/agreement/confirm", response=EngagementOut, auth=AUTH, summary="确认达成一致（另一方）")
-def agreement_confirm(request: HttpRequest, pk: int) -> dict[str, Any]:
+def agreement_confirm(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _act(request, pk, services.engagement_confirm_agreement)
 
 
 @router.post("/engagements/{pk}/facilitator/propose", response=EngagementOut, auth=AUTH, summary="提议服务机构")
-def facilitator_propose(request: HttpRequest, pk: int, payload: AgencyIn) -> dict[str, Any]:
+def facilitator_propose(request: AuthenticatedHttpRequest, pk: int, payload: AgencyIn) -> dict[str, Any]:
     agency = selectors.agencies().filter(pk=payload.agency_id).first()
     if agency is None:
         raise DomainError(
@@ -321,18 +317,18 @@ def facilitator_propose(request: HttpRequest, pk: int, payload: AgencyIn) -> dic
 
 
 @router.post("/engagements/{pk}/facilitator/confirm", response=EngagementOut, auth=AUTH, summary="确认服务机构（另一方）")
-def facilitator_confirm(request: HttpRequest, pk: int) -> dict[str, Any]:
+def facilitator_confirm(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _act(request, pk, services.engagement_confirm_facilitator)
 
 
 @router.get("/engagements/{pk}/messages", response=MessagePageOut, auth=AUTH, summary="留言（最新在前）")
-def message_list(request: HttpRequest, pk: int, query: Query[PageQuery]) -> dict[str, Any]:
+def message_list(request: AuthenticatedHttpRequest, pk: int, query: Query[PageQuery]) -> dict[str, Any]:
     engagement = _engagement(request, pk, Action.VIEW)
     page = paginate(selectors.engagement_messages(engagement=engagement), page=query.page, page_size=query.page_size)
     return {**page.__dict__, "items": [_message_out(m) for m in page.items]}
 
 
 @router.post("/engagements/{pk}/messages", response={201: MessageOut}, auth=AUTH, summary="发送留言")
-def message_create(request: HttpRequest, pk: int, payload: MessageIn) -> Status[dict[str, Any]]:
-    message = services.message_post(actor=_user(request), engagement=_engagement(request, pk, Action.CHANGE), body=payload.body)
+def message_create(request: AuthenticatedHttpRequest, pk: int, payload: MessageIn) -> Status[dict[str, Any]]:
+    message = services.message_post(actor=request.user, engagement=_engagement(request, pk, Action.CHANGE), body=payload.body)
     return Status(201, _message_out(message))

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from usefirst.accounts import roles
+from usefirst.core.actors import Visitor
 from usefirst.core.permissions import Action, register
 
 from .models import Engagement
@@ -22,7 +23,7 @@ def _party(own: set[int]) -> Q:
 
 @register(Engagement)
 class EngagementPolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         own = roles.organisation_ids(user)
         if action in (Action.VIEW, Action.HISTORY):
             if roles.is_provincial_staff(user):

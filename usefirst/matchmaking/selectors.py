@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from usefirst.accounts.models import Organisation, OrganisationKind, OrganisationStatus
+from usefirst.core.actors import Visitor
 from usefirst.core.errors import DomainError
 from usefirst.core.permissions import Action, restrict
 
@@ -16,7 +17,7 @@ from .choices import DeclineReason, EngagementStatus, Side
 from .models import Engagement, EngagementEvent, EngagementMessage
 
 
-def engagement_list(*, user: Any, status: str = "") -> QuerySet[Engagement]:
+def engagement_list(*, user: Visitor, status: str = "") -> QuerySet[Engagement]:
     """The engagements the user may see: their organisations' (as a party or attached
     facilitator), or all of them for provincial staff. An unknown status is an error."""
     status = (status or "").strip()
@@ -30,7 +31,7 @@ def engagement_list(*, user: Any, status: str = "") -> QuerySet[Engagement]:
     return queryset.order_by("-updated_at", "-id")
 
 
-def agreed_engagement(*, user: Any, engagement_id: int) -> Engagement | None:
+def agreed_engagement(*, user: Visitor, engagement_id: int) -> Engagement | None:
     """An agreed engagement the user may see, or None: what a contract may be drafted from."""
     return (
         restrict(Engagement.objects.all(), user, Action.VIEW)

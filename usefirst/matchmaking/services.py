@@ -15,6 +15,7 @@ from usefirst.accounts.models import Organisation, OrganisationKind, User
 from usefirst.catalog.choices import AchievementStatus, DemandStatus
 from usefirst.catalog.models import Achievement, Demand
 from usefirst.core import workflow
+from usefirst.core.actors import Actor
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition
 from usefirst.core.permissions import Action, can
 from usefirst.core.text import clean_text
@@ -37,13 +38,13 @@ def _clean_text(value: str | None, *, field: str, label: str, limit: int, requir
     return clean_text(value, field=field, label=label, max_chars=limit, required=required, multiline=True)
 
 
-def _require_party(actor: Any, engagement: Engagement) -> set[str]:
+def _require_party(actor: Actor, engagement: Engagement) -> set[str]:
     if not can(actor, Action.CHANGE, engagement):
         raise Forbidden("只有对接双方可以执行此操作", code="forbidden")
     return sides_of(actor, engagement)
 
 
-def _single_side(actor: Any, engagement: Engagement, what: str) -> str:
+def _single_side(actor: Actor, engagement: Engagement, what: str) -> str:
     sides = _require_party(actor, engagement)
     if len(sides) > 1:
         # A confirmation by both sides must come from two organisations, not one person.
@@ -60,7 +61,7 @@ def _lock(engagement: Engagement) -> Engagement:
     )
 
 
-def _record(engagement: Engagement, event_type: str, *, actor: Any, reason: str = "", **payload: Any) -> None:
+def _record(engagement: Engagement, event_type: str, *, actor: Actor, reason: str = "", **payload: Any) -> None:
     """An event that is not a move (the intent itself, the facilitator's steps)."""
     workflow.record(ENGAGEMENT, engagement, event_type, actor=actor, reason=reason, payload=payload)
 
@@ -92,7 +93,7 @@ def _move(
     engagement: Engagement,
     name: str,
     *,
-    actor: Any,
+    actor: Actor,
     reason: str = "",
     also: dict[str, Any] | None = None,
     notice: workflow.Notice | None = None,
@@ -130,7 +131,7 @@ def _check_demand(demand: Demand) -> None:
 
 def engagement_create(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     achievement: Achievement | None = None,
     demand: Demand | None = None,
@@ -214,7 +215,7 @@ def _duplicate_error(side: str) -> Conflict:
 # ---------------------------------------------------------------- responses and closing
 
 
-def engagement_accept(*, actor: Any, engagement: Engagement) -> Engagement:
+def engagement_accept(*, actor: Actor, engagement: Engagement) -> Engagement:
     def notice(locked: Engagement) -> None:
         _notify_other(
             locked,
@@ -226,7 +227,7 @@ def engagement_accept(*, actor: Any, engagement: Engagement) -> Engagement:
     return _move(engagement, E.ACCEPT, actor=actor, notice=notice)
 
 
-def engagement_decline(*, actor: Any, engagement: Engagement, reason: str, detail: str = "") -> Engagement:
+def engagement_decline(*, actor: Actor, engagement: Engagement, reason: str, detail: str = "") -> Engagement:
     if reason not in DeclineReason.values:
         raise DomainError("请选择婉拒原因", code="validation_failed", field_errors={"reason": ["请选择婉拒原因"]})
     detail = _clean_text(
@@ -254,7 +255,7 @@ def engagement_decline(*, actor: Any, engagement: Engagement, reason: str, detai
     )
 
 
-def engagement_close(*, actor: Any, engagement: Engagement, reason: str = "") -> Engagement:
+def engagement_close(*, actor: Actor, engagement: Engagement, reason: str = "") -> Engagement:
     """Either side ends the talks; an intent not yet answered is withdrawn by its initiator
     (the other side answers it by declining with a reason)."""
     reason = _clean_text(reason, field="reason", label="说明", limit=MAX_REASON)
@@ -280,7 +281,7 @@ def engagement_close(*, actor: Any, engagement: Engagement, reason: str = "") ->
 # ---------------------------------------------------------------- agreement (both sides)
 
 
-def engagement_propose_agreement(*, actor: Any, engagement: Engagement) -> Engagement:
+def engagement_propose_agreement(*, actor: Actor, engagement: Engagement) -> Engagement:
     sides = sides_of(actor, engagement)
     side = next(iter(sides)) if len(sides) == 1 else ""
 
@@ -297,7 +298,7 @@ def engagement_propose_agreement(*, actor: Any, engagement: Engagement) -> Engag
     return _move(engagement, E.PROPOSE_AGREEMENT, actor=actor, also=also, notice=notice, side=side)
 
 
-def engagement_confirm_agreement(*, actor: Any, engagement: Engagement) -> Engagement:
+def engagement_confirm_agreement(*, actor: Actor, engagement: Engagement) -> Engagement:
     sides = sides_of(actor, engagement)
     side = next(iter(sides)) if len(sides) == 1 else ""
 
@@ -319,7 +320,7 @@ def engagement_confirm_agreement(*, actor: Any, engagement: Engagement) -> Engag
 # ---------------------------------------------------------------- facilitator agency
 
 
-def _stamp_facilitator_confirmation(engagement: Engagement, side: str, actor: Any) -> None:
+def _stamp_facilitator_confirmation(engagement: Engagement, side: str, actor: Actor) -> None:
     now = timezone.now()
     if side == Side.ENTERPRISE:
         engagement.facilitator_enterprise_confirmed_by = actor
@@ -329,7 +330,7 @@ def _stamp_facilitator_confirmation(engagement: Engagement, side: str, actor: An
         engagement.facilitator_unit_confirmed_at = now
 
 
-def engagement_propose_facilitator(*, actor: Any, engagement: Engagement, agency: Organisation) -> Engagement:
+def engagement_propose_facilitator(*, actor: Actor, engagement: Engagement, agency: Organisation) -> Engagement:
     """Proposing counts as the proposing side's confirmation; the agency is attached (and
     credited) only when the other side confirms too. A new proposal replaces a pending one."""
     if agency.kind != OrganisationKind.AGENCY or not agency.is_active:
@@ -364,7 +365,7 @@ def engagement_propose_facilitator(*, actor: Any, engagement: Engagement, agency
     return engagement
 
 
-def engagement_confirm_facilitator(*, actor: Any, engagement: Engagement) -> Engagement:
+def engagement_confirm_facilitator(*, actor: Actor, engagement: Engagement) -> Engagement:
     with transaction.atomic():
         engagement = _lock(engagement)
         side = _single_side(actor, engagement, "确认服务机构")
@@ -400,7 +401,7 @@ def engagement_confirm_facilitator(*, actor: Any, engagement: Engagement) -> Eng
 # ---------------------------------------------------------------- messages
 
 
-def message_post(*, actor: Any, engagement: Engagement, body: str) -> EngagementMessage:
+def message_post(*, actor: Actor, engagement: Engagement, body: str) -> EngagementMessage:
     text = _clean_text(body, field="body", label="留言内容", limit=MAX_MESSAGE_LENGTH, required=True)
     with transaction.atomic():
         engagement = _lock(engagement)

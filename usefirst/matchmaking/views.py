@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +18,7 @@ from usefirst.accounts.models import Organisation
 from usefirst.catalog.choices import AchievementStatus
 from usefirst.catalog.models import Achievement, Demand
 from usefirst.core import workflow
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.errors import DomainError, NotFound
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, can, get_for_user
@@ -32,7 +33,7 @@ from .workflows import ENGAGEMENT, sides_of
 MESSAGES_PER_PAGE = 20
 
 
-def _get[M: Model](queryset: QuerySet[M], request: HttpRequest, action: Action, pk: Any) -> M:
+def _get[M: Model](queryset: QuerySet[M], request: AuthenticatedHttpRequest, action: Action, pk: Any) -> M:
     return get_for_user(queryset, request.user, action, pk=pk)
 
 
@@ -41,7 +42,7 @@ def _status(refused: list[DomainError]) -> int:
     return refused[0].status if 400 <= refused[0].status < 500 else 400
 
 
-def _current_org(request: HttpRequest) -> Organisation | None:
+def _current_org(request: AuthenticatedHttpRequest) -> Organisation | None:
     membership = current_membership(request)
     return membership.organisation if membership else None
 
@@ -53,7 +54,7 @@ def _engagements() -> QuerySet[Engagement]:
 # ---------------------------------------------------------------- intent
 
 
-def _intent_item(request: HttpRequest) -> tuple[Achievement | None, Demand | None]:
+def _intent_item(request: AuthenticatedHttpRequest) -> tuple[Achievement | None, Demand | None]:
     source = request.POST if request.method == "POST" else request.GET
     achievement_id, demand_id = source.get("achievement_id", ""), source.get("demand_id", "")
     if demand_id.isdigit():
@@ -65,7 +66,7 @@ def _intent_item(request: HttpRequest) -> tuple[Achievement | None, Demand | Non
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intent_new(request: HttpRequest) -> HttpResponse:
+def intent_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     achievement, demand = _intent_item(request)
     org = _current_org(request)
     if org is None:
@@ -100,7 +101,7 @@ def intent_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_engagements(request: HttpRequest) -> HttpResponse:
+def my_engagements(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StatusFilterForm(request.GET or None)
     context: dict[str, Any] = {"form": form, "page": None, "org": _current_org(request)}
     context["query"] = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
@@ -116,7 +117,7 @@ def my_engagements(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def decline_reasons(request: HttpRequest) -> HttpResponse:
+def decline_reasons(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = _current_org(request)
     if org is None:
         raise PermissionDenied("您尚未加入任何已认证的机构")
@@ -127,7 +128,7 @@ def decline_reasons(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- the engagement
 
 
-def _detail(request: HttpRequest, engagement: Engagement, *, status: int = 200, **forms: Any) -> HttpResponse:
+def _detail(request: AuthenticatedHttpRequest, engagement: Engagement, *, status: int = 200, **forms: Any) -> HttpResponse:
     sides = sides_of(request.user, engagement) if can(request.user, Action.CHANGE, engagement) else set()
     # The buttons: the moves this person may take now (state, side and rule).
     moves = {step.name: True for step in workflow.allowed(ENGAGEMENT, engagement, request.user)} if sides else {}
@@ -163,7 +164,7 @@ def _detail(request: HttpRequest, engagement: Engagement, *, status: int = 200, 
 
 @login_required
 @require_GET
-def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def engagement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _get(_engagements(), request, Action.VIEW, pk))
 
 
@@ -191,7 +192,7 @@ DONE = {
 
 @login_required
 @require_POST
-def engagement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def engagement_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404("未知的操作")
     engagement = _get(_engagements(), request, Action.CHANGE, pk)
@@ -233,7 +234,7 @@ def engagement_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 @login_required
 @require_POST
-def message_create(request: HttpRequest, pk: int) -> HttpResponse:
+def message_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     engagement = _get(_engagements(), request, Action.CHANGE, pk)
     form = MessageForm(request.POST)
     with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:

@@ -14,12 +14,11 @@ state, written with ``workflow.record``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
 from usefirst.accounts import roles
 from usefirst.core import workflow
+from usefirst.core.actors import Visitor
 from usefirst.core.errors import Forbidden, IllegalTransition
 from usefirst.core.permissions import Action, can
 
@@ -42,7 +41,7 @@ class EngagementEventType(models.TextChoices):
     ATTACH_FACILITATOR = "attach_facilitator", "双方确认服务机构"
 
 
-def sides_of(user: Any, engagement: Engagement) -> set[str]:
+def sides_of(user: Visitor, engagement: Engagement) -> set[str]:
     """The sides of the engagement the user belongs to (a person may serve both organisations)."""
     own = roles.organisation_ids(user)
     sides = set()
@@ -53,7 +52,7 @@ def sides_of(user: Any, engagement: Engagement) -> set[str]:
     return sides
 
 
-def _responder(actor: Any, engagement: Engagement) -> bool:
+def _responder(actor: Visitor, engagement: Engagement) -> bool:
     """An intent is answered by the party it was addressed to, never by the one that made it."""
     return can(actor, Action.CHANGE, engagement) and engagement.responder_side in sides_of(actor, engagement)
 
@@ -62,7 +61,7 @@ def _responder(actor: Any, engagement: Engagement) -> bool:
 # A guard asked without an actor (`workflow.possible`) looks at the state only.
 
 
-def _initiator_withdraws(engagement: Engagement, actor: Any) -> bool:
+def _initiator_withdraws(engagement: Engagement, actor: Visitor | None) -> bool:
     # The side an unanswered intent was addressed to answers it by declining, with a reason.
     return actor is None or engagement.initiator_side in sides_of(actor, engagement)
 
