@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -21,6 +20,7 @@ from ninja.security import django_auth
 from usefirst.api.auth import TokenAuth
 from usefirst.catalog.choices import Mode
 from usefirst.contracts.models import Contract
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.permissions import Action, get_for_user, restrict
 
 from . import selectors, services
@@ -30,12 +30,8 @@ router = Router(tags=["付款与收益分配"])
 AUTH = [TokenAuth(), django_auth]
 
 
-def _user(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None) or request.user
-
-
-def _contract(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Contract:
-    return get_for_user(Contract.objects.select_related("licensor", "licensee"), _user(request), action, pk=pk)
+def _contract(request: AuthenticatedHttpRequest, pk: int, action: Action = Action.VIEW) -> Contract:
+    return get_for_user(Contract.objects.select_related("licensor", "licensee"), request.user, action, pk=pk)
 
 
 # ---------------------------------------------------------------- schemas
@@ -283,7 +279,7 @@ def _distribution_out(d: Distribution) -> dict[str, Any]:
 
 
 @router.get("/contracts/{pk}/finance", response=FinanceOut, auth=AUTH, summary="合同的付款计划、实际到账与按成果分摊")
-def contract_finance(request: HttpRequest, pk: int) -> dict[str, Any]:
+def contract_finance(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     contract = _contract(request, pk)
     first = selectors.first_cooperation_contract(contract) if contract.mode == Mode.COOPERATE_LATER else None
     return {
@@ -323,10 +319,10 @@ def contract_finance(request: HttpRequest, pk: int) -> dict[str, Any]:
 @router.post(
     "/contracts/{pk}/payment-plan", response={201: dict[str, int]}, auth=AUTH, summary="登记付款计划（可组合多种付款方式）"
 )
-def plan_create(request: HttpRequest, pk: int, payload: PlanIn) -> Status[dict[str, Any]]:
+def plan_create(request: AuthenticatedHttpRequest, pk: int, payload: PlanIn) -> Status[dict[str, Any]]:
     contract = _contract(request, pk, Action.CHANGE)
     plan = services.plan_create(
-        actor=_user(request),
+        actor=request.user,
         contract=contract,
         items=[i.dict() for i in payload.items],
         non_technical_costs=payload.non_technical_costs,
@@ -336,9 +332,9 @@ def plan_create(request: HttpRequest, pk: int, payload: PlanIn) -> Status[dict[s
 
 
 @router.get("/contracts/{pk}/receipts", response=list[ReceiptOut], auth=AUTH, summary="到账记录（含冲销）")
-def receipt_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+def receipt_list(request: AuthenticatedHttpRequest, pk: int) -> list[dict[str, Any]]:
     contract = _contract(request, pk)
-    rows = restrict(Receipt.objects.all(), _user(request), Action.VIEW).filter(contract=contract).order_by("received_on", "pk")
+    rows = restrict(Receipt.objects.all(), request.user, Action.VIEW).filter(contract=contract).order_by("received_on", "pk")
     return [_receipt_out(r) for r in rows]
 
 
@@ -348,9 +344,9 @@ def receipt_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     auth=AUTH,
     summary="登记到账（幂等：同一幂等键重复提交返回原记录）",
 )
-def receipt_create(request: HttpRequest, pk: int, payload: ReceiptIn) -> Status[dict[str, Any]]:
+def receipt_create(request: AuthenticatedHttpRequest, pk: int, payload: ReceiptIn) -> Status[dict[str, Any]]:
     contract = _contract(request, pk, Action.CHANGE)
-    receipt, created = services.receipt_record(actor=_user(request), contract=contract, **payload.dict())
+    receipt, created = services.receipt_record(actor=request.user, contract=contract, **payload.dict())
     return Status(201 if created else 200, _receipt_out(receipt))
 
 
@@ -363,10 +359,10 @@ def receipt_create(request: HttpRequest, pk: int, payload: ReceiptIn) -> Status[
     "receipt_slip_invalid），到账与回单均不保存。幂等：同一幂等键重复提交返回原记录。",
 )
 def receipt_create_with_slip(
-    request: HttpRequest, pk: int, payload: Form[ReceiptIn], slip: File[UploadedFile | None] = None
+    request: AuthenticatedHttpRequest, pk: int, payload: Form[ReceiptIn], slip: File[UploadedFile | None] = None
 ) -> Status[dict[str, Any]]:
     contract = _contract(request, pk, Action.CHANGE)
-    receipt, created = services.receipt_record(actor=_user(request), contract=contract, slip=slip, **payload.dict())
+    receipt, created = services.receipt_record(actor=request.user, contract=contract, slip=slip, **payload.dict())
     return Status(201 if created else 200, _receipt_out(receipt))
 
 
@@ -376,10 +372,12 @@ def receipt_create_with_slip(
     auth=AUTH,
     summary="登记到账并同时核算收益分配（同一事务）",
 )
-def receipt_and_distribution(request: HttpRequest, pk: int, payload: ReceiptAndDistributionIn) -> Status[dict[str, Any]]:
+def receipt_and_distribution(
+    request: AuthenticatedHttpRequest, pk: int, payload: ReceiptAndDistributionIn
+) -> Status[dict[str, Any]]:
     contract = _contract(request, pk, Action.CHANGE)
     receipt, distribution = services.receipt_record_and_distribute(
-        actor=_user(request),
+        actor=request.user,
         contract=contract,
         receipt=payload.receipt.dict(),
         distribution={k: v for k, v in payload.distribution.dict().items() if v is not None},
@@ -390,9 +388,9 @@ def receipt_and_distribution(request: HttpRequest, pk: int, payload: ReceiptAndD
 @router.post(
     "/receipts/{pk}/reverse", response={200: ReceiptOut, 201: ReceiptOut}, auth=AUTH, summary="冲销到账（负数记录，关联原记录）"
 )
-def receipt_reverse(request: HttpRequest, pk: int, payload: ReversalIn) -> Status[dict[str, Any]]:
-    original = get_for_user(Receipt.objects.select_related("contract"), _user(request), Action.CHANGE, pk=pk)
-    reversal, created = services.receipt_reverse(actor=_user(request), original=original, **payload.dict())
+def receipt_reverse(request: AuthenticatedHttpRequest, pk: int, payload: ReversalIn) -> Status[dict[str, Any]]:
+    original = get_for_user(Receipt.objects.select_related("contract"), request.user, Action.CHANGE, pk=pk)
+    reversal, created = services.receipt_reverse(actor=request.user, original=original, **payload.dict())
     return Status(201 if created else 200, _receipt_out(reversal))
 
 
@@ -402,9 +400,9 @@ def receipt_reverse(request: HttpRequest, pk: int, payload: ReversalIn) -> Statu
     auth=AUTH,
     summary="确认到账：付款单位确认许可方登记的到账（逾期未答复的由审核部门核实）；成果单位确认成果完成人登记的到账",
 )
-def receipt_confirm(request: HttpRequest, pk: int) -> dict[str, Any]:
-    receipt = get_for_user(Receipt.objects.select_related("contract"), _user(request), Action.VIEW, pk=pk)
-    return _receipt_out(services.receipt_confirm(actor=_user(request), receipt=receipt))
+def receipt_confirm(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
+    receipt = get_for_user(Receipt.objects.select_related("contract"), request.user, Action.VIEW, pk=pk)
+    return _receipt_out(services.receipt_confirm(actor=request.user, receipt=receipt))
 
 
 class DisputeIn(Schema):
@@ -414,26 +412,26 @@ class DisputeIn(Schema):
 @router.post(
     "/receipts/{pk}/dispute", response=ReceiptOut, auth=AUTH, summary="付款单位对到账提出异议（有异议的到账不计入实际到账）"
 )
-def receipt_dispute(request: HttpRequest, pk: int, payload: DisputeIn) -> dict[str, Any]:
-    receipt = get_for_user(Receipt.objects.select_related("contract"), _user(request), Action.VIEW, pk=pk)
-    return _receipt_out(services.receipt_dispute(actor=_user(request), receipt=receipt, reason=payload.reason))
+def receipt_dispute(request: AuthenticatedHttpRequest, pk: int, payload: DisputeIn) -> dict[str, Any]:
+    receipt = get_for_user(Receipt.objects.select_related("contract"), request.user, Action.VIEW, pk=pk)
+    return _receipt_out(services.receipt_dispute(actor=request.user, receipt=receipt, reason=payload.reason))
 
 
 @router.get("/receipts/to-confirm", response=list[ReceiptOut], auth=AUTH, summary="本机构待确认（或待核实）的到账")
-def receipts_to_confirm(request: HttpRequest) -> list[dict[str, Any]]:
-    rows = selectors.receipts_awaiting_confirmation(_user(request)).order_by("recorded_at", "pk")[:200]
+def receipts_to_confirm(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
+    rows = selectors.receipts_awaiting_confirmation(request.user).order_by("recorded_at", "pk")[:200]
     return [_receipt_out(r) for r in rows]
 
 
-def _line(request: HttpRequest, pk: int) -> ScheduleLine:
-    return get_for_user(ScheduleLine.objects.select_related("plan__contract", "item"), _user(request), Action.CHANGE, pk=pk)
+def _line(request: AuthenticatedHttpRequest, pk: int) -> ScheduleLine:
+    return get_for_user(ScheduleLine.objects.select_related("plan__contract", "item"), request.user, Action.CHANGE, pk=pk)
 
 
 @router.post(
     "/schedule-lines/{pk}/confirm-milestone", response=dict[str, Any], auth=AUTH, summary="确认里程碑已达成（双方各自确认）"
 )
-def milestone_confirm(request: HttpRequest, pk: int) -> dict[str, Any]:
-    line = services.milestone_confirm(actor=_user(request), line=_line(request, pk))
+def milestone_confirm(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
+    line = services.milestone_confirm(actor=request.user, line=_line(request, pk))
     return {
         "id": line.pk,
         "due_date": line.due_date,
@@ -443,22 +441,22 @@ def milestone_confirm(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/schedule-lines/{pk}/royalty-report", response={201: dict[str, Any]}, auth=AUTH, summary="企业报告提成期的提成基数")
-def royalty_report(request: HttpRequest, pk: int, payload: RoyaltyReportIn) -> Status[dict[str, Any]]:
-    report = services.royalty_report(actor=_user(request), line=_line(request, pk), base_amount=payload.base_amount)
+def royalty_report(request: AuthenticatedHttpRequest, pk: int, payload: RoyaltyReportIn) -> Status[dict[str, Any]]:
+    report = services.royalty_report(actor=request.user, line=_line(request, pk), base_amount=payload.base_amount)
     line = ScheduleLine.objects.get(pk=report.line_id)
     return Status(201, {"id": report.pk, "is_late": report.is_late, "amount_due": line.amount, "due_date": line.due_date})
 
 
 @router.post("/schedule-lines/{pk}/waive", response=dict[str, Any], auth=AUTH, summary="豁免一项应付款（许可方单位）")
-def line_waive(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
-    line = services.line_waive(actor=_user(request), line=_line(request, pk), reason=payload.reason)
+def line_waive(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+    line = services.line_waive(actor=request.user, line=_line(request, pk), reason=payload.reason)
     return {"id": line.pk, "waived": True}
 
 
 @router.post(
     "/contracts/{pk}/distributions/preview", response=PreviewOut, auth=AUTH, summary="试算收益分配（显示比例下限检查，不保存）"
 )
-def distribution_preview(request: HttpRequest, pk: int, payload: DistributionIn) -> dict[str, Any]:
+def distribution_preview(request: AuthenticatedHttpRequest, pk: int, payload: DistributionIn) -> dict[str, Any]:
     contract = _contract(request, pk, Action.CHANGE)
     plan = services.distribution_preview(contract=contract, **{k: v for k, v in payload.dict().items() if v is not None})
     return {
@@ -472,9 +470,9 @@ def distribution_preview(request: HttpRequest, pk: int, payload: DistributionIn)
 
 
 @router.get("/contracts/{pk}/distributions", response=list[DistributionOut], auth=AUTH, summary="收益分配记录")
-def distribution_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+def distribution_list(request: AuthenticatedHttpRequest, pk: int) -> list[dict[str, Any]]:
     contract = _contract(request, pk)
-    rows = restrict(Distribution.objects.all(), _user(request), Action.VIEW).filter(contract=contract).prefetch_related("lines")
+    rows = restrict(Distribution.objects.all(), request.user, Action.VIEW).filter(contract=contract).prefetch_related("lines")
     return [_distribution_out(d) for d in rows]
 
 
@@ -484,37 +482,37 @@ def distribution_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     auth=AUTH,
     summary="核算并保存收益分配（低于比例下限将被拒绝）",
 )
-def distribution_create(request: HttpRequest, pk: int, payload: DistributionCreateIn) -> Status[dict[str, Any]]:
+def distribution_create(request: AuthenticatedHttpRequest, pk: int, payload: DistributionCreateIn) -> Status[dict[str, Any]]:
     contract = _contract(request, pk, Action.CHANGE)
     distribution = services.distribution_create(
-        actor=_user(request), contract=contract, **{k: v for k, v in payload.dict().items() if v is not None}
+        actor=request.user, contract=contract, **{k: v for k, v in payload.dict().items() if v is not None}
     )
     return Status(201, _distribution_out(distribution))
 
 
-def _distribution(request: HttpRequest, pk: int, action: Action) -> Distribution:
-    return get_for_user(Distribution.objects.select_related("contract"), _user(request), action, pk=pk)
+def _distribution(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Distribution:
+    return get_for_user(Distribution.objects.select_related("contract"), request.user, action, pk=pk)
 
 
 @router.post("/distributions/{pk}/pay", response=DistributionOut, auth=AUTH, summary="确认收益分配已发放")
-def distribution_pay(request: HttpRequest, pk: int) -> dict[str, Any]:
+def distribution_pay(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _distribution_out(
-        services.distribution_pay(actor=_user(request), distribution=_distribution(request, pk, Action.CHANGE))
+        services.distribution_pay(actor=request.user, distribution=_distribution(request, pk, Action.CHANGE))
     )
 
 
 @router.post("/distributions/{pk}/cancel", response=DistributionOut, auth=AUTH, summary="撤销尚未发放的收益分配")
-def distribution_cancel(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+def distribution_cancel(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
     with transaction.atomic():
         d = services.distribution_cancel(
-            actor=_user(request), distribution=_distribution(request, pk, Action.CHANGE), reason=payload.reason
+            actor=request.user, distribution=_distribution(request, pk, Action.CHANGE), reason=payload.reason
         )
     return _distribution_out(d)
 
 
 @router.get("/me/distributions", response=list[MyLineOut], auth=AUTH, summary="我（成果完成人）的收益分配")
-def my_distributions(request: HttpRequest) -> list[dict[str, Any]]:
-    lines = restrict(DistributionLine.objects.all(), _user(request), Action.VIEW).filter(person__user=_user(request))
+def my_distributions(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
+    lines = restrict(DistributionLine.objects.all(), request.user, Action.VIEW).filter(person__user=request.user)
     lines = lines.exclude(distribution__status="cancelled").select_related("distribution__contract")
     return [
         {

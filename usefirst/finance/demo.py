@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from usefirst.accounts.models import Membership, User
 from usefirst.contracts.models import Contract
+from usefirst.core.actors import Actor
 from usefirst.core.dates import today
 
 from . import services
@@ -47,7 +48,7 @@ def confirm_as_payer(receipt: Receipt, payer: Any = None) -> None:
         receipt.refresh_from_db()
 
 
-def seed_contract_finance(*, contract: Contract, unit_user: Any, licensee_user: Any, paid: bool = True) -> None:
+def seed_contract_finance(*, contract: Contract, unit_user: Actor, licensee_user: Actor, paid: bool = True) -> None:
     """A combined plan (entry fee, two installments, a milestone, quarterly royalty), two
     receipts, one reversal and a distribution at 70 / 20 / 10, paid when `paid`."""
     signed = timezone.localdate(contract.signed_at) if contract.signed_at else today()  # the Shanghai date, as finance compares
@@ -108,7 +109,7 @@ def seed_contract_finance(*, contract: Contract, unit_user: Any, licensee_user: 
 def seed_licence_finance(
     *,
     contract: Contract,
-    unit_user: Any,
+    unit_user: Actor,
     at: Callable[..., AbstractContextManager[None]],
     log: Callable[[str], None] | None = None,
 ) -> None:

@@ -14,19 +14,20 @@ from django.db.models import Q, QuerySet
 
 from usefirst.accounts import roles
 from usefirst.contracts.models import Contract
+from usefirst.core.actors import Visitor
 from usefirst.core.permissions import Action, register, restrict
 
 from .models import Distribution, DistributionLine, GuidanceFundEntry, PaymentPlan, Receipt, RoyaltyReport, ScheduleLine
 
 
-def _contracts(user: Any, action: Action) -> Any:
+def _contracts(user: Visitor, action: Action) -> Any:
     return restrict(Contract.objects.all(), user, Action.VIEW if action == Action.HISTORY else action).values("pk")
 
 
 class _ByContract:
     path = "contract"
 
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if action not in (Action.VIEW, Action.HISTORY, Action.CHANGE):
             return queryset.none()
         return queryset.filter(**{f"{self.path}__in": _contracts(user, action)})
@@ -52,7 +53,7 @@ class ReceiptPolicy(_ByContract):
     path = "contract"
 
 
-def _unit_or_department(user: Any, prefix: str = "") -> Q:
+def _unit_or_department(user: Visitor, prefix: str = "") -> Q:
     own = roles.organisation_ids(user)
     q = Q(**{f"{prefix}unit_id__in": own})
     if roles.department_ids(user):
@@ -62,7 +63,7 @@ def _unit_or_department(user: Any, prefix: str = "") -> Q:
 
 @register(Distribution)
 class DistributionPolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not getattr(user, "is_authenticated", False):
             return queryset.none()
         if action in (Action.VIEW, Action.HISTORY):
@@ -74,7 +75,7 @@ class DistributionPolicy:
 
 @register(DistributionLine)
 class DistributionLinePolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not getattr(user, "is_authenticated", False) or action != Action.VIEW:
             return queryset.none()
         return queryset.filter(_unit_or_department(user, "distribution__") | Q(person__user=user))
@@ -82,7 +83,7 @@ class DistributionLinePolicy:
 
 @register(GuidanceFundEntry)
 class GuidanceFundEntryPolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not getattr(user, "is_authenticated", False):
             return queryset.none()
         if action == Action.VIEW:

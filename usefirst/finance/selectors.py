@@ -14,6 +14,7 @@ from django.db.models import BigIntegerField, Field, Func, Q, QuerySet, Sum
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation
 from usefirst.contracts.models import Contract
+from usefirst.core.actors import Visitor
 from usefirst.core.dates import today
 
 from .models import (
@@ -158,17 +159,17 @@ def receiving_unit(contract: Contract) -> Organisation | None:
     return link.achievement.owner if link is not None else None
 
 
-def is_unit_member(user: Any, contract: Contract) -> bool:
+def is_unit_member(user: Visitor, contract: Contract) -> bool:
     unit = receiving_unit(contract)
     return unit is not None and roles.is_member(user, unit)
 
 
-def is_inventor_licensor(user: Any, contract: Contract) -> bool:
+def is_inventor_licensor(user: Visitor, contract: Contract) -> bool:
     person = contract.licensor_person
     return person is not None and getattr(user, "is_authenticated", False) and person.user_id == user.pk
 
 
-def is_licensee_member(user: Any, contract: Contract) -> bool:
+def is_licensee_member(user: Visitor, contract: Contract) -> bool:
     return contract.licensee_id is not None and contract.licensee_id in roles.organisation_ids(user)
 
 
@@ -267,9 +268,9 @@ def fund_balance(unit: Organisation | int) -> Decimal:
     return _sum(GuidanceFundEntry.objects.filter(unit=unit))
 
 
-def distributions_of_person(user: Any) -> QuerySet[DistributionLine]:
+def distributions_of_person(user: Visitor) -> QuerySet[DistributionLine]:
     """An inventor's own distribution lines (only computed or paid ones)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return DistributionLine.objects.none()
     return (
         DistributionLine.objects.filter(person__user=user)
@@ -294,7 +295,7 @@ def beyond_plan(contract: Contract) -> Decimal | None:
     return recorded - planned if recorded > planned else None
 
 
-def receipts_awaiting_confirmation(user: Any) -> QuerySet[Receipt]:
+def receipts_awaiting_confirmation(user: Visitor) -> QuerySet[Receipt]:
     """Receipts this user's organisations must answer: as the paying organisation, those the
     unit recorded; as a unit, those its inventor-licensors recorded; as a reviewing department,
     those whose payer let the answer period pass (the service decides the exact day)."""

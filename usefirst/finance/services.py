@@ -28,6 +28,7 @@ from usefirst.catalog.choices import Mode
 from usefirst.catalog.models import AchievementInventor
 from usefirst.contracts.models import Contract, ContractStatus, InventorGrant
 from usefirst.core import workflow
+from usefirst.core.actors import Actor, Visitor
 from usefirst.core.dates import next_working_day, parse_date, today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition
 from usefirst.core.files import file_kept_only_with_its_row
@@ -100,7 +101,7 @@ def _date(value: object, *, label: str) -> dt.date:
 
 def plan_create(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     items: Sequence[Mapping[str, Any]],
     non_technical_costs: object = "0",
@@ -158,7 +159,7 @@ def plan_create(
     return plan
 
 
-def milestone_confirm(*, actor: Any, line: ScheduleLine) -> ScheduleLine:
+def milestone_confirm(*, actor: Actor, line: ScheduleLine) -> ScheduleLine:
     """Each side confirms a milestone was reached; once both have, it is due `payment_days`
     after the later confirmation (moved to the next working day)."""
     if not line.is_milestone:
@@ -191,7 +192,7 @@ def milestone_confirm(*, actor: Any, line: ScheduleLine) -> ScheduleLine:
     return line
 
 
-def royalty_report(*, actor: Any, line: ScheduleLine, base_amount: object) -> RoyaltyReport:
+def royalty_report(*, actor: Actor, line: ScheduleLine, base_amount: object) -> RoyaltyReport:
     """The enterprise reports a period's base; the amounts owed are recomputed for the item
     (minimums and caps may be cumulative). A report after its deadline is accepted and flagged."""
     contract = line.plan.contract
@@ -232,7 +233,7 @@ def royalty_report(*, actor: Any, line: ScheduleLine, base_amount: object) -> Ro
     return report
 
 
-def line_waive(*, actor: Any, line: ScheduleLine, reason: str) -> ScheduleLine:
+def line_waive(*, actor: Actor, line: ScheduleLine, reason: str) -> ScheduleLine:
     """The licensor unit waives a scheduled amount; it no longer counts as owed."""
     _permitted(LINE, FinanceEventType.LINE_WAIVE, actor, line)
     reason = _text(reason, field="reason", label="豁免理由", max_length=2000)
@@ -319,7 +320,7 @@ def _insert_receipt(receipt: Receipt) -> tuple[Receipt, bool]:
 
 def receipt_record(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     received_on: object,
     amount: object,
@@ -462,7 +463,7 @@ def _slip(slip: Any, *, amount: Decimal, day: dt.date) -> tuple[str, Any] | None
     return f"slip.{sniffed[1]}", ContentFile(data)
 
 
-def _flag_beyond_plan(contract: Contract, actor: Any) -> None:
+def _flag_beyond_plan(contract: Contract, actor: Actor) -> None:
     """Receipts beyond the contract's fixed plan are not refused (a payment may cover interest
     or a later item) but the unit and its reviewing department are told."""
     excess = selectors.beyond_plan(contract)
@@ -479,7 +480,7 @@ def _flag_beyond_plan(contract: Contract, actor: Any) -> None:
     )
 
 
-def may_confirm(actor: Any, receipt: Receipt, *, on: dt.date | None = None) -> str:
+def may_confirm(actor: Visitor, receipt: Receipt, *, on: dt.date | None = None) -> str:
     """How `actor` may confirm this receipt (a ConfirmedAs value), or "" when not at all."""
     contract = receipt.contract
     if receipt.payer_organisation_id is None or contract.licensor_person_id is not None:
@@ -503,7 +504,7 @@ def payer_answer_due(receipt: Receipt) -> dt.date:
     return recorded + dt.timedelta(days=days)
 
 
-def receipt_confirm(*, actor: Any, receipt: Receipt) -> Receipt:
+def receipt_confirm(*, actor: Actor, receipt: Receipt) -> Receipt:
     """The paying organisation confirms a receipt the unit recorded (or, past its answer period,
     the unit's reviewing department verifies it); the unit confirms one an inventor-licensor
     recorded. Only then does it count. Of two confirming at once, one wins and the other is
@@ -547,7 +548,7 @@ def receipt_confirm(*, actor: Any, receipt: Receipt) -> Receipt:
     return receipt
 
 
-def receipt_dispute(*, actor: Any, receipt: Receipt, reason: str) -> Receipt:
+def receipt_dispute(*, actor: Actor, receipt: Receipt, reason: str) -> Receipt:
     """The paying organisation disputes a receipt (wrong amount, not paid, another contract's);
     a disputed receipt never counts. The unit corrects it by reversing and recording again."""
     from usefirst.core.text import stated_reason
@@ -586,7 +587,7 @@ def receipt_dispute(*, actor: Any, receipt: Receipt, reason: str) -> Receipt:
 
 def receipt_reverse(
     *,
-    actor: Any,
+    actor: Actor,
     original: Receipt,
     reason: str,
     idempotency_key: str,
@@ -831,7 +832,7 @@ def _write_distribution_lines(distribution: Distribution, plan: DistributionPlan
         )
 
 
-def distribution_create(*, actor: Any, contract: Contract, note: str = "", **terms: Any) -> Distribution:
+def distribution_create(*, actor: Actor, contract: Contract, note: str = "", **terms: Any) -> Distribution:
     """Compute and record a distribution of the receipts not yet distributed. Refused below
     the inventors' floor (rule 1); a warning is kept when under the statutory 50 %."""
     if not selectors.is_unit_member(actor, contract):
@@ -889,7 +890,7 @@ def distribution_create(*, actor: Any, contract: Contract, note: str = "", **ter
     return distribution
 
 
-def _permitted(wf: workflow.Workflow, name: str, actor: Any, obj: Any) -> None:
+def _permitted(wf: workflow.Workflow, name: str, actor: Actor, obj: Any) -> None:
     """The transition's own refusal of an actor without its permission, before the input is read."""
     step = wf.transition(name)
     if not step.permits(actor, obj):
@@ -897,7 +898,7 @@ def _permitted(wf: workflow.Workflow, name: str, actor: Any, obj: Any) -> None:
         raise Forbidden(message, code=code)
 
 
-def distribution_pay(*, actor: Any, distribution: Distribution) -> Distribution:
+def distribution_pay(*, actor: Actor, distribution: Distribution) -> Distribution:
     """Mark a distribution paid out; the guidance fund's part is booked to its ledger and the
     inventors are told."""
     contract = distribution.contract
@@ -933,7 +934,7 @@ def distribution_pay(*, actor: Any, distribution: Distribution) -> Distribution:
     return distribution
 
 
-def distribution_cancel(*, actor: Any, distribution: Distribution, reason: str) -> Distribution:
+def distribution_cancel(*, actor: Actor, distribution: Distribution, reason: str) -> Distribution:
     """Cancel the latest computed distribution; its receipts are released for the next one."""
     _permitted(DISTRIBUTION, FinanceEventType.DISTRIBUTION_CANCEL, actor, distribution)
     reason = _text(reason, field="reason", label="撤销理由", max_length=2000)
@@ -945,7 +946,7 @@ def distribution_cancel(*, actor: Any, distribution: Distribution, reason: str) 
 
 
 def receipt_record_and_distribute(
-    *, actor: Any, contract: Contract, receipt: Mapping[str, Any], distribution: Mapping[str, Any]
+    *, actor: Actor, contract: Contract, receipt: Mapping[str, Any], distribution: Mapping[str, Any]
 ) -> tuple[Receipt, Distribution]:
     """A receipt and the distribution computed from it in one request: one transaction, so a
     failure in the middle leaves neither."""
@@ -961,7 +962,7 @@ def receipt_record_and_distribute(
     return row, dist
 
 
-def fund_spend(*, actor: Any, unit: Organisation, amount: object, memo: str) -> GuidanceFundEntry:
+def fund_spend(*, actor: Actor, unit: Organisation, amount: object, memo: str) -> GuidanceFundEntry:
     """Spending from the guidance fund (conversion work, rewards); never below zero."""
     from usefirst.accounts import roles
 

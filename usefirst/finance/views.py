@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from usefirst.accounts import roles
 from usefirst.catalog.choices import Mode
 from usefirst.contracts.models import Contract, InventorGrant
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.excel import content_disposition, xlsx_response
 from usefirst.core.money import format_cny
 from usefirst.core.permissions import Action, get_for_user, restrict
@@ -42,7 +43,7 @@ from .plan_types import ROYALTY_BASES, SCOPES
 from .split import floor_applies
 
 
-def _get[M: Model](queryset: QuerySet[M], request: HttpRequest, action: Action, pk: int) -> M:
+def _get[M: Model](queryset: QuerySet[M], request: AuthenticatedHttpRequest, action: Action, pk: int) -> M:
     return get_for_user(queryset, request.user, action, pk=pk)
 
 
@@ -54,7 +55,7 @@ def _back(contract: Contract) -> HttpResponse:
     return redirect(_contract_url(contract))
 
 
-def _roles(request: HttpRequest, contract: Contract) -> dict[str, bool]:
+def _roles(request: AuthenticatedHttpRequest, contract: Contract) -> dict[str, bool]:
     return {
         "is_unit": selectors.is_unit_member(request.user, contract),
         "is_licensee": selectors.is_licensee_member(request.user, contract),
@@ -63,7 +64,7 @@ def _roles(request: HttpRequest, contract: Contract) -> dict[str, bool]:
 
 
 @login_required
-def contract_finance(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_finance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _get(Contract.objects.select_related("licensor", "licensee"), request, Action.VIEW, pk)
     receipts = (
         restrict(Receipt.objects.all(), request.user, Action.VIEW)
@@ -97,7 +98,7 @@ def contract_finance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def receipt_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _get(Contract.objects.all(), request, Action.CHANGE, pk)
     error = None
     field_errors: dict[str, list[str]] = {}
@@ -129,7 +130,7 @@ def receipt_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def receipt_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt_reverse_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     original = _get(Receipt.objects.select_related("contract"), request, Action.CHANGE, pk)
     refusals_return_to(request, _contract_url(original.contract))
     services.receipt_reverse(
@@ -145,7 +146,7 @@ def receipt_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def receipt_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     receipt = _get(Receipt.objects.select_related("contract"), request, Action.VIEW, pk)
     how = services.may_confirm(request.user, receipt)
     # The payer and the department confirm from their list, after ticking that they checked.
@@ -162,7 +163,7 @@ def receipt_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def receipt_dispute_view(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt_dispute_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     receipt = _get(Receipt.objects.select_related("contract"), request, Action.VIEW, pk)
     refusals_return_to(request, "finance:receipts_to_confirm", naming=f"{receipt.contract.number} {receipt.amount} 元：")
     services.receipt_dispute(actor=request.user, receipt=receipt, reason=request.POST.get("reason", ""))
@@ -171,7 +172,7 @@ def receipt_dispute_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def receipt_slip_view(request: HttpRequest, pk: int) -> FileResponse:
+def receipt_slip_view(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     receipt = _get(Receipt.objects.all(), request, Action.VIEW, pk)
     if not receipt.slip:
         raise Http404("该到账未上传银行回单")
@@ -181,7 +182,7 @@ def receipt_slip_view(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def receipts_to_confirm(request: HttpRequest) -> HttpResponse:
+def receipts_to_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = [
         {"receipt": r, "how": services.may_confirm(request.user, r), "due": services.payer_answer_due(r)}
         for r in selectors.receipts_awaiting_confirmation(request.user).order_by("recorded_at", "pk")[:200]
@@ -190,7 +191,7 @@ def receipts_to_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def royalty_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+def royalty_report_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     line = _get(ScheduleLine.objects.select_related("plan__contract", "item"), request, Action.CHANGE, pk)
     error = None
     if request.method == "POST":
@@ -215,7 +216,7 @@ def royalty_report_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def milestone_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     line = _get(ScheduleLine.objects.select_related("plan__contract", "item"), request, Action.CHANGE, pk)
     refusals_return_to(request, _contract_url(line.plan.contract))
     line = services.milestone_confirm(actor=request.user, line=line)
@@ -225,7 +226,7 @@ def milestone_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def line_waive_view(request: HttpRequest, pk: int) -> HttpResponse:
+def line_waive_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     line = _get(ScheduleLine.objects.select_related("plan__contract"), request, Action.CHANGE, pk)
     refusals_return_to(request, _contract_url(line.plan.contract))
     services.line_waive(actor=request.user, line=line, reason=request.POST.get("reason", ""))
@@ -272,7 +273,7 @@ def _plan_items_from_post(post: Any) -> list[dict[str, Any]]:
 
 
 @login_required
-def plan_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _get(Contract.objects.all(), request, Action.CHANGE, pk)
     error = None
     if request.method == "POST":
@@ -307,7 +308,7 @@ DISTRIBUTION_FIELDS = (
 
 
 @login_required
-def distribution_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+def distribution_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Preview first (the floor check is shown before anything is saved), then save."""
     contract = _get(Contract.objects.all(), request, Action.CHANGE, pk)
     if not selectors.is_unit_member(request.user, contract):
@@ -354,7 +355,7 @@ def distribution_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def distribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def distribution_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     distribution = _get(Distribution.objects.select_related("contract", "unit"), request, Action.VIEW, pk)
     lines = distribution.lines.select_related("person")
     return render(
@@ -371,7 +372,7 @@ def distribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def distribution_pay_view(request: HttpRequest, pk: int) -> HttpResponse:
+def distribution_pay_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     distribution = _get(Distribution.objects.select_related("contract"), request, Action.CHANGE, pk)
     refusals_return_to(request, reverse("finance:distribution", args=[distribution.pk]))
     services.distribution_pay(actor=request.user, distribution=distribution)
@@ -381,7 +382,7 @@ def distribution_pay_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def distribution_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def distribution_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     distribution = _get(Distribution.objects.select_related("contract"), request, Action.CHANGE, pk)
     refusals_return_to(request, reverse("finance:distribution", args=[distribution.pk]))
     services.distribution_cancel(actor=request.user, distribution=distribution, reason=request.POST.get("reason", ""))
@@ -390,13 +391,13 @@ def distribution_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def registration_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _get(Contract.objects.select_related("licensor", "licensee"), request, Action.VIEW, pk)
     return xlsx_response(f"技术合同认定登记-{contract.number}.xlsx", registration.registration_xlsx(contract))
 
 
 @login_required
-def registration_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _get(Contract.objects.select_related("licensor", "licensee"), request, Action.VIEW, pk)
     response = HttpResponse(registration.registration_pdf(contract), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(f"技术合同认定登记-{contract.number}.pdf")
@@ -404,7 +405,7 @@ def registration_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_distributions(request: HttpRequest) -> HttpResponse:
+def my_distributions(request: AuthenticatedHttpRequest) -> HttpResponse:
     lines = restrict(DistributionLine.objects.all(), request.user, Action.VIEW).filter(person__user_id=int(request.user.pk or 0))
     lines = (
         lines.exclude(distribution__status="cancelled")
@@ -415,7 +416,7 @@ def my_distributions(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def fund_ledger(request: HttpRequest) -> HttpResponse:
+def fund_ledger(request: AuthenticatedHttpRequest) -> HttpResponse:
     entries = (
         restrict(GuidanceFundEntry.objects.all(), request.user, Action.VIEW).select_related("unit").order_by("unit", "-at", "-pk")
     )

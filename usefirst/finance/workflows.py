@@ -15,11 +15,10 @@ contract as the subject and puts the item's id in the payload (`receipt`, `distr
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
 from usefirst.core import workflow
+from usefirst.core.actors import Visitor
 from usefirst.core.permissions import Action
 
 from . import selectors
@@ -58,7 +57,7 @@ class FinanceEventType(models.TextChoices):
 # ---------------------------------------------------------------- distributions
 
 
-def _latest_live(distribution: Distribution, actor: Any) -> bool:
+def _latest_live(distribution: Distribution, actor: Visitor | None) -> bool:
     """Only the latest live distribution may be cancelled: a later one took its carry-forward."""
     later = Distribution.objects.filter(contract_id=distribution.contract_id, sequence__gt=distribution.sequence)
     return not later.exclude(status=D.CANCELLED).exists()
@@ -114,7 +113,7 @@ DISTRIBUTION = workflow.register(
 # ---------------------------------------------------------------- receipts
 
 
-def _may_confirm(actor: Any, receipt: Receipt) -> bool:
+def _may_confirm(actor: Visitor, receipt: Receipt) -> bool:
     """The payer, the department past the payer's answer period, or the unit under the
     simplified procedure (services.may_confirm, docs/domain.md, "Actually received")."""
     from .services import may_confirm
@@ -122,7 +121,7 @@ def _may_confirm(actor: Any, receipt: Receipt) -> bool:
     return bool(may_confirm(actor, receipt))
 
 
-def _is_payer(actor: Any, receipt: Receipt) -> bool:
+def _is_payer(actor: Visitor, receipt: Receipt) -> bool:
     from .services import may_confirm
 
     return may_confirm(actor, receipt) == ConfirmedAs.PAYER
@@ -177,7 +176,7 @@ RECEIPT = workflow.register(
 # ---------------------------------------------------------------- schedule lines
 
 
-def _licensor_unit(actor: Any, line: ScheduleLine) -> bool:
+def _licensor_unit(actor: Visitor, line: ScheduleLine) -> bool:
     return selectors.is_unit_member(actor, line.plan.contract)
 
 
