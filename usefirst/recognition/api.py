@@ -18,6 +18,7 @@ from pydantic import Field
 from usefirst.accounts import roles
 from usefirst.api.auth import TokenAuth
 from usefirst.catalog.models import Achievement
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, Forbidden
 from usefirst.core.pagination import DEFAULT_PAGE_SIZE, paginate
@@ -157,7 +158,7 @@ class MisconductIn(Schema):
     referral: str = ""
 
 
-def _application(request: HttpRequest, pk: int) -> RecognitionApplication:
+def _application(request: AuthenticatedHttpRequest, pk: int) -> RecognitionApplication:
     return get_for_user(RecognitionApplication.objects.select_related("achievement", "unit"), request.user, Action.VIEW, pk=pk)
 
 
@@ -182,7 +183,7 @@ def statistics(request: HttpRequest, year: int, dimension: str = "city") -> list
     auth=AUTH,
     summary="成果的认定资格核验（每项含数据与来源）",
 )
-def eligibility(request: HttpRequest, achievement_id: int) -> dict[str, Any]:
+def eligibility(request: AuthenticatedHttpRequest, achievement_id: int) -> dict[str, Any]:
     achievement = get_for_user(Achievement.objects.select_related("owner"), request.user, Action.CHANGE, pk=achievement_id)
     on = today()
     result = evaluate(achievement, year=services.batch_year(on), on=on).as_json()
@@ -193,14 +194,18 @@ def eligibility(request: HttpRequest, achievement_id: int) -> dict[str, Any]:
 
 @router.get("/recognition/applications", response=ApplicationListOut, auth=AUTH, summary="认定申请列表（按权限）")
 def list_applications(
-    request: HttpRequest, year: int | None = None, status: str = "", page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+    request: AuthenticatedHttpRequest,
+    year: int | None = None,
+    status: str = "",
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
 ) -> dict[str, Any]:
     result = paginate(selectors.applications_for(request.user, year=year, status=status), page=page, page_size=page_size)
     return {"count": result.count, "items": result.items}
 
 
 @router.post("/recognition/applications", response={201: ApplicationOut}, auth=AUTH, summary="起草认定申请（按平台数据预填）")
-def create_application(request: HttpRequest, payload: CreateIn) -> Status[RecognitionApplication]:
+def create_application(request: AuthenticatedHttpRequest, payload: CreateIn) -> Status[RecognitionApplication]:
     achievement = get_for_user(
         Achievement.objects.select_related("owner"), request.user, Action.CHANGE, pk=payload.achievement_id
     )
@@ -208,18 +213,18 @@ def create_application(request: HttpRequest, payload: CreateIn) -> Status[Recogn
 
 
 @router.get("/recognition/applications/{pk}", response=ApplicationOut, auth=AUTH, summary="认定申请详情")
-def get_application(request: HttpRequest, pk: int) -> RecognitionApplication:
+def get_application(request: AuthenticatedHttpRequest, pk: int) -> RecognitionApplication:
     return _application(request, pk)
 
 
 @router.post("/recognition/applications/{pk}/recommend", response=ApplicationOut, auth=AUTH, summary="单位或上级主管部门审核推荐")
-def recommend(request: HttpRequest, pk: int, payload: OpinionIn) -> RecognitionApplication:
+def recommend(request: AuthenticatedHttpRequest, pk: int, payload: OpinionIn) -> RecognitionApplication:
     application = selectors.application_to_recommend(request.user, pk)
     return services.application_recommend(actor=request.user, application=application, opinion=payload.opinion)
 
 
 @router.post("/recognition/applications/{pk}/select", response=ApplicationOut, auth=AUTH, summary="省级审核择优入选，进入公示")
-def select(request: HttpRequest, pk: int, payload: SelectIn) -> RecognitionApplication:
+def select(request: AuthenticatedHttpRequest, pk: int, payload: SelectIn) -> RecognitionApplication:
     return services.application_select(
         actor=request.user,
         application=_application(request, pk),
@@ -229,23 +234,23 @@ def select(request: HttpRequest, pk: int, payload: SelectIn) -> RecognitionAppli
 
 
 @router.post("/recognition/applications/{pk}/reject", response=ApplicationOut, auth=AUTH, summary="不予认定（附理由）")
-def reject(request: HttpRequest, pk: int, payload: ReasonIn) -> RecognitionApplication:
+def reject(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> RecognitionApplication:
     return services.application_reject(actor=request.user, application=_application(request, pk), reason=payload.reason)
 
 
 @router.post("/recognition/applications/{pk}/recognise", response={201: RecognitionOut}, auth=AUTH, summary="公示期满后认定")
-def recognise(request: HttpRequest, pk: int) -> Status[Recognition]:
+def recognise(request: AuthenticatedHttpRequest, pk: int) -> Status[Recognition]:
     return Status(201, services.application_recognise(actor=request.user, application=_application(request, pk)))
 
 
 @router.post("/recognition/recognitions/{pk}/revoke", response=RecognitionOut, auth=AUTH, summary="撤销认定（附理由）")
-def revoke(request: HttpRequest, pk: int, payload: ReasonIn) -> Recognition:
+def revoke(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> Recognition:
     recognition = get_for_user(Recognition.objects.select_related("achievement", "unit"), request.user, Action.ADMINISTER, pk=pk)
     return services.recognition_revoke(actor=request.user, recognition=recognition, reason=payload.reason)
 
 
 @router.get("/recognition/quota/{year}", response=QuotaOut, auth=AUTH, summary="年度名额（省科学技术厅）")
-def get_quota(request: HttpRequest, year: int) -> dict[str, int]:
+def get_quota(request: AuthenticatedHttpRequest, year: int) -> dict[str, int]:
     if not roles.is_provincial_staff(request.user):
         raise Forbidden("只有省科学技术厅可以查看年度名额", code="recognition_not_provincial_reviewer")
     used, cap = selectors.quota(year)
@@ -253,19 +258,19 @@ def get_quota(request: HttpRequest, year: int) -> dict[str, int]:
 
 
 @router.post("/recognition/quota/{year}", response=QuotaOut, auth=AUTH, summary="调高年度上限（省管理员，附理由）")
-def raise_quota(request: HttpRequest, year: int, payload: QuotaIn) -> dict[str, int]:
+def raise_quota(request: AuthenticatedHttpRequest, year: int, payload: QuotaIn) -> dict[str, int]:
     row = services.quota_raise(actor=request.user, year=year, new_cap=payload.cap, reason=payload.reason)
     return {"year": row.year, "used": row.used, "cap": row.cap}
 
 
 @router.get("/recognition/misconduct", response=MisconductListOut, auth=AUTH, summary="科研失信记录（省厅全部；主体本人）")
-def list_misconduct(request: HttpRequest, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, Any]:
+def list_misconduct(request: AuthenticatedHttpRequest, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, Any]:
     result = paginate(selectors.misconduct_for(request.user), page=page, page_size=page_size)
     return {"count": result.count, "items": result.items}
 
 
 @router.post("/recognition/misconduct", response={201: MisconductOut}, auth=AUTH, summary="登记科研失信记录（省科学技术厅）")
-def create_misconduct(request: HttpRequest, payload: MisconductIn) -> Status[MisconductRecord]:
+def create_misconduct(request: AuthenticatedHttpRequest, payload: MisconductIn) -> Status[MisconductRecord]:
     from usefirst.accounts.models import Organisation, Person
 
     if not roles.is_provincial_staff(request.user):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from usefirst.catalog.choices import ProjectCategory
 from usefirst.contracts.models import Contract
 from usefirst.core import workflow
+from usefirst.core.actors import Actor
 from usefirst.core.dates import today
 
 from . import services
@@ -31,7 +32,7 @@ from .workflows import APPLICATION, ApplicationEventType
 
 
 def seed_recognition_demo(
-    *, contract: Contract, unit_user: Any, reviewer: Any, log: Callable[[str], None] = print
+    *, contract: Contract, unit_user: Actor, reviewer: Actor, log: Callable[[str], None] = print
 ) -> Recognition | None:
     """Receipts up to 520,000.00 on the contract's (first) achievement, then the whole workflow.
     Returns the recognition, or None (with a log line) when the contract does not qualify."""
@@ -94,8 +95,8 @@ def move_notice_into_the_past(application: RecognitionApplication) -> Recognitio
 def seed_recognition_stages(
     *,
     achievements: list[tuple[str, Any]],
-    unit_user: Any,
-    reviewer: Any,
+    unit_user: Actor,
+    reviewer: Actor,
     at: Callable[..., AbstractContextManager[None]],
     log: Callable[[str], None] | None = None,
 ) -> dict[str, RecognitionApplication | None]:

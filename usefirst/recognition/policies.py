@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, Person
+from usefirst.core.actors import Visitor
 from usefirst.core.permissions import Action, register
 
 from .models import MisconductRecord, Objection, Recognition, RecognitionApplication
@@ -22,7 +23,7 @@ from .models import MisconductRecord, Objection, Recognition, RecognitionApplica
 
 @register(RecognitionApplication)
 class ApplicationPolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not getattr(user, "is_authenticated", False):
             return queryset.none()
         provincial = roles.is_provincial_staff(user)
@@ -40,14 +41,14 @@ class ApplicationPolicy:
 
 @register(Recognition)
 class RecognitionPolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         provincial = roles.is_provincial_staff(user)
         if action == Action.VIEW:
             return queryset if provincial else queryset.filter(revoked_at__isnull=True)
         return queryset if provincial else queryset.none()
 
 
-def _reviewed_by_departments(user: Any) -> Q:
+def _reviewed_by_departments(user: Visitor) -> Q:
     """Records whose subject a department of the user reviews: an organisation it routes
     reviews for or is the superior department of, or a person listed by such an organisation
     (as one of its inventors or on one of its achievements)."""
@@ -69,7 +70,7 @@ class MisconductPolicy:
     REVIEW (shown on the subject's pages, flags): the provincial department and those
     departments only. CHANGE (appeal): the subject."""
 
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not getattr(user, "is_authenticated", False):
             return queryset.none()
         if roles.is_provincial_staff(user):
@@ -86,7 +87,7 @@ class MisconductPolicy:
 
 @register(Objection)
 class ObjectionPolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not getattr(user, "is_authenticated", False):
             return queryset.none()
         if roles.is_provincial_staff(user):

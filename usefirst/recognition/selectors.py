@@ -8,7 +8,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -16,6 +15,7 @@ from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind, Person
 from usefirst.catalog.choices import USE_FIRST_MODE_CHOICES
 from usefirst.catalog.models import Achievement
+from usefirst.core.actors import Visitor
 from usefirst.core.dates import today
 from usefirst.core.errors import Forbidden, NotFound
 from usefirst.core.money import WAN
@@ -36,7 +36,7 @@ from .models import (
 )
 
 
-def applications_for(user: Any, *, year: int | None = None, status: str = "") -> QuerySet[RecognitionApplication]:
+def applications_for(user: Visitor, *, year: int | None = None, status: str = "") -> QuerySet[RecognitionApplication]:
     qs = restrict(RecognitionApplication.objects.select_related("achievement", "unit"), user, Action.VIEW)
     if year:
         qs = qs.filter(year=year)
@@ -45,7 +45,7 @@ def applications_for(user: Any, *, year: int | None = None, status: str = "") ->
     return qs
 
 
-def eligible_to_apply(user: Any, *, year: int) -> QuerySet[EligibilityNotice]:
+def eligible_to_apply(user: Visitor, *, year: int) -> QuerySet[EligibilityNotice]:
     """Achievements the user's unit was told are eligible in the batch year and may still apply
     for: not applied for in that year (a decided application waits for the next batch), no open
     application, never recognised (rule 3). Scoped like the application page itself (the unit's
@@ -62,7 +62,7 @@ def eligible_to_apply(user: Any, *, year: int) -> QuerySet[EligibilityNotice]:
     )
 
 
-def application_to_recommend(user: Any, pk: int) -> RecognitionApplication:
+def application_to_recommend(user: Visitor, pk: int) -> RecognitionApplication:
     """The application a user asks to recommend. A department that cannot see it (it is not
     the unit's superior) is told the rule it breaks rather than "not found": departments are
     reviewers, and the refusal must name the rule."""
@@ -107,7 +107,7 @@ def misconduct_in_force(
 
 
 def misconduct_shown_to(
-    user: Any, *, organisations: Iterable[Organisation] = (), persons: Iterable[Person] = (), on: dt.date | None = None
+    user: Visitor, *, organisations: Iterable[Organisation] = (), persons: Iterable[Person] = (), on: dt.date | None = None
 ) -> list[MisconductRecord]:
     """The records in force against these subjects that `user` reviews (Action.REVIEW through
     the chokepoint): the provincial department and the subjects' reviewing or superior
@@ -118,7 +118,7 @@ def misconduct_shown_to(
     return list(restrict(misconduct_in_force(organisations=organisations, persons=persons, on=on), user, Action.REVIEW))
 
 
-def misconduct_for(user: Any) -> QuerySet[MisconductRecord]:
+def misconduct_for(user: Visitor) -> QuerySet[MisconductRecord]:
     return restrict(MisconductRecord.objects.select_related("subject_organisation", "subject_person"), user, Action.VIEW)
 
 
@@ -138,7 +138,7 @@ class RankedApplication:
     shortlisted_of_unit: int
 
 
-def ranking(user: Any, *, year: int) -> list[RankedApplication]:
+def ranking(user: Visitor, *, year: int) -> list[RankedApplication]:
     """Advisory ranking of the recommended applications of a year (择优 is the reviewer's
     decision): the amount actually received in 万元, lowered by the number of the unit's
     projects already shortlisted that year: score = amount / (1 + weight × shortlisted)."""

@@ -24,6 +24,7 @@ from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, Person, User
 from usefirst.catalog.models import Achievement
 from usefirst.core import workflow
+from usefirst.core.actors import Actor
 from usefirst.core.audit import audit
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, from_validation_error
@@ -77,7 +78,7 @@ def _move(
     application: RecognitionApplication,
     name: str,
     *,
-    actor: Any,
+    actor: Actor,
     reason: str = "",
     payload: dict[str, Any] | None = None,
     also: dict[str, Any] | None = None,
@@ -154,7 +155,7 @@ def provincial_staff() -> list[User]:
     )
 
 
-def _require_provincial(actor: Any) -> None:
+def _require_provincial(actor: Actor) -> None:
     if not roles.is_provincial_staff(actor):
         raise Forbidden("只有省科学技术厅的审核人员可以办理认定", code="recognition_not_provincial_reviewer")
 
@@ -168,7 +169,7 @@ def batch_year(on: dt.date | None = None) -> int:
 
 
 def application_create(
-    *, actor: Any, achievement: Achievement, statement: str = "", year: int | None = None
+    *, actor: Actor, achievement: Achievement, statement: str = "", year: int | None = None
 ) -> RecognitionApplication:
     """The unit drafts an application, pre-filled from the eligibility checks."""
     if not roles.is_member(actor, achievement.owner):
@@ -205,7 +206,7 @@ def application_create(
     return application
 
 
-def application_recommend(*, actor: Any, application: RecognitionApplication, opinion: str) -> RecognitionApplication:
+def application_recommend(*, actor: Actor, application: RecognitionApplication, opinion: str) -> RecognitionApplication:
     """The unit, or its superior department where it has one, reviews and recommends."""
     if not can_recommend(actor, application):
         if roles.department_ids(actor):
@@ -241,7 +242,7 @@ def application_recommend(*, actor: Any, application: RecognitionApplication, op
 
 
 def application_select(
-    *, actor: Any, application: RecognitionApplication, key_technology_confirmed: bool, opinion: str = ""
+    *, actor: Actor, application: RecognitionApplication, key_technology_confirmed: bool, opinion: str = ""
 ) -> RecognitionApplication:
     """The provincial department selects (择优) the application: it goes to public notice."""
     _require_provincial(actor)
@@ -276,7 +277,7 @@ def application_select(
     )
 
 
-def application_reject(*, actor: Any, application: RecognitionApplication, reason: str) -> RecognitionApplication:
+def application_reject(*, actor: Actor, application: RecognitionApplication, reason: str) -> RecognitionApplication:
     _require_provincial(actor)
     reason = _text(reason, field="reason", label="不予认定理由")
     return _move(
@@ -295,7 +296,7 @@ def application_reject(*, actor: Any, application: RecognitionApplication, reaso
     )
 
 
-def objection_submit(*, actor: Any, application: RecognitionApplication, contact_name: str, text: str) -> Objection:
+def objection_submit(*, actor: Actor, application: RecognitionApplication, contact_name: str, text: str) -> Objection:
     """Anyone signed in may object during the public notice period (公示期内)."""
     if not getattr(actor, "is_authenticated", False):
         raise Forbidden("请先登录后提出异议", code="unauthenticated")
@@ -323,7 +324,7 @@ def objection_submit(*, actor: Any, application: RecognitionApplication, contact
     return objection
 
 
-def objection_answer(*, actor: Any, objection: Objection, answer: str, upheld: bool) -> Objection:
+def objection_answer(*, actor: Actor, objection: Objection, answer: str, upheld: bool) -> Objection:
     _require_provincial(actor)
     answer = _text(answer, field="answer", label="处理答复")
     with transaction.atomic():
@@ -365,7 +366,7 @@ def _take_slot(year: int) -> None:
         raise Conflict("本年度认定名额已满（规则3：原则上每年不超过200项）", code="recognition_quota_exhausted")
 
 
-def application_recognise(*, actor: Any, application: RecognitionApplication) -> Recognition:
+def application_recognise(*, actor: Actor, application: RecognitionApplication) -> Recognition:
     """The provincial department recognises the project after the public notice. The quota,
     one-per-person-per-year and once-per-achievement limits are enforced by the database;
     a refusal leaves nothing changed.
@@ -435,7 +436,7 @@ def application_recognise(*, actor: Any, application: RecognitionApplication) ->
     return recognition
 
 
-def quota_raise(*, actor: Any, year: int, new_cap: int, reason: str) -> RecognitionYear:
+def quota_raise(*, actor: Actor, year: int, new_cap: int, reason: str) -> RecognitionYear:
     """A provincial administrator raises a year's cap (原则上), with a recorded reason."""
     if not roles.is_provincial_admin(actor):
         raise Forbidden("只有省科学技术厅管理员可以调整年度名额", code="recognition_not_provincial_admin")
@@ -453,7 +454,7 @@ def quota_raise(*, actor: Any, year: int, new_cap: int, reason: str) -> Recognit
     return row
 
 
-def recognition_revoke(*, actor: Any, recognition: Recognition, reason: str) -> Recognition:
+def recognition_revoke(*, actor: Actor, recognition: Recognition, reason: str) -> Recognition:
     """Revocation with reasons. The persons' places for the year are released; whether the
     slot returns to the year's quota is the setting `recognition_revocation_returns_slot`."""
     _require_provincial(actor)
@@ -533,7 +534,7 @@ def _subject_users(record: MisconductRecord) -> list[User]:
 
 def misconduct_record(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation | None = None,
     person: Person | None = None,
     period_start: dt.date,
@@ -568,7 +569,7 @@ def misconduct_record(
     return record
 
 
-def misconduct_appeal(*, actor: Any, record: MisconductRecord, text: str) -> MisconductRecord:
+def misconduct_appeal(*, actor: Actor, record: MisconductRecord, text: str) -> MisconductRecord:
     if not is_misconduct_subject(actor, record):  # before the text: an outsider learns nothing
         raise Forbidden("只有记录的主体可以申诉", code="misconduct_not_subject")
     text = _text(text, field="text", label="申诉理由")
@@ -591,7 +592,7 @@ def misconduct_appeal(*, actor: Any, record: MisconductRecord, text: str) -> Mis
     return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
 
 
-def misconduct_decide_appeal(*, actor: Any, record: MisconductRecord, withdraw: bool, answer: str) -> MisconductRecord:
+def misconduct_decide_appeal(*, actor: Actor, record: MisconductRecord, withdraw: bool, answer: str) -> MisconductRecord:
     """The provincial department upholds the appeal (the record is withdrawn) or keeps the record."""
     _require_provincial(actor)
     answer = _text(answer, field="answer", label="申诉处理意见")

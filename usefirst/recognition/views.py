@@ -19,6 +19,7 @@ from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, Person
 from usefirst.catalog.models import Achievement
 from usefirst.core import workflow
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.audit import audit
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, NotFound
@@ -103,7 +104,7 @@ def public_notices(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = RecognitionApplication.objects.filter(pk=pk, status=ApplicationStatus.PUBLIC_NOTICE).first()
     if application is None:
         raise Http404("该项目不在公示期内")
@@ -154,7 +155,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     year, error = _year(request, today().year)
     status = request.GET.get("status") or ""
     if status and status not in ApplicationStatus.values:
@@ -187,7 +188,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def application_new(request: HttpRequest, achievement_pk: int) -> HttpResponse:
+def application_new(request: AuthenticatedHttpRequest, achievement_pk: int) -> HttpResponse:
     """The eligibility checks of one achievement and the pre-filled application."""
     achievement = get_for_user(Achievement.objects.select_related("owner"), request.user, Action.CHANGE, pk=achievement_pk)
     if request.method == "POST":
@@ -209,7 +210,7 @@ def application_new(request: HttpRequest, achievement_pk: int) -> HttpResponse:
 
 
 @login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_for_user(
         RecognitionApplication.objects.select_related("achievement", "unit", "recommended_by", "basis_contract"),
         request.user,
@@ -254,7 +255,7 @@ RECOGNISE_CONFIRMATION = "我已核对公示期已满、异议均已答复，确
 
 @require_POST
 @login_required
-def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def application_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "recommend":
         selectors.application_to_recommend(request.user, pk)
     application = get_for_user(RecognitionApplication.objects.all(), request.user, Action.VIEW, pk=pk)
@@ -299,7 +300,7 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 
 @require_POST
 @login_required
-def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     objection = get_for_user(Objection.objects.all(), request.user, Action.REVIEW, pk=pk)
     return button_action(
         request,
@@ -315,7 +316,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def quota(request: HttpRequest) -> HttpResponse:
+def quota(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles.is_provincial_staff(request.user):
         raise PermissionDenied("只有省科学技术厅可以查看年度名额")
     year = today().year
@@ -360,7 +361,7 @@ def _date(value: str, label: str) -> dt.date:
 
 
 @login_required
-def misconduct_list(request: HttpRequest) -> HttpResponse:
+def misconduct_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     provincial = roles.is_provincial_staff(request.user)
     if request.method == "POST":
         if not provincial:
@@ -393,7 +394,7 @@ def misconduct_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def misconduct_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def misconduct_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = get_for_user(
         MisconductRecord.objects.select_related("subject_organisation", "subject_person"), request.user, Action.VIEW, pk=pk
     )

@@ -13,13 +13,12 @@ Misconduct record: active → appealed by its subject → withdrawn (appeal uphe
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import F
 
 from usefirst.accounts import roles
 from usefirst.core import workflow
+from usefirst.core.actors import Visitor
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict
 from usefirst.core.permissions import Action
@@ -63,7 +62,7 @@ class MisconductEventType(models.TextChoices):
 # ---------------------------------------------------------------- applications
 
 
-def can_recommend(user: Any, application: RecognitionApplication) -> bool:
+def can_recommend(user: Visitor, application: RecognitionApplication) -> bool:
     """The owner unit, or its superior department where it has one."""
     unit = application.unit
     if roles.is_member(user, unit):
@@ -71,7 +70,7 @@ def can_recommend(user: Any, application: RecognitionApplication) -> bool:
     return unit.superior_department_id is not None and unit.superior_department_id in roles.organisation_ids(user)
 
 
-def _notice_ended(application: RecognitionApplication, actor: Any) -> bool:
+def _notice_ended(application: RecognitionApplication, actor: Visitor | None) -> bool:
     if application.notice_end is not None and today() <= application.notice_end:
         raise Conflict(f"公示期至 {application.notice_end:%Y-%m-%d}，期满后方可认定", code="recognition_notice_running")
     return True
@@ -97,15 +96,15 @@ NO_OBJECTION_UPHELD = workflow.Guard(
 # row when the project is recognised; the database constraints stand behind each (models.py).
 
 
-def _quota_available(application: RecognitionApplication, actor: Any) -> bool:
+def _quota_available(application: RecognitionApplication, actor: Visitor | None) -> bool:
     return RecognitionYear.objects.filter(year=application.year, used__lt=F("cap")).exists()
 
 
-def _not_recognised_before(application: RecognitionApplication, actor: Any) -> bool:
+def _not_recognised_before(application: RecognitionApplication, actor: Visitor | None) -> bool:
     return not Recognition.objects.filter(achievement_id=application.achievement_id, revoked_at__isnull=True).exists()
 
 
-def _inventors_free(application: RecognitionApplication, actor: Any) -> bool:
+def _inventors_free(application: RecognitionApplication, actor: Visitor | None) -> bool:
     hashes = [i.person.identity_hash for i in inventors_in_scope(application.achievement, on=today())]
     return not RecognitionPerson.objects.filter(year=application.year, identity_hash__in=hashes).exists()
 
@@ -188,14 +187,14 @@ APPLICATION = workflow.register(
 # ---------------------------------------------------------------- misconduct records
 
 
-def is_misconduct_subject(user: Any, record: MisconductRecord) -> bool:
+def is_misconduct_subject(user: Visitor, record: MisconductRecord) -> bool:
     if record.subject_organisation is not None:
         return roles.is_member(user, record.subject_organisation)
     person = record.subject_person
     return person is not None and person.user_id is not None and person.user_id == getattr(user, "pk", None)
 
 
-def _provincial(user: Any, record: MisconductRecord) -> bool:
+def _provincial(user: Visitor, record: MisconductRecord) -> bool:
     """The provincial department decides appeals (the departments that review the subject see
     the record, but do not decide)."""
     return roles.is_provincial_staff(user)
