@@ -15,6 +15,7 @@ from ninja.security import django_auth
 
 from usefirst.api.auth import TokenAuth
 from usefirst.catalog.models import Achievement
+from usefirst.core.actors import Actor, AuthenticatedHttpRequest
 from usefirst.core.dates import today
 from usefirst.core.errors import NotFound
 from usefirst.core.pagination import paginate
@@ -25,10 +26,6 @@ from .models import Contract, NextStepProposal, OpenLicence
 
 router = Router(tags=["合同"])
 AUTH = [TokenAuth(), django_auth]
-
-
-def _user(request: HttpRequest) -> Any:
-    return getattr(request, "auth", None) or request.user
 
 
 class PartyOut(Schema):
@@ -119,8 +116,8 @@ def _out(contract: Contract) -> dict[str, Any]:
     }
 
 
-def _get(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Contract:
-    return get_for_user(Contract.objects.all(), _user(request), action, pk=pk)
+def _get(request: AuthenticatedHttpRequest, pk: int, action: Action = Action.VIEW) -> Contract:
+    return get_for_user(Contract.objects.all(), request.user, action, pk=pk)
 
 
 # The public verification comes first so that "/contracts/verify" is not read as a contract id.
@@ -168,8 +165,8 @@ def contract_verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str,
 
 
 @router.get("/contracts", response=ContractPageOut, auth=AUTH, summary="我可查看的合同")
-def contract_list(request: HttpRequest, page: int = 1, page_size: int = 20) -> dict[str, Any]:
-    result = paginate(selectors.visible_contracts(_user(request)), page=page, page_size=page_size)
+def contract_list(request: AuthenticatedHttpRequest, page: int = 1, page_size: int = 20) -> dict[str, Any]:
+    result = paginate(selectors.visible_contracts(request.user), page=page, page_size=page_size)
     return {"count": result.count, "page": result.page, "page_size": result.page_size, "items": [_out(c) for c in result.items]}
 
 
@@ -211,20 +208,20 @@ class DraftIn(Schema):
 
 
 @router.post("/contracts", response={201: ContractOut}, auth=AUTH, summary="起草合同（生成 PDF 并登记哈希）")
-def contract_create(request: HttpRequest, payload: DraftIn) -> Status[dict[str, Any]]:
+def contract_create(request: AuthenticatedHttpRequest, payload: DraftIn) -> Status[dict[str, Any]]:
     values = payload.dict()
     values["achievements"] = [services.AchievementShare(s["achievement_id"], s["price_share"]) for s in values["achievements"]]
-    contract = services.contract_draft(actor=_user(request), data=services.DraftData(**values))
+    contract = services.contract_draft(actor=request.user, data=services.DraftData(**values))
     return Status(201, _out(contract))
 
 
 @router.get("/contracts/{pk}", response=ContractOut, auth=AUTH, summary="合同详情")
-def contract_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+def contract_detail(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _out(_get(request, pk))
 
 
 @router.get("/contracts/{pk}/pdf", auth=AUTH, summary="下载最新 PDF")
-def contract_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def contract_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     contract = _get(request, pk)
     document = services.current_document(contract)
     return FileResponse(
@@ -238,9 +235,9 @@ class SignIn(Schema):
 
 
 @router.post("/contracts/{pk}/sign", response=ContractOut, auth=AUTH, summary="签署（须重新输入密码）")
-def contract_sign(request: HttpRequest, pk: int, payload: SignIn) -> dict[str, Any]:
+def contract_sign(request: AuthenticatedHttpRequest, pk: int, payload: SignIn) -> dict[str, Any]:
     contract = _get(request, pk, Action.CHANGE)
-    services.contract_sign(actor=_user(request), contract=contract, password=payload.password, party_id=payload.party_id)
+    services.contract_sign(actor=request.user, contract=contract, password=payload.password, party_id=payload.party_id)
     contract.refresh_from_db()
     return _out(contract)
 
@@ -262,9 +259,9 @@ class ProposalOut(Schema):
 
 
 @router.post("/contracts/{pk}/next-steps", response={201: ProposalOut}, auth=AUTH, summary="提出后续安排或还价")
-def next_step_propose(request: HttpRequest, pk: int, payload: ProposalIn) -> Status[dict[str, Any]]:
+def next_step_propose(request: AuthenticatedHttpRequest, pk: int, payload: ProposalIn) -> Status[dict[str, Any]]:
     contract = _get(request, pk, Action.CHANGE)
-    proposal = services.next_step_propose(actor=_user(request), contract=contract, **payload.dict())
+    proposal = services.next_step_propose(actor=request.user, contract=contract, **payload.dict())
     return Status(
         201,
         {
@@ -283,10 +280,10 @@ def next_step_propose(request: HttpRequest, pk: int, payload: ProposalIn) -> Sta
     auth=AUTH,
     summary="接受后续安排（起草后续合同）",
 )
-def next_step_accept(request: HttpRequest, pk: int, proposal_id: int) -> Status[dict[str, Any]]:
+def next_step_accept(request: AuthenticatedHttpRequest, pk: int, proposal_id: int) -> Status[dict[str, Any]]:
     contract = _get(request, pk, Action.CHANGE)
     proposal = get_for_user_proposal(contract, proposal_id)
-    follow_on = services.next_step_accept(actor=_user(request), proposal=proposal)
+    follow_on = services.next_step_accept(actor=request.user, proposal=proposal)
     return Status(201, _out(follow_on))
 
 
@@ -341,9 +338,9 @@ def _ending_out(r: Any) -> dict[str, Any]:
     auth=AUTH,
     summary="免费使用期内一方终止合同（已有正式条款或付款计划的合同须协商终止或发出终止通知：ending_needs_agreement_or_notice）",
 )
-def contract_end(request: HttpRequest, pk: int, payload: EndIn) -> dict[str, Any]:
+def contract_end(request: AuthenticatedHttpRequest, pk: int, payload: EndIn) -> dict[str, Any]:
     contract = _get(request, pk, Action.CHANGE)
-    return _out(services.contract_end(actor=_user(request), contract=contract, reason=payload.reason))
+    return _out(services.contract_end(actor=request.user, contract=contract, reason=payload.reason))
 
 
 # ---------------------------------------------------------------- open patent licences
@@ -377,7 +374,7 @@ class OpenLicenceOut(Schema):
     take_ups: list[TakeUpOut]
 
 
-def _open_licence_out(record: OpenLicence, user: Any) -> dict[str, Any]:
+def _open_licence_out(record: OpenLicence, user: Actor) -> dict[str, Any]:
     visible = selectors.visible_contracts(user).filter(open_licence=record)
     return {
         "id": record.pk,
@@ -396,31 +393,31 @@ def _open_licence_out(record: OpenLicence, user: Any) -> dict[str, Any]:
     }
 
 
-def _achievement(request: HttpRequest, pk: int) -> Achievement:
-    return get_for_user(Achievement.objects.select_related("owner"), _user(request), Action.VIEW, pk=pk)
+def _achievement(request: AuthenticatedHttpRequest, pk: int) -> Achievement:
+    return get_for_user(Achievement.objects.select_related("owner"), request.user, Action.VIEW, pk=pk)
 
 
-def _open_licence(request: HttpRequest, pk: int) -> OpenLicence:
-    return get_for_user(OpenLicence.objects.select_related("achievement__owner"), _user(request), Action.VIEW, pk=pk)
+def _open_licence(request: AuthenticatedHttpRequest, pk: int) -> OpenLicence:
+    return get_for_user(OpenLicence.objects.select_related("achievement__owner"), request.user, Action.VIEW, pk=pk)
 
 
 @router.get("/open-licences", response=list[OpenLicenceOut], auth=AUTH, summary="成果的专利开放许可及其实施")
-def open_licence_list(request: HttpRequest, achievement_id: int) -> list[dict[str, Any]]:
+def open_licence_list(request: AuthenticatedHttpRequest, achievement_id: int) -> list[dict[str, Any]]:
     achievement = _achievement(request, achievement_id)
-    return [_open_licence_out(r, _user(request)) for r in selectors.open_licences_of(_user(request), achievement.pk)]
+    return [_open_licence_out(r, request.user) for r in selectors.open_licences_of(request.user, achievement.pk)]
 
 
 @router.post("/open-licences", response={201: OpenLicenceOut}, auth=AUTH, summary="登记国家知识产权局公告的开放许可（成果单位）")
-def open_licence_create(request: HttpRequest, payload: OpenLicenceIn) -> Status[dict[str, Any]]:
+def open_licence_create(request: AuthenticatedHttpRequest, payload: OpenLicenceIn) -> Status[dict[str, Any]]:
     values = payload.dict()
     achievement = _achievement(request, values.pop("achievement_id"))
-    record = services.open_licence_record(actor=_user(request), achievement=achievement, **values)
-    return Status(201, _open_licence_out(record, _user(request)))
+    record = services.open_licence_record(actor=request.user, achievement=achievement, **values)
+    return Status(201, _open_licence_out(record, request.user))
 
 
 @router.get("/open-licences/{pk}", response=OpenLicenceOut, auth=AUTH, summary="开放许可详情")
-def open_licence_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _open_licence_out(_open_licence(request, pk), _user(request))
+def open_licence_detail(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
+    return _open_licence_out(_open_licence(request, pk), request.user)
 
 
 class TakeUpIn(Schema):
@@ -432,9 +429,9 @@ class TakeUpIn(Schema):
 @router.post(
     "/open-licences/{pk}/take-ups", response={201: ContractOut}, auth=AUTH, summary="登记开放许可的一项实施（起草实施记录）"
 )
-def open_licence_take_up(request: HttpRequest, pk: int, payload: TakeUpIn) -> Status[dict[str, Any]]:
+def open_licence_take_up(request: AuthenticatedHttpRequest, pk: int, payload: TakeUpIn) -> Status[dict[str, Any]]:
     record = _open_licence(request, pk)
-    contract = services.open_licence_take_up(actor=_user(request), record=record, **payload.dict())
+    contract = services.open_licence_take_up(actor=request.user, record=record, **payload.dict())
     return Status(201, _out(contract))
 
 
@@ -444,15 +441,15 @@ class WithdrawIn(Schema):
 
 
 @router.post("/open-licences/{pk}/withdraw", response=OpenLicenceOut, auth=AUTH, summary="登记开放许可的撤回（成果单位）")
-def open_licence_withdraw(request: HttpRequest, pk: int, payload: WithdrawIn) -> dict[str, Any]:
-    record = services.open_licence_withdraw(actor=_user(request), record=_open_licence(request, pk), **payload.dict())
-    return _open_licence_out(record, _user(request))
+def open_licence_withdraw(request: AuthenticatedHttpRequest, pk: int, payload: WithdrawIn) -> dict[str, Any]:
+    record = services.open_licence_withdraw(actor=request.user, record=_open_licence(request, pk), **payload.dict())
+    return _open_licence_out(record, request.user)
 
 
 @router.post("/contracts/{pk}/ending-requests", response={201: EndingOut}, auth=AUTH, summary="提出协商终止或发出终止通知")
-def ending_create(request: HttpRequest, pk: int, payload: EndingIn) -> Status[dict[str, Any]]:
-    contract = get_for_user(Contract.objects.all(), _user(request), Action.CHANGE, pk=pk)
-    ending = services.ending_propose(actor=_user(request), contract=contract, kind=payload.kind, grounds=payload.grounds)
+def ending_create(request: AuthenticatedHttpRequest, pk: int, payload: EndingIn) -> Status[dict[str, Any]]:
+    contract = get_for_user(Contract.objects.all(), request.user, Action.CHANGE, pk=pk)
+    ending = services.ending_propose(actor=request.user, contract=contract, kind=payload.kind, grounds=payload.grounds)
     return Status(201, _ending_out(ending))
 
 
@@ -462,9 +459,9 @@ def ending_create(request: HttpRequest, pk: int, payload: EndingIn) -> Status[di
     auth=AUTH,
     summary="另一方同意终止、不同意或对终止通知提出异议",
 )
-def ending_answer(request: HttpRequest, pk: int, request_pk: int, payload: EndingAnswerIn) -> dict[str, Any]:
-    contract = get_for_user(Contract.objects.all(), _user(request), Action.CHANGE, pk=pk)
+def ending_answer(request: AuthenticatedHttpRequest, pk: int, request_pk: int, payload: EndingAnswerIn) -> dict[str, Any]:
+    contract = get_for_user(Contract.objects.all(), request.user, Action.CHANGE, pk=pk)
     ending = contract.ending_requests.filter(pk=request_pk).first()
     if ending is None:
         raise NotFound("终止申请不存在", code="not_found")
-    return _ending_out(services.ending_answer(actor=_user(request), request=ending, accept=payload.accept, answer=payload.answer))
+    return _ending_out(services.ending_answer(actor=request.user, request=ending, accept=payload.accept, answer=payload.answer))

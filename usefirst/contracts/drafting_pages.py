@@ -21,7 +21,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
@@ -32,6 +32,7 @@ from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation
 from usefirst.catalog.choices import Mode
 from usefirst.catalog.models import Achievement
+from usefirst.core.actors import Actor, AuthenticatedHttpRequest
 from usefirst.core.errors import DomainError
 from usefirst.core.money import format_cny
 from usefirst.core.refusals import form_refusal
@@ -70,17 +71,17 @@ SERVICE_FIELDS: dict[str, tuple[str, str]] = {
 # ---------------------------------------------------------------- the state kept between steps
 
 
-def _drafts(request: HttpRequest) -> dict[str, Any]:
+def _drafts(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     drafts: dict[str, Any] = request.session.setdefault(SESSION_KEY, {})
     return drafts
 
 
-def _state(request: HttpRequest, token: str) -> dict[str, Any] | None:
+def _state(request: AuthenticatedHttpRequest, token: str) -> dict[str, Any] | None:
     state: dict[str, Any] | None = _drafts(request).get(token)
     return state
 
 
-def _save(request: HttpRequest, token: str, state: dict[str, Any]) -> None:
+def _save(request: AuthenticatedHttpRequest, token: str, state: dict[str, Any]) -> None:
     drafts = _drafts(request)
     drafts[token] = state
     for old in list(drafts)[:-KEEP_DRAFTS]:
@@ -109,14 +110,14 @@ class Setting:
     offered: QuerySet[Achievement]
     own_ids: set[int]
     engagement_contracts: list[Contract]
-    user: Any
+    user: Actor
 
     @property
     def another_contract(self) -> bool:
         return any(c.status != ContractStatus.CANCELLED for c in self.engagement_contracts)
 
 
-def _setting(request: HttpRequest, state: dict[str, Any]) -> Setting:
+def _setting(request: AuthenticatedHttpRequest, state: dict[str, Any]) -> Setting:
     user = request.user
     organisations = set(roles.organisation_ids(user))
     engagement = selectors.agreed_engagement(user, state["engagement"]) if state.get("engagement") else None
@@ -212,7 +213,7 @@ def _bind(
 
 @login_required
 @never_cache
-def contract_new(request: HttpRequest) -> HttpResponse:
+def contract_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start a draft (from an agreed engagement or a preliminary agreement when given)."""
     state: dict[str, Any] = {"engagement": None, "agreement": None, "data": {}}
     for key in ("engagement", "agreement"):
@@ -226,7 +227,7 @@ def contract_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def draft_step(request: HttpRequest, token: str, step: str) -> HttpResponse:
+def draft_step(request: AuthenticatedHttpRequest, token: str, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404("没有这一步")
     state = _state(request, token)
@@ -258,7 +259,7 @@ def draft_step(request: HttpRequest, token: str, step: str) -> HttpResponse:
 
 
 def _render_step(
-    request: HttpRequest, token: str, step: str, form: forms.Form, setting: Setting, earlier: dict[str, Any]
+    request: AuthenticatedHttpRequest, token: str, step: str, form: forms.Form, setting: Setting, earlier: dict[str, Any]
 ) -> HttpResponse:
     context: dict[str, Any] = {
         "token": token,
@@ -349,7 +350,9 @@ def _draft_data(state: dict[str, Any], setting: Setting, earlier: dict[str, Any]
     )
 
 
-def _review(request: HttpRequest, token: str, state: dict[str, Any], setting: Setting, earlier: dict[str, Any]) -> HttpResponse:
+def _review(
+    request: AuthenticatedHttpRequest, token: str, state: dict[str, Any], setting: Setting, earlier: dict[str, Any]
+) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "back":
         return redirect("contracts:draft_step", token, "parties")
     data = _draft_data(state, setting, earlier)
@@ -372,7 +375,7 @@ def _review(request: HttpRequest, token: str, state: dict[str, Any], setting: Se
 
 
 def _render_review(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     token: str,
     setting: Setting,
     earlier: dict[str, Any],
@@ -442,7 +445,7 @@ def _rows(form: forms.Form, cleaned: dict[str, Any], *, skip: tuple[str, ...]) -
 
 
 def _refused(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     token: str,
     state: dict[str, Any],
     setting: Setting,

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from usefirst.accounts.models import Organisation, OrganisationKind, OrganisationStatus, Person
 from usefirst.catalog.choices import USE_FIRST_MODE_CHOICES, AchievementStatus, Mode
 from usefirst.catalog.models import Achievement, AchievementInventor
+from usefirst.core.actors import Actor
 from usefirst.core.text import ReasonField
 
 from . import selectors
@@ -276,7 +277,7 @@ class PartiesStep(NamedErrorsForm):
         organisations: list[int],
         agreements: QuerySet[Contract],
         achievement_ids: list[int],
-        user: Any,
+        user: Actor,
         another_contract: bool,
         **kwargs: Any,
     ) -> None:

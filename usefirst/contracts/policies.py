@@ -19,12 +19,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from usefirst.accounts import roles
+from usefirst.core.actors import Visitor
 from usefirst.core.permissions import Action, register, restrict
 
 from .models import Contract, ContractTemplate, OpenLicence
 
 
-def _party_q(org_ids: set[int], user: Any) -> Q:
+def _party_q(org_ids: set[int], user: Visitor) -> Q:
     q = Q(licensor_id__in=org_ids) | Q(licensee_id__in=org_ids) | Q(co_licensors__in=org_ids)
     q |= Q(parties__organisation_id__in=org_ids)
     if getattr(user, "is_authenticated", False):
@@ -34,7 +35,7 @@ def _party_q(org_ids: set[int], user: Any) -> Q:
 
 @register(Contract)
 class ContractPolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not getattr(user, "is_authenticated", False):
             return queryset.none()
         own = roles.organisation_ids(user)
@@ -56,7 +57,7 @@ class ContractPolicy:
 
 @register(ContractTemplate)
 class ContractTemplatePolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if action == Action.VIEW:
             if getattr(user, "is_authenticated", False) and roles.is_provincial_staff(user):
                 return queryset
@@ -68,7 +69,7 @@ class ContractTemplatePolicy:
 
 @register(OpenLicence)
 class OpenLicencePolicy:
-    def scope(self, user: Any, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         from usefirst.catalog.models import Achievement
 
         if action in (Action.VIEW, Action.HISTORY):

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from usefirst.catalog.models import Achievement, AchievementInventor
 from usefirst.catalog.selectors import Filters, achievement_list_public
 from usefirst.core import workflow
+from usefirst.core.actors import Visitor
 from usefirst.core.dates import today
 from usefirst.core.permissions import Action, restrict
 from usefirst.matchmaking import selectors as matchmaking_selectors
@@ -21,7 +22,7 @@ from .models import Contract, ContractAchievement, ContractKind, ContractParty, 
 from .models import ContractStatus as S
 
 
-def visible_contracts(user: Any) -> QuerySet[Contract]:
+def visible_contracts(user: Visitor) -> QuerySet[Contract]:
     return (
         restrict(Contract.objects.all(), user, Action.VIEW)
         .select_related("licensor", "licensee", "licensor_person", "agency", "template")
@@ -36,7 +37,7 @@ def contract_history(contract: Contract) -> list[workflow.HistoryRow]:
     return workflow.history(CONTRACT, contract.events.select_related("actor"))
 
 
-def contracts_of_engagement(user: Any, engagement_id: int) -> list[Contract]:
+def contracts_of_engagement(user: Visitor, engagement_id: int) -> list[Contract]:
     """The contracts drafted from one engagement that this user may see, oldest first."""
     return list(visible_contracts(user).filter(engagement_id=engagement_id).order_by("created_at", "id"))
 
@@ -83,7 +84,7 @@ class InventorSummary:
     free_use_end: Any
 
 
-def inventor_summaries(user: Any) -> list[InventorSummary]:
+def inventor_summaries(user: Visitor) -> list[InventorSummary]:
     """Inventors see a summary of the contracts on their achievements (not the full contract)."""
     person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
     if person is None:
@@ -111,13 +112,13 @@ def inventor_summaries(user: Any) -> list[InventorSummary]:
     ]
 
 
-def agreed_engagement(user: Any, engagement_id: int) -> Engagement | None:
+def agreed_engagement(user: Visitor, engagement_id: int) -> Engagement | None:
     """The seam to matchmaking: an agreed engagement the user may see (read only); it gives the
     parties, the achievement and a confirmed agency."""
     return matchmaking_selectors.agreed_engagement(user=user, engagement_id=engagement_id)
 
 
-def preliminary_agreements_for(user: Any) -> QuerySet[Contract]:
+def preliminary_agreements_for(user: Visitor) -> QuerySet[Contract]:
     """The simplified-procedure preliminary agreements this user may draft under: those where
     the user is an inventor party, or whose unit the user belongs to. Ended or expired ones are
     included so that drafting under them is refused with the reason, not hidden."""
@@ -131,7 +132,7 @@ def preliminary_agreements_for(user: Any) -> QuerySet[Contract]:
 
 
 def draftable_achievements(
-    user: Any, *, organisations: Iterable[int], agreements: QuerySet[Contract] | None = None
+    user: Visitor, *, organisations: Iterable[int], agreements: QuerySet[Contract] | None = None
 ) -> QuerySet[Achievement]:
     """What the drafting pages offer: the catalog's published, unrestricted achievements (never a
     draft or a restricted one, even to the owner's own staff) of the drafting units, or covered by
@@ -157,7 +158,7 @@ def agreement_inventor_ids(agreements: QuerySet[Contract]) -> QuerySet[ContractP
     ).values_list("person_id", flat=True)
 
 
-def open_licences_of(user: Any, achievement_id: int) -> QuerySet[OpenLicence]:
+def open_licences_of(user: Visitor, achievement_id: int) -> QuerySet[OpenLicence]:
     return (
         restrict(OpenLicence.objects.all(), user, Action.VIEW)
         .filter(achievement_id=achievement_id)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from usefirst.accounts import roles
 from usefirst.catalog.models import Achievement
+from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.dates import today
 from usefirst.core.permissions import Action, can, get_for_user, restrict
 from usefirst.core.refusals import button_action, form_refusal, refusals_return_to
@@ -35,12 +36,12 @@ from .models import Contract, ContractKind, ContractStatus, ContractTemplate, Ne
 from .rendering import free_use_days
 
 
-def _contract(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Contract:
+def _contract(request: AuthenticatedHttpRequest, pk: int, action: Action = Action.VIEW) -> Contract:
     return get_for_user(Contract.objects.all(), request.user, action, pk=pk)
 
 
 @login_required
-def contract_list(request: HttpRequest) -> HttpResponse:
+def contract_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     contracts = selectors.visible_contracts(request.user)[:200]
     summaries = selectors.inventor_summaries(request.user)
     return render(request, "contracts/list.html", {"contracts": contracts, "summaries": summaries})
@@ -52,7 +53,7 @@ FORM_FIELDS = {"licensee_id": "licensee_credit_code", "achievements": "", "open_
 
 
 @login_required
-def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk)
     may_change = can(request.user, Action.CHANGE, contract)
     context = {
@@ -87,7 +88,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contract_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def contract_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     contract = _contract(request, pk)
     document = services.current_document(contract)
     return FileResponse(
@@ -95,14 +96,16 @@ def contract_pdf(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-def _act(request: HttpRequest, contract: Contract, call: Any, success: str, *, keep: tuple[str, ...] = ()) -> HttpResponse:
+def _act(
+    request: AuthenticatedHttpRequest, contract: Contract, call: Any, success: str, *, keep: tuple[str, ...] = ()
+) -> HttpResponse:
     """An action button of the contract page, which it goes back to (usefirst.core.refusals)."""
     return button_action(request, success, call, reverse("contracts:detail", args=[contract.pk]), keep=keep)
 
 
 @login_required
 @require_POST
-def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk, Action.CHANGE)
     form = SignForm(request.POST)
     if not form.is_valid():
@@ -121,7 +124,7 @@ def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contract_propose(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk, Action.CHANGE)
     form = ProposalForm(request.POST)
     if not form.is_valid():
@@ -146,7 +149,7 @@ def contract_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def proposal_accept(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+def proposal_accept(request: AuthenticatedHttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
     contract = _contract(request, pk, Action.CHANGE)
     proposal = NextStepProposal.objects.filter(pk=proposal_pk, contract=contract).first()
     if proposal is None:
@@ -159,7 +162,7 @@ def proposal_accept(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResp
 
 @login_required
 @require_POST
-def contract_end(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk, Action.CHANGE)
     reason = request.POST.get("reason", "")
     return _act(
@@ -169,7 +172,7 @@ def contract_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ending_propose(request: HttpRequest, pk: int) -> HttpResponse:
+def ending_propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk, Action.CHANGE)
     kind = request.POST.get("kind", "")
     success = "已发出终止通知，对方可在通知期内同意或提出异议" if kind == "notice" else "已提出协商终止，待对方答复"
@@ -185,7 +188,7 @@ def ending_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ending_act(request: HttpRequest, pk: int, request_pk: int, action: str) -> HttpResponse:
+def ending_act(request: AuthenticatedHttpRequest, pk: int, request_pk: int, action: str) -> HttpResponse:
     contract = _contract(request, pk, Action.CHANGE)
     ending = contract.ending_requests.filter(pk=request_pk).first()
     if ending is None:
@@ -210,7 +213,7 @@ def ending_act(request: HttpRequest, pk: int, request_pk: int, action: str) -> H
 
 @login_required
 @require_POST
-def contract_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk, Action.CHANGE)
     return _act(request, contract, lambda: services.contract_cancel(actor=request.user, contract=contract), "草稿已撤销")
 
@@ -237,7 +240,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     templates = restrict(ContractTemplate.objects.all(), request.user, Action.VIEW)
     is_admin = roles.is_provincial_admin(request.user)
     form = TemplateForm(request.POST or None) if is_admin else None
@@ -253,7 +256,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def template_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     template = restrict(ContractTemplate.objects.all(), request.user, Action.VIEW).filter(pk=pk).first()
     if template is None:
         raise Http404("示范文本不存在")
@@ -262,7 +265,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def template_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     template = restrict(ContractTemplate.objects.all(), request.user, Action.ADMINISTER).filter(pk=pk).first()
     if template is None:
         raise PermissionDenied("只有省级管理员可以发布合同示范文本")
@@ -275,13 +278,13 @@ def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- open patent licences
 
 
-def _achievement(request: HttpRequest, pk: int) -> Achievement:
+def _achievement(request: AuthenticatedHttpRequest, pk: int) -> Achievement:
     return get_for_user(Achievement.objects.select_related("owner"), request.user, Action.VIEW, pk=pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def open_licences(request: HttpRequest, pk: int) -> HttpResponse:
+def open_licences(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An achievement's open licences announced by CNIPA, and the form the unit records one with."""
     achievement = _achievement(request, pk)
     is_unit = roles.is_member(request.user, achievement.owner)
@@ -305,13 +308,13 @@ def open_licences(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "contracts/open_licences.html", context, status=400 if form is not None and form.errors else 200)
 
 
-def _open_licence(request: HttpRequest, pk: int) -> OpenLicence:
+def _open_licence(request: AuthenticatedHttpRequest, pk: int) -> OpenLicence:
     return get_for_user(OpenLicence.objects.select_related("achievement__owner"), request.user, Action.VIEW, pk=pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def open_licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def open_licence_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One open licence with its take-ups; the unit or an enterprise records a take-up."""
     record = _open_licence(request, pk)
     is_unit = roles.is_member(request.user, record.achievement.owner)
@@ -349,7 +352,7 @@ def open_licence_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_licence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def open_licence_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = _open_licence(request, pk)
     form = OpenLicenceWithdrawForm(request.POST)
     if not form.is_valid():

@@ -11,12 +11,11 @@ otherwise by agreement, by a notice the other side accepts, or by a notice whose
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
 from usefirst.accounts import roles
 from usefirst.core import workflow
+from usefirst.core.actors import Visitor
 from usefirst.core.dates import today
 from usefirst.core.errors import IllegalTransition
 from usefirst.core.permissions import Action
@@ -54,7 +53,7 @@ class ContractEventType(models.TextChoices):
 E = ContractEventType
 
 
-def may_sign(actor: Any, contract: Contract) -> bool:
+def may_sign(actor: Visitor, contract: Contract) -> bool:
     """A signatory of one of the contract's parties: a member with the right to sign for a party
     organisation, or the person who is a party (an inventor). Whether that party has signed yet
     is the signing service's concern."""
@@ -64,15 +63,15 @@ def may_sign(actor: Any, contract: Contract) -> bool:
     return contract.parties.filter(models.Q(organisation_id__in=signer_orgs) | models.Q(person__user_id=actor.pk)).exists()
 
 
-def _some_party_unsigned(contract: Contract, actor: Any) -> bool:
+def _some_party_unsigned(contract: Contract, actor: Visitor | None) -> bool:
     return contract.parties.filter(signatures__isnull=True).exists()
 
 
-def _free_use_begun(contract: Contract, actor: Any) -> bool:
+def _free_use_begun(contract: Contract, actor: Visitor | None) -> bool:
     return bool(contract.kind == ContractKind.FREE_USE_LICENCE and contract.free_use_start and contract.free_use_start <= today())
 
 
-def _ends_in_one_step(contract: Contract, actor: Any) -> bool:
+def _ends_in_one_step(contract: Contract, actor: Visitor | None) -> bool:
     """Raises the refusal with its figures (the notice period) when formal terms apply."""
     from .services.ending import refuse_unless_ends_in_one_step
 

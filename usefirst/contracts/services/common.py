@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from usefirst.accounts.models import Membership, Organisation, User
 from usefirst.core import workflow
+from usefirst.core.actors import Actor
 from usefirst.core.errors import DomainError
 from usefirst.notifications.services import notify
 
@@ -29,7 +30,7 @@ def move(
     contract: Contract,
     name: str,
     *,
-    actor: Any,
+    actor: Actor | None,
     reason: str = "",
     payload: Mapping[str, Any] | None = None,
     also: Mapping[str, Any] | None = None,
@@ -52,7 +53,7 @@ def move(
 
 
 def record(
-    contract: Contract, event_type: str, *, actor: Any, reason: str = "", from_status: str | None = None, **payload: Any
+    contract: Contract, event_type: str, *, actor: Actor | None, reason: str = "", from_status: str | None = None, **payload: Any
 ) -> None:
     """An event that is not a transition (drafting: `from_status=""`): the status stays what it is."""
     workflow.record(CONTRACT, contract, event_type, actor=actor, reason=reason, payload=payload, from_status=from_status)

@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -21,6 +20,7 @@ from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind, Person
 from usefirst.catalog.choices import USE_FIRST_MODES, Mode
 from usefirst.catalog.models import Achievement, AchievementInventor
+from usefirst.core.actors import Actor
 from usefirst.core.dates import term_last_day, today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, from_validation_error
 from usefirst.core.files import file_kept_only_with_its_row
@@ -176,7 +176,7 @@ def _check_follow_on(data: DraftData, parent: Contract, achievements: list[tuple
         raise field_error("licensee_id", "后续合同的被许可方应与原合同一致")
 
 
-def contract_draft(*, actor: Any, data: DraftData) -> Contract:
+def contract_draft(*, actor: Actor, data: DraftData) -> Contract:
     """Draft a contract from the current published template version, and issue its PDF.
 
     The contract's rows are written first (the PDF shows its number); its text is rendered
@@ -186,7 +186,7 @@ def contract_draft(*, actor: Any, data: DraftData) -> Contract:
     return contract
 
 
-def draft_without_text(*, actor: Any, data: DraftData) -> Contract:
+def draft_without_text(*, actor: Actor, data: DraftData) -> Contract:
     """`contract_draft` up to its transaction: the contract, its parties, achievements and the
     drafting event. A caller drafting inside its own transaction issues the text after it
     (`contract_issue_document`); until then signing issues it first."""
@@ -475,7 +475,7 @@ def _create_parties(
     add(ContractParty.Role.LICENSEE, organisation=contract.licensee)
 
 
-def contract_issue_document(*, actor: Any, contract: Contract) -> IssuedDocument:
+def contract_issue_document(*, actor: Actor, contract: Contract) -> IssuedDocument:
     """Render the unsigned PDF from the template version and record its SHA-256.
 
     Rendering and storing the file happen before the short transaction that records it. The
@@ -498,7 +498,7 @@ def contract_issue_document(*, actor: Any, contract: Contract) -> IssuedDocument
     return document
 
 
-def stage_document(contract: Contract, data: bytes, *, kind: str, actor: Any, signatures: int) -> IssuedDocument:
+def stage_document(contract: Contract, data: bytes, *, kind: str, actor: Actor, signatures: int) -> IssuedDocument:
     """An issued document whose file is already in storage, its row not yet saved: the caller
     saves it in the transaction that records it (guarded by `file_kept_only_with_its_row`)."""
     digest = hashlib.sha256(data).hexdigest()
@@ -521,6 +521,6 @@ def current_document(contract: Contract) -> IssuedDocument:
     return document
 
 
-def contract_cancel(*, actor: Any, contract: Contract, reason: str = "") -> Contract:
+def contract_cancel(*, actor: Actor, contract: Contract, reason: str = "") -> Contract:
     """A draft no party has signed is cancelled (one that was signed ends instead)."""
     return move(contract, E.CANCEL, actor=actor, reason=reason)

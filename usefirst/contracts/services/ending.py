@@ -11,7 +11,6 @@ left unanswered takes effect the day after its period (`notices_take_effect`, in
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -19,6 +18,7 @@ from django.utils import timezone
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation
+from usefirst.core.actors import Actor
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict, Forbidden, IllegalTransition
 from usefirst.core.permissions import Action, can
@@ -45,7 +45,7 @@ def ends_in_one_step(contract: Contract) -> bool:
     return contract.status in (S.SIGNED, S.FREE_USE, S.AWAITING_NEXT_STEP)
 
 
-def _side(actor: Any, contract: Contract) -> Organisation:
+def _side(actor: Actor, contract: Contract) -> Organisation:
     own = roles.organisation_ids(actor)
     for org in [contract.licensor, contract.licensee, *contract.co_licensors.all()]:
         if org is not None and org.pk in own:
@@ -71,7 +71,7 @@ def refuse_unless_ends_in_one_step(contract: Contract) -> None:
         )
 
 
-def contract_end(*, actor: Any, contract: Contract, reason: str) -> Contract:
+def contract_end(*, actor: Actor, contract: Contract, reason: str) -> Contract:
     """One side ends a free-use arrangement during its free-use period (the enterprise then stops
     using the achievement); formal terms need agreement or a notice."""
     text = stated_reason(reason, field="reason", label="终止理由")
@@ -85,7 +85,7 @@ def contract_end(*, actor: Any, contract: Contract, reason: str) -> Contract:
     )
 
 
-def ending_propose(*, actor: Any, contract: Contract, kind: str, grounds: str) -> EndingRequest:
+def ending_propose(*, actor: Actor, contract: Contract, kind: str, grounds: str) -> EndingRequest:
     """Propose ending by agreement, or give notice; the other side is told and answers."""
     if kind not in EndingRequest.Kind.values:
         raise Conflict("终止方式无效", code="ending_kind_invalid")
@@ -133,7 +133,7 @@ def ending_propose(*, actor: Any, contract: Contract, kind: str, grounds: str) -
     return request
 
 
-def ending_answer(*, actor: Any, request: EndingRequest, accept: bool, answer: str = "") -> EndingRequest:
+def ending_answer(*, actor: Actor, request: EndingRequest, accept: bool, answer: str = "") -> EndingRequest:
     """The other side accepts (the contract ends now), declines an agreement, or objects to a notice."""
     text = answer.strip() if accept else stated_reason(answer, field="answer", label="不同意或异议的理由")
     with transaction.atomic():
@@ -177,7 +177,7 @@ def ending_answer(*, actor: Any, request: EndingRequest, accept: bool, answer: s
     return request
 
 
-def ending_withdraw(*, actor: Any, request: EndingRequest) -> EndingRequest:
+def ending_withdraw(*, actor: Actor, request: EndingRequest) -> EndingRequest:
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=request.contract_id)
         request = EndingRequest.objects.select_for_update().get(pk=request.pk)

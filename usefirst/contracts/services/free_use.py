@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -16,6 +15,7 @@ from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation
 from usefirst.catalog.choices import Mode
 from usefirst.catalog.models import Achievement
+from usefirst.core.actors import Actor
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict, Forbidden, IllegalTransition
 from usefirst.core.permissions import Action, can
@@ -35,7 +35,7 @@ from .drafting import AchievementShare, DraftData, contract_issue_document, draf
 from .ending import notices_due, notices_take_effect
 
 
-def _party_side(actor: Any, contract: Contract) -> Organisation | None:
+def _party_side(actor: Actor, contract: Contract) -> Organisation | None:
     own = roles.organisation_ids(actor)
     for org in [contract.licensor, contract.licensee, *contract.co_licensors.all()]:
         if org is not None and org.pk in own:
@@ -52,7 +52,7 @@ def _licensor_side_ids(contract: Contract) -> set[int]:
 
 def next_step_propose(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     kind: str,
     achievement_id: int,
@@ -119,7 +119,7 @@ def next_step_propose(
     return proposal
 
 
-def next_step_accept(*, actor: Any, proposal: NextStepProposal) -> Contract:
+def next_step_accept(*, actor: Actor, proposal: NextStepProposal) -> Contract:
     """The other side accepts: the next step is agreed and the follow-on contract is drafted."""
     with transaction.atomic():
         contract = Contract.objects.select_for_update().get(pk=proposal.contract_id)

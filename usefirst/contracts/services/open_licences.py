@@ -4,7 +4,6 @@ take-ups."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.db import transaction
 from usefirst.accounts import roles
 from usefirst.catalog.choices import PATENT_KINDS
 from usefirst.catalog.models import Achievement
+from usefirst.core.actors import Actor
 from usefirst.core.audit import audit
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict, Forbidden, IllegalTransition, from_validation_error
@@ -28,7 +28,7 @@ from .drafting import AchievementShare, DraftData, contract_draft
 
 def open_licence_record(
     *,
-    actor: Any,
+    actor: Actor,
     achievement: Achievement,
     announcement_number: str,
     announced_on: dt.date,
@@ -88,7 +88,7 @@ def open_licence_record(
     return record
 
 
-def open_licence_withdraw(*, actor: Any, record: OpenLicence, withdrawn_on: dt.date, reason: str) -> OpenLicence:
+def open_licence_withdraw(*, actor: Actor, record: OpenLicence, withdrawn_on: dt.date, reason: str) -> OpenLicence:
     """The patentee withdrew the declaration (announced by CNIPA); take-ups already made stand."""
     if not roles.is_member(actor, record.achievement.owner):
         raise Forbidden("只有成果单位可以登记开放许可的撤回", code="forbidden")
@@ -112,7 +112,7 @@ def open_licence_withdraw(*, actor: Any, record: OpenLicence, withdrawn_on: dt.d
 
 
 def open_licence_take_up(
-    *, actor: Any, record: OpenLicence, licensee_id: int | None, scope: str = "", extra_terms: str = ""
+    *, actor: Actor, record: OpenLicence, licensee_id: int | None, scope: str = "", extra_terms: str = ""
 ) -> Contract:
     """Record a take-up of an open licence (the implementer's written notice and payment on the
     announced terms) as an open-licence implementation record signed by both sides."""

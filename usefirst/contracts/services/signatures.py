@@ -4,7 +4,6 @@ follow-on signed under a cooperate_later contract is its first cooperation proje
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils import timezone
 from usefirst.accounts import roles
 from usefirst.accounts.identity import identity_provider
 from usefirst.catalog.choices import Mode
+from usefirst.core.actors import Actor, Visitor
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict, Forbidden, IllegalTransition
 from usefirst.core.files import file_kept_only_with_its_row
@@ -29,7 +29,7 @@ from .common import S, move, tell_parties
 from .drafting import contract_issue_document, current_document, stage_document
 
 
-def signable_parties(user: Any, contract: Contract) -> list[ContractParty]:
+def signable_parties(user: Visitor, contract: Contract) -> list[ContractParty]:
     """The unsigned parties this user may sign for (can_sign in the organisation, or the person)."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -47,7 +47,7 @@ def signable_parties(user: Any, contract: Contract) -> list[ContractParty]:
 SIGNING_ATTEMPTS = 2
 
 
-def contract_sign(*, actor: Any, contract: Contract, password: str, party_id: int | None = None) -> Signature:
+def contract_sign(*, actor: Actor, contract: Contract, password: str, party_id: int | None = None) -> Signature:
     """One PAdES signature for one party, appended to the latest issued PDF.
 
     The signature is made before the short transaction that records it, so no write lock is
@@ -83,7 +83,7 @@ class _PreparedSignature:
     document: IssuedDocument
 
 
-def _party_to_sign(actor: Any, contract: Contract, party_id: int | None) -> ContractParty:
+def _party_to_sign(actor: Actor, contract: Contract, party_id: int | None) -> ContractParty:
     if contract.status not in (S.DRAFTED, S.SIGNING):
         raise IllegalTransition("该合同不在待签署状态", code="illegal_transition")
     parties = signable_parties(actor, contract)
@@ -94,7 +94,7 @@ def _party_to_sign(actor: Any, contract: Contract, party_id: int | None) -> Cont
     return parties[0]
 
 
-def _prepare_signature(actor: Any, contract: Contract, party_id: int | None) -> _PreparedSignature:
+def _prepare_signature(actor: Actor, contract: Contract, party_id: int | None) -> _PreparedSignature:
     """Outside any transaction: read the latest document, sign it, store the signed file."""
     contract = Contract.objects.get(pk=contract.pk)
     party = _party_to_sign(actor, contract, party_id)
@@ -118,7 +118,7 @@ def _prepare_signature(actor: Any, contract: Contract, party_id: int | None) -> 
     )
 
 
-def _record_signature(actor: Any, prepared: _PreparedSignature, party_id: int | None) -> Signature | None:
+def _record_signature(actor: Actor, prepared: _PreparedSignature, party_id: int | None) -> Signature | None:
     """The short transaction: None (nothing written) when the contract changed since the
     signature was prepared."""
     with transaction.atomic():
@@ -174,7 +174,7 @@ def _first_cooperation(contract: Contract) -> bool:
     return not Contract.objects.filter(parent=parent, is_first_cooperation=True).exists()
 
 
-def _after_follow_on_signed(contract: Contract, *, actor: Any) -> None:
+def _after_follow_on_signed(contract: Contract, *, actor: Actor) -> None:
     parent = contract.parent
     if parent is None:
         return

@@ -3,13 +3,12 @@ uses, new versions and their publication by a provincial administrator."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from usefirst.accounts import roles
+from usefirst.core.actors import Actor
 from usefirst.core.errors import DomainError, Forbidden, IllegalTransition, from_validation_error
 
 from ..models import (
@@ -32,7 +31,7 @@ def template_for(kind: str, mode: str = "") -> ContractTemplate:
     return template
 
 
-def template_create_version(*, actor: Any, kind: str, mode: str, title: str, body: str) -> ContractTemplate:
+def template_create_version(*, actor: Actor, kind: str, mode: str, title: str, body: str) -> ContractTemplate:
     if not roles.is_provincial_admin(actor):
         raise Forbidden("只有省级管理员可以编辑合同示范文本", code="forbidden")
     from django.template import Engine, TemplateSyntaxError
@@ -55,7 +54,7 @@ def template_create_version(*, actor: Any, kind: str, mode: str, title: str, bod
     return template
 
 
-def template_publish(*, actor: Any, template: ContractTemplate) -> ContractTemplate:
+def template_publish(*, actor: Actor, template: ContractTemplate) -> ContractTemplate:
     if not roles.is_provincial_admin(actor):
         raise Forbidden("只有省级管理员可以发布合同示范文本", code="forbidden")
     if template.status != TemplateStatus.DRAFT:
