@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "crontask",
     "axes",
+    "ninja",  # the API docs page serves Swagger UI from its own static files, never from a CDN
     "usefirst.core",
     "usefirst.accounts",
     "usefirst.policy",
