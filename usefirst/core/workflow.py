@@ -43,7 +43,8 @@ costly check out of ``allowed()`` and ``possible()`` (buttons; ``possible`` pass
 ``actor=None``): it runs only when the transition is taken.
 
 Taking a transition — ``transition(wf, obj, name, *, actor, reason="", payload=None, also=None,
-notices=(), expected_status=None) -> event row`` — in one ``transaction.atomic()``:
+notices=(), expected_status=None) -> event row``, or ``move(...)`` with the same arguments, which
+returns the locked, saved row instead — in one ``transaction.atomic()``:
 
 1. re-reads the row with ``select_for_update()``;
 2. refuses an actor without the permission (``Forbidden``, the transition's ``forbidden`` code);
@@ -83,7 +84,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 from django.db import models, transaction
 
@@ -259,11 +260,45 @@ def transition(
     notices: Iterable[Notice] = (),
     expected_status: str | None = None,
 ) -> TransitionEvent:
-    """Take the transition `name` on `obj` (see the module docstring for the order of refusals)."""
+    """Take the transition `name` on `obj` (see the module docstring for the order of refusals);
+    returns the event row written."""
+    event, _ = _take(workflow, obj, name, actor, reason, payload, also, notices, expected_status)
+    return event
+
+
+def move[M: models.Model](
+    workflow: Workflow,
+    obj: M,
+    name: str,
+    *,
+    actor: Actor | None,
+    reason: str = "",
+    payload: Mapping[str, Any] | None = None,
+    also: Mapping[str, Any] | None = None,
+    notices: Iterable[Notice] = (),
+    expected_status: str | None = None,
+) -> M:
+    """The same as `transition`, for services that hand the moved object back: returns the
+    locked, saved row (with its status and `also` fields as just written)."""
+    _, locked = _take(workflow, obj, name, actor, reason, payload, also, notices, expected_status)
+    return locked
+
+
+def _take[M: models.Model](
+    workflow: Workflow,
+    obj: M,
+    name: str,
+    actor: Actor | None,
+    reason: str,
+    payload: Mapping[str, Any] | None,
+    also: Mapping[str, Any] | None,
+    notices: Iterable[Notice],
+    expected_status: str | None,
+) -> tuple[TransitionEvent, M]:
     step = workflow.transition(name)
     seen = workflow.status_of(obj)
     with transaction.atomic():
-        locked = workflow.model._default_manager.select_for_update().get(pk=obj.pk)
+        locked = cast(M, workflow.model._default_manager.select_for_update().get(pk=obj.pk))
         if not step.permits(actor, locked):
             code, message = step.forbidden
             raise Forbidden(message, code=code)
@@ -297,7 +332,7 @@ def transition(
     if obj is not locked:
         for attribute, value in changes.items():
             setattr(obj, attribute, value)
-    return event
+    return event, locked
 
 
 def record(

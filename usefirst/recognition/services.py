@@ -92,7 +92,7 @@ def _move(
                 RecognitionApplication._meta.get_field(field).clean(value, application)  # type: ignore[union-attr]
             except ValidationError as exc:
                 raise from_validation_error(ValidationError({field: exc.error_list})) from exc
-    event = workflow.transition(
+    return workflow.move(
         APPLICATION,
         application,
         name,
@@ -102,7 +102,6 @@ def _move(
         also={**(also or {}), "updated_at": timezone.now()},
         notices=[notice] if notice else [],
     )
-    return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
 
 
 def _save(obj: Any) -> None:
@@ -573,7 +572,7 @@ def misconduct_appeal(*, actor: Actor, record: MisconductRecord, text: str) -> M
     if not is_misconduct_subject(actor, record):  # before the text: an outsider learns nothing
         raise Forbidden("只有记录的主体可以申诉", code="misconduct_not_subject")
     text = _text(text, field="text", label="申诉理由")
-    event = workflow.transition(
+    return workflow.move(
         MISCONDUCT,
         record,
         ME.APPEAL,
@@ -589,14 +588,13 @@ def misconduct_appeal(*, actor: Actor, record: MisconductRecord, text: str) -> M
             )
         ],
     )
-    return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
 
 
 def misconduct_decide_appeal(*, actor: Actor, record: MisconductRecord, withdraw: bool, answer: str) -> MisconductRecord:
     """The provincial department upholds the appeal (the record is withdrawn) or keeps the record."""
     _require_provincial(actor)
     answer = _text(answer, field="answer", label="申诉处理意见")
-    event = workflow.transition(
+    return workflow.move(
         MISCONDUCT,
         record,
         ME.WITHDRAW if withdraw else ME.KEEP,
@@ -612,4 +610,3 @@ def misconduct_decide_appeal(*, actor: Actor, record: MisconductRecord, withdraw
             )
         ],
     )
-    return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row

@@ -281,8 +281,7 @@ def _submit(organisation: Organisation, *, actor: Actor, reason: str) -> None:
 def _move(
     organisation: Organisation, name: str, *, actor: Actor, reason: str, notice: workflow.Notice | None = None
 ) -> Organisation:
-    event = workflow.transition(ORGANISATION, organisation, name, actor=actor, reason=reason, notices=[notice] if notice else [])
-    return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
+    return workflow.move(ORGANISATION, organisation, name, actor=actor, reason=reason, notices=[notice] if notice else [])
 
 
 def _admins(organisation: Organisation) -> list[User]:

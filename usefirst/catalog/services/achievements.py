@@ -453,10 +453,9 @@ def _move(
     also: dict[str, Any] | None = None,
     notice: Notice | None = None,
 ) -> Achievement:
-    event = workflow.transition(
+    return workflow.move(
         ACHIEVEMENT, achievement, name, actor=actor, reason=reason, also=also, notices=[notice] if notice else []
     )
-    return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
 
 
 def achievement_submit(*, actor: Actor, achievement: Achievement) -> Achievement:

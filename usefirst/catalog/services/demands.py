@@ -141,8 +141,7 @@ def _move(
     also: dict[str, Any] | None = None,
     notice: Notice | None = None,
 ) -> Demand:
-    event = workflow.transition(DEMAND, demand, name, actor=actor, reason=reason, also=also, notices=[notice] if notice else [])
-    return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
+    return workflow.move(DEMAND, demand, name, actor=actor, reason=reason, also=also, notices=[notice] if notice else [])
 
 
 def demand_submit(*, actor: Actor, demand: Demand) -> Demand:

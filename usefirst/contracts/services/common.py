@@ -39,7 +39,7 @@ def move(
     """Take the transition `name` (contracts/workflows.py) on `contract`: the kernel locks the row,
     refuses a stale state (the caller's copy moved on meanwhile), an undeclared move and a failing
     guard, and writes the event row. Returns the locked, saved row."""
-    event = workflow.transition(
+    return workflow.move(
         CONTRACT,
         contract,
         name,
@@ -49,7 +49,6 @@ def move(
         also={"updated_at": timezone.now(), **(also or {})},
         notices=notices,
     )
-    return event.subject  # type: ignore[attr-defined, no-any-return]  # the locked, saved row
 
 
 def record(

@@ -102,6 +102,16 @@ def test_a_declared_transition_moves_the_row_and_writes_one_event(applicant):
     assert workflow.event_label(TRIAL, event) == "提交审核"
 
 
+def test_move_hands_back_the_locked_saved_row_and_writes_the_same_event(applicant):
+    org, admin = applicant
+    moved = workflow.move(TRIAL, org, "submit", actor=admin, also={"county": "越秀区"})
+    assert isinstance(moved, Organisation) and moved is not org
+    assert (moved.status, moved.county) == (S.SUBMITTED, "越秀区")
+    assert org.status == S.SUBMITTED  # the caller's copy follows, as with transition()
+    event = OrganisationEvent.objects.get(subject=org)
+    assert (event.event_type, event.from_status, event.to_status) == ("submit", S.DRAFT, S.SUBMITTED)
+
+
 def test_a_move_the_table_does_not_declare_is_refused_and_changes_nothing(applicant, provincial_admin):
     org, _ = applicant
     with pytest.raises(IllegalTransition) as exc:
