@@ -1,0 +1,1 @@
+/* forms.js: form widgets that speak Chinese whatever the browser's language. */
