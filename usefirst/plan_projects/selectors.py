@@ -226,11 +226,20 @@ def counts_as_established(project: PlanProject, *, on: dt.date | None = None) ->
     return bool(parameter_value("research_funding_excludes", on=on))
 
 
+def auto_inclusion_on(acceptance_date: dt.date, *, years: int) -> dt.date:
+    """Rule 4: the day non-conversion is established — the day after the period of `years`
+    counted from acceptance ends (民法典 arts. 201–204: the day of acceptance is not counted; the
+    period ends on the corresponding day, or the month's last day where there is none).
+    Accepted 2023-11-25 → due 2026-11-26; accepted 2024-02-29 → the anniversary is 2027-02-28,
+    due 2027-03-01. No holiday shift: this is the day a state is established, not a deadline for
+    anyone to act (docs/domain.md, "Auto-inclusion date")."""
+    return period_end(acceptance_date, years=years, holiday_shift=False) + dt.timedelta(days=1)
+
+
 def auto_inclusion_due(*, on: dt.date | None = None) -> list[PlanProject]:
-    """Rule 4: key-technology projects with provincial fiscal funding whose period of
-    `auto_inclusion_years` after acceptance has ended before `on` (民法典 arts. 201–204:
-    accepted 2023-11-25 → the period ends with 2026-11-25; due from 2026-11-26). Whether a
-    conversion contract exists is for the caller to check."""
+    """Rule 4: key-technology projects with provincial fiscal funding that are due for
+    auto-inclusion on `on` or earlier (`auto_inclusion_on`). Whether a conversion contract exists
+    is for the caller to check."""
     on = on or today()
     years = int(parameter_value("auto_inclusion_years", on=on))
     coarse = PlanProject.objects.filter(
@@ -239,4 +248,4 @@ def auto_inclusion_due(*, on: dt.date | None = None) -> list[PlanProject]:
         acceptance_date__isnull=False,
         acceptance_date__lte=add_months(on, -12 * years),
     ).select_related("unit")
-    return [p for p in coarse if p.acceptance_date is not None and period_end(p.acceptance_date, years=years) < on]
+    return [p for p in coarse if p.acceptance_date is not None and auto_inclusion_on(p.acceptance_date, years=years) <= on]
