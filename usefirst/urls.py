@@ -16,6 +16,7 @@ urlpatterns = [
     path("finance/", include("usefirst.finance.urls")),
     path("search/", include("usefirst.matching.urls")),  # search over achievements and demands
     path("matchmaking/", include("usefirst.matchmaking.urls")),  # matchmaking (对接)
+    path("inclusion/", include("usefirst.inclusion.urls")),  # auto-inclusion (rule 4): the dry run and declarations
     path("recognition/", include("usefirst.recognition.urls")),  # recognition
     path("contracts/", include("usefirst.contracts.urls")),  # contracts: drafting, signing, verification
     path("api/v1/", api.urls),

@@ -61,5 +61,6 @@ api.add_router("/", "usefirst.matching.api.router")  # search and recommendation
 api.add_router("/", "usefirst.matchmaking.api.router")  # matchmaking (对接): engagements, messages
 api.add_router("/", "usefirst.finance.api.router")  # payment plans, receipts, distributions
 api.add_router("/", "usefirst.recognition.api.router")  # recognition: applications, quota, public list, misconduct
+api.add_router("/", "usefirst.inclusion.api.router")  # auto-inclusion (rule 4): the dry run, off-platform declarations
 api.add_router("/", "usefirst.contracts.api.router")  # contracts: drafting, signing, public verification
 api.add_router("/", "usefirst.notifications.api.router")  # the notification inbox

@@ -28,6 +28,7 @@ D = DemandStatus
 class AchievementEventType(models.TextChoices):
     CREATE = "create", "创建草稿"
     IMPORT = "import", "批量导入"
+    AUTO_INCLUDE = "auto_include", "验收满三年未转化，自动纳入"
     UPDATE = "update", "修改信息"
     SUBMIT = "submit", "提交审核"
     APPROVE = "approve", "审核通过并发布"

@@ -191,3 +191,21 @@ def open_licences_in_force_for(contract: Contract) -> list[OpenLicence]:
     day = today()
     records = OpenLicence.objects.filter(achievement__contract_links__contract=contract).select_related("achievement")
     return [r for r in records.distinct() if r.in_force_on(day)]
+
+
+def conversion_contracts_by_plan_project(numbers: Iterable[str]) -> dict[tuple[str, int], str]:
+    """Rule 4: the signed conversion contracts on the platform of the achievements formed under
+    these plan projects, as {(project number, owner unit): a contract number}. A contract counts
+    once signed (even if ended later); a cancelled one and a preliminary agreement with the
+    inventors do not."""
+    rows = (
+        ContractAchievement.objects.filter(achievement__plan_project_number__in=list(numbers), contract__signed_at__isnull=False)
+        .exclude(contract__kind=ContractKind.PRELIMINARY_AGREEMENT)
+        .exclude(contract__status=ContractStatus.CANCELLED)
+        .order_by("contract__signed_at")
+        .values_list("achievement__plan_project_number", "achievement__owner_id", "contract__number")
+    )
+    found: dict[tuple[str, int], str] = {}
+    for number, owner_id, contract_number in rows:
+        found.setdefault((number, owner_id), contract_number)
+    return found

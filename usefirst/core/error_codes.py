@@ -120,8 +120,16 @@ CODES: tuple[ErrorCode, ...] = (
     E("invalid_keywords", 400, "catalog", "关键词应为文本"),
     E("not_an_owner_unit", 403, "catalog", "只有已认证的成果单位可以登记成果"),
     E("restricted_not_publishable", 409, "catalog", "该成果涉及国防、国家安全、国家利益或重大社会公共利益，不得公开发布"),
+    E("tech_fields_missing", 503, "catalog", "技术领域尚未配置，不能创建自动纳入的成果"),
     # plan_projects
     E("import_conflict", 409, "plan_projects", "另一次导入正在写入相同的项目编号，请稍后重试"),
+    # inclusion (rule 4)
+    E("declaration_evidence_invalid", 400, "inclusion", "…应为 PDF、PNG 或 JPEG 文件，且不超过 10 MB"),
+    E("declaration_evidence_required", 400, "inclusion", "请上传转化合同（PDF、PNG 或 JPEG）作为平台外转化的证明"),
+    E("declaration_exists", 409, "inclusion", "该项目已有审核中或已认可的平台外转化申报，不能重复申报"),
+    E("not_project_unit", 403, "inclusion", "只有项目承担单位可以申报平台外转化"),
+    E("not_reviewing_department", 403, "inclusion", "只有申报单位的主管部门可以审核平台外转化申报"),
+    E("sweep_date_outside_term", 400, "inclusion", "统计日期须在政策有效期（…至…）内"),
     # matchmaking
     E("agreement_pending", 409, "matchmaking", "已有一方提出达成一致，等待另一方确认"),
     E("both_sides", 403, "matchmaking", "您同时属于对接双方机构，不能独自…"),

@@ -3,6 +3,7 @@ never a silent empty page or a server error."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ class PageOf:
         return self.page > 1
 
 
-def paginate(queryset: QuerySet[Any], *, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE) -> PageOf:
+def paginate(queryset: QuerySet[Any] | Sequence[Any], *, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE) -> PageOf:
     try:
         size = int(page_size)
     except (TypeError, ValueError) as exc:

@@ -29,7 +29,7 @@ from usefirst.core.permissions import Action
 from usefirst.core.text import reject_control_characters
 
 from ..choices import PATENT_KINDS, AchievementStatus, IpKind, IpLegalStatus, ProjectCategory, RestrictionReason
-from ..models import Achievement, AchievementInventor, AchievementRevision, Attachment, IpItem
+from ..models import Achievement, AchievementInventor, AchievementRevision, Attachment, IpItem, TechField
 from ..workflows import ACHIEVEMENT
 from ..workflows import AchievementEventType as E
 from .attachments import MAX_ATTACHMENTS, CheckedFile, Upload, attachment_check, attachment_store, discard_files
@@ -420,6 +420,47 @@ def achievement_create_imported(
             row=row,
             on_behalf_of=owner.pk,
         )
+    return achievement
+
+
+AUTO_INCLUDED_SUMMARY = (
+    "本成果由省级科技计划项目“{title}”（项目编号 {number}）形成，项目验收满三年仍未转化，"
+    "依“先用后转”政策自动纳入平台。请成果单位完善成果简介、技术领域、技术成熟度、知识产权和完成人后提交审核。"
+)
+# A key-technology project has passed acceptance: laboratory validation at least, for the unit to correct.
+AUTO_INCLUDED_TRL = 4
+
+
+def achievement_create_auto_included(
+    *,
+    owner: Organisation,
+    project_number: str,
+    project_title: str,
+    acceptance_date: dt.date,
+    reason: str,
+) -> Achievement:
+    """Rule 4: the record a daily job creates for a key-technology project not converted within
+    three years of acceptance, `auto_included` for its unit to complete (docs/domain.md, rule 4).
+    The technology field is the first top-level field and the TRL a placeholder, both for the unit
+    to correct; the caller holds the transaction."""
+    field_row = TechField.objects.filter(parent__isnull=True).order_by("position", "code").first()
+    if field_row is None:
+        raise DomainError("技术领域尚未配置，不能创建自动纳入的成果", code="tech_fields_missing", status=503)
+    achievement = Achievement(
+        owner=owner,
+        title=project_title[:200],
+        summary=AUTO_INCLUDED_SUMMARY.format(title=project_title, number=project_number),
+        field=field_row,
+        trl=AUTO_INCLUDED_TRL,
+        plan_project_number=project_number,
+        plan_project_category=ProjectCategory.KEY_TECHNOLOGY,
+        acceptance_date=acceptance_date,
+        provincial_funding=True,
+        status=AchievementStatus.AUTO_INCLUDED,
+    )
+    full_clean(achievement, exclude=["keywords"], validate_constraints=False)
+    achievement.save()
+    workflow.record(ACHIEVEMENT, achievement, E.AUTO_INCLUDE, actor=None, reason=reason, from_status="")
     return achievement
 
 
