@@ -67,6 +67,7 @@ from usefirst.core.regions import region_of
 from . import specs
 from .contracts import ContractsStage
 from .corpus import ACHIEVEMENT_CATEGORIES, Record, read_records
+from .inclusion import load_demo_inclusion
 from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email
 from .specs import OrgSpec
 
@@ -185,6 +186,7 @@ class DemoLoader:
             from .engagements import load_demo_engagements
 
             self.counts["engagements"] = load_demo_engagements(log=self._progress)
+            self.counts["plan_projects"] = load_demo_inclusion(log=self._progress)
             if self.with_contracts:
                 made = ContractsStage(log=self._progress).run()
                 self.counts["contracts"] = len(made.by_story)

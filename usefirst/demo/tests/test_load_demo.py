@@ -116,9 +116,11 @@ def test_restricted_records_are_never_published(demo: str) -> None:
 
 
 def test_achievements_have_inventors_summing_to_100_and_valid_patent_numbers(demo: str) -> None:
-    assert Achievement.objects.count() == 40
+    # Besides the 40 of the corpus, one record the auto-inclusion sweep created for its unit to complete.
+    assert Achievement.objects.exclude(status=AchievementStatus.AUTO_INCLUDED).count() == 40
+    assert Achievement.objects.filter(status=AchievementStatus.AUTO_INCLUDED).count() == 1
     assert Achievement.objects.filter(status=AchievementStatus.PUBLISHED).count() >= 20
-    for row in Achievement.objects.annotate(total=Sum("inventors__share")):
+    for row in Achievement.objects.exclude(status=AchievementStatus.AUTO_INCLUDED).annotate(total=Sum("inventors__share")):
         assert row.total == Decimal("100.00"), row.title
     assert AchievementInventor.objects.filter(is_leader=True).count() == 40
     for inventor in AchievementInventor.objects.select_related("achievement", "person"):
@@ -356,3 +358,23 @@ def test_recognition_has_every_later_stage_and_a_public_list_with_its_pdf(demo: 
     notices = client.get("/recognition/notices/").content.decode()
     in_notice = RecognitionApplication.objects.get(status="public_notice")
     assert in_notice.achievement.title[:20] in notices
+
+
+def test_the_sweep_shows_projects_falling_due_one_included_and_one_declared_converted(demo: str) -> None:
+    from usefirst.core.dates import today
+    from usefirst.inclusion.choices import Verdict
+    from usefirst.inclusion.selectors import SweepFilters, sweep_report
+
+    province = User.objects.get(email="province-reviewer@usefirst.example")
+    rows = sweep_report(province, SweepFilters(on=today()))
+    verdicts = {r.project.number: r.verdict for r in rows}
+    assert [n for n, v in verdicts.items() if v == Verdict.DUE_SOON] == ["GDKJ2023-0101", "GDKJ2023-0102", "GDKJ2023-0103"]
+    assert verdicts["GDKJ2023-0090"] == Verdict.INCLUDED
+    assert verdicts["GDKJ2023-0104"] == Verdict.CONVERTED_OFF_PLATFORM
+    assert verdicts["GDKJ2023-0105"] == Verdict.DECLARATION_PENDING
+    assert verdicts["GDKJ2023-0501"] == Verdict.AWAITING_UNIT
+    assert {Verdict.NOT_KEY_TECHNOLOGY, Verdict.NOT_PROVINCIALLY_FUNDED, Verdict.LATER, Verdict.NOT_ACCEPTED} <= set(
+        verdicts.values()
+    )
+    included = next(r for r in rows if r.verdict == Verdict.INCLUDED)
+    assert included.inclusion is not None and included.inclusion.achievement.status == AchievementStatus.AUTO_INCLUDED
