@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from django.core.exceptions import ValidationError
 
 from usefirst.catalog.choices import ProjectCategory
+from usefirst.core.dates import today
 from usefirst.core.excel import (
     DEFAULT_MAX_ROWS,
     CellError,
@@ -160,13 +161,23 @@ def parse_plan_project_row(number: int, values: dict[str, Any]) -> tuple[PlanPro
             raise CellError(f"“{text}”不是广东省的地级市（或填写“省外”）")
         return text
 
+    def acceptance(value: Any) -> dt.date | None:
+        if value is None:
+            return None
+        day = parse_date(value)
+        if day > today():
+            # Rule 4 counts three years from acceptance: a date still to come would put the
+            # project on the platform too late, or not at all.
+            raise CellError(f"验收日期 {day:%Y-%m-%d} 晚于今天；尚未验收的项目请留空")
+        return day
+
     take("number", project_number, required=True)
     take("title", lambda v: parse_text(v, max_length=200), required=True)
     take("category", category, required=True)
     take("unit_credit_code", credit_code, required=True)
     take("unit_name", lambda v: parse_text(v, max_length=128), required=True)
     take("leader_name", lambda v: parse_text(v, max_length=64), required=True)
-    take("acceptance_date", lambda v: None if v is None else parse_date(v))
+    take("acceptance_date", acceptance)
     take("provincial_funding", parse_bool, required=True)
     take("research_funding_only", lambda v: parse_bool(v, default=False))
     take("city", city)

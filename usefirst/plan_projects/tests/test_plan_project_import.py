@@ -4,6 +4,7 @@ import pytest
 
 from usefirst.accounts.models import OrganisationKind
 from usefirst.catalog.choices import ProjectCategory
+from usefirst.core.dates import today
 from usefirst.core.errors import Forbidden
 from usefirst.core.excel import ImportRowsInvalid
 from usefirst.core.testing import make_org
@@ -41,6 +42,19 @@ def test_re_import_updates_a_project_instead_of_duplicating_it(provincial_review
     assert project.first_batch != batch
     assert (batch.created_count, batch.updated_count) == (1, 1)
     assert batch.detail["updated"][0]["number"] == "2021B0101010001"
+
+
+def test_an_acceptance_date_after_today_is_refused_because_rule_4_counts_from_it(provincial_reviewer):
+    tomorrow = (today() + dt.timedelta(days=1)).isoformat()
+    rows = [
+        plan_project_row("2021B0101010001", acceptance_date=today().isoformat()),
+        plan_project_row("F2", acceptance_date=tomorrow),
+    ]
+    with pytest.raises(ImportRowsInvalid) as exc:
+        plan_projects_import(actor=provincial_reviewer, file=plan_project_file(rows))
+    assert [(e.row, e.column) for e in exc.value.row_errors] == [(3, "验收日期")]
+    assert exc.value.row_errors[0].message == f"验收日期 {tomorrow} 晚于今天；尚未验收的项目请留空"
+    assert PlanProject.objects.count() == 0
 
 
 def test_one_bad_row_imports_nothing_and_reports_that_row_and_column(provincial_reviewer):
