@@ -109,6 +109,11 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
             may_import_achievements.ask(user),
             lambda: _link("plan_projects:achievement_import", "批量导入科技成果", "Excel 模板"),
         ),
+        (
+            "成果与需求",
+            unit,
+            lambda: _link("inclusion:report", "验收满三年自动纳入预览", "本单位的省级科技计划项目；申报平台外转化"),
+        ),
         ("成果与需求", enterprise, lambda: _link("catalog:my_demands", "本机构技术需求", "发布、修改、关闭")),
         ("成果与需求", enterprise, lambda: _link("catalog:demand_create", "发布新需求")),
         ("对接与合同", unit or enterprise, lambda: _link("matchmaking:my_engagements", "我的对接")),
@@ -123,6 +128,12 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("审核与监管", departments, lambda: _link("accounts_review:queue", "机构注册审核")),
         ("审核与监管", departments, lambda: _link("accounts_review:queue", "机构名录", query="?status=all")),
         ("审核与监管", departments, lambda: _link("plan_projects:list", "省级科技计划项目")),
+        (
+            "审核与监管",
+            departments,
+            lambda: _link("inclusion:report", "自动纳入预览", "验收满三年未转化的科研攻关类项目"),
+        ),
+        ("审核与监管", departments, lambda: _link("inclusion:declarations", "平台外转化申报")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:quota", "年度认定配额")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:misconduct_list", "科研失信记录")),
         (

@@ -126,3 +126,18 @@ def test_the_declaration_page_shows_chinese_errors_and_keeps_nothing(client, min
     client.post(f"/inclusion/declarations/{declaration.pk}/return/", {"reason": "合同缺少签字页"})
     declaration.refresh_from_db()
     assert declaration.status == DeclarationStatus.RETURNED
+
+
+def test_the_workspace_lists_declarations_to_review_and_records_to_complete(client, mine_and_theirs, owner, provincial_reviewer):
+    from usefirst.inclusion.services import sweep_include
+
+    mine, theirs = mine_and_theirs
+    declaration_submit(
+        actor=owner, project=mine, kind="transfer", counterparty="某公司", signed_on="2025-06-30", contract_file=pdf()
+    )
+    sweep_include(dt.date(2026, 11, 26))  # THEIRS is included; MINE is held by its declaration
+    client.force_login(provincial_reviewer)
+    desk = client.get("/accounts/workspace/").content.decode()
+    assert "待审核的平台外转化申报" in desk and "自动纳入预览" in desk
+    client.force_login(owner)
+    assert "验收满三年自动纳入预览" in client.get("/accounts/workspace/").content.decode()
