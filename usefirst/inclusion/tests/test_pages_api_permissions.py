@@ -131,7 +131,7 @@ def test_the_declaration_page_shows_chinese_errors_and_keeps_nothing(client, min
 def test_the_workspace_lists_declarations_to_review_and_records_to_complete(client, mine_and_theirs, owner, provincial_reviewer):
     from usefirst.inclusion.services import sweep_include
 
-    mine, theirs = mine_and_theirs
+    mine, _theirs = mine_and_theirs
     declaration_submit(
         actor=owner, project=mine, kind="transfer", counterparty="某公司", signed_on="2025-06-30", contract_file=pdf()
     )
