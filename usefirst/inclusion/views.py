@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from usefirst.accounts import roles
 from usefirst.catalog.forms import error_summary
 from usefirst.core import workflow
 from usefirst.core.actors import AuthenticatedHttpRequest
@@ -26,12 +27,14 @@ from usefirst.core.regions import CITY_COUNTIES
 from usefirst.plan_projects.models import PlanProject
 
 from . import selectors, services
-from .choices import DeclarationStatus
+from .choices import DeclarationStatus, Verdict
 from .forms import DeclarationForm
 from .models import ConversionDeclaration
 from .workflows import DECLARATION
 
 MAX_EXPORT_ROWS = 50_000
+# A unit may declare an off-platform conversion of a project still ahead of the sweep.
+DECLARABLE = (Verdict.DUE, Verdict.DUE_SOON, Verdict.LATER)
 
 
 @login_required
@@ -57,6 +60,8 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "verdicts": selectors.VERDICT_FILTERS.items(),
             "cities": list(CITY_COUNTIES),
             "error": refused[0].detail if refused else "",
+            "my_units": roles.organisation_ids(request.user),
+            "declarable": DECLARABLE,
         },
     )
 

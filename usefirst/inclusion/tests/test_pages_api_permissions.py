@@ -141,3 +141,12 @@ def test_the_workspace_lists_declarations_to_review_and_records_to_complete(clie
     assert "待审核的平台外转化申报" in desk and "自动纳入预览" in desk
     client.force_login(owner)
     assert "验收满三年自动纳入预览" in client.get("/accounts/workspace/").content.decode()
+
+
+def test_only_the_projects_unit_is_offered_the_declaration(client, mine_and_theirs, owner, provincial_reviewer):
+    mine, _theirs = mine_and_theirs
+    link = f"/inclusion/projects/{mine.pk}/declare/"
+    client.force_login(owner)
+    assert link in client.get("/inclusion/", {"on": ON}).content.decode()
+    client.force_login(provincial_reviewer)
+    assert link not in client.get("/inclusion/", {"on": ON}).content.decode()
