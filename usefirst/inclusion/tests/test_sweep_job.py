@@ -103,3 +103,20 @@ def test_a_date_missed_entirely_is_included_by_the_next_run_with_its_due_day_rec
     sweep_include(D(2026, 12, 3))
     inclusion = AutoInclusion.objects.get(project=project)
     assert (inclusion.due_on, inclusion.included_on) == (D(2026, 11, 26), D(2026, 12, 3))
+
+
+def test_the_unit_opens_edits_and_is_told_what_to_complete_before_submitting(client, provincial_reviewer, unit, owner):
+    from usefirst.catalog.services.achievements import achievement_submit
+    from usefirst.core.errors import DomainError
+
+    project = make_project(provincial_reviewer, unit, number="K9")
+    sweep_include(D(2026, 11, 26))
+    achievement = AutoInclusion.objects.get(project=project).achievement
+    client.force_login(owner)
+    detail = client.get(f"/achievements/{achievement.pk}/")
+    assert detail.status_code == 200 and "自动纳入待完善" in detail.content.decode()
+    assert client.get(f"/workspace/achievements/{achievement.pk}/edit/").status_code == 200
+    assert "验收满三年未转化，自动纳入" in client.get(f"/achievements/{achievement.pk}/history/").content.decode()
+    with pytest.raises(DomainError) as exc:  # the placeholder record is checked like any draft
+        achievement_submit(actor=owner, achievement=achievement)
+    assert "请至少选择一种转化方式" in str(exc.value.field_errors)
