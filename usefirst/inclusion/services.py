@@ -29,6 +29,7 @@ from usefirst.core.uploads import sniff_document
 from usefirst.notifications.services import notify
 from usefirst.plan_projects.models import PlanProject
 from usefirst.plan_projects.selectors import auto_inclusion_due
+from usefirst.policy.selectors import parameter_value
 
 from .choices import LIVE_DECLARATION, ConversionKind, Verdict
 from .models import AutoInclusion, ConversionDeclaration
@@ -92,7 +93,8 @@ def sweep_include(day: dt.date) -> dict[str, int]:
 def _include(project: PlanProject, *, due_on: dt.date, day: dt.date) -> AutoInclusion | None:
     unit = project.unit
     assert unit is not None
-    reason = f"项目 {project.number} 于 {project.acceptance_date:%Y-%m-%d} 验收，满三年未转化，{day:%Y-%m-%d} 自动纳入"
+    years = int(parameter_value("auto_inclusion_years", on=day))
+    reason = f"项目 {project.number} 于 {project.acceptance_date:%Y-%m-%d} 验收，满{years}年未转化，{day:%Y-%m-%d} 自动纳入"
     try:
         with transaction.atomic():
             if AutoInclusion.objects.select_for_update().filter(project=project).exists():
@@ -118,18 +120,18 @@ def _include(project: PlanProject, *, due_on: dt.date, day: dt.date) -> AutoIncl
                 due_on=due_on,
                 included_on=day,
             )
-            _notify_included(inclusion)
+            _notify_included(inclusion, years=years)
     except IntegrityError:  # another worker included it meanwhile
         return None
     return inclusion
 
 
-def _notify_included(inclusion: AutoInclusion) -> None:
+def _notify_included(inclusion: AutoInclusion, *, years: int) -> None:
     project, unit = inclusion.project, inclusion.unit
     url = reverse("catalog:achievement_detail", args=[inclusion.achievement_id])
     body = (
         f"省级科技计划项目“{project.title}”（{project.number}）于 {project.acceptance_date:%Y-%m-%d} 验收，"
-        f"满三年未签订转化合同，已依“先用后转”政策自动纳入平台。"
+        f"满{years}年未签订转化合同，已依“先用后转”政策自动纳入平台。"
         + (
             "平台已为其创建待完善的成果，请完善成果信息后提交审核。"
             if inclusion.created_achievement

@@ -120,3 +120,15 @@ def test_the_unit_opens_edits_and_is_told_what_to_complete_before_submitting(cli
     with pytest.raises(DomainError) as exc:  # the placeholder record is checked like any draft
         achievement_submit(actor=owner, achievement=achievement)
     assert "请至少选择一种转化方式" in str(exc.value.field_errors)
+
+
+def test_the_operator_previews_a_dates_sweep_with_the_daily_jobs_command(provincial_reviewer, unit):
+    import io
+
+    from django.core.management import call_command
+
+    make_project(provincial_reviewer, unit, number="K-OP")
+    out = io.StringIO()
+    call_command("daily_jobs", "due", "--date", "2026-11-26", "--job", JOB, stdout=out, stderr=io.StringIO())
+    assert "K-OP" in out.getvalue() and "验收满三年未转化，将自动纳入" in out.getvalue()
+    assert AutoInclusion.objects.count() == 0
