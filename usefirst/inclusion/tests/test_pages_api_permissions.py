@@ -150,3 +150,32 @@ def test_only_the_projects_unit_is_offered_the_declaration(client, mine_and_thei
     assert link in client.get("/inclusion/", {"on": ON}).content.decode()
     client.force_login(provincial_reviewer)
     assert link not in client.get("/inclusion/", {"on": ON}).content.decode()
+
+
+def test_a_sector_department_reviews_its_own_units_declarations_and_sees_no_others(client, provincial_reviewer):
+    from usefirst.accounts.models import Membership, OrganisationKind
+    from usefirst.core.testing import make_org, make_user
+    from usefirst.inclusion.services import declaration_accept
+
+    education = make_org(OrganisationKind.SECTOR_DEPARTMENT, name="广东省教育厅", sector="education")
+    officer = make_user(education, role=Membership.Role.STAFF)
+    guided = make_org(OrganisationKind.UNIVERSITY, name="教育厅主管的大学", sector="education")
+    guided.reviewing_department = education
+    guided.save()
+    elsewhere = make_org(OrganisationKind.RESEARCH_INSTITUTE, name="省属研究院")
+    elsewhere.reviewing_department = provincial_reviewer.memberships.get().organisation
+    elsewhere.save()
+    declarations = []
+    for org in (guided, elsewhere):
+        admin = make_user(org, role=Membership.Role.ADMIN)
+        project = make_project(provincial_reviewer, org)
+        declarations.append(
+            declaration_submit(
+                actor=admin, project=project, kind="licence", counterparty="某公司", signed_on="2025-01-02", contract_file=pdf()
+            )
+        )
+    client.force_login(officer)
+    assert [d["unit_id"] for d in client.get("/api/v1/conversion-declarations").json()["items"]] == [guided.pk]
+    assert client.get(f"/api/v1/conversion-declarations/{declarations[1].pk}").status_code == 404
+    declaration_accept(actor=officer, declaration=declarations[0])
+    assert ConversionDeclaration.objects.get(pk=declarations[0].pk).status == DeclarationStatus.ACCEPTED
