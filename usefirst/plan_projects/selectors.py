@@ -230,10 +230,11 @@ def auto_inclusion_on(acceptance_date: dt.date, *, years: int) -> dt.date:
     """Rule 4: the day non-conversion is established — the day after the period of `years`
     counted from acceptance ends (民法典 arts. 201–204: the day of acceptance is not counted; the
     period ends on the corresponding day, or the month's last day where there is none).
-    Accepted 2023-11-25 → due 2026-11-26; accepted 2024-02-29 → the anniversary is 2027-02-28,
-    due 2027-03-01. No holiday shift: this is the day a state is established, not a deadline for
-    anyone to act (docs/domain.md, "Auto-inclusion date")."""
-    return period_end(acceptance_date, years=years, holiday_shift=False) + dt.timedelta(days=1)
+    A last day that is a statutory holiday or a rest day moves to the next working day: the unit
+    may still convert on it. Accepted 2023-11-25 → due 2026-11-26; accepted 2024-02-29 → the
+    anniversary is 2027-02-28, a Sunday, so the period ends with Monday 2027-03-01 and the project
+    is due 2027-03-02 (docs/domain.md, "Auto-inclusion date")."""
+    return period_end(acceptance_date, years=years) + dt.timedelta(days=1)
 
 
 def auto_inclusion_due(*, on: dt.date | None = None) -> list[PlanProject]:

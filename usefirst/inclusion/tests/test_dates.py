@@ -1,6 +1,7 @@
 """Rule 4's date (docs/domain.md, "Auto-inclusion date"): non-conversion is established on the day
 after the third anniversary of acceptance; an anniversary on 29 February falls on 28 February in
-a common year; the day is never moved for weekends or holidays (it is not a deadline to act)."""
+a common year; a last day that is a statutory holiday or a rest day moves to the next working day
+(民法典 art. 203), so the project falls due the day after that."""
 
 import datetime as dt
 
@@ -19,10 +20,10 @@ D = dt.date
     ("accepted", "due"),
     [
         (D(2023, 11, 25), D(2026, 11, 26)),  # the brief's example
-        (D(2024, 2, 29), D(2027, 3, 1)),  # leap day → anniversary 2027-02-28 (a Sunday, not moved) → 03-01
+        (D(2024, 2, 29), D(2027, 3, 2)),  # leap day → anniversary 2027-02-28, a Sunday → ends Mon 03-01 → 03-02
         (D(2025, 2, 28), D(2028, 2, 29)),  # 28 February → a leap year's 28 February → due on 29 February
-        (D(2023, 2, 28), D(2026, 3, 1)),  # common year to common year
-        (D(2023, 10, 1), D(2026, 10, 2)),  # anniversary on National Day: no holiday shift
+        (D(2023, 2, 28), D(2026, 3, 1)),  # 2026-02-28 is a Saturday made a working day (Spring Festival)
+        (D(2023, 10, 1), D(2026, 10, 9)),  # National Day: the period ends on the first working day, 10-08
         (D(2023, 12, 31), D(2027, 1, 1)),  # year end
     ],
 )
@@ -37,13 +38,14 @@ class TestTheBoundaryDays:
         assert auto_inclusion_due(on=D(2026, 11, 25)) == []
         assert len(auto_inclusion_due(on=D(2026, 11, 26))) == 1
 
-    def test_a_29_february_acceptance_is_due_on_1_march_not_on_28_february(self, provincial_reviewer, unit):
+    def test_a_29_february_acceptance_ends_on_the_monday_after_a_sunday_28_february(self, provincial_reviewer, unit):
         project = make_project(provincial_reviewer, unit, accepted=D(2024, 2, 29))
         assert auto_inclusion_due(on=D(2027, 2, 28)) == []
-        assert auto_inclusion_due(on=D(2027, 3, 1)) == [project]
-        [row] = verdicts([project], on=D(2027, 2, 28), horizon=0)
-        assert row.verdict == Verdict.LATER and row.due_on == D(2027, 3, 1)
+        assert auto_inclusion_due(on=D(2027, 3, 1)) == []  # the moved last day: the unit may still convert
+        assert auto_inclusion_due(on=D(2027, 3, 2)) == [project]
         [row] = verdicts([project], on=D(2027, 3, 1), horizon=0)
+        assert row.verdict == Verdict.LATER and row.due_on == D(2027, 3, 2)
+        [row] = verdicts([project], on=D(2027, 3, 2), horizon=0)
         assert row.verdict == Verdict.DUE
 
     def test_a_28_february_acceptance_reaching_a_leap_year_is_due_on_29_february(self, provincial_reviewer, unit):

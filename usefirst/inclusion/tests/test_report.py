@@ -60,7 +60,7 @@ def projects(provincial_reviewer, unit, owner):
         "off": make_project(provincial_reviewer, unit, number="OFFPLATFORM"),
         "pending": make_project(provincial_reviewer, unit, number="PENDING"),
         "nobody": make_project(provincial_reviewer, None, number="NOBODY"),
-        "included": make_project(provincial_reviewer, unit, number="INCLUDED", accepted=D(2023, 8, 1)),
+        "included": make_project(provincial_reviewer, unit, number="INCLUDED", accepted=D(2023, 8, 4)),
     }
     make_achievement(
         unit,
@@ -81,7 +81,7 @@ def projects(provincial_reviewer, unit, owner):
         )
         if key == "off":
             declaration_accept(actor=provincial_reviewer, declaration=declaration)
-    sweep_include(D(2026, 8, 2))  # INCLUDED was due 2026-08-02
+    sweep_include(D(2026, 8, 5))  # INCLUDED was due 2026-08-05
     return p
 
 
@@ -104,7 +104,7 @@ def test_every_project_gets_a_verdict_and_a_chinese_reason(projects, provincial_
         "OFFPLATFORM": (Verdict.CONVERTED_OFF_PLATFORM, "单位已申报平台外技术转让（2025-05-20 签订），经主管部门认可"),
         "PENDING": (Verdict.DECLARATION_PENDING, "主管部门审核前暂不纳入"),
         "NOBODY": (Verdict.AWAITING_UNIT, "承担单位尚未在平台注册"),
-        "INCLUDED": (Verdict.INCLUDED, "已于 2026-08-02 自动纳入平台"),
+        "INCLUDED": (Verdict.INCLUDED, "已于 2026-08-05 自动纳入平台"),
     }
     assert set(rows) == set(expected)
     for number, (verdict, words) in expected.items():
