@@ -18,7 +18,8 @@
         return;
       }
       flatpickr(input, {
-        locale: zh || "default",
+        // Weeks start on Monday (周一), as Chinese calendars print them.
+        locale: Object.assign({}, zh || {}, { firstDayOfWeek: 1 }),
         dateFormat: "Y-m-d",
         ariaDateFormat: "Y年n月j日",
         allowInput: true,

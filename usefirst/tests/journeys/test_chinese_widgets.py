@@ -54,7 +54,7 @@ def test_an_english_browser_picks_a_date_and_a_file_in_chinese_and_saves(demo_ur
         months = calendar.locator(".flatpickr-monthDropdown-months option").all_inner_texts()
         assert months[0] == "一月" and months[11] == "十二月", months
         weekdays = calendar.locator(".flatpickr-weekday").all_inner_texts()
-        assert "周一" in "".join(weekdays), weekdays
+        assert weekdays[0].strip() == "周一" and weekdays[6].strip() == "周日", weekdays  # weeks start on Monday
         assert not any(word in calendar.inner_text() for word in ENGLISH)
         assert p.evaluate("document.documentElement.scrollWidth") <= width
         shot(p, f"date-picker-{width}")
