@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from usefirst.accounts.models import Organisation, Person
 from usefirst.core.errors import DomainError
+from usefirst.core.forms import DateInput
 from usefirst.core.refusals import apply_to_form
 from usefirst.core.regions import CITY_CHOICES, OUTSIDE_PROVINCE
 from usefirst.core.text import ReasonField
@@ -55,10 +56,6 @@ else:
 class FieldChoice(_ModelChoiceField):
     def label_from_instance(self, obj: TechField) -> str:
         return str(obj) if obj.parent_id else f"{obj.name}（大类）"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class AchievementForm(forms.Form):

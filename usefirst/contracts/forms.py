@@ -10,6 +10,7 @@ from usefirst.accounts.models import Organisation, OrganisationKind, Organisatio
 from usefirst.catalog.choices import USE_FIRST_MODE_CHOICES, AchievementStatus, Mode
 from usefirst.catalog.models import Achievement, AchievementInventor
 from usefirst.core.actors import Actor
+from usefirst.core.forms import DateInput
 from usefirst.core.text import ReasonField
 
 from . import selectors
@@ -23,7 +24,7 @@ from .models import (
     OpenLicence,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 # ---------------------------------------------------------------- drafting, step by step

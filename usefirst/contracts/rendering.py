@@ -17,6 +17,8 @@ from typing import Any
 
 from django.template import Context, Engine
 
+from usefirst.core.money import cny_number
+
 from .models import Contract, ContractParty, InventorGrant
 
 _ENGINE = Engine(autoescape=False)
@@ -70,7 +72,7 @@ def context_for(contract: Contract) -> dict[str, Any]:
         "free_use_end": chinese_date(contract.free_use_end),
         "free_use_days": free_use_days(contract) or "",
         "term_end": chinese_date(contract.term_end),
-        "price": f"{contract.price:,.2f}" if contract.price is not None else "（未约定）",
+        "price": cny_number(contract.price) if contract.price is not None else "（未约定）",  # the text adds 元
         "payment_terms": contract.payment_terms or "由双方在免费使用期届满后另行协商确定。",
         "extra_terms": contract.extra_terms or "无。",
         "development_kind": contract.get_development_kind_display() if contract.development_kind else "",

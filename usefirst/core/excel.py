@@ -22,6 +22,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 
 from .errors import DomainError
+from .money import EXCEL_CNY_FORMAT, to_cny
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _WORKBOOK_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -57,7 +58,9 @@ def _cell_value(value: Any) -> Any:
         from django.utils import timezone
 
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, dt.date | int | float | Decimal):
+    if isinstance(value, Decimal):
+        return to_cny(value)
+    if isinstance(value, dt.date | int | float):
         return value
     text = str(value)
     # Formula injection: text that a spreadsheet would evaluate is written as text.
@@ -90,7 +93,10 @@ def write_workbook(sheets: Sequence[SheetSpec]) -> bytes:
             values = []
             for value in row:
                 cell = WriteOnlyCell(sheet, value=_cell_value(value))
-                if isinstance(cell.value, dt.date):
+                if isinstance(cell.value, Decimal):
+                    # Amounts stay numbers a finance officer can add up; the header carries （元）.
+                    cell.number_format = EXCEL_CNY_FORMAT
+                elif isinstance(cell.value, dt.date):
                     cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(cell.value, dt.datetime) else "yyyy-mm-dd"
                 values.append(cell)
             sheet.append(values)

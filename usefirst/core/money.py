@@ -59,9 +59,40 @@ def percent_of(fraction: Decimal | int | str) -> Decimal:
     return (Decimal(fraction) * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def format_cny(amount: Decimal) -> str:
-    return f"{to_cny(amount):,.2f} 元"
+# ---------------------------------------------------------------- how amounts are written
+# One way for pages, PDFs and spreadsheets: 1,234,567.89 元 — thousands grouped, two places,
+# half up; 万元 only where the policy itself speaks in 万元 (the 50 万元 recognition threshold).
+
+CNY_UNIT = "元"
+WAN_UNIT = "万元"
+NO_LIMIT = "不限"
+EXCEL_CNY_FORMAT = "#,##0.00"  # a spreadsheet's number format for amounts; the header carries （元）
 
 
-def format_wan(amount: Decimal) -> str:
-    return f"{(to_cny(amount) / WAN).quantize(CENT, rounding=ROUND_HALF_UP):,.2f} 万元"
+def cny_number(amount: Decimal | int | str) -> str:
+    """The figure alone, 1,234,567.89 (a table whose header already says （元）)."""
+    return f"{to_cny(amount):,.2f}"
+
+
+def format_cny(amount: Decimal | int | str) -> str:
+    """1,234,567.89 元; negatives as -1,234.50 元 (a reversal), zero as 0.00 元."""
+    return f"{cny_number(amount)} {CNY_UNIT}"
+
+
+def wan_number(amount: Decimal | int | str) -> str:
+    """An amount in 万元, to the hundred yuan, half up, without trailing zeros: 50, 12.5, 123.46."""
+    wan = (to_cny(amount) / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
+    figure = f"{wan:,.2f}"
+    return figure.rstrip("0").rstrip(".") if "." in figure else figure
+
+
+def format_wan(amount: Decimal | int | str) -> str:
+    """50 万元 — as the policy writes its thresholds."""
+    return f"{wan_number(amount)} {WAN_UNIT}"
+
+
+def format_cny_range(low: Decimal | int | str | None, high: Decimal | int | str | None) -> str:
+    """A budget range, 300,000.00 元 至 600,000.00 元; an open end reads 不限."""
+    if low is None and high is None:
+        return NO_LIMIT
+    return f"{format_cny(low) if low is not None else NO_LIMIT} 至 {format_cny(high) if high is not None else NO_LIMIT}"

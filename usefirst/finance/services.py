@@ -32,6 +32,7 @@ from usefirst.core.actors import Actor, Visitor
 from usefirst.core.dates import next_working_day, parse_date, today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition
 from usefirst.core.files import file_kept_only_with_its_row
+from usefirst.core.money import format_cny
 from usefirst.core.text import clean_text
 from usefirst.notifications.services import notify
 from usefirst.policy.selectors import parameter_value, share_pct
@@ -405,7 +406,7 @@ def receipt_record(
                     recipients=_members(payer_organisation),
                     kind="finance.receipt_to_confirm",
                     title=f"请确认付款：{contract.number}",
-                    body=f"{contract.licensor.name if contract.licensor else '许可方'}登记收到贵单位 {value} 元（{day}，凭证号 {voucher}）。"
+                    body=f"{contract.licensor.name if contract.licensor else '许可方'}登记收到贵单位 {format_cny(value)}（{day}，凭证号 {voucher}）。"
                     f"请在 {days} 日内核对并确认或提出异议；逾期将由许可方的审核部门核实。",
                     url=reverse("finance:receipts_to_confirm"),
                 )
@@ -414,7 +415,7 @@ def receipt_record(
                     recipients=_members(selectors.receiving_unit(contract)),
                     kind="finance.receipt_to_confirm",
                     title=f"待确认到账：{contract.number}",
-                    body=f"成果完成人登记了 {value} 元到账（{day}），请核对后确认。",
+                    body=f"成果完成人登记了 {format_cny(value)}到账（{day}），请核对后确认。",
                     url=finance_url(contract),
                 )
             _flag_beyond_plan(contract, actor)
@@ -437,7 +438,7 @@ def _check_voucher(payer_organisation: Organisation | None, voucher: str, contra
         .first()
     )
     if used is not None:
-        message = f"凭证号 {voucher} 已用于{payer_organisation.name}的另一笔到账（合同 {used.contract.number}，{used.received_on}，{used.amount} 元）"
+        message = f"凭证号 {voucher} 已用于{payer_organisation.name}的另一笔到账（合同 {used.contract.number}，{used.received_on}，{format_cny(used.amount)}）"
         raise DomainError(message, code="voucher_number_used", field_errors={"voucher_number": [message]})
 
 
@@ -450,7 +451,7 @@ def _slip(slip: Any, *, amount: Decimal, day: dt.date) -> tuple[str, Any] | None
     threshold = Decimal(str(parameter_value("receipt_slip_threshold", on=day)))
     if slip is None or not getattr(slip, "size", 0):
         if amount >= threshold:
-            message = f"单笔到账达到 {threshold:,.2f} 元须上传银行回单（PDF 或图片）"
+            message = f"单笔到账达到 {format_cny(threshold)}须上传银行回单（PDF 或图片）"
             raise DomainError(message, code="receipt_slip_required", field_errors={"slip": [message]})
         return None
     if slip.size > 10 * 1024 * 1024:
@@ -475,7 +476,7 @@ def _flag_beyond_plan(contract: Contract, actor: Actor) -> None:
         recipients=_members(unit) + _members(department),
         kind="finance.receipts_beyond_plan",
         title=f"到账超出付款计划：{contract.number}",
-        body=f"登记的到账合计已超出付款计划总额 {excess} 元，请核对是否重复登记或计划需要调整。",
+        body=f"登记的到账合计已超出付款计划总额 {format_cny(excess)}，请核对是否重复登记或计划需要调整。",
         url=finance_url(contract),
     )
 
@@ -527,7 +528,7 @@ def receipt_confirm(*, actor: Actor, receipt: Receipt) -> Receipt:
         notify(
             recipients=_members(selectors.receiving_unit(contract)),
             kind="finance.receipt_confirmed",
-            title=f"到账已确认：{contract.number} {confirmed.amount} 元",
+            title=f"到账已确认：{contract.number} {format_cny(confirmed.amount)}",
             body=f"{ConfirmedAs(how).label}。该笔到账计入实际到账金额。",
             url=finance_url(contract),
         )
@@ -564,7 +565,7 @@ def receipt_dispute(*, actor: Actor, receipt: Receipt, reason: str) -> Receipt:
         notify(
             recipients=_members(unit) + _members(unit.reviewing_department if unit else None),
             kind="finance.receipt_disputed",
-            title=f"付款方对到账提出异议：{contract.number} {disputed.amount} 元",
+            title=f"付款方对到账提出异议：{contract.number} {format_cny(disputed.amount)}",
             body=text,
             url=finance_url(contract),
         )
@@ -623,7 +624,9 @@ def receipt_reverse(
             raise DomainError("该笔到账已全额冲销", code="reversal_exceeds_original")
         value = Decimal(requested) if requested else remaining
         if value > remaining:
-            raise DomainError(f"冲销金额 {value} 元超过该笔到账尚未冲销的 {remaining} 元", code="reversal_exceeds_original")
+            raise DomainError(
+                f"冲销金额 {format_cny(value)}超过该笔到账尚未冲销的 {format_cny(remaining)}", code="reversal_exceeds_original"
+            )
         if day < original.received_on:
             raise DomainError("冲销日期不能早于原到账日期", code="dates_out_of_order")
         if day > today():
@@ -974,7 +977,7 @@ def fund_spend(*, actor: Actor, unit: Organisation, amount: object, memo: str) -
         Organisation.objects.select_for_update().get(pk=unit.pk)
         balance = selectors.fund_balance(unit)
         if value > balance:
-            raise DomainError(f"引导资金余额 {balance} 元不足以支出 {value} 元", code="fund_insufficient")
+            raise DomainError(f"引导资金余额 {format_cny(balance)}不足以支出 {format_cny(value)}", code="fund_insufficient")
         return GuidanceFundEntry.objects.create(
             unit=unit, kind=GuidanceFundEntry.Kind.SPENDING, amount=-value, memo=memo, actor=actor
         )

@@ -114,7 +114,7 @@ def receipt_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         else:
             if created:
                 waiting = "，待付款单位确认" if receipt.payer_organisation_id else "，待成果单位确认"
-                messages.success(request, f"已登记到账 {receipt.amount} 元" + ("" if receipt.is_confirmed else waiting))
+                messages.success(request, f"已登记到账 {format_cny(receipt.amount)}" + ("" if receipt.is_confirmed else waiting))
             else:
                 messages.info(request, "该到账已登记过（重复提交），未重复记录")
             return _back(contract)
@@ -123,7 +123,7 @@ def receipt_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         "values": values,
         "error": error,
         "field_errors": field_errors,
-        "slip_threshold": format_cny(Decimal(str(parameter_value("receipt_slip_threshold")))),
+        "slip_threshold": Decimal(str(parameter_value("receipt_slip_threshold"))),
     }
     return render(request, "finance/receipt_form.html", context, status=400 if error else 200)
 
@@ -152,12 +152,12 @@ def receipt_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     # The payer and the department confirm from their list, after ticking that they checked.
     from_list = how in (ConfirmedAs.PAYER, ConfirmedAs.DEPARTMENT)
     if from_list and not request.POST.get("checked"):
-        messages.error(request, f"{receipt.contract.number} {receipt.amount} 元：请先勾选“已核对”再确认到账")
+        messages.error(request, f"{receipt.contract.number} {format_cny(receipt.amount)}：请先勾选“已核对”再确认到账")
         return redirect("finance:receipts_to_confirm")
     back = reverse("finance:receipts_to_confirm") if from_list else _contract_url(receipt.contract)
     refusals_return_to(request, back)
     services.receipt_confirm(actor=request.user, receipt=receipt)
-    messages.success(request, f"已确认到账 {receipt.amount} 元（合同 {receipt.contract.number}）")
+    messages.success(request, f"已确认到账 {format_cny(receipt.amount)}（合同 {receipt.contract.number}）")
     return redirect(back)
 
 
@@ -165,7 +165,7 @@ def receipt_confirm_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @require_POST
 def receipt_dispute_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     receipt = _get(Receipt.objects.select_related("contract"), request, Action.VIEW, pk)
-    refusals_return_to(request, "finance:receipts_to_confirm", naming=f"{receipt.contract.number} {receipt.amount} 元：")
+    refusals_return_to(request, "finance:receipts_to_confirm", naming=f"{receipt.contract.number} {format_cny(receipt.amount)}：")
     services.receipt_dispute(actor=request.user, receipt=receipt, reason=request.POST.get("reason", ""))
     messages.success(request, "已提出异议，许可方将收到通知")
     return redirect("finance:receipts_to_confirm")

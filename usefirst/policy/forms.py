@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from usefirst.core.dates import today
+from usefirst.core.forms import DateInput
 from usefirst.core.text import ReasonField
 
 from .parameters import POLICY_END, POLICY_START, ParameterDefinition
@@ -28,7 +29,7 @@ class ParameterSetForm(forms.Form):
 
     effective_from = forms.DateField(
         label="生效日期",
-        widget=forms.DateInput(attrs={"type": "date", "min": POLICY_START.isoformat(), "max": POLICY_END.isoformat()}),
+        widget=DateInput(min_date=POLICY_START, max_date=POLICY_END),
         help_text=f"须在政策有效期内（{POLICY_START:%Y-%m-%d}至{POLICY_END:%Y-%m-%d}）",
     )
     reason = ReasonField(label="修改理由", rows=2)

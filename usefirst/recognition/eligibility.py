@@ -18,7 +18,7 @@ from typing import Any, Literal
 from usefirst.catalog.choices import Mode, ProjectCategory
 from usefirst.catalog.models import Achievement, AchievementInventor
 from usefirst.contracts.models import Contract
-from usefirst.core.money import format_cny
+from usefirst.core.money import format_cny, format_wan
 from usefirst.plan_projects.selectors import counts_as_established, plan_project_by_number
 from usefirst.policy.selectors import parameter_value
 
@@ -146,7 +146,7 @@ def evaluate(
 
     # ---------------------------------------------------------------- computed
     label = "实际到账累计（单项成果许可/转让合同）" if mode == Mode.PAY_LATER else "首个合作项目合同实际到账"
-    figure = f"{format_cny(received.amount)}（门槛 {format_cny(threshold)}，含本数）"
+    figure = f"{format_cny(received.amount)}（门槛 {format_wan(threshold)}，含本数）"
     if received.note:
         figure += f"；{received.note}"
     checks.append(

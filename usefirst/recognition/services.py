@@ -28,6 +28,7 @@ from usefirst.core.actors import Actor
 from usefirst.core.audit import audit
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, from_validation_error
+from usefirst.core.money import format_cny, format_wan
 from usefirst.core.text import clean_text
 from usefirst.notifications.services import notify
 from usefirst.policy.selectors import parameter_value
@@ -498,7 +499,7 @@ def recognition_check_receipts(recognition: Recognition) -> bool:
     with transaction.atomic():
         flagged = Recognition.objects.filter(pk=recognition.pk, review_flagged_at__isnull=True).update(
             review_flagged_at=timezone.now(),
-            review_flag=f"到账冲销后实际到账为 {result.amount} 元，低于认定门槛 {result.threshold} 元，请复核",
+            review_flag=f"到账冲销后实际到账为 {format_cny(result.amount)}，低于认定门槛 {format_wan(result.threshold)}，请复核",
         )
         if flagged:
             audit(actor=None, action="recognition.flag_reversal", obj=recognition, amount=str(result.amount))

@@ -23,6 +23,7 @@ from usefirst.catalog.choices import ProjectCategory
 from usefirst.catalog.models import Achievement
 from usefirst.core.daily_jobs import daily_job, progress
 from usefirst.core.dates import today
+from usefirst.core.money import format_cny
 from usefirst.notifications.services import notify
 
 from . import services
@@ -55,7 +56,7 @@ def notify_achievement_if_eligible(achievement: Achievement, *, on: dt.date | No
                 recipients=services._unit_members(achievement.owner),
                 kind="recognition.eligible",
                 title=f"成果可申请视同省级科技计划立项认定：{achievement.title}",
-                body=f"实际到账 {result.amount} 元，已达到认定门槛。申请表已按平台数据预填。",
+                body=f"实际到账 {format_cny(result.amount)}，已达到认定门槛。申请表已按平台数据预填。",
                 url=reverse("recognition:application_new", args=[achievement.pk]),
             )
     except IntegrityError:

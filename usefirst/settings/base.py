@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, found by the project's FORM_RENDERER
     "django_tasks_db",
     "crontask",
     "axes",
@@ -61,6 +62,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "usefirst.urls"
+FORM_RENDERER = "usefirst.core.forms.FormRenderer"  # labels above fields, Chinese widgets
 CSRF_FAILURE_VIEW = "usefirst.core.views.csrf_failure"
 WSGI_APPLICATION = "usefirst.wsgi.application"
 ASGI_APPLICATION = "usefirst.asgi.application"

@@ -125,7 +125,7 @@ def test_receipts_beyond_a_fixed_plan_are_flagged_not_refused(contract, owner, l
     assert Notification.objects.filter(recipient=owner, kind="finance.receipts_beyond_plan").exists()
     client = Client()
     client.force_login(owner)
-    assert "已超出付款计划总额 1000.00 元" in client.get(reverse("finance:contract", args=[contract.pk])).content.decode()
+    assert "已超出付款计划总额 1,000.00 元" in client.get(reverse("finance:contract", args=[contract.pk])).content.decode()
 
 
 def test_the_payer_confirms_from_its_list_after_ticking_that_it_checked(contract, owner, licensee_user):

@@ -24,7 +24,7 @@ def test_the_finance_page_shows_the_amount_received(client, contract, owner):
     client.force_login(owner)
     response = client.get(reverse("finance:contract", args=[contract.pk]))
     assert response.status_code == 200
-    assert "1000.00" in response.content.decode()
+    assert "1,000.00 元" in response.content.decode()
     assert "登记到账" in response.content.decode()
 
 

@@ -91,9 +91,9 @@ def test_an_achievement_goes_from_the_eligibility_notice_to_the_public_list_and_
         notice = Notification.objects.get(recipient=owner, kind="recognition.eligible")
         assert "高效节能电机控制技术" in unit_client.get("/notifications/").content.decode()
         page = unit_client.get(notice.url).content.decode()
-        assert "实际到账 500000.00 元" in page
+        assert "实际到账 500,000.00 元" in page
         assert "起草认定申请" in page
-        assert "成果“高效节能电机控制技术”以先用后转方式实施转化，实际到账 500000.00 元。" in page  # pre-filled
+        assert "成果“高效节能电机控制技术”以先用后转方式实施转化，实际到账 500,000.00 元。" in page  # pre-filled
         response = unit_client.post(notice.url, {"statement": "先用后转许可实际到账已达 50 万元"})
         application = RecognitionApplication.objects.get(achievement=achievement)
         assert response.status_code == 302

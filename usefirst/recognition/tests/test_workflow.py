@@ -213,7 +213,7 @@ def test_a_reversal_after_recognition_flags_it_for_review(unit, owner, enterpris
         receive(licence, "-50000.01", on=DAY, actor=owner, reverses=receipt)  # the finance signal rechecks
     recognition.refresh_from_db()
     assert recognition.review_flagged_at is not None
-    assert "499999.99" in recognition.review_flag
+    assert "499,999.99 元" in recognition.review_flag and "50 万元" in recognition.review_flag
     assert Notification.objects.filter(recipient=reviewer, kind="recognition.flag").count() == 1
     assert services.check_reversals() == 0  # flagged once
 

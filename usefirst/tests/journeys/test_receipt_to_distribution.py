@@ -26,15 +26,15 @@ def test_the_enterprise_confirms_a_receipt_and_the_unit_distributes_it(demo_url,
     assert todo.locator(".todo-count").inner_text() == "1"
     todo.locator("a").click()
     shot(page, "receipts-to-confirm-enterprise-1366")
-    card = page.locator("main section.card", has_text="36000.00 元")
+    card = page.locator("main section.card", has_text="36,000.00 元")
     finance_page = card.locator("dd a").first.get_attribute("href")
     # Confirming without ticking "checked" changes nothing (the browser asks for the tick).
     card.get_by_role("button", name="确认到账").click()
-    assert page.locator("main section.card", has_text="36000.00 元").count() == 1
+    assert page.locator("main section.card", has_text="36,000.00 元").count() == 1
     card.locator("input[name=checked]").check()
     card.get_by_role("button", name="确认到账").click()
     page.wait_for_load_state("load")
-    assert "已确认到账 36000.00 元" in page.inner_text("main")
+    assert "已确认到账 36,000.00 元" in page.inner_text("main")
     assert "暂无待确认的到账" in page.inner_text("main")
 
     # The unit sees the receipt confirmed by the payer, and it now counts.
@@ -44,7 +44,7 @@ def test_the_enterprise_confirms_a_receipt_and_the_unit_distributes_it(demo_url,
         unit.goto(demo_url + finance_page)
         text = unit.inner_text("main")
         assert "已确认（付款方确认）" in text and "待付款方确认" not in text
-        assert _received(text) == "3236000.00"  # 3,200,000.00 confirmed before, and the 36,000.00 now
+        assert _received(text) == "3,236,000.00"  # 3,200,000.00 confirmed before, and the 36,000.00 now
         shot(unit, "contract-finance-unit-1366")
         unit.get_by_role("link", name="核算收益分配").click()
         unit.fill("#inventor_pct", "70")
