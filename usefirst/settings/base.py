@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # the client's address (TRUSTED_PROXIES) for the audit rows written while serving the request
+    "usefirst.core.client.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # /api/v1/: every error as problem+json, then the per-client rate limit (429).
     "usefirst.api.errors.ProblemJsonMiddleware",
@@ -208,6 +210,16 @@ CACHES = {
 SITE_URL = os.environ.get("USEFIRST_SITE_URL", "http://127.0.0.1:8000")
 SITE_NAME = "广东省科技成果“先用后转”平台"
 DEMO_MODE = False
+
+# --- Security controls (docs/security.md) ---------------------------------------------------
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+# Empty: the peer address is the client (usefirst/core/client.py).
+TRUSTED_PROXIES = [p for p in os.environ.get("USEFIRST_TRUSTED_PROXIES", "").split(",") if p.strip()]
+# Each committed audit row is also appended to this file, for a log forwarder to take off the host.
+AUDIT_SHIPPER = {
+    "BACKEND": "usefirst.core.audit_shipping.JsonLinesShipper",
+    "OPTIONS": {"path": os.environ.get("USEFIRST_AUDIT_LOG", str(VAR_DIR / "audit" / "audit.jsonl"))},
+}
 
 LOGGING = {
     "version": 1,
