@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # sign out after SESSION_IDLE_TIMEOUT without a request, or SESSION_ABSOLUTE_TIMEOUT after signing in
+    "usefirst.core.sessions.SessionTimeoutMiddleware",
     # pages: a DomainError escaping a view becomes the Chinese error page, or a flash (core.refusals).
     "usefirst.core.refusals.RefusalPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -129,7 +131,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # not a rule: a saved new password revokes the user's API tokens (usefirst/accounts/services/signins.py)
+    {"NAME": "usefirst.accounts.services.signins.RevokeCredentialsOnPasswordChange"},
 ]
+# Sessions: signed out after 30 minutes without a request and 12 hours after signing in
+# (usefirst/core/sessions.py); the cookie lasts no longer and ends with the browser.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("USEFIRST_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("USEFIRST_SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:workspace"
 LOGOUT_REDIRECT_URL = "home"

@@ -16,17 +16,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from usefirst.api.models import ApiToken
+from usefirst.core import sessions
 from usefirst.core.audit import audit
 from usefirst.core.models import AuditOutcome
 
 from ..models import User
 
-SIGNED_IN_AT = "_usefirst_signed_in_at"
-
 
 def on_signed_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
-        request.session[SIGNED_IN_AT] = int(timezone.now().timestamp())
+        sessions.mark_signed_in(request)
     audit(actor=user, action="auth.login")
 
 
