@@ -213,3 +213,19 @@ class DailyJobRun(models.Model):
     def error_summary(self) -> str:
         """The error's first line (the whole traceback is in `error`)."""
         return self.error.strip().splitlines()[0] if self.error.strip() else ""
+
+
+class RateCounter(models.Model):
+    """One fixed window of one throttle (usefirst/core/throttle.py): how many hits it has had.
+    Incremented in one statement, so concurrent requests never over-admit."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    window_end = models.BigIntegerField(db_index=True)  # Unix seconds
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "限流计数"
+        verbose_name_plural = "限流计数"
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"
