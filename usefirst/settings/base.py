@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -146,14 +147,20 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:workspace"
 LOGOUT_REDIRECT_URL = "home"
 
-# Lockout after repeated failures (django-axes): five wrong passwords lock the account for 30 minutes.
+# Sign-in throttling (usefirst/accounts/throttles.py, docs/security.md). django-axes locks one
+# account from one address for 10 minutes after 5 failures: a typist waits minutes, the account
+# stays open from everywhere else (a university's NAT address is shared by thousands).
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.5
-# Lock the account, not the address: a whole university or hospital often reaches the platform
-# through one NAT address, and five typos there must not lock everybody out. axes warns
-# (W006) that address rotation is then not throttled; that is the reverse proxy's job.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_COOLOFF_TIME = timedelta(minutes=10)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "usefirst.core.client.client_address"
+# … and wider nets: failures from one address for any account, and for one account from any address.
+LOGIN_FAILURES_PER_ADDRESS = os.environ.get("USEFIRST_LOGIN_FAILURES_PER_ADDRESS", "50/15m")
+LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("USEFIRST_LOGIN_FAILURES_PER_ACCOUNT", "30/h")
+# Password-reset mails per recipient and requests per client address; registrations per address.
+PASSWORD_RESET_PER_RECIPIENT = os.environ.get("USEFIRST_PASSWORD_RESET_PER_RECIPIENT", "3/h")
+PASSWORD_RESET_PER_CLIENT = os.environ.get("USEFIRST_PASSWORD_RESET_PER_CLIENT", "20/h")
+REGISTRATION_PER_CLIENT = os.environ.get("USEFIRST_REGISTRATION_PER_CLIENT", "10/h")
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True

@@ -20,6 +20,7 @@ from usefirst.core import sessions
 from usefirst.core.audit import audit
 from usefirst.core.models import AuditOutcome
 
+from .. import throttles
 from ..models import User
 
 
@@ -31,6 +32,7 @@ def on_signed_in(sender: Any, request: HttpRequest | None, user: User, **kwargs:
 
 def on_sign_in_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
     username = str(credentials.get("username") or credentials.get("email") or "")[:254]
+    throttles.sign_in_failed(request, username)
     audit(actor=None, action="auth.login", outcome=AuditOutcome.REFUSED, username=username.strip().lower())
 
 
