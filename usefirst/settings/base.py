@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("USEFIRST_VAR_DIR", BASE_DIR / "var"))
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (SECURE_CSP; the API docs page has its own, api/urls.py)
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # the client's address (TRUSTED_PROXIES) for the audit rows written while serving the request
     "usefirst.core.client.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -231,6 +234,20 @@ SITE_NAME = "广东省科技成果“先用后转”平台"
 DEMO_MODE = False
 
 # --- Security controls (docs/security.md) ---------------------------------------------------
+# Content-Security-Policy: scripts and styles only from the site's own static files, never
+# inline; no plugins; no framing; forms post only here.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+}
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
 # Empty: the peer address is the client (usefirst/core/client.py).
 TRUSTED_PROXIES = [p for p in os.environ.get("USEFIRST_TRUSTED_PROXIES", "").split(",") if p.strip()]
