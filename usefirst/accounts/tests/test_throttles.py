@@ -85,3 +85,14 @@ def test_a_locked_account_elsewhere_still_gets_its_reset_mail(client):
         login(client, user.email, "typo")
     client.post(reverse("accounts:password_reset"), {"email": user.email})
     assert len(mail.outbox) == 1
+
+
+def test_issuing_an_api_token_obeys_the_same_sign_in_limits(client, owner, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = "3/h"
+    with time_machine.travel(START, tick=False):
+        for i in range(3):
+            login(client, owner.email, "guess", address=f"192.0.2.{i}")
+        response = client.post(
+            "/api/v1/tokens", {"email": owner.email, "password": PASSWORD, "name": "脚本"}, content_type="application/json"
+        )
+    assert response.status_code == 429 and response.json()["code"] == "rate_limited"
