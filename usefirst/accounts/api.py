@@ -26,7 +26,7 @@ from usefirst.core.pagination import DEFAULT_PAGE_SIZE, paginate
 from usefirst.core.permissions import Action, get_for_user, restrict
 from usefirst.core.regions import CITY_REGION, OUTSIDE_PROVINCE
 
-from . import roles, selectors
+from . import roles, selectors, throttles
 from .models import Organisation, OrganisationKind, OrganisationStatus, Person, UnitPerson, User
 from .services import organisations as org_services
 from .services import people as people_services
@@ -122,6 +122,9 @@ def _org(o: Organisation) -> dict[str, Any]:
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="用邮箱和密码换取接口令牌（令牌只显示一次）")
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
+    wait = throttles.sign_in_blocked(request, payload.email)
+    if wait:  # too many failures from this address or for this account (usefirst/accounts/throttles.py)
+        raise throttles.Throttled(f"登录失败次数过多，请 {-(-wait // 60)} 分钟后再试", retry_after=wait)
     try:
         # Through Django's authenticate so that django-axes counts failures and enforces lockout.
         user = authenticate(request, username=payload.email.strip(), password=payload.password)

@@ -24,7 +24,7 @@ from usefirst.core.permissions import Action, get_for_user
 from usefirst.core.refusals import form_refusal, refusals_return_to
 from usefirst.core.regions import CITY_COUNTIES
 
-from . import roles
+from . import roles, throttles
 from . import workspace as workspace_items
 from .context_processors import SESSION_KEY, current_membership
 from .forms import (
@@ -58,6 +58,8 @@ def _location_context() -> dict[str, Any]:
 
 def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        throttles.registration_submitted(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with form_refusal(form):
@@ -111,12 +113,27 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = throttles.sign_in_blocked(request, str(request.POST.get("username", "")))
+        if wait:
+            response = render(request, "accounts/locked_out.html", {"wait_minutes": -(-wait // 60)}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    def form_valid(self, form: Any) -> HttpResponse:
+        if not throttles.password_reset_requested(self.request, str(form.cleaned_data["email"])):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
 
 password_change = auth_views.PasswordChangeView.as_view(
     template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done")
 )
 password_change_done = auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html")
-password_reset = auth_views.PasswordResetView.as_view(
+password_reset = PasswordResetView.as_view(
     template_name="accounts/password_reset.html",
     email_template_name="accounts/email/password_reset.txt",
     subject_template_name="accounts/email/password_reset_subject.txt",

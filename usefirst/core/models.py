@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.utils import timezone
+
+from . import audit_chain, audit_shipping
 
 
 class TransitionEvent(models.Model):
@@ -38,8 +41,39 @@ class TransitionEvent(models.Model):
         super().save(*args, **kwargs)
 
 
+class AppendOnlyError(RuntimeError):
+    """An attempt to change or remove an append-only row (a programming error, never a user's)."""
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success", "成功"
+    REFUSED = "refused", "被拒绝"
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    """Audit rows are only ever added, one at a time through `save()` (which chains them):
+    bulk writes, updates and deletes are refused here, and on PostgreSQL by a trigger too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit rows are append-only: no update")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit rows are append-only: no delete")
+
+    def _raw_delete(self, using: Any) -> int:
+        raise AppendOnlyError("audit rows are append-only: no delete")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AuditEntry]:
+        raise AppendOnlyError("audit rows are chained one at a time: no bulk_create")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit rows are append-only: no bulk_update")
+
+
 class AuditEntry(models.Model):
-    """Audit of actions that are not state transitions: unmasking personal data, exports, settings."""
+    """Audit of actions that are not state transitions: sign-ins, unmasking personal data,
+    exports, settings. Append-only and hash-chained (usefirst/core/audit_chain.py); written
+    through `usefirst.core.audit.audit`."""
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -49,19 +83,92 @@ class AuditEntry(models.Model):
     object_type = models.CharField("对象类型", max_length=64, blank=True)
     object_id = models.CharField("对象编号", max_length=64, blank=True)
     detail = models.JSONField("详情", default=dict, blank=True)
+    # The client's address (usefirst/core/client.py); empty for a scheduled job or a command.
+    source_address = models.CharField("来源地址", max_length=45, blank=True, default="")
+    outcome = models.CharField("结果", max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS)
+    prev_hash = models.CharField("前一条摘要", max_length=64, editable=False)
+    row_hash = models.CharField("本条摘要", max_length=64, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
         ordering: ClassVar[list[str]] = ["-at", "-id"]
+        base_manager_name = "objects"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # Two rows naming the same predecessor would fork the chain: the database refuses it,
+            # whatever the locking did.
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_one_successor"),
+            models.UniqueConstraint(fields=["row_hash"], name="audit_chain_unique_hash"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("audit rows are append-only")
-        super().save(*args, **kwargs)
+        if self.pk is not None or not self._state.adding:
+            raise AppendOnlyError("audit rows are append-only")
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            _lock_chain(using)
+            last = AuditEntry.objects.using(using).order_by("-id").values_list("row_hash", flat=True).first()
+            self.prev_hash = last or audit_chain.GENESIS
+            self.detail = audit_chain.normalise_detail(self.detail)
+            self.row_hash = self.computed_hash()
+            super().save(*args, **kwargs)
+            record = self.as_record()
+            transaction.on_commit(lambda: audit_shipping.ship(record), using=using)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit rows are append-only: no delete")
+
+    def computed_hash(self) -> str:
+        return audit_chain.row_hash(
+            prev_hash=self.prev_hash,
+            at=self.at,
+            actor_id=self.actor_id,
+            action=self.action,
+            object_type=self.object_type,
+            object_id=self.object_id,
+            detail=self.detail,
+            source_address=self.source_address,
+            outcome=self.outcome,
+        )
+
+    def as_record(self) -> dict[str, Any]:
+        """The row as shipped off the host and as `audit_verify --against` reads it back."""
+        return {
+            "id": self.pk,
+            "at": self.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            "actor": self.actor_id,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "detail": self.detail,
+            "source": self.source_address,
+            "outcome": self.outcome,
+            "prev_hash": self.prev_hash,
+            "row_hash": self.row_hash,
+        }
+
+
+# Any constant names the chain's advisory lock; it is the same in every process.
+AUDIT_CHAIN_LOCK = 0x55464155  # "UFAU"
+
+
+def _lock_chain(using: str) -> None:
+    """Serialise appends to the chain until the transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock (two appends never read the same tail).
+    SQLite: the write lock, which the project's IMMEDIATE transactions take at BEGIN
+    (settings.database_from_env), already lets one writer in at a time. On both, the unique
+    `prev_hash` refuses a fork that a misconfigured database would otherwise let through.
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
 
 
 class DailyJobRun(models.Model):
@@ -106,3 +213,19 @@ class DailyJobRun(models.Model):
     def error_summary(self) -> str:
         """The error's first line (the whole traceback is in `error`)."""
         return self.error.strip().splitlines()[0] if self.error.strip() else ""
+
+
+class RateCounter(models.Model):
+    """One fixed window of one throttle (usefirst/core/throttle.py): how many hits it has had.
+    Incremented in one statement, so concurrent requests never over-admit."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    window_end = models.BigIntegerField(db_index=True)  # Unix seconds
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "限流计数"
+        verbose_name_plural = "限流计数"
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"

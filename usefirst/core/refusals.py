@@ -54,6 +54,7 @@ _HEADINGS = {
     409: "操作与当前状态不符，未能完成",
     413: "提交的内容过大，未能完成",
     422: "提交的内容有误，未能完成",
+    429: "操作过于频繁，请稍后再试",
 }
 
 
@@ -101,7 +102,11 @@ def refusal_page(request: HttpRequest, error: DomainError) -> HttpResponse:
         "heading": _HEADINGS.get(status, _HEADINGS[400]),
         "back": way_back(request),
     }
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 class RefusalPageMiddleware:

@@ -67,7 +67,7 @@ def statistics_svg(rows: Sequence[StatRow], *, title: str) -> SafeString:
     scale = (width - label_w - 60) / peak
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-        'style="max-width:100%;height:auto">',
+        'class="chart">',
         f"<title>{escape(title)}</title>",
         '<rect x="0" y="0" width="12" height="12" fill="#7aa6d8"/><text x="16" y="11" font-size="12">申请</text>',
         '<rect x="60" y="0" width="12" height="12" fill="#c0392b"/><text x="76" y="11" font-size="12">认定</text>',

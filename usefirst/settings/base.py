@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("USEFIRST_VAR_DIR", BASE_DIR / "var"))
@@ -45,6 +47,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (SECURE_CSP; the API docs page has its own, api/urls.py)
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # the client's address (TRUSTED_PROXIES) for the audit rows written while serving the request
+    "usefirst.core.client.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # /api/v1/: every error as problem+json, then the per-client rate limit (429).
     "usefirst.api.errors.ProblemJsonMiddleware",
@@ -55,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # sign out after SESSION_IDLE_TIMEOUT without a request, or SESSION_ABSOLUTE_TIMEOUT after signing in
+    "usefirst.core.sessions.SessionTimeoutMiddleware",
     # pages: a DomainError escaping a view becomes the Chinese error page, or a flash (core.refusals).
     "usefirst.core.refusals.RefusalPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -129,19 +137,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # not a rule: a saved new password revokes the user's API tokens (usefirst/accounts/services/signins.py)
+    {"NAME": "usefirst.accounts.services.signins.RevokeCredentialsOnPasswordChange"},
 ]
+# Sessions: signed out after 30 minutes without a request and 12 hours after signing in
+# (usefirst/core/sessions.py); the cookie lasts no longer and ends with the browser.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("USEFIRST_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("USEFIRST_SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:workspace"
 LOGOUT_REDIRECT_URL = "home"
 
-# Lockout after repeated failures (django-axes): five wrong passwords lock the account for 30 minutes.
+# Sign-in throttling (usefirst/accounts/throttles.py, docs/security.md). django-axes locks one
+# account from one address for 10 minutes after 5 failures: a typist waits minutes, the account
+# stays open from everywhere else (a university's NAT address is shared by thousands).
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.5
-# Lock the account, not the address: a whole university or hospital often reaches the platform
-# through one NAT address, and five typos there must not lock everybody out. axes warns
-# (W006) that address rotation is then not throttled; that is the reverse proxy's job.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_COOLOFF_TIME = timedelta(minutes=10)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "usefirst.core.client.client_address"
+# … and wider nets: failures from one address for any account, and for one account from any address.
+LOGIN_FAILURES_PER_ADDRESS = os.environ.get("USEFIRST_LOGIN_FAILURES_PER_ADDRESS", "50/15m")
+LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("USEFIRST_LOGIN_FAILURES_PER_ACCOUNT", "30/h")
+# Password-reset mails per recipient and requests per client address; registrations per address.
+PASSWORD_RESET_PER_RECIPIENT = os.environ.get("USEFIRST_PASSWORD_RESET_PER_RECIPIENT", "3/h")
+PASSWORD_RESET_PER_CLIENT = os.environ.get("USEFIRST_PASSWORD_RESET_PER_CLIENT", "20/h")
+REGISTRATION_PER_CLIENT = os.environ.get("USEFIRST_REGISTRATION_PER_CLIENT", "10/h")
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -210,6 +234,30 @@ CACHES = {
 SITE_URL = os.environ.get("USEFIRST_SITE_URL", "http://127.0.0.1:8000")
 SITE_NAME = "广东省科技成果“先用后转”平台"
 DEMO_MODE = False
+
+# --- Security controls (docs/security.md) ---------------------------------------------------
+# Content-Security-Policy: scripts and styles only from the site's own static files, never
+# inline; no plugins; no framing; forms post only here.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+}
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+# Empty: the peer address is the client (usefirst/core/client.py).
+TRUSTED_PROXIES = [p for p in os.environ.get("USEFIRST_TRUSTED_PROXIES", "").split(",") if p.strip()]
+# Each committed audit row is also appended to this file, for a log forwarder to take off the host.
+AUDIT_SHIPPER = {
+    "BACKEND": "usefirst.core.audit_shipping.JsonLinesShipper",
+    "OPTIONS": {"path": os.environ.get("USEFIRST_AUDIT_LOG", str(VAR_DIR / "audit" / "audit.jsonl"))},
+}
 
 LOGGING = {
     "version": 1,

@@ -13,3 +13,4 @@ API_RATE_LIMIT_ANON = "1000/m"
 # about a missing STATIC_ROOT); the live-server browser test gets the same files.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+AUDIT_SHIPPER = {"BACKEND": "usefirst.core.audit_shipping.MemoryShipper"}

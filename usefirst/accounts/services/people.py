@@ -15,6 +15,7 @@ from usefirst.core.actors import Visitor
 from usefirst.core.audit import audit
 from usefirst.core.errors import DomainError, Forbidden, from_validation_error
 from usefirst.core.identifiers import IdKind, normalise_id_number
+from usefirst.core.models import AuditOutcome
 from usefirst.core.permissions import Action, can
 
 from .. import roles
@@ -263,7 +264,7 @@ def person_unmask(*, actor: User, person: Person, field: str) -> str:
     if column is None:
         raise DomainError("不支持查看该字段", code="invalid_field")
     if not can_unmask(actor, person):
-        audit(actor=actor, action="person.unmask_refused", obj=person, field=field)
+        audit(actor=actor, action="person.unmask_refused", obj=person, outcome=AuditOutcome.REFUSED, field=field)
         raise Forbidden("您无权查看该完成人的完整信息", code="forbidden")
     value = crypto.decrypt(getattr(person, column))
     audit(actor=actor, action="person.unmask", obj=person, field=field)

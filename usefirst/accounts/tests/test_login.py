@@ -69,7 +69,7 @@ def test_the_sixth_attempt_is_refused_even_with_the_right_password(client, owner
         login(client, owner.email, "wrong-password")
     response = login(client, owner.email, PASSWORD)
     assert response.status_code == 429
-    assert "账户暂时锁定" in response.content.decode()
+    assert "暂时无法登录" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
