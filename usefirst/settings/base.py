@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "usefirst.finance",
     "usefirst.plan_projects",
     "usefirst.recognition",  # recognition as provincial plan projects
+    "usefirst.risk",  # insurance and guarantee products, quotes and premium subsidies
     "usefirst.matchmaking",  # matchmaking (对接)
     "usefirst.matching",  # search, semantic matching and recommendations
     "usefirst.api",
