@@ -18,6 +18,7 @@ urlpatterns = [
     path("matchmaking/", include("usefirst.matchmaking.urls")),  # matchmaking (对接)
     path("recognition/", include("usefirst.recognition.urls")),  # recognition
     path("contracts/", include("usefirst.contracts.urls")),  # contracts: drafting, signing, verification
+    path("risk/", include("usefirst.risk.urls")),  # insurance and guarantee products, quotes
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

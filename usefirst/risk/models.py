@@ -63,7 +63,7 @@ class Product(models.Model):
     trl_max = models.PositiveSmallIntegerField("技术成熟度上限", default=9)
     enterprise_sizes = models.JSONField("企业规模", default=list, blank=True)
     regions = models.JSONField("区域", default=list, blank=True)
-    fields = models.JSONField("技术领域", default=list, blank=True)
+    tech_fields = models.JSONField("技术领域", default=list, blank=True)
     # Sum insured: a share of the contract amount, at most a cap.
     sum_insured_percent = _percent("保险金额占合同金额比例（%）", Decimal("100"))
     sum_insured_cap = _optional_money("保险金额上限（元）")

@@ -138,7 +138,7 @@ def why_not(product: Product, deal: DealFacts) -> list[str]:
         regions = "、".join(str(r.label) for r in Region if r in product.regions)
         current = str(Region(deal.region).label) if deal.region in Region.values else "未知区域"
         reasons.append(f"仅承保{regions}的企业，被许可企业位于{current}")
-    if product.fields and not set(product.fields) & set(deal.field_codes):
+    if product.tech_fields and not set(product.tech_fields) & set(deal.field_codes):
         reasons.append("合同成果的技术领域不在产品承保的领域内")
     if product.premium_method == PremiumMethod.PER_PATENT and deal.patents == 0:
         reasons.append("按专利件数计费，合同成果未登记专利")
@@ -295,5 +295,47 @@ def subsidise(rule: SubsidyRule, premium: Decimal, deal: DealFacts) -> SubsidyQu
     return SubsidyQuote(rule=rule, subsidy=subsidy, payable=payable, steps=steps)
 
 
-INSURED_LABEL = dict(InsuredKind.choices)
-TYPE_LABEL = dict(ProductType.choices)
+# ---------------------------------------------------------------- in words, for the pages
+
+
+def describe(product: Product) -> dict[str, object]:
+    """A product's rule in words, as its page shows it."""
+    if product.amount_min is not None and product.amount_max is not None:
+        amount_range = f"{format_cny(product.amount_min)} 至 {format_cny(product.amount_max)}（含两端）"
+    elif product.amount_min is not None:
+        amount_range = f"{format_cny(product.amount_min)} 以上（含本数）"
+    elif product.amount_max is not None:
+        amount_range = f"{format_cny(product.amount_max)} 以下（含本数）"
+    else:
+        amount_range = "不限"
+    p = premium_word(product)
+    if product.premium_method == PremiumMethod.PER_PATENT and product.base_premium is not None:
+        premium_rule = (
+            f"基础{p} {format_cny(product.base_premium)} 加每件专利 {format_cny(product.per_patent_premium or ZERO)}，"
+            f"赔偿限额为{p}的 {(product.limit_multiple or ZERO).normalize():f} 倍（不超过合同金额）"
+        )
+    else:
+        premium_rule = f"{sum_word(product)} × 费率 {_pct(product.premium_rate or ZERO)}"
+    return {
+        "risks": [str(CoveredRisk(r).label) for r in product.covered_risks if r in CoveredRisk.values],
+        "heads": [str(CostHead(h).label) for h in product.cost_heads or [] if h in CostHead.values],
+        "insured_label": dict(InsuredKind.choices).get(product.insured_kind, ""),
+        "modes": [str(m.label) for m in Mode if m in (product.modes or [])],
+        "amount_range": amount_range,
+        "sizes": "、".join(label for size, label in SIZE_LABELS.items() if size in (product.enterprise_sizes or [])),
+        "regions": "、".join(str(r.label) for r in Region if r in (product.regions or [])),
+        "sum_word": sum_word(product),
+        "premium_word": p,
+        "premium_rule": premium_rule,
+        "deductible": deductible_text(product),
+        "type_label": dict(ProductType.choices).get(product.product_type, ""),
+    }
+
+
+def describe_deal(deal: DealFacts) -> dict[str, str]:
+    return {
+        "deal_mode": str(Mode(deal.mode).label) if deal.mode in Mode.values else "",
+        "deal_size": SIZE_LABELS.get(deal.enterprise_size, ""),
+        "deal_region": str(Region(deal.region).label) if deal.region in Region.values else "区域未知",
+        "deal_record": str(PerformanceRecord(deal.record).label),
+    }

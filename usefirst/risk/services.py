@@ -57,7 +57,7 @@ PLAIN_FIELDS = (
     "waiting_days",
     "term_months",
 )
-LIST_FIELDS = ("covered_risks", "cost_heads", "modes", "enterprise_sizes", "regions", "fields")
+LIST_FIELDS = ("covered_risks", "cost_heads", "modes", "enterprise_sizes", "regions", "tech_fields")
 # The fields a provider edits; a new version copies them all.
 EDITABLE_FIELDS = ("name", *TEXT_FIELDS, *MONEY_FIELDS, *DECIMAL_FIELDS, *PLAIN_FIELDS, *LIST_FIELDS)
 DEFAULTS: dict[str, Any] = {

@@ -113,7 +113,7 @@ def test_a_submission_with_a_rule_gone_inconsistent_is_refused():
 
 def test_another_insurer_cannot_touch_a_product(province):
     product = make_product()
-    other, other_admin = make_provider()
+    _other, other_admin = make_provider()
     with pytest.raises(Forbidden):
         services.product_submit(actor=other_admin, product=product)
     with pytest.raises(Forbidden):
