@@ -215,7 +215,7 @@ class ContractFacts:
     city: str
     county: str
     region: str
-    trl: int | None  # the lowest TRL of the contract's achievements: the riskiest one prices the deal
+    trl: int | None  # the TRL of its main achievement (the largest price share; of equal shares, the least mature)
     field_codes: tuple[str, ...]  # the top fields of its achievements
     patents: int  # patents (invention, utility model, design) listed on its achievements
     follow_on_ids: tuple[int, ...]  # the licences, transfers … signed after it
@@ -233,6 +233,12 @@ def contract_facts(contract: Contract) -> ContractFacts:
 
     achievement_ids = achievement_ids_of_contract(contract.pk)
     achievements = list(Achievement.objects.filter(pk__in=achievement_ids).select_related("field__parent"))
+    shares = dict(
+        ContractAchievement.objects.filter(contract__in=[contract.pk, contract.parent_id or contract.pk]).values_list(
+            "achievement_id", "price_share"
+        )
+    )
+    main = min(achievements, key=lambda a: (-(shares.get(a.pk) or 0), a.trl), default=None)
     licensee = contract.licensee
     patents = IpItem.objects.filter(achievement_id__in=achievement_ids, kind__in=list(PATENT_KINDS)).count()
     return ContractFacts(
@@ -253,7 +259,7 @@ def contract_facts(contract: Contract) -> ContractFacts:
         city=licensee.city if licensee is not None else "",
         county=licensee.county if licensee is not None else "",
         region=licensee.region if licensee is not None else "",
-        trl=min((a.trl for a in achievements), default=None),
+        trl=main.trl if main is not None else None,
         field_codes=tuple(sorted({a.field.top.code for a in achievements})),
         patents=patents,
         follow_on_ids=tuple(Contract.objects.filter(parent=contract).values_list("pk", flat=True)),

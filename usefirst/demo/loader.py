@@ -68,6 +68,7 @@ from . import specs
 from .contracts import ContractsStage
 from .corpus import ACHIEVEMENT_CATEGORIES, Record, read_records
 from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email
+from .risk import load_demo_risk
 from .specs import OrgSpec
 
 SEED = 20260201
@@ -188,6 +189,7 @@ class DemoLoader:
             if self.with_contracts:
                 made = ContractsStage(log=self._progress).run()
                 self.counts["contracts"] = len(made.by_story)
+            self.counts["risk_products"] = load_demo_risk(log=self._progress)
         self._progress("完成")
         return dict(self.counts)
 
