@@ -178,3 +178,25 @@ def test_a_provider_cannot_review_its_own_product(client, province):
     response = client.post(f"/api/v1/risk/products/{product.pk}/approve")
     assert response.status_code == 403
     assert client.get("/risk/review/products/").status_code == 403
+
+
+def test_through_the_api_a_new_version_is_reviewed_and_supersedes_the_old_one_in_the_quotes(client, deal, provincial_reviewer):
+    v1 = make_product(status=ProductStatus.PUBLISHED)
+    client.force_login(v1.created_by)
+    v2 = client.post(f"/api/v1/risk/products/{v1.pk}/new-version").json()
+    assert (v2["series"], v2["version"], v2["status"]) == (v1.series, 2, "draft")
+    again = client.post(f"/api/v1/risk/products/{v1.pk}/new-version")
+    assert again.status_code == 409 and again.json()["code"] == "product_version_open"
+    updated = client.put(
+        f"/api/v1/risk/products/{v2['id']}", json.dumps(product_data(premium_rate="3")), content_type="application/json"
+    )
+    assert updated.status_code == 200, updated.content
+    assert client.post(f"/api/v1/risk/products/{v2['id']}/submit").json()["status"] == "submitted"
+    assert _quotes(client, deal["owner"], deal["contract"]).json()["quotes"][0]["product_version"] == 1
+    client.force_login(provincial_reviewer)
+    assert client.get("/api/v1/risk/review/products").json()["count"] == 1
+    assert client.post(f"/api/v1/risk/products/{v2['id']}/approve").json()["status"] == "published"
+    [quote] = _quotes(client, deal["owner"], deal["contract"]).json()["quotes"]
+    assert (quote["product_version"], quote["premium"]) == (2, "12000.00")  # 400,000.00 × 3 %
+    v1.refresh_from_db()
+    assert v1.status == ProductStatus.SUPERSEDED
