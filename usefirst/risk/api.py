@@ -20,7 +20,7 @@ from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
 
 from . import policies, selectors, services
-from .models import Product
+from .models import Product, SubsidyRule
 from .quoting import Quote, Step
 
 router = Router(tags=["科技保险与担保"])
@@ -139,6 +139,20 @@ class QuoteSheetOut(Schema):
     not_fitting: list[NotFittingOut]
 
 
+class SubsidyRuleOut(Schema):
+    id: int
+    name: str
+    rate_percent: Decimal
+    regional_rate_percent: Decimal | None
+    annual_cap_per_firm: Decimal
+    stacked_cap_percent: Decimal
+    product_types: list[str]
+    insured_kinds: list[str]
+    regions: list[str]
+    valid_from: dt.date
+    valid_until: dt.date | None
+
+
 class QuoteQuery(Schema):
     other_subsidies: str | None = None
 
@@ -196,6 +210,11 @@ def _product(request: HttpRequest, pk: int, action: Action) -> Product:
 def product_list(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     page = paginate(selectors.published_products(optional_user(request)), page=query.page or 1, page_size=query.page_size or 20)
     return {**page.__dict__, "items": [_out(p) for p in page.items]}
+
+
+@router.get("/risk/subsidy-rules", response=list[SubsidyRuleOut], auth=None, summary="保费补贴规则（公开）")
+def subsidy_rule_list(request: HttpRequest) -> list[SubsidyRule]:
+    return selectors.subsidy_rules(optional_user(request))
 
 
 @router.get("/risk/products/mine", response=ProductPageOut, auth=AUTH, summary="本机构的产品（各版本）")

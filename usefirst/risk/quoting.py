@@ -339,3 +339,21 @@ def describe_deal(deal: DealFacts) -> dict[str, str]:
         "deal_region": str(Region(deal.region).label) if deal.region in Region.values else "区域未知",
         "deal_record": str(PerformanceRecord(deal.record).label),
     }
+
+
+def describe_rule(rule: SubsidyRule) -> dict[str, str]:
+    """A subsidy rule in words, as its page shows it."""
+    regional = f"；粤东粤西粤北 {_pct(rule.regional_rate_percent)}" if rule.regional_rate_percent is not None else ""
+    types = "、".join(str(t.label) for t in ProductType if t in (rule.product_types or [])) or "全部产品类型"
+    insured = "、".join(str(k.label) for k in InsuredKind if k in (rule.insured_kinds or [])) or "不限"
+    regions = "、".join(str(r.label) for r in Region if r in (rule.regions or [])) or "全省"
+    until = f"至 {rule.valid_until:%Y-%m-%d}" if rule.valid_until else "起长期有效"
+    return {
+        "rate": f"实缴保费的 {_pct(rule.rate_percent)}{regional}",
+        "caps": (
+            f"每家企业每年不超过 {format_cny(rule.annual_cap_per_firm)}；"
+            f"与其他财政补贴合计不超过保费的 {_pct(rule.stacked_cap_percent)}"
+        ),
+        "scope": f"{types}；被保险人：{insured}；区域：{regions}",
+        "period": f"{rule.valid_from:%Y-%m-%d} {until}",
+    }

@@ -7,6 +7,7 @@ app_name = "risk"
 urlpatterns = [
     path("products/", views.catalogue, name="catalogue"),
     path("products/<int:pk>/", views.product_detail, name="product_detail"),
+    path("subsidies/", views.subsidy_rules, name="subsidy_rules"),
     path("workspace/products/", views.my_products, name="my_products"),
     path("workspace/products/new/", views.product_create, name="product_create"),
     path("workspace/products/<int:pk>/edit/", views.product_edit, name="product_edit"),

@@ -24,7 +24,7 @@ from usefirst.core.refusals import button_action, form_refusal
 from . import policies, selectors, services
 from .forms import ProductForm, QuoteForm
 from .models import Product
-from .quoting import describe, describe_deal
+from .quoting import describe, describe_deal, describe_rule
 from .workflows import PRODUCT
 
 
@@ -47,6 +47,13 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if refused:
         return render(request, "risk/catalogue.html", {"page": None}, status=refused[0].status)
     return render(request, "risk/catalogue.html", {"page": page})
+
+
+@require_GET
+def subsidy_rules(request: HttpRequest) -> HttpResponse:
+    """The premium subsidies in force, as the quotes apply them."""
+    rules = [(rule, describe_rule(rule)) for rule in selectors.subsidy_rules(request.user)]
+    return render(request, "risk/subsidy_rules.html", {"rules": rules})
 
 
 @login_required

@@ -173,3 +173,13 @@ def test_through_the_api_a_new_version_is_reviewed_and_supersedes_the_old_one_in
     assert (quote["product_version"], quote["premium"]) == (2, "12000.00")  # 400,000.00 × 3 %
     v1.refresh_from_db()
     assert v1.status == ProductStatus.SUPERSEDED
+
+
+def test_anyone_reads_the_subsidy_rules_the_quotes_apply(client):
+    make_subsidy_rule(regions=["east", "west", "north"])
+    html = client.get("/risk/subsidies/").content.decode()
+    assert "实缴保费的 25%；粤东粤西粤北 35%" in html
+    assert "每家企业每年不超过 200,000.00 元；与其他财政补贴合计不超过保费的 50%" in html
+    assert "区域：粤东、粤西、粤北" in html
+    [rule] = client.get("/api/v1/risk/subsidy-rules").json()
+    assert (rule["rate_percent"], rule["annual_cap_per_firm"], rule["stacked_cap_percent"]) == ("25.0000", "200000.00", "50.0000")
