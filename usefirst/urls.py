@@ -19,6 +19,7 @@ urlpatterns = [
     path("inclusion/", include("usefirst.inclusion.urls")),  # auto-inclusion (rule 4): the dry run and declarations
     path("recognition/", include("usefirst.recognition.urls")),  # recognition
     path("contracts/", include("usefirst.contracts.urls")),  # contracts: drafting, signing, verification
+    path("risk/", include("usefirst.risk.urls")),  # insurance and guarantee products, quotes
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

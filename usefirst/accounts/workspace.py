@@ -65,7 +65,7 @@ class Desk:
 
 
 # The to-dos of each app for this desk (each Todo with its rank: catalog's reviews 10, the
-# registrations 20, engagements 30, contracts 40, receipts 50, distributions 60, recognition 70).
+# registrations 20, engagements 30, contracts 40, receipts 50, distributions 60, recognition 70, risk products 75).
 todo_sources: Hook[[Desk], list[Todo]] = Hook("accounts.workspace_todos")
 # Whether the person may use the Excel import of achievements (plan_projects answers).
 may_import_achievements: Hook[[Actor], bool] = Hook("accounts.may_import_achievements")
@@ -101,6 +101,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
     unit = organisation.is_owner_unit_kind
     enterprise = organisation.kind == OrganisationKind.ENTERPRISE
     departments = bool(roles.department_ids(user))
+    provider = organisation.kind in (OrganisationKind.INSURER, OrganisationKind.GUARANTOR)
     checks: list[tuple[str, bool, Callable[[], MenuLink]]] = [
         ("成果与需求", unit, lambda: _link("catalog:my_achievements", "本机构科技成果", "登记、提交审核、修改、撤回")),
         ("成果与需求", unit, lambda: _link("catalog:achievement_create", "登记新成果")),
@@ -119,6 +120,9 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("对接与合同", unit or enterprise, lambda: _link("matchmaking:my_engagements", "我的对接")),
         ("对接与合同", unit or enterprise, lambda: _link("matchmaking:decline_reasons", "对接谢绝原因汇总")),
         ("对接与合同", unit or enterprise or departments, lambda: _link("contracts:list", "“先用后转”合同")),
+        ("保险与担保", provider, lambda: _link("risk:my_products", "本机构产品", "新建、修改、提交审核、发布新版本")),
+        ("保险与担保", provider, lambda: _link("risk:product_create", "新建产品")),
+        ("保险与担保", True, lambda: _link("risk:catalogue", "科技保险与担保产品", "已发布的产品；合同页可查看报价")),
         ("收益与认定", unit or departments, lambda: _link("finance:receipts_to_confirm", "待确认的到账")),
         ("收益与认定", unit, lambda: _link("finance:my_distributions", "我的收益分配")),
         ("收益与认定", unit or departments, lambda: _link("finance:fund", "成果转化引导资金台账")),
@@ -135,6 +139,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ),
         ("审核与监管", departments, lambda: _link("inclusion:declarations", "平台外转化申报")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:quota", "年度认定配额")),
+        ("审核与监管", roles.is_provincial_staff(user), lambda: _link("risk:review_queue", "保险与担保产品审核")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:misconduct_list", "科研失信记录")),
         (
             "平台运行",

@@ -209,3 +209,81 @@ def conversion_contracts_by_plan_project(numbers: Iterable[str]) -> dict[tuple[s
     for number, owner_id, contract_number in rows:
         found.setdefault((number, owner_id), contract_number)
     return found
+
+
+@dataclass(frozen=True)
+class ContractFacts:
+    """What a contract says about the deal, for those who price its risks (risk quotes): read
+    here so that no other app reads the contract's rows itself."""
+
+    pk: int
+    number: str
+    title: str
+    kind: str
+    mode: str
+    mode_label: str
+    status: str
+    free_use_start: dt.date | None
+    free_use_end: dt.date | None
+    price: Any  # Decimal | None: the contract amount as stated
+    licensor_id: int | None
+    licensee_id: int | None
+    licensee_name: str
+    enterprise_size: str
+    city: str
+    county: str
+    region: str
+    trl: int | None  # the TRL of its main achievement (the largest price share; of equal shares, the least mature)
+    field_codes: tuple[str, ...]  # the top fields of its achievements
+    patents: int  # patents (invention, utility model, design) listed on its achievements
+    follow_on_ids: tuple[int, ...]  # the licences, transfers … signed after it
+
+    @property
+    def free_use_days(self) -> int | None:
+        if self.free_use_start is None or self.free_use_end is None:
+            return None
+        return (self.free_use_end - self.free_use_start).days + 1
+
+
+def contract_facts(contract: Contract) -> ContractFacts:
+    from usefirst.catalog.choices import PATENT_KINDS
+    from usefirst.catalog.models import IpItem
+
+    achievement_ids = achievement_ids_of_contract(contract.pk)
+    achievements = list(Achievement.objects.filter(pk__in=achievement_ids).select_related("field__parent"))
+    shares = dict(
+        ContractAchievement.objects.filter(contract__in=[contract.pk, contract.parent_id or contract.pk]).values_list(
+            "achievement_id", "price_share"
+        )
+    )
+    main = min(achievements, key=lambda a: (-(shares.get(a.pk) or 0), a.trl), default=None)
+    licensee = contract.licensee
+    patents = IpItem.objects.filter(achievement_id__in=achievement_ids, kind__in=list(PATENT_KINDS)).count()
+    return ContractFacts(
+        pk=contract.pk,
+        number=contract.number,
+        title=contract.title,
+        kind=contract.kind,
+        mode=contract.mode,
+        mode_label=contract.get_mode_display() if contract.mode else "",
+        status=contract.status,
+        free_use_start=contract.free_use_start,
+        free_use_end=contract.free_use_end,
+        price=contract.price,
+        licensor_id=contract.licensor_id,
+        licensee_id=contract.licensee_id,
+        licensee_name=licensee.name if licensee is not None else "",
+        enterprise_size=licensee.enterprise_size if licensee is not None else "",
+        city=licensee.city if licensee is not None else "",
+        county=licensee.county if licensee is not None else "",
+        region=licensee.region if licensee is not None else "",
+        trl=main.trl if main is not None else None,
+        field_codes=tuple(sorted({a.field.top.code for a in achievements})),
+        patents=patents,
+        follow_on_ids=tuple(Contract.objects.filter(parent=contract).values_list("pk", flat=True)),
+    )
+
+
+def contracts_of_licensee(licensee_id: int) -> QuerySet[Contract]:
+    """The licensee's signed contracts (their payment record is read by those who price risks)."""
+    return Contract.objects.filter(licensee_id=licensee_id).exclude(status__in=[S.DRAFTED, S.SIGNING, S.CANCELLED])

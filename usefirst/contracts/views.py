@@ -80,6 +80,9 @@ def contract_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         and contract.kind == ContractKind.FREE_USE_LICENCE
         and contract.status in ("free_use", "awaiting_next_step"),
         # Payment plan, receipts and distributions live in finance, once the contract is signed.
+        # The parties and the province may see the products that fit the deal and their quotes.
+        "may_quote": contract.kind != ContractKind.PRELIMINARY_AGREEMENT
+        and (may_change or roles.is_provincial_staff(request.user)),
         "has_money_page": contract.status not in (ContractStatus.DRAFTED, ContractStatus.SIGNING, ContractStatus.CANCELLED),
         "floor_pct": share_pct("inventor_share_floor"),
         "statutory_pct": share_pct("statutory_share_floor"),

@@ -270,6 +270,11 @@ CODES: tuple[ErrorCode, ...] = (
     E("parameter_invalid", 400, "policy", "“…”的取值无效"),
     E("parameter_outside_term", 400, "policy", "生效日期须在政策有效期（…至…）内"),
     E("parameter_unknown", 400, "policy", "未知的政策参数"),
+    # risk
+    E("not_a_provider", 403, "risk", "只有保险机构和担保机构的成员可以发布产品"),
+    E("product_rule_inconsistent", 400, "risk", "产品规则前后矛盾：…"),
+    E("product_version_open", 409, "risk", "该产品已有一个正在修改或审核中的新版本，请先完成它"),
+    E("quote_not_party", 403, "risk", "只有合同当事方和省科技厅可以查看该合同的保险与担保报价"),
 )
 
 REGISTRY: dict[str, ErrorCode] = {entry.code: entry for entry in CODES}

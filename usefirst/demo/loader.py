@@ -69,6 +69,7 @@ from .contracts import ContractsStage
 from .corpus import ACHIEVEMENT_CATEGORIES, Record, read_records
 from .inclusion import load_demo_inclusion
 from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email
+from .risk import load_demo_risk
 from .specs import OrgSpec
 
 SEED = 20260201
@@ -190,6 +191,7 @@ class DemoLoader:
             if self.with_contracts:
                 made = ContractsStage(log=self._progress).run()
                 self.counts["contracts"] = len(made.by_story)
+            self.counts["risk_products"] = load_demo_risk(log=self._progress)
         self._progress("完成")
         return dict(self.counts)
 

@@ -43,6 +43,8 @@ PUBLIC_PAGES = {
     "recognition:statistics_export",
     "contracts:verify",  # public verification of a contract PDF
     "matching:search",  # search over published achievements and demands
+    "risk:catalogue",  # the published insurance and guarantee products
+    "risk:subsidy_rules",  # the premium subsidies the quotes apply
 }
 # Routes whose GET checks a token from an e-mail link; a bad token gets a Chinese "link invalid" answer.
 TOKEN_PAGES = {"accounts:verify_email", "accounts:invitation_accept", "accounts:password_reset_confirm"}
@@ -54,6 +56,8 @@ PUBLIC_API = {
     "/api/v1/policy/parameters",
     "/api/v1/openapi.json",
     "/api/v1/search",  # matching: hybrid search over published items
+    "/api/v1/risk/products",  # the published insurance and guarantee products
+    "/api/v1/risk/subsidy-rules",  # the premium subsidies the quotes apply
 }
 REFUSALS = {301, 302, 401, 403, 404, 405}
 

@@ -128,3 +128,13 @@ def test_it_sees_imports_inside_functions_and_relative_ones() -> None:
     assert "usefirst.catalog.finance.hooks" in names
     assert "usefirst.matching.search.search_filter" in names
     assert _app_of("usefirst.matching.search") == "matching"
+
+
+def test_risk_sits_above_contracts_and_finance_and_only_the_demo_imports_it() -> None:
+    """Risk reads contracts and payment plans through their selectors; no app below it knows of it
+    (the workspace hears of its to-dos through a hook)."""
+    edges = import_graph()
+    importers = sorted(app for app, targets in edges.items() if "risk" in targets)
+    assert importers == ["demo"], importers
+    assert {"contracts", "finance"} <= set(edges["risk"])
+    assert "recognition" not in edges["risk"]

@@ -378,3 +378,20 @@ def test_the_sweep_shows_projects_falling_due_one_included_and_one_declared_conv
     )
     included = next(r for r in rows if r.verdict == Verdict.INCLUDED)
     assert included.inclusion is not None and included.inclusion.achievement.status == AchievementStatus.AUTO_INCLUDED
+
+
+def test_insurers_and_the_guarantor_have_published_products_and_the_licence_shows_quotes_with_the_subsidy(
+    demo: str, client: Any
+) -> None:
+    from usefirst.contracts.models import Contract, ContractKind, ContractStatus
+    from usefirst.risk.models import Product
+
+    published = Product.objects.filter(status="published")
+    assert set(published.values_list("provider__kind", flat=True)) == {"insurer", "guarantor"}
+    assert published.filter(provider__kind="insurer").values("provider").distinct().count() == 2
+    assert Product.objects.filter(status="submitted").count() == 1
+    licence = Contract.objects.get(kind=ContractKind.LICENCE, status=ContractStatus.SIGNED)
+    client.force_login(User.objects.get(email="enterprise-admin@usefirst.example"))
+    html = client.get(f"/risk/contracts/{licence.pk}/quotes/").content.decode()
+    assert "保费补贴" in html and "补贴后实付" in html and "粤北" in html
+    assert "不适用的产品" in html and "没有适用于该产品的保费补贴" in html  # the guarantee is not subsidised

@@ -1,0 +1,91 @@
+"""Who may see and act on risk products and quotes (registered with the core chokepoint).
+
+Products:
+- VIEW: a published version, everyone; every version, the provider's members and the provincial
+  department.
+- CHANGE (drafting, editing, submitting, withdrawing): the provider's members, while the provider
+  is an insurer or a guarantor.
+- REVIEW (publishing or returning a submitted version): the provincial department's staff.
+- HISTORY: the provider's members and the provincial department.
+
+Subsidy rules: everyone sees them (a quote shows them); provincial administrators administer them.
+
+Quotes are read from a contract: only its parties (those who may change it) and the provincial
+department may ask for one (`quotable_contract`); anyone else who sees the contract (its agency,
+a superior department) is refused, and one who does not even see it is told it is not there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from usefirst.accounts import roles
+from usefirst.accounts.models import Organisation, OrganisationKind
+from usefirst.contracts.models import Contract
+from usefirst.core.actors import Visitor
+from usefirst.core.errors import Forbidden
+from usefirst.core.permissions import Action, can, get_for_user, register
+
+from .choices import ProductStatus
+from .models import Product, SubsidyRule
+
+PROVIDER_KINDS = (OrganisationKind.INSURER, OrganisationKind.GUARANTOR)
+
+
+def provider_ids(user: Visitor) -> set[int]:
+    """The insurers and guarantors this person works for."""
+    own = roles.organisation_ids(user)
+    return set(Organisation.objects.filter(pk__in=own, kind__in=PROVIDER_KINDS).values_list("pk", flat=True))
+
+
+def is_provider_member(user: Visitor, organisation: Organisation) -> bool:
+    return organisation.pk in provider_ids(user)
+
+
+@register(Product)
+class ProductPolicy:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        authenticated = getattr(user, "is_authenticated", False)
+        provincial = authenticated and roles.is_provincial_staff(user)
+        own = provider_ids(user) if authenticated else set()
+        if action == Action.VIEW:
+            if provincial:
+                return queryset
+            return queryset.filter(Q(status=ProductStatus.PUBLISHED) | Q(provider_id__in=own))
+        if action == Action.CHANGE:
+            return queryset.filter(provider_id__in=own)
+        if action == Action.HISTORY:
+            return queryset if provincial else queryset.filter(provider_id__in=own)
+        if action == Action.REVIEW and provincial:
+            return queryset.exclude(provider_id__in=own)
+        return queryset.none()
+
+
+@register(SubsidyRule)
+class SubsidyRulePolicy:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if action == Action.VIEW:
+            return queryset
+        if action == Action.ADMINISTER and roles.is_provincial_admin(user):
+            return queryset
+        return queryset.none()
+
+
+def may_quote_any(user: Visitor) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and roles.is_provincial_staff(user)
+
+
+def quotable_contract(user: Visitor, pk: int) -> Contract:
+    """The contract if this person may ask for quotes on it: a party (404 when they do not see the
+    contract at all, 403 when they see it without being a party) or the provincial department."""
+    action = Action.VIEW if may_quote_any(user) else Action.CHANGE
+    try:
+        return get_for_user(Contract.objects.all(), user, action, pk=pk)
+    except Forbidden:
+        raise Forbidden("只有合同当事方和省科技厅可以查看该合同的保险与担保报价", code="quote_not_party") from None
+
+
+def may_quote(user: Visitor, contract: Contract) -> bool:
+    return may_quote_any(user) or can(user, Action.CHANGE, contract)

@@ -1,0 +1,209 @@
+"""Pages of risk sharing: the insurers' and guarantors' products, the provincial review, the list
+of published products and a contract's quotes (thin views over services and selectors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from usefirst.accounts import roles
+from usefirst.accounts.models import Organisation, OrganisationKind
+from usefirst.core import workflow
+from usefirst.core.actors import AuthenticatedHttpRequest
+from usefirst.core.pagination import paginate
+from usefirst.core.permissions import Action, can, get_for_user
+from usefirst.core.refusals import button_action, form_refusal
+
+from . import policies, selectors, services
+from .forms import ProductForm, QuoteForm
+from .models import Product
+from .quoting import describe, describe_deal, describe_rule
+from .workflows import PRODUCT
+
+
+def _provider(request: AuthenticatedHttpRequest) -> Organisation:
+    ids = policies.provider_ids(request.user)
+    if not ids:
+        raise PermissionDenied("只有保险机构和担保机构的成员可以管理产品")
+    return Organisation.objects.filter(pk__in=ids).order_by("pk").first()  # type: ignore[return-value]
+
+
+def _product(request: HttpRequest, pk: int, action: Action) -> Product:
+    return get_for_user(Product.objects.select_related("provider"), request.user, action, pk=pk)
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """The published products, for everyone."""
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
+        page = paginate(selectors.published_products(request.user), page=request.GET.get("page", 1))
+    if refused:
+        return render(request, "risk/catalogue.html", {"page": None}, status=refused[0].status)
+    return render(request, "risk/catalogue.html", {"page": page})
+
+
+@require_GET
+def subsidy_rules(request: HttpRequest) -> HttpResponse:
+    """The premium subsidies in force, as the quotes apply them."""
+    rules = [(rule, describe_rule(rule)) for rule in selectors.subsidy_rules(request.user)]
+    return render(request, "risk/subsidy_rules.html", {"rules": rules})
+
+
+@login_required
+@require_GET
+def my_products(request: AuthenticatedHttpRequest) -> HttpResponse:
+    org = _provider(request)
+    items = selectors.products_of_provider(request.user, {org.pk})
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
+        page = paginate(items, page=request.GET.get("page", 1))
+    if refused:
+        return render(request, "risk/my_products.html", {"page": None, "org": org}, status=refused[0].status)
+    return render(request, "risk/my_products.html", {"page": page, "org": org})
+
+
+def _form_page(request: AuthenticatedHttpRequest, org: Organisation, product: Product | None) -> HttpResponse:
+    guarantor = org.kind == OrganisationKind.GUARANTOR
+    status = 200
+    if request.method == "POST":
+        form = ProductForm(request.POST, guarantor=guarantor)
+        if form.is_valid():
+            with form_refusal(form):
+                if product is None:
+                    product = services.product_create(actor=request.user, provider=org, data=form.to_data())
+                else:
+                    product = services.product_update(actor=request.user, product=product, data=form.to_data())
+                messages.success(request, "产品已保存")
+                return redirect("risk:product_detail", pk=product.pk)
+        status = 400
+    else:
+        form = ProductForm(initial=ProductForm.initial_from(product) if product else None, guarantor=guarantor)
+    return render(request, "risk/product_form.html", {"form": form, "product": product, "org": org}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def product_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _form_page(request, _provider(request), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def product_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    product = _product(request, pk, Action.CHANGE)
+    if not product.is_editable:
+        messages.error(request, f"产品当前状态为“{product.get_status_display()}”，不能直接修改；已发布的产品请创建新版本")
+        return redirect("risk:product_detail", pk=pk)
+    return _form_page(request, product.provider, product)
+
+
+def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    product = _product(request, pk, Action.VIEW)
+    user = request.user
+    context: dict[str, Any] = {
+        "product": product,
+        **describe(product),
+        "actions": [t for t in workflow.allowed(PRODUCT, product, user) if t.name in OWNER_ACTIONS],
+        "may_edit": product.is_editable and can(user, Action.CHANGE, product),
+        "may_new_version": product.status in ("published", "withdrawn") and can(user, Action.CHANGE, product),
+        "may_review": product.status == "submitted" and can(user, Action.REVIEW, product),
+        "versions": selectors.versions_of(user, product),
+        "history": selectors.product_history(product) if can(user, Action.HISTORY, product) else None,
+    }
+    return render(request, "risk/product_detail.html", context)
+
+
+OWNER_ACTIONS: dict[str, tuple[Any, str]] = {
+    "submit": (services.product_submit, "产品已提交省科技厅审核"),
+    "withdraw_submission": (services.product_withdraw_submission, "已撤回审核申请，产品回到草稿"),
+    "withdraw": (services.product_withdraw, "产品已下线"),
+}
+
+
+@login_required
+@require_POST
+def product_transition(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    back = reverse("risk:product_detail", args=[pk])
+    if action == "new_version":
+        product = _product(request, pk, Action.CHANGE)
+        made: list[Product] = []
+        button_action(
+            request,
+            "已创建新版本草稿；发布前，已出具的保单仍按原版本执行",
+            lambda: made.append(services.product_new_version(actor=request.user, product=product)),
+            back,
+        )
+        return redirect("risk:product_edit", pk=made[0].pk)
+    if action not in OWNER_ACTIONS:
+        raise Http404("未知的操作")
+    product = _product(request, pk, Action.CHANGE)
+    service, done = OWNER_ACTIONS[action]
+    return button_action(request, done, lambda: service(actor=request.user, product=product), back)
+
+
+def _require_province(request: HttpRequest) -> None:
+    if not roles.is_provincial_staff(request.user):
+        raise PermissionDenied("只有省科技厅的工作人员可以审核保险与担保产品")
+
+
+@login_required
+@require_GET
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_province(request)
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
+        page = paginate(selectors.products_waiting_review(request.user), page=request.GET.get("page", 1))
+    if refused:
+        return render(request, "risk/review_queue.html", {"page": None}, status=refused[0].status)
+    return render(request, "risk/review_queue.html", {"page": page})
+
+
+@login_required
+@require_POST
+def review_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    product = _product(request, pk, Action.REVIEW)
+    decision = request.POST.get("decision", "")
+    back = reverse("risk:product_detail", args=[pk])
+    if decision == "approve":
+        if request.POST.get("checked") != "yes":
+            messages.error(request, "通过前请勾选“我已核对上述信息，确认通过”")
+            return redirect(back)
+        return button_action(
+            request,
+            f"产品《{product.name}》已审核通过并发布",
+            lambda: services.product_approve(actor=request.user, product=product),
+            reverse("risk:review_queue"),
+        )
+    if decision == "return":
+        reason = request.POST.get("reason", "")
+        return button_action(
+            request,
+            f"产品《{product.name}》已退回，理由已告知提交机构",
+            lambda: services.product_return(actor=request.user, product=product, reason=reason),
+            back,
+        )
+    raise Http404("未知的审核决定")
+
+
+@login_required
+@require_GET
+def contract_quotes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contract = policies.quotable_contract(request.user, pk)
+    form = QuoteForm(request.GET or None)
+    sheet = None
+    status = 200
+    with form_refusal(form) as refused:
+        other = selectors.parse_other_subsidies(request.GET.get("other_subsidies"))
+        sheet = selectors.quote_sheet(request.user, contract, other_subsidies=other)
+    context: dict[str, Any] = {"contract": contract, "form": form, "sheet": sheet}
+    if refused:
+        status = 400
+        context["form_errors"] = [{"text": exc.detail, "href": "#id_other_subsidies"} for exc in refused]
+    if sheet is not None:
+        context |= describe_deal(sheet.deal)
+    return render(request, "risk/contract_quotes.html", context, status=status)
