@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from usefirst.accounts import roles
+from usefirst.accounts.context_processors import current_membership
 from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.core import workflow
 from usefirst.core.actors import AuthenticatedHttpRequest
@@ -29,10 +30,14 @@ from .workflows import PRODUCT
 
 
 def _provider(request: AuthenticatedHttpRequest) -> Organisation:
+    """The insurer or guarantor the person is working as: the organisation chosen in the header's
+    switcher when it is one, else the first they serve."""
     ids = policies.provider_ids(request.user)
     if not ids:
         raise PermissionDenied("只有保险机构和担保机构的成员可以管理产品")
-    return Organisation.objects.filter(pk__in=ids).order_by("pk").first()  # type: ignore[return-value]
+    membership = current_membership(request)
+    chosen = membership.organisation_id if membership is not None and membership.organisation_id in ids else min(ids)
+    return Organisation.objects.get(pk=chosen)
 
 
 def _product(request: HttpRequest, pk: int, action: Action) -> Product:

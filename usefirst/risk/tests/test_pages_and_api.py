@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from usefirst.accounts.models import OrganisationKind
+from usefirst.accounts.models import Membership, OrganisationKind
 from usefirst.contracts.models import Contract
 from usefirst.core.testing import make_org, make_user
 from usefirst.risk.choices import ProductStatus
@@ -183,3 +183,14 @@ def test_anyone_reads_the_subsidy_rules_the_quotes_apply(client):
     assert "区域：粤东、粤西、粤北" in html
     [rule] = client.get("/api/v1/risk/subsidy-rules").json()
     assert (rule["rate_percent"], rule["annual_cap_per_firm"], rule["stacked_cap_percent"]) == ("25.0000", "200000.00", "50.0000")
+
+
+def test_a_person_serving_two_insurers_drafts_for_the_one_chosen_in_the_header(client):
+    _first, person = make_provider()
+    second = make_org(OrganisationKind.INSURER)
+    Membership.objects.create(user=person, organisation=second, role=Membership.Role.ADMIN)
+    client.force_login(person)
+    client.post("/accounts/switch/", {"organisation": second.pk, "next": "/"})
+    response = client.post("/risk/workspace/products/new/", _form(name="第二家机构的产品"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Product.objects.get(name="第二家机构的产品").provider == second
