@@ -12,11 +12,14 @@ for production; see docs/contracts-signing.md.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
+import tempfile
 from dataclasses import dataclass, field
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -215,6 +218,8 @@ class SignResult:
     pdf: bytes
     certificate_serial: str
     certificate_fingerprint: str
+    signed_at: dt.datetime
+    visible: bool  # drawn in the party's signing box (False: a document from before the boxes)
 
 
 def _reserved_bytes(issued: IssuedKey) -> int:
@@ -227,11 +232,49 @@ def _reserved_bytes(issued: IssuedKey) -> int:
     return 4096 + 2 * certificates
 
 
-def sign_pdf(pdf: bytes, *, identity: SigningIdentity, field_name: str, reason: str = "签署合同") -> SignResult:
-    """Append one PAdES signature (incremental update) with a fresh single-use key."""
+def certificate_serial(cert: x509.Certificate) -> str:
+    """A certificate's serial as the platform shows it (lower-case hexadecimal)."""
+    return format(cert.serial_number, "x")
+
+
+def _empty_field_size(data: bytes, name: str) -> tuple[float, float] | None:
+    """(width, height) in points of the empty signature field `name`, or None when the
+    document has no such empty field."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    for _name, _value, ref in enumerate_sig_fields(reader, filled_status=False, with_name=name):
+        field_dict = ref.get_object()
+        widget = field_dict if "/Rect" in field_dict else field_dict["/Kids"][0].get_object()
+        x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+        if abs(x2 - x1) > 1 and abs(y2 - y1) > 1:
+            return abs(x2 - x1), abs(y2 - y1)
+    return None
+
+
+def sign_pdf(
+    pdf: bytes,
+    *,
+    identity: SigningIdentity,
+    field_name: str,
+    reason: str = "签署合同",
+    new_field_name: str | None = None,
+) -> SignResult:
+    """Append one PAdES signature (incremental update) with a fresh single-use key.
+
+    When the document has the empty signing box `field_name`, the signature fills it and shows
+    its appearance there (pdf.signature_appearance: signer, organisation, time, certificate
+    serial, 电子签名). A document without it (issued before the boxes) gets an invisible
+    signature in a new field, `new_field_name`. The time shown is the signing time the
+    signature states."""
+    from pyhanko import stamp
+    from pyhanko.pdf_utils import layout
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    from . import pdf as pdf_module
 
     issued = signing_authority().issue_signing_key(identity)
     key_info = asn1_keys.PrivateKeyInfo.load(
@@ -242,8 +285,12 @@ def sign_pdf(pdf: bytes, *, identity: SigningIdentity, field_name: str, reason: 
         signing_key=key_info,
         cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in issued.chain]),
     )
+    signed_at = timezone.now().replace(microsecond=0)
+    serial = certificate_serial(issued.certificate)
+    box = _empty_field_size(pdf, field_name)
+    name = field_name if box is not None else (new_field_name or field_name)
     meta = signers.PdfSignatureMetadata(
-        field_name=field_name,
+        field_name=name,
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
         name=identity.person_name,
@@ -251,21 +298,62 @@ def sign_pdf(pdf: bytes, *, identity: SigningIdentity, field_name: str, reason: 
         location="广东省",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = signers.sign_pdf(
-        writer,
-        meta,
-        signer=signer,
-        new_field_spec=fields.SigFieldSpec(field_name),
-        bytes_reserved=_reserved_bytes(issued),
-    )
+    with tempfile.TemporaryDirectory() as folder:
+        style = None
+        if box is not None:
+            appearance = pdf_module.signature_appearance(
+                pdf_module.Appearance(identity.person_name, identity.organisation_name, signed_at, serial),
+                width_pt=box[0],
+                height_pt=box[1],
+            )
+            path = Path(folder) / "appearance.pdf"
+            path.write_bytes(appearance)
+            style = stamp.StaticStampStyle.from_pdf_file(
+                str(path),
+                border_width=0,
+                background_layout=layout.SimpleBoxLayoutRule(
+                    x_align=layout.AxisAlignment.ALIGN_MID,
+                    y_align=layout.AxisAlignment.ALIGN_MID,
+                    margins=layout.Margins(),
+                ),
+            )
+        pdf_signer = _signer_at()(
+            meta,
+            signer=signer,
+            stamp_style=style,
+            new_field_spec=None if box is not None else fields.SigFieldSpec(name),
+            signing_time=signed_at,
+        )
+        out = pdf_signer.sign_pdf(writer, existing_fields_only=box is not None, bytes_reserved=_reserved_bytes(issued))
     # The key object goes out of scope here; nothing stored it. Python cannot zero memory, so
     # "destroyed" means: never serialised to disk or database, never reused.
-    del signer, key_info
+    del signer, key_info, pdf_signer
     return SignResult(
         pdf=out.getvalue(),
-        certificate_serial=format(issued.certificate.serial_number, "x"),
+        certificate_serial=serial,
         certificate_fingerprint=fingerprint(issued.certificate),
+        signed_at=signed_at,
+        visible=box is not None,
     )
+
+
+@functools.cache
+def _signer_at() -> Any:
+    """PdfSigner whose signature states a given signing time (the one its appearance shows);
+    made on first use, as pyHanko is imported only when a PDF is signed or verified."""
+    from pyhanko.sign import signers
+
+    class SignerAt(signers.PdfSigner):
+        def __init__(self, *args: Any, signing_time: dt.datetime, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.signing_time = signing_time
+
+        def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
+            session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
+            session.system_time = self.signing_time
+            return session
+
+    return SignerAt
 
 
 # ---------------------------------------------------------------- verification
