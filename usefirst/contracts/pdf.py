@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from usefirst.core.fonts import pdf_font
+from usefirst.core.fonts import SERIF, pdf_font
 from usefirst.core.typesetting import Typesetter
 
 if TYPE_CHECKING:
     from fpdf import FPDF
 
 FONT_FAMILY = "NotoSerifCJKSC"
-FONT_QUERY = "Noto Serif CJK SC:style=Regular"
+FONT_QUERY = SERIF
 PLATFORM_NAME = "广东省科技成果先用后转平台"
 
 # Where the template's {{ signature_block }} stands in the text the PDF is made from: the

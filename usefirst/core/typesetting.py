@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -212,3 +212,21 @@ class Typesetter:
             pdf.set_x(pdf.l_margin)
             pdf.cell(available, line_height, line.text, align="C", new_x="LMARGIN", new_y="NEXT")
         return len(lines)
+
+    def row(self, cells: Sequence[tuple[str, float]], *, line_height: float, padding: float = 1.5) -> None:
+        """One row of a bordered table from the current position: each cell's text broken into
+        its width (cells as (text, width)); the row is as tall as its tallest cell and moves to
+        the next page whole when it does not fit."""
+        pdf = self.pdf
+        laid = [(self.lines(text, width - 2 * padding), width) for text, width in cells]
+        height = max(len(lines) for lines, _ in laid) * line_height + 2 * padding
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+        top, x = pdf.get_y(), pdf.l_margin
+        for lines, width in laid:
+            pdf.rect(x, top, width, height)
+            for i, line in enumerate(lines):
+                pdf.set_xy(x + padding, top + padding + i * line_height)
+                pdf.cell(width - 2 * padding, line_height, line.text, align="L")
+            x += width
+        pdf.set_xy(pdf.l_margin, top + height)
