@@ -156,7 +156,8 @@ def _signature_panel(
         pdf.set_draw_color(150, 150, 150)
         pdf.set_line_width(0.2)
         pdf.set_dash_pattern(dash=1.2, gap=1)
-        pdf.rect(pdf.l_margin, top, width, SIGNATURE_BOX_HEIGHT)
+        # Inset a little, so that the signature's appearance (the field's whole area) covers it.
+        pdf.rect(pdf.l_margin + 0.8, top + 0.8, width - 1.6, SIGNATURE_BOX_HEIGHT - 1.6)
         pdf.set_dash_pattern()
         pdf.set_draw_color(0, 0, 0)
         pdf.set_text_color(120, 120, 120)

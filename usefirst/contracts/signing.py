@@ -383,6 +383,13 @@ class SignatureReport:
     summary: str
 
     @property
+    def box_number(self) -> int | None:
+        """Which signing box of the signature page shows this signature (1-based), or None for
+        an invisible signature (a document issued before the boxes)."""
+        number = self.field_name.removeprefix("Party")
+        return int(number) if number != self.field_name and number.isdigit() else None
+
+    @property
     def checks(self) -> list[Check]:
         """The three checks of one signature, each on its own (a tampered file's certificate
         is still reported for what it is)."""

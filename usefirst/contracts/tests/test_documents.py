@@ -200,6 +200,7 @@ def test_the_verify_page_states_a_pass_in_words_icon_and_colour(client, signed):
     for serial in contract.signatures.values_list("certificate_serial", flat=True):
         assert serial in page
     assert "签署页" in page  # it points to where the signatures show
+    assert "外观见签署页第 1 个签名框" in page and "外观见签署页第 2 个签名框" in page
 
 
 def test_a_tampered_file_fails_but_its_platform_certificates_are_reported_as_such(client, signed):
