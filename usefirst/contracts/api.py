@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
@@ -125,15 +125,18 @@ class SignatureOut(Schema):
     signer: str
     organisation: str
     signed_at: dt.datetime | None
+    certificate_serial: str
     intact: bool
-    trusted: bool
+    trusted: bool = Field(description="签名证书由本平台根证书签发且签署时有效（与签名是否完好分开判断）")
     changes_after: str
     summary: str
 
 
 class VerifyOut(Schema):
     ok: bool
+    verdict: str = Field(description="pass（通过）、fail（不通过）或 unknown（无法验证）")
     verifiable: bool
+    unsigned_fields: int = Field(description="文件中尚未签署的签名框数")
     message: str
     sha256: str
     size: int
@@ -153,7 +156,9 @@ def contract_verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str,
         report = signing.verify_pdf(file.read(signing.MAX_VERIFY_BYTES + 1))
     return {
         "ok": report.ok,
+        "verdict": report.verdict,
         "verifiable": report.verifiable,
+        "unsigned_fields": report.unsigned_fields,
         "message": report.message,
         "sha256": report.sha256,
         "size": report.size,

@@ -7,7 +7,8 @@ free_use_start, free_use_end, free_use_days, term_end, price, payment_terms, ext
 development_kind, parent_number, parent_title, inventor_grant (empty when nothing is granted),
 signature_block.
 
-The text is plain (no HTML); the HTML preview escapes it like any user text.
+The text is plain (no HTML); the HTML preview escapes it like any user text. In the text a PDF
+is made from, signature_block marks where the signing boxes go (pdf.SIGNATURE_PANEL).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.template import Context, Engine
 
 from usefirst.core.money import cny_number
 
+from . import pdf
 from .models import Contract, ContractParty, InventorGrant
 
 _ENGINE = Engine(autoescape=False)
@@ -35,7 +37,25 @@ def free_use_days(contract: Contract) -> int | None:
     return None
 
 
-def context_for(contract: Contract) -> dict[str, Any]:
+def _signing_parties(contract: Contract) -> list[ContractParty]:
+    return list(contract.parties.select_related("organisation", "person").order_by("position", "pk"))
+
+
+def signature_slots(contract: Contract) -> list[pdf.SignatureSlot]:
+    """One signing box per party, in the parties' order."""
+    return [
+        pdf.SignatureSlot(pdf.field_name(i), p.get_role_display(), p.display_name)
+        for i, p in enumerate(_signing_parties(contract))
+    ]
+
+
+def signature_field(contract: Contract, party: ContractParty) -> str:
+    """The name of the signature field (signing box) of `party` in the contract's PDF."""
+    ids = [p.pk for p in _signing_parties(contract)]
+    return pdf.field_name(ids.index(party.pk))
+
+
+def context_for(contract: Contract, *, for_pdf: bool = False) -> dict[str, Any]:
     links = list(contract.achievements.select_related("achievement").prefetch_related("achievement__ip_items"))
     parties = list(contract.parties.select_related("organisation", "person"))
     licensor = contract.licensor
@@ -79,10 +99,10 @@ def context_for(contract: Contract) -> dict[str, Any]:
         "parent_number": contract.parent.number if contract.parent else "",
         "parent_title": contract.parent.title if contract.parent else "",
         "inventor_grant": contract.get_inventor_grant_display() if contract.inventor_grant != InventorGrant.NONE else "",
-        "signature_block": "\n".join(signature_lines),
+        "signature_block": pdf.SIGNATURE_PANEL if for_pdf else "\n".join(signature_lines),
     }
 
 
-def render_text(contract: Contract) -> str:
+def render_text(contract: Contract, *, for_pdf: bool = False) -> str:
     template = _ENGINE.from_string(contract.template.body)
-    return template.render(Context(context_for(contract), autoescape=False))
+    return template.render(Context(context_for(contract, for_pdf=for_pdf), autoescape=False))

@@ -12,11 +12,14 @@ for production; see docs/contracts-signing.md.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
+import tempfile
 from dataclasses import dataclass, field
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -215,6 +218,8 @@ class SignResult:
     pdf: bytes
     certificate_serial: str
     certificate_fingerprint: str
+    signed_at: dt.datetime
+    visible: bool  # drawn in the party's signing box (False: a document from before the boxes)
 
 
 def _reserved_bytes(issued: IssuedKey) -> int:
@@ -227,11 +232,49 @@ def _reserved_bytes(issued: IssuedKey) -> int:
     return 4096 + 2 * certificates
 
 
-def sign_pdf(pdf: bytes, *, identity: SigningIdentity, field_name: str, reason: str = "签署合同") -> SignResult:
-    """Append one PAdES signature (incremental update) with a fresh single-use key."""
+def certificate_serial(cert: x509.Certificate) -> str:
+    """A certificate's serial as the platform shows it (lower-case hexadecimal)."""
+    return format(cert.serial_number, "x")
+
+
+def _empty_field_size(data: bytes, name: str) -> tuple[float, float] | None:
+    """(width, height) in points of the empty signature field `name`, or None when the
+    document has no such empty field."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    for _name, _value, ref in enumerate_sig_fields(reader, filled_status=False, with_name=name):
+        field_dict = ref.get_object()
+        widget = field_dict if "/Rect" in field_dict else field_dict["/Kids"][0].get_object()
+        x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+        if abs(x2 - x1) > 1 and abs(y2 - y1) > 1:
+            return abs(x2 - x1), abs(y2 - y1)
+    return None
+
+
+def sign_pdf(
+    pdf: bytes,
+    *,
+    identity: SigningIdentity,
+    field_name: str,
+    reason: str = "签署合同",
+    new_field_name: str | None = None,
+) -> SignResult:
+    """Append one PAdES signature (incremental update) with a fresh single-use key.
+
+    When the document has the empty signing box `field_name`, the signature fills it and shows
+    its appearance there (pdf.signature_appearance: signer, organisation, time, certificate
+    serial, 电子签名). A document without it (issued before the boxes) gets an invisible
+    signature in a new field, `new_field_name`. The time shown is the signing time the
+    signature states."""
+    from pyhanko import stamp
+    from pyhanko.pdf_utils import layout
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    from . import pdf as pdf_module
 
     issued = signing_authority().issue_signing_key(identity)
     key_info = asn1_keys.PrivateKeyInfo.load(
@@ -242,8 +285,12 @@ def sign_pdf(pdf: bytes, *, identity: SigningIdentity, field_name: str, reason: 
         signing_key=key_info,
         cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in issued.chain]),
     )
+    signed_at = timezone.now().replace(microsecond=0)
+    serial = certificate_serial(issued.certificate)
+    box = _empty_field_size(pdf, field_name)
+    name = field_name if box is not None else (new_field_name or field_name)
     meta = signers.PdfSignatureMetadata(
-        field_name=field_name,
+        field_name=name,
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
         name=identity.person_name,
@@ -251,24 +298,74 @@ def sign_pdf(pdf: bytes, *, identity: SigningIdentity, field_name: str, reason: 
         location="广东省",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = signers.sign_pdf(
-        writer,
-        meta,
-        signer=signer,
-        new_field_spec=fields.SigFieldSpec(field_name),
-        bytes_reserved=_reserved_bytes(issued),
-    )
+    with tempfile.TemporaryDirectory() as folder:
+        style = None
+        if box is not None:
+            appearance = pdf_module.signature_appearance(
+                pdf_module.Appearance(identity.person_name, identity.organisation_name, signed_at, serial),
+                width_pt=box[0],
+                height_pt=box[1],
+            )
+            path = Path(folder) / "appearance.pdf"
+            path.write_bytes(appearance)
+            style = stamp.StaticStampStyle.from_pdf_file(
+                str(path),
+                border_width=0,
+                background_layout=layout.SimpleBoxLayoutRule(
+                    x_align=layout.AxisAlignment.ALIGN_MID,
+                    y_align=layout.AxisAlignment.ALIGN_MID,
+                    margins=layout.Margins(),
+                ),
+            )
+        pdf_signer = _signer_at()(
+            meta,
+            signer=signer,
+            stamp_style=style,
+            new_field_spec=None if box is not None else fields.SigFieldSpec(name),
+            signing_time=signed_at,
+        )
+        out = pdf_signer.sign_pdf(writer, existing_fields_only=box is not None, bytes_reserved=_reserved_bytes(issued))
     # The key object goes out of scope here; nothing stored it. Python cannot zero memory, so
     # "destroyed" means: never serialised to disk or database, never reused.
-    del signer, key_info
+    del signer, key_info, pdf_signer
     return SignResult(
         pdf=out.getvalue(),
-        certificate_serial=format(issued.certificate.serial_number, "x"),
+        certificate_serial=serial,
         certificate_fingerprint=fingerprint(issued.certificate),
+        signed_at=signed_at,
+        visible=box is not None,
     )
+
+
+@functools.cache
+def _signer_at() -> Any:
+    """PdfSigner whose signature states a given signing time (the one its appearance shows);
+    made on first use, as pyHanko is imported only when a PDF is signed or verified."""
+    from pyhanko.sign import signers
+
+    class SignerAt(signers.PdfSigner):
+        def __init__(self, *args: Any, signing_time: dt.datetime, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.signing_time = signing_time
+
+        def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
+            session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
+            session.system_time = self.signing_time
+            return session
+
+    return SignerAt
 
 
 # ---------------------------------------------------------------- verification
+
+
+@dataclass(frozen=True)
+class Check:
+    """One thing verification looked at, as the verify page lists it."""
+
+    label: str
+    passed: bool
+    detail: str
 
 
 @dataclass
@@ -277,12 +374,42 @@ class SignatureReport:
     signer: str
     organisation: str
     signed_at: dt.datetime | None
-    intact: bool
+    certificate_serial: str
+    intact: bool  # the signed bytes are unchanged and the signature value is correct
     valid: bool
-    trusted: bool
+    trusted: bool  # the certificate was issued by a platform root and valid at signing time
     covers_whole_file: bool
     changes_after: str  # "none" | "signatures_only" | "other"
     summary: str
+
+    @property
+    def box_number(self) -> int | None:
+        """Which signing box of the signature page shows this signature (1-based), or None for
+        an invisible signature (a document issued before the boxes)."""
+        number = self.field_name.removeprefix("Party")
+        return int(number) if number != self.field_name and number.isdigit() else None
+
+    @property
+    def checks(self) -> list[Check]:
+        """The three checks of one signature, each on its own (a tampered file's certificate
+        is still reported for what it is)."""
+        return [
+            Check(
+                "签名完好",
+                self.intact and self.valid,
+                "签名所覆盖的内容未被改动，签名值正确"
+                if self.intact and self.valid
+                else "签名所覆盖的内容已被改动或签名值不正确",
+            ),
+            Check(
+                "证书由本平台签发",
+                self.trusted,
+                "签名证书由本平台根证书签发，且签署时在有效期内"
+                if self.trusted
+                else "签名证书不是由本平台签发，或签署时不在有效期内",
+            ),
+            Check("签署后未被改动", self.intact and self.changes_after != "other", self.summary),
+        ]
 
 
 @dataclass
@@ -294,8 +421,24 @@ class VerificationReport:
     signatures: list[SignatureReport] = field(default_factory=list)
     registered: bool = False
     registered_contract_number: str = ""
+    unsigned_fields: int = 0  # signing boxes of the file not signed yet
     message: str = ""
     timestamp_note: str = "签署时间为平台服务器时间，未使用可信时间戳服务（TSA）。"
+
+    @property
+    def verdict(self) -> str:
+        """ "pass", "fail" or "unknown" (the file could not be read as a PDF)."""
+        if not self.verifiable:
+            return "unknown"
+        return "pass" if self.ok else "fail"
+
+    @property
+    def register_check(self) -> Check:
+        if self.registered:
+            return Check(
+                "哈希值在平台出具文件登记册中", True, f"与平台出具的合同 {self.registered_contract_number} 的登记文件完全一致"
+            )
+        return Check("哈希值在平台出具文件登记册中", False, "该文件的 SHA-256 不在平台出具文件登记册中，不是平台出具的文件原件")
 
 
 def _cannot_verify(sha256: str, size: int, message: str) -> VerificationReport:
@@ -317,39 +460,59 @@ def verify_pdf(data: bytes) -> VerificationReport:
         return _cannot_verify(sha256, size, "不是完整的 PDF 文件（可能已被截断或损坏）")
     issued = IssuedDocument.objects.filter(sha256=sha256).select_related("contract").order_by("-issued_at").first()
     try:
-        signatures = _validate_signatures(data)
+        signatures, unsigned = _validate_signatures(data)
     except Exception as exc:  # pyHanko raises many types on malformed input; all mean the same here
         logger.info("contract PDF could not be verified: %s", exc)
         return _cannot_verify(sha256, size, "文件结构无法解析")
+    all_checks = [c for s in signatures for c in s.checks]
     report = VerificationReport(
-        ok=bool(signatures) and all(s.intact and s.valid and s.trusted for s in signatures) and issued is not None,
+        ok=bool(signatures) and all(c.passed for c in all_checks) and issued is not None,
         verifiable=True,
         sha256=sha256,
         size=size,
         signatures=signatures,
         registered=issued is not None,
         registered_contract_number=issued.contract.number if issued is not None else "",
+        unsigned_fields=unsigned,
     )
     if not signatures:
-        report.message = "文件中没有电子签名"
-    elif not all(s.intact for s in signatures):
-        report.message = "签名所覆盖的内容已被改动，验证不通过"
-    elif not all(s.trusted and s.valid for s in signatures):
-        report.message = "签名证书不是由本平台签发，或签名无效"
+        report.message = "验证不通过：文件中没有电子签名"
+    elif not all(s.intact and s.valid for s in signatures):
+        report.message = "验证不通过：签名所覆盖的内容已被改动"
+    elif not all(s.trusted for s in signatures):
+        report.message = "验证不通过：签名证书不是由本平台签发"
+    elif any(s.changes_after == "other" for s in signatures):
+        report.message = "验证不通过：签名后文件被追加了签名以外的内容"
     elif issued is None:
-        report.message = "签名完好，但该文件不是本平台出具的文件原件（哈希值不在登记册中）"
+        report.message = "验证不通过：签名完好，但该文件不是本平台出具的文件原件（哈希值不在登记册中）"
     else:
         report.message = "验证通过：签名完好，且与本平台出具的文件完全一致"
     return report
 
 
-def _validate_signatures(data: bytes) -> list[SignatureReport]:
+def _issued_by_platform(cert: x509.Certificate, roots: list[x509.Certificate], at: dt.datetime | None) -> bool:
+    """The certificate was signed by one of the platform's roots and was valid at `at`."""
+    from cryptography.exceptions import InvalidSignature
+
+    for root in roots:
+        try:
+            cert.verify_directly_issued_by(root)
+        except (ValueError, TypeError, InvalidSignature):
+            continue
+        return at is None or cert.not_valid_before_utc <= at <= cert.not_valid_after_utc
+    return False
+
+
+def _validate_signatures(data: bytes) -> tuple[list[SignatureReport], int]:
+    """A report for each signature of the file, and the number of its empty signature fields."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.fields import enumerate_sig_fields
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    roots = [_asn1_cert(c) for c in PlatformCa().trust_roots()]
+    platform_roots = PlatformCa().trust_roots()
+    roots = [_asn1_cert(c) for c in platform_roots]
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     reports: list[SignatureReport] = []
     for embedded in reader.embedded_signatures:
@@ -366,21 +529,24 @@ def _validate_signatures(data: bytes) -> list[SignatureReport]:
         intact = bool(status.intact)
         summary = {
             "none": "签名后文件未再改动",
-            "signatures_only": "签名后仅追加了其他签名",
-            "other": "签名后文件被追加了其他内容",
+            "signatures_only": "签名后仅追加了其他方的签名",
+            "other": "签名后文件被追加了签名以外的内容",
         }[changes]
+        certificate = x509.load_der_x509_certificate(status.signing_cert.dump())
         reports.append(
             SignatureReport(
                 field_name=str(embedded.field_name),
                 signer=str(subject.get("common_name", "")),
                 organisation=str(subject.get("organization_name", "")),
                 signed_at=status.signer_reported_dt,
+                certificate_serial=certificate_serial(certificate),
                 intact=intact,
                 valid=bool(status.valid),
-                trusted=bool(status.trusted),
+                trusted=_issued_by_platform(certificate, platform_roots, status.signer_reported_dt),
                 covers_whole_file=changes == "none",
                 changes_after=changes,
-                summary=summary if intact else "签名覆盖的字节已被改动",
+                summary=summary if intact else "签名覆盖的字节已被改动，无法判断签署后的改动",
             )
         )
-    return reports
+    unsigned = sum(1 for _ in enumerate_sig_fields(reader, filled_status=False))
+    return reports, unsigned

@@ -35,6 +35,8 @@ from django.conf import settings
 from .errors import DomainError
 
 SANS = "Noto Sans CJK SC:lang=zh-cn"
+# The face the issued documents (contracts, registration packs, recognition notices) are set in.
+SERIF = "Noto Serif CJK SC:style=Regular"
 
 # fontTools' subsetter logs every glyph name it keeps at INFO, once per subset; with the root
 # logger at INFO that is tens of kilobytes of log per PDF.

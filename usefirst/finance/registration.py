@@ -1,6 +1,6 @@
 """The technology-contract registration pack (技术合同认定登记): the fields the registration
 form needs — parties, contract type, amount, technical income — as Excel and as a PDF with an
-embedded CJK font."""
+embedded CJK font, set by the rules of printed Chinese."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from usefirst.contracts.models import Contract
-from usefirst.contracts.pdf import FONT_QUERY  # one prepared face for every issued document
 from usefirst.core.excel import SheetSpec, write_workbook
-from usefirst.core.fonts import pdf_font
+from usefirst.core.fonts import SERIF, pdf_font  # one prepared face for every issued document
 from usefirst.core.money import format_cny
+from usefirst.core.typesetting import Typesetter
 
 from . import selectors
 from .models import PaymentPlan
@@ -95,6 +95,8 @@ def registration_xlsx(contract: Contract) -> bytes:
 
 
 def registration_pdf(contract: Contract) -> bytes:
+    """The pack as a two-column table; long values wrap inside their cell by the rules of
+    printed Chinese (usefirst.core.typesetting)."""
     from fpdf import FPDF
 
     pack = registration_pack(contract)
@@ -102,18 +104,22 @@ def registration_pdf(contract: Contract) -> bytes:
     title = "技术合同认定登记信息表"
     subtitle = "（由平台根据合同与到账记录生成，供登记机构审核）"
     # The deployment's prepared font when it holds every character (FontMissing is a 503 DomainError).
-    path, index = pdf_font(FONT_QUERY, text="".join([title, subtitle, pack.number, *(label + text for label, text in cells)]))
+    path, index = pdf_font(SERIF, text="".join([title, subtitle, pack.number, *(label + text for label, text in cells)]))
     pdf = FPDF(format="A4")
     pdf.set_title(f"技术合同认定登记信息 {pack.number}")
     pdf.add_font("cjk", fname=path, collection_font_number=index)
+    pdf.set_margins(20, 20, 20)
+    pdf.set_auto_page_break(auto=True, margin=20)
+    setter = Typesetter(pdf)
     pdf.add_page()
     pdf.set_font("cjk", size=16)
-    pdf.cell(0, 12, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    setter.centred(title, line_height=12)
     pdf.set_font("cjk", size=10)
-    pdf.cell(0, 8, subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
+    setter.centred(subtitle, line_height=8)
     pdf.ln(4)
+    pdf.set_font("cjk", size=11)
+    label_width = 55.0
+    value_width = pdf.w - pdf.l_margin - pdf.r_margin - label_width
     for label, text in cells:
-        pdf.set_font("cjk", size=11)
-        pdf.multi_cell(55, 9, label, border=1, new_x="RIGHT", new_y="TOP")
-        pdf.multi_cell(0, 9, text, border=1, new_x="LMARGIN", new_y="NEXT")
+        setter.row([(label, label_width), (text, value_width)], line_height=6.5)
     return bytes(pdf.output())

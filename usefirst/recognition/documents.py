@@ -1,4 +1,4 @@
-"""Documents of recognition: the PDF notice (fpdf2, with a CJK font found by fontconfig),
+"""Documents of recognition: the PDF notice (fpdf2, in the issued documents' CJK face),
 the server-rendered SVG chart of the statistics, and the Excel exports."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from usefirst.core.excel import SheetSpec, write_workbook
-from usefirst.core.fonts import FontMissing, cjk_font
+from usefirst.core.fonts import SERIF, FontMissing, pdf_font
 from usefirst.core.money import format_cny
+from usefirst.core.typesetting import Typesetter
 
 from .models import Recognition
 from .selectors import StatRow
@@ -24,37 +25,47 @@ class PdfUnavailable(Exception):
 
 
 def notice_pdf(recognition: Recognition) -> bytes:
-    """The recognition notice (认定通知书) as PDF."""
+    """The recognition notice (认定通知书) as PDF: the body justified and broken by the rules of
+    printed Chinese (usefirst.core.typesetting), the issuing authority and date at the right."""
     try:
         from fpdf import FPDF
     except ImportError as exc:  # the PDF library is a pin of the contracts app
         raise PdfUnavailable("PDF 组件不可用") from exc
+    achievement = recognition.achievement
+    title = "视同省级科技计划立项认定通知书"
+    number = f"认定编号：{recognition.number}"
+    addressee = f"{recognition.unit.name}："
+    paragraphs = [
+        f"\u3000\u3000你单位的科技成果“{achievement.title}”以“{recognition.get_mode_display()}”方式实施转化，"
+        f"实际到账金额 {format_cny(recognition.amount_received)}，经单位（或上级业务主管部门）审核推荐、"
+        f"省科学技术厅审核并公示，认定为{RECOGNITION_TEXT}，纳入 {recognition.year} 年度认定批次。",
+        "\u3000\u3000本认定不附带省财政经费支持。",
+    ]
+    issuer = "广东省科学技术厅"
+    dated = f"{timezone.localtime(recognition.recognised_at):%Y年%m月%d日}"
     try:
-        font, index = cjk_font()
+        font, index = pdf_font(SERIF, text="".join([title, number, addressee, *paragraphs, issuer, dated]))
     except FontMissing as exc:
         raise PdfUnavailable("未找到中文字体") from exc
     pdf = FPDF(format="A4")
     pdf.set_title(f"认定通知书 {recognition.number}")
+    pdf.set_margins(25, 25, 25)
+    pdf.set_auto_page_break(auto=True, margin=25)
+    setter = Typesetter(pdf)
     pdf.add_page()
     pdf.add_font("cjk", "", font, collection_font_number=index)
     pdf.set_font("cjk", size=18)
-    pdf.cell(0, 16, "视同省级科技计划立项认定通知书", align="C", new_x="LMARGIN", new_y="NEXT")
+    setter.centred(title, line_height=12)
     pdf.set_font("cjk", size=11)
-    pdf.cell(0, 8, f"认定编号：{recognition.number}", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
-    achievement = recognition.achievement
-    lines = [
-        f"{recognition.unit.name}：",
-        f"    你单位的科技成果“{achievement.title}”以“{recognition.get_mode_display()}”方式实施转化，"
-        f"实际到账金额 {format_cny(recognition.amount_received)}，经单位（或上级业务主管部门）审核推荐、"
-        f"省科学技术厅审核并公示，认定为{RECOGNITION_TEXT}，纳入 {recognition.year} 年度认定批次。",
-        "    本认定不附带省财政经费支持。",
-        "",
-        f"认定日期：{timezone.localtime(recognition.recognised_at):%Y年%m月%d日}",
-        "广东省科学技术厅",
-    ]
-    for line in lines:
-        pdf.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    setter.centred(number, line_height=8)
+    pdf.ln(8)
+    pdf.set_font("cjk", size=12)
+    setter.paragraph(addressee, line_height=8, justify=False)
+    for paragraph in paragraphs:
+        setter.paragraph(paragraph, line_height=8)
+    pdf.ln(16)
+    for line in (issuer, dated):
+        pdf.cell(0, 8, line, align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -38,7 +38,7 @@ from ..models import (
     IssuedDocument,
     OpenLicence,
 )
-from ..rendering import DRAFT_MARK, render_text
+from ..rendering import DRAFT_MARK, render_text, signature_slots
 from ..selectors import open_licence_in_force
 from ..workflows import ContractEventType as E
 from .common import MAX_ACHIEVEMENTS, SHARES_TOTAL, S, field_error, move, notify_parties, record
@@ -482,7 +482,11 @@ def contract_issue_document(*, actor: Actor, contract: Contract) -> IssuedDocume
     text is issued once: when another request recorded it meanwhile, that document stands and
     this file is deleted again."""
     data = pdf_module.render_pdf(
-        title=contract.title, number=contract.number, body=contract_text(contract), draft_mark=DRAFT_MARK
+        title=contract.title,
+        number=contract.number,
+        body=render_text(contract, for_pdf=True),
+        draft_mark=DRAFT_MARK,
+        signature_slots=signature_slots(contract),
     )
     with file_kept_only_with_its_row() as write:
         document = stage_document(contract, data, kind=IssuedDocument.Kind.DRAFT, actor=actor, signatures=0)

@@ -24,6 +24,7 @@ from ..models import (
     IssuedDocument,
     Signature,
 )
+from ..rendering import signature_field
 from ..workflows import ContractEventType as E
 from .common import S, move, tell_parties
 from .drafting import contract_issue_document, current_document, stage_document
@@ -106,7 +107,9 @@ def _prepare_signature(actor: Actor, contract: Contract, party_id: int | None) -
     organisation_name = party.organisation.name if party.organisation else "成果完成人（个人）"
     identity = signing.SigningIdentity(person_name=actor.full_name, organisation_name=organisation_name, user_id=actor.pk)
     count = contract.signatures.count()
-    result = signing.sign_pdf(data, identity=identity, field_name=f"Signature{count + 1}")
+    result = signing.sign_pdf(
+        data, identity=identity, field_name=signature_field(contract, party), new_field_name=f"Signature{count + 1}"
+    )
     signed = stage_document(contract, result.pdf, kind=IssuedDocument.Kind.SIGNED, actor=actor, signatures=count + 1)
     return _PreparedSignature(
         contract_id=contract.pk,
@@ -137,7 +140,7 @@ def _record_signature(actor: Actor, prepared: _PreparedSignature, party_id: int 
             contract=contract,
             party=party,
             signer=actor,
-            signed_at=signed.issued_at,
+            signed_at=prepared.result.signed_at,
             certificate_serial=prepared.result.certificate_serial,
             certificate_fingerprint=prepared.result.certificate_fingerprint,
             document=signed,

@@ -115,3 +115,19 @@ def test_an_inventor_sees_their_distributions_page(client, contract, owner):
     client.force_login(user)
     body = client.get(reverse("finance:my_distributions")).content.decode()
     assert contract.title in body
+
+
+def test_the_registration_pack_wraps_long_values_inside_their_cells_by_chinese_line_breaking(contract):
+    from usefirst.contracts.tests.pdf_reading import page_chars, page_lines, page_size
+    from usefirst.core.typesetting import NO_LINE_END, NO_LINE_START
+    from usefirst.finance.registration import registration_pdf
+
+    contract.title = "关于“一种低功耗边缘计算芯片（改进型）”的技术许可合同，" * 4 + "【附件】。"
+    contract.save()
+    data = registration_pdf(contract)
+    lines = page_lines(data)
+    assert [line for line in lines if line[0] in NO_LINE_START] == []
+    assert [line for line in lines if line[-1] in NO_LINE_END] == []
+    width, _ = page_size(data)
+    margin = 20 * 72 / 25.4
+    assert all(margin <= c.left and c.right <= width - margin for page in page_chars(data) for c in page)
