@@ -42,8 +42,8 @@ def test_the_queue_is_oldest_first_with_days_waiting_counted_in_shanghai_dates(c
     _submitted(unit, owner, "十二月二日零点半提交", dt.datetime(2026, 12, 2, 0, 30, tzinfo=SHANGHAI))
     _submitted(unit, owner, "十二月一日深夜提交", dt.datetime(2026, 12, 1, 23, 30, tzinfo=SHANGHAI))
     _submitted(unit, owner, "今天提交", dt.datetime(2026, 12, 10, 9, 0, tzinfo=SHANGHAI))
-    client.force_login(reviewer)
     with time_machine.travel(now, tick=False):
+        client.force_login(reviewer)  # signed in then: a session ends after its idle and absolute timeouts
         page = text(client.get(reverse("catalog:review_achievements")))
         assert _rows(page) == [("十二月一日深夜提交", "9"), ("十二月二日零点半提交", "8"), ("今天提交", "0")]
         assert "共 <strong>3</strong> 项待审核" in page
@@ -58,8 +58,8 @@ def test_the_boundary_of_the_waiting_filter_is_the_business_date(client, unit, o
     # Seven days before 10 December is 3 December: submitted at 23:59 on the 3rd counts, 00:00 on the 4th not.
     _submitted(unit, owner, "三日最后一分钟", dt.datetime(2026, 12, 3, 23, 59, tzinfo=SHANGHAI))
     _submitted(unit, owner, "四日零点", dt.datetime(2026, 12, 4, 0, 0, tzinfo=SHANGHAI))
-    client.force_login(reviewer)
     with time_machine.travel(dt.datetime(2026, 12, 10, 8, 0, tzinfo=SHANGHAI), tick=False):
+        client.force_login(reviewer)
         page = text(client.get(reverse("catalog:review_achievements"), {"waited": "7"}))
     assert [t for t, _ in _rows(page)] == ["三日最后一分钟"]
 
