@@ -1,0 +1,52 @@
+"""The help, policy and footer pages: public, read-only, rendered from templates."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from . import navigation, selectors
+from .context_processors import contact_details
+
+# The roles the FAQ answers, in the order a visitor looks for them: (anchor, heading).
+FAQ_ROLES: list[tuple[str, str]] = [
+    ("unit", "成果单位"),
+    ("inventor", "成果完成人与单位工作人员"),
+    ("enterprise", "企业"),
+    ("agency", "技术转移转化服务机构"),
+    ("insurer", "保险机构与担保机构"),
+    ("reviewer", "地市与行业主管部门审核人员"),
+    ("province", "省科技厅"),
+]
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "help/index.html")
+
+
+def policy(request: HttpRequest) -> HttpResponse:
+    return render(request, "help/policy.html", {"figures": selectors.policy_figures()})
+
+
+def guide(request: HttpRequest) -> HttpResponse:
+    return render(request, "help/guide.html", {"figures": selectors.policy_figures(), "modes": selectors.use_first_modes()})
+
+
+def trl(request: HttpRequest) -> HttpResponse:
+    return render(request, "help/trl.html", {"levels": selectors.trl_levels()})
+
+
+def faq(request: HttpRequest) -> HttpResponse:
+    return render(request, "help/faq.html", {"figures": selectors.policy_figures(), "roles": FAQ_ROLES})
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "help/contact.html", {"contact": contact_details()})
+
+
+def sitemap(request: HttpRequest) -> HttpResponse:
+    return render(request, "help/sitemap.html", {"groups": navigation.sitemap()})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "help/accessibility.html", {"contact": contact_details()})
