@@ -9,9 +9,10 @@ title ends it. Pages with no section (登录, 机构注册) read 首页 › the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, ResolverMatch, reverse
+from django.urls import ResolverMatch, reverse
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ AUDIENCES: dict[str, str] = {
     "public": "公开栏目（无需登录）",
     "signed_in": "登录后（各机构用户）",
     "unit": "成果单位与成果完成人",
+    "enterprise": "企业",
     "reviewer": "审核部门（省、行业、地市）",
     "province": "省科技厅",
     "help": "帮助与说明",
@@ -52,7 +54,7 @@ SECTIONS: dict[str, Section] = {
         Section(
             "my_achievements", "我的成果", "catalog:my_achievements", "unit", "登记、提交和维护本单位的成果", parent="workspace"
         ),
-        Section("my_demands", "我的需求", "catalog:my_demands", "signed_in", "发布和维护本企业的技术需求", parent="workspace"),
+        Section("my_demands", "我的需求", "catalog:my_demands", "enterprise", "发布和维护本企业的技术需求", parent="workspace"),
         Section("people", "成果完成人", "accounts:people", "unit", "本单位的成果完成人登记", parent="workspace"),
         Section(
             "applications", "认定申请", "recognition:application_list", "unit", "认定资格、申请、推荐与审核", parent="workspace"
@@ -176,25 +178,53 @@ def section_chain(section: Section | None) -> list[Section]:
     return chain
 
 
-def trail(match: ResolverMatch | None, path: str) -> list[Crumb]:
+# Sections every signed-in person may open (the header links them for everybody); the others
+# belong to some roles only.
+OPEN_AUDIENCES = frozenset({"public", "help"})
+SIGNED_IN_AUDIENCES = frozenset({"public", "help", "signed_in"})
+
+
+def trail(match: ResolverMatch | None, path: str, may_open: Callable[[Section, str], bool]) -> list[Crumb]:
     """The crumbs above the current page: 首页, then its sections outermost first. A section whose
-    landing page is the current page is left out (the page's own title stands for it)."""
+    landing page is the current page is left out (the page's own title stands for it), and so is
+    one the person may not open (`may_open(section, url)`), so the trail never leads to a refusal."""
     crumbs = [Crumb("首页", reverse("home"))]
     for section in section_chain(section_of(match)):
-        try:
-            url = section_url(section)
-        except NoReverseMatch:  # pragma: no cover - a section names a page every deployment has
-            continue
-        if url != path:
+        url = section_url(section)
+        if url != path and may_open(section, url):
             crumbs.append(Crumb(section.label, url))
     return crumbs
 
 
-def sitemap() -> list[tuple[str, list[tuple[Section, str]]]]:
-    """The site map: each audience's sections with their links, in the table's order."""
-    groups: list[tuple[str, list[tuple[Section, str]]]] = []
-    for audience, label in AUDIENCES.items():
-        sections = [(s, section_url(s)) for s in SECTIONS.values() if s.audience == audience]
-        if sections:
-            groups.append((label, sections))
-    return groups
+@dataclass(frozen=True)
+class SiteLink:
+    label: str
+    url: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SiteGroup:
+    title: str
+    links: list[SiteLink]
+
+
+def _links(audience: str) -> list[SiteLink]:
+    return [SiteLink(s.label, section_url(s), s.description) for s in SECTIONS.values() if s.audience == audience]
+
+
+def sitemap(signed_in: list[SiteGroup] | None = None) -> list[SiteGroup]:
+    """The site map: the public sections, then the signed-in ones, then help. For a visitor the
+    signed-in part lists every role's sections (each asks them to sign in); for a signed-in person
+    it is `signed_in`, the pages of their own role, so it offers nothing that would refuse them."""
+    groups = [SiteGroup(AUDIENCES["public"], _links("public"))]
+    if signed_in is None:
+        groups += [
+            SiteGroup(label, links)
+            for audience, label in AUDIENCES.items()
+            if audience not in ("public", "help")
+            if (links := _links(audience))
+        ]
+    else:
+        groups += signed_in
+    return [*groups, SiteGroup(AUDIENCES["help"], _links("help"))]

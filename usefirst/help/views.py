@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+
+from usefirst.accounts import workspace
+from usefirst.accounts.context_processors import current_membership
 
 from . import navigation, selectors
 from .context_processors import contact_details
@@ -45,7 +49,17 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 
 def sitemap(request: HttpRequest) -> HttpResponse:
-    return render(request, "help/sitemap.html", {"groups": navigation.sitemap()})
+    signed_in = None
+    if request.user.is_authenticated:
+        menu = workspace.menu(request.user, current_membership(request))
+        signed_in = [
+            navigation.SiteGroup("我的工作台", [navigation.SiteLink("工作台", reverse("accounts:workspace"), "待办事项")]),
+            *(
+                navigation.SiteGroup(f"我的工作台 · {m.title}", [navigation.SiteLink(x.label, x.url, x.hint) for x in m.links])
+                for m in menu
+            ),
+        ]
+    return render(request, "help/sitemap.html", {"groups": navigation.sitemap(signed_in)})
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

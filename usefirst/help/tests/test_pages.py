@@ -110,3 +110,42 @@ def test_the_share_floor_reads_as_a_percent_without_trailing_zeros(provincial_ad
         reason="测试",
     )
     assert policy_figures()["inventor_share_floor"] == "75.5%"
+
+
+def test_the_site_map_shows_a_visitor_the_public_and_every_role_section(client: Client) -> None:
+    page = client.get(reverse("help:sitemap")).content.decode()
+    for label in ("公开栏目（无需登录）", "成果单位与成果完成人", "企业", "审核部门（省、行业、地市）", "省科技厅"):
+        assert f">{label}</h2>" in page
+    assert f'href="{reverse("catalog:achievement_list")}"' in page
+    assert f'href="{reverse("catalog:review_achievements")}"' in page
+
+
+def test_the_site_map_shows_a_signed_in_person_only_the_pages_of_their_role(client: Client, outsider: User) -> None:
+    client.force_login(outsider)  # an enterprise's member
+    page = client.get(reverse("help:sitemap")).content.decode()
+    assert f'href="{reverse("catalog:my_demands")}"' in page
+    assert f'href="{reverse("catalog:review_achievements")}"' not in page  # a reviewer's desk
+    assert f'href="{reverse("recognition:quota")}"' not in page  # the province's
+    assert f'href="{reverse("catalog:achievement_list")}"' in page
+
+
+def test_the_footer_names_the_organiser_and_the_contact(client: Client) -> None:
+    footer = client.get(reverse("help:faq")).content.decode().split("<footer")[1]
+    assert "主办单位：广东省科学技术厅" in footer
+    assert 'href="mailto:service@usefirst.invalid"' in footer
+    for link in ("contracts:verify", "recognition:statistics", "api-v1:openapi-view"):
+        assert f'href="{reverse(link)}"' in footer, link  # the links it had before
+
+
+@override_settings(SITE_GOV_CODE="4400000000", SITE_ICP_RECORD="粤ICP备00000000号", SITE_PSB_RECORD="粤公网安备00000000000000号")
+def test_the_footer_shows_the_registration_numbers_from_the_settings_as_text(client: Client) -> None:
+    footer = client.get("/").content.decode().split("<footer")[1]
+    assert "网站标识码：4400000000" in footer
+    assert "ICP 备案号：粤ICP备00000000号" in footer and "公安备案号：粤公网安备00000000000000号" in footer
+    assert "beian" not in footer  # no link to the registries' sites
+
+
+@override_settings(SITE_GOV_CODE="", SITE_ICP_RECORD="", SITE_PSB_RECORD="")
+def test_the_footer_leaves_out_registration_numbers_that_are_not_set(client: Client) -> None:
+    footer = client.get("/").content.decode().split("<footer")[1]
+    assert "备案号" not in footer and "网站标识码" not in footer
