@@ -1,7 +1,8 @@
 """The demo's pages as its people meet them: a small demo is loaded once for the module, and for the
 public and several roles a crawler starts where they start (the home page, the workspace) and
 follows each same-site link (GET), breadth first, a few pages of each shape. Every inner page it
-reads shows the 当前位置 trail, and no link refuses the person who follows it.
+reads shows the 当前位置 trail, no link refuses the person who follows it, and no page refers to
+another host.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from usefirst.accounts.models import User
+
+from .hosts import other_host_references
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +126,9 @@ def test_no_link_the_demo_pages_offer_is_refused(crawls: dict[str, Crawl], who: 
 
 def test_the_home_page_has_no_trail(crawls: dict[str, Crawl]) -> None:
     assert 'aria-label="当前位置"' not in crawls["公众"].pages["/"]
+
+
+@pytest.mark.parametrize("who", [r[0] for r in ROLES])
+def test_no_page_of_the_demo_refers_to_another_host(crawls: dict[str, Crawl], who: str) -> None:
+    found = [f"{path}: {ref}" for path, html in crawls[who].pages.items() for ref in other_host_references(html)]
+    assert not found, f"{who}:\n" + "\n".join(found)
