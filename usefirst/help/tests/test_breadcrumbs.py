@@ -58,11 +58,11 @@ def test_every_namespace_of_the_portal_belongs_to_a_section() -> None:
     assert namespaces <= set(PAGE_SECTIONS)
 
 
-def _render(path: str, body: str, user: object = None) -> str:
+def _render(path: str, body: str, **context: object) -> str:
     request = RequestFactory().get(path)
-    request.user = user or AnonymousUser()
+    request.user = AnonymousUser()
     request.resolver_match = resolve(path)
-    return Template('{% extends "base.html" %}' + body).render(Context({"request": request, "user": request.user}))
+    return Template('{% extends "base.html" %}' + body).render(Context({"request": request, "user": request.user, **context}))
 
 
 @pytest.mark.django_db
@@ -76,6 +76,16 @@ def test_the_trail_ends_with_the_title_of_the_page_under_its_section() -> None:
 def test_a_page_may_name_itself_more_briefly_in_the_trail_than_in_its_title() -> None:
     html = _render("/help/guide/", "{% block title %}一个很长的标题{% endblock %}{% block crumb %}办事指南{% endblock %}")
     assert trail_of(html) == ["首页", "帮助", "办事指南*"]
+
+
+@pytest.mark.django_db
+def test_a_view_may_put_the_pages_above_it_between_the_section_and_the_page() -> None:
+    html = _render(
+        "/achievements/1/history/",
+        "{% block title %}操作记录{% endblock %}",
+        breadcrumb_parents=[("智能灌溉控制系统", "/achievements/1/")],
+    )
+    assert trail_of(html) == ["首页", "科技成果", "智能灌溉控制系统", "操作记录*"]
 
 
 @pytest.mark.django_db
