@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from usefirst.accounts import workspace
 from usefirst.accounts.context_processors import current_membership
@@ -24,30 +25,37 @@ FAQ_ROLES: list[tuple[str, str]] = [
 ]
 
 
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "help/index.html")
 
 
+@require_safe
 def policy(request: HttpRequest) -> HttpResponse:
     return render(request, "help/policy.html", {"figures": selectors.policy_figures()})
 
 
+@require_safe
 def guide(request: HttpRequest) -> HttpResponse:
     return render(request, "help/guide.html", {"figures": selectors.policy_figures(), "modes": selectors.use_first_modes()})
 
 
+@require_safe
 def trl(request: HttpRequest) -> HttpResponse:
     return render(request, "help/trl.html", {"levels": selectors.trl_levels()})
 
 
+@require_safe
 def faq(request: HttpRequest) -> HttpResponse:
     return render(request, "help/faq.html", {"figures": selectors.policy_figures(), "roles": FAQ_ROLES})
 
 
+@require_safe
 def contact(request: HttpRequest) -> HttpResponse:
     return render(request, "help/contact.html", {"contact": contact_details()})
 
 
+@require_safe
 def sitemap(request: HttpRequest) -> HttpResponse:
     signed_in = None
     if request.user.is_authenticated:
@@ -62,5 +70,6 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     return render(request, "help/sitemap.html", {"groups": navigation.sitemap(signed_in)})
 
 
+@require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "help/accessibility.html", {"contact": contact_details()})

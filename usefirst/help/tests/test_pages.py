@@ -149,3 +149,8 @@ def test_the_footer_shows_the_registration_numbers_from_the_settings_as_text(cli
 def test_the_footer_leaves_out_registration_numbers_that_are_not_set(client: Client) -> None:
     footer = client.get("/").content.decode().split("<footer")[1]
     assert "备案号" not in footer and "网站标识码" not in footer
+
+
+@pytest.mark.parametrize("name", HELP_PAGES)
+def test_the_help_pages_only_read(client: Client, name: str) -> None:
+    assert client.post(reverse(f"help:{name}")).status_code == 405
