@@ -46,6 +46,7 @@ def _names() -> set[str]:
 def test_every_page_the_section_table_names_exists() -> None:
     names = _names()
     assert not [key for key in PAGE_SECTIONS if key not in names]
+    assert not [key for key in PAGE_SECTIONS.values() if key not in SECTIONS]
     for section in SECTIONS.values():
         assert section_url(section).startswith("/")
         assert not section.parent or section.parent in SECTIONS

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from usefirst.accounts.models import User
 from usefirst.catalog.choices import MODE_EXPLANATIONS, Mode, Trl
+from usefirst.core.money import format_cny, format_wan
 from usefirst.help.views import FAQ_ROLES
 from usefirst.policy.services import parameter_set
 
@@ -41,7 +42,8 @@ def test_the_policy_page_names_the_document_its_date_and_its_figures(client: Cli
     assert "《广东省推进职务科技成果“先用后转”改革的若干政策措施》" in page
     assert "2026年2月1日" in page and "2031年1月31日" in page
     assert "不低于 <strong>70%</strong>" in page
-    assert "50.00 万元" in page and "500,000.00 元" in page
+    threshold = Decimal("500000.00")
+    assert format_wan(threshold) in page and format_cny(threshold) in page  # the project's one way to write money
     assert "不超过 200 项" in page
 
 
