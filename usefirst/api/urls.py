@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.openapi.schema import OpenAPISchema
 
 from usefirst.core.error_codes import CODES
@@ -44,6 +44,8 @@ api = UseFirstAPI(
     description="广东省科技成果“先用后转”平台 v1 接口。错误统一为 application/problem+json。",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # Swagger UI's validator badge would otherwise load an image from the validator's own host.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 install_error_handlers(api)
 api.add_router("/policy", "usefirst.policy.api.router")  # policy parameters

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "usefirst.risk",  # insurance and guarantee products, quotes and premium subsidies
     "usefirst.matchmaking",  # matchmaking (对接)
     "usefirst.matching",  # search, semantic matching and recommendations
+    "usefirst.help",  # help and policy pages, breadcrumbs, the footer's pages
     "usefirst.api",
     "usefirst.demo",
 ]
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "usefirst.accounts.context_processors.current_organisation",
                 "usefirst.notifications.context_processors.inbox_badge",
                 "usefirst.policy.context_processors.policy_nav",
+                "usefirst.help.context_processors.site_footer",
             ],
         },
     }
@@ -234,6 +236,22 @@ CACHES = {
 # Absolute links in e-mails (verification, invitations, password reset).
 SITE_URL = os.environ.get("USEFIRST_SITE_URL", "http://127.0.0.1:8000")
 SITE_NAME = "广东省科技成果“先用后转”平台"
+
+# Who runs the site and how to reach them: the footer and the contact page (a government site
+# names its organiser, contact details and registration numbers). Deployment sets the real ones;
+# an empty value is left off the page.
+SITE_ORGANISER = os.environ.get("USEFIRST_SITE_ORGANISER", "广东省科学技术厅")
+SITE_HOST_PLATFORM = os.environ.get("USEFIRST_SITE_HOST_PLATFORM", "广东省科技业务管理阳光政务平台")
+CONTACT_DEPARTMENT = os.environ.get("USEFIRST_CONTACT_DEPARTMENT", "“先用后转”平台运行服务组")
+CONTACT_PHONE = os.environ.get("USEFIRST_CONTACT_PHONE", "")
+CONTACT_EMAIL = os.environ.get("USEFIRST_CONTACT_EMAIL", "service@usefirst.invalid")
+CONTACT_ADDRESS = os.environ.get("USEFIRST_CONTACT_ADDRESS", "")
+CONTACT_POSTCODE = os.environ.get("USEFIRST_CONTACT_POSTCODE", "")
+CONTACT_HOURS = os.environ.get("USEFIRST_CONTACT_HOURS", "工作日 9:00–12:00，14:00–17:30")
+# 网站标识码, ICP 备案号, 公安备案号: shown as text (the registries' own sites are outside hosts).
+SITE_GOV_CODE = os.environ.get("USEFIRST_SITE_GOV_CODE", "")
+SITE_ICP_RECORD = os.environ.get("USEFIRST_SITE_ICP_RECORD", "")
+SITE_PSB_RECORD = os.environ.get("USEFIRST_SITE_PSB_RECORD", "")
 DEMO_MODE = False
 
 # --- Security controls (docs/security.md) ---------------------------------------------------

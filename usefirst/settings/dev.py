@@ -10,3 +10,8 @@ DEMO_MODE = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# The demo is not a registered site: its footer says so where a deployment shows its numbers.
+SITE_GOV_CODE = SITE_GOV_CODE or "演示站点，未登记"  # noqa: F405
+SITE_ICP_RECORD = SITE_ICP_RECORD or "演示站点，未备案"  # noqa: F405
+SITE_PSB_RECORD = SITE_PSB_RECORD or "演示站点，未备案"  # noqa: F405

@@ -45,6 +45,15 @@ PUBLIC_PAGES = {
     "matching:search",  # search over published achievements and demands
     "risk:catalogue",  # the published insurance and guarantee products
     "risk:subsidy_rules",  # the premium subsidies the quotes apply
+    # help: the policy summary, the guide, the TRL scale, the FAQ, contact, site map, accessibility
+    "help:index",
+    "help:policy",
+    "help:guide",
+    "help:trl",
+    "help:faq",
+    "help:contact",
+    "help:sitemap",
+    "help:accessibility",
 }
 # Routes whose GET checks a token from an e-mail link; a bad token gets a Chinese "link invalid" answer.
 TOKEN_PAGES = {"accounts:verify_email", "accounts:invitation_accept", "accounts:password_reset_confirm"}

@@ -22,6 +22,27 @@ TEST_SUPPORT = {"core/testing.py"}
 
 Edges = dict[str, dict[str, list[str]]]
 
+# The layers of docs/architecture.md: an app imports only apps of a lower layer (apps of one
+# layer not each other).
+LAYERS: dict[str, int] = {
+    "core": 1,
+    "api": 2,
+    "notifications": 3,
+    "accounts": 4,
+    "policy": 5,
+    "catalog": 6,
+    "plan_projects": 7,
+    "matching": 7,
+    "matchmaking": 7,
+    "contracts": 8,
+    "finance": 9,
+    "recognition": 10,
+    "inclusion": 10,
+    "risk": 10,
+    "help": 11,  # help pages and site navigation: the policy's figures, the catalog's labels
+    "demo": 12,
+}
+
 
 def _is_test_or_migration(path: Path) -> bool:
     parts = path.relative_to(ROOT).parts
@@ -112,6 +133,20 @@ def test_the_apps_import_each_other_without_a_cycle() -> None:
     edges = import_graph()
     cycle = find_cycle(edges)
     assert not cycle, "the apps import each other in a cycle:\n" + describe(cycle, edges)
+
+
+def test_every_app_has_a_layer() -> None:
+    assert set(APPS) == set(LAYERS)
+
+
+def test_every_app_imports_only_the_apps_of_lower_layers() -> None:
+    upward = [
+        f"{app} (layer {LAYERS[app]}) → {target} (layer {LAYERS[target]}): " + ", ".join(where[:3])
+        for app, targets in import_graph().items()
+        for target, where in targets.items()
+        if LAYERS[target] >= LAYERS[app]
+    ]
+    assert not upward, "imports against the layers of docs/architecture.md:\n" + "\n".join(upward)
 
 
 def test_it_finds_a_cycle_through_three_apps() -> None:
