@@ -251,6 +251,7 @@ def test_anyone_reads_the_parameters_through_the_api(client):
     assert body["count"] == len(DEFINITIONS)
     share = next(item for item in body["items"] if item["key"] == "inventor_share_floor")
     assert share["value"] == "0.70" and share["is_default"] is True and share["interpretation"] is False
+    assert share["display"] == "70%"
 
 
 def _post(client, key, payload, **extra):
