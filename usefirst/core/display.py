@@ -82,6 +82,12 @@ TONES: dict[str, dict[str, Tone]] = {
     "finance.distribution": {"computed": Tone.PENDING, "paid": Tone.DONE, "cancelled": Tone.ENDED},
     "finance.receipt": {"pending": Tone.PENDING, "confirmed": Tone.DONE, "disputed": Tone.REFUSED},
     "finance.schedule_line": {"open": Tone.PENDING, "waived": Tone.ENDED},
+    "inclusion.declaration": {
+        "submitted": Tone.PENDING,
+        "accepted": Tone.DONE,
+        "returned": Tone.REFUSED,
+        "withdrawn": Tone.ENDED,
+    },
     "matchmaking.engagement": {
         "intent": Tone.PENDING,
         "talking": Tone.ACTIVE,
