@@ -96,6 +96,14 @@ TONES: dict[str, dict[str, Tone]] = {
         "withdrawn": Tone.ENDED,
         "closed": Tone.ENDED,
     },
+    "risk.product": {
+        "draft": Tone.PENDING,
+        "submitted": Tone.PENDING,
+        "published": Tone.ACTIVE,
+        "returned": Tone.REFUSED,
+        "withdrawn": Tone.ENDED,
+        "superseded": Tone.ENDED,
+    },
     "recognition.application": {
         "draft": Tone.PENDING,
         "recommended": Tone.PENDING,
