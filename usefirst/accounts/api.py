@@ -19,6 +19,7 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from usefirst.api.auth import TokenAuth, optional_user
+from usefirst.core import display
 from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.errors import DomainError, Forbidden, NotFound
 from usefirst.core.identifiers import IdKind
@@ -66,6 +67,7 @@ class OrganisationOut(Schema):
     county: str
     region: str
     status: str
+    status_display: str
     enterprise_size: str
     sector: str
     superior_department_id: int | None
@@ -112,6 +114,7 @@ def _org(o: Organisation) -> dict[str, Any]:
         "county": o.county,
         "region": o.region,
         "status": o.status,
+        "status_display": display.field_label(o, "status"),
         "enterprise_size": o.enterprise_size,
         "sector": o.sector,
         "superior_department_id": o.superior_department_id,

@@ -18,6 +18,7 @@ from ninja.security import django_auth
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.api.auth import TokenAuth, optional_user
+from usefirst.core import display
 from usefirst.core.actors import Actor, AuthenticatedHttpRequest
 from usefirst.core.errors import DomainError
 from usefirst.core.permissions import Action, get_for_user
@@ -75,6 +76,7 @@ class AchievementSummaryOut(Schema):
     modes: list[str]
     owner: OwnerOut
     status: str
+    status_display: str
     published_at: dt.datetime | None
 
 
@@ -212,6 +214,7 @@ class DemandOut(Schema):
     region: str
     enterprise: EnterpriseOut
     status: str
+    status_display: str
     published_at: dt.datetime | None
 
 
@@ -292,6 +295,7 @@ def _achievement_summary(a: Achievement) -> dict[str, Any]:
         "modes": _mode_keys(a),
         "owner": _owner_out(a.owner),
         "status": a.status,
+        "status_display": display.field_label(a, "status"),
         "published_at": a.published_at,
     }
 
@@ -346,6 +350,7 @@ def _demand_out(d: Demand) -> dict[str, Any]:
             "enterprise_size": d.enterprise.enterprise_size,
         },
         "status": d.effective_status,
+        "status_display": display.state_label("catalog.demand", d.effective_status),
         "published_at": d.published_at,
     }
 

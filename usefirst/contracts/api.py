@@ -15,6 +15,7 @@ from ninja.security import django_auth
 
 from usefirst.api.auth import TokenAuth
 from usefirst.catalog.models import Achievement
+from usefirst.core import display
 from usefirst.core.actors import Actor, AuthenticatedHttpRequest
 from usefirst.core.dates import today
 from usefirst.core.errors import NotFound
@@ -48,8 +49,11 @@ class ContractOut(Schema):
     number: str
     title: str
     kind: str
+    kind_display: str
     mode: str
+    mode_display: str
     status: str
+    status_display: str
     template_version: int
     licensor: str
     licensor_person_id: int | None
@@ -84,8 +88,11 @@ def _out(contract: Contract) -> dict[str, Any]:
         "number": contract.number,
         "title": contract.title,
         "kind": contract.kind,
+        "kind_display": display.field_label(contract, "kind"),
         "mode": contract.mode,
+        "mode_display": display.field_label(contract, "mode", empty=""),
         "status": contract.status,
+        "status_display": display.field_label(contract, "status"),
         "template_version": contract.template.version,
         "licensor": contract.licensor_name,
         "licensor_person_id": contract.licensor_person_id,
@@ -364,6 +371,7 @@ class TakeUpOut(Schema):
     number: str
     licensee: str | None
     status: str
+    status_display: str
 
 
 class OpenLicenceOut(Schema):
@@ -392,7 +400,13 @@ def _open_licence_out(record: OpenLicence, user: Actor) -> dict[str, Any]:
         "in_force": record.in_force_on(today()),
         "take_up_count": record.take_ups.exclude(status="cancelled").count(),
         "take_ups": [
-            {"contract_id": c.pk, "number": c.number, "licensee": c.licensee.name if c.licensee else None, "status": c.status}
+            {
+                "contract_id": c.pk,
+                "number": c.number,
+                "licensee": c.licensee.name if c.licensee else None,
+                "status": c.status,
+                "status_display": display.field_label(c, "status"),
+            }
             for c in visible
         ],
     }

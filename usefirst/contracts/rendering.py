@@ -21,10 +21,45 @@ from django.template import Context, Engine
 from usefirst.core.money import cny_number
 
 from . import pdf
-from .models import Contract, ContractParty, InventorGrant
+from .models import Contract, ContractParty, ContractTemplate, InventorGrant
 
 _ENGINE = Engine(autoescape=False)
 DRAFT_MARK = "示范文本（待主管部门审定）"
+
+# The blanks of a model contract as a reader sees the standard text: every placeholder marked
+# 【…】 where the contract's own data will stand, every optional clause shown.
+SPECIMEN: dict[str, Any] = {
+    "licensor_name": "【许可方名称】",
+    "licensor_code": "【许可方统一社会信用代码】",
+    "co_licensors": ["【共有方名称】"],
+    "licensee_name": "【被许可方名称】",
+    "licensee_code": "【被许可方统一社会信用代码】",
+    "agency_name": "【技术转移服务机构名称】",
+    "inventor_names": "【成果完成人姓名】",
+    "achievements": [{"title": "【科技成果名称】", "ip": "【知识产权类型及编号】", "share": "【份额】"}],
+    "several": True,
+    "scope": "【实施范围或开发内容】",
+    "field_of_use": "【实施领域】",
+    "territory": "【实施地域】",
+    "exclusivity": "【许可方式（独占、排他或普通）】",
+    "open_licence": True,
+    "open_licence_number": "【开放许可公告编号】",
+    "open_licence_fee_terms": "【开放许可使用费标准】",
+    "free_use_start": "【免费使用期首日】",
+    "free_use_end": "【免费使用期末日】",
+    "free_use_days": "【天数】",
+    "term_end": "【合同期限届满日】",
+    "price": "【金额】",
+    "payment_terms": "【付款方式与期限】",
+    "extra_terms": "【双方约定的其他事项】",
+    "development_kind": "【开发方式】",
+    "parent_number": "【原合同编号】",
+    "parent_title": "【原合同名称】",
+    "inventor_grant": "【对成果完成人的赋权】",
+    "signature_block": "甲方：【名称】    授权代表（电子签名）：＿＿＿＿＿＿＿＿\n"
+    "乙方：【名称】    授权代表（电子签名）：＿＿＿＿＿＿＿＿",
+}
+_SPECIMEN_ENGINE = Engine(autoescape=False, string_if_invalid="【待填写】")
 
 
 def chinese_date(value: dt.date | None) -> str:
@@ -106,3 +141,9 @@ def context_for(contract: Contract, *, for_pdf: bool = False) -> dict[str, Any]:
 def render_text(contract: Contract, *, for_pdf: bool = False) -> str:
     template = _ENGINE.from_string(contract.template.body)
     return template.render(Context(context_for(contract, for_pdf=for_pdf), autoescape=False))
+
+
+def specimen_text(template: ContractTemplate) -> str:
+    """The standard text as a model contract: its blanks marked 【许可方名称】 and the like, never
+    the template's own placeholders."""
+    return _SPECIMEN_ENGINE.from_string(template.body).render(Context(SPECIMEN, autoescape=False))

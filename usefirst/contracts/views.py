@@ -21,7 +21,7 @@ from usefirst.core.permissions import Action, can, get_for_user, restrict
 from usefirst.core.refusals import button_action, form_refusal, refusals_return_to
 from usefirst.policy.selectors import share_pct
 
-from . import selectors, services, signing
+from . import rendering, selectors, services, signing
 from .forms import (
     EndForm,
     OpenLicenceForm,
@@ -263,7 +263,16 @@ def template_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     template = restrict(ContractTemplate.objects.all(), request.user, Action.VIEW).filter(pk=pk).first()
     if template is None:
         raise Http404("示范文本不存在")
-    return render(request, "contracts/template_detail.html", {"t": template, "is_admin": roles.is_provincial_admin(request.user)})
+    return render(
+        request,
+        "contracts/template_detail.html",
+        {
+            "t": template,
+            "text": rendering.specimen_text(template),
+            "approval": rendering.DRAFT_MARK,
+            "is_admin": roles.is_provincial_admin(request.user),
+        },
+    )
 
 
 @login_required

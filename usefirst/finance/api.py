@@ -20,6 +20,7 @@ from ninja.security import django_auth
 from usefirst.api.auth import TokenAuth
 from usefirst.catalog.choices import Mode
 from usefirst.contracts.models import Contract
+from usefirst.core import display
 from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.permissions import Action, get_for_user, restrict
 
@@ -188,6 +189,7 @@ class DistributionOut(Schema):
     contract_id: int
     sequence: int
     status: str
+    status_display: str
     variant: str
     grant: str
     received: Decimal
@@ -211,6 +213,7 @@ class MyLineOut(Schema):
     contract_id: int
     contract_title: str
     status: str
+    status_display: str
     amount: Decimal | None
     percent: Decimal | None
     created_at: dt.datetime
@@ -269,6 +272,7 @@ def _distribution_out(d: Distribution) -> dict[str, Any]:
         "id": d.pk,
         "contract_id": d.contract_id,
         **{f: getattr(d, f) for f in fields},
+        "status_display": display.field_label(d, "status"),
         "lines": [
             {"recipient": x.recipient, "person_id": x.person_id, "amount": x.amount, "percent": x.percent} for x in d.lines.all()
         ],
@@ -520,6 +524,7 @@ def my_distributions(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
             "contract_id": x.distribution.contract_id,
             "contract_title": x.distribution.contract.title,
             "status": x.distribution.status,
+            "status_display": display.field_label(x.distribution, "status"),
             "amount": x.amount,
             "percent": x.percent,
             "created_at": x.distribution.created_at,

@@ -11,12 +11,25 @@ from usefirst.core.text import ReasonField
 
 from .parameters import POLICY_END, POLICY_START, ParameterDefinition
 
+# What to type for a value of each unit (the page shows the value itself as people write it).
+UNIT_HELP = {
+    "share": "以小数填写：0.70 即 70%",
+    "weight": "以小数填写：0.10 即得分加 10%",
+    "yuan": "以元为单位填写：500000 即 50 万元",
+    "years": "以年为单位填写整数",
+    "days": "以日为单位填写整数",
+    "count": "填写项数（整数）",
+    "trl": "填写技术成熟度级别（1 至 9 的整数）",
+}
+
 
 def _value_field(definition: ParameterDefinition) -> forms.Field:
     if definition.kind == "decimal":
-        return forms.DecimalField(label="新取值", min_value=0, max_digits=14, decimal_places=4)
+        return forms.DecimalField(
+            label="新取值", min_value=0, max_digits=14, decimal_places=4, help_text=UNIT_HELP.get(definition.unit, "")
+        )
     if definition.kind == "integer":
-        return forms.IntegerField(label="新取值", min_value=0)
+        return forms.IntegerField(label="新取值", min_value=0, help_text=UNIT_HELP.get(definition.unit, ""))
     if definition.kind == "boolean":
         return forms.TypedChoiceField(
             label="新取值", choices=[("true", "是"), ("false", "否")], coerce=lambda v: v == "true", empty_value=None

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from usefirst.core.dates import today
+from usefirst.core.display import parameter_text
 from usefirst.core.money import percent_of
 
 from .models import ParameterVersion
@@ -57,12 +58,9 @@ def share_pct(key: str, *, on: dt.date | None = None) -> Decimal:
 
 
 def display_value(definition: ParameterDefinition, value: Value) -> str:
-    """How a value reads on the page and in the API: 是/否, a choice's label, or the number."""
-    if definition.kind == "boolean":
-        return "是" if value else "否"
-    if definition.kind == "choice":
-        return dict(definition.choices).get(str(value), str(value))
-    return str(value)
+    """How a value reads on the page and in the API, as people write it: 70%, 50 万元, 3 年,
+    30 日, 是/否, a choice's label (usefirst.core.display.parameter_text)."""
+    return parameter_text(definition.unit, value, definition.choices)
 
 
 def parameter_history(key: str) -> QuerySet[ParameterVersion]:

@@ -18,6 +18,7 @@ from pydantic import Field
 from usefirst.accounts import roles
 from usefirst.api.auth import TokenAuth
 from usefirst.catalog.models import Achievement
+from usefirst.core import display
 from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError, Forbidden
@@ -59,12 +60,22 @@ class ApplicationOut(Schema):
     unit_id: int
     year: int
     mode: str
+    mode_display: str
     status: str
+    status_display: str
     amount_received: Decimal
     recommended_by_id: int | None
     notice_start: dt.date | None
     notice_end: dt.date | None
     decision_reason: str
+
+    @staticmethod
+    def resolve_mode_display(obj: RecognitionApplication) -> str:
+        return display.field_label(obj, "mode")
+
+    @staticmethod
+    def resolve_status_display(obj: RecognitionApplication) -> str:
+        return display.field_label(obj, "status")
 
 
 class ApplicationListOut(Schema):
@@ -119,6 +130,11 @@ class MisconductOut(Schema):
     reason: str
     referral: str
     status: str
+    status_display: str
+
+    @staticmethod
+    def resolve_status_display(obj: MisconductRecord) -> str:
+        return display.field_label(obj, "status")
 
 
 class MisconductListOut(Schema):

@@ -38,6 +38,7 @@ class TestOpenListings:
         assert body["count"] == 1 and body["page"] == 1 and body["page_size"] == 20
         assert [i["title"] for i in body["items"]] == ["公开成果"]
         assert body["items"][0]["modes"] == ["pay_later"]
+        assert body["items"][0]["status"] == "published" and body["items"][0]["status_display"] == "已发布"
 
     def test_filters_and_page_size(self, client, unit, owner, reviewer):
         for n in range(3):

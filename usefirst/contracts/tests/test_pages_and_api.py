@@ -108,3 +108,19 @@ def test_the_grant_line_states_the_floor_in_force(client, platform_ca, owner, un
     assert "不低于 70%" in client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
     parameter_set(actor=provincial_admin, key="inventor_share_floor", value="0.75", effective_from=today(), reason="测试")
     assert "不低于 75%" in client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
+
+
+def test_every_standard_text_reads_as_a_model_contract_with_its_blanks_marked(client, owner):
+    from usefirst.contracts.models import ContractTemplate
+    from usefirst.tests.screen_text import visible_text
+
+    client.force_login(owner)
+    templates = list(ContractTemplate.objects.all())
+    assert templates
+    for template in templates:
+        assert "{{" in template.body  # the stored source has placeholders …
+        text = visible_text(client.get(reverse("contracts:template_detail", args=[template.pk])).content.decode())
+        assert "{{" not in text and "{%" not in text and "_name" not in text  # … the page never shows them
+        assert "【许可方名称】" in text or "【被许可方名称】" in text, template.title
+        assert "示范文本（待主管部门审定）" in text and f"第 {template.version} 版" in text
+        assert "【待填写】" not in text, f"{template.title}: a placeholder without a marked blank"

@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from usefirst.policy.models import ParameterVersion
 from usefirst.policy.parameters import DEFINITIONS, POLICY_END, POLICY_START
 from usefirst.policy.selectors import parameter_overview, parameter_value
 from usefirst.policy.services import parameter_set
+from usefirst.tests.screen_text import visible_text
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
@@ -191,6 +193,16 @@ def test_provincial_staff_read_the_page_without_a_form(client, provincial_review
 
 
 @pytest.mark.django_db
+def test_the_page_names_each_parameter_in_chinese_with_its_value_as_people_write_it(client, provincial_reviewer):
+    client.force_login(provincial_reviewer)
+    text = visible_text(client.get("/policy/parameters/").content.decode())
+    assert not re.search(r"[a-z]+_[a-z_]+", text), "a parameter key is shown"
+    for figure in ("成果完成人收益比例下限", "70%", "50 万元", "3 年", "30 日", "200 项", "规则1：不低于70%"):
+        assert figure in text
+    assert "0.70" not in text and "500000" not in text
+
+
+@pytest.mark.django_db
 def test_a_provincial_admin_sets_a_value_through_the_page_and_sees_it_in_the_history(client, provincial_admin):
     client.force_login(provincial_admin)
     assert "保存新版本" in client.get("/policy/parameters/").content.decode()
@@ -239,6 +251,7 @@ def test_anyone_reads_the_parameters_through_the_api(client):
     assert body["count"] == len(DEFINITIONS)
     share = next(item for item in body["items"] if item["key"] == "inventor_share_floor")
     assert share["value"] == "0.70" and share["is_default"] is True and share["interpretation"] is False
+    assert share["display"] == "70%"
 
 
 def _post(client, key, payload, **extra):
