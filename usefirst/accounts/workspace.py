@@ -116,7 +116,9 @@ def _link(name: str, label: str, hint: str = "", query: str = "", *, primary: bo
 
 def sections(user: Actor, membership: Membership | None, found: list[Todo]) -> list[MenuSection]:
     """The task areas of this person's role, each with its to-dos from `found` (todos()) and its
-    pages; an area that has to-dos but no page of its own still shows them."""
+    pages; an area that has to-dos but no page of its own still shows them. Areas where work
+    waits come first, in the order the work is done (the to-dos' ranks); the others keep the
+    menu's order."""
     areas = menu(user, membership)
     by_title = {area.title: area for area in areas}
     for todo in found:
@@ -125,7 +127,8 @@ def sections(user: Actor, membership: Membership | None, found: list[Todo]) -> l
             by_title[title] = MenuSection(title)
             areas.insert(0, by_title[title])
         by_title[title].todos.append(todo)
-    return areas
+    waiting = sorted((area for area in areas if area.pending), key=lambda area: min(t.rank for t in area.todos if t.count))
+    return waiting + [area for area in areas if not area.pending]
 
 
 def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:

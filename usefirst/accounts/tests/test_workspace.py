@@ -95,3 +95,17 @@ def test_the_summary_names_the_areas_with_work_waiting_and_links_to_them(client,
     area = re.search(r'<li><a href="#(ws-\d+)">对接与合同：1 项</a></li>', html)
     assert area is not None
     assert f'id="{area.group(1)}"' in html
+
+
+@pytest.mark.django_db
+def test_the_areas_where_work_waits_come_first_in_the_order_the_work_is_done(client, unit, owner, outsider, provincial_reviewer):
+    from usefirst.catalog.services.achievements import achievement_submit
+    from usefirst.catalog.tests.factories import make_achievement, make_published_achievement
+    from usefirst.matchmaking.tests.factories import intent_on
+
+    intent_on(make_published_achievement(unit, owner, provincial_reviewer), outsider)
+    achievement_submit(actor=owner, achievement=make_achievement(unit, owner))
+    titles = re.findall(r'<h2 id="ws-\d+-h">([^<]+)</h2>', _workspace(client, provincial_reviewer))
+    assert titles[0] == "审核与监管"  # a review (rank 10) comes before everything else
+    titles = re.findall(r'<h2 id="ws-\d+-h">([^<]+)</h2>', _workspace(client, owner))
+    assert titles[0] == "对接与合同" and titles[-1] == "本机构"
