@@ -60,6 +60,12 @@ def check_pages(page: Page, demo_url: str, who: str, paths: list[str]) -> list[s
     return failures
 
 
+def test_the_check_catches_a_critical_violation(page):
+    """The checker is not vacuous: an image without a text alternative is a critical violation."""
+    page.set_content('<!doctype html><html lang="zh-CN"><title>t</title><main><h1>t</h1><img src="x.png"></main></html>')
+    assert {(v["id"], v["impact"]) for v in _violations(page)} >= {("image-alt", "critical")}
+
+
 def test_every_public_page_passes_axe(demo_url, page):
     paths: list[str] = []
     crawl(page.context.request, demo_url, "/", pages=paths)
