@@ -81,7 +81,8 @@ class Desk:
 
 
 # The to-dos of each app for this desk (each Todo with its rank: catalog's reviews 10, the
-# registrations 20, engagements 30, contracts 40, receipts 50, distributions 60, recognition 70).
+# registrations 20, engagements 30, contracts 40, receipts 50, distributions 60, recognition 70,
+# auto-inclusion's declarations to review 75 and records to complete 76).
 # The rank also places the to-do in its task area of the workspace (TODO_SECTIONS).
 todo_sources: Hook[[Desk], list[Todo]] = Hook("accounts.workspace_todos")
 # Whether the person may use the Excel import of achievements (plan_projects answers).
@@ -97,8 +98,8 @@ def _registration_todos(desk: Desk) -> list[Todo]:
     return [Todo("待审核的机构注册", org_services.review_queue(desk.user).count(), reverse("accounts_review:queue"), rank=20)]
 
 
-REVIEW, DEALS, INCOME = "审核与监管", "对接与合同", "收益与认定"
-TODO_SECTIONS = {10: REVIEW, 20: REVIEW, 30: DEALS, 40: DEALS, 50: INCOME, 60: INCOME, 70: INCOME}
+ITEMS, REVIEW, DEALS, INCOME = "成果与需求", "审核与监管", "对接与合同", "收益与认定"
+TODO_SECTIONS = {10: REVIEW, 20: REVIEW, 30: DEALS, 40: DEALS, 50: INCOME, 60: INCOME, 70: INCOME, 75: REVIEW, 76: ITEMS}
 
 
 def todos(user: Actor, membership: Membership | None) -> list[Todo]:

@@ -109,3 +109,15 @@ def test_the_areas_where_work_waits_come_first_in_the_order_the_work_is_done(cli
     assert titles[0] == "审核与监管"  # a review (rank 10) comes before everything else
     titles = re.findall(r'<h2 id="ws-\d+-h">([^<]+)</h2>', _workspace(client, owner))
     assert titles[0] == "对接与合同" and titles[-1] == "本机构"
+
+
+def test_every_to_do_rank_in_use_has_a_task_area():
+    """A to-do whose rank has no area would sit under a stray heading of its own."""
+    import pathlib
+
+    from usefirst.accounts.workspace import TODO_SECTIONS
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    ranks = {int(r) for path in root.glob("*/hooks.py") for r in re.findall(r"rank=(\d+)", path.read_text())}
+    ranks |= {int(r) for r in re.findall(r"rank=(\d+)", (root / "accounts" / "workspace.py").read_text())}
+    assert ranks and ranks <= set(TODO_SECTIONS)
