@@ -169,8 +169,9 @@ def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
         "organisation": organisation,
         "pending": _pending_memberships(request),
         "todos": todos,
+        "open_todos": [t for t in todos if t.count],
         "todo_total": sum(t.count for t in todos),
-        "menu": workspace_items.menu(request.user, membership),
+        "sections": workspace_items.sections(request.user, membership, todos),
     }
     return render(request, "accounts/workspace.html", context)
 

@@ -41,12 +41,28 @@ class MenuLink:
     label: str
     url: str
     hint: str = ""
+    primary: bool = False  # the section's main action, shown as a button
 
 
 @dataclass
 class MenuSection:
+    """One task area of the workspace: its to-dos with their counts, its main actions and its pages."""
+
     title: str
     links: list[MenuLink] = field(default_factory=list)
+    todos: list[Todo] = field(default_factory=list)
+
+    @property
+    def pending(self) -> int:
+        return sum(todo.count for todo in self.todos)
+
+    @property
+    def actions(self) -> list[MenuLink]:
+        return [link for link in self.links if link.primary]
+
+    @property
+    def pages(self) -> list[MenuLink]:
+        return [link for link in self.links if not link.primary]
 
 
 class Desk:
@@ -65,7 +81,9 @@ class Desk:
 
 
 # The to-dos of each app for this desk (each Todo with its rank: catalog's reviews 10, the
-# registrations 20, engagements 30, contracts 40, receipts 50, distributions 60, recognition 70, risk products 75).
+# registrations 20, engagements 30, contracts 40, receipts 50, distributions 60, recognition 70,
+# auto-inclusion's declarations to review 75 and records to complete 76, risk products 78).
+# The rank also places the to-do in its task area of the workspace (TODO_SECTIONS).
 todo_sources: Hook[[Desk], list[Todo]] = Hook("accounts.workspace_todos")
 # Whether the person may use the Excel import of achievements (plan_projects answers).
 may_import_achievements: Hook[[Actor], bool] = Hook("accounts.may_import_achievements")
@@ -80,6 +98,21 @@ def _registration_todos(desk: Desk) -> list[Todo]:
     return [Todo("待审核的机构注册", org_services.review_queue(desk.user).count(), reverse("accounts_review:queue"), rank=20)]
 
 
+ITEMS, REVIEW, DEALS, INCOME = "成果与需求", "审核与监管", "对接与合同", "收益与认定"
+TODO_SECTIONS = {
+    10: REVIEW,
+    20: REVIEW,
+    30: DEALS,
+    40: DEALS,
+    50: INCOME,
+    60: INCOME,
+    70: INCOME,
+    75: REVIEW,
+    76: ITEMS,
+    78: REVIEW,
+}
+
+
 def todos(user: Actor, membership: Membership | None) -> list[Todo]:
     """The work waiting for this person in their current organisation, in the order they would do it."""
     if membership is None:
@@ -89,8 +122,25 @@ def todos(user: Actor, membership: Membership | None) -> list[Todo]:
     return sorted(found, key=lambda todo: todo.rank)
 
 
-def _link(name: str, label: str, hint: str = "", query: str = "") -> MenuLink:
-    return MenuLink(label, reverse(name) + query, hint)
+def _link(name: str, label: str, hint: str = "", query: str = "", *, primary: bool = False) -> MenuLink:
+    return MenuLink(label, reverse(name) + query, hint, primary)
+
+
+def sections(user: Actor, membership: Membership | None, found: list[Todo]) -> list[MenuSection]:
+    """The task areas of this person's role, each with its to-dos from `found` (todos()) and its
+    pages; an area that has to-dos but no page of its own still shows them. Areas where work
+    waits come first, in the order the work is done (the to-dos' ranks); the others keep the
+    menu's order."""
+    areas = menu(user, membership)
+    by_title = {area.title: area for area in areas}
+    for todo in found:
+        title = TODO_SECTIONS.get(todo.rank, "其他待办")
+        if title not in by_title:
+            by_title[title] = MenuSection(title)
+            areas.insert(0, by_title[title])
+        by_title[title].todos.append(todo)
+    waiting = sorted((area for area in areas if area.pending), key=lambda area: min(t.rank for t in area.todos if t.count))
+    return waiting + [area for area in areas if not area.pending]
 
 
 def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
@@ -104,7 +154,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
     provider = organisation.kind in (OrganisationKind.INSURER, OrganisationKind.GUARANTOR)
     checks: list[tuple[str, bool, Callable[[], MenuLink]]] = [
         ("成果与需求", unit, lambda: _link("catalog:my_achievements", "本机构科技成果", "登记、提交审核、修改、撤回")),
-        ("成果与需求", unit, lambda: _link("catalog:achievement_create", "登记新成果")),
+        ("成果与需求", unit, lambda: _link("catalog:achievement_create", "登记新成果", primary=True)),
         (
             "成果与需求",
             may_import_achievements.ask(user),
@@ -116,7 +166,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
             lambda: _link("inclusion:report", "验收满三年自动纳入预览", "本单位的省级科技计划项目；申报平台外转化"),
         ),
         ("成果与需求", enterprise, lambda: _link("catalog:my_demands", "本机构技术需求", "发布、修改、关闭")),
-        ("成果与需求", enterprise, lambda: _link("catalog:demand_create", "发布新需求")),
+        ("成果与需求", enterprise, lambda: _link("catalog:demand_create", "发布新需求", primary=True)),
         ("对接与合同", unit or enterprise, lambda: _link("matchmaking:my_engagements", "我的对接")),
         ("对接与合同", unit or enterprise, lambda: _link("matchmaking:decline_reasons", "对接谢绝原因汇总")),
         ("对接与合同", unit or enterprise or departments, lambda: _link("contracts:list", "“先用后转”合同")),
@@ -127,7 +177,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("收益与认定", unit, lambda: _link("finance:my_distributions", "我的收益分配")),
         ("收益与认定", unit or departments, lambda: _link("finance:fund", "成果转化引导资金台账")),
         ("收益与认定", unit or departments, lambda: _link("recognition:application_list", "认定申请")),
-        ("审核与监管", departments, lambda: _link("catalog:review_achievements", "科技成果审核")),
+        ("审核与监管", departments, lambda: _link("catalog:review_achievements", "科技成果审核", primary=True)),
         ("审核与监管", departments, lambda: _link("catalog:review_demands", "技术需求审核")),
         ("审核与监管", departments, lambda: _link("accounts_review:queue", "机构注册审核")),
         ("审核与监管", departments, lambda: _link("accounts_review:queue", "机构名录", query="?status=all")),

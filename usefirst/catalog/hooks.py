@@ -6,18 +6,70 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from usefirst.accounts import workspace
 from usefirst.core import selectors as core_selectors
+from usefirst.core.dates import today
 from usefirst.core.hooks import Hook
 
 from . import selectors
+from .choices import Mode
 
 # The keyword branch of the listings: (queryset, kind "achievement" | "demand", words) → the
 # matches, annotated with `search_rank`. Matching answers with its segmented full-text index.
 text_search: Hook[[QuerySet[Any], str, str], QuerySet[Any]] = Hook("catalog.text_search")
 
-core_selectors.home_figures.connect(selectors.platform_figures)
+
+@core_selectors.home_parts.connect
+def home_parts(limit: int) -> core_selectors.HomeParts:
+    """The catalog's part of the home page: its figures, the newest achievements and demands,
+    and a notice of the demands about to close."""
+    figures = selectors.platform_figures()
+    achievements, demands = selectors.latest_public(limit=limit)
+    listing = reverse("catalog:achievement_list")
+    demand_listing = reverse("catalog:demand_list")
+    parts = core_selectors.HomeParts(
+        figures=[
+            core_selectors.Figure("已发布成果", figures["achievements"], listing),
+            core_selectors.Figure("可先使用后付费", figures["pay_later"], f"{listing}?mode={Mode.PAY_LATER}"),
+            core_selectors.Figure("可先使用后合作", figures["cooperate_later"], f"{listing}?mode={Mode.COOPERATE_LATER}"),
+            core_selectors.Figure("征集中的技术需求", figures["demands"], demand_listing),
+            core_selectors.Figure("发布成果的单位", figures["units"]),
+            core_selectors.Figure("认证企业", figures["enterprises"]),
+        ],
+        lists={
+            "achievements": [
+                core_selectors.Entry(
+                    a.title,
+                    reverse("catalog:achievement_detail", args=[a.pk]),
+                    " · ".join(filter(None, [a.owner.name, a.field.name, "、".join(a.modes)])),
+                    timezone.localdate(a.published_at) if a.published_at else None,
+                )
+                for a in achievements
+            ],
+            "demands": [
+                core_selectors.Entry(
+                    d.title,
+                    reverse("catalog:demand_detail", args=[d.pk]),
+                    f"{d.enterprise.name} · {d.city} · {d.deadline:%Y-%m-%d} 截止",
+                    timezone.localdate(d.published_at) if d.published_at else None,
+                )
+                for d in demands
+            ],
+        },
+        by_field=[(row["top_field"], row["n"]) for row in figures["by_field"]],
+    )
+    if figures["demands_closing"]:
+        parts.notices.append(
+            core_selectors.Entry(
+                f"{figures['demands_closing']} 项技术需求将在 {selectors.CLOSING_DAYS} 日内截止征集",
+                f"{demand_listing}?sort=deadline",
+                "有意承接的成果单位请尽快发起对接",
+                today(),
+            )
+        )
+    return parts
 
 
 @workspace.todo_sources.connect

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, DateTimeField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -374,11 +375,17 @@ def platform_figures() -> dict[str, Any]:
         .distinct()
         .count()
     )
+    counts = published.aggregate(
+        achievements=Count("id"),
+        pay_later=Count("id", filter=Q(offers_pay_later=True)),
+        cooperate_later=Count("id", filter=Q(offers_cooperate_later=True)),
+    )
     return {
-        "achievements": published.count(),
-        "pay_later": published.filter(offers_pay_later=True).count(),
-        "cooperate_later": published.filter(offers_cooperate_later=True).count(),
+        **{key: int(value or 0) for key, value in counts.items()},
         "demands": Demand.objects.filter(status=DemandStatus.PUBLISHED, deadline__gte=today()).count(),
+        "demands_closing": Demand.objects.filter(
+            status=DemandStatus.PUBLISHED, deadline__gte=today(), deadline__lte=today() + dt.timedelta(days=CLOSING_DAYS)
+        ).count(),
         "units": units,
         "enterprises": Organisation.objects.filter(status=OrganisationStatus.ACTIVE, kind=OrganisationKind.ENTERPRISE).count(),
         # An achievement may be filed under a top field or one of its sub-fields: count by the top.
@@ -389,3 +396,15 @@ def platform_figures() -> dict[str, Any]:
             .order_by("-n")[:8]
         ),
     }
+
+
+# A published demand closes for answers within this many days: the home page announces it.
+CLOSING_DAYS = 7
+
+
+def latest_public(*, limit: int) -> tuple[list[Achievement], list[Demand]]:
+    """The newest published achievements and open demands, as the public sees them."""
+    anonymous = AnonymousUser()
+    achievements = achievement_list_public(user=anonymous, filters=Filters(sort="newest"))[:limit]
+    demands = demand_list_public(user=anonymous, filters=Filters(sort="newest"))[:limit]
+    return list(achievements), list(demands)

@@ -13,11 +13,13 @@ from . import daily_jobs
 from .actors import AuthenticatedHttpRequest
 from .errors import DomainError
 from .refusals import form_refusal
-from .selectors import platform_figures
+from .selectors import HOME_CACHE_SECONDS, home_page
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"figures": platform_figures()})
+    """The portal's front page: search, the latest public items, figures and notices (the same
+    for everyone, read at most every few minutes), and where each kind of visitor starts."""
+    return render(request, "core/home.html", {"home": home_page(), "fresh_minutes": HOME_CACHE_SECONDS // 60})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

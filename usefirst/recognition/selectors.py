@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind, Person
@@ -81,6 +81,27 @@ def public_recognitions(*, year: int | None = None) -> QuerySet[Recognition]:
     if year:
         qs = qs.filter(year=year)
     return qs.order_by("-year", "number")
+
+
+def in_public_notice(*, on: dt.date | None = None) -> QuerySet[RecognitionApplication]:
+    """Applications in public notice (公示) on `on`, today by default: the public notice page."""
+    day = on or today()
+    return (
+        RecognitionApplication.objects.filter(status=ApplicationStatus.PUBLIC_NOTICE, notice_start__lte=day, notice_end__gte=day)
+        .select_related("achievement", "unit")
+        .order_by("notice_end", "pk")
+    )
+
+
+def recognition_batches(*, limit: int) -> list[tuple[int, int, dt.datetime]]:
+    """The latest batch years of live recognitions: (year, how many, when the last was recognised)."""
+    rows = (
+        Recognition.objects.filter(revoked_at__isnull=True)
+        .values("year")
+        .annotate(n=Count("id"), last=Max("recognised_at"))
+        .order_by("-last")[:limit]
+    )
+    return [(row["year"], row["n"], row["last"]) for row in rows]
 
 
 def active_misconduct_for(

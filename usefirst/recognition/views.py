@@ -93,12 +93,7 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def public_notices(request: HttpRequest) -> HttpResponse:
     """Projects in public notice (公示) today; signed-in visitors may object."""
-    on = today()
-    items = (
-        RecognitionApplication.objects.filter(status=ApplicationStatus.PUBLIC_NOTICE, notice_start__lte=on, notice_end__gte=on)
-        .select_related("achievement", "unit")
-        .order_by("notice_end", "pk")
-    )
+    items = selectors.in_public_notice()
     return render(request, "recognition/public_notices.html", {"items": items, "text": services.RECOGNITION_TEXT})
 
 

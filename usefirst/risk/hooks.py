@@ -15,4 +15,4 @@ def risk_todos(desk: workspace.Desk) -> list[workspace.Todo]:
     if not desk.provincial:
         return []
     waiting = selectors.products_waiting_review(desk.user).count()
-    return [workspace.Todo("待审核的保险与担保产品", waiting, reverse("risk:review_queue"), rank=75)]
+    return [workspace.Todo("待审核的保险与担保产品", waiting, reverse("risk:review_queue"), rank=78)]

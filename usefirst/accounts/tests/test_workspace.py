@@ -66,3 +66,58 @@ def test_every_entry_of_the_provincial_administrators_directory_opens(client, pr
     assert routed_to_the_city.name in directory
     record = client.get(reverse("accounts_review:organisation", args=[routed_to_the_city.pk]))
     assert record.status_code == 200
+
+
+@pytest.mark.django_db
+def test_each_to_do_is_shown_once_in_its_task_area_with_the_areas_pending_count(client, provincial_reviewer):
+    html = _workspace(client, provincial_reviewer)
+    review_area = re.search(
+        r'<section class="card ws-section[^"]*" id="(ws-\d+)"[^>]*>\s*<div class="ws-head"><h2[^>]*>审核与监管</h2>(.*?)</section>',
+        html,
+        re.S,
+    )
+    assert review_area is not None
+    assert "待审核的科技成果" in review_area.group(2) and "待审核的机构注册" in review_area.group(2)
+    assert html.count('<span class="todo-label">待审核的科技成果</span>') == 1
+    # The reviewer's main action is a button at the top of the area.
+    assert f'<a class="button" href="{reverse("catalog:review_achievements")}">科技成果审核</a>' in review_area.group(2)
+
+
+@pytest.mark.django_db
+def test_the_summary_names_the_areas_with_work_waiting_and_links_to_them(client, unit, owner, outsider, provincial_reviewer):
+    from usefirst.catalog.tests.factories import make_published_achievement
+    from usefirst.matchmaking.tests.factories import intent_on
+
+    html = _workspace(client, owner)
+    assert "暂无待办" in html  # nothing waits yet: the summary says so
+    intent_on(make_published_achievement(unit, owner, provincial_reviewer), outsider)
+    html = _workspace(client, owner)
+    area = re.search(r'<li><a href="#(ws-\d+)">对接与合同：1 项</a></li>', html)
+    assert area is not None
+    assert f'id="{area.group(1)}"' in html
+
+
+@pytest.mark.django_db
+def test_the_areas_where_work_waits_come_first_in_the_order_the_work_is_done(client, unit, owner, outsider, provincial_reviewer):
+    from usefirst.catalog.services.achievements import achievement_submit
+    from usefirst.catalog.tests.factories import make_achievement, make_published_achievement
+    from usefirst.matchmaking.tests.factories import intent_on
+
+    intent_on(make_published_achievement(unit, owner, provincial_reviewer), outsider)
+    achievement_submit(actor=owner, achievement=make_achievement(unit, owner))
+    titles = re.findall(r'<h2 id="ws-\d+-h">([^<]+)</h2>', _workspace(client, provincial_reviewer))
+    assert titles[0] == "审核与监管"  # a review (rank 10) comes before everything else
+    titles = re.findall(r'<h2 id="ws-\d+-h">([^<]+)</h2>', _workspace(client, owner))
+    assert titles[0] == "对接与合同" and titles[-1] == "本机构"
+
+
+def test_every_to_do_rank_in_use_has_a_task_area():
+    """A to-do whose rank has no area would sit under a stray heading of its own."""
+    import pathlib
+
+    from usefirst.accounts.workspace import TODO_SECTIONS
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    ranks = {int(r) for path in root.glob("*/hooks.py") for r in re.findall(r"rank=(\d+)", path.read_text())}
+    ranks |= {int(r) for r in re.findall(r"rank=(\d+)", (root / "accounts" / "workspace.py").read_text())}
+    assert ranks and ranks <= set(TODO_SECTIONS)

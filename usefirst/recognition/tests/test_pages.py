@@ -179,6 +179,24 @@ def test_the_superior_department_recommends_from_the_page(world, superior_staff,
     assert draft.status == ApplicationStatus.RECOMMENDED
 
 
+def test_the_home_page_shows_the_project_in_public_notice_the_recognised_one_and_their_notices(world):
+    from django.core.cache import cache
+
+    from usefirst.core.selectors import HOME_CACHE_KEY
+
+    cache.delete(HOME_CACHE_KEY)
+    page = Client().get("/").content.decode()
+    cache.delete(HOME_CACHE_KEY)
+    notice, recognition = world["notice"], world["recognition"]
+    in_notice = page.split('id="home-notice"')[1].split("</section>")[0]
+    assert notice.achievement.title in in_notice and f"公示至 {notice.notice_end:%Y-%m-%d}" in in_notice
+    recognised = page.split('id="home-recognised"')[1].split("</section>")[0]
+    assert recognition.number in recognised and notice.achievement.title not in recognised
+    notices = page.split('id="home-notices"')[1].split("</section>")[0]
+    assert f"{notice.year}年度“先用后转”认定项目公示（1 项）" in notices
+    assert f"{recognition.year}年度视同省级科技计划立项项目名单（1 项）" in notices
+
+
 def test_an_objection_from_the_notice_page_is_answered_by_the_reviewer(world, outsider, reviewer):
     notice = world["notice"]
     client_for(outsider).post(f"/recognition/notices/{notice.pk}/objections/", {"contact_name": "李四", "text": "另有异议"})

@@ -13,10 +13,15 @@ from .conftest import login, shot
 pytestmark = BROWSER_MARKS
 
 
-def test_the_public_opens_the_home_page_and_the_catalogue(demo_url, page):
+def test_the_public_opens_the_home_page_and_the_catalogue(demo_url, page, phone_page):
     page.goto(demo_url + "/")
     assert page.title()
     shot(page, "public-home-1366")
+    phone_page.goto(demo_url + "/")
+    assert "最新科技成果" in phone_page.inner_text("main")
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= phone_page.viewport_size["width"], f"the home page at 375 px scrolls sideways ({width} px)"
+    shot(phone_page, "public-home-375")
     page.goto(demo_url + "/achievements/")
     assert "2807" in page.inner_text("main").replace(",", "")
     shot(page, "public-achievements-1366")

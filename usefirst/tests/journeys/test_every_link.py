@@ -30,8 +30,9 @@ def _shape(path: str) -> str:
     return re.sub(r"\d+", "N", path)
 
 
-def crawl(request_context, demo_url: str, start: str) -> tuple[list[str], int]:
-    """Breadth-first from `start`; returns the failures ('status path ← the page that linked it') and the pages read."""
+def crawl(request_context, demo_url: str, start: str, pages: list[str] | None = None) -> tuple[list[str], int]:
+    """Breadth-first from `start`; returns the failures ('status path ← the page that linked it') and the pages read.
+    The paths of the HTML pages that opened are added to `pages` when it is given."""
     seen: set[str] = {start}
     shapes: dict[str, int] = {}
     queue: deque[tuple[str, str]] = deque([(start, "(start)")])
@@ -46,6 +47,8 @@ def crawl(request_context, demo_url: str, start: str) -> tuple[list[str], int]:
             continue
         if "text/html" not in response.headers.get("content-type", ""):
             continue
+        if pages is not None:
+            pages.append(path)
         for href in HREF.findall(response.text()):
             target = urlsplit(urljoin(demo_url + path, unescape(href)))
             if target.scheme not in ("http", "https"):  # javascript:history.back(), mailto:
