@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from usefirst.catalog.choices import USE_FIRST_MODES
 from usefirst.core.errors import DomainError
+from usefirst.core.money import format_cny
 from usefirst.core.regions import Region
 
 from .choices import (
@@ -89,7 +90,7 @@ def product_problems(product: Product, *, provider_kind: str) -> dict[str, list[
         add("regions", "区域不在可选范围内")
     # Eligibility ranges.
     if product.amount_min is not None and product.amount_max is not None and product.amount_min > product.amount_max:
-        add("amount_max", f"合同金额上限（{product.amount_max}）低于下限（{product.amount_min}）")
+        add("amount_max", f"合同金额上限（{format_cny(product.amount_max)}）低于下限（{format_cny(product.amount_min)}）")
     if not (1 <= product.trl_min <= 9) or not (1 <= product.trl_max <= 9):
         add("trl_max", "技术成熟度应在 1 至 9 级之间")
     elif product.trl_min > product.trl_max:
@@ -117,9 +118,15 @@ def product_problems(product: Product, *, provider_kind: str) -> dict[str, list[
     if product.minimum_premium < 0:
         add("minimum_premium", "最低保费不能为负数")
     if product.sum_insured_cap is not None and product.minimum_premium > product.sum_insured_cap:
-        add("minimum_premium", f"最低保费（{product.minimum_premium}）高于保险金额上限（{product.sum_insured_cap}）")
+        add(
+            "minimum_premium",
+            f"最低保费（{format_cny(product.minimum_premium)}）高于保险金额上限（{format_cny(product.sum_insured_cap)}）",
+        )
     if product.amount_max is not None and product.minimum_premium > product.amount_max:
-        add("minimum_premium", f"最低保费（{product.minimum_premium}）高于合同金额上限（{product.amount_max}）")
+        add(
+            "minimum_premium",
+            f"最低保费（{format_cny(product.minimum_premium)}）高于合同金额上限（{format_cny(product.amount_max)}）",
+        )
     low, high = LOADING_RANGE
     for name in LOADING_FIELDS:
         value = getattr(product, name)

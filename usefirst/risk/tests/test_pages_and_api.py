@@ -115,7 +115,7 @@ def test_an_inconsistent_rule_on_the_page_is_shown_at_its_field_and_nothing_is_s
     client.force_login(insurer_admin)
     response = client.post("/risk/workspace/products/new/", _form(amount_min="2000000.00"))
     assert response.status_code == 400
-    assert "合同金额上限（1000000.00）低于下限（2000000.00）" in response.content.decode()
+    assert "合同金额上限（1,000,000.00 元）低于下限（2,000,000.00 元）" in response.content.decode()
     assert Product.objects.count() == 0
 
 

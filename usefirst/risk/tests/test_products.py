@@ -20,12 +20,12 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"amount_min": "2000000.00"}, "amount_max", "合同金额上限（1000000.00）低于下限（2000000.00）"),
+        ({"amount_min": "2000000.00"}, "amount_max", "合同金额上限（1,000,000.00 元）低于下限（2,000,000.00 元）"),
         ({"trl_min": 8, "trl_max": 5}, "trl_max", "技术成熟度上限（5 级）低于下限（8 级）"),
         ({"sum_insured_percent": "120"}, "sum_insured_percent", "保险金额不能高于合同金额：比例应大于 0、不超过 100%"),
         ({"premium_rate": "25"}, "premium_rate", "费率应大于 0、不超过 20%"),
         ({"premium_rate": "0"}, "premium_rate", "费率应大于 0、不超过 20%"),
-        ({"sum_insured_cap": "500.00"}, "minimum_premium", "最低保费（1000.00）高于保险金额上限（500.00）"),
+        ({"sum_insured_cap": "500.00"}, "minimum_premium", "最低保费（1,000.00 元）高于保险金额上限（500.00 元）"),
         ({"loading_trl_low": "3.50"}, "loading_trl_low", "技术成熟度 1–3 级系数应在 0.50 至 3.00 之间"),
         ({"insured_kind": "enterprise"}, "insured_kind", "所选被保险人不承担这些风险"),
         ({"covered_risks": ["pilot_failure"], "insured_kind": "enterprise"}, "cost_heads", "须列明承保的费用科目"),
