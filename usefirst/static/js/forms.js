@@ -50,10 +50,67 @@
     });
   }
 
+  // The browser's own validation bubbles speak the browser's language ("Please fill out this
+  // field"): give each check its Chinese words. The server checks everything again.
+  function chineseMessage(input) {
+    var v = input.validity;
+    if (v.valueMissing) {
+      return input.type === "file" ? "请选择文件" : input.tagName === "SELECT" ? "请选择一项" : "请填写此项";
+    }
+    if (v.patternMismatch) {
+      return input.getAttribute("title") || "格式不正确，请按提示填写";
+    }
+    if (v.typeMismatch) {
+      return input.type === "email" ? "请填写有效的电子邮箱地址" : input.type === "url" ? "请填写有效的网址" : "格式不正确";
+    }
+    if (v.tooLong || v.tooShort) {
+      return "长度应在 " + (input.minLength > 0 ? input.minLength : 0) + " 至 " + input.maxLength + " 个字符之间";
+    }
+    if (v.rangeUnderflow) {
+      return "不能小于 " + input.min;
+    }
+    if (v.rangeOverflow) {
+      return "不能大于 " + input.max;
+    }
+    if (v.stepMismatch) {
+      return "请填写有效的数值";
+    }
+    if (v.badInput) {
+      return "请填写数字";
+    }
+    return "";
+  }
+
+  function initValidity(root) {
+    if (root.documentElement) {
+      // Once per page: the events reach the document from every form, present or added later.
+      root.addEventListener(
+        "invalid",
+        function (event) {
+          var input = event.target;
+          if (input && input.setCustomValidity) {
+            input.setCustomValidity("");
+            input.setCustomValidity(chineseMessage(input));
+          }
+        },
+        true
+      );
+      var clear = function (event) {
+        if (event.target && event.target.setCustomValidity) {
+          event.target.setCustomValidity("");
+        }
+      };
+      root.addEventListener("input", clear, true);
+      root.addEventListener("change", clear, true);
+    }
+  }
+
   function init(root) {
     initDates(root);
     initFiles(root);
   }
+
+  initValidity(document);
 
   window.UseFirstForms = { init: init };
   init(document);

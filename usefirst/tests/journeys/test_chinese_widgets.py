@@ -84,3 +84,29 @@ def test_an_english_browser_picks_a_date_and_a_file_in_chinese_and_saves(demo_ur
         assert f"验收日期：{picked}" in main  # the server read the picked 年-月-日
     finally:
         context.close()
+
+
+def test_an_english_browser_asks_for_a_missing_or_malformed_field_in_chinese(demo_url, browser):
+    """A form the page checks before sending (no novalidate) has its bubble in Chinese — "请填写此项",
+    the date field's own 年-月-日 hint — never the browser's "Please fill out this field"."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US")
+    try:
+        p = context.new_page()
+        p.goto(demo_url + "/")
+        messages = p.evaluate(
+            """() => {
+              const form = document.createElement("form");
+              form.innerHTML = '<input name="a" required><input name="d" type="text" pattern="\\\\d{4}-\\\\d{2}-\\\\d{2}"'
+                + ' title="请按“年-月-日”填写日期" value="12/01/2026"><input name="e" type="email" value="x">'
+                + '<select name="s" required><option value="">请选择</option><option>1</option></select>';
+              document.body.appendChild(form);
+              const out = [...form.elements].map(el => { el.checkValidity(); return el.validationMessage; });
+              form.elements.a.value = "已填写";
+              form.elements.a.dispatchEvent(new Event("input", {bubbles: true}));
+              out.push(form.elements.a.validationMessage);
+              return out;
+            }"""
+        )
+        assert messages == ["请填写此项", "请按“年-月-日”填写日期", "请填写有效的电子邮箱地址", "请选择一项", ""], messages
+    finally:
+        context.close()
