@@ -21,8 +21,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def status_badge(subject: Any, workflow_name: str = "") -> SafeString:
-    """A state as a badge: the words are the state's label, the colour class its tone."""
+def status_badge(subject: Any, workflow_name: str = "", label: str = "") -> SafeString:
+    """A state as a badge: the words are the state's label (or `label`, where a page says more
+    precisely who is awaited, e.g. 待成果单位确认), the colour class its tone."""
     if workflow_name:
         name, value = workflow_name, str(subject or "")
     elif isinstance(subject, models.Model):
@@ -37,7 +38,7 @@ def status_badge(subject: Any, workflow_name: str = "") -> SafeString:
         '<span class="status-badge status-{}" title="{}">{}</span>',
         tone.value,
         tone.label,
-        display.state_label(name, value),
+        label or display.state_label(name, value),
     )
 
 

@@ -139,3 +139,11 @@ def test_the_payer_confirms_from_its_list_after_ticking_that_it_checked(contract
     client.post(reverse("finance:receipt_confirm", args=[receipt.pk]), {"checked": "1"})
     assert Receipt.objects.get(pk=receipt.pk).confirmed_as == "payer"
     assert "暂无待确认的到账" in client.get(reverse("finance:receipts_to_confirm")).content.decode()
+
+
+def test_a_receipt_awaiting_the_payer_shows_as_a_pending_badge_saying_who_is_awaited(contract, owner):
+    record(contract, owner, amount="1000.00", voucher="V-badge")
+    client = Client()
+    client.force_login(owner)
+    page = client.get(reverse("finance:contract", args=[contract.pk])).content.decode()
+    assert '<span class="status-badge status-pending" title="待办理">待付款方确认</span>' in page

@@ -194,3 +194,10 @@ def test_a_person_serving_two_insurers_drafts_for_the_one_chosen_in_the_header(c
     response = client.post("/risk/workspace/products/new/", _form(name="第二家机构的产品"))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Product.objects.get(name="第二家机构的产品").provider == second
+
+
+def test_the_product_page_shows_its_state_as_a_badge_in_words(client):
+    product = make_product(status=ProductStatus.PUBLISHED)
+    html = client.get(f"/risk/products/{product.pk}/").content.decode()
+    assert 'class="status-badge status-active"' in html and ">已发布</span>" in html
+    assert "published" not in html.split("<main", 1)[1]
