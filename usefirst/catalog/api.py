@@ -257,7 +257,12 @@ class RevisionOut(Schema):
     id: int
     achievement_id: int
     status: str
+    status_display: str
     submitted_at: dt.datetime
+
+    @staticmethod
+    def resolve_status_display(obj: AchievementRevision) -> str:
+        return display.field_label(obj, "status")
 
 
 # ---------------------------------------------------------------- conversions

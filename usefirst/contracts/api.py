@@ -38,6 +38,7 @@ class PartyOut(Schema):
 
 class DocumentOut(Schema):
     kind: str
+    kind_display: str
     sha256: str
     size: int
     signature_count: int
@@ -117,7 +118,14 @@ def _out(contract: Contract) -> dict[str, Any]:
             for p in contract.parties.select_related("organisation", "person")
         ],
         "documents": [
-            {"kind": d.kind, "sha256": d.sha256, "size": d.size, "signature_count": d.signature_count, "issued_at": d.issued_at}
+            {
+                "kind": d.kind,
+                "kind_display": display.field_label(d, "kind"),
+                "sha256": d.sha256,
+                "size": d.size,
+                "signature_count": d.signature_count,
+                "issued_at": d.issued_at,
+            }
             for d in contract.documents.order_by("issued_at", "id")
         ],
     }
@@ -265,9 +273,11 @@ class ProposalIn(Schema):
 class ProposalOut(Schema):
     id: int
     kind: str
+    kind_display: str
     achievement_id: int
     price: Decimal | None
     status: str
+    status_display: str
 
 
 @router.post("/contracts/{pk}/next-steps", response={201: ProposalOut}, auth=AUTH, summary="提出后续安排或还价")
@@ -279,9 +289,11 @@ def next_step_propose(request: AuthenticatedHttpRequest, pk: int, payload: Propo
         {
             "id": proposal.pk,
             "kind": proposal.kind,
+            "kind_display": display.field_label(proposal, "kind"),
             "achievement_id": proposal.achievement_id,
             "price": proposal.price,
             "status": proposal.status,
+            "status_display": display.field_label(proposal, "status"),
         },
     )
 
@@ -324,7 +336,9 @@ class EndingOut(Schema):
     id: int
     contract_id: int
     kind: str
+    kind_display: str
     status: str
+    status_display: str
     grounds: str
     effective_on: dt.date | None
     proposed_by_organisation_id: int
@@ -336,7 +350,9 @@ def _ending_out(r: Any) -> dict[str, Any]:
         "id": r.pk,
         "contract_id": r.contract_id,
         "kind": r.kind,
+        "kind_display": display.field_label(r, "kind"),
         "status": r.status,
+        "status_display": display.field_label(r, "status"),
         "grounds": r.grounds,
         "effective_on": r.effective_on,
         "proposed_by_organisation_id": r.proposed_by_organisation_id,

@@ -125,6 +125,7 @@ def test_the_api_refuses_the_one_call_end_and_drives_the_notice(formal, licensee
         headers=bearer_for(licensee_signer),
     )
     assert notice.status_code == 201
+    assert (notice.json()["kind_display"], notice.json()["status_display"]) == ("通知终止", "待对方答复")
     own = client.post(
         f"/api/v1/contracts/{formal.pk}/ending-requests/{notice.json()['id']}/answer",
         {"accept": True},
