@@ -129,6 +129,7 @@ def test_an_achievement_goes_from_the_eligibility_notice_to_the_public_list_and_
 
     after_notice = dt.datetime.combine(application.notice_end + dt.timedelta(days=1), dt.time(2, 0), tzinfo=dt.UTC)
     with time_machine.travel(after_notice, tick=False):
+        reviewer_client = client_for(reviewer)  # days later: a new session (sessions end after their timeouts)
         # without ticking the confirmation nothing happens, and the message names the project
         unconfirmed = reviewer_client.post(f"/recognition/applications/{application.pk}/recognise/", follow=True)
         assert "《高效节能电机控制技术》：认定前请勾选" in unconfirmed.content.decode()
