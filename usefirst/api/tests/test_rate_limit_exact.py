@@ -2,15 +2,15 @@
 requests arrive at once, and it resets exactly at the window's boundary."""
 
 import datetime as dt
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from usefirst.core import throttle
+from usefirst.core.testing import database_for_threads
 
 
 @pytest.mark.django_db
@@ -36,19 +36,6 @@ def test_a_rate_may_name_a_window_of_several_units():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_200_concurrent_requests_against_a_limit_of_120_let_exactly_120_through(tmp_path, settings):
     settings.API_RATE_LIMIT_ANON = "120/h"  # one window for the whole burst
-    restore = lambda: None  # noqa: E731
-    if connection.vendor == "sqlite":  # separate connections need a file, not the in-memory database
-        path = tmp_path / "rate.sqlite3"
-        connection.ensure_connection()
-        target = sqlite3.connect(path)
-        connection.connection.backup(target)
-        target.close()
-        settings_dict = connections.settings["default"]
-        old = settings_dict["NAME"]
-        settings_dict["NAME"] = str(path)
-
-        def restore() -> None:
-            settings_dict["NAME"] = old
 
     def request(_):
         try:
@@ -57,11 +44,8 @@ def test_200_concurrent_requests_against_a_limit_of_120_let_exactly_120_through(
         finally:
             connections.close_all()
 
-    try:
-        with ThreadPoolExecutor(max_workers=10) as pool:
-            results = list(pool.map(request, range(200)))
-    finally:
-        restore()
+    with database_for_threads(tmp_path), ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(request, range(200)))
     assert sum(1 for status, _ in results if status == 200) == 120
     refused = [retry for status, retry in results if status == 429]
     assert len(refused) == 80 and all(retry and int(retry) >= 1 for retry in refused)

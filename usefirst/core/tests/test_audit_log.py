@@ -3,7 +3,6 @@ names where the request came from and how it ended, committed rows are shipped o
 and `manage.py audit_verify` names the first broken row."""
 
 import json
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -16,6 +15,7 @@ from usefirst.core.audit import audit, verify_chain
 from usefirst.core.audit_shipping import JsonLinesShipper, MemoryShipper
 from usefirst.core.client import client_address, serving
 from usefirst.core.models import AppendOnlyError, AuditEntry, AuditOutcome
+from usefirst.core.testing import database_for_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -185,20 +185,6 @@ def test_the_json_lines_shipper_appends_one_line_per_row(tmp_path, owner):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_forty_concurrent_appends_make_one_unbroken_chain(tmp_path):
-    restore = lambda: None  # noqa: E731
-    if connection.vendor == "sqlite":  # the in-memory test database cannot show separate connections waiting
-        path = tmp_path / "chain.sqlite3"
-        connection.ensure_connection()
-        target = sqlite3.connect(path)
-        connection.connection.backup(target)
-        target.close()
-        settings_dict = connections.settings["default"]
-        old = settings_dict["NAME"]
-        settings_dict["NAME"] = str(path)
-
-        def restore() -> None:
-            settings_dict["NAME"] = old
-
     def append(i):
         try:
             with serving(f"192.0.2.{i}"):
@@ -206,7 +192,7 @@ def test_forty_concurrent_appends_make_one_unbroken_chain(tmp_path):
         finally:
             connections.close_all()
 
-    try:
+    with database_for_threads(tmp_path):
         with ThreadPoolExecutor(max_workers=8) as pool:
             written = list(pool.map(append, range(40)))
         assert len(set(written)) == 40
@@ -220,5 +206,3 @@ def test_forty_concurrent_appends_make_one_unbroken_chain(tmp_path):
         with ThreadPoolExecutor(max_workers=1) as pool:  # a fresh connection: on SQLite, to the file copy
             (checked, broken), total, concurrent = next(pool.map(check, [0]))
         assert broken is None and checked == total and concurrent == 40
-    finally:
-        restore()
