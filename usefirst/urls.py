@@ -22,5 +22,6 @@ urlpatterns = [
     path("risk/", include("usefirst.risk.urls")),  # insurance and guarantee products, quotes
     path("help/", include("usefirst.help.urls")),  # help, policy summary, site map, accessibility
     path("api/v1/", api.urls),
+    path("", include("usefirst.monitoring.urls")),  # /health/live, /health/ready, /health/, /metrics
     path("admin/", admin.site.urls),
 ]

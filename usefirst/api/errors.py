@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from usefirst.core.error_reporting import report_request_exception
 from usefirst.core.errors import DomainError, from_validation_error
 
 PROBLEM_JSON = "application/problem+json"
@@ -74,6 +75,7 @@ class ProblemJsonMiddleware:
         if isinstance(exception, PermissionDenied):
             return problem(403, *_FALLBACK[403])
         logger.exception("unhandled error in %s %s", request.method, request.path, exc_info=exception)
+        report_request_exception(exception, request)
         return problem(500, *_FALLBACK[500])
 
 

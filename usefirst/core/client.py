@@ -11,14 +11,21 @@ address it is counted and audited under.
 Code that has no request at hand (a service writing an audit row) reads the address of the
 request being served through `current_address()`, which `RequestContextMiddleware` sets; a
 scheduled job or a management command has none (an empty string).
+
+Each request also gets a request id (`current_request_id()`): the one a trusted proxy passed in
+X-Request-ID when it is well-formed, else a new one. It is sent back in X-Request-ID, written on
+every log line (core/logging.py) and carried into the tasks the request enqueues
+(core/task_backend.py), so one id follows a user's action from the proxy's log to the worker's.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from functools import lru_cache
 
 from django.conf import settings
@@ -27,6 +34,9 @@ from django.http import HttpRequest, HttpResponse
 type Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _current: ContextVar[str] = ContextVar("usefirst_client_address", default="")
+_request_id: ContextVar[str] = ContextVar("usefirst_request_id", default="")
+# what a proxy's request id may look like (nginx's $request_id is 32 hex digits); anything else is replaced
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 @lru_cache(maxsize=8)
@@ -62,6 +72,44 @@ def client_address(request: HttpRequest) -> str:
     return str(peer)
 
 
+def _from_trusted_proxy(request: HttpRequest) -> bool:
+    peer = _parse(str(request.META.get("REMOTE_ADDR") or ""))
+    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+    return peer is not None and bool(networks) and _trusted(peer, networks)
+
+
+def request_id_for(request: HttpRequest) -> str:
+    """The request's id: a trusted proxy's well-formed X-Request-ID, else a new random one."""
+    given = str(request.META.get("HTTP_X_REQUEST_ID", ""))
+    if given and _REQUEST_ID.match(given) and _from_trusted_proxy(request):
+        return given
+    return uuid.uuid4().hex
+
+
+def current_request_id() -> str:
+    """The id of the request being served, or of the request that enqueued the running task; "" else."""
+    return _request_id.get()
+
+
+@contextmanager
+def carrying(request_id: str) -> Iterator[None]:
+    """Run code under a request id (the middleware, the worker running a request's task, tests)."""
+    token = _request_id.set(request_id)
+    try:
+        yield
+    finally:
+        _request_id.reset(token)
+
+
+def enter_request_id(request_id: str) -> Token[str]:
+    """Make `request_id` current until `leave_request_id` (a task's start and end, in the worker)."""
+    return _request_id.set(request_id)
+
+
+def leave_request_id(token: Token[str]) -> None:
+    _request_id.reset(token)
+
+
 def current_address() -> str:
     """The client address of the request being served, or "" outside a request."""
     return _current.get()
@@ -78,11 +126,15 @@ def serving(address: str) -> Iterator[None]:
 
 
 class RequestContextMiddleware:
-    """Makes the request's client address known to the code it calls (audit rows)."""
+    """Makes the request's client address and id known to the code it calls (audit rows, logs,
+    tasks), and answers with the id in X-Request-ID."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with serving(client_address(request)):
-            return self.get_response(request)
+        request_id = request_id_for(request)
+        with serving(client_address(request)), carrying(request_id):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response

@@ -9,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from usefirst.core.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("USEFIRST_VAR_DIR", BASE_DIR / "var"))
 
@@ -44,10 +46,13 @@ INSTALLED_APPS = [
     "usefirst.matching",  # search, semantic matching and recommendations
     "usefirst.help",  # help and policy pages, breadcrumbs, the footer's pages
     "usefirst.api",
+    "usefirst.monitoring",  # health and readiness, metrics, error reports (docs/operations.md)
     "usefirst.demo",
 ]
 
 MIDDLEWARE = [
+    # requests counted and timed for /metrics (first, so it sees every answer)
+    "usefirst.monitoring.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (SECURE_CSP; the API docs page has its own, api/urls.py)
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -215,7 +220,7 @@ IDENTITY_HASH_KEY = os.environ.get("USEFIRST_IDENTITY_HASH_KEY", "dev-only-ident
 
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "usefirst.core.task_backend.DatabaseBackend",  # records the enqueuing request id
         "QUEUES": ["default"],
     }
 }
@@ -278,10 +283,18 @@ AUDIT_SHIPPER = {
     "OPTIONS": {"path": os.environ.get("USEFIRST_AUDIT_LOG", str(VAR_DIR / "audit" / "audit.jsonl"))},
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "jieba": {"level": "WARNING"}},
+# Unexpected errors (500s, failed tasks) go to this reporter (usefirst/core/error_reporting.py).
+ERROR_REPORTER = {
+    "BACKEND": "usefirst.core.error_reporting.JsonLinesReporter",
+    "OPTIONS": {"path": os.environ.get("USEFIRST_ERROR_LOG", str(VAR_DIR / "errors" / "errors.jsonl"))},
 }
+# Who may read /metrics and the detailed /health/ report (addresses or networks; loopback by default).
+MONITORING_NETWORKS = [n for n in os.environ.get("USEFIRST_MONITORING_NETWORKS", "127.0.0.1/32,::1/128").split(",") if n.strip()]
+# The readiness and health thresholds (docs/operations.md, "Health").
+HEALTH_REPLICA_LAG_SECONDS = int(os.environ.get("USEFIRST_HEALTH_REPLICA_LAG_SECONDS", "30"))
+HEALTH_QUEUE_WAIT_SECONDS = int(os.environ.get("USEFIRST_HEALTH_QUEUE_WAIT_SECONDS", "300"))
+HEALTH_SCHEDULER_SECONDS = int(os.environ.get("USEFIRST_HEALTH_SCHEDULER_SECONDS", "1500"))
+
+# Logs (docs/operations.md): every line carries the request id; JSON lines in production.
+LOG_FORMAT = os.environ.get("USEFIRST_LOG_FORMAT", "text")
+LOGGING = logging_config(LOG_FORMAT)

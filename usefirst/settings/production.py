@@ -2,6 +2,8 @@
 
 import os
 
+from usefirst.core.logging import logging_config
+
 from .base import *  # noqa: F403
 
 
@@ -36,6 +38,8 @@ MAILERS = {
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
+# the load balancer's probes and the metrics scraper speak plain HTTP on the inside network
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -43,3 +47,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# one JSON object per log line, with the request id (docs/operations.md)
+LOG_FORMAT = os.environ.get("USEFIRST_LOG_FORMAT", "json")
+LOGGING = logging_config(LOG_FORMAT)
