@@ -226,16 +226,26 @@ TASKS = {
 }
 CRONTASK = {"REDIS_URL": None}
 
+# Where throttle counts live (usefirst/core/throttle.py): the database, or Redis when
+# USEFIRST_REDIS_URL is set (one round trip per request; production, docs/operations.md).
+REDIS_URL = os.environ.get("USEFIRST_REDIS_URL", "")
+THROTTLE = (
+    {"BACKEND": "usefirst.core.throttle.RedisCounter", "OPTIONS": {"url": REDIS_URL}}
+    if REDIS_URL
+    else {"BACKEND": "usefirst.core.throttle.DatabaseCounter"}
+)
+
 # Anonymous API clients are rate-limited per address; signed-in tokens get a higher ceiling.
 API_RATE_LIMIT_ANON = os.environ.get("USEFIRST_API_RATE_ANON", "120/m")
 API_RATE_LIMIT_TOKEN = os.environ.get("USEFIRST_API_RATE_TOKEN", "600/m")
 API_TOKEN_LIFETIME_DAYS = 90
 
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "usefirst_cache",
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "usefirst"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "usefirst_cache"}
+    )
 }
 
 # Absolute links in e-mails (verification, invitations, password reset).

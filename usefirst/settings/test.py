@@ -8,6 +8,7 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+THROTTLE = {"BACKEND": "usefirst.core.throttle.DatabaseCounter"}  # the Redis counter has its own tests
 API_RATE_LIMIT_ANON = "1000/m"
 # Static files straight from the finders: no collectstatic before the tests (and no warning
 # about a missing STATIC_ROOT); the live-server browser test gets the same files.
