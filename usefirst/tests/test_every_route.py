@@ -54,6 +54,12 @@ PUBLIC_PAGES = {
     "help:contact",
     "help:sitemap",
     "help:accessibility",
+    # machines: the load balancer's probes, and the health report and metrics, which answer only
+    # the monitoring network (the test client's 127.0.0.1; others get 404: monitoring's tests)
+    "health_live",
+    "health_ready",
+    "health_report",
+    "metrics",
 }
 # Routes whose GET checks a token from an e-mail link; a bad token gets a Chinese "link invalid" answer.
 TOKEN_PAGES = {"accounts:verify_email", "accounts:invitation_accept", "accounts:password_reset_confirm"}
