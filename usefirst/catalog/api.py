@@ -434,8 +434,9 @@ def _demand(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Deman
 @router.get("/achievements", response=AchievementPageOut, auth=None, summary="已发布成果列表（公开）")
 def achievement_list(request: HttpRequest, filters: Query[AchievementQuery]) -> dict[str, Any]:
     params = filters.dict(exclude_none=True)
-    queryset = selectors.achievement_list_public(user=optional_user(request), filters=selectors.parse_filters(params))
-    page = selectors.paginate_params(queryset, params)
+    parsed = selectors.parse_filters(params)
+    queryset = selectors.achievement_list_public(user=optional_user(request), filters=parsed)
+    page = selectors.paginate_params(queryset, params, count_key=selectors.public_listing_key("achievement", parsed))
     return {**page.__dict__, "items": [_achievement_summary(a) for a in page.items]}
 
 
@@ -543,10 +544,9 @@ def revision_return(request: AuthenticatedHttpRequest, pk: int, payload: ReasonI
 @router.get("/demands", response=DemandPageOut, auth=None, summary="征集中的技术需求列表（公开）")
 def demand_list(request: HttpRequest, filters: Query[DemandQuery]) -> dict[str, Any]:
     params = filters.dict(exclude_none=True)
-    queryset = selectors.demand_list_public(
-        user=optional_user(request), filters=selectors.parse_filters(params, for_demands=True)
-    )
-    page = selectors.paginate_params(queryset, params)
+    parsed = selectors.parse_filters(params, for_demands=True)
+    queryset = selectors.demand_list_public(user=optional_user(request), filters=parsed)
+    page = selectors.paginate_params(queryset, params, count_key=selectors.public_listing_key("demand", parsed))
     return {**page.__dict__, "items": [_demand_out(d) for d in page.items]}
 
 

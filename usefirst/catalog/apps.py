@@ -7,4 +7,4 @@ class CatalogConfig(AppConfig):
     verbose_name = "成果与需求"
 
     def ready(self) -> None:
-        from . import policies  # noqa: F401  (registers access policies)
+        from . import policies, signals  # noqa: F401  (registers access policies; listing generations)

@@ -7,12 +7,14 @@ with a Chinese message rather than a silently ignored filter.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Count, DateTimeField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -21,7 +23,7 @@ from usefirst.accounts.models import EnterpriseSize, Organisation, OrganisationK
 from usefirst.core.actors import Visitor
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError
-from usefirst.core.pagination import DEFAULT_PAGE_SIZE, PageOf, paginate
+from usefirst.core.pagination import COUNT_CACHE_SECONDS, DEFAULT_PAGE_SIZE, PageOf, paginate
 from usefirst.core.permissions import Action, restrict
 from usefirst.core.regions import CITY_COUNTIES, OUTSIDE_PROVINCE, Region
 
@@ -324,8 +326,51 @@ def days_waiting(items: Iterable[Any]) -> None:
         item.days_waiting = (on - timezone.localdate(item.submitted_at)).days
 
 
-def paginate_params(queryset: QuerySet[Any], params: Mapping[str, Any]) -> PageOf:
-    return paginate(queryset, page=params.get("page") or 1, page_size=params.get("page_size") or DEFAULT_PAGE_SIZE)
+def paginate_params(queryset: QuerySet[Any], params: Mapping[str, Any], *, count_key: str | None = None) -> PageOf:
+    return paginate(
+        queryset, page=params.get("page") or 1, page_size=params.get("page_size") or DEFAULT_PAGE_SIZE, count_key=count_key
+    )
+
+
+# The public listings' totals and facets are the same for every visitor (published, unrestricted
+# items only), so without keywords they are kept in the cache for a minute under a key that
+# names the filters and the catalog's generation: any saved change to an achievement or a demand
+# moves its kind's generation on (catalog/signals.py), so a change shows at once; a bulk
+# QuerySet.update() shows within COUNT_CACHE_SECONDS. With keywords the matches are at most
+# matching's LISTING_MATCHES, cheap to count each time.
+
+
+def _generation_key(kind: str) -> str:
+    return f"catalog:generation:{kind}"
+
+
+def catalog_changed(kind: str) -> None:
+    """A public listing of `kind` may have changed: later requests count it afresh."""
+    try:
+        cache.incr(_generation_key(kind))
+    except ValueError:
+        cache.set(_generation_key(kind), 1, None)
+
+
+def public_listing_key(kind: str, filters: Filters) -> str | None:
+    """The cache key of a public listing's total and facets, or None when it has keywords."""
+    if filters.q:
+        return None
+    generation = cache.get_or_set(_generation_key(kind), 0, None)
+    shape = (
+        today().isoformat(),  # a demand leaves the listing the day after its deadline
+        filters.field.pk if filters.field else None,
+        filters.city,
+        filters.region,
+        filters.trl_min,
+        filters.trl_max,
+        filters.mode,
+        filters.unit_kind,
+        filters.enterprise_size,
+        filters.status,
+    )
+    digest = hashlib.sha256(repr(shape).encode()).hexdigest()[:24]
+    return f"catalog:public:{kind}:{generation}:{digest}"
 
 
 # ---------------------------------------------------------------- details and history
@@ -351,8 +396,17 @@ def field_choices() -> list[tuple[str, str]]:
     return choices
 
 
-def achievement_facets(queryset: QuerySet[Achievement]) -> dict[str, dict[str, int]]:
-    """Counts per top field and per mode for the current result set (nice-to-have on pages)."""
+def achievement_facets(queryset: QuerySet[Achievement], *, cache_key: str | None = None) -> dict[str, dict[str, int]]:
+    """Counts per top field and per mode for the current result set (nice-to-have on pages);
+    with `cache_key` (public_listing_key), kept a minute like the listing's total."""
+    if cache_key is not None:
+        key = f"{cache_key}:facets"
+        cached = cache.get(key)
+        if isinstance(cached, dict):
+            return cached
+        facets = achievement_facets(queryset)
+        cache.set(key, facets, COUNT_CACHE_SECONDS)
+        return facets
     by_field: dict[str, int] = {}
     for row in queryset.order_by().values("field__code", "field__parent__code").annotate(n=Count("id")):
         top = row["field__parent__code"] or row["field__code"]

@@ -94,6 +94,7 @@ def _listing(
     *,
     for_demands: bool,
     extra: dict[str, Any] | None = None,
+    public: bool = False,
 ) -> HttpResponse:
     context: dict[str, Any] = {**_filter_context(for_demands), "params": request.GET, "query": _query_without_page(request)}
     context.update(extra or {})
@@ -104,9 +105,10 @@ def _listing(
         if not request.GET.get("sort"):  # show the order actually applied (relevance when there are keywords)
             context["params"] = {**request.GET.dict(), "sort": filters.sort}
         queryset = build(filters)
-        page = selectors.paginate_params(queryset, request.GET)
+        key = selectors.public_listing_key("demand" if for_demands else "achievement", filters) if public else None
+        page = selectors.paginate_params(queryset, request.GET, count_key=key)
         if not for_demands and page.count:
-            context["facets"] = selectors.achievement_facets(queryset)
+            context["facets"] = selectors.achievement_facets(queryset, cache_key=key)
     if refused:
         status = refused[0].status if 400 <= refused[0].status < 500 else 400
     context["page"] = page
@@ -123,6 +125,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
         "catalog/achievement_list.html",
         lambda f: selectors.achievement_list_public(user=request.user, filters=f),
         for_demands=False,
+        public=True,
     )
 
 
@@ -179,6 +182,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
         "catalog/demand_list.html",
         lambda f: selectors.demand_list_public(user=request.user, filters=f),
         for_demands=True,
+        public=True,
         extra={"size_choices": _size_choices()},
     )
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 
@@ -33,7 +34,17 @@ class PageOf:
         return self.page > 1
 
 
-def paginate(queryset: QuerySet[Any] | Sequence[Any], *, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE) -> PageOf:
+def paginate(
+    queryset: QuerySet[Any] | Sequence[Any],
+    *,
+    page: Any = 1,
+    page_size: Any = DEFAULT_PAGE_SIZE,
+    count_key: str | None = None,
+) -> PageOf:
+    """One page of `queryset`. With `count_key`, the total is read from the cache under that key
+    (kept COUNT_CACHE_SECONDS) instead of counted on every request: for the public listings,
+    whose unfiltered count would scan the whole published table; their keys change whenever the
+    catalog does (catalog.selectors.public_listing_key)."""
     try:
         size = int(page_size)
     except (TypeError, ValueError) as exc:
@@ -41,6 +52,8 @@ def paginate(queryset: QuerySet[Any] | Sequence[Any], *, page: Any = 1, page_siz
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise DomainError(f"每页条数应在 1 到 {MAX_PAGE_SIZE} 之间", code="invalid_page_size")
     paginator = Paginator(queryset, size, allow_empty_first_page=True)
+    if count_key is not None:
+        paginator.count = cached_count(queryset, count_key)  # a cached_property, set ahead
     try:
         current = paginator.page(page or 1)
     except PageNotAnInteger as exc:
@@ -54,3 +67,16 @@ def paginate(queryset: QuerySet[Any] | Sequence[Any], *, page: Any = 1, page_siz
         page_size=size,
         num_pages=paginator.num_pages,
     )
+
+
+COUNT_CACHE_SECONDS = 60
+
+
+def cached_count(queryset: QuerySet[Any] | Sequence[Any], key: str, seconds: int = COUNT_CACHE_SECONDS) -> int:
+    """`queryset`'s length, remembered under `key` for `seconds`."""
+    cached = cache.get(key)
+    if isinstance(cached, int):
+        return cached
+    number = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
+    cache.set(key, number, seconds)
+    return number
