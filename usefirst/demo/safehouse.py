@@ -42,13 +42,22 @@ STEPS: list[tuple[str, str, dict[str, str], list[str]]] = [
     (
         "notice",
         "成果许可价格公示",
-        {"notice_start": "2026-02-02", "notice_end": "2026-02-16", "channel": "学校官网通知公告栏", "objections": "公示期内未收到异议"},
+        {
+            "notice_start": "2026-02-02",
+            "notice_end": "2026-02-16",
+            "channel": "学校官网通知公告栏",
+            "objections": "公示期内未收到异议",
+        },
         ["公示内容：成果名称、许可方式、拟定价格、被许可方。", "公示期 15 日。"],
     ),
     (
         "decision",
         "校长办公会会议纪要（2026 年第 5 次）",
-        {"meeting_date": "2026-02-20", "body": "校长办公会", "resolution": "同意以“先使用后付费”方式许可，免费使用期满后按评估价格分期支付"},
+        {
+            "meeting_date": "2026-02-20",
+            "body": "校长办公会",
+            "resolution": "同意以“先使用后付费”方式许可，免费使用期满后按评估价格分期支付",
+        },
         ["出席：校领导 9 人。", "决议：同意。"],
     ),
     (
@@ -71,7 +80,9 @@ def load_demo_safehouse(*, log: Callable[[str], None] = print) -> int:
     if deals:
         first = deals[0]
         for step, title, values, lines in STEPS:
-            services.entry_deposit(actor=admin, contract=first, step=step, title=title, values=values, upload=_document(title, lines))
+            services.entry_deposit(
+                actor=admin, contract=first, step=step, title=title, values=values, upload=_document(title, lines)
+            )
             count += 1
         dossier = Dossier.objects.get(contract=first)
         services.head_sign(dossier)
@@ -90,7 +101,9 @@ def load_demo_safehouse(*, log: Callable[[str], None] = print) -> int:
         )
     if len(deals) > 1:
         for step, title, values, lines in (STEPS[0], STEPS[2]):
-            services.entry_deposit(actor=admin, contract=deals[1], step=step, title=title, values=values, upload=_document(title, lines))
+            services.entry_deposit(
+                actor=admin, contract=deals[1], step=step, title=title, values=values, upload=_document(title, lines)
+            )
             count += 1
     system = services.system_file(
         actor=admin,
@@ -109,7 +122,11 @@ def load_demo_safehouse(*, log: Callable[[str], None] = print) -> int:
             effective_from="2026-04-01",
             document=_document("科技成果转化管理规定（修订稿）", ["第一条 ……"]),
         )
-        services.system_return(actor=reviewer, system=other, reason="未写明“先使用后付费”免费使用期的审批程序和成果完成人收益比例，请补充后重新报送。")
+        services.system_return(
+            actor=reviewer,
+            system=other,
+            reason="未写明“先使用后付费”免费使用期的审批程序和成果完成人收益比例，请补充后重新报送。",
+        )
     services.incentive_record(
         actor=reviewer,
         unit=unit,
