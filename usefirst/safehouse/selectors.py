@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation
 from usefirst.contracts.models import Contract
 from usefirst.contracts.selectors import visible_contracts
@@ -95,9 +96,11 @@ def deals_for(user: Visitor) -> list[tuple[Contract, Dossier | None]]:
     dossiers = {d.contract_id: d for d in restrict(Dossier.objects.select_related("unit"), user, Action.VIEW)}
     rows: list[tuple[Contract, Dossier | None]] = []
     seen: set[int] = set()
+    mine = roles.organisation_ids(user)
     for contract in visible_contracts(user)[:500]:
         unit = dossier_unit(contract)
-        if unit is None:
+        # A deal without a dossier yet is listed only for the unit that will keep it.
+        if unit is None or (contract.pk not in dossiers and unit.pk not in mine):
             continue
         rows.append((contract, dossiers.get(contract.pk)))
         seen.add(contract.pk)

@@ -84,3 +84,13 @@ def test_the_department_files_an_incentive_through_the_page(client, university, 
     )
     assert response.status_code == 302
     assert "转化专项" in client.get(reverse("safehouse:incentives")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_index_lists_a_deal_without_dossier_only_to_its_unit(client, staff, deal, enterprise):
+    from usefirst.core.testing import make_user
+
+    client.force_login(staff)
+    assert deal.number in client.get(reverse("safehouse:index")).content.decode()
+    client.force_login(make_user(enterprise))
+    assert deal.number not in client.get(reverse("safehouse:index")).content.decode()
