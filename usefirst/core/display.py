@@ -88,6 +88,13 @@ TONES: dict[str, dict[str, Tone]] = {
         "returned": Tone.REFUSED,
         "withdrawn": Tone.ENDED,
     },
+    "safehouse.exemption": {
+        "submitted": Tone.PENDING,
+        "exempted": Tone.DONE,
+        "not_exempted": Tone.REFUSED,
+        "withdrawn": Tone.ENDED,
+    },
+    "safehouse.management_system": {"submitted": Tone.PENDING, "approved": Tone.DONE, "returned": Tone.REFUSED},
     "matchmaking.engagement": {
         "intent": Tone.PENDING,
         "talking": Tone.ACTIVE,

@@ -130,6 +130,13 @@ CODES: tuple[ErrorCode, ...] = (
     E("not_project_unit", 403, "inclusion", "只有项目承担单位可以申报平台外转化"),
     E("not_reviewing_department", 403, "inclusion", "只有申报单位的主管部门可以审核平台外转化申报"),
     E("sweep_date_outside_term", 400, "inclusion", "统计日期须在政策有效期（…至…）内"),
+    # safehouse (rule 10)
+    E("exemption_pending", 409, "safehouse", "您就本合同已有待认定的免责申请"),
+    E("not_dossier_unit", 403, "safehouse", "只有合同许可方成果单位的工作人员可以在安心屋存证"),
+    E("not_exemption_determiner", 403, "safehouse", "只有申请人所在单位的行业主管部门或省科技厅可以作出尽职免责认定"),
+    E("safehouse_file_invalid", 400, "safehouse", "存证文件应为 PDF、PNG 或 JPEG 文件，且不超过 20 MB"),
+    E("safehouse_file_required", 400, "safehouse", "请上传存证文件（PDF、PNG 或 JPEG）"),
+    E("safehouse_steps_missing", 409, "safehouse", "卷宗缺少以下决策步骤的存证，不能申请尽职免责：…"),
     # matchmaking
     E("agreement_pending", 409, "matchmaking", "已有一方提出达成一致，等待另一方确认"),
     E("both_sides", 403, "matchmaking", "您同时属于对接双方机构，不能独自…"),

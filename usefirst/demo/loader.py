@@ -70,6 +70,7 @@ from .corpus import ACHIEVEMENT_CATEGORIES, Record, read_records
 from .inclusion import load_demo_inclusion
 from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email
 from .risk import load_demo_risk
+from .safehouse import load_demo_safehouse
 from .specs import OrgSpec
 
 SEED = 20260201
@@ -192,6 +193,7 @@ class DemoLoader:
                 made = ContractsStage(log=self._progress).run()
                 self.counts["contracts"] = len(made.by_story)
             self.counts["risk_products"] = load_demo_risk(log=self._progress)
+        self.counts["safehouse_entries"] = load_demo_safehouse(log=self._progress)
         self._progress("完成")
         return dict(self.counts)
 

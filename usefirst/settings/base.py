@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "usefirst.plan_projects",
     "usefirst.recognition",  # recognition as provincial plan projects
     "usefirst.inclusion",  # auto-inclusion of projects not converted three years after acceptance (rule 4)
+    "usefirst.safehouse",  # the 安心屋 evidence vault, due-diligence exemptions, management systems (rule 10)
     "usefirst.risk",  # insurance and guarantee products, quotes and premium subsidies
     "usefirst.matchmaking",  # matchmaking (对接)
     "usefirst.matching",  # search, semantic matching and recommendations

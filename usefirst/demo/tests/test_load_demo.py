@@ -395,3 +395,15 @@ def test_insurers_and_the_guarantor_have_published_products_and_the_licence_show
     html = client.get(f"/risk/contracts/{licence.pk}/quotes/").content.decode()
     assert "保费补贴" in html and "补贴后实付" in html and "粤北" in html
     assert "不适用的产品" in html and "没有适用于该产品的保费补贴" in html  # the guarantee is not subsidised
+
+
+def test_the_safehouse_has_a_complete_signed_dossier_a_determination_and_systems_both_ways(demo: str) -> None:
+    from usefirst.safehouse.models import Dossier, ExemptionApplication, ManagementSystem
+    from usefirst.safehouse.selectors import chain_problems, missing_steps
+
+    complete, partial = Dossier.objects.order_by("pk")[:2]
+    assert missing_steps(complete) == [] and chain_problems(complete) == []
+    assert complete.signatures.get().seq == 4
+    assert missing_steps(partial) == ["价格公示", "利益冲突申报"]
+    assert ExemptionApplication.objects.get().status == "exempted"
+    assert sorted(ManagementSystem.objects.values_list("status", flat=True)) == ["approved", "returned"]
