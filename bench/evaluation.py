@@ -269,11 +269,11 @@ def run(args: argparse.Namespace) -> int:
             )
         started = time.perf_counter()
         print(f"{name}：{len(platform)} 项平台指标", flush=True)
-        services.evaluation_compute(
-            actor=user,
-            evaluation=evaluation,
-            progress=lambda step, done, total, s=started: _bar(f"  {step}", done, total, s),
-        )
+
+        def progress(step: str, done: int, total: int, since: float = started) -> None:
+            _bar(f"  {step}", done, total, since)
+
+        services.evaluation_compute(actor=user, evaluation=evaluation, progress=progress)
         timings[kind] = time.perf_counter() - started
         results = evaluation.results.count()
         excellent = evaluation.results.filter(grade="excellent").count()
