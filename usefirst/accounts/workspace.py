@@ -206,6 +206,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
             lambda: _link("evaluation:index", "年度评价", "自评报告、地市预审、结果"),
         ),
         ("评价与名单", agency or unit, lambda: _link("evaluation:mine", "本机构评价结果", "得分明细、排名、异议")),
+        ("评价与名单", agency or evaluator, lambda: _link("evaluation:managers", "技术经理人", "登记、业绩、年度备案、等级")),
         ("评价与名单", True, lambda: _link("evaluation:excellent", "优秀名单", "已发布的优秀服务机构与成果单位")),
         (
             "平台运行",

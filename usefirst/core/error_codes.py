@@ -278,6 +278,8 @@ CODES: tuple[ErrorCode, ...] = (
     # evaluation
     E("evaluation_exists", 409, "evaluation", "该年度已有该类评价方案"),
     E("evaluation_forbidden", 403, "evaluation", "您没有执行此评价操作的权限"),
+    E("evaluation_manager_exists", 409, "evaluation", "该技术经理人、业绩或年度备案已登记"),
+    E("evaluation_not_confirmed_facilitator", 409, "evaluation", "该对接未经双方确认由本机构促成，不能计入技术经理人业绩"),
     E("evaluation_no_indicators", 409, "evaluation", "评价方案尚无指标，请先添加指标"),
     E("evaluation_not_editable", 409, "evaluation", "评价方案已不能修改；如需重新计算请创建新版本"),
     E("evaluation_not_published", 409, "evaluation", "只有已发布的评价可以创建新版本重新计算"),

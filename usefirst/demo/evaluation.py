@@ -173,6 +173,28 @@ def _publish_last_year(evaluation: Evaluation, institution: User, reviewer: User
     services.evaluation_publish(actor=reviewer, evaluation=evaluation)
 
 
+def _managers(org: Organisation, year: int) -> None:
+    """Two technology managers of the demo agency, credited on the engagements it facilitated."""
+    from usefirst.evaluation import managers
+    from usefirst.matchmaking.models import Engagement
+
+    staff = _admin_of(org)
+    if staff is None:
+        return
+    first = managers.manager_register(
+        actor=staff, agency=org, name="罗嘉明", certificate_number="粤技经 2024-0137", manager_class="intermediate"
+    )
+    managers.manager_register(actor=staff, agency=org, name="陈雨桐", certificate_number="粤技经 2025-0412")
+    for engagement in Engagement.objects.filter(facilitator=org).order_by("pk")[:3]:
+        managers.manager_credit(actor=staff, manager=first, engagement_id=engagement.pk)
+    managers.manager_file(
+        actor=staff,
+        manager=first,
+        year=year,
+        summary="全年组织成果对接 9 场，促成“先用后转”许可 2 项，跟进免费使用期满后的正式许可谈判。",
+    )
+
+
 def load_demo_evaluation(*, log: Callable[[str], None] = print) -> int:
     """Seed the evaluations; returns how many evaluations were made."""
     institution = _login("institution")

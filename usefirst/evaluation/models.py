@@ -202,3 +202,72 @@ class EvaluationEvent(TransitionEvent):
     class Meta(TransitionEvent.Meta):
         verbose_name = "评价事件"
         verbose_name_plural = "评价事件"
+
+
+class ManagerClass(models.TextChoices):
+    JUNIOR = "junior", "初级技术经理人"
+    INTERMEDIATE = "intermediate", "中级技术经理人"
+    SENIOR = "senior", "高级技术经理人"
+
+
+class TechnologyManager(models.Model):
+    """A technology manager (技术经理人), a person registered by the agency that hosts them."""
+
+    agency = models.ForeignKey(Organisation, verbose_name="所在服务机构", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("姓名", max_length=32, validators=[reject_control_characters])
+    certificate_number = models.CharField("证书编号", max_length=40, validators=[reject_control_characters])
+    manager_class = models.CharField("级别", max_length=16, choices=ManagerClass.choices, default=ManagerClass.JUNIOR)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "技术经理人"
+        verbose_name_plural = "技术经理人"
+        ordering: ClassVar[list[str]] = ["agency", "name", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["certificate_number"], name="technology_manager_certificate_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ManagerCredit(models.Model):
+    """A manager credited on an engagement that the host agency facilitated — only where both sides
+    of the engagement confirmed the agency (`Engagement.facilitator`)."""
+
+    manager = models.ForeignKey(TechnologyManager, on_delete=models.PROTECT, related_name="credits")
+    engagement = models.ForeignKey("matchmaking.Engagement", verbose_name="对接", on_delete=models.PROTECT, related_name="+")
+    credited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    credited_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "技术经理人业绩"
+        verbose_name_plural = "技术经理人业绩"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["manager", "engagement"], name="manager_credit_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manager_id}:{self.engagement_id}"
+
+
+class ManagerFiling(models.Model):
+    """The manager's yearly business filing (年度业务备案)."""
+
+    manager = models.ForeignKey(TechnologyManager, on_delete=models.PROTECT, related_name="filings")
+    year = models.PositiveIntegerField("年度")
+    summary = models.TextField("年度业务情况", max_length=3000, validators=[reject_control_characters])
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField("备案时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "技术经理人年度备案"
+        verbose_name_plural = "技术经理人年度备案"
+        ordering: ClassVar[list[str]] = ["-year", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["manager", "year"], name="manager_one_filing_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manager_id} {self.year}"

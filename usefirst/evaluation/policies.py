@@ -29,7 +29,7 @@ from usefirst.core.actors import Visitor
 from usefirst.core.permissions import Action, register
 
 from .choices import EvaluationStatus, Grade
-from .models import Evaluation, Result, SelfReport
+from .models import Evaluation, Result, SelfReport, TechnologyManager
 
 OUT = (EvaluationStatus.PUBLICITY, EvaluationStatus.PUBLISHED)
 
@@ -140,4 +140,19 @@ class SelfReportPolicy:
             return queryset.filter(own)
         if action == Action.REVIEW:
             return queryset.filter(cities) if cities is not None else queryset.none()
+        return queryset.none()
+
+
+@register(TechnologyManager)
+class TechnologyManagerPolicy:
+    """A host agency's members keep its managers; evaluators see every manager."""
+
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not _authenticated(user):
+            return queryset.none()
+        own = Q(agency_id__in=roles.organisation_ids(user))
+        if action == Action.VIEW:
+            return queryset if is_evaluator(user) else queryset.filter(own)
+        if action == Action.CHANGE:
+            return queryset.filter(own)
         return queryset.none()

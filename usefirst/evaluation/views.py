@@ -15,18 +15,22 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from usefirst.accounts.context_processors import current_membership
+from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.core import workflow
 from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.audit import audit
+from usefirst.core.dates import today
 from usefirst.core.excel import xlsx_response
 from usefirst.core.pagination import paginate
-from usefirst.core.permissions import Action, can, get_for_user
+from usefirst.core.permissions import Action, can, get_for_user, restrict
 from usefirst.core.refusals import button_action, form_refusal
+from usefirst.matchmaking.models import Engagement
 
+from . import managers as manager_rules
 from . import policies, selectors, services
 from .choices import EvaluationKind, EvaluationStatus
 from .forms import IndicatorForm, SchemeForm, SelfReportForm
-from .models import Evaluation, Indicator, Objection, Result, SelfReport
+from .models import Evaluation, Indicator, ManagerClass, Objection, Result, SelfReport, TechnologyManager
 from .workflows import EVALUATION
 
 
@@ -326,3 +330,90 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "evaluation/mine.html", {"page": None if refused else page}, status=refused[0].status if refused else 200
     )
+
+
+# ---------------------------------------------------------------- technology managers (技术经理人)
+
+
+def _agency_of(request: AuthenticatedHttpRequest) -> Organisation | None:
+    membership = current_membership(request)
+    if membership is not None and membership.organisation.kind == OrganisationKind.AGENCY:
+        return membership.organisation
+    return None
+
+
+@login_required
+@require_GET
+def managers(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The technology managers: an agency's own (register, credit, file), every one for evaluators."""
+    agency = _agency_of(request)
+    if agency is None and not policies.is_evaluator(request.user):
+        raise PermissionDenied("只有技术转移转化服务机构、专业机构和省科技厅可以查看技术经理人")
+    year = today().year
+    qs = restrict(TechnologyManager.objects.select_related("agency"), request.user, Action.VIEW)
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
+        page = paginate(qs, page=request.GET.get("page", 1))
+    standings = [manager_rules.standing(m, year) for m in page.items] if not refused else []
+    engagements = (
+        list(Engagement.objects.filter(facilitator=agency).select_related("unit", "enterprise").order_by("-updated_at")[:50])
+        if agency
+        else []
+    )
+    context = {
+        "page": None if refused else page,
+        "standings": standings,
+        "year": year,
+        "agency": agency,
+        "engagements": engagements,
+        "classes": ManagerClass.choices,
+    }
+    return render(request, "evaluation/managers.html", context, status=refused[0].status if refused else 200)
+
+
+@login_required
+@require_POST
+def manager_register(request: AuthenticatedHttpRequest) -> HttpResponse:
+    agency = _agency_of(request)
+    if agency is None:
+        raise PermissionDenied("只有技术转移转化服务机构可以登记技术经理人")
+    back = reverse("evaluation:managers")
+    return button_action(
+        request,
+        "技术经理人已登记",
+        lambda: manager_rules.manager_register(
+            actor=request.user,
+            agency=agency,
+            name=request.POST.get("name", ""),
+            certificate_number=request.POST.get("certificate_number", ""),
+            manager_class=request.POST.get("manager_class", ManagerClass.JUNIOR),
+        ),
+        back,
+    )
+
+
+@login_required
+@require_POST
+def manager_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    manager = get_for_user(TechnologyManager.objects.all(), request.user, Action.CHANGE, pk=pk)
+    back = reverse("evaluation:managers")
+    if action == "credit":
+        try:
+            engagement_id = int(request.POST.get("engagement", ""))
+        except ValueError:
+            engagement_id = 0
+        return button_action(
+            request,
+            "业绩已计入",
+            lambda: manager_rules.manager_credit(actor=request.user, manager=manager, engagement_id=engagement_id),
+            back,
+        )
+    if action == "file":
+        return button_action(
+            request,
+            "年度业务备案已提交",
+            lambda: manager_rules.manager_file(
+                actor=request.user, manager=manager, year=today().year, summary=request.POST.get("summary", "")
+            ),
+            back,
+        )
+    raise Http404("未知的操作")
