@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from usefirst.accounts import roles
@@ -439,7 +440,7 @@ def _tell_subjects(evaluation: Evaluation) -> None:
         kind="evaluation.publicity",
         title=f"{evaluation} 结果公示",
         body=f"公示期至 {evaluation.publicity_end:%Y-%m-%d}，对本机构结果有异议的，请在期内提出。",
-        url=f"/evaluation/{evaluation.pk}/",
+        url=reverse("evaluation:detail", args=[evaluation.pk]),
         email=False,
     )
 
@@ -582,7 +583,7 @@ def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Obje
             kind="evaluation.objection_answered",
             title="评价异议已答复",
             body=answer[:200],
-            url=f"/evaluation/results/{objection.result_id}/",
+            url=reverse("evaluation:result", args=[objection.result_id]),
             email=False,
         )
     return objection
