@@ -21,6 +21,7 @@ urlpatterns = [
     path("recognition/", include("usefirst.recognition.urls")),  # recognition
     path("contracts/", include("usefirst.contracts.urls")),  # contracts: drafting, signing, verification
     path("risk/", include("usefirst.risk.urls")),  # insurance and guarantee products, quotes
+    path("evaluation/", include("usefirst.evaluation.urls")),  # evaluations and excellent lists
     path("help/", include("usefirst.help.urls")),  # help, policy summary, site map, accessibility
     path("api/v1/", api.urls),
     path("", include("usefirst.monitoring.urls")),  # /health/live, /health/ready, /health/, /metrics

@@ -153,6 +153,8 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
     enterprise = organisation.kind == OrganisationKind.ENTERPRISE
     departments = bool(roles.department_ids(user))
     provider = organisation.kind in (OrganisationKind.INSURER, OrganisationKind.GUARANTOR)
+    agency = organisation.kind == OrganisationKind.AGENCY
+    evaluator = roles.is_provincial_staff(user) or organisation.kind == OrganisationKind.PROFESSIONAL_INSTITUTION
     checks: list[tuple[str, bool, Callable[[], MenuLink]]] = [
         ("成果与需求", unit, lambda: _link("catalog:my_achievements", "本机构科技成果", "登记、提交审核、修改、撤回")),
         ("成果与需求", unit, lambda: _link("catalog:achievement_create", "登记新成果", primary=True)),
@@ -197,6 +199,21 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:quota", "年度认定配额")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("risk:review_queue", "保险与担保产品审核")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:misconduct_list", "科研失信记录")),
+        # Evaluations (usefirst/evaluation): the province and the 专业机构 run them; agencies and
+        # units self-report and see their own results; departments see their organisations'.
+        (
+            "评价与名单",
+            evaluator,
+            lambda: _link("evaluation:index", "评价方案与结果", "制定方案、计算、审核、公示、发布", primary=True),
+        ),
+        (
+            "评价与名单",
+            (agency or unit or departments) and not evaluator,
+            lambda: _link("evaluation:index", "年度评价", "自评报告、地市预审、结果"),
+        ),
+        ("评价与名单", agency or unit, lambda: _link("evaluation:mine", "本机构评价结果", "得分明细、排名、异议")),
+        ("评价与名单", agency or evaluator, lambda: _link("evaluation:managers", "技术经理人", "登记、业绩、年度备案、等级")),
+        ("评价与名单", True, lambda: _link("evaluation:excellent", "优秀名单", "已发布的优秀服务机构与成果单位")),
         (
             "平台运行",
             daily_jobs.may_operate(user),

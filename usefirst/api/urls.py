@@ -67,4 +67,5 @@ api.add_router("/", "usefirst.inclusion.api.router")  # auto-inclusion (rule 4):
 api.add_router("/", "usefirst.safehouse.api.router")  # 安心屋 (rule 10): evidence vault, exemptions, management systems
 api.add_router("/", "usefirst.contracts.api.router")  # contracts: drafting, signing, public verification
 api.add_router("/", "usefirst.risk.api.router")  # insurance and guarantee products, their review, quotes
+api.add_router("/", "usefirst.evaluation.api.router")  # evaluations, results, objections, excellent lists
 api.add_router("/", "usefirst.notifications.api.router")  # the notification inbox

@@ -103,6 +103,14 @@ TONES: dict[str, dict[str, Tone]] = {
         "withdrawn": Tone.ENDED,
         "closed": Tone.ENDED,
     },
+    "evaluation.evaluation": {
+        "draft": Tone.PENDING,
+        "computing": Tone.ACTIVE,
+        "in_review": Tone.PENDING,
+        "publicity": Tone.ACTIVE,
+        "published": Tone.DONE,
+        "superseded": Tone.ENDED,
+    },
     "risk.product": {
         "draft": Tone.PENDING,
         "submitted": Tone.PENDING,

@@ -282,6 +282,22 @@ CODES: tuple[ErrorCode, ...] = (
     E("product_rule_inconsistent", 400, "risk", "产品规则前后矛盾：…"),
     E("product_version_open", 409, "risk", "该产品已有一个正在修改或审核中的新版本，请先完成它"),
     E("quote_not_party", 403, "risk", "只有合同当事方和省科技厅可以查看该合同的保险与担保报价"),
+    # evaluation
+    E("evaluation_exists", 409, "evaluation", "该年度已有该类评价方案"),
+    E("evaluation_forbidden", 403, "evaluation", "您没有执行此评价操作的权限"),
+    E("evaluation_manager_exists", 409, "evaluation", "该技术经理人、业绩或年度备案已登记"),
+    E("evaluation_not_confirmed_facilitator", 409, "evaluation", "该对接未经双方确认由本机构促成，不能计入技术经理人业绩"),
+    E("evaluation_no_indicators", 409, "evaluation", "评价方案尚无指标，请先添加指标"),
+    E("evaluation_not_editable", 409, "evaluation", "评价方案已不能修改；如需重新计算请创建新版本"),
+    E("evaluation_not_published", 409, "evaluation", "只有已发布的评价可以创建新版本重新计算"),
+    E("evaluation_not_subject", 409, "evaluation", "本机构不属于该评价的参评范围"),
+    E("evaluation_objection_answered", 409, "evaluation", "该异议已答复"),
+    E("evaluation_objection_closed", 409, "evaluation", "异议期已届满，不再受理异议"),
+    E("evaluation_objections_open", 409, "evaluation", "尚有未答复的异议，专业机构答复后方可发布"),
+    E("evaluation_publicity_running", 409, "evaluation", "公示期尚未届满，期满后方可发布"),
+    E("evaluation_unknown_source", 422, "evaluation", "数据来源不存在"),
+    E("evaluation_version_open", 409, "evaluation", "该评价已有更新的版本，请在新版本上操作"),
+    E("evaluation_weights_not_100", 409, "evaluation", "各指标权重之和须恰好为 100%"),
 )
 
 REGISTRY: dict[str, ErrorCode] = {entry.code: entry for entry in CODES}

@@ -67,6 +67,7 @@ from usefirst.core.regions import region_of
 from . import specs
 from .contracts import ContractsStage
 from .corpus import ACHIEVEMENT_CATEGORIES, Record, read_records
+from .evaluation import load_demo_evaluation
 from .inclusion import load_demo_inclusion
 from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email
 from .risk import load_demo_risk
@@ -193,6 +194,7 @@ class DemoLoader:
                 made = ContractsStage(log=self._progress).run()
                 self.counts["contracts"] = len(made.by_story)
             self.counts["risk_products"] = load_demo_risk(log=self._progress)
+            self.counts["evaluations"] = load_demo_evaluation(log=self._progress)
         self.counts["safehouse_entries"] = load_demo_safehouse(log=self._progress)
         self._progress("完成")
         return dict(self.counts)

@@ -261,5 +261,14 @@ DEFINITIONS: dict[str, ParameterDefinition] = {
             unit="weight",
             help="成果提供先用后转方式的，匹配得分乘以 1+该值",
         ),
+        ParameterDefinition(
+            "evaluation_fail_consecutive_years",
+            "评价连续不合格年数（后果）",
+            "integer",
+            2,
+            interpretation=True,
+            unit="years",
+            help="服务机构或成果单位连续该年数评为不合格的，取消下一年度参评优秀资格并由专业机构约谈整改",
+        ),
     ]
 }

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "usefirst.inclusion",  # auto-inclusion of projects not converted three years after acceptance (rule 4)
     "usefirst.safehouse",  # the 安心屋 evidence vault, due-diligence exemptions, management systems (rule 10)
     "usefirst.risk",  # insurance and guarantee products, quotes and premium subsidies
+    "usefirst.evaluation",  # agency, unit and city evaluations, excellent lists
     "usefirst.matchmaking",  # matchmaking (对接)
     "usefirst.matching",  # search, semantic matching and recommendations
     "usefirst.help",  # help and policy pages, breadcrumbs, the footer's pages

@@ -45,6 +45,8 @@ PUBLIC_PAGES = {
     "matching:search",  # search over published achievements and demands
     "risk:catalogue",  # the published insurance and guarantee products
     "risk:subsidy_rules",  # the premium subsidies the quotes apply
+    "evaluation:index",  # the published evaluations
+    "evaluation:excellent",  # the published excellent lists
     # help: the policy summary, the guide, the TRL scale, the FAQ, contact, site map, accessibility
     "help:index",
     "help:policy",
@@ -73,6 +75,9 @@ PUBLIC_API = {
     "/api/v1/search",  # matching: hybrid search over published items
     "/api/v1/risk/products",  # the published insurance and guarantee products
     "/api/v1/risk/subsidy-rules",  # the premium subsidies the quotes apply
+    "/api/v1/evaluation/sources",  # the registry of indicator sources
+    "/api/v1/evaluation/evaluations",  # the published evaluations
+    "/api/v1/evaluation/excellent",  # the published excellent lists
 }
 REFUSALS = {301, 302, 401, 403, 404, 405}
 

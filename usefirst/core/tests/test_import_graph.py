@@ -40,6 +40,7 @@ LAYERS: dict[str, int] = {
     "inclusion": 10,
     "risk": 10,
     "safehouse": 10,  # the 安心屋: reads contracts, signs with the contracts CA
+    "evaluation": 10,  # agency, unit and city evaluations: read matchmaking, contracts, finance
     "help": 11,  # help pages and site navigation: the policy's figures, the catalog's labels
     "monitoring": 11,  # health, metrics, error reports: reads the task queue and the search index
     "demo": 12,
