@@ -191,7 +191,11 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
             lambda: _link("inclusion:report", "自动纳入预览", "验收满三年未转化的科研攻关类项目"),
         ),
         ("审核与监管", departments, lambda: _link("inclusion:declarations", "平台外转化申报")),
-        ("对接与合同", unit, lambda: _link("safehouse:index", "安心屋：尽职免责存证", "定价、公示、决策、利益冲突申报；申请尽职免责")),
+        (
+            "对接与合同",
+            unit,
+            lambda: _link("safehouse:index", "安心屋：尽职免责存证", "定价、公示、决策、利益冲突申报；申请尽职免责"),
+        ),
         ("本机构", unit, lambda: _link("safehouse:systems", "先用后转配套管理制度", "报送与审核结果")),
         ("审核与监管", departments, lambda: _link("safehouse:exemptions", "尽职免责认定", "核对安心屋卷宗后认定")),
         ("审核与监管", departments, lambda: _link("safehouse:systems", "配套管理制度审核")),

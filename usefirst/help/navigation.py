@@ -106,7 +106,9 @@ SECTIONS: dict[str, Section] = {
         Section("safehouse", "安心屋", "safehouse:index", "unit", "尽职免责存证、卷宗导出与离线核验", parent="workspace"),
         Section("exemptions", "尽职免责认定", "safehouse:exemptions", "reviewer", "主管部门作出尽职免责认定", parent="workspace"),
         Section("systems", "配套管理制度", "safehouse:systems", "unit", "先用后转配套管理制度的报送与审核", parent="workspace"),
-        Section("incentives", "激励支持", "safehouse:incentives", "reviewer", "主管部门给予单位和个人的激励支持", parent="workspace"),
+        Section(
+            "incentives", "激励支持", "safehouse:incentives", "reviewer", "主管部门给予单位和个人的激励支持", parent="workspace"
+        ),
         Section("my_products", "本机构产品", "risk:my_products", "provider", "保险、担保机构的产品", parent="workspace"),
         Section("review_products", "产品审核", "risk:review_queue", "province", "保险与担保产品的审核", parent="workspace"),
         Section("policy", "政策参数", "policy:parameter_list", "province", "政策数值与解释口径的生效版本"),
