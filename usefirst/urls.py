@@ -20,6 +20,8 @@ urlpatterns = [
     path("recognition/", include("usefirst.recognition.urls")),  # recognition
     path("contracts/", include("usefirst.contracts.urls")),  # contracts: drafting, signing, verification
     path("risk/", include("usefirst.risk.urls")),  # insurance and guarantee products, quotes
+    path("performance/", include("usefirst.performance.urls")),  # the licensee's performance record
+    path("simulator/", include("usefirst.simulator.urls")),  # the payment-mode simulator
     path("help/", include("usefirst.help.urls")),  # help, policy summary, site map, accessibility
     path("api/v1/", api.urls),
     path("", include("usefirst.monitoring.urls")),  # /health/live, /health/ready, /health/, /metrics

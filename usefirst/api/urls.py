@@ -66,4 +66,6 @@ api.add_router("/", "usefirst.recognition.api.router")  # recognition: applicati
 api.add_router("/", "usefirst.inclusion.api.router")  # auto-inclusion (rule 4): the dry run, off-platform declarations
 api.add_router("/", "usefirst.contracts.api.router")  # contracts: drafting, signing, public verification
 api.add_router("/", "usefirst.risk.api.router")  # insurance and guarantee products, their review, quotes
+api.add_router("/", "usefirst.performance.api.router")  # the licensee's performance record, consents, statements
+api.add_router("/", "usefirst.simulator.api.router")  # the payment-mode simulator
 api.add_router("/", "usefirst.notifications.api.router")  # the notification inbox

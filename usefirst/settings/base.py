@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "usefirst.recognition",  # recognition as provincial plan projects
     "usefirst.inclusion",  # auto-inclusion of projects not converted three years after acceptance (rule 4)
     "usefirst.risk",  # insurance and guarantee products, quotes and premium subsidies
+    "usefirst.performance",  # the licensee's performance record (履约信用档案) and its consented sharing
+    "usefirst.simulator",  # the payment-mode simulator
     "usefirst.matchmaking",  # matchmaking (对接)
     "usefirst.matching",  # search, semantic matching and recommendations
     "usefirst.help",  # help and policy pages, breadcrumbs, the footer's pages
