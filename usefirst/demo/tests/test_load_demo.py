@@ -395,3 +395,16 @@ def test_insurers_and_the_guarantor_have_published_products_and_the_licence_show
     html = client.get(f"/risk/contracts/{licence.pk}/quotes/").content.decode()
     assert "保费补贴" in html and "补贴后实付" in html and "粤北" in html
     assert "不适用的产品" in html and "没有适用于该产品的保费补贴" in html  # the guarantee is not subsidised
+
+
+def test_the_demo_enterprise_shares_its_performance_record_with_the_insurer_and_not_the_guarantor(demo: str) -> None:
+    from usefirst.performance import selectors
+    from usefirst.performance.models import Consent
+
+    enterprise_user = User.objects.get(email="enterprise-admin@usefirst.example")
+    insurer_user = User.objects.get(email="insurer@usefirst.example")
+    guarantor_user = User.objects.get(email="guarantor@usefirst.example")
+    enterprise = Membership.objects.get(user=enterprise_user).organisation
+    assert {c.status for c in Consent.objects.filter(enterprise=enterprise)} == {"active", "revoked"}
+    assert selectors.may_view_record(insurer_user, enterprise)
+    assert not selectors.may_view_record(guarantor_user, enterprise)
