@@ -87,11 +87,12 @@ def statement_add(*, actor: Actor, enterprise: Organisation, entry_key: str, tex
 
 def record_view(*, actor: Actor, enterprise: Organisation) -> selectors.Record:
     """Read an enterprise's record: its own members always; a unit, insurer or guarantor only
-    under an active consent naming it. Every reading by someone else is logged, and so is
-    every refusal (outside any transaction, so the refusal's row stays)."""
+    under an active consent naming it. Every reading is logged (the enterprise's own marked
+    `own`), and so is every refusal (outside any transaction, so the refusal's row stays)."""
     if enterprise.kind != OrganisationKind.ENTERPRISE:
         raise NotFound("没有这家企业的履约信用档案", code="not_found")
     if selectors.is_enterprise_member(actor, enterprise):
+        audit(actor=actor, action="performance.record_view", obj=enterprise, own=True)
         return selectors.record(enterprise)
     consent = selectors.consent_for(actor, enterprise)
     if consent is None:

@@ -26,6 +26,7 @@ def test_the_enterprise_sees_its_own_record_page(client, deal):
     assert response.status_code == 200
     body = response.content.decode()
     assert "逾期未付" in body and "逾期后支付" in body and "管理共享授权" in body
+    assert AuditEntry.objects.get(action="performance.record_view").detail == {"own": True}
 
 
 def test_an_insurer_without_consent_is_refused_in_chinese_and_the_refusal_is_logged(client, deal):
@@ -53,7 +54,8 @@ def test_a_consented_insurer_reads_it_and_the_reading_is_logged_until_it_is_revo
     response = client.get(f"/api/v1/performance/records/{deal['enterprise'].pk}")
     assert response.status_code == 200
     assert response.json()["summary"]["missed"] == 1 and response.json()["summary"]["grade_display"] == "有逾期未付或代偿记录"
-    assert AuditEntry.objects.filter(action="performance.record_view", outcome=AuditOutcome.SUCCESS).count() == 1
+    read = AuditEntry.objects.get(action="performance.record_view", outcome=AuditOutcome.SUCCESS)
+    assert (read.actor, read.detail["consent"]) == (deal["insurer_user"], consent.pk)
     assert deal["enterprise"].name in client.get("/performance/shared/").content.decode()
     services.consent_revoke(actor=deal["licensee"], consent=consent)
     consent.refresh_from_db()
@@ -151,3 +153,11 @@ def test_consents_through_the_api(client, deal):
     bad = client.post("/api/v1/performance/consents", {"grantee_id": deal["enterprise"].pk}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["code"] == "performance_grantee_invalid"
     assert Membership.objects.filter(user=deal["licensee"]).exists()
+
+
+def test_the_workspace_links_the_record_for_each_side(client, deal):
+    client.force_login(deal["licensee"])
+    page = client.get("/accounts/workspace/").content.decode()
+    assert "本企业履约信用档案" in page and "履约信用档案共享授权" in page and "付款方式模拟" in page
+    client.force_login(deal["insurer_user"])
+    assert "企业授权查看的履约信用档案" in client.get("/accounts/workspace/").content.decode()
