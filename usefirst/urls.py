@@ -22,6 +22,8 @@ urlpatterns = [
     path("contracts/", include("usefirst.contracts.urls")),  # contracts: drafting, signing, verification
     path("risk/", include("usefirst.risk.urls")),  # insurance and guarantee products, quotes
     path("evaluation/", include("usefirst.evaluation.urls")),  # evaluations and excellent lists
+    path("performance/", include("usefirst.performance.urls")),  # the licensee's performance record
+    path("simulator/", include("usefirst.simulator.urls")),  # the payment-mode simulator
     path("help/", include("usefirst.help.urls")),  # help, policy summary, site map, accessibility
     path("api/v1/", api.urls),
     path("", include("usefirst.monitoring.urls")),  # /health/live, /health/ready, /health/, /metrics

@@ -176,6 +176,22 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("保险与担保", provider, lambda: _link("risk:my_products", "本机构产品", "新建、修改、提交审核、发布新版本")),
         ("保险与担保", provider, lambda: _link("risk:product_create", "新建产品")),
         ("保险与担保", True, lambda: _link("risk:catalogue", "科技保险与担保产品", "已发布的产品；合同页可查看报价")),
+        (
+            "对接与合同",
+            unit or enterprise,
+            lambda: _link("simulator:page", "付款方式模拟", "比较分期、延期、提成、里程碑等付款方式"),
+        ),
+        (
+            "对接与合同",
+            enterprise,
+            lambda: _link("performance:mine", "本企业履约信用档案", "按期付款、争议与代偿；共享须经本企业授权"),
+        ),
+        ("对接与合同", enterprise, lambda: _link("performance:consents", "履约信用档案共享授权", "授权或撤回")),
+        (
+            "对接与合同",
+            unit or provider or organisation.kind == OrganisationKind.AGENCY,
+            lambda: _link("performance:shared", "企业授权查看的履约信用档案"),
+        ),
         ("收益与认定", unit or departments, lambda: _link("finance:receipts_to_confirm", "待确认的到账")),
         ("收益与认定", unit, lambda: _link("finance:my_distributions", "我的收益分配")),
         ("收益与认定", unit or departments, lambda: _link("finance:fund", "成果转化引导资金台账")),

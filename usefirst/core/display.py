@@ -128,6 +128,7 @@ TONES: dict[str, dict[str, Tone]] = {
         "revoked": Tone.ENDED,
     },
     "recognition.misconduct": {"active": Tone.ACTIVE, "appealed": Tone.PENDING, "withdrawn": Tone.ENDED},
+    "performance.consent": {"active": Tone.ACTIVE, "revoked": Tone.ENDED},
 }
 
 

@@ -298,6 +298,15 @@ CODES: tuple[ErrorCode, ...] = (
     E("evaluation_unknown_source", 422, "evaluation", "数据来源不存在"),
     E("evaluation_version_open", 409, "evaluation", "该评价已有更新的版本，请在新版本上操作"),
     E("evaluation_weights_not_100", 409, "evaluation", "各指标权重之和须恰好为 100%"),
+    # performance
+    E("performance_consent_required", 403, "performance", "未经该企业授权，不能查看其履约信用档案"),
+    E("performance_consent_exists", 409, "performance", "已授权该机构查看，无需重复授权"),
+    E("performance_entry_unknown", 404, "performance", "档案中没有这一条目"),
+    E("performance_grantee_invalid", 400, "performance", "只能授权已认证的成果单位、保险机构、担保机构或服务机构"),
+    E("performance_not_enterprise", 403, "performance", "只有企业自己的成员可以管理其履约信用档案"),
+    E("performance_statement_required", 400, "performance", "请填写情况说明"),
+    # simulator
+    E("simulator_invalid", 400, "simulator", "模拟条件有误：…"),
 )
 
 REGISTRY: dict[str, ErrorCode] = {entry.code: entry for entry in CODES}

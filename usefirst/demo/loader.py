@@ -70,6 +70,7 @@ from .corpus import ACHIEVEMENT_CATEGORIES, Record, read_records
 from .evaluation import load_demo_evaluation
 from .inclusion import load_demo_inclusion
 from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email
+from .performance import load_demo_performance
 from .risk import load_demo_risk
 from .safehouse import load_demo_safehouse
 from .specs import OrgSpec
@@ -195,6 +196,7 @@ class DemoLoader:
                 self.counts["contracts"] = len(made.by_story)
             self.counts["risk_products"] = load_demo_risk(log=self._progress)
             self.counts["evaluations"] = load_demo_evaluation(log=self._progress)
+            self.counts["performance_consents"] = load_demo_performance(log=self._progress)
         self.counts["safehouse_entries"] = load_demo_safehouse(log=self._progress)
         self._progress("完成")
         return dict(self.counts)

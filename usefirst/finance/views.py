@@ -291,7 +291,14 @@ def plan_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return render(
         request,
         "finance/plan_form.html",
-        {"contract": contract, "error": error, "post": request.POST, "bases": ROYALTY_BASES, "scopes": SCOPES},
+        {
+            "contract": contract,
+            "error": error,
+            # On GET the address may carry a plan to pre-fill (the payment-mode simulator's choice).
+            "post": request.POST if request.method == "POST" else request.GET,
+            "bases": ROYALTY_BASES,
+            "scopes": SCOPES,
+        },
     )
 
 

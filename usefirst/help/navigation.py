@@ -111,6 +111,12 @@ SECTIONS: dict[str, Section] = {
         ),
         Section("my_products", "本机构产品", "risk:my_products", "provider", "保险、担保机构的产品", parent="workspace"),
         Section("review_products", "产品审核", "risk:review_queue", "province", "保险与担保产品的审核", parent="workspace"),
+        Section(
+            "performance", "履约信用档案", "performance:mine", "enterprise", "企业的履约信用档案与共享授权", parent="workspace"
+        ),
+        Section(
+            "simulator", "付款方式模拟", "simulator:page", "signed_in", "比较各种付款方式的现金流、现值与风险", parent="workspace"
+        ),
         Section("policy", "政策参数", "policy:parameter_list", "province", "政策数值与解释口径的生效版本"),
         Section("operations", "平台运行", "core:daily_jobs", "province", "每日任务的运行情况", parent="workspace"),
         Section("help", "帮助", "help:index", "help", "政策摘要、办事指南、技术成熟度、常见问题与联系方式"),
@@ -193,6 +199,8 @@ PAGE_SECTIONS: dict[str, str] = {
     "risk:review_queue": "review_products",
     "risk:review_decide": "review_products",
     "risk:contract_quotes": "contracts",
+    "performance": "performance",
+    "simulator": "simulator",
     "policy": "policy",
     "core": "operations",
     "help": "help",

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "usefirst.safehouse",  # the 安心屋 evidence vault, due-diligence exemptions, management systems (rule 10)
     "usefirst.risk",  # insurance and guarantee products, quotes and premium subsidies
     "usefirst.evaluation",  # agency, unit and city evaluations, excellent lists
+    "usefirst.performance",  # the licensee's performance record (履约信用档案) and its consented sharing
+    "usefirst.simulator",  # the payment-mode simulator
     "usefirst.matchmaking",  # matchmaking (对接)
     "usefirst.matching",  # search, semantic matching and recommendations
     "usefirst.help",  # help and policy pages, breadcrumbs, the footer's pages

@@ -36,14 +36,16 @@ LAYERS: dict[str, int] = {
     "matchmaking": 7,
     "contracts": 8,
     "finance": 9,
-    "recognition": 10,
-    "inclusion": 10,
-    "risk": 10,
-    "safehouse": 10,  # the 安心屋: reads contracts, signs with the contracts CA
-    "evaluation": 10,  # agency, unit and city evaluations: read matchmaking, contracts, finance
-    "help": 11,  # help pages and site navigation: the policy's figures, the catalog's labels
-    "monitoring": 11,  # health, metrics, error reports: reads the task queue and the search index
-    "demo": 12,
+    "performance": 10,  # the licensee's performance record: risk reads it and feeds its claims hook
+    "recognition": 11,
+    "inclusion": 11,
+    "risk": 11,
+    "safehouse": 11,  # the 安心屋: reads contracts, signs with the contracts CA
+    "evaluation": 11,  # agency, unit and city evaluations: read matchmaking, contracts, finance
+    "simulator": 12,  # the payment-mode simulator: reads contracts, finance, policy (and may quote with risk)
+    "help": 12,  # help pages and site navigation: the policy's figures, the catalog's labels
+    "monitoring": 12,  # health, metrics, error reports: reads the task queue and the search index
+    "demo": 13,
 }
 
 

@@ -407,3 +407,16 @@ def test_the_safehouse_has_a_complete_signed_dossier_a_determination_and_systems
     assert missing_steps(partial) == ["价格公示", "利益冲突申报"]
     assert ExemptionApplication.objects.get().status == "exempted"
     assert sorted(ManagementSystem.objects.values_list("status", flat=True)) == ["approved", "returned"]
+
+
+def test_the_demo_enterprise_shares_its_performance_record_with_the_insurer_and_not_the_guarantor(demo: str) -> None:
+    from usefirst.performance import selectors
+    from usefirst.performance.models import Consent
+
+    enterprise_user = User.objects.get(email="enterprise-admin@usefirst.example")
+    insurer_user = User.objects.get(email="insurer@usefirst.example")
+    guarantor_user = User.objects.get(email="guarantor@usefirst.example")
+    enterprise = Membership.objects.get(user=enterprise_user).organisation
+    assert {c.status for c in Consent.objects.filter(enterprise=enterprise)} == {"active", "revoked"}
+    assert selectors.may_view_record(insurer_user, enterprise)
+    assert not selectors.may_view_record(guarantor_user, enterprise)

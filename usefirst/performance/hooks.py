@@ -1,0 +1,40 @@
+"""The hooks the performance record declares for the apps above it (usefirst/core/hooks.py).
+
+`claims_paid` — the claims an insurer or guarantor has paid on the licensee's behalf. Risk owns
+claims (issue 14, item 4); when it records a paid claim it answers this hook in its own
+`hooks.py`:
+
+    from usefirst.performance import hooks as performance_hooks
+
+    @performance_hooks.claims_paid.connect
+    def paid_claims(enterprise_id: int) -> list[performance_hooks.PaidClaim]:
+        return [performance_hooks.PaidClaim(...) for claim in ...]
+
+Until something answers it, the record has no claim entries. The record asks it each time it is
+computed, so nothing is copied into this app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from usefirst.core.hooks import Hook
+
+
+@dataclass(frozen=True)
+class PaidClaim:
+    """One claim paid on the licensee's behalf, as the record shows it."""
+
+    key: str  # stable and unique among claims, e.g. "policy-claim-12"; the entry is "claim:<key>"
+    contract_id: int | None
+    contract_number: str
+    paid_on: dt.date
+    amount: Decimal
+    payer_name: str  # the insurer or guarantor that paid
+    description: str = ""  # e.g. the product and the trigger, in Chinese
+    recourse: str = ""  # the recourse (追偿) recorded against the licensee, in Chinese
+
+
+claims_paid = Hook[[int], list[PaidClaim]]("performance.claims_paid")
