@@ -110,6 +110,10 @@ TODO_SECTIONS = {
     75: REVIEW,
     76: ITEMS,
     78: REVIEW,
+    79: REVIEW,
+    80: REVIEW,
+    81: "年度填报与整改",
+    82: "年度填报与整改",
 }
 
 
@@ -191,6 +195,13 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:quota", "年度认定配额")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("risk:review_queue", "保险与担保产品审核")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:misconduct_list", "科研失信记录")),
+        (
+            "年度填报与整改",
+            (unit and not enterprise) or organisation.kind == OrganisationKind.CITY_DEPARTMENT,
+            lambda: _link("reporting:my_reports", "本单位年度数据填报", "平台数据预填、Excel 导入、提交主管部门审核"),
+        ),
+        ("年度填报与整改", departments, lambda: _link("reporting:reports", "年度数据报告审核与汇总")),
+        ("年度填报与整改", departments or unit, lambda: _link("reporting:cases", "整改案件")),
         (
             "平台运行",
             daily_jobs.may_operate(user),

@@ -113,6 +113,14 @@ TONES: dict[str, dict[str, Tone]] = {
         "revoked": Tone.ENDED,
     },
     "recognition.misconduct": {"active": Tone.ACTIVE, "appealed": Tone.PENDING, "withdrawn": Tone.ENDED},
+    "reporting.report": {"draft": Tone.PENDING, "submitted": Tone.PENDING, "returned": Tone.REFUSED, "accepted": Tone.DONE},
+    "reporting.case": {
+        "found": Tone.PENDING,
+        "notified": Tone.ACTIVE,
+        "plan_submitted": Tone.PENDING,
+        "plan_returned": Tone.REFUSED,
+        "closed": Tone.DONE,
+    },
 }
 
 

@@ -39,6 +39,7 @@ LAYERS: dict[str, int] = {
     "recognition": 10,
     "inclusion": 10,
     "risk": 10,
+    "reporting": 11,  # annual reporting and rectification: reads contracts, finance, recognition
     "help": 11,  # help pages and site navigation: the policy's figures, the catalog's labels
     "monitoring": 11,  # health, metrics, error reports: reads the task queue and the search index
     "demo": 12,
