@@ -119,7 +119,7 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = report_form(report.form, request.POST or None, initial=report.values)
     status = 200
     if request.method == "POST":
-        values = {spec.key: request.POST.get(spec.key, "") for spec in fields_of(report.form)}
+        values = {spec.key: request.POST[spec.key] for spec in fields_of(report.form) if spec.key in request.POST}
         with form_refusal(form) as refused:
             services.report_update(actor=request.user, report=report, values=values)
             messages.success(request, "填报数据已保存")
