@@ -69,6 +69,7 @@ from .contracts import ContractsStage
 from .corpus import ACHIEVEMENT_CATEGORIES, Record, read_records
 from .inclusion import load_demo_inclusion
 from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email
+from .reporting import load_demo_reporting
 from .risk import load_demo_risk
 from .specs import OrgSpec
 
@@ -192,6 +193,7 @@ class DemoLoader:
                 made = ContractsStage(log=self._progress).run()
                 self.counts["contracts"] = len(made.by_story)
             self.counts["risk_products"] = load_demo_risk(log=self._progress)
+            self.counts["reporting"] = load_demo_reporting(log=self._progress)
         self._progress("完成")
         return dict(self.counts)
 
