@@ -18,6 +18,7 @@ urlpatterns = [
     path("matchmaking/", include("usefirst.matchmaking.urls")),  # matchmaking (对接)
     path("inclusion/", include("usefirst.inclusion.urls")),  # auto-inclusion (rule 4): the dry run and declarations
     path("safehouse/", include("usefirst.safehouse.urls")),  # 安心屋 (rule 10): evidence, exemptions, management systems
+    path("reporting/", include("usefirst.reporting.urls")),  # annual data reporting and rectification cases
     path("recognition/", include("usefirst.recognition.urls")),  # recognition
     path("contracts/", include("usefirst.contracts.urls")),  # contracts: drafting, signing, verification
     path("risk/", include("usefirst.risk.urls")),  # insurance and guarantee products, quotes

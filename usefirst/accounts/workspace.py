@@ -111,6 +111,10 @@ TODO_SECTIONS = {
     76: ITEMS,
     77: REVIEW,
     78: REVIEW,
+    79: REVIEW,
+    80: REVIEW,
+    81: "年度填报与整改",
+    82: "年度填报与整改",
 }
 
 
@@ -234,6 +238,13 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("评价与名单", agency or unit, lambda: _link("evaluation:mine", "本机构评价结果", "得分明细、排名、异议")),
         ("评价与名单", agency or evaluator, lambda: _link("evaluation:managers", "技术经理人", "登记、业绩、年度备案、等级")),
         ("评价与名单", True, lambda: _link("evaluation:excellent", "优秀名单", "已发布的优秀服务机构与成果单位")),
+        (
+            "年度填报与整改",
+            (unit and not enterprise) or organisation.kind == OrganisationKind.CITY_DEPARTMENT,
+            lambda: _link("reporting:my_reports", "本单位年度数据填报", "平台数据预填、Excel 导入、提交主管部门审核"),
+        ),
+        ("年度填报与整改", departments, lambda: _link("reporting:reports", "年度数据报告审核与汇总")),
+        ("年度填报与整改", departments or unit, lambda: _link("reporting:cases", "整改案件")),
         (
             "平台运行",
             daily_jobs.may_operate(user),

@@ -65,6 +65,7 @@ api.add_router("/", "usefirst.finance.api.router")  # payment plans, receipts, d
 api.add_router("/", "usefirst.recognition.api.router")  # recognition: applications, quota, public list, misconduct
 api.add_router("/", "usefirst.inclusion.api.router")  # auto-inclusion (rule 4): the dry run, off-platform declarations
 api.add_router("/", "usefirst.safehouse.api.router")  # 安心屋 (rule 10): evidence vault, exemptions, management systems
+api.add_router("/", "usefirst.reporting.api.router")  # annual data reporting and rectification cases
 api.add_router("/", "usefirst.contracts.api.router")  # contracts: drafting, signing, public verification
 api.add_router("/", "usefirst.risk.api.router")  # insurance and guarantee products, their review, quotes
 api.add_router("/", "usefirst.evaluation.api.router")  # evaluations, results, objections, excellent lists

@@ -71,6 +71,7 @@ from .evaluation import load_demo_evaluation
 from .inclusion import load_demo_inclusion
 from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email
 from .performance import load_demo_performance
+from .reporting import load_demo_reporting
 from .risk import load_demo_risk
 from .safehouse import load_demo_safehouse
 from .specs import OrgSpec
@@ -197,6 +198,7 @@ class DemoLoader:
             self.counts["risk_products"] = load_demo_risk(log=self._progress)
             self.counts["evaluations"] = load_demo_evaluation(log=self._progress)
             self.counts["performance_consents"] = load_demo_performance(log=self._progress)
+            self.counts["reporting"] = load_demo_reporting(log=self._progress)
         self.counts["safehouse_entries"] = load_demo_safehouse(log=self._progress)
         self._progress("完成")
         return dict(self.counts)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "usefirst.evaluation",  # agency, unit and city evaluations, excellent lists
     "usefirst.performance",  # the licensee's performance record (履约信用档案) and its consented sharing
     "usefirst.simulator",  # the payment-mode simulator
+    "usefirst.reporting",  # annual data reporting (年度数据填报) and rectification cases (整改)
     "usefirst.matchmaking",  # matchmaking (对接)
     "usefirst.matching",  # search, semantic matching and recommendations
     "usefirst.help",  # help and policy pages, breadcrumbs, the footer's pages
@@ -243,6 +244,10 @@ THROTTLE = (
 API_RATE_LIMIT_ANON = os.environ.get("USEFIRST_API_RATE_ANON", "120/m")
 API_RATE_LIMIT_TOKEN = os.environ.get("USEFIRST_API_RATE_TOKEN", "600/m")
 API_TOKEN_LIFETIME_DAYS = 90
+
+# Annual reporting: a reported figure differing from the platform's own by more than this
+# percentage of the platform's figure is flagged to the reviewer (exactly at it is not).
+REPORTING_TOLERANCE_PERCENT = os.environ.get("USEFIRST_REPORTING_TOLERANCE_PERCENT", "5")
 
 CACHES = {
     "default": (
