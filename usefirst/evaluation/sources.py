@@ -309,6 +309,18 @@ def _unit_inventor_shares_paid(ctx: Context) -> Figures:
 # ---------------------------------------------------------------- cities' work
 
 
+def _unit_management_system(ctx: Context) -> Figures:
+    from usefirst.safehouse.selectors import units_with_approved_system
+
+    return {unit: Decimal(1) for unit in units_with_approved_system(ctx.year)}
+
+
+def _unit_incentives(ctx: Context) -> Figures:
+    from usefirst.safehouse.selectors import incentive_counts
+
+    return {unit: Decimal(n) for unit, n in incentive_counts(ctx.year).items()}
+
+
 def _city_ids() -> dict[str, int]:
     from usefirst.accounts.models import Organisation, OrganisationKind
 
@@ -431,6 +443,15 @@ for _source in (
     Source("unit.fund_in", "引导资金计提", U, "万元", _fund("allocation")),
     Source("unit.fund_out", "引导资金使用", U, "万元", _fund("spending")),
     Source("unit.inventor_shares_paid", "已发放成果完成人收益", U, "万元", _unit_inventor_shares_paid),
+    Source(
+        "unit.management_system",
+        "配套管理制度已审核通过",
+        U,
+        "是/否",
+        _unit_management_system,
+        help="年底前已报送并经主管部门审核通过的先用后转配套管理制度：是计 1，否计 0",
+    ),
+    Source("unit.incentives", "获主管部门激励支持次数", U, "次", _unit_incentives),
     Source("city.contracts", "本市企业签订“先用后转”合同数", C, "项", _city_contracts),
     Source("city.received", "本市企业支付实际到账金额", C, "万元", _city_received),
     Source("agency.reported.staff", "技术经理人人数（自报）", A, "人", _reported("staff"), reported=True),

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation
@@ -48,6 +48,24 @@ def incentives_for(org: Organisation | int, year: int) -> QuerySet[IncentiveSupp
     return (
         IncentiveSupport.objects.filter(unit_id=_pk(org), year=year).select_related("department").order_by("-granted_on", "-pk")
     )
+
+
+def units_with_approved_system(year: int) -> set[int]:
+    """The units whose 先用后转 management system was approved and in effect by the year's end
+    (the unit evaluation's supporting condition, rule 6)."""
+    return set(
+        ManagementSystem.objects.filter(status=SystemStatus.APPROVED, effective_from__lte=dt.date(year, 12, 31))
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+
+
+def incentive_counts(year: int) -> dict[int, int]:
+    """Per unit: the incentive supports its departments recorded for the year."""
+    return {
+        int(row["unit_id"]): int(row["n"])
+        for row in IncentiveSupport.objects.filter(year=year).values("unit_id").annotate(n=Count("pk"))
+    }
 
 
 # ---------------------------------------------------------------- the dossier

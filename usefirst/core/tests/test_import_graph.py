@@ -41,7 +41,7 @@ LAYERS: dict[str, int] = {
     "inclusion": 11,
     "risk": 11,
     "safehouse": 11,  # the 安心屋: reads contracts, signs with the contracts CA
-    "evaluation": 11,  # agency, unit and city evaluations: read matchmaking, contracts, finance
+    "evaluation": 12,  # agency, unit and city evaluations: read matchmaking, contracts, finance, safehouse
     "simulator": 12,  # the payment-mode simulator: reads contracts, finance, policy (and may quote with risk)
     "reporting": 12,  # annual reporting and rectification: reads contracts, finance, recognition
     "help": 12,  # help pages and site navigation: the policy's figures, the catalog's labels

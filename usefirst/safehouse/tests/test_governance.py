@@ -76,3 +76,18 @@ def test_incentives_are_recorded_by_the_department_and_read_by_year(university, 
             actor=staff, unit=university, kind="funding", year=2026, granted_on="2026-05-01", description="x"
         )
     assert dt.date(2026, 5, 1) == rows[0].granted_on
+
+
+@pytest.mark.django_db
+def test_the_unit_evaluation_reads_the_approved_system_as_a_platform_figure(staff, university, education_reviewer):
+    from decimal import Decimal as D
+
+    from usefirst.evaluation.sources import Context, get_source
+
+    source = get_source("unit.management_system")
+    assert source is not None and source.origin == "平台数据"
+    system = _file(staff, university, day="2026-12-31")  # in effect on the year's last day
+    assert source.compute(Context(year=2026, multiplier=D("1.2"))) == {}
+    services.system_approve(actor=education_reviewer, system=system)
+    assert source.compute(Context(year=2026, multiplier=D("1.2"))) == {university.pk: D(1)}
+    assert source.compute(Context(year=2025, multiplier=D("1.2"))) == {}
