@@ -63,6 +63,7 @@ class ProductIn(Schema):
     deductible_percent: Decimal = Decimal("0")
     waiting_days: int = 0
     term_months: int = 12
+    overdue_trigger_days: int | None = None
     claim_triggers: str
     claim_documents: str
     exclusions: str = ""

@@ -77,6 +77,13 @@ class ProductForm(forms.Form):
     deductible_percent = _percent("deductible_percent")
     waiting_days = forms.IntegerField(label="等待期（天）", min_value=0, initial=0)
     term_months = forms.IntegerField(label="保险（担保）期间（月）", min_value=1, initial=12)
+    overdue_trigger_days = forms.IntegerField(
+        label="付款逾期多少日自动发起理赔（代偿）",
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text="承保企业付款违约的产品填写；不填则不自动发起",
+    )
     claim_triggers = _text("claim_triggers")
     claim_documents = _text("claim_documents")
     exclusions = _text("exclusions", required=False)
