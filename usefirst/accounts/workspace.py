@@ -82,7 +82,8 @@ class Desk:
 
 # The to-dos of each app for this desk (each Todo with its rank: catalog's reviews 10, the
 # registrations 20, engagements 30, contracts 40, receipts 50, distributions 60, recognition 70,
-# auto-inclusion's declarations to review 75 and records to complete 76, risk products 78).
+# auto-inclusion's declarations to review 75 and records to complete 76, risk products 78,
+# policies and claims 79).
 # The rank also places the to-do in its task area of the workspace (TODO_SECTIONS).
 todo_sources: Hook[[Desk], list[Todo]] = Hook("accounts.workspace_todos")
 # Whether the person may use the Excel import of achievements (plan_projects answers).
@@ -111,6 +112,7 @@ TODO_SECTIONS = {
     76: ITEMS,
     77: REVIEW,
     78: REVIEW,
+    79: DEALS,
 }
 
 
@@ -176,6 +178,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("保险与担保", provider, lambda: _link("risk:my_products", "本机构产品", "新建、修改、提交审核、发布新版本")),
         ("保险与担保", provider, lambda: _link("risk:product_create", "新建产品")),
         ("保险与担保", True, lambda: _link("risk:catalogue", "科技保险与担保产品", "已发布的产品；合同页可查看报价")),
+        ("保险与担保", provider or unit or enterprise, lambda: _link("risk:policy_list", "保单与理赔", "核保、保费、理赔与代偿、追偿")),
         ("收益与认定", unit or departments, lambda: _link("finance:receipts_to_confirm", "待确认的到账")),
         ("收益与认定", unit, lambda: _link("finance:my_distributions", "我的收益分配")),
         ("收益与认定", unit or departments, lambda: _link("finance:fund", "成果转化引导资金台账")),

@@ -16,3 +16,30 @@ def risk_todos(desk: workspace.Desk) -> list[workspace.Todo]:
         return []
     waiting = selectors.products_waiting_review(desk.user).count()
     return [workspace.Todo("待审核的保险与担保产品", waiting, reverse("risk:review_queue"), rank=78)]
+
+
+@workspace.todo_sources.connect
+def cover_todos(desk: workspace.Desk) -> list[workspace.Todo]:
+    """For insurers and guarantors: applications to decide, claims to assess or pay. For the
+    insured: information asked for, and claims (the platform's offers among them) to complete."""
+    url = reverse("risk:policy_list")
+    todos: list[workspace.Todo] = []
+    if desk.organisation.kind in ("insurer", "guarantor"):
+        todos.append(workspace.Todo("待核保的投保申请", selectors.policies_awaiting_decision(desk.user).count(), url, rank=79))
+        todos.append(
+            workspace.Todo("待核定或赔付的理赔（代偿）", selectors.claims_awaiting_provider(desk.user).count(), url, rank=79)
+        )
+    if desk.unit or desk.enterprise:
+        todos.append(
+            workspace.Todo("保险机构要求补充材料的投保", selectors.policies_awaiting_insured(desk.user).count(), url, rank=79)
+        )
+        todos.append(
+            workspace.Todo(
+                "待补充材料的理赔案件",
+                selectors.claims_awaiting_insured(desk.user).count(),
+                url,
+                "包括平台因付款逾期自动发起的理赔",
+                rank=79,
+            )
+        )
+    return todos
