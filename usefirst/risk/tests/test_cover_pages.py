@@ -95,3 +95,47 @@ def test_an_automatic_claim_is_completed_and_paid_through_the_pages(client, cont
         client.force_login(owner)
         page = client.get(f"/risk/contracts/{contract.pk}/cover/").content.decode()
     assert "代为支付的付款事项" in page and "88,000.00" in page and "不计入" in page
+
+
+def test_the_api_applies_decides_and_refuses_in_problem_json(client, contract, owner):
+    product, underwriter = bond_product()
+    client.force_login(owner)
+    url = f"/api/v1/contracts/{contract.pk}/risk-policies"
+    body = {"product_id": product.pk, "insured_id": contract.licensor_id, "parts": ["contract"], "period_start": "2026-06-15"}
+    created = client.post(url, body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    policy = created.json()
+    assert policy["status_display"] == "已投保待核保" and policy["pack"]["contract"]["number"] == contract.number
+    again = client.post(url, body, content_type="application/json")
+    assert again.status_code == 409
+    assert again["Content-Type"].startswith("application/problem+json")
+    assert again.json()["code"] == "policy_overlaps"
+    client.force_login(underwriter)
+    issued = client.post(
+        f"/api/v1/risk/policies/{policy['id']}/issue",
+        {"number": "API-1", "premium": "4320.00", "cover": "240000.00"},
+        content_type="application/json",
+    )
+    assert issued.status_code == 200 and issued.json()["premium"] == "4320.00"
+    paid = client.post(
+        f"/api/v1/risk/policies/{policy['id']}/premium-payments",
+        {"paid_on": "2026-06-15", "amount": "4320.00", "voucher_number": "X1"},
+        content_type="application/json",
+    )
+    assert paid.json()["status"] == "in_force"
+    client.force_login(owner)
+    beyond = client.post(
+        f"/api/v1/risk/policies/{policy['id']}/claims",
+        {"risk": "payment_default", "occurred_on": "2026-07-02", "amount_claimed": "240000.01", "description": "未付款"},
+        content_type="application/json",
+    )
+    assert beyond.status_code == 400 and beyond.json()["code"] == "claim_beyond_cover"
+    opened = client.post(
+        f"/api/v1/risk/policies/{policy['id']}/claims",
+        {"risk": "payment_default", "occurred_on": "2026-07-02", "amount_claimed": "1000.00", "description": "未付款"},
+        content_type="application/json",
+    )
+    assert opened.status_code == 201
+    claim = opened.json()
+    missing = client.post(f"/api/v1/risk/claims/{claim['id']}/complete-documents", {}, content_type="application/json")
+    assert missing.status_code == 400 and missing.json()["code"] == "claim_documents_missing"
