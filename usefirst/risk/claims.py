@@ -1,4 +1,4 @@
-"""The rules of a claim that read like arithmetic (docs/risk.md, "Claims"): the documents a product
+"""The rules of a claim that read like arithmetic (docs/domain.md, rule 8, "Claims"): the documents a product
 requires, what is still missing, the cover left on a policy and the payout after the deductibles,
 each step rounded half up to the cent."""
 

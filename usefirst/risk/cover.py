@@ -1,5 +1,5 @@
 """Writes of policies, claims and the payments an insurer or guarantor makes on the licensee's
-behalf (docs/risk.md): the insured's application with its consented underwriting pack, the
+behalf (docs/domain.md, rule 8): the insured's application with its consented underwriting pack, the
 provider's decision, premiums paid, the daily start and end of cover, claims opened by the insured
 or offered by the platform on an overdue payment item, their assessment, payment and recourse.
 The lifecycles are declared in risk/workflows.py (POLICY, CLAIM); every transition is an event row."""

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.urls import reverse
 
 from usefirst.accounts import workspace
+from usefirst.finance import hooks as finance_hooks
 
 from . import selectors
+from .models import CoverPayment
 
 
 @workspace.todo_sources.connect
@@ -43,3 +48,16 @@ def cover_todos(desk: workspace.Desk) -> list[workspace.Todo]:
             )
         )
     return todos
+
+
+@finance_hooks.counted_cover_payments.connect
+def counted_cover_payments(contract_ids: list[int], since: dt.date | None, on: dt.date) -> dict[int, Decimal]:
+    """Payouts marked, when paid, as counting as actually received (policy parameter
+    `recognition_counts_cover_payments`; off by default, so none)."""
+    rows = CoverPayment.objects.filter(contract_id__in=contract_ids, counts_as_received=True, paid_on__lte=on)
+    if since is not None:
+        rows = rows.filter(paid_on__gte=since)
+    totals: dict[int, Decimal] = {}
+    for contract_id, amount in rows.values_list("contract_id", "amount"):
+        totals[contract_id] = totals.get(contract_id, Decimal("0.00")) + amount
+    return totals

@@ -196,3 +196,18 @@ def test_a_declined_claim_gives_its_reasons_and_frees_the_cover(insured):
     from usefirst.risk.claims import cover_left
 
     assert cover_left(insured["policy"]) == D("240000.00")
+
+
+def test_recognition_counts_a_payout_only_when_the_parameter_said_so_when_it_was_paid(insured):
+    from usefirst.contracts.models import ContractAchievement
+    from usefirst.recognition.sources import CountingSettings, received_for_achievement
+
+    settings = CountingSettings(only_use_first_contracts=False)
+    link = ContractAchievement.objects.filter(contract=insured["contract"]).first()
+    achievement = link.achievement
+    _paid_claim(insured)
+    with time_machine.travel(dt.datetime(2026, 8, 10, 2, 0, tzinfo=dt.UTC), tick=True):
+        assert received_for_achievement(achievement, on=dt.date(2026, 8, 10), settings=settings).amount == D("0.00")
+        CoverPayment.objects.update(counts_as_received=True)  # as if the parameter had been on that day
+        counted = received_for_achievement(achievement, on=dt.date(2026, 8, 10), settings=settings).amount
+    assert counted == D("88000.00") * link.price_share / 100
