@@ -82,7 +82,8 @@ class Desk:
 
 # The to-dos of each app for this desk (each Todo with its rank: catalog's reviews 10, the
 # registrations 20, engagements 30, contracts 40, receipts 50, distributions 60, recognition 70,
-# auto-inclusion's declarations to review 75 and records to complete 76, risk products 78).
+# auto-inclusion's declarations to review 75 and records to complete 76, risk products 78,
+# policies and claims 83).
 # The rank also places the to-do in its task area of the workspace (TODO_SECTIONS).
 todo_sources: Hook[[Desk], list[Todo]] = Hook("accounts.workspace_todos")
 # Whether the person may use the Excel import of achievements (plan_projects answers).
@@ -115,6 +116,7 @@ TODO_SECTIONS = {
     80: REVIEW,
     81: "年度填报与整改",
     82: "年度填报与整改",
+    83: DEALS,
 }
 
 
@@ -195,6 +197,11 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
             "对接与合同",
             unit or provider or organisation.kind == OrganisationKind.AGENCY,
             lambda: _link("performance:shared", "企业授权查看的履约信用档案"),
+        ),
+        (
+            "保险与担保",
+            provider or unit or enterprise,
+            lambda: _link("risk:policy_list", "保单与理赔", "核保、保费、理赔与代偿、追偿"),
         ),
         ("收益与认定", unit or departments, lambda: _link("finance:receipts_to_confirm", "待确认的到账")),
         ("收益与认定", unit, lambda: _link("finance:my_distributions", "我的收益分配")),

@@ -119,6 +119,23 @@ TONES: dict[str, dict[str, Tone]] = {
         "withdrawn": Tone.ENDED,
         "superseded": Tone.ENDED,
     },
+    "risk.policy": {
+        "applied": Tone.PENDING,
+        "info_requested": Tone.PENDING,
+        "issued": Tone.ACTIVE,
+        "declined": Tone.REFUSED,
+        "in_force": Tone.ACTIVE,
+        "expired": Tone.ENDED,
+        "cancelled": Tone.ENDED,
+    },
+    "risk.claim": {
+        "opened": Tone.PENDING,
+        "documents_complete": Tone.PENDING,
+        "assessed": Tone.ACTIVE,
+        "paid": Tone.DONE,
+        "declined": Tone.REFUSED,
+        "subrogated": Tone.DONE,
+    },
     "recognition.application": {
         "draft": Tone.PENDING,
         "recommended": Tone.PENDING,

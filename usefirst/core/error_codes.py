@@ -329,6 +329,25 @@ CODES: tuple[ErrorCode, ...] = (
     E("performance_statement_required", 400, "performance", "请填写情况说明"),
     # simulator
     E("simulator_invalid", 400, "simulator", "模拟条件有误：…"),
+    E("policy_not_insured", 403, "risk", "只有投保人（被保险人）的成员可以办理"),
+    E("policy_not_underwriter", 403, "risk", "只有出具该保单（担保）的机构可以办理"),
+    E("policy_not_party", 403, "risk", "投保人须是合同当事方（许可方单位或被许可企业）"),
+    E("product_not_published", 409, "risk", "该产品版本未发布或已被取代，请按现行版本投保"),
+    E("policy_insured_mismatch", 400, "risk", "该产品的被保险人为…，…不能作为被保险人投保"),
+    E("pack_consent_required", 400, "risk", "请勾选同意向保险（担保）机构提供合同主要条款：这是核保的必需材料"),
+    E("policy_product_not_fitting", 400, "risk", "该产品不适用于本合同：…"),
+    E("policy_overlaps", 409, "risk", "本合同的同一风险在…已有保单，期间重叠，不能重复投保"),
+    E("policy_cover_above_contract", 400, "risk", "保险金额不能高于合同金额"),
+    E("policy_number_taken", 409, "risk", "保单号…已被本机构使用"),
+    E("premium_overpaid", 400, "risk", "本次缴费超过尚欠保费"),
+    E("premium_voucher_taken", 409, "risk", "凭证号…已登记过"),
+    E("policy_has_open_claim", 409, "risk", "该保单尚有未结的理赔案件，结案后才能退保"),
+    E("policy_not_in_force", 409, "risk", "只有保障中的保单可以报案"),
+    E("claim_risk_not_covered", 400, "risk", "该风险不在本保单的承保范围内"),
+    E("claim_outside_period", 400, "risk", "出险日期不在保险责任期间内"),
+    E("claim_beyond_cover", 400, "risk", "索赔金额超过本保单剩余保险金额"),
+    E("claim_documents_missing", 400, "risk", "理赔材料不齐全：请先提供产品要求的全部材料"),
+    E("recourse_above_payout", 400, "risk", "追偿金额不能高于赔付金额"),
 )
 
 REGISTRY: dict[str, ErrorCode] = {entry.code: entry for entry in CODES}

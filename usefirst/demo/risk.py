@@ -14,9 +14,13 @@ from django.contrib.auth.hashers import make_password
 
 from usefirst.accounts.models import Membership, Organisation, OrganisationEvent, OrganisationKind, OrganisationStatus, User
 from usefirst.accounts.roles import reviewing_department
-from usefirst.risk import services
-from usefirst.risk.choices import INSURANCE_TYPES, CostHead, CoveredRisk, InsuredKind, ProductType
-from usefirst.risk.models import Product, SubsidyRule
+from usefirst.contracts.models import Contract, ContractKind, ContractStatus
+from usefirst.core.dates import today
+from usefirst.finance import services as finance_services
+from usefirst.finance.models import PaymentPlan
+from usefirst.risk import cover, services
+from usefirst.risk.choices import INSURANCE_TYPES, CostHead, CoveredRisk, InsuredKind, PackPart, PolicyStatus, ProductType
+from usefirst.risk.models import Policy, Product, SubsidyRule
 
 from . import specs
 from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email
@@ -66,6 +70,7 @@ PERFORMANCE_BOND: dict[str, Any] = {
     "deductible_percent": "10",
     "waiting_days": 30,
     "term_months": 36,
+    "overdue_trigger_days": 90,
     "claim_triggers": "免费使用期届满后 60 日内，企业既未付费也未签订正式许可或转让合同而继续使用；或付款计划中任一期逾期 90 日。",
     "claim_documents": "合同文本；平台付款计划与到账记录；书面催告及送达凭证；企业继续使用的证据。",
     "exclusions": "双方协商一致终止合同的；成果单位未按约交付技术资料的；战争、核辐射等不可抗力。",
@@ -183,9 +188,32 @@ GUARANTEE: dict[str, Any] = {
     "loading_record_poor": "1.50",
     "waiting_days": 0,
     "term_months": 36,
+    "overdue_trigger_days": 60,
     "claim_triggers": "付款计划中任一期逾期 60 日，成果单位书面催告后 30 日内仍未支付。",
     "claim_documents": "合同文本；付款计划；催告函及送达凭证；代偿申请书。",
     "exclusions": "成果单位与企业恶意串通的。",
+}
+
+IP_LIABILITY: dict[str, Any] = {
+    "name": "试用期知识产权侵权责任保险（6 个月）",
+    "product_type": ProductType.IP_INFRINGEMENT_LIABILITY,
+    "summary": "企业在免费使用期内实施成果，第三方提出知识产权侵权索赔时，承担应诉费用和赔偿。",
+    "covered_risks": [CoveredRisk.IP_INFRINGEMENT],
+    "insured_kind": InsuredKind.ENTERPRISE,
+    "modes": BOTH_MODES,
+    "amount_min": "",
+    "amount_max": "",
+    "trl_min": 1,
+    "trl_max": 9,
+    "sum_insured_percent": "50",
+    "sum_insured_cap": "500000.00",
+    "premium_method": "rate",
+    "premium_rate": "0.8",
+    "minimum_premium": "1000.00",
+    "waiting_days": 0,
+    "term_months": 6,
+    "claim_triggers": "第三方就被许可技术向企业提出知识产权侵权诉讼或仲裁。",
+    "claim_documents": "合同文本；起诉状或仲裁申请书；应诉费用凭证。",
 }
 
 
@@ -247,11 +275,162 @@ def load_demo_risk(*, log: Callable[[str], None] = print) -> int:
         },
     )
     published: list[Product] = []
-    for actor, data in ((insurer, PERFORMANCE_BOND), (second, COMPREHENSIVE), (second, PATENT_FAILURE), (guarantor, GUARANTEE)):
+    for actor, data in (
+        (insurer, PERFORMANCE_BOND),
+        (second, COMPREHENSIVE),
+        (second, PATENT_FAILURE),
+        (guarantor, GUARANTEE),
+        (second, IP_LIABILITY),
+    ):
         product = services.product_create(actor=actor, provider=_org_of(actor), data=data)
         services.product_submit(actor=actor, product=product)
         published.append(services.product_approve(actor=reviewer, product=product))
     in_review = services.product_create(actor=insurer, provider=_org_of(insurer), data=PILOT_COST)
     services.product_submit(actor=insurer, product=in_review)
     log(f"保险与担保产品：已发布 {len(published)} 个，待审核 1 个；保费补贴规则 1 条")
+    load_demo_cover(dict(zip(("bond", "comprehensive", "patent", "guarantee", "ip"), published, strict=True)), log=log)
     return len(published) + 1
+
+
+# ---------------------------------------------------------------- policies, claims, guarantees
+
+
+def _admin(org_id: int | None) -> User | None:
+    if org_id is None:
+        return None
+    membership = (
+        Membership.objects.filter(organisation_id=org_id, role=Membership.Role.ADMIN, is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user if membership is not None else None
+
+
+def _plan(contract: Contract, rows: list[tuple[int, str]]) -> None:
+    """A payment plan of installments `rows` (days from today, amount), entered by the licensor."""
+    if PaymentPlan.objects.filter(contract=contract).exists():
+        return
+    unit_user = _admin(contract.licensor_id)
+    assert unit_user is not None
+    day = today()
+    finance_services.plan_create(
+        actor=unit_user,
+        contract=contract,
+        items=[
+            {
+                "kind": "installment",
+                "terms": {
+                    "installments": [
+                        {"date": (day + dt.timedelta(days=offset)).isoformat(), "amount": amount} for offset, amount in rows
+                    ]
+                },
+            }
+        ],
+        note="演示：双方约定的付款安排",
+    )
+
+
+def _apply(contract: Contract, product: Product, *, unit: bool, start_days_ago: int, parts: list[str] | None = None) -> Policy:
+    insured = contract.licensor if unit else contract.licensee
+    assert insured is not None
+    actor = _admin(insured.pk)
+    assert actor is not None
+    return cover.policy_apply(
+        actor=actor,
+        contract=contract,
+        product=product,
+        insured=insured,
+        parts=parts or [PackPart.CONTRACT, PackPart.ACHIEVEMENT, PackPart.PAYMENT_PLAN],
+        period_start=(today() - dt.timedelta(days=start_days_ago)).isoformat(),
+        note="演示投保",
+    )
+
+
+def _underwriter(policy: Policy) -> User:
+    user = _admin(policy.provider_id)
+    assert user is not None
+    return user
+
+
+def _issue(policy: Policy, number: str, *, pay: bool, paid_days_ago: int = 0) -> Policy:
+    underwriter = _underwriter(policy)
+    cover.policy_issue(actor=underwriter, policy=policy, number=number, premium=policy.quoted_premium, cover=policy.quoted_cover)
+    if pay:
+        cover.premium_record(
+            actor=underwriter,
+            policy=policy,
+            paid_on=(today() - dt.timedelta(days=paid_days_ago)).isoformat(),
+            amount=policy.quoted_premium,
+            voucher_number=f"{number}-BF",
+        )
+    policy.refresh_from_db()
+    return policy
+
+
+def load_demo_cover(products: dict[str, Product], *, log: Callable[[str], None] = print) -> int:
+    """Policies in every state on the demo's contracts, an automatic claim on an installment 100
+    days overdue (the insurer's to assess), and a guarantee called, paid and followed by the
+    guarantor's recourse. Returns how many policies; none when the demo has no contracts."""
+    awaiting = Contract.objects.filter(kind=ContractKind.FREE_USE_LICENCE, status=ContractStatus.AWAITING_NEXT_STEP).first()
+    in_period = Contract.objects.filter(kind=ContractKind.FREE_USE_LICENCE, status=ContractStatus.FREE_USE).first()
+    licence = Contract.objects.filter(kind=ContractKind.LICENCE, status=ContractStatus.SIGNED).first()
+    if awaiting is None or in_period is None or licence is None:
+        return 0
+    day = today()
+    # A: the guarantor covers the deferred payments; the first installment is missed, the
+    # platform calls the guarantee 60 days on, the guarantor pays and records its recourse.
+    _plan(awaiting, [(-130, "100000.00"), (60, "200000.00")])
+    guarantee = _issue(
+        _apply(awaiting, products["guarantee"], unit=True, start_days_ago=190), "DB-2026-0008", pay=True, paid_days_ago=189
+    )
+    due = day - dt.timedelta(days=130)
+    cover.offer_claims(due + dt.timedelta(days=60))
+    called = guarantee.claims.get()
+    unit_user = _admin(awaiting.licensor_id)
+    assert unit_user is not None
+    cover.claim_add_document(
+        actor=unit_user, claim=called, name="催告函及送达凭证", content="逾期第 35 日发出书面催告，EMS 回执已签收"
+    )
+    cover.claim_add_document(actor=unit_user, claim=called, name="代偿申请书", content="成果单位盖章的代偿申请书")
+    cover.claim_complete_documents(actor=unit_user, claim=called)
+    guarantor = _underwriter(guarantee)
+    cover.claim_assess(actor=guarantor, claim=called, assessed_loss=called.amount_claimed)
+    cover.claim_pay(actor=guarantor, claim=called, paid_on=(day - dt.timedelta(days=40)).isoformat())
+    called.refresh_from_db()
+    cover.claim_subrogate(
+        actor=guarantor, claim=called, amount=called.payout, note="已向被许可企业发出追偿通知，约定 90 日内偿还代偿款"
+    )
+    # The enterprise's own cover on A: an IP policy that has run its six months (expired), and
+    # a tri-party policy the insurer wants more on.
+    expired = _issue(
+        _apply(awaiting, products["ip"], unit=False, start_days_ago=200), "ZJ-IP-2026-0001", pay=True, paid_days_ago=200
+    )
+    cover.policies_advance(day)
+    comprehensive = _apply(awaiting, products["comprehensive"], unit=False, start_days_ago=0)
+    cover.policy_request_info(
+        actor=_underwriter(comprehensive), policy=comprehensive, reason="请补充该技术的第三方检测报告及关键指标约定"
+    )
+    # B: the insurer's performance bond (30 days waiting) on a licence in its free-use period; the entry fee is
+    # 100 days overdue, and this morning's job offered the unit a claim.
+    _plan(in_period, [(-100, "50000.00"), (30, "250000.00")])
+    _issue(_apply(in_period, products["bond"], unit=True, start_days_ago=160), "PICC-LY-2026-0015", pay=True, paid_days_ago=159)
+    offered = cover.offer_claims(day)
+    _issue(_apply(in_period, products["ip"], unit=False, start_days_ago=0), "ZJ-IP-2026-0002", pay=False)
+    # C: the main licence: a bond declined, a tri-party policy cancelled, a guarantee applied for.
+    declined = _apply(licence, products["bond"], unit=True, start_days_ago=0, parts=[PackPart.CONTRACT])
+    cover.policy_decline(
+        actor=_underwriter(declined), policy=declined, reason="合同金额较大，超出本机构单笔承保限额，建议分保或改投担保"
+    )
+    cancelled = _apply(licence, products["comprehensive"], unit=True, start_days_ago=0)
+    licensor_admin = _admin(licence.licensor_id)
+    assert licensor_admin is not None
+    cover.policy_cancel(actor=licensor_admin, policy=cancelled, reason="改为申请履约担保")
+    _apply(licence, products["guarantee"], unit=True, start_days_ago=0)
+    count = Policy.objects.count()
+    states = sorted(set(Policy.objects.values_list("status", flat=True)))
+    log(
+        f"保单与担保 {count} 份（状态：{'、'.join(str(PolicyStatus(s).label) for s in states)}）；"
+        f"自动发起理赔 {offered + 1} 件，担保代偿并登记追偿 1 件；已到期 {expired.number}"
+    )
+    return count

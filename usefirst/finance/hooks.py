@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.urls import reverse
 
 from usefirst.accounts import workspace
@@ -13,6 +16,11 @@ from .models import Receipt
 # A receipt of this contract (its id) was recorded, confirmed, disputed or reversed. Sent inside
 # the transaction that wrote it; recognition rechecks the contract's achievements after commit.
 receipt_changed: Hook[[int], None] = Hook("finance.receipt_changed")
+# What insurers and guarantors paid on the licensee's behalf under these contracts, paid on or
+# after `since` (when given) and up to `on`, that the policy parameter let count as actually
+# received when it was paid, per contract: {contract_id: amount}. Risk answers; recognition adds
+# it (by price share for an achievement) to the receipts. Default: nothing counts.
+counted_cover_payments: Hook[[list[int], dt.date | None, dt.date], dict[int, Decimal]] = Hook("finance.counted_cover_payments")
 
 
 @workspace.todo_sources.connect

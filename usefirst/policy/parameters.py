@@ -207,6 +207,14 @@ DEFINITIONS: dict[str, ParameterDefinition] = {
             interpretation=True,
             help="规则3：审核时提示成果曾获省级科研经费资助",
         ),
+        ParameterDefinition(
+            "recognition_counts_cover_payments",
+            "保险赔付、担保代偿计入实际到账",
+            "boolean",
+            False,
+            interpretation=True,
+            help="规则2：保险机构赔付或担保机构代企业支付的款项，是否视为成果单位的实际到账（默认不计入：实际到账只认被许可企业自己付的款）",
+        ),
         # matching: ranking weights of search and recommendations (usefirst/matching/ranking.py)
         ParameterDefinition(
             "matching_rrf_k",

@@ -12,7 +12,10 @@ Counting interpretations (docs/domain.md, rule 2, each a policy parameter):
 - `recognition_pro_rata_allocation`: a multi-achievement contract counts for this achievement
   by its price share (finance allocates every receipt so); when off, multi-achievement
   contracts do not count at all (no share is attributed);
-- `recognition_receipts_from_policy_start`: receipts before 2026-02-01 do not count.
+- `recognition_receipts_from_policy_start`: receipts before 2026-02-01 do not count;
+- `recognition_counts_cover_payments` (off by default): what an insurer or guarantor paid on the
+  licensee's behalf counts too, when the parameter was on the day it was paid (risk answers the
+  hook `finance.counted_cover_payments`).
 """
 
 from __future__ import annotations
@@ -146,7 +149,31 @@ def received_for_achievement(achievement: Achievement, *, on: dt.date, settings:
     if ids and on >= _today():
         # The figure is finance's; the rows only show where it comes from.
         amount = finance_selectors.received_for_achievement(achievement.pk, since=settings.since, contract_ids=ids)
+    amount += _counted_cover(ids, since=settings.since, on=on, achievement_id=achievement.pk)
     return Received(amount=to_cny(amount), rows=rows, contract_ids=ids)
+
+
+def _counted_cover(contract_ids: list[int], *, since: dt.date | None, on: dt.date, achievement_id: int | None) -> Decimal:
+    """Payouts by insurers and guarantors on the licensee's behalf count only when the policy
+    parameter `recognition_counts_cover_payments` was on when they were paid (off by default:
+    实际到账 is what the licensee itself paid); for an achievement, by its price share."""
+    if not contract_ids:
+        return ZERO
+    from usefirst.finance import hooks as finance_hooks
+
+    total = ZERO
+    for answer in finance_hooks.counted_cover_payments.send(contract_ids, since, on):
+        for contract_id, paid in answer.items():
+            share = Decimal("100")
+            if achievement_id is not None:
+                found = (
+                    ContractAchievement.objects.filter(contract_id=contract_id, achievement_id=achievement_id)
+                    .values_list("price_share", flat=True)
+                    .first()
+                )
+                share = found if found is not None else share
+            total += to_cny(paid * share / Decimal("100"))
+    return total
 
 
 def cooperate_later_bases(achievement: Achievement) -> list[Contract]:
@@ -182,6 +209,7 @@ def received_for_first_cooperation(parent: Contract, *, on: dt.date, settings: C
     amount = sum((r.amount for r in rows), ZERO)
     if on >= _today():
         amount = finance_selectors.received_for_contract(first, since=settings.since)
+    amount += _counted_cover([first.pk], since=settings.since, on=on, achievement_id=None)
     return Received(amount=to_cny(amount), rows=rows, contract_ids=[first.pk])
 
 

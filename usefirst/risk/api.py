@@ -15,12 +15,13 @@ from ninja.security import django_auth
 from usefirst.accounts.models import Organisation
 from usefirst.api.auth import TokenAuth, optional_user
 from usefirst.core.actors import AuthenticatedHttpRequest
-from usefirst.core.errors import Forbidden
+from usefirst.core.errors import Forbidden, NotFound
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
 
-from . import policies, selectors, services
-from .models import Product, SubsidyRule
+from . import claims as claim_rules
+from . import cover, policies, selectors, services
+from .models import Claim, Policy, Product, SubsidyRule
 from .quoting import Quote, Step
 
 router = Router(tags=["科技保险与担保"])
@@ -63,6 +64,7 @@ class ProductIn(Schema):
     deductible_percent: Decimal = Decimal("0")
     waiting_days: int = 0
     term_months: int = 12
+    overdue_trigger_days: int | None = None
     claim_triggers: str
     claim_documents: str
     exclusions: str = ""
@@ -302,3 +304,306 @@ def contract_quotes(request: AuthenticatedHttpRequest, pk: int, query: Query[Quo
             {"product_id": f.product.pk, "product_name": f.product.name, "reasons": f.reasons} for f in sheet.not_fitting
         ],
     }
+
+
+# ---------------------------------------------------------------- policies and claims
+
+
+class ApplyIn(Schema):
+    product_id: int
+    insured_id: int
+    parts: list[str]
+    period_start: str
+    note: str = ""
+
+
+class PolicyActionIn(Schema):
+    """The fields of a provider's or insured's step; amounts as decimal strings (never floats)."""
+
+    number: str | None = None
+    premium: str | None = None
+    cover: str | None = None
+    reason: str | None = None
+    paid_on: str | None = None
+    amount: str | None = None
+    voucher_number: str | None = None
+
+
+class ClaimIn(Schema):
+    risk: str
+    occurred_on: str
+    amount_claimed: str
+    description: str
+
+
+class ClaimActionIn(Schema):
+    name: str | None = None
+    content: str | None = None
+    assessed_loss: str | None = None
+    paid_on: str | None = None
+    reason: str | None = None
+    amount: str | None = None
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    actor: str
+    what: str
+    from_label: str
+    to_label: str
+    reason: str
+
+
+class PolicyOut(Schema):
+    id: int
+    number: str
+    contract_id: int
+    contract_number: str
+    product_id: int
+    product_name: str
+    product_version: int
+    provider_name: str
+    insured_id: int
+    insured_name: str
+    covered_risks: list[str]
+    status: str
+    status_display: str
+    period_start: dt.date
+    period_end: dt.date
+    quoted_premium: Decimal | None
+    quoted_cover: Decimal | None
+    premium: Decimal | None
+    cover: Decimal | None
+    premium_paid: Decimal
+    consent_parts: list[str]
+    consent_at: dt.datetime
+    pack: dict[str, Any] | None
+    events: list[EventOut]
+
+
+class PolicyPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    num_pages: int
+    items: list[PolicyOut]
+
+
+class CoverPaymentOut(Schema):
+    line_id: int | None
+    line_label: str
+    payer_name: str
+    amount: Decimal
+    paid_on: dt.date
+    recourse_against: str
+    counts_as_received: bool
+
+
+class DocumentOut(Schema):
+    name: str
+    content: str
+    by_platform: bool
+
+
+class ClaimOut(Schema):
+    id: int
+    number: str
+    policy_id: int
+    status: str
+    status_display: str
+    origin: str
+    origin_display: str
+    risk: str
+    occurred_on: dt.date
+    amount_claimed: Decimal
+    trigger_line_id: int | None
+    required_documents: list[str]
+    missing_documents: list[str]
+    documents: list[DocumentOut]
+    assessed_loss: Decimal | None
+    payout: Decimal | None
+    paid_on: dt.date | None
+    payout_counts_as_received: bool
+    recourse_amount: Decimal | None
+    cover_payments: list[CoverPaymentOut]
+    events: list[EventOut]
+
+
+def _events(rows: list[Any]) -> list[dict[str, Any]]:
+    return [r.__dict__ for r in rows]
+
+
+def _policy_out(policy: Policy, user: Any) -> dict[str, Any]:
+    sees_pack = policies.is_insured(user, policy) or policies.is_underwriter(user, policy)
+    return {
+        "id": policy.pk,
+        "number": policy.number,
+        "contract_id": policy.contract_id,
+        "contract_number": policy.contract.number,
+        "product_id": policy.product_id,
+        "product_name": policy.product.name,
+        "product_version": policy.product.version,
+        "provider_name": policy.provider.name,
+        "insured_id": policy.insured_id,
+        "insured_name": policy.insured.name,
+        "covered_risks": policy.covered_risks,
+        "status": policy.status,
+        "status_display": policy.get_status_display(),
+        "period_start": policy.period_start,
+        "period_end": policy.period_end,
+        "quoted_premium": policy.quoted_premium,
+        "quoted_cover": policy.quoted_cover,
+        "premium": policy.premium,
+        "cover": policy.cover,
+        "premium_paid": cover.premium_paid(policy),
+        "consent_parts": policy.consent_parts,
+        "consent_at": policy.consent_at,
+        "pack": policy.pack if sees_pack else None,
+        "events": _events(selectors.policy_history(policy)),
+    }
+
+
+def _claim_out(claim: Claim) -> dict[str, Any]:
+    return {
+        "id": claim.pk,
+        "number": claim.number,
+        "policy_id": claim.policy_id,
+        "status": claim.status,
+        "status_display": claim.get_status_display(),
+        "origin": claim.origin,
+        "origin_display": claim.get_origin_display(),
+        "risk": claim.risk,
+        "occurred_on": claim.occurred_on,
+        "amount_claimed": claim.amount_claimed,
+        "trigger_line_id": claim.trigger_line_id,
+        "required_documents": claim_rules.required_documents(claim.policy.product),
+        "missing_documents": claim_rules.missing_documents(claim),
+        "documents": [{"name": d.name, "content": d.content, "by_platform": d.by_platform} for d in claim.documents.all()],
+        "assessed_loss": claim.assessed_loss,
+        "payout": claim.payout,
+        "paid_on": claim.paid_on,
+        "payout_counts_as_received": claim.payout_counts_as_received,
+        "recourse_amount": claim.recourse_amount,
+        "cover_payments": [
+            {
+                "line_id": p.line_id,
+                "line_label": p.line.label if p.line else "",
+                "payer_name": p.payer.name,
+                "amount": p.amount,
+                "paid_on": p.paid_on,
+                "recourse_against": p.recourse_against.name if p.recourse_against else "",
+                "counts_as_received": p.counts_as_received,
+            }
+            for p in claim.cover_payments.select_related("line", "payer", "recourse_against")
+        ],
+        "events": _events(selectors.claim_history(claim)),
+    }
+
+
+def _get_policy(request: HttpRequest, pk: int) -> Policy:
+    return get_for_user(
+        Policy.objects.select_related("product", "provider", "insured", "contract"), request.user, Action.VIEW, pk=pk
+    )
+
+
+def _get_claim(request: HttpRequest, pk: int) -> Claim:
+    return get_for_user(Claim.objects.select_related("policy__product"), request.user, Action.VIEW, pk=pk)
+
+
+@router.get("/risk/policies", response=PolicyPageOut, auth=AUTH, summary="可见的保单与担保")
+def policy_list(request: AuthenticatedHttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    page = paginate(selectors.visible_policies(request.user), page=query.page or 1, page_size=query.page_size or 20)
+    return {**page.__dict__, "items": [_policy_out(p, request.user) for p in page.items]}
+
+
+@router.post("/contracts/{pk}/risk-policies", response={201: PolicyOut}, auth=AUTH, summary="投保（附经同意的核保材料）")
+def policy_apply(request: AuthenticatedHttpRequest, pk: int, payload: ApplyIn) -> Status[dict[str, Any]]:
+    contract = policies.quotable_contract(request.user, pk)
+    product = _product(request, payload.product_id, Action.VIEW)
+    insured = Organisation.objects.filter(pk=payload.insured_id).first()
+    if insured is None:
+        raise NotFound("投保人不存在", code="not_found")
+    policy = cover.policy_apply(
+        actor=request.user,
+        contract=contract,
+        product=product,
+        insured=insured,
+        parts=payload.parts,
+        period_start=payload.period_start,
+        note=payload.note,
+    )
+    return Status(201, _policy_out(policy, request.user))
+
+
+@router.get("/risk/policies/{pk}", response=PolicyOut, auth=AUTH, summary="保单详情（核保材料仅投保人与承保机构可见）")
+def policy_detail(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
+    return _policy_out(_get_policy(request, pk), request.user)
+
+
+@router.post("/risk/policies/{pk}/claims", response={201: ClaimOut}, auth=AUTH, summary="报案")
+def claim_open(request: AuthenticatedHttpRequest, pk: int, payload: ClaimIn) -> Status[dict[str, Any]]:
+    policy = _get_policy(request, pk)
+    claim = cover.claim_open(
+        actor=request.user,
+        policy=policy,
+        risk=payload.risk,
+        occurred_on=payload.occurred_on,
+        amount_claimed=payload.amount_claimed,
+        description=payload.description,
+    )
+    return Status(201, _claim_out(claim))
+
+
+POLICY_STEPS: dict[str, Any] = {
+    "issue": lambda a, p, d: cover.policy_issue(actor=a, policy=p, number=d.number, premium=d.premium, cover=d.cover),
+    "decline": lambda a, p, d: cover.policy_decline(actor=a, policy=p, reason=d.reason),
+    "request-info": lambda a, p, d: cover.policy_request_info(actor=a, policy=p, reason=d.reason),
+    "resubmit": lambda a, p, d: cover.policy_resubmit(actor=a, policy=p, note=d.reason),
+    "cancel": lambda a, p, d: cover.policy_cancel(actor=a, policy=p, reason=d.reason),
+    "premium-payments": lambda a, p, d: cover.premium_record(
+        actor=a, policy=p, paid_on=d.paid_on, amount=d.amount, voucher_number=d.voucher_number
+    ),
+}
+
+
+@router.post(
+    "/risk/policies/{pk}/{step}",
+    response=PolicyOut,
+    auth=AUTH,
+    summary="核保决定、补充材料、退保、登记保费（step: issue, decline, request-info, resubmit, cancel, premium-payments）",
+)
+def policy_step(request: AuthenticatedHttpRequest, pk: int, step: str, payload: PolicyActionIn) -> dict[str, Any]:
+    if step not in POLICY_STEPS:
+        raise NotFound("未知的操作", code="not_found")
+    policy = _get_policy(request, pk)
+    POLICY_STEPS[step](request.user, policy, payload)
+    return _policy_out(_get_policy(request, pk), request.user)
+
+
+@router.get("/risk/claims/{pk}", response=ClaimOut, auth=AUTH, summary="理赔（代偿）案件")
+def claim_detail(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
+    return _claim_out(_get_claim(request, pk))
+
+
+CLAIM_STEPS: dict[str, Any] = {
+    "documents": lambda a, c, d: cover.claim_add_document(actor=a, claim=c, name=d.name, content=d.content),
+    "complete-documents": lambda a, c, d: cover.claim_complete_documents(actor=a, claim=c),
+    "assess": lambda a, c, d: cover.claim_assess(actor=a, claim=c, assessed_loss=d.assessed_loss),
+    "pay": lambda a, c, d: cover.claim_pay(actor=a, claim=c, paid_on=d.paid_on),
+    "decline": lambda a, c, d: cover.claim_decline(actor=a, claim=c, reason=d.reason),
+    "subrogate": lambda a, c, d: cover.claim_subrogate(actor=a, claim=c, amount=d.amount, note=d.reason),
+}
+
+
+@router.post(
+    "/risk/claims/{pk}/{step}",
+    response=ClaimOut,
+    auth=AUTH,
+    summary="理赔材料、确认材料齐全、核定、赔付、拒赔、追偿（step: documents, complete-documents, assess, pay, decline, subrogate）",
+)
+def claim_step(request: AuthenticatedHttpRequest, pk: int, step: str, payload: ClaimActionIn) -> dict[str, Any]:
+    if step not in CLAIM_STEPS:
+        raise NotFound("未知的操作", code="not_found")
+    claim = _get_claim(request, pk)
+    CLAIM_STEPS[step](request.user, claim, payload)
+    return _claim_out(_get_claim(request, pk))

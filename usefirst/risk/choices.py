@@ -95,3 +95,44 @@ class PerformanceRecord(models.TextChoices):
     GOOD = "good", "履约良好"
     NONE = "none", "暂无履约记录"
     POOR = "poor", "有逾期未付记录"
+
+
+class PolicyStatus(models.TextChoices):
+    """A policy (or guarantee) from the insured's application to its end (risk/workflows.py)."""
+
+    APPLIED = "applied", "已投保待核保"
+    INFO_REQUESTED = "info_requested", "待补充材料"
+    ISSUED = "issued", "已出单"
+    DECLINED = "declined", "拒保"
+    IN_FORCE = "in_force", "保障中"
+    EXPIRED = "expired", "已到期"
+    CANCELLED = "cancelled", "已退保"
+
+
+# A policy in these states holds its risks of its contract for its period: a second one is refused.
+POLICY_HOLDING = frozenset({PolicyStatus.APPLIED, PolicyStatus.INFO_REQUESTED, PolicyStatus.ISSUED, PolicyStatus.IN_FORCE})
+
+
+class PackPart(models.TextChoices):
+    """The parts of the underwriting pack; each goes to the insurer only with the insured's consent."""
+
+    CONTRACT = "contract", "合同主要条款"
+    ACHIEVEMENT = "achievement", "成果的技术成熟度与知识产权"
+    PAYMENT_PLAN = "payment_plan", "付款计划与到账情况"
+
+
+class ClaimStatus(models.TextChoices):
+    OPENED = "opened", "已报案"
+    DOCUMENTS_COMPLETE = "documents_complete", "材料齐全"
+    ASSESSED = "assessed", "已核定"
+    PAID = "paid", "已赔付"
+    DECLINED = "declined", "拒赔"
+    SUBROGATED = "subrogated", "已登记追偿"
+
+
+CLAIM_OPEN = frozenset({ClaimStatus.OPENED, ClaimStatus.DOCUMENTS_COMPLETE, ClaimStatus.ASSESSED})
+
+
+class ClaimOrigin(models.TextChoices):
+    INSURED = "insured", "被保险人报案"
+    AUTOMATIC = "automatic", "平台按付款逾期自动发起"

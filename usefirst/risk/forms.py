@@ -9,9 +9,10 @@ from django import forms
 
 from usefirst.catalog.choices import USE_FIRST_MODE_CHOICES
 from usefirst.catalog.models import TechField
+from usefirst.core.forms import DateField
 from usefirst.core.regions import Region
 
-from .choices import INSURANCE_TYPES, CostHead, CoveredRisk, InsuredKind, PremiumMethod, ProductType
+from .choices import INSURANCE_TYPES, CostHead, CoveredRisk, InsuredKind, PackPart, PremiumMethod, ProductType
 from .models import Product, label_of
 from .rules import ENTERPRISE_SIZES, LOADING_FIELDS
 from .services import EDITABLE_FIELDS
@@ -77,6 +78,13 @@ class ProductForm(forms.Form):
     deductible_percent = _percent("deductible_percent")
     waiting_days = forms.IntegerField(label="等待期（天）", min_value=0, initial=0)
     term_months = forms.IntegerField(label="保险（担保）期间（月）", min_value=1, initial=12)
+    overdue_trigger_days = forms.IntegerField(
+        label="付款逾期多少日自动发起理赔（代偿）",
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text="承保企业付款违约的产品填写；不填则不自动发起",
+    )
     claim_triggers = _text("claim_triggers")
     claim_documents = _text("claim_documents")
     exclusions = _text("exclusions", required=False)
@@ -106,3 +114,35 @@ class QuoteForm(forms.Form):
     other_subsidies = forms.CharField(
         label="同一保费已获其他财政补贴（元）", required=False, help_text="用于计算与其他补贴叠加后的上限；没有则留空"
     )
+
+
+class ApplyForm(forms.Form):
+    """The insured's application: who is insured, from when, and which parts of the pack it agrees
+    to share with the insurer (the contract's terms at least)."""
+
+    insured = forms.ChoiceField(label="投保人（被保险人）")
+    period_start = DateField(label="保险（担保）期间起始日")
+    parts = forms.MultipleChoiceField(
+        label="同意向保险（担保）机构提供的核保材料",
+        choices=PackPart.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="仅勾选的部分随投保申请提供；合同主要条款为核保必需",
+    )
+    note = forms.CharField(label="投保说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, insured_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["insured"].choices = insured_choices
+
+
+class ClaimForm(forms.Form):
+    risk = forms.ChoiceField(label="出险风险")
+    occurred_on = DateField(label="出险日期")
+    amount_claimed = forms.DecimalField(label="索赔金额（元）", **MONEY)  # type: ignore[arg-type]
+    description = forms.CharField(label="出险经过", max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, risks: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["risk"].choices = risks

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from django.urls import reverse
 
 from usefirst.accounts import workspace
+from usefirst.finance import hooks as finance_hooks
 
 from . import selectors
+from .models import CoverPayment
 
 
 @workspace.todo_sources.connect
@@ -16,3 +21,43 @@ def risk_todos(desk: workspace.Desk) -> list[workspace.Todo]:
         return []
     waiting = selectors.products_waiting_review(desk.user).count()
     return [workspace.Todo("待审核的保险与担保产品", waiting, reverse("risk:review_queue"), rank=78)]
+
+
+@workspace.todo_sources.connect
+def cover_todos(desk: workspace.Desk) -> list[workspace.Todo]:
+    """For insurers and guarantors: applications to decide, claims to assess or pay. For the
+    insured: information asked for, and claims (the platform's offers among them) to complete."""
+    url = reverse("risk:policy_list")
+    todos: list[workspace.Todo] = []
+    if desk.organisation.kind in ("insurer", "guarantor"):
+        todos.append(workspace.Todo("待核保的投保申请", selectors.policies_awaiting_decision(desk.user).count(), url, rank=83))
+        todos.append(
+            workspace.Todo("待核定或赔付的理赔（代偿）", selectors.claims_awaiting_provider(desk.user).count(), url, rank=83)
+        )
+    if desk.unit or desk.enterprise:
+        todos.append(
+            workspace.Todo("保险机构要求补充材料的投保", selectors.policies_awaiting_insured(desk.user).count(), url, rank=83)
+        )
+        todos.append(
+            workspace.Todo(
+                "待补充材料的理赔案件",
+                selectors.claims_awaiting_insured(desk.user).count(),
+                url,
+                "包括平台因付款逾期自动发起的理赔",
+                rank=83,
+            )
+        )
+    return todos
+
+
+@finance_hooks.counted_cover_payments.connect
+def counted_cover_payments(contract_ids: list[int], since: dt.date | None, on: dt.date) -> dict[int, Decimal]:
+    """Payouts marked, when paid, as counting as actually received (policy parameter
+    `recognition_counts_cover_payments`; off by default, so none)."""
+    rows = CoverPayment.objects.filter(contract_id__in=contract_ids, counts_as_received=True, paid_on__lte=on)
+    if since is not None:
+        rows = rows.filter(paid_on__gte=since)
+    totals: dict[int, Decimal] = {}
+    for contract_id, amount in rows.values_list("contract_id", "amount"):
+        totals[contract_id] = totals.get(contract_id, Decimal("0.00")) + amount
+    return totals

@@ -10,7 +10,7 @@ person types them (1.5 means 1.5 %), loadings as factors (1.20), money as CNY De
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -19,7 +19,17 @@ from django.utils import timezone
 from usefirst.accounts.models import Organisation
 from usefirst.core.models import TransitionEvent
 
-from .choices import PRODUCT_EDITABLE, InsuredKind, PremiumMethod, ProductStatus, ProductType
+from .choices import (
+    PRODUCT_EDITABLE,
+    ClaimOrigin,
+    ClaimStatus,
+    CoveredRisk,
+    InsuredKind,
+    PolicyStatus,
+    PremiumMethod,
+    ProductStatus,
+    ProductType,
+)
 
 
 def _money(label: str, default: Decimal) -> models.DecimalField[Decimal, Decimal]:
@@ -87,6 +97,12 @@ class Product(models.Model):
     deductible_percent = _percent("免赔率（损失金额的 %）", Decimal("0"))
     waiting_days = models.PositiveSmallIntegerField("等待期（天）", default=0)
     term_months = models.PositiveSmallIntegerField("保险（担保）期间（月）", default=12)
+    overdue_trigger_days = models.PositiveSmallIntegerField(
+        "付款逾期多少日自动发起理赔（代偿）",
+        null=True,
+        blank=True,
+        help_text="承保企业付款违约的产品：付款计划中一期逾期满该天数时，平台每日任务自动为被保险人发起理赔；不填则不自动发起",
+    )
     claim_triggers = models.TextField("理赔（代偿）触发条件", max_length=3000)
     claim_documents = models.TextField("理赔（代偿）所需材料", max_length=3000)
     exclusions = models.TextField("责任免除", max_length=3000, blank=True)
@@ -164,3 +180,206 @@ def label_of(name: str) -> str:
     """A product field's Chinese label, for messages naming it."""
     found = Product._meta.get_field(name)
     return str(getattr(found, "verbose_name", name))
+
+
+# ---------------------------------------------------------------- policies and claims
+
+
+class Policy(models.Model):
+    """A policy (or a guarantee) on one contract under one product version, from the insured's
+    application to its end. It keeps the version it was applied and issued under (`product`),
+    whatever later versions change. `pack` is the underwriting pack as the insured consented to
+    share it when applying (only the consented parts, frozen at that moment)."""
+
+    number = models.CharField("保单号", max_length=40, blank=True)
+    product = models.ForeignKey(Product, verbose_name="产品（版本）", on_delete=models.PROTECT, related_name="policies")
+    provider = models.ForeignKey(Organisation, verbose_name="保险或担保机构", on_delete=models.PROTECT, related_name="+")
+    contract = models.ForeignKey(
+        "contracts.Contract", verbose_name="合同", on_delete=models.PROTECT, related_name="risk_policies"
+    )
+    insured = models.ForeignKey(Organisation, verbose_name="投保人（被保险人）", on_delete=models.PROTECT, related_name="+")
+    covered_risks = models.JSONField("承保风险", default=list)
+    status = models.CharField("状态", max_length=16, choices=PolicyStatus.choices, default=PolicyStatus.APPLIED)
+    period_start = models.DateField("保险（担保）期间起（含）")
+    period_end = models.DateField("保险（担保）期间止（含）")
+    quoted_premium = _optional_money("投保时报价保费（元）")
+    quoted_cover = _optional_money("投保时报价保险金额（元）")
+    premium = _optional_money("保费（担保费）（元）")
+    cover = _optional_money("保险金额（担保金额）（元）")
+    consent_parts = models.JSONField("同意提供的核保材料", default=list)
+    consent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    consent_at = models.DateTimeField("同意时间", default=timezone.now)
+    pack = models.JSONField("核保材料（投保时）", default=dict)
+    note = models.TextField("投保说明", max_length=2000, blank=True)
+    applied_at = models.DateTimeField("投保时间", default=timezone.now)
+    decided_at = models.DateTimeField("核保决定时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "保单（担保）"
+        verbose_name_plural = "保单（担保）"
+        ordering: ClassVar[list[str]] = ["-applied_at", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["provider", "number"], condition=~models.Q(number=""), name="risk_policy_number_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")), name="risk_policy_period_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"投保申请 {self.pk}"
+
+    @property
+    def is_guarantee(self) -> bool:
+        return self.product.is_guarantee
+
+    @property
+    def noun(self) -> str:
+        return "担保" if self.is_guarantee else "保单"
+
+
+class PolicyEvent(TransitionEvent):
+    subject = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = "保单事件"
+        verbose_name_plural = "保单事件"
+
+
+class PremiumPayment(models.Model):
+    """A premium (or guarantee fee) paid, recorded like a receipt: never edited."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="premium_payments")
+    paid_on = models.DateField("缴费日期")
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    voucher_number = models.CharField("凭证号", max_length=64)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "保费缴纳"
+        verbose_name_plural = "保费缴纳"
+        ordering: ClassVar[list[str]] = ["paid_on", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="risk_premium_payment_positive"),
+            models.UniqueConstraint(fields=["policy", "voucher_number"], name="risk_premium_voucher_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("premium payments are append-only")
+        super().save(*args, **kwargs)
+
+
+class Claim(models.Model):
+    """A claim under a policy (a call on a guarantee): opened by the insured or offered by the
+    platform when a covered trigger happens, the documents the product requires, the insurer's
+    assessment, payment or refusal, and the recourse against the licensee."""
+
+    number = models.CharField("案件号", max_length=40, unique=True)
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="claims")
+    status = models.CharField("状态", max_length=24, choices=ClaimStatus.choices, default=ClaimStatus.OPENED)
+    origin = models.CharField("发起方式", max_length=16, choices=ClaimOrigin.choices, default=ClaimOrigin.INSURED)
+    risk = models.CharField("出险风险", max_length=40, choices=CoveredRisk.choices)
+    occurred_on = models.DateField("出险日期")
+    amount_claimed = _money("索赔金额（元）", Decimal("0.00"))
+    description = models.TextField("出险经过", max_length=3000)
+    trigger_line = models.ForeignKey(
+        "finance.ScheduleLine",
+        verbose_name="逾期的付款事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="risk_claims",
+    )
+    assessed_loss = _optional_money("核定损失（元）")
+    payout = _optional_money("赔付（代偿）金额（元）")
+    paid_on = models.DateField("赔付日期", null=True, blank=True)
+    payout_counts_as_received = models.BooleanField("赔付计入实际到账", default=False)
+    recourse_amount = _optional_money("追偿金额（元）")
+    recourse_note = models.TextField("追偿说明", max_length=2000, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField("报案时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "理赔（代偿）"
+        verbose_name_plural = "理赔（代偿）"
+        ordering: ClassVar[list[str]] = ["-opened_at", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # The platform offers one claim per overdue payment item.
+            models.UniqueConstraint(
+                fields=["policy", "trigger_line"], condition=models.Q(trigger_line__isnull=False), name="risk_claim_one_per_line"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ClaimEvent(TransitionEvent):
+    subject = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = "理赔事件"
+        verbose_name_plural = "理赔事件"
+
+
+class ClaimDocument(models.Model):
+    """One document the product requires for a claim, as provided: by the platform (evidence it
+    holds, attached when the claim is opened) or by the insured (a description and reference)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField("材料", max_length=200)
+    content = models.TextField("内容或说明", max_length=3000)
+    by_platform = models.BooleanField("平台自动附上", default=False)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField("提供时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "理赔材料"
+        verbose_name_plural = "理赔材料"
+        ordering: ClassVar[list[str]] = ["claim", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CoverPayment(models.Model):
+    """What an insurer or guarantor paid on a payment item of the contract on the licensee's
+    behalf (赔付 / 代偿): who paid, how much, and the recourse against the licensee. Kept apart
+    from the licensee's receipts (finance.Receipt): it is not 实际到账 for recognition unless the
+    policy parameter `recognition_counts_cover_payments` said so when it was paid."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="cover_payments")
+    line = models.ForeignKey(
+        "finance.ScheduleLine",
+        verbose_name="付款事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cover_payments",
+    )
+    contract = models.ForeignKey("contracts.Contract", on_delete=models.PROTECT, related_name="risk_cover_payments")
+    payer = models.ForeignKey(Organisation, verbose_name="代为支付的机构", on_delete=models.PROTECT, related_name="+")
+    recourse_against = models.ForeignKey(
+        Organisation, verbose_name="追偿对象", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    paid_on = models.DateField("支付日期")
+    counts_as_received = models.BooleanField("计入实际到账", default=False)
+    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "保险赔付与担保代偿"
+        verbose_name_plural = "保险赔付与担保代偿"
+        ordering: ClassVar[list[str]] = ["paid_on", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="risk_cover_payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payer_id} {self.amount}"

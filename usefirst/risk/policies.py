@@ -29,7 +29,7 @@ from usefirst.core.errors import Forbidden
 from usefirst.core.permissions import Action, can, get_for_user, register
 
 from .choices import ProductStatus
-from .models import Product, SubsidyRule
+from .models import Claim, Policy, Product, SubsidyRule
 
 PROVIDER_KINDS = (OrganisationKind.INSURER, OrganisationKind.GUARANTOR)
 
@@ -89,3 +89,64 @@ def quotable_contract(user: Visitor, pk: int) -> Contract:
 
 def may_quote(user: Visitor, contract: Contract) -> bool:
     return may_quote_any(user) or can(user, Action.CHANGE, contract)
+
+
+# ---------------------------------------------------------------- policies and claims
+#
+# Policy (and its claims):
+# - VIEW: the insured's members, the provider's members, the contract's parties (the contract
+#   page shows its policies and claims) and the provincial department.
+# - CHANGE (apply, answer a request for information, record the premium paid, open a claim, add
+#   documents): the insured's members.
+# - REVIEW (the provider's decisions: issue, decline, ask for information, assess, pay, record
+#   the recourse): the provider's members.
+
+
+def _contract_party_ids(user: Visitor) -> set[int]:
+    return roles.organisation_ids(user)
+
+
+def _policy_scope(user: Visitor, action: Action, queryset: QuerySet[Any], prefix: str) -> QuerySet[Any]:
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    own = roles.organisation_ids(user)
+    if action == Action.VIEW or action == Action.HISTORY:
+        if roles.is_provincial_staff(user):
+            return queryset
+        return queryset.filter(
+            Q(**{f"{prefix}insured_id__in": own})
+            | Q(**{f"{prefix}provider_id__in": own})
+            | Q(**{f"{prefix}contract__licensor_id__in": own})
+            | Q(**{f"{prefix}contract__licensee_id__in": own})
+        ).distinct()
+    if action == Action.CHANGE:
+        return queryset.filter(**{f"{prefix}insured_id__in": own})
+    if action == Action.REVIEW:
+        return queryset.filter(**{f"{prefix}provider_id__in": own})
+    return queryset.none()
+
+
+@register(Policy)
+class PolicyPolicy:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return _policy_scope(user, action, queryset, "")
+
+
+@register(Claim)
+class ClaimPolicy:
+    def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return _policy_scope(user, action, queryset, "policy__")
+
+
+def is_insured(user: Visitor, policy: Policy) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and policy.insured_id in roles.organisation_ids(user)
+
+
+def is_underwriter(user: Visitor, policy: Policy) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and policy.provider_id in provider_ids(user)
+
+
+def contract_parties(contract: Contract) -> list[Organisation]:
+    """The organisations that may apply for cover on a contract: its licensor unit and licensee."""
+    ids = [i for i in (contract.licensor_id, contract.licensee_id) if i is not None]
+    return list(Organisation.objects.filter(pk__in=ids).order_by("pk"))

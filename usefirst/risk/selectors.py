@@ -19,8 +19,8 @@ from usefirst.core.permissions import Action, restrict
 from usefirst.finance import selectors as finance_selectors
 from usefirst.finance.models import ScheduleLine
 
-from .choices import PerformanceRecord, ProductStatus
-from .models import Product, SubsidyRule
+from .choices import ClaimStatus, PerformanceRecord, PolicyStatus, ProductStatus
+from .models import Claim, CoverPayment, Policy, Product, SubsidyRule
 from .quoting import ZERO, DealFacts, Fit, Quote, quote, why_not
 
 
@@ -150,3 +150,57 @@ def quote_sheet(user: Visitor, contract: Contract, *, other_subsidies: Decimal =
             quotes.append(quote(product, deal, rules=rules, on=day))
     quotes.sort(key=lambda q: (q.payable, q.product.name))
     return QuoteSheet(contract=contract, deal=deal, quotes=quotes, not_fitting=not_fitting, on=day)
+
+
+# ---------------------------------------------------------------- policies and claims
+
+
+def visible_policies(user: Visitor) -> QuerySet[Policy]:
+    return (
+        restrict(Policy.objects.all(), user, Action.VIEW)
+        .select_related("product", "provider", "insured", "contract")
+        .order_by("-applied_at", "-id")
+    )
+
+
+def policies_awaiting_decision(user: Visitor) -> QuerySet[Policy]:
+    return restrict(Policy.objects.all(), user, Action.REVIEW).filter(status=PolicyStatus.APPLIED)
+
+
+def claims_awaiting_provider(user: Visitor) -> QuerySet[Claim]:
+    return restrict(Claim.objects.all(), user, Action.REVIEW).filter(
+        status__in=[ClaimStatus.DOCUMENTS_COMPLETE, ClaimStatus.ASSESSED]
+    )
+
+
+def claims_awaiting_insured(user: Visitor) -> QuerySet[Claim]:
+    """Claims the insured must complete (the platform's offers among them)."""
+    return restrict(Claim.objects.all(), user, Action.CHANGE).filter(status=ClaimStatus.OPENED)
+
+
+def policies_awaiting_insured(user: Visitor) -> QuerySet[Policy]:
+    return restrict(Policy.objects.all(), user, Action.CHANGE).filter(status=PolicyStatus.INFO_REQUESTED)
+
+
+def visible_claims(user: Visitor) -> QuerySet[Claim]:
+    return (
+        restrict(Claim.objects.all(), user, Action.VIEW)
+        .select_related("policy__product", "policy__provider", "policy__insured", "policy__contract")
+        .order_by("-opened_at", "-id")
+    )
+
+
+def policy_history(policy: Policy) -> list[workflow.HistoryRow]:
+    from .workflows import POLICY
+
+    return workflow.history(POLICY, policy.events.select_related("actor").order_by("at", "pk"))
+
+
+def claim_history(claim: Claim) -> list[workflow.HistoryRow]:
+    from .workflows import CLAIM
+
+    return workflow.history(CLAIM, claim.events.select_related("actor").order_by("at", "pk"))
+
+
+def cover_payments_of(contract: Contract) -> QuerySet[CoverPayment]:
+    return CoverPayment.objects.filter(contract=contract).select_related("line", "claim", "payer", "recourse_against")

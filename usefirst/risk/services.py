@@ -56,6 +56,7 @@ PLAIN_FIELDS = (
     "trl_max",
     "waiting_days",
     "term_months",
+    "overdue_trigger_days",
 )
 LIST_FIELDS = ("covered_risks", "cost_heads", "modes", "enterprise_sizes", "regions", "tech_fields")
 # The fields a provider edits; a new version copies them all.
@@ -124,6 +125,18 @@ def clean_product_data(data: Mapping[str, Any]) -> dict[str, Any]:
         cleaned[name] = number if number is not None or name not in DEFAULTS else DEFAULTS[name]
     for name in PLAIN_FIELDS:
         value = data.get(name)
+        if name == "overdue_trigger_days":
+            if value is None or value == "":
+                cleaned[name] = None
+                continue
+            try:
+                cleaned[name] = int(value)
+            except (TypeError, ValueError):
+                errors.setdefault(name, []).append(f"{label_of(name)}应为整数")
+                continue
+            if not 1 <= cleaned[name] <= 365:
+                errors.setdefault(name, []).append("应为 1 至 365 之间的整数")
+            continue
         if name in DEFAULTS:
             if value is None or value == "":
                 cleaned[name] = DEFAULTS[name]

@@ -15,4 +15,12 @@ urlpatterns = [
     path("review/products/", views.review_queue, name="review_queue"),
     path("review/products/<int:pk>/decide/", views.review_decide, name="review_decide"),
     path("contracts/<int:pk>/quotes/", views.contract_quotes, name="contract_quotes"),
+    path("contracts/<int:pk>/cover/", views.contract_cover, name="contract_cover"),
+    path("contracts/<int:pk>/cover/apply/<int:product_pk>/", views.policy_apply, name="policy_apply"),
+    path("policies/", views.policy_list, name="policy_list"),
+    path("policies/<int:pk>/", views.policy_detail, name="policy_detail"),
+    path("policies/<int:pk>/pack.pdf", views.policy_pack, name="policy_pack"),
+    path("policies/<int:pk>/do/<slug:action>/", views.policy_action, name="policy_action"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
+    path("claims/<int:pk>/do/<slug:action>/", views.claim_action, name="claim_action"),
 ]

@@ -18,15 +18,19 @@ from usefirst.accounts.context_processors import current_membership
 from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.core import workflow
 from usefirst.core.actors import AuthenticatedHttpRequest
+from usefirst.core.dates import today
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, can, get_for_user
 from usefirst.core.refusals import button_action, form_refusal
 
-from . import policies, selectors, services
-from .forms import ProductForm, QuoteForm
-from .models import Product
+from . import claims as claim_rules
+from . import cover, policies, selectors, services
+from .choices import CoveredRisk, PackPart, PolicyStatus
+from .forms import ApplyForm, ClaimForm, ProductForm, QuoteForm
+from .models import Claim, Policy, Product
+from .pack import pack_pdf
 from .quoting import describe, describe_deal, describe_rule
-from .workflows import PRODUCT
+from .workflows import CLAIM, POLICY, PRODUCT
 
 
 def _provider(request: AuthenticatedHttpRequest) -> Organisation:
@@ -212,3 +216,216 @@ def contract_quotes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if sheet is not None:
         context |= describe_deal(sheet.deal)
     return render(request, "risk/contract_quotes.html", context, status=status)
+
+
+# ---------------------------------------------------------------- policies and claims
+
+
+def _policy(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Policy:
+    return get_for_user(Policy.objects.select_related("product", "provider", "insured", "contract"), request.user, action, pk=pk)
+
+
+def _claim(request: HttpRequest, pk: int) -> Claim:
+    return get_for_user(
+        Claim.objects.select_related("policy__product", "policy__provider", "policy__insured", "policy__contract"),
+        request.user,
+        Action.VIEW,
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def contract_cover(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A contract's policies, guarantees and claims, and who paid which item on the licensee's
+    behalf; for its parties (and the provincial department)."""
+    contract = policies.quotable_contract(request.user, pk)
+    own = roles.organisation_ids(request.user)
+    context: dict[str, Any] = {
+        "contract": contract,
+        "policies": selectors.visible_policies(request.user).filter(contract=contract),
+        "claims": selectors.visible_claims(request.user).filter(policy__contract=contract),
+        "payments": selectors.cover_payments_of(contract),
+        "may_apply": any(o.pk in own for o in policies.contract_parties(contract)),
+        "products": selectors.published_products(request.user)
+        if any(o.pk in own for o in policies.contract_parties(contract))
+        else [],
+    }
+    return render(request, "risk/contract_cover.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy_apply(request: AuthenticatedHttpRequest, pk: int, product_pk: int) -> HttpResponse:
+    contract = policies.quotable_contract(request.user, pk)
+    product = get_for_user(Product.objects.select_related("provider"), request.user, Action.VIEW, pk=product_pk)
+    own = roles.organisation_ids(request.user)
+    choices = [(str(o.pk), o.name) for o in policies.contract_parties(contract) if o.pk in own]
+    if not choices:
+        raise PermissionDenied("只有合同当事方可以投保")
+    status = 200
+    if request.method == "POST":
+        form = ApplyForm(request.POST, insured_choices=choices)
+        if form.is_valid():
+            with form_refusal(form):
+                data = form.cleaned_data
+                policy = cover.policy_apply(
+                    actor=request.user,
+                    contract=contract,
+                    product=product,
+                    insured=Organisation.objects.get(pk=int(data["insured"])),
+                    parts=data["parts"],
+                    period_start=data["period_start"],
+                    note=data["note"],
+                )
+                messages.success(request, "投保申请已提交，核保材料已按您的同意提供给保险（担保）机构")
+                return redirect("risk:policy_detail", pk=policy.pk)
+        status = 400
+    else:
+        form = ApplyForm(insured_choices=choices, initial={"parts": [PackPart.CONTRACT], "period_start": today()})
+    return render(request, "risk/policy_apply.html", {"form": form, "contract": contract, "product": product}, status=status)
+
+
+@login_required
+@require_GET
+def policy_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The policies this person sees: an insurer's or guarantor's book, an insured's own."""
+    with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
+        page = paginate(selectors.visible_policies(request.user), page=request.GET.get("page", 1))
+    claims = selectors.visible_claims(request.user)[:50]
+    if refused:
+        return render(request, "risk/policy_list.html", {"page": None, "claims": claims}, status=refused[0].status)
+    return render(request, "risk/policy_list.html", {"page": page, "claims": claims})
+
+
+@login_required
+@require_GET
+def policy_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    policy = _policy(request, pk)
+    user = request.user
+    insured = policies.is_insured(user, policy)
+    underwriter = policies.is_underwriter(user, policy)
+    claim_form = None
+    if insured and policy.status == PolicyStatus.IN_FORCE:
+        labels = dict(CoveredRisk.choices)
+        claim_form = ClaimForm(risks=[(r, str(labels.get(r, r))) for r in policy.covered_risks])
+    context: dict[str, Any] = {
+        "policy": policy,
+        "insured": insured,
+        "underwriter": underwriter,
+        "actions": [t.name for t in workflow.allowed(POLICY, policy, user)],
+        "paid": cover.premium_paid(policy),
+        "payments": policy.premium_payments.all(),
+        "claims": policy.claims.all(),
+        "risks": [str(dict(CoveredRisk.choices).get(r, r)) for r in policy.covered_risks],
+        "parts": [str(dict(PackPart.choices).get(p, p)) for p in policy.consent_parts],
+        "claim_form": claim_form,
+        "history": selectors.policy_history(policy),
+    }
+    return render(request, "risk/policy_detail.html", context)
+
+
+@login_required
+@require_GET
+def policy_pack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The underwriting pack as PDF: for the insured and the insurer only."""
+    policy = _policy(request, pk)
+    if not (policies.is_insured(request.user, policy) or policies.is_underwriter(request.user, policy)):
+        raise PermissionDenied("核保材料只提供给投保人和保险（担保）机构")
+    response = HttpResponse(pack_pdf(policy), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="pack-{policy.pk}.pdf"'
+    return response
+
+
+POLICY_ACTIONS: dict[str, tuple[Any, str]] = {
+    "issue": (
+        lambda a, p, d: cover.policy_issue(
+            actor=a, policy=p, number=d.get("number"), premium=d.get("premium"), cover=d.get("cover")
+        ),
+        "已出单",
+    ),
+    "decline": (lambda a, p, d: cover.policy_decline(actor=a, policy=p, reason=d.get("reason")), "已拒保，理由已告知投保人"),
+    "request_info": (
+        lambda a, p, d: cover.policy_request_info(actor=a, policy=p, reason=d.get("reason")),
+        "已要求投保人补充材料",
+    ),
+    "resubmit": (lambda a, p, d: cover.policy_resubmit(actor=a, policy=p, note=d.get("reason")), "已重新提交核保"),
+    "cancel": (lambda a, p, d: cover.policy_cancel(actor=a, policy=p, reason=d.get("reason")), "已退保"),
+    "premium": (
+        lambda a, p, d: cover.premium_record(
+            actor=a, policy=p, paid_on=d.get("paid_on"), amount=d.get("amount"), voucher_number=d.get("voucher_number")
+        ),
+        "保费缴纳已登记",
+    ),
+    "claim": (
+        lambda a, p, d: cover.claim_open(
+            actor=a,
+            policy=p,
+            risk=d.get("risk"),
+            occurred_on=d.get("occurred_on"),
+            amount_claimed=d.get("amount_claimed"),
+            description=d.get("description"),
+        ),
+        "已报案，请按产品要求提供理赔材料",
+    ),
+}
+
+
+@login_required
+@require_POST
+def policy_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in POLICY_ACTIONS:
+        raise Http404("未知的操作")
+    policy = _policy(request, pk)
+    service, done = POLICY_ACTIONS[action]
+    back = reverse("risk:policy_detail", args=[pk])
+    return button_action(request, done, lambda: service(request.user, policy, request.POST), back)
+
+
+@login_required
+@require_GET
+def claim_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    claim = _claim(request, pk)
+    user = request.user
+    steps = claim_rules.payout_steps(claim, claim.assessed_loss) if claim.assessed_loss is not None else []
+    context: dict[str, Any] = {
+        "claim": claim,
+        "policy": claim.policy,
+        "insured": policies.is_insured(user, claim.policy),
+        "underwriter": policies.is_underwriter(user, claim.policy),
+        "actions": [t.name for t in workflow.allowed(CLAIM, claim, user)],
+        "required": claim_rules.required_documents(claim.policy.product),
+        "missing": claim_rules.missing_documents(claim),
+        "documents": claim.documents.all(),
+        "steps": steps,
+        "payments": claim.cover_payments.select_related("line", "payer", "recourse_against"),
+        "history": selectors.claim_history(claim),
+    }
+    return render(request, "risk/claim_detail.html", context)
+
+
+CLAIM_ACTIONS: dict[str, tuple[Any, str]] = {
+    "document": (
+        lambda a, c, d: cover.claim_add_document(actor=a, claim=c, name=d.get("name"), content=d.get("content")),
+        "理赔材料已提供",
+    ),
+    "complete_documents": (lambda a, c, d: cover.claim_complete_documents(actor=a, claim=c), "已确认材料齐全，等待核定"),
+    "assess": (lambda a, c, d: cover.claim_assess(actor=a, claim=c, assessed_loss=d.get("assessed_loss")), "损失已核定"),
+    "pay": (lambda a, c, d: cover.claim_pay(actor=a, claim=c, paid_on=d.get("paid_on")), "赔付已登记"),
+    "decline": (lambda a, c, d: cover.claim_decline(actor=a, claim=c, reason=d.get("reason")), "已拒赔，理由已告知被保险人"),
+    "subrogate": (
+        lambda a, c, d: cover.claim_subrogate(actor=a, claim=c, amount=d.get("amount"), note=d.get("reason")),
+        "追偿已登记",
+    ),
+}
+
+
+@login_required
+@require_POST
+def claim_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in CLAIM_ACTIONS:
+        raise Http404("未知的操作")
+    claim = _claim(request, pk)
+    service, done = CLAIM_ACTIONS[action]
+    back = reverse("risk:claim_detail", args=[pk])
+    return button_action(request, done, lambda: service(request.user, claim, request.POST), back)

@@ -420,3 +420,26 @@ def test_the_demo_enterprise_shares_its_performance_record_with_the_insurer_and_
     assert {c.status for c in Consent.objects.filter(enterprise=enterprise)} == {"active", "revoked"}
     assert selectors.may_view_record(insurer_user, enterprise)
     assert not selectors.may_view_record(guarantor_user, enterprise)
+
+
+def test_policies_in_every_state_an_automatic_claim_and_a_guarantee_paid_with_recourse(demo: str, client: Any) -> None:
+    from usefirst.risk.models import Claim, CoverPayment, Policy
+
+    assert set(Policy.objects.values_list("status", flat=True)) == {
+        "applied",
+        "info_requested",
+        "issued",
+        "declined",
+        "in_force",
+        "expired",
+        "cancelled",
+    }
+    offered = Claim.objects.get(origin="automatic", status="opened")
+    assert offered.trigger_line is not None and offered.documents.filter(by_platform=True).exists()
+    called = Claim.objects.get(status="subrogated")
+    assert called.policy.provider.kind == "guarantor" and called.recourse_amount == called.payout
+    payment = CoverPayment.objects.get(claim=called)
+    assert payment.line == called.trigger_line and payment.counts_as_received is False
+    assert payment.recourse_against_id == called.policy.contract.licensee_id
+    client.force_login(User.objects.get(email="guarantor@usefirst.example"))
+    assert "代为支付的付款事项" in client.get(f"/risk/claims/{called.pk}/").content.decode()
