@@ -134,6 +134,15 @@ SECTIONS: dict[str, Section] = {
         Section(
             "simulator", "付款方式模拟", "simulator:page", "signed_in", "比较各种付款方式的现金流、现值与风险", parent="workspace"
         ),
+        Section(
+            "evaluation",
+            "评价与名单",
+            "evaluation:index",
+            "signed_in",
+            "服务机构与成果单位的年度评价、公示与异议",
+            parent="workspace",
+        ),
+        Section("excellent", "优秀名单", "evaluation:excellent", "public", "已发布的优秀技术转移转化服务机构与成果单位名单"),
         Section("policy", "政策参数", "policy:parameter_list", "province", "政策数值与解释口径的生效版本"),
         Section("operations", "平台运行", "core:daily_jobs", "province", "每日任务的运行情况", parent="workspace"),
         Section("help", "帮助", "help:index", "help", "政策摘要、办事指南、技术成熟度、常见问题与联系方式"),
@@ -211,6 +220,8 @@ PAGE_SECTIONS: dict[str, str] = {
     "reporting:case_action": "cases",
     "reporting:case_plan_file": "cases",
     "risk": "risk",
+    "evaluation": "evaluation",
+    "evaluation:excellent": "excellent",
     "safehouse": "safehouse",
     "safehouse:exemptions": "exemptions",
     "safehouse:exemption": "exemptions",

@@ -321,6 +321,7 @@ def policy_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "parts": [str(dict(PackPart.choices).get(p, p)) for p in policy.consent_parts],
         "claim_form": claim_form,
         "history": selectors.policy_history(policy),
+        "contract_visible": policies.may_quote(user, policy.contract),  # the insurer sees the policy, not the contract
     }
     return render(request, "risk/policy_detail.html", context)
 
