@@ -119,7 +119,7 @@ def test_published_cases_are_searchable_and_on_the_home_page_drafts_are_not(clie
     cache.clear()
     assert case.title in client.get("/").content.decode()
     assert client.get(reverse("cases:detail", args=[draft.pk])).status_code == 404
-    assert client.get(f"/api/v1/cases?q=芯片").json()["count"] == 1
+    assert client.get("/api/v1/cases?q=芯片").json()["count"] == 1
 
 
 def test_the_pages_carry_a_case_from_draft_to_publication(client, contract):
