@@ -42,21 +42,13 @@ LAYERS: dict[str, int] = {
     "risk": 11,
     "safehouse": 11,  # the 安心屋: reads contracts, signs with the contracts CA
     "evaluation": 12,  # agency, unit and city evaluations: read matchmaking, contracts, finance, safehouse
+    "events": 11,  # events: read catalog, matchmaking and contracts for outcomes
+    "cases": 11,  # typical cases: read contracts (contract_facts)
     "simulator": 12,  # the payment-mode simulator: reads contracts, finance, policy (and may quote with risk)
     "reporting": 12,  # annual reporting and rectification: reads contracts, finance, recognition
     "help": 12,  # help pages and site navigation: the policy's figures, the catalog's labels
     "monitoring": 12,  # health, metrics, error reports: reads the task queue and the search index
     "demo": 13,
-    "recognition": 10,
-    "inclusion": 10,
-    "risk": 10,
-    "safehouse": 10,  # the 安心屋: reads contracts, signs with the contracts CA
-    "evaluation": 10,  # agency, unit and city evaluations: read matchmaking, contracts, finance
-    "events": 10,
-    "cases": 10,
-    "help": 11,  # help pages and site navigation: the policy's figures, the catalog's labels
-    "monitoring": 11,  # health, metrics, error reports: reads the task queue and the search index
-    "demo": 12,
 }
 
 
