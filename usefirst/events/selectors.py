@@ -62,11 +62,7 @@ def organiser_events(user: Visitor) -> QuerySet[Event]:
 
 
 def my_registrations(user: Actor) -> QuerySet[Registration]:
-    return (
-        Registration.objects.filter(user=user)
-        .select_related("event", "event__organiser")
-        .order_by("-event__starts_on", "-id")
-    )
+    return Registration.objects.filter(user=user).select_related("event", "event__organiser").order_by("-event__starts_on", "-id")
 
 
 def live_registration(user: Visitor, event: Event) -> Registration | None:

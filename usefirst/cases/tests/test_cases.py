@@ -64,7 +64,13 @@ def test_the_exact_amount_is_shown_only_when_both_parties_allowed_it(contract, p
 
 @pytest.mark.parametrize(
     ("amount", "shown"),
-    [(None, "未披露"), ("99999.99", "10 万元以下"), ("100000", "约 10 万元"), ("555000", "约 56 万元"), ("12345678", "约 1200 万元")],
+    [
+        (None, "未披露"),
+        ("99999.99", "10 万元以下"),
+        ("100000", "约 10 万元"),
+        ("555000", "约 56 万元"),
+        ("12345678", "约 1200 万元"),
+    ],
 )
 def test_amounts_are_rounded_to_two_significant_figures_in_wan(amount, shown):
     assert services.rounded_amount(Decimal(amount) if amount else None) == shown
@@ -112,7 +118,11 @@ def test_a_case_not_yet_published_cannot_be_exemplary(contract, province):
 
 def test_published_cases_are_searchable_and_on_the_home_page_drafts_are_not(client, contract):
     case = _published(contract)
-    draft = services.case_create(actor=admin_of(contract.licensee), contract=ContractFactory(licensee=contract.licensee), **(STORY | {"title": "尚未发布的案例"}))
+    draft = services.case_create(
+        actor=admin_of(contract.licensee),
+        contract=ContractFactory(licensee=contract.licensee),
+        **(STORY | {"title": "尚未发布的案例"}),
+    )
     listing = client.get(reverse("cases:list"), {"q": "芯片"}).content.decode()
     assert case.title in listing and draft.title not in listing
     assert client.get(reverse("cases:list"), {"q": "不存在的词"}).content.decode().count(case.title) == 0
