@@ -192,7 +192,11 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("推介活动与案例", organiser, lambda: _link("events:new", "新建活动", primary=True)),
         ("推介活动与案例", True, lambda: _link("events:calendar", "活动日历", "发布推介、路演展示、成果对接、场景应用")),
         ("推介活动与案例", True, lambda: _link("events:my_registrations", "我的活动报名", "入场码")),
-        ("推介活动与案例", unit or enterprise or departments, lambda: _link("cases:mine", "典型案例", "以已签署的合同撰写、同意公开、审核")),
+        (
+            "推介活动与案例",
+            unit or enterprise or departments,
+            lambda: _link("cases:mine", "典型案例", "以已签署的合同撰写、同意公开、审核"),
+        ),
         ("保险与担保", provider, lambda: _link("risk:my_products", "本机构产品", "新建、修改、提交审核、发布新版本")),
         ("保险与担保", provider, lambda: _link("risk:product_create", "新建产品")),
         ("保险与担保", True, lambda: _link("risk:catalogue", "科技保险与担保产品", "已发布的产品；合同页可查看报价")),
