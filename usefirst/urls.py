@@ -25,6 +25,8 @@ urlpatterns = [
     path("evaluation/", include("usefirst.evaluation.urls")),  # evaluations and excellent lists
     path("performance/", include("usefirst.performance.urls")),  # the licensee's performance record
     path("simulator/", include("usefirst.simulator.urls")),  # the payment-mode simulator
+    path("events/", include("usefirst.events.urls")),  # events: calendar, sign-up, check-in, booth, outcomes
+    path("cases/", include("usefirst.cases.urls")),  # typical cases (典型案例)
     path("help/", include("usefirst.help.urls")),  # help, policy summary, site map, accessibility
     path("api/v1/", api.urls),
     path("", include("usefirst.monitoring.urls")),  # /health/live, /health/ready, /health/, /metrics

@@ -117,6 +117,8 @@ TODO_SECTIONS = {
     81: "年度填报与整改",
     82: "年度填报与整改",
     83: DEALS,
+    91: DEALS,  # events: sign-ups awaiting the organiser
+    92: REVIEW,  # cases: typical cases awaiting the department
 }
 
 
@@ -161,6 +163,13 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
     provider = organisation.kind in (OrganisationKind.INSURER, OrganisationKind.GUARANTOR)
     agency = organisation.kind == OrganisationKind.AGENCY
     evaluator = roles.is_provincial_staff(user) or organisation.kind == OrganisationKind.PROFESSIONAL_INSTITUTION
+    organiser = organisation.kind in (
+        OrganisationKind.CITY_DEPARTMENT,
+        OrganisationKind.DEVELOPMENT_ZONE,
+        OrganisationKind.INCUBATOR,
+        OrganisationKind.AGENCY,
+        OrganisationKind.PROVINCIAL_DEPARTMENT,
+    )
     checks: list[tuple[str, bool, Callable[[], MenuLink]]] = [
         ("成果与需求", unit, lambda: _link("catalog:my_achievements", "本机构科技成果", "登记、提交审核、修改、撤回")),
         ("成果与需求", unit, lambda: _link("catalog:achievement_create", "登记新成果", primary=True)),
@@ -179,6 +188,15 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("对接与合同", unit or enterprise, lambda: _link("matchmaking:my_engagements", "我的对接")),
         ("对接与合同", unit or enterprise, lambda: _link("matchmaking:decline_reasons", "对接谢绝原因汇总")),
         ("对接与合同", unit or enterprise or departments, lambda: _link("contracts:list", "“先用后转”合同")),
+        ("推介活动与案例", organiser, lambda: _link("events:mine", "本机构举办的活动", "发布、报名审核、现场签到、成效")),
+        ("推介活动与案例", organiser, lambda: _link("events:new", "新建活动", primary=True)),
+        ("推介活动与案例", True, lambda: _link("events:calendar", "活动日历", "发布推介、路演展示、成果对接、场景应用")),
+        ("推介活动与案例", True, lambda: _link("events:my_registrations", "我的活动报名", "入场码")),
+        (
+            "推介活动与案例",
+            unit or enterprise or departments,
+            lambda: _link("cases:mine", "典型案例", "以已签署的合同撰写、同意公开、审核"),
+        ),
         ("保险与担保", provider, lambda: _link("risk:my_products", "本机构产品", "新建、修改、提交审核、发布新版本")),
         ("保险与担保", provider, lambda: _link("risk:product_create", "新建产品")),
         ("保险与担保", True, lambda: _link("risk:catalogue", "科技保险与担保产品", "已发布的产品；合同页可查看报价")),

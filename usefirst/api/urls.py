@@ -71,4 +71,6 @@ api.add_router("/", "usefirst.risk.api.router")  # insurance and guarantee produ
 api.add_router("/", "usefirst.evaluation.api.router")  # evaluations, results, objections, excellent lists
 api.add_router("/", "usefirst.performance.api.router")  # the licensee's performance record, consents, statements
 api.add_router("/", "usefirst.simulator.api.router")  # the payment-mode simulator
+api.add_router("/", "usefirst.events.api.router")  # events: calendar, sign-up, check-in, outcomes
+api.add_router("/", "usefirst.cases.api.router")  # typical cases (典型案例)
 api.add_router("/", "usefirst.notifications.api.router")  # the notification inbox

@@ -82,6 +82,14 @@ TONES: dict[str, dict[str, Tone]] = {
     "finance.distribution": {"computed": Tone.PENDING, "paid": Tone.DONE, "cancelled": Tone.ENDED},
     "finance.receipt": {"pending": Tone.PENDING, "confirmed": Tone.DONE, "disputed": Tone.REFUSED},
     "finance.schedule_line": {"open": Tone.PENDING, "waived": Tone.ENDED},
+    "events.event": {"draft": Tone.PENDING, "published": Tone.ACTIVE, "held": Tone.DONE, "cancelled": Tone.ENDED},
+    "cases.case": {
+        "draft": Tone.PENDING,
+        "submitted": Tone.PENDING,
+        "published": Tone.ACTIVE,
+        "returned": Tone.REFUSED,
+        "withdrawn": Tone.ENDED,
+    },
     "inclusion.declaration": {
         "submitted": Tone.PENDING,
         "accepted": Tone.DONE,

@@ -195,6 +195,9 @@ class DemoLoader:
             if self.with_contracts:
                 made = ContractsStage(log=self._progress).run()
                 self.counts["contracts"] = len(made.by_story)
+                from .events import load_demo_events
+
+                self.counts["events"] = load_demo_events(stories=made.by_story, log=self._progress)
             self.counts["risk_products"] = load_demo_risk(log=self._progress)
             self.counts["evaluations"] = load_demo_evaluation(log=self._progress)
             self.counts["performance_consents"] = load_demo_performance(log=self._progress)

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "usefirst.performance",  # the licensee's performance record (履约信用档案) and its consented sharing
     "usefirst.simulator",  # the payment-mode simulator
     "usefirst.reporting",  # annual data reporting (年度数据填报) and rectification cases (整改)
+    "usefirst.events",  # events and roadshows: calendar, sign-up, check-in, outcomes, concierges
+    "usefirst.cases",  # typical cases (典型案例) drafted from real contracts with both parties' consent
     "usefirst.matchmaking",  # matchmaking (对接)
     "usefirst.matching",  # search, semantic matching and recommendations
     "usefirst.help",  # help and policy pages, breadcrumbs, the footer's pages

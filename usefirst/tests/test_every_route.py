@@ -47,6 +47,8 @@ PUBLIC_PAGES = {
     "risk:subsidy_rules",  # the premium subsidies the quotes apply
     "evaluation:index",  # the published evaluations
     "evaluation:excellent",  # the published excellent lists
+    "events:calendar",  # the public calendar of events
+    "cases:list",  # the published typical cases
     # help: the policy summary, the guide, the TRL scale, the FAQ, contact, site map, accessibility
     "help:index",
     "help:policy",
@@ -78,6 +80,8 @@ PUBLIC_API = {
     "/api/v1/evaluation/sources",  # the registry of indicator sources
     "/api/v1/evaluation/evaluations",  # the published evaluations
     "/api/v1/evaluation/excellent",  # the published excellent lists
+    "/api/v1/events",  # the public calendar of events
+    "/api/v1/cases",  # the published typical cases
 }
 REFUSALS = {301, 302, 401, 403, 404, 405}
 

@@ -42,6 +42,8 @@ LAYERS: dict[str, int] = {
     "risk": 11,
     "safehouse": 11,  # the 安心屋: reads contracts, signs with the contracts CA
     "evaluation": 12,  # agency, unit and city evaluations: read matchmaking, contracts, finance, safehouse
+    "events": 11,  # events: read catalog, matchmaking and contracts for outcomes
+    "cases": 11,  # typical cases: read contracts (contract_facts)
     "simulator": 12,  # the payment-mode simulator: reads contracts, finance, policy (and may quote with risk)
     "reporting": 12,  # annual reporting and rectification: reads contracts, finance, recognition
     "help": 12,  # help pages and site navigation: the policy's figures, the catalog's labels

@@ -1,0 +1,108 @@
+"""Pages and API of events as their users see them."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from usefirst.core.testing import make_org
+from usefirst.events import services
+from usefirst.events.models import Registration
+
+from .conftest import attendee
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_public_calendar_and_event_page_show_the_event_and_its_booth(client, event):
+    page = client.get(reverse("events:calendar"))
+    assert page.status_code == 200 and event.title in page.content.decode()
+    detail = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "展示项目" in detail and "先到先得" in detail and "登录" in detail
+
+
+def test_a_draft_is_hidden_from_the_public(client, organiser, incubator):
+    draft = services.event_create(
+        actor=organiser,
+        organiser=incubator,
+        data={"title": "草稿活动", "kind": "launch", "place": "广州", "starts_on": "2099-01-01", "capacity": "5"},
+    )
+    assert client.get(reverse("events:detail", args=[draft.pk])).status_code == 404
+
+
+def test_a_signed_up_person_sees_their_entry_code_and_the_organiser_checks_them_in(client, event, organiser):
+    person = attendee(1)
+    client.force_login(person)
+    response = client.post(reverse("events:signup", args=[event.pk]), {"note": ""})
+    assert response.status_code == 302
+    page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "入场码" in page and "签到链接" in page
+    token = services.checkin_token(Registration.objects.get(user=person))
+
+    client.force_login(organiser)
+    assert client.get(reverse("events:checkin", args=[event.pk]) + f"?t={token}").status_code == 200
+    ok = client.post(reverse("events:checkin", args=[event.pk]), {"token": token})
+    assert "签到成功" in ok.content.decode()
+    again = client.post(reverse("events:checkin", args=[event.pk]), {"token": token})
+    assert again.status_code == 400 and "不能重复签到" in again.content.decode()
+    forged = client.post(reverse("events:checkin", args=[event.pk]), {"token": token + "x"})
+    assert forged.status_code == 400 and "入场码无效" in forged.content.decode()
+
+
+def test_the_organiser_view_is_the_organisers_only(client, event, organiser):
+    client.force_login(organiser)
+    assert client.get(reverse("events:manage", args=[event.pk])).status_code == 200
+    assert client.get(reverse("events:mine")).status_code == 200
+    assert client.get(reverse("events:new")).status_code == 200
+    client.force_login(attendee(9))
+    assert client.get(reverse("events:manage", args=[event.pk])).status_code == 403  # public event: seen, not managed
+    assert client.get(reverse("events:checkin", args=[event.pk])).status_code == 403
+    assert client.get(reverse("events:new")).status_code == 403
+
+
+def test_the_organiser_drafts_an_event_through_the_form(client, organiser, incubator):
+    client.force_login(organiser)
+    bad = client.post(reverse("events:new"), {"title": "路演", "kind": "roadshow", "starts_on": "2099-03-01", "capacity": "10"})
+    assert bad.status_code == 400 and "请填写举办地点或线上参与链接" in bad.content.decode()
+    ok = client.post(
+        reverse("events:new"),
+        {
+            "title": "路演",
+            "kind": "roadshow",
+            "place": "深圳",
+            "starts_on": "2099-03-01",
+            "capacity": "10",
+            "signup_mode": "first_come",
+            "when_full": "waitlist",
+        },
+    )
+    assert ok.status_code == 302
+
+
+def test_the_api_signs_up_and_answers_a_full_event_with_a_problem(client, organiser, incubator):
+    from .conftest import make_event
+
+    event = make_event(organiser, incubator, capacity="1", when_full="refuse")
+    assert client.get("/api/v1/events").json()["count"] == 1
+    client.force_login(attendee(1))
+    first = client.post(f"/api/v1/events/{event.pk}/registrations", {"note": ""}, content_type="application/json")
+    assert first.status_code == 201 and first.json()["status_display"] == "报名成功" and first.json()["checkin_token"]
+    client.force_login(attendee(2))
+    full = client.post(f"/api/v1/events/{event.pk}/registrations", {"note": ""}, content_type="application/json")
+    assert full.status_code == 409 and full.json()["code"] == "event_full"
+    assert full["Content-Type"].startswith("application/problem+json")
+    client.force_login(organiser)
+    token = first.json()["checkin_token"]
+    assert (
+        client.post(f"/api/v1/events/{event.pk}/checkins", {"token": token}, content_type="application/json").status_code == 200
+    )
+    reused = client.post(f"/api/v1/events/{event.pk}/checkins", {"token": token}, content_type="application/json")
+    assert reused.json()["code"] == "checkin_token_used"
+    assert client.get(f"/api/v1/events/{event.pk}/outcomes").json()["contract_count"] == 0
+
+
+def test_the_workspace_links_the_organisers_and_everyone_to_events(client, organiser):
+    client.force_login(organiser)
+    page = client.get(reverse("accounts:workspace")).content.decode()
+    assert "本机构举办的活动" in page and "活动日历" in page
+    make_org  # noqa: B018
