@@ -25,6 +25,8 @@ urlpatterns = [
     path("evaluation/", include("usefirst.evaluation.urls")),  # evaluations and excellent lists
     path("performance/", include("usefirst.performance.urls")),  # the licensee's performance record
     path("simulator/", include("usefirst.simulator.urls")),  # the payment-mode simulator
+    path("measures/", include("usefirst.measures.urls")),  # local support measures
+    path("sources/", include("usefirst.sources.urls")),  # recommendation channels, source counts
     path("help/", include("usefirst.help.urls")),  # help, policy summary, site map, accessibility
     path("api/v1/", api.urls),
     path("", include("usefirst.monitoring.urls")),  # /health/live, /health/ready, /health/, /metrics

@@ -109,6 +109,7 @@ TODO_SECTIONS = {
     60: INCOME,
     70: INCOME,
     75: REVIEW,
+    77: REVIEW,  # sources: recommendation batches to review
     76: ITEMS,
     77: REVIEW,
     78: REVIEW,
@@ -227,6 +228,19 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("审核与监管", departments, lambda: _link("safehouse:exemptions", "尽职免责认定", "核对安心屋卷宗后认定")),
         ("审核与监管", departments, lambda: _link("safehouse:systems", "配套管理制度审核")),
         ("审核与监管", departments, lambda: _link("safehouse:incentives", "激励支持", "登记给予单位和个人的激励")),
+        ("审核与监管", departments, lambda: _link("sources:batches", "成果推荐审核", query="?view=review&status=submitted")),
+        ("审核与监管", departments, lambda: _link("sources:counts", "成果来源统计", "按来源与推荐渠道计数")),
+        (
+            "成果与需求",
+            organisation.kind not in ("insurer", "guarantor", "professional_institution"),
+            lambda: _link("sources:batches", "推荐科技成果", "按批次推荐（表单或 Excel），查看逐条审核结果"),
+        ),
+        (
+            "成果与需求",
+            organisation.kind in ("city_department", "development_zone", "provincial_department"),
+            lambda: _link("measures:mine", "地方支持措施", "发布补贴、奖励、保费补贴等措施"),
+        ),
+        ("成果与需求", enterprise, lambda: _link("measures:list", "地方支持措施", "本地可申请的补贴与奖励")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:quota", "年度认定配额")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("risk:review_queue", "保险与担保产品审核")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:misconduct_list", "科研失信记录")),

@@ -71,4 +71,6 @@ api.add_router("/", "usefirst.risk.api.router")  # insurance and guarantee produ
 api.add_router("/", "usefirst.evaluation.api.router")  # evaluations, results, objections, excellent lists
 api.add_router("/", "usefirst.performance.api.router")  # the licensee's performance record, consents, statements
 api.add_router("/", "usefirst.simulator.api.router")  # the payment-mode simulator
+api.add_router("/", "usefirst.measures.api.router")  # local support measures
+api.add_router("/", "usefirst.sources.api.router")  # recommendation batches, source counts
 api.add_router("/", "usefirst.notifications.api.router")  # the notification inbox

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "usefirst.reporting",  # annual data reporting (年度数据填报) and rectification cases (整改)
     "usefirst.matchmaking",  # matchmaking (对接)
     "usefirst.matching",  # search, semantic matching and recommendations
+    "usefirst.measures",  # local support measures (subsidies, rewards) by city and county
+    "usefirst.sources",  # recommendation channels and the source of every achievement
     "usefirst.help",  # help and policy pages, breadcrumbs, the footer's pages
     "usefirst.api",
     "usefirst.monitoring",  # health and readiness, metrics, error reports (docs/operations.md)
