@@ -27,7 +27,7 @@ def batches_for(user: Visitor, *, status: str = "", to_review: bool = False) -> 
     )
     if status:
         queryset = queryset.filter(status=status)
-    return queryset.annotate(row_count=Count("rows"))
+    return queryset.annotate(row_count=Count("rows")).order_by("-created_at", "-id")
 
 
 def with_source(queryset: QuerySet[Achievement]) -> Any:
