@@ -26,6 +26,7 @@ urlpatterns = [
     path("performance/", include("usefirst.performance.urls")),  # the licensee's performance record
     path("simulator/", include("usefirst.simulator.urls")),  # the payment-mode simulator
     path("measures/", include("usefirst.measures.urls")),  # local support measures
+    path("pools/", include("usefirst.pools.urls")),  # industry pools
     path("sources/", include("usefirst.sources.urls")),  # recommendation channels, source counts
     path("help/", include("usefirst.help.urls")),  # help, policy summary, site map, accessibility
     path("api/v1/", api.urls),

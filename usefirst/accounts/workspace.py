@@ -240,6 +240,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
             organisation.kind in ("city_department", "development_zone", "provincial_department"),
             lambda: _link("measures:mine", "地方支持措施", "发布补贴、奖励、保费补贴等措施"),
         ),
+        ("成果与需求", True, lambda: _link("pools:list", "产业成果池", "按产业汇集的成果专区；成员企业推荐与投票")),
         ("成果与需求", enterprise, lambda: _link("measures:list", "地方支持措施", "本地可申请的补贴与奖励")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:quota", "年度认定配额")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("risk:review_queue", "保险与担保产品审核")),

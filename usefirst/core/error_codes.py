@@ -166,6 +166,15 @@ CODES: tuple[ErrorCode, ...] = (
     E("not_recommender", 403, "sources", "该机构不能推荐成果"),
     E("recommendation_letter_invalid", 400, "sources", "推荐函应为 PDF、PNG 或 JPEG 文件，且不超过 10 MB"),
     E("recommendation_letter_required", 400, "sources", "请上传加盖单位公章的推荐函"),
+    # pools
+    E("not_pool_member", 403, "pools", "只有成果池的成员企业和运营机构可以推荐和投票"),
+    E("not_pool_operator", 403, "pools", "只有成果池的运营机构可以执行此操作"),
+    E("pool_entry_exists", 409, "pools", "该成果已在成果池中或正在推荐中"),
+    E("pool_item_not_placeable", 409, "pools", "只能将已发布或自动纳入的成果放入成果池"),
+    E("pool_item_not_public", 409, "pools", "只能推荐已发布的成果入池"),
+    E("pool_member_not_enterprise", 400, "pools", "成员须为已认证的企业"),
+    E("pool_name_taken", 409, "pools", "已有同名的成果池"),
+    E("pool_vote_closed", 409, "pools", "投票已结束：该推荐已有结果"),
     # measures
     E("measure_not_editable", 409, "measures", "已发布或已撤回的支持措施不能修改"),
     E("not_measure_publisher", 403, "measures", "只有地市管理部门和省级以上开发区可以发布地方支持措施"),

@@ -158,11 +158,11 @@ def _measures(log: Callable[[str], None]) -> int:
     province = _org_of(province_admin)
     start = (today() - dt.timedelta(days=180)).isoformat()
     end = (today() + dt.timedelta(days=365)).isoformat()
-    enterprises = [_org_of(_user("enterprise-admin"))]
+    enterprises: list[Organisation | None] = [_org_of(_user("enterprise-admin"))]
     enterprises += [c.licensee for c in Contract.objects.select_related("licensee").order_by("pk")[:5]]
-    cities = []
+    cities: list[str] = []
     for organisation in enterprises:
-        if organisation.kind == OrganisationKind.ENTERPRISE and organisation.city not in cities and organisation.city != "省外":
+        if organisation is not None and organisation.kind == OrganisationKind.ENTERPRISE and organisation.city not in cities and organisation.city != "省外":
             cities.append(organisation.city)
     count = 0
     for city in cities[:4]:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "usefirst.matchmaking",  # matchmaking (对接)
     "usefirst.matching",  # search, semantic matching and recommendations
     "usefirst.measures",  # local support measures (subsidies, rewards) by city and county
+    "usefirst.pools",  # industry pools (成果池): curated by operator and member enterprises
     "usefirst.sources",  # recommendation channels and the source of every achievement
     "usefirst.help",  # help and policy pages, breadcrumbs, the footer's pages
     "usefirst.api",

@@ -62,6 +62,7 @@ PUBLIC_PAGES = {
     "health_ready",
     "health_report",
     "metrics",
+    "pools:list",  # industry pools and their pages
     "measures:list",  # the local support measures in force
 }
 # Routes whose GET checks a token from an e-mail link; a bad token gets a Chinese "link invalid" answer.
