@@ -175,6 +175,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
             unit,
             lambda: _link("inclusion:report", "验收满三年自动纳入预览", "本单位的省级科技计划项目；申报平台外转化"),
         ),
+        ("成果与需求", unit, lambda: _link("sources:survey", "转化意向摸底", "逐项填报转化意向、最低条件和完成人意见（Excel）")),
         ("成果与需求", enterprise, lambda: _link("catalog:my_demands", "本机构技术需求", "发布、修改、关闭")),
         ("成果与需求", enterprise, lambda: _link("catalog:demand_create", "发布新需求", primary=True)),
         ("对接与合同", unit or enterprise, lambda: _link("matchmaking:my_engagements", "我的对接")),

@@ -164,6 +164,7 @@ CODES: tuple[ErrorCode, ...] = (
     E("no_batch_reviewer", 409, "sources", "平台尚未设置审核部门，暂不能提交推荐"),
     E("not_batch_reviewer", 403, "sources", "只有该批次的审核部门可以审核推荐成果"),
     E("not_recommender", 403, "sources", "该机构不能推荐成果"),
+    E("not_survey_unit", 403, "sources", "只有成果单位可以填报转化意向"),
     E("recommendation_letter_invalid", 400, "sources", "推荐函应为 PDF、PNG 或 JPEG 文件，且不超过 10 MB"),
     E("recommendation_letter_required", 400, "sources", "请上传加盖单位公章的推荐函"),
     # pools

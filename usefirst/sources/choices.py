@@ -51,3 +51,17 @@ class SourceKind(models.TextChoices):
     IMPORTED = "imported", "批量导入"
     AUTO_INCLUDED = "auto_included", "验收满三年自动纳入"
     RECOMMENDED = "recommended", "推荐渠道"
+    SURVEY = "survey", "转化意向摸底"
+
+
+class Intent(models.TextChoices):
+    """A unit's conversion intent for one of its achievements or patents (转化意向摸底)."""
+
+    TRANSFER = "transfer", "转让"
+    LICENCE = "licence", "许可"
+    OPEN_LICENCE = "open_licence", "开放许可"
+    USE_FIRST = "use_first", "先用后转"
+    NOT_AVAILABLE = "not_available", "暂不转化"
+
+
+OPEN_INTENTS = (Intent.TRANSFER, Intent.LICENCE, Intent.OPEN_LICENCE, Intent.USE_FIRST)

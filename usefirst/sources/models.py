@@ -16,7 +16,7 @@ from usefirst.catalog.models import Achievement, TechField
 from usefirst.core.models import TransitionEvent
 from usefirst.core.text import reject_control_characters
 
-from .choices import BatchStatus, Channel, Maturity, RowOutcome, SourceKind
+from .choices import BatchStatus, Channel, Intent, Maturity, RowOutcome, SourceKind
 
 
 def signed_upload_path(instance: RecommendationBatch, filename: str) -> str:
@@ -90,6 +90,28 @@ class BatchEvent(TransitionEvent):
     class Meta(TransitionEvent.Meta):
         verbose_name = "成果推荐批次事件"
         verbose_name_plural = "成果推荐批次事件"
+
+
+class ConversionIntent(models.Model):
+    """A unit's surveyed intent for one achievement (an existing one, or a patent the survey put
+    on the platform as a draft): the latest survey answer per achievement."""
+
+    unit = models.ForeignKey(Organisation, verbose_name="成果单位", on_delete=models.PROTECT, related_name="conversion_intents")
+    achievement = models.OneToOneField(Achievement, on_delete=models.PROTECT, related_name="conversion_intent")
+    intent = models.CharField("转化意向", max_length=16, choices=Intent.choices)
+    minimum_terms = models.TextField("最低条件", max_length=1000, blank=True, validators=[reject_control_characters])
+    minimum_price = models.DecimalField("最低价格（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    inventors_consent = models.BooleanField("完成人同意", default=False)
+    surveyed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    surveyed_at = models.DateTimeField("填报时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "转化意向"
+        verbose_name_plural = "转化意向"
+        ordering: ClassVar[list[str]] = ["-surveyed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.achievement_id} {self.get_intent_display()}"
 
 
 class AchievementSource(models.Model):

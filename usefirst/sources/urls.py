@@ -12,4 +12,6 @@ urlpatterns = [
     path("batches/<int:pk>/letter/", views.batch_letter, name="batch_letter"),
     path("batches/<int:pk>/withdraw/", views.batch_withdraw, name="batch_withdraw"),
     path("counts/", views.source_counts, name="counts"),
+    path("survey/", views.survey, name="survey"),
+    path("survey/template.xlsx", views.survey_template, name="survey_template"),
 ]

@@ -28,8 +28,9 @@ from usefirst.core.permissions import Action, can, get_for_user
 from usefirst.core.refusals import button_action, form_refusal
 
 from . import selectors, services
+from . import survey as survey_module
 from .choices import BatchStatus, Channel, Maturity, SourceKind
-from .models import RecommendationBatch
+from .models import ConversionIntent, RecommendationBatch
 from .workflows import BATCH
 
 FORM_ROWS = 3
@@ -240,3 +241,34 @@ def source_counts(request: AuthenticatedHttpRequest) -> HttpResponse:
             "by_channel": [(Channel(k).label, n) for k, n in counts["by_channel"].items()],
         },
     )
+
+
+def _survey_unit(request: HttpRequest) -> Organisation:
+    organisation = _current_org(request)
+    if organisation is None or not organisation.is_owner_unit_kind:
+        raise PermissionDenied("转化意向摸底由成果单位填报")
+    return organisation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The unit's conversion-intent survey: download the pre-filled workbook, upload it back."""
+    unit = _survey_unit(request)
+    context: dict[str, Any] = {"unit": unit}
+    status = 200
+    if request.method == "POST":
+        with form_refusal(any_status=True) as refused:
+            counts = survey_module.survey_import(actor=request.user, unit=unit, workbook=accept_xlsx(request.FILES.get("file")))
+            messages.success(request, f"已记录 {counts['recorded']} 项转化意向，其中新生成成果草稿 {counts['drafts']} 项")
+            return redirect("sources:survey")
+        context.update(_refused_context(refused))
+        status = refused[0].status if refused else 200
+    context["intents"] = ConversionIntent.objects.filter(unit=unit).select_related("achievement").order_by("achievement_id")
+    return render(request, "sources/survey.html", context, status=status)
+
+
+@login_required
+def survey_template(request: AuthenticatedHttpRequest) -> HttpResponse:
+    unit = _survey_unit(request)
+    return xlsx_response(f"转化意向摸底_{unit.name}.xlsx", content=survey_module.template_for(unit))

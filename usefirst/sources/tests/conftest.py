@@ -40,3 +40,11 @@ def outside_institute(province: Organisation) -> Organisation:
 def other_user(province: Organisation) -> User:
     org = make_org(OrganisationKind.ENTERPRISE, name="深圳无关科技有限公司", city="深圳市", county="南山区")
     return make_user(org, role=Membership.Role.ADMIN)
+
+
+@pytest.fixture
+def other_unit(province: Organisation) -> Organisation:
+    org = make_org(OrganisationKind.UNIVERSITY, name="粤东测试学院", city="汕头市", county="金平区")
+    org.reviewing_department = province
+    org.save()
+    return org

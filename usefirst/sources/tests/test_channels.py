@@ -187,6 +187,6 @@ def test_source_counts_cover_every_source_and_channel(recommender, city_reviewer
     batch = submit(recommender, [row()])
     services.batch_review(actor=city_reviewer, batch=batch, decisions={batch.rows.get().pk: services.Decision(True)})
     counts = selectors.source_counts()
-    assert counts["by_source"] == {"self": 1, "imported": 0, "auto_included": 0, "recommended": 1}
+    assert counts["by_source"] == {"self": 1, "imported": 0, "auto_included": 0, "recommended": 1, "survey": 0}
     assert counts["by_channel"]["enterprise"] == 1 and counts["by_channel"]["city"] == 0
     assert Achievement.objects.count() == 2
