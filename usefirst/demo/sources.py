@@ -150,7 +150,39 @@ def load_demo_sources(*, log: Callable[[str], None] = print) -> int:
     made += 1
     log(f"成果推荐：{made} 批")
     made += _measures(log)
+    made += _pool(log)
     return made
+
+
+def _pool(log: Callable[[str], None]) -> int:
+    """The education department's new-energy pool: the demo enterprise a member, an auto-included achievement
+    placed, a published one proposed by the enterprise with its vote."""
+    from usefirst.catalog.choices import AchievementStatus
+    from usefirst.catalog.models import Achievement
+    from usefirst.inclusion.models import AutoInclusion
+    from usefirst.pools.services import entry_place, entry_propose, entry_vote, pool_add_member, pool_create
+
+    # Operated by the education department, which sees its universities' auto-included achievements.
+    province_admin = _user("education-reviewer")
+    enterprise_user = _user("enterprise-admin")
+    enterprise = _org_of(enterprise_user)
+    pool = pool_create(
+        actor=province_admin,
+        operator=_org_of(province_admin),
+        name="新能源与储能产业成果池",
+        industry="新能源与储能",
+        description="汇集动力电池、储能、氢能与风光发电领域的科技成果，由省教育厅运营，成员企业推荐并投票入池。",
+    )
+    pool_add_member(actor=province_admin, pool=pool, enterprise=enterprise)
+    auto = AutoInclusion.objects.select_related("achievement").order_by("pk").first()
+    if auto is not None and auto.achievement.status == AchievementStatus.AUTO_INCLUDED:
+        entry_place(actor=province_admin, pool=pool, achievement=auto.achievement, note="验收满三年自动纳入的成果")
+    published = Achievement.objects.filter(status=AchievementStatus.PUBLISHED, restriction="").order_by("pk").first()
+    if published is not None:
+        entry = entry_propose(actor=enterprise_user, pool=pool, achievement=published, proposer=enterprise, note="本企业拟承接")
+        entry_vote(actor=enterprise_user, entry=entry, voter=enterprise, approve=True)
+    log("产业成果池：1 个")
+    return 1
 
 
 def _measures(log: Callable[[str], None]) -> int:
@@ -162,7 +194,12 @@ def _measures(log: Callable[[str], None]) -> int:
     enterprises += [c.licensee for c in Contract.objects.select_related("licensee").order_by("pk")[:5]]
     cities: list[str] = []
     for organisation in enterprises:
-        if organisation is not None and organisation.kind == OrganisationKind.ENTERPRISE and organisation.city not in cities and organisation.city != "省外":
+        if (
+            organisation is not None
+            and organisation.kind == OrganisationKind.ENTERPRISE
+            and organisation.city not in cities
+            and organisation.city != "省外"
+        ):
             cities.append(organisation.city)
     count = 0
     for city in cities[:4]:

@@ -452,3 +452,10 @@ def test_the_demo_has_a_reviewed_recommendation_a_pending_one_and_measures_in_fo
     assert source_counts()["by_source"]["recommended"] >= 1
     enterprise = User.objects.get(email="enterprise-admin@usefirst.example").memberships.get().organisation
     assert applicable_to(enterprise).exists()
+
+
+def test_the_demo_pool_has_a_placed_entry_or_a_proposal(demo: str) -> None:
+    from usefirst.pools.models import Pool
+
+    pool = Pool.objects.get(name="新能源与储能产业成果池")
+    assert pool.members.exists() and pool.entries.exists()
