@@ -109,7 +109,6 @@ TODO_SECTIONS = {
     60: INCOME,
     70: INCOME,
     75: REVIEW,
-    77: REVIEW,  # sources: recommendation batches to review
     76: ITEMS,
     77: REVIEW,
     78: REVIEW,

@@ -202,6 +202,7 @@ class DemoLoader:
             self.counts["reporting"] = load_demo_reporting(log=self._progress)
         self.counts["safehouse_entries"] = load_demo_safehouse(log=self._progress)
             self.counts["sources"] = load_demo_sources(log=self._progress)
+        self.counts["safehouse_entries"] = load_demo_safehouse(log=self._progress)
         self._progress("完成")
         return dict(self.counts)
 
