@@ -55,9 +55,9 @@ LAYERS: dict[str, int] = {
     "measures": 7,  # local support measures (shown on the pages of achievements and contracts)
     "pools": 11,  # industry pools: the catalog's achievements, curated
     "sources": 11,  # recommendation channels: the catalog, and auto-inclusion for the source counts
-    "help": 11,  # help pages and site navigation: the policy's figures, the catalog's labels
-    "monitoring": 11,  # health, metrics, error reports: reads the task queue and the search index
-    "demo": 12,
+    "help": 12,  # help pages and site navigation: the policy's figures, the catalog's labels
+    "monitoring": 12,  # health, metrics, error reports: reads the task queue and the search index
+    "demo": 13,
 }
 
 
