@@ -200,7 +200,6 @@ class DemoLoader:
             self.counts["evaluations"] = load_demo_evaluation(log=self._progress)
             self.counts["performance_consents"] = load_demo_performance(log=self._progress)
             self.counts["reporting"] = load_demo_reporting(log=self._progress)
-        self.counts["safehouse_entries"] = load_demo_safehouse(log=self._progress)
             self.counts["sources"] = load_demo_sources(log=self._progress)
         self.counts["safehouse_entries"] = load_demo_safehouse(log=self._progress)
         self._progress("完成")

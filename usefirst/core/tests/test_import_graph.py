@@ -44,14 +44,6 @@ LAYERS: dict[str, int] = {
     "evaluation": 12,  # agency, unit and city evaluations: read matchmaking, contracts, finance, safehouse
     "simulator": 12,  # the payment-mode simulator: reads contracts, finance, policy (and may quote with risk)
     "reporting": 12,  # annual reporting and rectification: reads contracts, finance, recognition
-    "help": 12,  # help pages and site navigation: the policy's figures, the catalog's labels
-    "monitoring": 12,  # health, metrics, error reports: reads the task queue and the search index
-    "demo": 13,
-    "recognition": 10,
-    "inclusion": 10,
-    "risk": 10,
-    "safehouse": 10,  # the 安心屋: reads contracts, signs with the contracts CA
-    "evaluation": 10,  # agency, unit and city evaluations: read matchmaking, contracts, finance
     "measures": 7,  # local support measures (shown on the pages of achievements and contracts)
     "pools": 12,  # industry pools: the catalog's achievements, curated
     "sources": 12,  # recommendation channels: the catalog, and auto-inclusion for the source counts

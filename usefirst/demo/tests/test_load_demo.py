@@ -443,6 +443,8 @@ def test_policies_in_every_state_an_automatic_claim_and_a_guarantee_paid_with_re
     assert payment.recourse_against_id == called.policy.contract.licensee_id
     client.force_login(User.objects.get(email="guarantor@usefirst.example"))
     assert "代为支付的付款事项" in client.get(f"/risk/claims/{called.pk}/").content.decode()
+
+
 def test_the_demo_has_a_reviewed_recommendation_a_pending_one_and_measures_in_force(demo: str) -> None:
     from usefirst.measures.selectors import applicable_to
     from usefirst.sources.models import RecommendationBatch
