@@ -27,6 +27,9 @@ urlpatterns = [
     path("simulator/", include("usefirst.simulator.urls")),  # the payment-mode simulator
     path("events/", include("usefirst.events.urls")),  # events: calendar, sign-up, check-in, booth, outcomes
     path("cases/", include("usefirst.cases.urls")),  # typical cases (典型案例)
+    path("measures/", include("usefirst.measures.urls")),  # local support measures
+    path("pools/", include("usefirst.pools.urls")),  # industry pools
+    path("sources/", include("usefirst.sources.urls")),  # recommendation channels, source counts
     path("help/", include("usefirst.help.urls")),  # help, policy summary, site map, accessibility
     path("api/v1/", api.urls),
     path("", include("usefirst.monitoring.urls")),  # /health/live, /health/ready, /health/, /metrics

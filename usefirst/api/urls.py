@@ -73,4 +73,6 @@ api.add_router("/", "usefirst.performance.api.router")  # the licensee's perform
 api.add_router("/", "usefirst.simulator.api.router")  # the payment-mode simulator
 api.add_router("/", "usefirst.events.api.router")  # events: calendar, sign-up, check-in, outcomes
 api.add_router("/", "usefirst.cases.api.router")  # typical cases (典型案例)
+api.add_router("/", "usefirst.measures.api.router")  # local support measures
+api.add_router("/", "usefirst.sources.api.router")  # recommendation batches, source counts
 api.add_router("/", "usefirst.notifications.api.router")  # the notification inbox

@@ -103,6 +103,9 @@ TONES: dict[str, dict[str, Tone]] = {
         "withdrawn": Tone.ENDED,
     },
     "safehouse.management_system": {"submitted": Tone.PENDING, "approved": Tone.DONE, "returned": Tone.REFUSED},
+    "sources.batch": {"submitted": Tone.PENDING, "reviewed": Tone.DONE, "withdrawn": Tone.ENDED},
+    "pools.entry": {"proposed": Tone.PENDING, "admitted": Tone.ACTIVE, "declined": Tone.REFUSED, "removed": Tone.ENDED},
+    "measures.measure": {"draft": Tone.PENDING, "published": Tone.ACTIVE, "withdrawn": Tone.ENDED},
     "matchmaking.engagement": {
         "intent": Tone.PENDING,
         "talking": Tone.ACTIVE,

@@ -159,6 +159,26 @@ CODES: tuple[ErrorCode, ...] = (
     E("report_window_forbidden", 403, "reporting", "只有省科学技术厅可以设置年度填报期"),
     E("report_window_not_open", 409, "reporting", "… 年度的填报期尚未开始"),
     E("report_wrong_unit", 400, "reporting", "“…”应以…为单位填写，您填写的是…：请换算后填写"),
+    # sources (recommendation channels)
+    E("batch_empty", 400, "sources", "请至少推荐一项成果"),
+    E("no_batch_reviewer", 409, "sources", "平台尚未设置审核部门，暂不能提交推荐"),
+    E("not_batch_reviewer", 403, "sources", "只有该批次的审核部门可以审核推荐成果"),
+    E("not_recommender", 403, "sources", "该机构不能推荐成果"),
+    E("not_survey_unit", 403, "sources", "只有成果单位可以填报转化意向"),
+    E("recommendation_letter_invalid", 400, "sources", "推荐函应为 PDF、PNG 或 JPEG 文件，且不超过 10 MB"),
+    E("recommendation_letter_required", 400, "sources", "请上传加盖单位公章的推荐函"),
+    # pools
+    E("not_pool_member", 403, "pools", "只有成果池的成员企业和运营机构可以推荐和投票"),
+    E("not_pool_operator", 403, "pools", "只有成果池的运营机构可以执行此操作"),
+    E("pool_entry_exists", 409, "pools", "该成果已在成果池中或正在推荐中"),
+    E("pool_item_not_placeable", 409, "pools", "只能将已发布或自动纳入的成果放入成果池"),
+    E("pool_item_not_public", 409, "pools", "只能推荐已发布的成果入池"),
+    E("pool_member_not_enterprise", 400, "pools", "成员须为已认证的企业"),
+    E("pool_name_taken", 409, "pools", "已有同名的成果池"),
+    E("pool_vote_closed", 409, "pools", "投票已结束：该推荐已有结果"),
+    # measures
+    E("measure_not_editable", 409, "measures", "已发布或已撤回的支持措施不能修改"),
+    E("not_measure_publisher", 403, "measures", "只有地市管理部门和省级以上开发区可以发布地方支持措施"),
     # matchmaking
     E("agreement_pending", 409, "matchmaking", "已有一方提出达成一致，等待另一方确认"),
     E("both_sides", 403, "matchmaking", "您同时属于对接双方机构，不能独自…"),

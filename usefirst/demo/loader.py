@@ -74,6 +74,7 @@ from .performance import load_demo_performance
 from .reporting import load_demo_reporting
 from .risk import load_demo_risk
 from .safehouse import load_demo_safehouse
+from .sources import load_demo_sources
 from .specs import OrgSpec
 
 SEED = 20260201
@@ -202,6 +203,7 @@ class DemoLoader:
             self.counts["evaluations"] = load_demo_evaluation(log=self._progress)
             self.counts["performance_consents"] = load_demo_performance(log=self._progress)
             self.counts["reporting"] = load_demo_reporting(log=self._progress)
+            self.counts["sources"] = load_demo_sources(log=self._progress)
         self.counts["safehouse_entries"] = load_demo_safehouse(log=self._progress)
         self._progress("完成")
         return dict(self.counts)

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "usefirst.cases",  # typical cases (典型案例) drafted from real contracts with both parties' consent
     "usefirst.matchmaking",  # matchmaking (对接)
     "usefirst.matching",  # search, semantic matching and recommendations
+    "usefirst.measures",  # local support measures (subsidies, rewards) by city and county
+    "usefirst.pools",  # industry pools (成果池): curated by operator and member enterprises
+    "usefirst.sources",  # recommendation channels and the source of every achievement
     "usefirst.help",  # help and policy pages, breadcrumbs, the footer's pages
     "usefirst.api",
     "usefirst.monitoring",  # health and readiness, metrics, error reports (docs/operations.md)

@@ -64,6 +64,8 @@ PUBLIC_PAGES = {
     "health_ready",
     "health_report",
     "metrics",
+    "pools:list",  # industry pools and their pages
+    "measures:list",  # the local support measures in force
 }
 # Routes whose GET checks a token from an e-mail link; a bad token gets a Chinese "link invalid" answer.
 TOKEN_PAGES = {"accounts:verify_email", "accounts:invitation_accept", "accounts:password_reset_confirm"}
@@ -82,6 +84,7 @@ PUBLIC_API = {
     "/api/v1/evaluation/excellent",  # the published excellent lists
     "/api/v1/events",  # the public calendar of events
     "/api/v1/cases",  # the published typical cases
+    "/api/v1/support-measures",  # the local support measures in force
 }
 REFUSALS = {301, 302, 401, 403, 404, 405}
 

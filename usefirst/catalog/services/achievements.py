@@ -293,7 +293,7 @@ def _check_rules(achievement: Achievement, ip_rows: list[IpItem], errors: _Error
 
 
 def _prepare(
-    achievement: Achievement, data: AchievementData, errors: _Errors | None = None
+    achievement: Achievement, data: AchievementData, errors: _Errors | None = None, *, inventors_required: bool = True
 ) -> tuple[Achievement, list[IpItem], list[AchievementInventor]]:
     """Apply `data` to an (unsaved) achievement and validate everything before any write
     (together with whatever the caller has already found wrong in `errors`)."""
@@ -318,7 +318,7 @@ def _prepare(
             for message in messages:
                 errors.add(name, message)
     ip_rows = _validated_ip_items(data, errors)
-    inventor_rows = _validated_inventors(achievement.owner, data, errors)
+    inventor_rows = _validated_inventors(achievement.owner, data, errors) if inventors_required or data.inventors else []
     _check_rules(achievement, ip_rows, errors)
     errors.raise_if_any()
     return achievement, ip_rows, inventor_rows
@@ -461,6 +461,23 @@ def achievement_create_auto_included(
     full_clean(achievement, exclude=["keywords"], validate_constraints=False)
     achievement.save()
     workflow.record(ACHIEVEMENT, achievement, E.AUTO_INCLUDE, actor=None, reason=reason, from_status="")
+    return achievement
+
+
+def achievement_create_recommended(
+    *, actor: Actor, owner: Organisation, data: AchievementData, recommended_by: Organisation, reason: str
+) -> Achievement:
+    """A draft for `owner` from a recommendation its city or the province accepted (usefirst/sources):
+    checked as every draft is except that the inventors are left for the unit to list with their
+    consent — submitting it checks everything again. The caller holds the transaction and has
+    checked that `actor` recommended it for `recommended_by`."""
+    require_member(actor, recommended_by)
+    errors = _Errors()
+    achievement = Achievement(owner=owner, created_by=actor, status=AchievementStatus.DRAFT)
+    achievement, ip_rows, _ = _prepare(achievement, data, errors, inventors_required=False)
+    achievement.save()
+    _save_children(achievement, ip_rows, [])
+    _event(achievement, E.IMPORT, actor=actor, reason=reason, from_status="", recommended_by_organisation=recommended_by.pk)
     return achievement
 
 

@@ -46,6 +46,9 @@ LAYERS: dict[str, int] = {
     "cases": 11,  # typical cases: read contracts (contract_facts)
     "simulator": 12,  # the payment-mode simulator: reads contracts, finance, policy (and may quote with risk)
     "reporting": 12,  # annual reporting and rectification: reads contracts, finance, recognition
+    "measures": 7,  # local support measures (shown on the pages of achievements and contracts)
+    "pools": 12,  # industry pools: the catalog's achievements, curated
+    "sources": 12,  # recommendation channels: the catalog, and auto-inclusion for the source counts
     "help": 12,  # help pages and site navigation: the policy's figures, the catalog's labels
     "monitoring": 12,  # health, metrics, error reports: reads the task queue and the search index
     "demo": 13,

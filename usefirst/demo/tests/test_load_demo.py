@@ -443,3 +443,21 @@ def test_policies_in_every_state_an_automatic_claim_and_a_guarantee_paid_with_re
     assert payment.recourse_against_id == called.policy.contract.licensee_id
     client.force_login(User.objects.get(email="guarantor@usefirst.example"))
     assert "代为支付的付款事项" in client.get(f"/risk/claims/{called.pk}/").content.decode()
+
+
+def test_the_demo_has_a_reviewed_recommendation_a_pending_one_and_measures_in_force(demo: str) -> None:
+    from usefirst.measures.selectors import applicable_to
+    from usefirst.sources.models import RecommendationBatch
+    from usefirst.sources.selectors import source_counts
+
+    assert set(RecommendationBatch.objects.values_list("status", flat=True)) == {"reviewed", "submitted"}
+    assert source_counts()["by_source"]["recommended"] >= 1
+    enterprise = User.objects.get(email="enterprise-admin@usefirst.example").memberships.get().organisation
+    assert applicable_to(enterprise).exists()
+
+
+def test_the_demo_pool_has_a_placed_entry_or_a_proposal(demo: str) -> None:
+    from usefirst.pools.models import Pool
+
+    pool = Pool.objects.get(name="新能源与储能产业成果池")
+    assert pool.members.exists() and pool.entries.exists()
