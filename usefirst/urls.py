@@ -25,6 +25,7 @@ urlpatterns = [
     path("evaluation/", include("usefirst.evaluation.urls")),  # evaluations and excellent lists
     path("performance/", include("usefirst.performance.urls")),  # the licensee's performance record
     path("simulator/", include("usefirst.simulator.urls")),  # the payment-mode simulator
+    path("statistics/", include("usefirst.statistics.urls")),  # dashboards and the public statistics
     path("help/", include("usefirst.help.urls")),  # help, policy summary, site map, accessibility
     path("api/v1/", api.urls),
     path("", include("usefirst.monitoring.urls")),  # /health/live, /health/ready, /health/, /metrics

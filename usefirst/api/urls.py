@@ -72,3 +72,4 @@ api.add_router("/", "usefirst.evaluation.api.router")  # evaluations, results, o
 api.add_router("/", "usefirst.performance.api.router")  # the licensee's performance record, consents, statements
 api.add_router("/", "usefirst.simulator.api.router")  # the payment-mode simulator
 api.add_router("/", "usefirst.notifications.api.router")  # the notification inbox
+api.add_router("/", "usefirst.statistics.api.router")  # open statistics (aggregate, rule of three)

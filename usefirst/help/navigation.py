@@ -48,6 +48,13 @@ SECTIONS: dict[str, Section] = {
         Section("recognition", "认定项目", "recognition:public_list", "public", "视同省级科技计划立项的认定项目、公示与统计"),
         Section("risk", "科技保险与担保", "risk:catalogue", "public", "已发布的“先用后转”保险和担保产品及保费补贴"),
         Section("verify", "合同验证", "contracts:verify", "public", "核对平台出具的合同文件是否真实、完整"),
+        Section(
+            "statistics",
+            "公开统计",
+            "statistics:public",
+            "public",
+            "合同、到账、转化与认定的汇总统计（不足3家机构的数字不予显示）",
+        ),
         Section("workspace", "工作台", "accounts:workspace", "signed_in", "待办事项与本机构的各项功能入口"),
         Section("engagements", "对接", "matchmaking:my_engagements", "signed_in", "对接意向、洽谈与结果"),
         Section("contracts", "合同", "contracts:list", "signed_in", "“先用后转”合同的起草、签署、免费使用期与后续约定"),
@@ -133,6 +140,22 @@ SECTIONS: dict[str, Section] = {
         ),
         Section(
             "simulator", "付款方式模拟", "simulator:page", "signed_in", "比较各种付款方式的现金流、现值与风险", parent="workspace"
+        ),
+        Section(
+            "province_dashboard",
+            "全省运行看板",
+            "statistics:province",
+            "province",
+            "对接转化漏斗、合同、到账、分配与认定",
+            parent="workspace",
+        ),
+        Section(
+            "city_dashboard",
+            "本市运行看板",
+            "statistics:city",
+            "reviewer",
+            "地市管理部门查看本市的对接与转化",
+            parent="workspace",
         ),
         Section("policy", "政策参数", "policy:parameter_list", "province", "政策数值与解释口径的生效版本"),
         Section("operations", "平台运行", "core:daily_jobs", "province", "每日任务的运行情况", parent="workspace"),
@@ -240,6 +263,9 @@ PAGE_SECTIONS: dict[str, str] = {
     "risk:claim_action": "workspace",
     "policy": "policy",
     "core": "operations",
+    "statistics": "statistics",
+    "statistics:province": "province_dashboard",
+    "statistics:city": "city_dashboard",
     "help": "help",
 }
 

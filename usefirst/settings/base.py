@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "usefirst.reporting",  # annual data reporting (年度数据填报) and rectification cases (整改)
     "usefirst.matchmaking",  # matchmaking (对接)
     "usefirst.matching",  # search, semantic matching and recommendations
+    "usefirst.statistics",  # dashboards and the open statistics (rollup refreshed by the worker)
     "usefirst.help",  # help and policy pages, breadcrumbs, the footer's pages
     "usefirst.api",
     "usefirst.monitoring",  # health and readiness, metrics, error reports (docs/operations.md)

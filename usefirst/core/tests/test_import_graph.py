@@ -46,6 +46,7 @@ LAYERS: dict[str, int] = {
     "reporting": 12,  # annual reporting and rectification: reads contracts, finance, recognition
     "help": 12,  # help pages and site navigation: the policy's figures, the catalog's labels
     "monitoring": 12,  # health, metrics, error reports: reads the task queue and the search index
+    "statistics": 12,  # dashboards and open statistics: reads the deal apps, the rollup its own
     "demo": 13,
 }
 
