@@ -1,8 +1,8 @@
 """The precomputed rollup behind the dashboards and the open statistics.
 
-`Cell` holds one figure per metric and combination of the dimensions (month, city, region,
-technical field, mode, unit kind, source), with the organisations behind it (for the open
-statistics' rule of three). The worker rebuilds every cell from the platform's own records
+`Cell` holds the dashboards' figures per metric, month, city and one dimension's value (region,
+technical field, mode, unit kind, source); `OpenCell` the open statistics' figures per metric,
+year and value, with how many organisations stand behind each (the rule of three). The worker rebuilds every cell from the platform's own records
 (`rollup.refresh`, hourly, see tasks.py); `Refresh` records when, so a page can say how fresh
 its figures are. Nothing else writes here, and no page reads the source tables directly.
 """
@@ -42,29 +42,51 @@ class Source(models.TextChoices):
 
 
 class Cell(models.Model):
+    """One figure of the dashboards: a metric in a month and a city, in total (dimension "") or
+    for one value of one dimension (region, field, mode, unit kind, source). Its size grows with
+    months × cities × values, never with the number of deals."""
+
     metric = models.CharField("指标", max_length=24, choices=Metric.choices)
     month = models.DateField("月份")  # the first day of the month
     city = models.CharField("地市", max_length=16, blank=True)
-    region = models.CharField("区域", max_length=8, blank=True)
-    field = models.CharField("技术领域", max_length=64, blank=True)
-    mode = models.CharField("模式", max_length=16, blank=True)
-    unit_kind = models.CharField("单位类型", max_length=32, blank=True)
-    source = models.CharField("来源", max_length=16, choices=Source.choices, blank=True)
+    dimension = models.CharField("分组", max_length=16, blank=True)
+    value = models.CharField("分组取值", max_length=64, blank=True)
     count = models.PositiveIntegerField("数量", default=0)
     amount = models.DecimalField("金额（元）", max_digits=16, decimal_places=2, default=0)
-    units = models.JSONField("涉及的成果单位", default=list)
-    partners = models.JSONField("涉及的企业", default=list)
 
     class Meta:
         verbose_name = "统计汇总单元"
         verbose_name_plural = "统计汇总单元"
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["metric", "month"]),
-            models.Index(fields=["city", "metric", "month"]),
+            models.Index(fields=["dimension", "metric", "month"]),
+            models.Index(fields=["city", "dimension", "metric", "month"]),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_metric_display()} {self.month:%Y-%m} {self.city}"
+        return f"{self.get_metric_display()} {self.month:%Y-%m} {self.city} {self.dimension}={self.value}"
+
+
+class OpenCell(models.Model):
+    """One figure of the open statistics: a metric in a year (0: every year) for one value of a
+    dimension ("total", city, region, field, mode, unit kind, source, month), with how many
+    distinct units and enterprises stand behind it (the rule of three is applied on reading)."""
+
+    metric = models.CharField("指标", max_length=24, choices=Metric.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    dimension = models.CharField("分组", max_length=16)
+    value = models.CharField("分组取值", max_length=64, blank=True)
+    count = models.PositiveIntegerField("数量", default=0)
+    amount = models.DecimalField("金额（元）", max_digits=16, decimal_places=2, default=0)
+    units = models.PositiveIntegerField("涉及的成果单位数", default=0)
+    partners = models.PositiveIntegerField("涉及的企业数", default=0)
+
+    class Meta:
+        verbose_name = "公开统计单元"
+        verbose_name_plural = "公开统计单元"
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["metric", "year", "dimension"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()} {self.year} {self.dimension}={self.value}"
 
 
 class Refresh(models.Model):

@@ -18,7 +18,6 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -31,7 +30,7 @@ from usefirst.finance.models import Distribution, DistributionStatus, Receipt
 from usefirst.matchmaking.models import Engagement
 from usefirst.recognition.models import ApplicationStatus, RecognitionApplication
 
-from .models import Cell, Metric, Refresh, Source
+from .models import Cell, Metric, OpenCell, Refresh, Source
 
 ZERO = Decimal("0")
 UNCLASSIFIED = "未分类"
@@ -55,8 +54,17 @@ class Where:
 class _Acc:
     count: int = 0
     amount: Decimal = ZERO
+
+
+@dataclass
+class _OpenAcc:
+    count: int = 0
+    amount: Decimal = ZERO
     units: set[int] = field(default_factory=set)
     partners: set[int] = field(default_factory=set)
+
+
+DASHBOARD_DIMENSIONS = ("region", "field", "mode", "unit_kind", "source")
 
 
 def _month(value: dt.date | dt.datetime) -> dt.date:
@@ -87,47 +95,58 @@ def _field_names() -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
 
 
 class _Builder:
+    """Adds each event to its dashboard cells (total and one per dimension, in its month and
+    city) and to its open cells (its year and every year, per dimension, with the organisations)."""
+
     def __init__(self) -> None:
-        self.cells: dict[tuple[str, dt.date, Where], _Acc] = defaultdict(_Acc)
+        self.cells: dict[tuple[str, dt.date, str, str, str], _Acc] = defaultdict(_Acc)
+        self.open: dict[tuple[str, int, str, str], _OpenAcc] = defaultdict(_OpenAcc)
 
     def add(self, metric: str, month: dt.date, where: Where, *, count: int = 1, amount: Decimal = ZERO) -> None:
-        acc = self.cells[(metric, month, where)]
-        acc.count += count
-        acc.amount += amount
-        if where.unit:
-            acc.units.add(where.unit)
-        if where.partner:
-            acc.partners.add(where.partner)
+        values = (where.region, where.field, where.mode, where.unit_kind, where.source)
+        for dimension, value in (("", ""), *zip(DASHBOARD_DIMENSIONS, values, strict=True)):
+            acc = self.cells[(metric, month, where.city, dimension, value)]
+            acc.count += count
+            acc.amount += amount
+        open_values = (
+            ("total", ""),
+            ("city", where.city),
+            *zip(DASHBOARD_DIMENSIONS, values, strict=True),
+            ("month", f"{month:%Y-%m}"),
+        )
+        for year in (0, month.year):
+            for dimension, value in open_values:
+                into = self.open[(metric, year, dimension, value)]
+                into.count += count
+                into.amount += amount
+                if where.unit:
+                    into.units.add(where.unit)
+                if where.partner:
+                    into.partners.add(where.partner)
 
     def rows(self) -> list[Cell]:
-        merged: dict[tuple[Any, ...], _Acc] = defaultdict(_Acc)
-        for (metric, month, where), acc in self.cells.items():
-            key = (metric, month, where.city, where.region, where.field, where.mode, where.unit_kind, where.source)
-            into = merged[key]
-            into.count += acc.count
-            into.amount += acc.amount
-            into.units |= acc.units
-            into.partners |= acc.partners
         return [
-            Cell(
+            Cell(metric=metric, month=month, city=city, dimension=dimension, value=value, count=acc.count, amount=acc.amount)
+            for (metric, month, city, dimension, value), acc in self.cells.items()
+        ]
+
+    def open_rows(self) -> list[OpenCell]:
+        return [
+            OpenCell(
                 metric=metric,
-                month=month,
-                city=city,
-                region=region,
-                field=field_name,
-                mode=mode,
-                unit_kind=unit_kind,
-                source=source,
+                year=year,
+                dimension=dimension,
+                value=value,
                 count=acc.count,
                 amount=acc.amount,
-                units=sorted(acc.units),
-                partners=sorted(acc.partners),
+                units=len(acc.units),
+                partners=len(acc.partners),
             )
-            for (metric, month, city, region, field_name, mode, unit_kind, source), acc in merged.items()
+            for (metric, year, dimension, value), acc in self.open.items()
         ]
 
 
-def build(on: dt.date | None = None) -> list[Cell]:
+def build(on: dt.date | None = None) -> _Builder:
     """Every cell, computed from the records as they are now (nothing saved)."""
     on = on or today()
     achievement_fields, demand_fields, contract_fields = _field_names()
@@ -300,17 +319,20 @@ def build(on: dt.date | None = None) -> list[Cell]:
         )
         builder.add(Metric.RECOGNISED, _month(decided_at or created_at), where)
 
-    return builder.rows()
+    return builder
 
 
 def refresh(on: dt.date | None = None) -> Refresh:
     """Rebuild the rollup in one transaction: readers see the old cells or the new, never half."""
     started = timezone.now()
     clock = time.monotonic()
-    cells = build(on)
+    builder = build(on)
+    cells, open_cells = builder.rows(), builder.open_rows()
     with transaction.atomic():
         Cell.objects.all().delete()
+        OpenCell.objects.all().delete()
         Cell.objects.bulk_create(cells, batch_size=BATCH)
+        OpenCell.objects.bulk_create(open_cells, batch_size=BATCH)
         return Refresh.objects.create(
             started_at=started, finished_at=timezone.now(), seconds=round(time.monotonic() - clock, 3), cells=len(cells)
         )

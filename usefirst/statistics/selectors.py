@@ -8,13 +8,11 @@ dashboard costs a handful of grouped queries whatever the platform's size.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import QuerySet, Sum
 
 from usefirst.accounts.models import OrganisationKind
@@ -22,7 +20,7 @@ from usefirst.catalog.choices import Mode
 from usefirst.core.regions import CITY_COUNTIES, OUTSIDE_PROVINCE, Region
 
 from . import rollup
-from .models import Cell, Metric, Source
+from .models import Cell, Metric, OpenCell, Source
 
 ZERO = Decimal("0")
 MIN_ORGANISATIONS = 3  # the open statistics' rule: no figure about fewer than three organisations
@@ -66,7 +64,7 @@ def cities() -> list[str]:
 
 
 def years() -> list[int]:
-    return sorted({d.year for d in Cell.objects.dates("month", "year")}, reverse=True)
+    return sorted(set(OpenCell.objects.exclude(year=0).values_list("year", flat=True)), reverse=True)
 
 
 # ---------------------------------------------------------------- the dashboards
@@ -79,8 +77,8 @@ class Scope:
     city: str = ""
     year: int | None = None
 
-    def cells(self, metrics: Iterable[str] | None = None) -> QuerySet[Cell]:
-        qs = Cell.objects.all()
+    def cells(self, metrics: Iterable[str] | None = None, dimension: str = "") -> QuerySet[Cell]:
+        qs = Cell.objects.filter(dimension=dimension)
         if self.city:
             qs = qs.filter(city=self.city)
         if self.year:
@@ -118,9 +116,12 @@ def breakdown(scope: Scope, metrics: Sequence[str], dimension: str) -> tuple[lis
     if dimension not in DIMENSIONS:
         raise ValueError(dimension)
     by_metric: dict[str, dict[Any, Figure]] = {m: {} for m in metrics}
-    rows = scope.cells(metrics).values("metric", dimension).annotate(n=Sum("count"), total=Sum("amount")).order_by()
-    for row in rows:
-        by_metric[row["metric"]][row[dimension]] = Figure(row["n"] or 0, row["total"] or ZERO)
+    if dimension in ("city", "month"):  # columns of the totals
+        qs, column = scope.cells(metrics), dimension
+    else:
+        qs, column = scope.cells(metrics, dimension), "value"
+    for row in qs.values("metric", column).annotate(n=Sum("count"), total=Sum("amount")).order_by():
+        by_metric[row["metric"]][row[column]] = Figure(row["n"] or 0, row["total"] or ZERO)
     values = _ordered(dimension, {v for figures in by_metric.values() for v in figures})
     return values, by_metric
 
@@ -151,9 +152,19 @@ class OpenFigure:
         return self.count is None
 
 
-def _too_few(units: set[int], partners: set[int]) -> bool:
+def _too_few(units: int, partners: int) -> bool:
     """A figure about fewer than three organisations on a side could point at a single deal."""
-    return len(units) < MIN_ORGANISATIONS or (0 < len(partners) < MIN_ORGANISATIONS)
+    return units < MIN_ORGANISATIONS or (0 < partners < MIN_ORGANISATIONS)
+
+
+def _open_figure(dimension: str, row: OpenCell) -> OpenFigure:
+    value: Any = row.value
+    if dimension == "month" and value:
+        value = dt.date.fromisoformat(f"{value}-01")
+    name = label(dimension, value) if dimension != "total" else str(Metric(row.metric).label)
+    if _too_few(row.units, row.partners):
+        return OpenFigure(name, None, None, row.units)
+    return OpenFigure(name, row.count, row.amount, row.units)
 
 
 def open_breakdown(metric: str, dimension: str, *, year: int | None = None) -> list[OpenFigure]:
@@ -162,47 +173,20 @@ def open_breakdown(metric: str, dimension: str, *, year: int | None = None) -> l
     smallest is withheld too, so the total cannot give it away."""
     if metric not in Metric.values or dimension not in DIMENSIONS:
         raise ValueError((metric, dimension))
-    refreshed = rollup.ensure_fresh()
-    key = f"statistics:open:{refreshed.pk}:{metric}:{dimension}:{year or ''}"
-    cached = cache.get(key)
-    if cached is not None:
-        return list(cached)
-    groups: dict[Any, list[Any]] = defaultdict(lambda: [0, ZERO, set(), set()])
-    for value, count, amount, units, partners in (
-        Scope(year=year).cells([metric]).values_list(dimension, "count", "amount", "units", "partners")
-    ):
-        group = groups[value]
-        group[0] += count
-        group[1] += amount
-        group[2].update(units)
-        group[3].update(partners)
-    figures = []
-    for value in _ordered(dimension, groups):
-        count, amount, units, partners = groups[value]
-        if _too_few(units, partners):
-            figures.append(OpenFigure(label(dimension, value), None, None, len(units)))
-        else:
-            figures.append(OpenFigure(label(dimension, value), count, amount, len(units)))
+    rollup.ensure_fresh()
+    rows = {row.value: row for row in OpenCell.objects.filter(metric=metric, year=year or 0, dimension=dimension)}
+    figures = [_open_figure(dimension, rows[value]) for value in _ordered(dimension, rows)]
     withheld = [f for f in figures if f.withheld]
     if len(withheld) == 1:
         shown = sorted((f for f in figures if not f.withheld), key=lambda f: (f.count or 0, f.amount or ZERO))
         if shown:
             shown[0].count = shown[0].amount = None
-    cache.set(key, figures, 3600)
     return figures
 
 
 def open_total(metric: str, *, year: int | None = None) -> OpenFigure:
     """The metric's total, withheld under the same rule."""
-    units: set[int] = set()
-    partners: set[int] = set()
-    count, amount = 0, ZERO
-    for n, total, u, p in Scope(year=year).cells([metric]).values_list("count", "amount", "units", "partners"):
-        count += n
-        amount += total
-        units.update(u)
-        partners.update(p)
-    name = Metric(metric).label
-    if _too_few(units, partners):
-        return OpenFigure(str(name), None, None, len(units))
-    return OpenFigure(str(name), count, amount, len(units))
+    row = OpenCell.objects.filter(metric=metric, year=year or 0, dimension="total").first()
+    if row is None:
+        return OpenFigure(str(Metric(metric).label), 0, ZERO, 0)
+    return _open_figure("total", row)

@@ -42,6 +42,7 @@ PUBLIC_PAGES = {
     "recognition:statistics",
     "recognition:statistics_export",
     "contracts:verify",  # public verification of a contract PDF
+    "statistics:public",  # the open statistics (aggregates, rule of three)
     "matching:search",  # search over published achievements and demands
     "risk:catalogue",  # the published insurance and guarantee products
     "risk:subsidy_rules",  # the premium subsidies the quotes apply
@@ -78,6 +79,8 @@ PUBLIC_API = {
     "/api/v1/evaluation/sources",  # the registry of indicator sources
     "/api/v1/evaluation/evaluations",  # the published evaluations
     "/api/v1/evaluation/excellent",  # the published excellent lists
+    "/api/v1/statistics/open",  # the open statistics (aggregates, rule of three)
+    "/api/v1/statistics/open/metrics",
 }
 REFUSALS = {301, 302, 401, 403, 404, 405}
 
