@@ -64,6 +64,7 @@ class _OpenAcc:
     partners: set[int] = field(default_factory=set)
 
 
+ALL_CITIES = "*"  # the city of the province-wide cells
 DASHBOARD_DIMENSIONS = ("region", "field", "mode", "unit_kind", "source")
 
 
@@ -104,10 +105,11 @@ class _Builder:
 
     def add(self, metric: str, month: dt.date, where: Where, *, count: int = 1, amount: Decimal = ZERO) -> None:
         values = (where.region, where.field, where.mode, where.unit_kind, where.source)
-        for dimension, value in (("", ""), *zip(DASHBOARD_DIMENSIONS, values, strict=True)):
-            acc = self.cells[(metric, month, where.city, dimension, value)]
-            acc.count += count
-            acc.amount += amount
+        for city in (where.city, ALL_CITIES):  # each city's cells, and the province's already summed
+            for dimension, value in (("", ""), *zip(DASHBOARD_DIMENSIONS, values, strict=True)):
+                acc = self.cells[(metric, month, city, dimension, value)]
+                acc.count += count
+                acc.amount += amount
         open_values = (
             ("total", ""),
             ("city", where.city),

@@ -77,12 +77,13 @@ class Scope:
     city: str = ""
     year: int | None = None
 
-    def cells(self, metrics: Iterable[str] | None = None, dimension: str = "") -> QuerySet[Cell]:
-        qs = Cell.objects.filter(dimension=dimension)
-        if self.city:
-            qs = qs.filter(city=self.city)
+    def in_year(self, qs: QuerySet[Cell]) -> QuerySet[Cell]:
         if self.year:
-            qs = qs.filter(month__gte=dt.date(self.year, 1, 1), month__lt=dt.date(self.year + 1, 1, 1))
+            return qs.filter(month__gte=dt.date(self.year, 1, 1), month__lt=dt.date(self.year + 1, 1, 1))
+        return qs
+
+    def cells(self, metrics: Iterable[str] | None = None, dimension: str = "") -> QuerySet[Cell]:
+        qs = self.in_year(Cell.objects.filter(dimension=dimension, city=self.city or rollup.ALL_CITIES))
         if metrics is not None:
             qs = qs.filter(metric__in=list(metrics))
         return qs
@@ -116,8 +117,11 @@ def breakdown(scope: Scope, metrics: Sequence[str], dimension: str) -> tuple[lis
     if dimension not in DIMENSIONS:
         raise ValueError(dimension)
     by_metric: dict[str, dict[Any, Figure]] = {m: {} for m in metrics}
-    if dimension in ("city", "month"):  # columns of the totals
-        qs, column = scope.cells(metrics), dimension
+    if dimension == "city":  # each city's own totals
+        qs = scope.in_year(Cell.objects.filter(dimension="", metric__in=list(metrics)).exclude(city=rollup.ALL_CITIES))
+        qs, column = (qs.filter(city=scope.city) if scope.city else qs), "city"
+    elif dimension == "month":
+        qs, column = scope.cells(metrics), "month"
     else:
         qs, column = scope.cells(metrics, dimension), "value"
     for row in qs.values("metric", column).annotate(n=Sum("count"), total=Sum("amount")).order_by():
