@@ -27,6 +27,8 @@ from .contracts import _admin_of
 from .logins import DEMO_PASSWORD
 
 DAYS_AGO = (320, 250, 190, 130, 75, 40, 20)
+# The scope written on these contracts: it tells them apart from the contracts stage's stories.
+STATISTICS_SCOPE = "依据平台对接达成的一致意见，被许可方在约定范围内免费实施许可成果（已签署）。"
 
 
 def load_demo_statistics(*, log: Callable[[str], None] = print) -> int:
@@ -55,7 +57,7 @@ def load_demo_statistics(*, log: Callable[[str], None] = print) -> int:
                         licensor_id=engagement.unit_id,
                         licensee_id=engagement.enterprise_id,
                         engagement_id=engagement.pk,
-                        scope="依据平台对接达成的一致意见，被许可方在约定范围内免费实施许可成果。",
+                        scope=STATISTICS_SCOPE,
                         territory="广东省",
                         free_use_start=start,
                         free_use_end=dates.add_months(start, 12) - dt.timedelta(days=1),
