@@ -199,11 +199,11 @@ class DemoLoader:
             self.counts["evaluations"] = load_demo_evaluation(log=self._progress)
             self.counts["performance_consents"] = load_demo_performance(log=self._progress)
             self.counts["reporting"] = load_demo_reporting(log=self._progress)
-            if self.with_contracts:
-                from .statistics import load_demo_statistics
-
-                self.counts["statistics_contracts"] = load_demo_statistics(log=self._progress)
         self.counts["safehouse_entries"] = load_demo_safehouse(log=self._progress)
+        if self.with_contracts:  # last: its contracts and the statistics rollup change nothing the other stages chose
+            from .statistics import load_demo_statistics
+
+            self.counts["statistics_contracts"] = load_demo_statistics(log=self._progress)
         self._progress("完成")
         return dict(self.counts)
 
