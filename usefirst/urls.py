@@ -30,6 +30,7 @@ urlpatterns = [
     path("measures/", include("usefirst.measures.urls")),  # local support measures
     path("pools/", include("usefirst.pools.urls")),  # industry pools
     path("sources/", include("usefirst.sources.urls")),  # recommendation channels, source counts
+    path("statistics/", include("usefirst.statistics.urls")),  # dashboards and the public statistics
     path("help/", include("usefirst.help.urls")),  # help, policy summary, site map, accessibility
     path("api/v1/", api.urls),
     path("", include("usefirst.monitoring.urls")),  # /health/live, /health/ready, /health/, /metrics

@@ -260,6 +260,17 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("成果与需求", True, lambda: _link("pools:list", "产业成果池", "按产业汇集的成果专区；成员企业推荐与投票")),
         ("成果与需求", enterprise, lambda: _link("measures:list", "地方支持措施", "本地可申请的补贴与奖励")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:quota", "年度认定配额")),
+        (
+            "统计与监测",
+            roles.is_provincial_staff(user),
+            lambda: _link("statistics:province", "全省运行看板", "对接转化漏斗、合同、到账与认定", primary=True),
+        ),
+        (
+            "统计与监测",
+            _is_city_department(user),
+            lambda: _link("statistics:city", "本市运行看板", "本市的对接转化、合同、到账与认定", primary=True),
+        ),
+        ("统计与监测", departments, lambda: _link("statistics:public", "公开统计")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("risk:review_queue", "保险与担保产品审核")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:misconduct_list", "科研失信记录")),
         # Evaluations (usefirst/evaluation): the province and the 专业机构 run them; agencies and
@@ -301,6 +312,10 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         if allowed:
             sections.setdefault(title, MenuSection(title)).links.append(build())
     return list(sections.values())
+
+
+def _is_city_department(user: Actor) -> bool:
+    return roles.active_memberships(user).filter(organisation__kind=OrganisationKind.CITY_DEPARTMENT).exists()
 
 
 def _org_record(organisation: Organisation) -> MenuLink:

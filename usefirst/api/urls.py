@@ -76,3 +76,4 @@ api.add_router("/", "usefirst.cases.api.router")  # typical cases (典型案例)
 api.add_router("/", "usefirst.measures.api.router")  # local support measures
 api.add_router("/", "usefirst.sources.api.router")  # recommendation batches, source counts
 api.add_router("/", "usefirst.notifications.api.router")  # the notification inbox
+api.add_router("/", "usefirst.statistics.api.router")  # open statistics (aggregate, rule of three)

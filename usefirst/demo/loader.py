@@ -205,6 +205,10 @@ class DemoLoader:
             self.counts["reporting"] = load_demo_reporting(log=self._progress)
             self.counts["sources"] = load_demo_sources(log=self._progress)
         self.counts["safehouse_entries"] = load_demo_safehouse(log=self._progress)
+        if self.with_contracts:  # last: its contracts and the statistics rollup change nothing the other stages chose
+            from .statistics import load_demo_statistics
+
+            self.counts["statistics_contracts"] = load_demo_statistics(log=self._progress)
         self._progress("完成")
         return dict(self.counts)
 

@@ -87,6 +87,10 @@ class GuidanceFundEntryPolicy:
         if not getattr(user, "is_authenticated", False):
             return queryset.none()
         if action == Action.VIEW:
+            # The province supervises every unit's fund, whichever department reviews the unit
+            # (a university is routed to education, yet the province must see its ledger).
+            if roles.is_provincial_staff(user):
+                return queryset
             return queryset.filter(
                 Q(unit_id__in=roles.organisation_ids(user)) | Q(unit_id__in=roles.reviewable_organisation_ids(user))
             )

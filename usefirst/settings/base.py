@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "usefirst.measures",  # local support measures (subsidies, rewards) by city and county
     "usefirst.pools",  # industry pools (成果池): curated by operator and member enterprises
     "usefirst.sources",  # recommendation channels and the source of every achievement
+    "usefirst.statistics",  # dashboards and the open statistics (rollup refreshed by the worker)
     "usefirst.help",  # help and policy pages, breadcrumbs, the footer's pages
     "usefirst.api",
     "usefirst.monitoring",  # health and readiness, metrics, error reports (docs/operations.md)

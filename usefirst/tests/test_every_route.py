@@ -42,6 +42,7 @@ PUBLIC_PAGES = {
     "recognition:statistics",
     "recognition:statistics_export",
     "contracts:verify",  # public verification of a contract PDF
+    "statistics:public",  # the open statistics (aggregates, rule of three)
     "matching:search",  # search over published achievements and demands
     "risk:catalogue",  # the published insurance and guarantee products
     "risk:subsidy_rules",  # the premium subsidies the quotes apply
@@ -85,6 +86,8 @@ PUBLIC_API = {
     "/api/v1/events",  # the public calendar of events
     "/api/v1/cases",  # the published typical cases
     "/api/v1/support-measures",  # the local support measures in force
+    "/api/v1/statistics/open",  # the open statistics (aggregates, rule of three)
+    "/api/v1/statistics/open/metrics",
 }
 REFUSALS = {301, 302, 401, 403, 404, 405}
 

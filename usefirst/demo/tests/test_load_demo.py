@@ -24,6 +24,7 @@ from usefirst.core.regions import Region
 from usefirst.demo.corpus import read_records
 from usefirst.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from usefirst.demo.specs import CITY_AREA, DISCIPLINE_FIELD, DISCIPLINE_SUBFIELD
+from usefirst.demo.statistics import STATISTICS_SCOPE
 
 
 def _load(*args: str) -> str:
@@ -233,7 +234,7 @@ def _user(local: str) -> User:
 def test_there_is_a_demo_contract_in_every_state_each_reached_through_its_events(demo: str) -> None:
     from usefirst.contracts.models import Contract, ContractStatus
 
-    contracts = Contract.objects.all()
+    contracts = Contract.objects.exclude(scope=STATISTICS_SCOPE)  # the statistics stage's deals aside
     assert set(contracts.values_list("status", flat=True)) == set(ContractStatus.values)
     for contract in contracts:
         events = list(contract.events.order_by("at", "pk"))
@@ -257,7 +258,7 @@ def test_the_free_use_stories_end_soon_ended_and_await_a_proposal(demo: str) -> 
     from usefirst.core.dates import today
     from usefirst.notifications.models import Notification
 
-    soon = Contract.objects.get(status=ContractStatus.FREE_USE)
+    soon = Contract.objects.exclude(scope=STATISTICS_SCOPE).get(status=ContractStatus.FREE_USE)
     assert soon.free_use_end is not None
     assert (soon.free_use_end - today()).days == 7
     assert sorted(soon.reminders_sent) == [7, 30]
@@ -461,3 +462,15 @@ def test_the_demo_pool_has_a_placed_entry_or_a_proposal(demo: str) -> None:
 
     pool = Pool.objects.get(name="新能源与储能产业成果池")
     assert pool.members.exists() and pool.entries.exists()
+
+
+def test_the_dashboards_have_deals_from_engagements_and_the_open_statistics_show_figures(demo: str) -> None:
+    from usefirst.contracts.models import Contract
+    from usefirst.statistics import dashboards, selectors
+    from usefirst.statistics.selectors import Scope
+
+    signed = Contract.objects.filter(scope=STATISTICS_SCOPE, signed_at__isnull=False)
+    assert signed.count() >= 3 and all(c.engagement_id for c in signed)
+    intents, agreed, contracted, _paid = dashboards.funnel(Scope()).series[0].values
+    assert intents and agreed and contracted
+    assert not selectors.open_total("contract_signed").withheld
