@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from usefirst.accounts.models import Organisation
 from usefirst.api.auth import TokenAuth, optional_user
+from usefirst.api.fields import PageQuery, ReasonIn
 from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.errors import Forbidden
 from usefirst.core.pagination import paginate
@@ -85,15 +86,6 @@ class ProductPageOut(Schema):
     page_size: int
     num_pages: int
     items: list[ProductOut]
-
-
-class PageQuery(Schema):
-    page: str | None = None
-    page_size: str | None = None
-
-
-class ReasonIn(Schema):
-    reason: str = ""
 
 
 class StepOut(Schema):
