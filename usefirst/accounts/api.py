@@ -95,7 +95,7 @@ class MeOut(Schema):
     is_provincial_admin: bool
 
 
-class ReasonIn(Schema):
+class ReviewReasonsIn(Schema):
     reasons: str
 
 
@@ -219,7 +219,7 @@ def approve(request: AuthenticatedHttpRequest, organisation_id: int) -> dict[str
 
 
 @router.post("/organisations/{organisation_id}/return", response=OrganisationOut, auth=AUTH, summary="退回（须写明理由）")
-def return_(request: AuthenticatedHttpRequest, organisation_id: int, payload: ReasonIn) -> dict[str, Any]:
+def return_(request: AuthenticatedHttpRequest, organisation_id: int, payload: ReviewReasonsIn) -> dict[str, Any]:
     organisation = _for_review(request, organisation_id)
     return _org(org_services.organisation_return(actor=request.user, organisation=organisation, reasons=payload.reasons))
 

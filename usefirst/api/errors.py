@@ -51,6 +51,11 @@ class ProblemJsonMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX):
+            repeated = sorted(key for key, values in request.GET.lists() if len(values) > 1)
+            if repeated:  # no API parameter takes a list: a second value would be silently dropped
+                names = "、".join(f"“{k}”" for k in repeated)
+                return problem(400, "repeated_parameter", f"查询参数{names}只能出现一次")
         response = self.get_response(request)
         if not request.path.startswith(API_PREFIX) or response.status_code < 400:
             return response

@@ -34,7 +34,37 @@ class UseFirstAPI(NinjaAPI):
             "required": ["type", "title", "status", "code", "detail"],
         }
         schema["x-error-codes"] = [{"code": e.code, "status": e.status, "domain": e.domain, "message": e.message} for e in CODES]
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                if isinstance(operation, dict) and "responses" in operation:
+                    _document_problems(method, operation)
         return schema
+
+
+_PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+_PROBLEMS = {
+    "400": "请求有误（如查询参数重复、筛选值无效），见 code 与 detail",
+    "401": "未登录或接口令牌无效",
+    "403": "无权进行此操作",
+    "404": "对象不存在，或您无权查看",
+    "409": "与对象当前状态冲突（如已被他人处理）",
+    "422": "参数格式不符合接口定义（validation_failed，errors 按字段说明）",
+    "429": "请求过于频繁（响应头 Retry-After 给出等待秒数）",
+}
+
+
+def _document_problems(method: str, operation: dict[str, Any]) -> None:
+    """Every operation lists the problem+json answers it can give, besides its success."""
+    statuses = ["400", "404", "429"]
+    if operation.get("parameters") or operation.get("requestBody"):
+        statuses.append("422")
+    if operation.get("security"):
+        statuses += ["401", "403"]
+    if method.lower() in ("post", "put", "patch", "delete"):
+        statuses.append("409")
+    responses = operation["responses"]
+    for status in sorted(statuses):
+        responses.setdefault(status, {"description": _PROBLEMS[status], "content": _PROBLEM_CONTENT})
 
 
 api = UseFirstAPI(

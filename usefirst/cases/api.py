@@ -25,7 +25,7 @@ router = Router(tags=["典型案例"])
 AUTH = [TokenAuth(), django_auth]
 
 
-class CaseOut(Schema):
+class TypicalCaseOut(Schema):
     id: int
     title: str
     summary: str
@@ -65,7 +65,7 @@ class CasePageOut(Schema):
     count: int
     page: int
     num_pages: int
-    items: list[CaseOut]
+    items: list[TypicalCaseOut]
 
 
 @router.get("/cases", response=CasePageOut, auth=None, summary="已发布的典型案例（公开，可检索）")
@@ -78,20 +78,20 @@ def _case(request: HttpRequest, pk: int) -> Case:
     return get_for_user(Case.objects.select_related("author", "contract"), optional_user(request), Action.VIEW, pk=pk)
 
 
-@router.get("/cases/{pk}", response=CaseOut, auth=None, summary="典型案例详情")
+@router.get("/cases/{pk}", response=TypicalCaseOut, auth=None, summary="典型案例详情")
 def case_get(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _out(_case(request, pk))
 
 
-class CaseIn(Schema):
+class TypicalCaseIn(Schema):
     contract_id: int
     title: str
     summary: str
     story: str
 
 
-@router.post("/cases", response={201: CaseOut}, auth=AUTH, summary="以已签署的合同撰写典型案例（记录本方同意）")
-def case_create(request: AuthenticatedHttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
+@router.post("/cases", response={201: TypicalCaseOut}, auth=AUTH, summary="以已签署的合同撰写典型案例（记录本方同意）")
+def case_create(request: AuthenticatedHttpRequest, payload: TypicalCaseIn) -> Status[dict[str, Any]]:
     contract = Contract.objects.filter(pk=payload.contract_id).first()
     if contract is None:
         raise NotFound("没有该合同", code="not_found")
@@ -101,36 +101,36 @@ def case_create(request: AuthenticatedHttpRequest, payload: CaseIn) -> Status[di
     return Status(201, _out(case))
 
 
-class ConsentIn(Schema):
+class CaseConsentIn(Schema):
     allows_exact_amount: bool = False
 
 
-@router.post("/cases/{pk}/consent", response=CaseOut, auth=AUTH, summary="当事方同意公开（可另行同意公开准确金额）")
-def case_consent(request: AuthenticatedHttpRequest, pk: int, payload: ConsentIn) -> dict[str, Any]:
+@router.post("/cases/{pk}/consent", response=TypicalCaseOut, auth=AUTH, summary="当事方同意公开（可另行同意公开准确金额）")
+def case_consent(request: AuthenticatedHttpRequest, pk: int, payload: CaseConsentIn) -> dict[str, Any]:
     case = _case(request, pk)
     services.case_consent(actor=request.user, case=case, allows_exact_amount=payload.allows_exact_amount)
     return _out(case)
 
 
-@router.post("/cases/{pk}/submit", response=CaseOut, auth=AUTH, summary="提交主管部门审核（须双方同意）")
+@router.post("/cases/{pk}/submit", response=TypicalCaseOut, auth=AUTH, summary="提交主管部门审核（须双方同意）")
 def case_submit(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _out(services.case_submit(actor=request.user, case=_case(request, pk)))
 
 
-class ReasonIn(Schema):
+class CaseReasonIn(Schema):
     reason: str = ""
 
 
-@router.post("/cases/{pk}/publish", response=CaseOut, auth=AUTH, summary="主管部门审核发布")
-def case_publish(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+@router.post("/cases/{pk}/publish", response=TypicalCaseOut, auth=AUTH, summary="主管部门审核发布")
+def case_publish(request: AuthenticatedHttpRequest, pk: int, payload: CaseReasonIn) -> dict[str, Any]:
     return _out(services.case_publish(actor=request.user, case=_case(request, pk), reason=payload.reason))
 
 
-@router.post("/cases/{pk}/return", response=CaseOut, auth=AUTH, summary="主管部门退回")
-def case_return(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+@router.post("/cases/{pk}/return", response=TypicalCaseOut, auth=AUTH, summary="主管部门退回")
+def case_return(request: AuthenticatedHttpRequest, pk: int, payload: CaseReasonIn) -> dict[str, Any]:
     return _out(services.case_return(actor=request.user, case=_case(request, pk), reason=payload.reason))
 
 
-@router.post("/cases/{pk}/exemplary", response=CaseOut, auth=AUTH, summary="省科学技术厅标记省级示范案例")
+@router.post("/cases/{pk}/exemplary", response=TypicalCaseOut, auth=AUTH, summary="省科学技术厅标记省级示范案例")
 def case_exemplary(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _out(services.case_mark_exemplary(actor=request.user, case=_case(request, pk)))

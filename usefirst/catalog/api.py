@@ -18,6 +18,7 @@ from ninja.security import django_auth
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.api.auth import TokenAuth, optional_user
+from usefirst.api.fields import ReasonIn
 from usefirst.core import display
 from usefirst.core.actors import Actor, AuthenticatedHttpRequest
 from usefirst.core.errors import DomainError
@@ -161,10 +162,6 @@ class AchievementPatch(Schema):
     restriction: str | None = None
     ip_items: list[IpItemIn] | None = None
     inventors: list[InventorIn] | None = None
-
-
-class ReasonIn(Schema):
-    reason: str = ""
 
 
 class AchievementQuery(Schema):

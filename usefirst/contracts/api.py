@@ -29,7 +29,7 @@ router = Router(tags=["合同"])
 AUTH = [TokenAuth(), django_auth]
 
 
-class PartyOut(Schema):
+class ContractPartyOut(Schema):
     id: int
     role: str
     name: str
@@ -72,7 +72,7 @@ class ContractOut(Schema):
     is_first_cooperation: bool
     signed_at: dt.datetime | None
     achievements: list[dict[str, Any]]
-    parties: list[PartyOut]
+    parties: list[ContractPartyOut]
     documents: list[DocumentOut]
 
 

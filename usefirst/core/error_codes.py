@@ -80,6 +80,7 @@ CODES: tuple[ErrorCode, ...] = (
     E("method_not_allowed", 405, "api", "该接口不支持此请求方法"),
     E("payload_too_large", 413, "api", "请求内容过大"),
     E("rate_limited", 429, "api", "请求过于频繁，请稍后再试"),
+    E("repeated_parameter", 400, "api", "查询参数只能出现一次"),
     E("server_error", 500, "api", "服务器内部错误，请稍后再试"),
     E("unsupported_media_type", 415, "api", "不支持的请求内容类型"),
     # accounts

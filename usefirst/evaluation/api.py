@@ -25,7 +25,7 @@ router = Router(tags=["评价与优秀名单"])
 AUTH = [TokenAuth(), django_auth]
 
 
-class PageQuery(Schema):
+class EvaluationPageQuery(Schema):
     page: str | None = None
     page_size: str | None = None
     kind: str | None = None
@@ -198,7 +198,7 @@ def source_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/evaluation/evaluations", response=EvaluationPageOut, auth=None, summary="评价方案与结果（按可见范围）")
-def evaluation_list(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+def evaluation_list(request: HttpRequest, query: Query[EvaluationPageQuery]) -> dict[str, Any]:
     qs = selectors.evaluations(optional_user(request), kind=query.kind or "")
     page = paginate(qs, page=query.page or 1, page_size=query.page_size or 20)
     return {**page.__dict__, "items": [_out(e) for e in page.items]}
@@ -244,14 +244,14 @@ def evaluation_new_version(request: AuthenticatedHttpRequest, pk: int) -> Status
 
 
 @router.get("/evaluation/evaluations/{pk}/results", response=ResultPageOut, auth=None, summary="评价结果（按可见范围）")
-def result_list(request: HttpRequest, pk: int, query: Query[PageQuery]) -> dict[str, Any]:
+def result_list(request: HttpRequest, pk: int, query: Query[EvaluationPageQuery]) -> dict[str, Any]:
     evaluation = _evaluation(request, pk)
     page = paginate(selectors.results(optional_user(request), evaluation), page=query.page or 1, page_size=query.page_size or 20)
     return {**page.__dict__, "items": [_result(r) for r in page.items]}
 
 
 @router.get("/evaluation/my-results", response=ResultPageOut, auth=AUTH, summary="本机构的评价结果与排名")
-def my_results(request: AuthenticatedHttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+def my_results(request: AuthenticatedHttpRequest, query: Query[EvaluationPageQuery]) -> dict[str, Any]:
     page = paginate(selectors.my_results(request.user), page=query.page or 1, page_size=query.page_size or 20)
     return {**page.__dict__, "items": [_result(r) for r in page.items]}
 

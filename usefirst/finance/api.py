@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from usefirst.api.auth import TokenAuth
+from usefirst.api.fields import ExactNumber, RequiredReasonIn
 from usefirst.catalog.choices import Mode
 from usefirst.contracts.models import Contract
 from usefirst.core import display
@@ -40,7 +41,7 @@ def _contract(request: AuthenticatedHttpRequest, pk: int, action: Action = Actio
 
 class ReceiptIn(Schema):
     received_on: dt.date
-    amount: str | int
+    amount: ExactNumber
     payer: str
     voucher_number: str
     idempotency_key: str
@@ -49,7 +50,7 @@ class ReceiptIn(Schema):
 class ReversalIn(Schema):
     reason: str
     idempotency_key: str
-    amount: str | int | None = None
+    amount: ExactNumber | None = None
     received_on: dt.date | None = None
 
 
@@ -115,23 +116,19 @@ class PlanIn(Schema):
 
 
 class RoyaltyReportIn(Schema):
-    base_amount: str | int
-
-
-class ReasonIn(Schema):
-    reason: str
+    base_amount: ExactNumber
 
 
 class DistributionIn(Schema):
     variant: str = "cash"
     # The grant to the inventors is a term of the contract; when sent it must match it.
     grant: str | None = None
-    inventor_pct: str | int
-    unit_pct: str | int
-    fund_pct: str | int = "0"
-    taxes: str | int = "0"
-    fees: str | int = "0"
-    conversion_costs: str | int = "0"
+    inventor_pct: ExactNumber
+    unit_pct: ExactNumber
+    fund_pct: ExactNumber = "0"
+    taxes: ExactNumber = "0"
+    fees: ExactNumber = "0"
+    conversion_costs: ExactNumber = "0"
     shared_pct: str | None = None
 
 
@@ -452,7 +449,7 @@ def royalty_report(request: AuthenticatedHttpRequest, pk: int, payload: RoyaltyR
 
 
 @router.post("/schedule-lines/{pk}/waive", response=dict[str, Any], auth=AUTH, summary="豁免一项应付款（许可方单位）")
-def line_waive(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+def line_waive(request: AuthenticatedHttpRequest, pk: int, payload: RequiredReasonIn) -> dict[str, Any]:
     line = services.line_waive(actor=request.user, line=_line(request, pk), reason=payload.reason)
     return {"id": line.pk, "waived": True}
 
@@ -506,7 +503,7 @@ def distribution_pay(request: AuthenticatedHttpRequest, pk: int) -> dict[str, An
 
 
 @router.post("/distributions/{pk}/cancel", response=DistributionOut, auth=AUTH, summary="撤销尚未发放的收益分配")
-def distribution_cancel(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+def distribution_cancel(request: AuthenticatedHttpRequest, pk: int, payload: RequiredReasonIn) -> dict[str, Any]:
     with transaction.atomic():
         d = services.distribution_cancel(
             actor=request.user, distribution=_distribution(request, pk, Action.CHANGE), reason=payload.reason

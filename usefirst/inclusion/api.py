@@ -14,6 +14,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from usefirst.api.auth import TokenAuth
+from usefirst.api.fields import ReasonIn
 from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.pagination import DEFAULT_PAGE_SIZE, paginate
 from usefirst.core.permissions import Action, get_for_user
@@ -155,10 +156,6 @@ class DeclarationListOut(Schema):
     page_size: int
     num_pages: int
     items: list[DeclarationOut]
-
-
-class ReasonIn(Schema):
-    reason: str = ""
 
 
 @router.post(

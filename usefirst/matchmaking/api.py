@@ -17,6 +17,7 @@ from ninja.security import django_auth
 from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.api.auth import TokenAuth
+from usefirst.api.fields import PageQuery, ReasonIn
 from usefirst.catalog.models import Achievement, Demand
 from usefirst.core.actors import Actor, AuthenticatedHttpRequest
 from usefirst.core.errors import DomainError, NotFound
@@ -33,7 +34,7 @@ AUTH = [TokenAuth(), django_auth]
 # ---------------------------------------------------------------- schemas
 
 
-class PartyOut(Schema):
+class EngagementPartyOut(Schema):
     id: int
     name: str
     kind: str
@@ -49,8 +50,8 @@ class EngagementOut(Schema):
     status: str
     status_label: str
     initiator_side: str
-    unit: PartyOut
-    enterprise: PartyOut
+    unit: EngagementPartyOut
+    enterprise: EngagementPartyOut
     achievement: ItemOut | None
     demand: ItemOut | None
     decline_reason: str
@@ -58,8 +59,8 @@ class EngagementOut(Schema):
     agreement_proposed_side: str
     agreement_proposed_at: dt.datetime | None
     agreed_at: dt.datetime | None
-    proposed_facilitator: PartyOut | None
-    facilitator: PartyOut | None
+    proposed_facilitator: EngagementPartyOut | None
+    facilitator: EngagementPartyOut | None
     facilitator_enterprise_confirmed_at: dt.datetime | None
     facilitator_unit_confirmed_at: dt.datetime | None
     created_at: dt.datetime
@@ -92,10 +93,6 @@ class DeclineIn(Schema):
     detail: str = ""
 
 
-class ReasonIn(Schema):
-    reason: str = ""
-
-
 class AgencyIn(Schema):
     agency_id: int
 
@@ -118,11 +115,6 @@ class MessagePageOut(Schema):
     page_size: int
     num_pages: int
     items: list[MessageOut]
-
-
-class PageQuery(Schema):
-    page: int = 1
-    page_size: int = 20
 
 
 class ReasonRowOut(Schema):
@@ -245,7 +237,7 @@ def engagement_create(request: AuthenticatedHttpRequest, payload: IntentIn) -> S
 @router.get("/engagements", response=EngagementPageOut, auth=AUTH, summary="我的对接（可按状态筛选）")
 def engagement_list(request: AuthenticatedHttpRequest, query: Query[EngagementQuery]) -> dict[str, Any]:
     queryset = selectors.engagement_list(user=request.user, status=query.status)
-    page = paginate(queryset, page=query.page, page_size=query.page_size)
+    page = paginate(queryset, page=query.page or 1, page_size=query.page_size or 20)
     return {**page.__dict__, "items": [_out(e) for e in page.items]}
 
 
@@ -324,7 +316,7 @@ def facilitator_confirm(request: AuthenticatedHttpRequest, pk: int) -> dict[str,
 @router.get("/engagements/{pk}/messages", response=MessagePageOut, auth=AUTH, summary="留言（最新在前）")
 def message_list(request: AuthenticatedHttpRequest, pk: int, query: Query[PageQuery]) -> dict[str, Any]:
     engagement = _engagement(request, pk, Action.VIEW)
-    page = paginate(selectors.engagement_messages(engagement=engagement), page=query.page, page_size=query.page_size)
+    page = paginate(selectors.engagement_messages(engagement=engagement), page=query.page or 1, page_size=query.page_size or 20)
     return {**page.__dict__, "items": [_message_out(m) for m in page.items]}
 
 

@@ -30,7 +30,7 @@ class StatementOut(Schema):
     at: dt.datetime
 
 
-class EntryOut(Schema):
+class PerformanceEntryOut(Schema):
     key: str
     kind: str
     kind_display: str
@@ -65,16 +65,16 @@ class RecordOut(Schema):
     enterprise_name: str
     on: dt.date
     summary: SummaryOut
-    entries: list[EntryOut]
+    entries: list[PerformanceEntryOut]
 
 
-class ConsentIn(Schema):
+class PerformanceConsentIn(Schema):
     grantee_id: int
     purpose: str = ""
     enterprise_id: int | None = None
 
 
-class ConsentOut(Schema):
+class PerformanceConsentOut(Schema):
     id: int
     enterprise_id: int
     grantee_id: int
@@ -163,26 +163,28 @@ def statement_create(request: AuthenticatedHttpRequest, pk: int, payload: Statem
     return Status(201, {"text": st.text, "at": st.at})
 
 
-@router.get("/performance/consents", response=list[ConsentOut], auth=AUTH, summary="本企业的共享授权")
+@router.get("/performance/consents", response=list[PerformanceConsentOut], auth=AUTH, summary="本企业的共享授权")
 def consent_list(request: AuthenticatedHttpRequest, enterprise_id: int | None = None) -> list[dict[str, Any]]:
     enterprise = _enterprise(request, enterprise_id)
     return [_consent_out(c) for c in selectors.consents_of(request.user, enterprise)]
 
 
-@router.post("/performance/consents", response={201: ConsentOut}, auth=AUTH, summary="授权某一机构查看本企业的履约信用档案")
-def consent_create(request: AuthenticatedHttpRequest, payload: ConsentIn) -> Status[dict[str, Any]]:
+@router.post(
+    "/performance/consents", response={201: PerformanceConsentOut}, auth=AUTH, summary="授权某一机构查看本企业的履约信用档案"
+)
+def consent_create(request: AuthenticatedHttpRequest, payload: PerformanceConsentIn) -> Status[dict[str, Any]]:
     enterprise = _enterprise(request, payload.enterprise_id)
     grantee = get_object_or_404(Organisation, pk=payload.grantee_id)
     consent = services.consent_grant(actor=request.user, enterprise=enterprise, grantee=grantee, purpose=payload.purpose)
     return Status(201, _consent_out(consent))
 
 
-@router.post("/performance/consents/{pk}/revoke", response=ConsentOut, auth=AUTH, summary="撤回共享授权")
+@router.post("/performance/consents/{pk}/revoke", response=PerformanceConsentOut, auth=AUTH, summary="撤回共享授权")
 def consent_revoke(request: AuthenticatedHttpRequest, pk: int, payload: RevokeIn | None = None) -> dict[str, Any]:
     consent = get_for_user(Consent.objects.select_related("grantee"), request.user, Action.CHANGE, pk=pk)
     return _consent_out(services.consent_revoke(actor=request.user, consent=consent, reason=payload.reason if payload else ""))
 
 
-@router.get("/performance/shared", response=list[ConsentOut], auth=AUTH, summary="企业授权本机构查看的履约信用档案")
+@router.get("/performance/shared", response=list[PerformanceConsentOut], auth=AUTH, summary="企业授权本机构查看的履约信用档案")
 def shared_list(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
     return [_consent_out(c) for c in selectors.shared_with(request.user)]

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from usefirst.accounts import roles
 from usefirst.api.auth import TokenAuth
+from usefirst.api.fields import RequiredReasonIn
 from usefirst.catalog.models import Achievement
 from usefirst.core import display
 from usefirst.core.actors import AuthenticatedHttpRequest
@@ -156,10 +157,6 @@ class SelectIn(Schema):
     opinion: str = ""
 
 
-class ReasonIn(Schema):
-    reason: str
-
-
 class QuotaIn(Schema):
     cap: int = Field(ge=1, le=100000)
     reason: str
@@ -250,7 +247,7 @@ def select(request: AuthenticatedHttpRequest, pk: int, payload: SelectIn) -> Rec
 
 
 @router.post("/recognition/applications/{pk}/reject", response=ApplicationOut, auth=AUTH, summary="不予认定（附理由）")
-def reject(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> RecognitionApplication:
+def reject(request: AuthenticatedHttpRequest, pk: int, payload: RequiredReasonIn) -> RecognitionApplication:
     return services.application_reject(actor=request.user, application=_application(request, pk), reason=payload.reason)
 
 
@@ -260,7 +257,7 @@ def recognise(request: AuthenticatedHttpRequest, pk: int) -> Status[Recognition]
 
 
 @router.post("/recognition/recognitions/{pk}/revoke", response=RecognitionOut, auth=AUTH, summary="撤销认定（附理由）")
-def revoke(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> Recognition:
+def revoke(request: AuthenticatedHttpRequest, pk: int, payload: RequiredReasonIn) -> Recognition:
     recognition = get_for_user(Recognition.objects.select_related("achievement", "unit"), request.user, Action.ADMINISTER, pk=pk)
     return services.recognition_revoke(actor=request.user, recognition=recognition, reason=payload.reason)
 

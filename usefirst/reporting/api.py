@@ -121,7 +121,7 @@ class ValuesIn(Schema):
     )
 
 
-class ReasonIn(Schema):
+class ReportingReasonIn(Schema):
     reason: str = ""
 
 
@@ -207,12 +207,12 @@ def report_submit(request: AuthenticatedHttpRequest, pk: int) -> AnnualReport:
 
 
 @router.post("/reporting/reports/{pk}/accept", response=ReportOut, auth=AUTH, summary="主管部门审核通过")
-def report_accept(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> AnnualReport:
+def report_accept(request: AuthenticatedHttpRequest, pk: int, payload: ReportingReasonIn) -> AnnualReport:
     return services.report_accept(actor=request.user, report=_report(request, pk), reason=payload.reason)
 
 
 @router.post("/reporting/reports/{pk}/return", response=ReportOut, auth=AUTH, summary="主管部门退回修改（须写理由）")
-def report_return(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> AnnualReport:
+def report_return(request: AuthenticatedHttpRequest, pk: int, payload: ReportingReasonIn) -> AnnualReport:
     return services.report_return(actor=request.user, report=_report(request, pk), reason=payload.reason)
 
 
@@ -268,22 +268,22 @@ def rollup_export(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     return xlsx_response(f"{year}年度数据报告汇总.xlsx", selectors.rollup_workbook(request.user, year=year))
 
 
-class BatchIn(Schema):
+class ReportBatchIn(Schema):
     year: int
 
 
-class BatchOut(Schema):
+class ReportBatchOut(Schema):
     imported: int
     report_ids: list[int]
 
 
 @router.post(
     "/reporting/batch-import",
-    response=BatchOut,
+    response=ReportBatchOut,
     auth=AUTH,
     summary="主管部门批量导入所属单位的年度数据（一行一家单位；有错误行时返回 422 且不保存）",
 )
-def batch_import(request: AuthenticatedHttpRequest, payload: Form[BatchIn], file: File[UploadedFile]) -> dict[str, Any]:
+def batch_import(request: AuthenticatedHttpRequest, payload: Form[ReportBatchIn], file: File[UploadedFile]) -> dict[str, Any]:
     done = services.reports_import_batch(actor=request.user, year=payload.year, upload=file)
     return {"imported": len(done), "report_ids": [r.pk for r in done]}
 
@@ -291,7 +291,7 @@ def batch_import(request: AuthenticatedHttpRequest, payload: Form[BatchIn], file
 # ---------------------------------------------------------------- rectification cases
 
 
-class CaseOut(Schema):
+class RectificationCaseOut(Schema):
     id: int
     number: str
     unit_id: int
@@ -322,10 +322,10 @@ class CaseListOut(Schema):
     page: int
     page_size: int
     num_pages: int
-    items: list[CaseOut]
+    items: list[RectificationCaseOut]
 
 
-class CaseIn(Schema):
+class RectificationCaseIn(Schema):
     unit_id: int
     title: str
     finding: str
@@ -337,7 +337,7 @@ class NotifyIn(Schema):
     plan_due: str = Field(description="整改方案提交期限 YYYY-MM-DD（晚于今天）")
 
 
-class PlanIn(Schema):
+class RectificationPlanIn(Schema):
     plan: str
 
 
@@ -367,8 +367,13 @@ def case_list(
     return {**paginate(selectors.cases_for(request.user, status=status), page=page, page_size=page_size).__dict__}
 
 
-@router.post("/reporting/cases", response={201: CaseOut}, auth=AUTH, summary="立案整改（省科学技术厅；地市管理部门限本市单位）")
-def case_create(request: AuthenticatedHttpRequest, payload: CaseIn) -> Status[RectificationCase]:
+@router.post(
+    "/reporting/cases",
+    response={201: RectificationCaseOut},
+    auth=AUTH,
+    summary="立案整改（省科学技术厅；地市管理部门限本市单位）",
+)
+def case_create(request: AuthenticatedHttpRequest, payload: RectificationCaseIn) -> Status[RectificationCase]:
     unit = Organisation.objects.filter(pk=payload.unit_id).first()
     if unit is None:
         raise DomainError("请选择整改单位", code="validation_failed", field_errors={"unit_id": ["没有该单位"]})
@@ -381,34 +386,36 @@ def case_create(request: AuthenticatedHttpRequest, payload: CaseIn) -> Status[Re
     return Status(201, case)
 
 
-@router.get("/reporting/cases/{pk}", response=CaseOut, auth=AUTH, summary="整改案件详情")
+@router.get("/reporting/cases/{pk}", response=RectificationCaseOut, auth=AUTH, summary="整改案件详情")
 def case_get(request: AuthenticatedHttpRequest, pk: int) -> RectificationCase:
     return _case(request, pk)
 
 
-@router.post("/reporting/cases/{pk}/notify", response=CaseOut, auth=AUTH, summary="通知单位整改并设定方案期限")
+@router.post("/reporting/cases/{pk}/notify", response=RectificationCaseOut, auth=AUTH, summary="通知单位整改并设定方案期限")
 def case_notify(request: AuthenticatedHttpRequest, pk: int, payload: NotifyIn) -> RectificationCase:
     return services.case_notify(actor=request.user, case=_case(request, pk), plan_due=payload.plan_due)
 
 
-@router.post("/reporting/cases/{pk}/plan", response=CaseOut, auth=AUTH, summary="整改单位提交整改方案")
-def case_plan(request: AuthenticatedHttpRequest, pk: int, payload: PlanIn) -> RectificationCase:
+@router.post("/reporting/cases/{pk}/plan", response=RectificationCaseOut, auth=AUTH, summary="整改单位提交整改方案")
+def case_plan(request: AuthenticatedHttpRequest, pk: int, payload: RectificationPlanIn) -> RectificationCase:
     return services.case_submit_plan(actor=request.user, case=_case(request, pk), plan=payload.plan)
 
 
-@router.post("/reporting/cases/{pk}/return-plan", response=CaseOut, auth=AUTH, summary="退回整改方案")
+@router.post("/reporting/cases/{pk}/return-plan", response=RectificationCaseOut, auth=AUTH, summary="退回整改方案")
 def case_return_plan(request: AuthenticatedHttpRequest, pk: int, payload: ReturnPlanIn) -> RectificationCase:
     return services.case_return_plan(
         actor=request.user, case=_case(request, pk), reason=payload.reason, plan_due=payload.plan_due
     )
 
 
-@router.post("/reporting/cases/{pk}/close", response=CaseOut, auth=AUTH, summary="核验销号")
+@router.post("/reporting/cases/{pk}/close", response=RectificationCaseOut, auth=AUTH, summary="核验销号")
 def case_close(request: AuthenticatedHttpRequest, pk: int, payload: CloseIn) -> RectificationCase:
     return services.case_close(actor=request.user, case=_case(request, pk), verification=payload.verification)
 
 
-@router.post("/reporting/cases/{pk}/refer", response=CaseOut, auth=AUTH, summary="严重案件移交科研失信记录（省科学技术厅）")
+@router.post(
+    "/reporting/cases/{pk}/refer", response=RectificationCaseOut, auth=AUTH, summary="严重案件移交科研失信记录（省科学技术厅）"
+)
 def case_refer(request: AuthenticatedHttpRequest, pk: int, payload: ReferIn) -> RectificationCase:
     return services.case_refer(
         actor=request.user,

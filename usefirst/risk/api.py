@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from usefirst.accounts.models import Organisation
 from usefirst.api.auth import TokenAuth, optional_user
+from usefirst.api.fields import PageQuery, ReasonIn
 from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.errors import Forbidden, NotFound
 from usefirst.core.pagination import paginate
@@ -89,16 +90,7 @@ class ProductPageOut(Schema):
     items: list[ProductOut]
 
 
-class PageQuery(Schema):
-    page: str | None = None
-    page_size: str | None = None
-
-
-class ReasonIn(Schema):
-    reason: str = ""
-
-
-class StepOut(Schema):
+class QuoteStepOut(Schema):
     label: str
     formula: str
     result: Decimal
@@ -108,7 +100,7 @@ class SubsidyOut(Schema):
     rule: str
     subsidy: Decimal
     payable: Decimal
-    steps: list[StepOut]
+    steps: list[QuoteStepOut]
 
 
 class QuoteOut(Schema):
@@ -118,7 +110,7 @@ class QuoteOut(Schema):
     provider_name: str
     sum_insured: Decimal
     premium: Decimal
-    steps: list[StepOut]
+    steps: list[QuoteStepOut]
     subsidy: SubsidyOut | None
     payable: Decimal
     cover: list[str]
@@ -345,7 +337,7 @@ class ClaimActionIn(Schema):
     amount: str | None = None
 
 
-class EventOut(Schema):
+class RiskHistoryOut(Schema):
     at: dt.datetime
     actor: str
     what: str
@@ -378,7 +370,7 @@ class PolicyOut(Schema):
     consent_parts: list[str]
     consent_at: dt.datetime
     pack: dict[str, Any] | None
-    events: list[EventOut]
+    events: list[RiskHistoryOut]
 
 
 class PolicyPageOut(Schema):
@@ -399,7 +391,7 @@ class CoverPaymentOut(Schema):
     counts_as_received: bool
 
 
-class DocumentOut(Schema):
+class ClaimDocumentOut(Schema):
     name: str
     content: str
     by_platform: bool
@@ -419,14 +411,14 @@ class ClaimOut(Schema):
     trigger_line_id: int | None
     required_documents: list[str]
     missing_documents: list[str]
-    documents: list[DocumentOut]
+    documents: list[ClaimDocumentOut]
     assessed_loss: Decimal | None
     payout: Decimal | None
     paid_on: dt.date | None
     payout_counts_as_received: bool
     recourse_amount: Decimal | None
     cover_payments: list[CoverPaymentOut]
-    events: list[EventOut]
+    events: list[RiskHistoryOut]
 
 
 def _events(rows: list[Any]) -> list[dict[str, Any]]:

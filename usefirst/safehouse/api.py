@@ -29,7 +29,7 @@ router = Router(tags=["安心屋与尽职免责"])
 AUTH = [TokenAuth(), django_auth]
 
 
-class EntryOut(Schema):
+class EvidenceEntryOut(Schema):
     seq: int
     step: str
     step_display: str
@@ -51,7 +51,7 @@ class EntryOut(Schema):
         return obj.deposited_by_name
 
 
-class StepOut(Schema):
+class DossierStepOut(Schema):
     code: str
     label: str
     done: bool
@@ -61,11 +61,11 @@ class DossierOut(Schema):
     contract_id: int
     ref: str
     unit: str
-    steps: list[StepOut]
+    steps: list[DossierStepOut]
     missing_steps: list[str] = Field(description="尚未存证的决策步骤（中文）")
     problems: list[str] = Field(description="服务器端重新核验发现的问题（文件或哈希链）")
     signed_through: int = Field(description="平台已签名至第几条")
-    entries: list[EntryOut]
+    entries: list[EvidenceEntryOut]
 
 
 def _dossier(request: AuthenticatedHttpRequest, contract_id: int, action: Action = Action.VIEW) -> Dossier:
@@ -98,7 +98,7 @@ class EntryIn(Schema):
 
 @router.post(
     "/safehouse/contracts/{contract_id}/entries",
-    response={201: EntryOut},
+    response={201: EvidenceEntryOut},
     auth=AUTH,
     summary="存证一条决策材料（multipart：file 为 PDF、PNG 或 JPEG）；只能追加",
 )
@@ -190,7 +190,7 @@ class ExemptionListOut(ListOut):
     items: list[ExemptionOut]
 
 
-class ReasonIn(Schema):
+class SafehouseReasonIn(Schema):
     reason: str = ""
 
 
@@ -222,14 +222,14 @@ def exemption_get(request: AuthenticatedHttpRequest, pk: int) -> ExemptionApplic
 
 
 @router.post("/safehouse/exemptions/{pk}/exempt", response=ExemptionOut, auth=AUTH, summary="认定免责（须写理由）")
-def exemption_exempt(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> ExemptionApplication:
+def exemption_exempt(request: AuthenticatedHttpRequest, pk: int, payload: SafehouseReasonIn) -> ExemptionApplication:
     return services.exemption_determine(
         actor=request.user, application=_application(request, pk), exempt=True, reason=payload.reason
     )
 
 
 @router.post("/safehouse/exemptions/{pk}/refuse", response=ExemptionOut, auth=AUTH, summary="认定不予免责（须写理由）")
-def exemption_refuse(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> ExemptionApplication:
+def exemption_refuse(request: AuthenticatedHttpRequest, pk: int, payload: SafehouseReasonIn) -> ExemptionApplication:
     return services.exemption_determine(
         actor=request.user, application=_application(request, pk), exempt=False, reason=payload.reason
     )
@@ -304,12 +304,12 @@ def _system(request: AuthenticatedHttpRequest, pk: int) -> ManagementSystem:
 
 
 @router.post("/safehouse/management-systems/{pk}/approve", response=SystemOut, auth=AUTH, summary="主管部门审核通过")
-def system_approve(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> ManagementSystem:
+def system_approve(request: AuthenticatedHttpRequest, pk: int, payload: SafehouseReasonIn) -> ManagementSystem:
     return services.system_approve(actor=request.user, system=_system(request, pk), reason=payload.reason)
 
 
 @router.post("/safehouse/management-systems/{pk}/return", response=SystemOut, auth=AUTH, summary="主管部门退回（须写理由）")
-def system_return(request: AuthenticatedHttpRequest, pk: int, payload: ReasonIn) -> ManagementSystem:
+def system_return(request: AuthenticatedHttpRequest, pk: int, payload: SafehouseReasonIn) -> ManagementSystem:
     return services.system_return(actor=request.user, system=_system(request, pk), reason=payload.reason)
 
 

@@ -30,7 +30,7 @@ router = Router(tags=["成果推荐渠道与成果来源"])
 AUTH = [TokenAuth(), django_auth]
 
 
-class BatchIn(Schema):
+class RecommendationBatchIn(Schema):
     organisation_id: int = Field(description="推荐机构（须为其成员）")
     title: str = Field(description="批次名称")
     note: str = ""
@@ -69,7 +69,7 @@ class RowOut(Schema):
         return str(obj.get_outcome_display())
 
 
-class BatchOut(Schema):
+class RecommendationBatchOut(Schema):
     id: int
     title: str
     recommender_id: int
@@ -111,7 +111,7 @@ class BatchListOut(Schema):
     page: int
     page_size: int
     num_pages: int
-    items: list[BatchOut]
+    items: list[RecommendationBatchOut]
 
 
 class DecisionIn(Schema):
@@ -139,13 +139,13 @@ def _rows(text: str) -> list[services.RowInput]:
 
 @router.post(
     "/recommendation-batches",
-    response={201: BatchOut},
+    response={201: RecommendationBatchOut},
     auth=AUTH,
     summary="提交成果推荐批次（multipart：file 为 Excel 模板文件，或 rows 为 JSON；signed_recommendation 为盖章推荐函）",
 )
 def batch_create(
     request: AuthenticatedHttpRequest,
-    payload: Form[BatchIn],
+    payload: Form[RecommendationBatchIn],
     file: File[UploadedFile | None] = None,
     signed_recommendation: File[UploadedFile | None] = None,
 ) -> Status[RecommendationBatch]:
@@ -185,14 +185,14 @@ def _batch(request: AuthenticatedHttpRequest, pk: int) -> RecommendationBatch:
     return get_for_user(RecommendationBatch.objects.select_related("recommender", "reviewer"), request.user, Action.VIEW, pk=pk)
 
 
-@router.get("/recommendation-batches/{pk}", response=BatchOut, auth=AUTH, summary="成果推荐批次及逐行审核结果")
+@router.get("/recommendation-batches/{pk}", response=RecommendationBatchOut, auth=AUTH, summary="成果推荐批次及逐行审核结果")
 def batch_get(request: AuthenticatedHttpRequest, pk: int) -> RecommendationBatch:
     return _batch(request, pk)
 
 
 @router.post(
     "/recommendation-batches/{pk}/review",
-    response=BatchOut,
+    response=RecommendationBatchOut,
     auth=AUTH,
     summary="审核部门逐行审核（须对每一行给出结果；有误时不保存任何结果）",
 )
@@ -201,7 +201,9 @@ def batch_review(request: AuthenticatedHttpRequest, pk: int, payload: ReviewIn) 
     return services.batch_review(actor=request.user, batch=_batch(request, pk), decisions=decisions)
 
 
-@router.post("/recommendation-batches/{pk}/withdraw", response=BatchOut, auth=AUTH, summary="推荐机构撤回待审核的批次")
+@router.post(
+    "/recommendation-batches/{pk}/withdraw", response=RecommendationBatchOut, auth=AUTH, summary="推荐机构撤回待审核的批次"
+)
 def batch_withdraw(request: AuthenticatedHttpRequest, pk: int) -> RecommendationBatch:
     return services.batch_withdraw(actor=request.user, batch=_batch(request, pk))
 
