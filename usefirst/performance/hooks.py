@@ -10,8 +10,9 @@ claims (issue 14, item 4); when it records a paid claim it answers this hook in 
     def paid_claims(enterprise_id: int) -> list[performance_hooks.PaidClaim]:
         return [performance_hooks.PaidClaim(...) for claim in ...]
 
-Until something answers it, the record has no claim entries. The record asks it each time it is
-computed, so nothing is copied into this app.
+Risk answers it (`risk/hooks.py`) with every payment an insurer or guarantor made on the
+licensee's behalf and the recourse recorded. The record asks it each time it is computed, so
+nothing is copied into this app.
 """
 
 from __future__ import annotations

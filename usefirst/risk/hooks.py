@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from usefirst.accounts import workspace
 from usefirst.finance import hooks as finance_hooks
+from usefirst.performance import hooks as performance_hooks
 
 from . import selectors
 from .models import CoverPayment
@@ -61,3 +62,33 @@ def counted_cover_payments(contract_ids: list[int], since: dt.date | None, on: d
     for contract_id, amount in rows.values_list("contract_id", "amount"):
         totals[contract_id] = totals.get(contract_id, Decimal("0.00")) + amount
     return totals
+
+
+@performance_hooks.claims_paid.connect
+def paid_on_the_licensees_behalf(enterprise_id: int) -> list[performance_hooks.PaidClaim]:
+    """Each payment an insurer or guarantor made on the enterprise's behalf, as a licensee, with
+    the recourse recorded against it: entries of its performance record (履约信用档案)."""
+    payments = (
+        CoverPayment.objects.filter(contract__licensee_id=enterprise_id)
+        .select_related("claim", "claim__policy", "contract", "payer")
+        .order_by("paid_on", "pk")
+    )
+    claims: list[performance_hooks.PaidClaim] = []
+    for payment in payments:
+        claim = payment.claim
+        recourse = ""
+        if claim.recourse_amount is not None:
+            recourse = f"已登记追偿 {claim.recourse_amount:,.2f} 元" + (f"：{claim.recourse_note}" if claim.recourse_note else "")
+        claims.append(
+            performance_hooks.PaidClaim(
+                key=f"cover-payment-{payment.pk}",
+                contract_id=payment.contract_id,
+                contract_number=payment.contract.number,
+                paid_on=payment.paid_on,
+                amount=payment.amount,
+                payer_name=payment.payer.name,
+                description=f"保单 {claim.policy.number or claim.policy.pk} 项下的赔付或代偿",
+                recourse=recourse,
+            )
+        )
+    return claims

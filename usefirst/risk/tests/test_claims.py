@@ -211,3 +211,19 @@ def test_recognition_counts_a_payout_only_when_the_parameter_said_so_when_it_was
         CoverPayment.objects.update(counts_as_received=True)  # as if the parameter had been on that day
         counted = received_for_achievement(achievement, on=dt.date(2026, 8, 10), settings=settings).amount
     assert counted == D("88000.00") * link.price_share / 100
+
+
+def test_a_payout_on_the_licensees_behalf_enters_its_performance_record_with_the_recourse(insured):
+    from usefirst.performance.selectors import claim_entries
+
+    licensee = insured["contract"].licensee
+    far = dt.date(2100, 1, 1)
+    assert claim_entries(licensee, on=far) == []
+    claim = _paid_claim(insured)
+    [entry] = claim_entries(licensee, on=far)
+    assert entry.amount == D("88000.00") and entry.label == f"{insured['policy'].provider.name}代为赔付"
+    assert "追偿" not in entry.detail
+    cover.claim_subrogate(actor=insured["underwriter"], claim=claim, amount="88000.00", note="已向企业发出追偿通知")
+    [entry] = claim_entries(licensee, on=far)
+    assert "已登记追偿 88,000.00 元：已向企业发出追偿通知" in entry.detail
+    assert claim_entries(insured["contract"].licensor, on=far) == []  # only the licensee's record
