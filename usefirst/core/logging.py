@@ -50,5 +50,10 @@ def logging_config(log_format: str, *, level: str = "INFO") -> dict[str, Any]:
         "formatters": {"line": formatter},
         "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_context"], "formatter": "line"}},
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"django.db.backends": {"level": "WARNING"}, "jieba": {"level": "WARNING"}},
+        # apscheduler logs every job it starts (the heartbeat each minute, the lock every 5 s)
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            "jieba": {"level": "WARNING"},
+            "apscheduler": {"level": "WARNING"},
+        },
     }

@@ -76,7 +76,7 @@ class PlatformCollector(Collector):
         tick = selectors.scheduler_tick_age_seconds()
         yield GaugeMetricFamily(
             "usefirst_scheduler_tick_age_seconds",
-            "Seconds since the scheduler last enqueued the daily-jobs tick (-1: never)",
+            "Seconds since the scheduler last enqueued its heartbeat (-1: never)",
             value=-1 if tick is None else tick,
         )
         index = GaugeMetricFamily("usefirst_search_documents", "Search documents", labels=["kind", "figure"])

@@ -13,7 +13,7 @@ from django.db.models import Count, Min
 from django.tasks.base import TaskResultStatus
 from django.utils import timezone
 
-SCHEDULER_TICK_TASK = "usefirst.core.tasks.run_daily_jobs"
+SCHEDULER_TICK_TASK = "crontask.tasks.heartbeat"  # the scheduler enqueues it every minute
 REPLICA_ALIAS = "replica"
 
 
@@ -79,7 +79,7 @@ def tasks_by_status() -> dict[str, int]:
 
 
 def scheduler_tick_age_seconds() -> float | None:
-    """Seconds since the scheduler last enqueued its ten-minute tick; None if it never has."""
+    """Seconds since the scheduler last enqueued its heartbeat (every minute); None if never."""
     from django_tasks_db.models import DBTaskResult
 
     last = (

@@ -235,11 +235,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-CRONTASK = {"REDIS_URL": None}
 
 # Where throttle counts live (usefirst/core/throttle.py): the database, or Redis when
 # USEFIRST_REDIS_URL is set (one round trip per request; production, docs/operations.md).
 REDIS_URL = os.environ.get("USEFIRST_REDIS_URL", "")
+# The scheduler holds a Redis lock when Redis is configured, so a second scheduler started by
+# mistake waits instead of running every job twice (docs/deployment.md).
+CRONTASK = {"REDIS_URL": REDIS_URL or None}
 THROTTLE = (
     {"BACKEND": "usefirst.core.throttle.RedisCounter", "OPTIONS": {"url": REDIS_URL}}
     if REDIS_URL
@@ -318,7 +320,7 @@ MONITORING_NETWORKS = [n for n in os.environ.get("USEFIRST_MONITORING_NETWORKS",
 # The readiness and health thresholds (docs/operations.md, "Health").
 HEALTH_REPLICA_LAG_SECONDS = int(os.environ.get("USEFIRST_HEALTH_REPLICA_LAG_SECONDS", "30"))
 HEALTH_QUEUE_WAIT_SECONDS = int(os.environ.get("USEFIRST_HEALTH_QUEUE_WAIT_SECONDS", "300"))
-HEALTH_SCHEDULER_SECONDS = int(os.environ.get("USEFIRST_HEALTH_SCHEDULER_SECONDS", "1500"))
+HEALTH_SCHEDULER_SECONDS = int(os.environ.get("USEFIRST_HEALTH_SCHEDULER_SECONDS", "300"))
 
 # Logs (docs/operations.md): every line carries the request id; JSON lines in production.
 LOG_FORMAT = os.environ.get("USEFIRST_LOG_FORMAT", "text")

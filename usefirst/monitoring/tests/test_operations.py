@@ -61,7 +61,7 @@ def test_the_health_report_names_every_part_to_the_monitoring_network_only(clien
     assert client.get("/health/", REMOTE_ADDR="203.0.113.9").status_code == 200
 
 
-@override_settings(TASKS=DB_TASKS, HEALTH_QUEUE_WAIT_SECONDS=300, HEALTH_SCHEDULER_SECONDS=1500)
+@override_settings(TASKS=DB_TASKS, HEALTH_QUEUE_WAIT_SECONDS=300, HEALTH_SCHEDULER_SECONDS=300)
 def test_a_stalled_worker_and_a_silent_scheduler_are_warned_about() -> None:
     from django_tasks_db.models import DBTaskResult
 
@@ -83,9 +83,9 @@ def test_a_stalled_worker_and_a_silent_scheduler_are_warned_about() -> None:
         status="SUCCESSFUL",
     )
     assert health.scheduler().status == "ok"
-    DBTaskResult.objects.filter(pk=tick.pk).update(enqueued_at=timezone.now() - timedelta(seconds=1499))
+    DBTaskResult.objects.filter(pk=tick.pk).update(enqueued_at=timezone.now() - timedelta(seconds=299))
     assert health.scheduler().status == "ok"
-    DBTaskResult.objects.filter(pk=tick.pk).update(enqueued_at=timezone.now() - timedelta(seconds=1501))
+    DBTaskResult.objects.filter(pk=tick.pk).update(enqueued_at=timezone.now() - timedelta(seconds=301))
     assert health.scheduler().status == "warn"
 
 
