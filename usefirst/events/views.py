@@ -22,6 +22,7 @@ from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.errors import DomainError
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, can, get_for_user
+from usefirst.core.qr import qr_data_uri
 from usefirst.core.refusals import apply_to_form, button_action, form_refusal
 from usefirst.core.regions import CITY_COUNTIES
 
@@ -64,9 +65,10 @@ def _event(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Event
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     mine = selectors.live_registration(request.user, event)
-    token = ""
+    token = checkin_url = ""
     if mine is not None and mine.status == "confirmed":
         token = services.checkin_token(mine)
+        checkin_url = request.build_absolute_uri(reverse("events:checkin", args=[event.pk])) + f"?t={token}"
     return render(
         request,
         "events/detail.html",
@@ -76,9 +78,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "seats": selectors.seat_counts(event),
             "mine": mine,
             "token": token,
-            "checkin_url": request.build_absolute_uri(reverse("events:checkin", args=[event.pk])) + f"?t={token}"
-            if token
-            else "",
+            "checkin_url": checkin_url,
+            "checkin_qr": qr_data_uri(checkin_url) if checkin_url else "",
             "is_organiser": can(request.user, Action.CHANGE, event),
             "outcomes": selectors.outcome_summary(event) if event.status == EventStatus.HELD else None,
             "concierges": {c.achievement_id: c for c in _concierges(event)},

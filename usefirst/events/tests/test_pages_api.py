@@ -38,6 +38,12 @@ def test_a_signed_up_person_sees_their_entry_code_and_the_organiser_checks_them_
     page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
     assert "入场码" in page and "签到链接" in page
     token = services.checkin_token(Registration.objects.get(user=person))
+    # the QR code on the page is the check-in link itself, drawn by the platform (no outside service)
+    from usefirst.core.qr import qr_data_uri
+
+    link = "http://testserver" + reverse("events:checkin", args=[event.pk]) + f"?t={token}"
+    assert f'src="{qr_data_uri(link)}"' in page
+    assert qr_data_uri(link).startswith("data:image/svg+xml;base64,") and qr_data_uri(link) != qr_data_uri(link + "x")
 
     client.force_login(organiser)
     assert client.get(reverse("events:checkin", args=[event.pk]) + f"?t={token}").status_code == 200
