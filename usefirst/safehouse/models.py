@@ -66,7 +66,8 @@ class EvidenceEntry(models.Model):
     deposited_by_name = models.CharField("存证人姓名", max_length=150)
     deposited_at = models.DateTimeField("存证时间")
     prev_hash = models.CharField("前一条目哈希", max_length=64)
-    entry_hash = models.CharField("本条目哈希", max_length=64, unique=True)
+    # two dossiers may open with the same record (same file, same minute): unique within a dossier
+    entry_hash = models.CharField("本条目哈希", max_length=64, db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -77,6 +78,7 @@ class EvidenceEntry(models.Model):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["dossier", "seq"], name="safehouse_one_entry_per_seq"),
             models.UniqueConstraint(fields=["dossier", "prev_hash"], name="safehouse_one_successor_per_entry"),
+            models.UniqueConstraint(fields=["dossier", "entry_hash"], name="safehouse_entry_hash_once_per_dossier"),
         ]
 
     def __str__(self) -> str:

@@ -190,3 +190,28 @@ def test_the_verifier_lists_the_missing_steps(staff, deal, platform_ca, tmp_path
     assert report.intact
     assert report.missing_steps == ["价格公示", "利益冲突申报"]
     assert report.exit_status == 2
+
+
+@pytest.mark.django_db
+def test_two_deals_may_open_their_dossiers_with_the_same_record_in_the_same_second(staff, university, enterprise, deal):
+    """The demo deposits the same pricing basis on two deals at one frozen time: each dossier's
+    chain is its own, so identical first entries (same hash) are both kept."""
+    import time_machine
+
+    from usefirst.contracts.models import ContractKind
+    from usefirst.tests.factories import ContractFactory, achievements_of
+
+    other = ContractFactory(
+        kind=ContractKind.LICENCE,
+        licensor=university,
+        licensee=enterprise,
+        actor=staff,
+        achievements=achievements_of(university, staff),
+        signed=True,
+        signed_on=dt.date(2026, 3, 3),
+    )
+    with time_machine.travel(dt.datetime(2026, 3, 10, 2, 0, tzinfo=dt.UTC), tick=False):
+        first = deposit(staff, deal, "valuation")
+        second = deposit(staff, other, "valuation")
+    assert first.entry_hash == second.entry_hash and first.dossier_id != second.dossier_id
+    assert EvidenceEntry.objects.count() == 2
