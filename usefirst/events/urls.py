@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/manage/", views.manage, name="manage"),
     path("<int:pk>/signup/", views.signup, name="signup"),
     path("<int:pk>/checkin/", views.checkin, name="checkin"),
+    path("<int:pk>/online/", views.online, name="online"),
     path("<int:pk>/items/", views.item_add, name="item_add"),
     path("<int:pk>/items/<int:item_pk>/classify/", views.item_classify, name="item_classify"),
     path("<int:pk>/concierge/", views.concierge, name="concierge"),

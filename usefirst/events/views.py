@@ -62,6 +62,19 @@ def _event(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Event
     return get_for_user(Event.objects.select_related("organiser"), request.user, action, pk=pk)
 
 
+def online(request: HttpRequest, pk: int) -> HttpResponse:
+    """Leaving the platform for the organiser's meeting address: the page names where the person
+    is going (as text) and goes there only when asked to (?go=1), so no page of the platform
+    itself refers to another host."""
+    event = _event(request, pk)
+    if not event.online_url:
+        raise Http404
+    if request.GET.get("go") == "1":
+        return redirect(event.online_url)
+    shown = event.online_url.split("://", 1)[-1]
+    return render(request, "events/online.html", {"event": event, "shown": shown})
+
+
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     mine = selectors.live_registration(request.user, event)

@@ -112,3 +112,18 @@ def test_the_workspace_links_the_organisers_and_everyone_to_events(client, organ
     page = client.get(reverse("accounts:workspace")).content.decode()
     assert "本机构举办的活动" in page and "活动日历" in page
     make_org  # noqa: B018
+
+
+def test_the_online_link_leaves_the_platform_only_when_asked(client, event):
+    event.online_url = "https://meeting.example.org/room/2026"
+    event.save(update_fields=["online_url"])
+    page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "meeting.example.org" not in page and reverse("events:online", args=[event.pk]) in page
+    notice = client.get(reverse("events:online", args=[event.pk])).content.decode()
+    assert "即将离开本平台" in notice and "meeting.example.org/room/2026" in notice
+    assert "https://meeting.example.org" not in notice  # the address as text, not a link the page makes
+    going = client.get(reverse("events:online", args=[event.pk]), {"go": "1"})
+    assert going.status_code == 302 and going["Location"] == "https://meeting.example.org/room/2026"
+    event.online_url = ""
+    event.save(update_fields=["online_url"])
+    assert client.get(reverse("events:online", args=[event.pk])).status_code == 404
