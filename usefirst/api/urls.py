@@ -63,8 +63,10 @@ def _document_problems(method: str, operation: dict[str, Any]) -> None:
     if method.lower() in ("post", "put", "patch", "delete"):
         statuses.append("409")
     responses = operation["responses"]
+    declared = {str(code) for code in responses}  # ninja keys its own answers by int: never add a twin "400"
     for status in sorted(statuses):
-        responses.setdefault(status, {"description": _PROBLEMS[status], "content": _PROBLEM_CONTENT})
+        if status not in declared:
+            responses[int(status)] = {"description": _PROBLEMS[status], "content": _PROBLEM_CONTENT}
 
 
 api = UseFirstAPI(
