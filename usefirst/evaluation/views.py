@@ -89,6 +89,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = membership.organisation if membership is not None else None
     with form_refusal(apply=lambda exc: messages.error(request, exc.detail), any_status=True) as refused:
         page = paginate(selectors.results(user, evaluation), page=request.GET.get("page", 1))
+        for item in page.items:  # link a result only for those who may open its breakdown
+            item.viewable = _may_see_breakdown(user, item)
     context: dict[str, Any] = {
         "evaluation": evaluation,
         "indicators": evaluation.indicators.all(),
@@ -267,12 +269,17 @@ def report_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _may_see_breakdown(user: Any, result: Result) -> bool:
+    """The organisation itself, the evaluators and the departments; the public sees the list only."""
+    return can(user, Action.CHANGE, result) or can(user, Action.REVIEW, result) or policies.department_filter(user) is not None
+
+
 def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     result = get_for_user(Result.objects.select_related("organisation", "evaluation"), request.user, Action.VIEW, pk=pk)
     user = request.user
     own = can(user, Action.CHANGE, result)
     evaluator = can(user, Action.REVIEW, result)
-    if not (own or evaluator or policies.department_filter(user) is not None):
+    if not _may_see_breakdown(user, result):
         # The public sees an excellent organisation on the list, not its breakdown.
         raise PermissionDenied("评价结果明细仅向参评机构本身、主管部门和评价机构开放")
     evaluation = result.evaluation

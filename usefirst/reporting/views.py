@@ -103,6 +103,7 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "steps": steps,
             "editable": editable,
             "reviewer": reviewer,
+            "may_open_case": reviewer and _may_open(request),  # the province, or the unit's city
             "own": roles.is_member(request.user, report.organisation),
             "may_extend": reviewer and report.status in services.EDITABLE,
             "deadline": rules.deadline_of(report),
