@@ -6,6 +6,7 @@ from usefirst.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("favicon.ico", core_views.favicon),
     path("accounts/", include("usefirst.accounts.urls")),
     path("review/organisations/", include("usefirst.accounts.review_urls")),
     path("", include("usefirst.catalog.urls")),

@@ -5,8 +5,9 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 
 from . import daily_jobs
@@ -14,6 +15,11 @@ from .actors import AuthenticatedHttpRequest
 from .errors import DomainError
 from .refusals import form_refusal
 from .selectors import HOME_CACHE_SECONDS, home_page
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Clients that ask for /favicon.ico without reading the page's icon link get the site's icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def home(request: HttpRequest) -> HttpResponse:

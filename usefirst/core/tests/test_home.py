@@ -91,3 +91,12 @@ def test_the_public_gets_an_entry_for_each_role_and_a_signed_in_person_their_wor
     page = client.get("/").content.decode()
     assert "办事入口" not in page
     assert f'href="{reverse("accounts:workspace")}"' in page
+
+
+def test_the_site_icon_is_linked_from_the_page_and_favicon_ico_leads_to_it(client):
+    page = client.get("/").content.decode()
+    assert 'rel="icon"' in page and "img/favicon.svg" in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+    assert client.get(response["Location"]).status_code == 200
