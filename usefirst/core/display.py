@@ -157,7 +157,13 @@ TONES: dict[str, dict[str, Tone]] = {
     },
     "recognition.misconduct": {"active": Tone.ACTIVE, "appealed": Tone.PENDING, "withdrawn": Tone.ENDED},
     "performance.consent": {"active": Tone.ACTIVE, "revoked": Tone.ENDED},
-    "reporting.report": {"draft": Tone.PENDING, "submitted": Tone.PENDING, "returned": Tone.REFUSED, "accepted": Tone.DONE},
+    "reporting.report": {
+        "draft": Tone.PENDING,
+        "submitted": Tone.PENDING,
+        "department_accepted": Tone.PENDING,
+        "returned": Tone.REFUSED,
+        "accepted": Tone.DONE,
+    },
     "reporting.case": {
         "found": Tone.PENDING,
         "notified": Tone.ACTIVE,

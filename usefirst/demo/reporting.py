@@ -1,6 +1,7 @@
 """Demo annual reporting and rectification: last year's filing window open until 20 days from
 the day the demo is loaded, reports in each state (a university's returned with reasons, one
-accepted, one and a city's awaiting review, one still a draft), and a rectification case in each
+countersigned by the province, one accepted by its department and waiting for the province's
+countersign, one and a city's awaiting review, one still a draft), and a rectification case in each
 state (found, notified, plan submitted, plan returned, closed). Made through the services."""
 
 from __future__ import annotations
@@ -69,7 +70,12 @@ def load_demo_reporting(*, log: Callable[[str], None] = print) -> int:
         reason="转让合同数量和金额与平台登记的合同不符，请逐项核对后修改，并在附表中列明平台外签订的合同。",
     )
     made += 1
-    for name, state in (("东江职业技术学院", "accepted"), ("侨乡科技学院", "submitted"), ("西江学院", "draft")):
+    for name, state in (
+        ("东江职业技术学院", "accepted"),
+        ("韩江理工学院", "department_accepted"),
+        ("侨乡科技学院", "submitted"),
+        ("西江学院", "draft"),
+    ):
         organisation = _org(name)
         member = _member(organisation) if organisation else None
         if organisation is None or member is None:
@@ -77,8 +83,11 @@ def load_demo_reporting(*, log: Callable[[str], None] = print) -> int:
         report = filed(member, organisation, {"licence_count": "2"})
         if state != "draft":
             report = services.report_submit(actor=member, report=report)
-        if state == "accepted":
-            services.report_accept(actor=education, report=report, reason="数据齐全，与平台数据一致。")
+        if state in ("accepted", "department_accepted"):
+            reviewer = province if report.department is None or report.department.name.startswith("广东省科学") else education
+            report = services.report_accept(actor=reviewer, report=report, reason="数据齐全，与平台数据一致。")
+        if state == "accepted" and report.status == "department_accepted":
+            services.report_countersign(actor=province, report=report, reason="复核通过，计入全省汇总。")
         made += 1
     city: Organisation = city_reviewer.memberships.get().organisation
     report = filed(city_reviewer, city, {})

@@ -57,6 +57,8 @@ class ReportOut(Schema):
     deadline: dt.date | None
     submitted_at: dt.datetime | None
     review_reason: str
+    countersigned_at: dt.datetime | None = Field(description="省科学技术厅复核时间（复核通过或退回）")
+    countersign_reason: str = Field(description="省科学技术厅复核意见或退回理由")
     figures: list[FigureOut]
 
     @staticmethod
@@ -216,6 +218,20 @@ def report_return(request: AuthenticatedHttpRequest, pk: int, payload: Reporting
     return services.report_return(actor=request.user, report=_report(request, pk), reason=payload.reason)
 
 
+@router.post(
+    "/reporting/reports/{pk}/countersign", response=ReportOut, auth=AUTH, summary="省科学技术厅复核通过（计入全省汇总）"
+)
+def report_countersign(request: AuthenticatedHttpRequest, pk: int, payload: ReportingReasonIn) -> AnnualReport:
+    return services.report_countersign(actor=request.user, report=_report(request, pk), reason=payload.reason)
+
+
+@router.post(
+    "/reporting/reports/{pk}/province-return", response=ReportOut, auth=AUTH, summary="省科学技术厅复核退回（须写理由）"
+)
+def report_province_return(request: AuthenticatedHttpRequest, pk: int, payload: ReportingReasonIn) -> AnnualReport:
+    return services.report_province_return(actor=request.user, report=_report(request, pk), reason=payload.reason)
+
+
 @router.post("/reporting/reports/{pk}/extend", response=ReportOut, auth=AUTH, summary="主管部门准予逾期提交（延期）")
 def report_extend(request: AuthenticatedHttpRequest, pk: int, payload: ExtendIn) -> AnnualReport:
     return services.report_extend(actor=request.user, report=_report(request, pk), until=payload.until, reason=payload.reason)
@@ -237,11 +253,12 @@ class TotalOut(Schema):
 class RollupOut(Schema):
     year: int
     form: str
-    reports: int
+    reports: int = Field(description="计入汇总的报告数（省科学技术厅复核通过的）")
+    not_counted: int = Field(description="已提交但尚未经省科学技术厅复核通过、不计入汇总的报告数")
     totals: list[TotalOut]
 
 
-@router.get("/reporting/rollup", response=RollupOut, auth=AUTH, summary="年度汇总（本部门可见的已提交报告的合计）")
+@router.get("/reporting/rollup", response=RollupOut, auth=AUTH, summary="年度汇总（本部门可见的、经省科学技术厅复核通过的报告的合计）")
 def rollup(request: AuthenticatedHttpRequest, year: int, form: str = "unit") -> dict[str, Any]:
     if not roles.department_ids(request.user):
         raise Forbidden("只有主管部门可以查看年度数据报告汇总", code="not_reviewing_department")
@@ -255,6 +272,7 @@ def rollup(request: AuthenticatedHttpRequest, year: int, form: str = "unit") -> 
         "year": year,
         "form": form,
         "reports": len(data.reports),
+        "not_counted": data.not_counted,
         "totals": [
             {"key": k, "label": specs[k].label, "unit": specs[k].unit, "total": format(v, "f")} for k, v in data.totals.items()
         ],

@@ -13,8 +13,9 @@ class FormKind(models.TextChoices):
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "填报中"
     SUBMITTED = "submitted", "待主管部门审核"
+    DEPARTMENT_ACCEPTED = "department_accepted", "主管部门已通过，待省科学技术厅复核"
     RETURNED = "returned", "已退回修改"
-    ACCEPTED = "accepted", "已通过"
+    ACCEPTED = "accepted", "省科学技术厅复核通过"
 
 
 class AnnexKind(models.TextChoices):

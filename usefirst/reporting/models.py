@@ -53,7 +53,7 @@ class AnnualReport(models.Model):
     )
     year = models.PositiveSmallIntegerField("报告年度")
     form = models.CharField("报告表", max_length=8, choices=FormKind.choices)
-    status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT, db_index=True)
+    status = models.CharField("状态", max_length=24, choices=ReportStatus.choices, default=ReportStatus.DRAFT, db_index=True)
     department = models.ForeignKey(
         Organisation, verbose_name="审核部门", on_delete=models.PROTECT, related_name="reports_to_review", null=True
     )
@@ -72,6 +72,11 @@ class AnnualReport(models.Model):
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_reason = models.TextField("审核意见", blank=True)
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="省厅复核人"
+    )
+    countersigned_at = models.DateTimeField("省厅复核时间", null=True, blank=True)
+    countersign_reason = models.TextField("省厅复核意见", blank=True)
 
     class Meta:
         verbose_name = "年度数据报告"

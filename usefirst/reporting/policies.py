@@ -2,7 +2,8 @@
 
 Reports: the reporting organisation's members see and edit their own; its supervising
 department (the report's `department`, fixed when the report is started) sees and reviews them;
-the provincial department sees every report. Nobody reviews their own organisation's report.
+the provincial department sees every report and countersigns (复核, `Action.ADMINISTER`) what a
+department accepted. Nobody reviews or countersigns their own organisation's report.
 
 Rectification cases: the unit's members see theirs and submit the plan; the department that
 opened the case (a city or the province) notifies, verifies, returns and closes it; the
@@ -34,6 +35,8 @@ class AnnualReportPolicy:
             return queryset.filter(organisation_id__in=mine)
         if action == Action.REVIEW:
             return queryset.filter(department_id__in=roles.department_ids(user)).exclude(organisation_id__in=mine)
+        if action == Action.ADMINISTER and roles.is_provincial_staff(user):
+            return queryset.exclude(organisation_id__in=mine)
         return queryset.none()
 
 

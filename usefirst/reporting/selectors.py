@@ -139,21 +139,22 @@ class Rollup:
     year: int
     reports: list[AnnualReport]
     totals: dict[str, Decimal]
+    not_counted: int = 0
 
 
-def rollup(user: Visitor, *, year: int, form: str = FormKind.UNIT, accepted_only: bool = False) -> Rollup:
-    """The province's (or a department's) roll-up of a year's reports: one row per report and the
-    totals of every numeric field."""
+def rollup(user: Visitor, *, year: int, form: str = FormKind.UNIT) -> Rollup:
+    """The province's (or a department's) roll-up of a year's reports: one row per report the
+    province countersigned (省科学技术厅复核通过, the only state counted) and the totals of every
+    numeric field; `not_counted` says how many submitted reports are still in review or returned."""
     qs = reports_for(user, year=year, form=form).exclude(status=ReportStatus.DRAFT)
-    if accepted_only:
-        qs = qs.filter(status=ReportStatus.ACCEPTED)
-    reports = list(qs)
+    reports = list(qs.filter(status=ReportStatus.ACCEPTED))
+    not_counted = qs.exclude(status=ReportStatus.ACCEPTED).count()
     totals: dict[str, Decimal] = {}
     for spec in fields_of(form):
         if spec.kind == "text":
             continue
         totals[spec.key] = sum((Decimal(r.values[spec.key]) for r in reports if r.values.get(spec.key)), Decimal(0))
-    return Rollup(form, year, reports, totals)
+    return Rollup(form, year, reports, totals, not_counted)
 
 
 def rollup_workbook(user: Visitor, *, year: int) -> bytes:

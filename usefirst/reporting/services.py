@@ -1,6 +1,7 @@
 """Writes of annual data reporting (年度数据填报): the filing window, starting a report (pre-filled
 from the platform), editing its figures, uploading the signed cover and the undertaking,
-submitting, the department's review (accept / return with reasons) and extension, and the Excel
+submitting, the department's review (accept / return with reasons), the province's countersign
+(accept / return with reasons) and extension, and the Excel
 imports (one form; many units' forms), each all-or-nothing."""
 
 from __future__ import annotations
@@ -260,23 +261,49 @@ def _tell_unit(kind: str, title: str, body: str) -> Any:
     return notice
 
 
-def report_accept(*, actor: Actor, report: AnnualReport, reason: object = "") -> AnnualReport:
-    text = clean_reason(reason, label="审核意见", required=False)
-    return workflow.move(
-        REPORT,
-        report,
-        "accept",
-        actor=actor,
-        reason=text or "审核通过",
-        also={"reviewed_by": actor, "reviewed_at": timezone.now(), "review_reason": text},
-        notices=[
-            _tell_unit(
-                "reporting.report_accepted",
-                f"{report.year} 年度数据报告已审核通过",
-                text or "主管部门已审核通过本单位的年度数据报告。",
-            )
-        ],
+def _tell_province(report: AnnualReport) -> None:
+    notify(
+        recipients=members(roles.provincial_department()),
+        kind="reporting.report_countersign_due",
+        title=f"年度数据报告待复核：{report.organisation.name} {report.year} 年度",
+        body=f"{report.department.name if report.department else '主管部门'}已审核通过，请省科学技术厅复核。",
+        url=report_url(report),
     )
+
+
+def _province_is_department(report: AnnualReport) -> bool:
+    return report.department is not None and report.department.kind == OrganisationKind.PROVINCIAL_DEPARTMENT
+
+
+def report_accept(*, actor: Actor, report: AnnualReport, reason: object = "") -> AnnualReport:
+    """The supervising department accepts: the report waits for the province's countersign
+    (省科学技术厅复核). Where the province is itself the department (a city's report), its
+    acceptance is the countersign too: both event rows, one transaction."""
+    text = clean_reason(reason, label="审核意见", required=False)
+    final = _province_is_department(report)
+    with transaction.atomic():
+        moved = workflow.move(
+            REPORT,
+            report,
+            "accept",
+            actor=actor,
+            reason=text or "审核通过",
+            also={"reviewed_by": actor, "reviewed_at": timezone.now(), "review_reason": text},
+            notices=[]
+            if final
+            else [
+                _tell_unit(
+                    "reporting.report_accepted",
+                    f"{report.year} 年度数据报告主管部门已审核通过",
+                    (text or "主管部门已审核通过本单位的年度数据报告。") + "待省科学技术厅复核。",
+                ),
+                _tell_province,
+            ],
+        )
+        if final:
+            moved = report_countersign(actor=actor, report=moved, reason=text)
+    report.status = moved.status
+    return moved
 
 
 def report_return(*, actor: Actor, report: AnnualReport, reason: object) -> AnnualReport:
@@ -294,6 +321,53 @@ def report_return(*, actor: Actor, report: AnnualReport, reason: object) -> Annu
                 f"{report.year} 年度数据报告被退回修改",
                 f"退回理由：{text}。请修改后重新提交。",
             )
+        ],
+    )
+
+
+def _tell_department(kind: str, title: str, body: str) -> Any:
+    def notice(report: AnnualReport) -> None:
+        if _province_is_department(report):
+            return
+        notify(recipients=members(report.department), kind=kind, title=title, body=body, url=report_url(report))
+
+    return notice
+
+
+def report_countersign(*, actor: Actor, report: AnnualReport, reason: object = "") -> AnnualReport:
+    """The province countersigns (复核通过) a report its department accepted; only these count in
+    the province's roll-up."""
+    text = clean_reason(reason, label="复核意见", required=False)
+    title = f"{report.organisation.name} {report.year} 年度数据报告省科学技术厅复核通过"
+    return workflow.move(
+        REPORT,
+        report,
+        "countersign",
+        actor=actor,
+        reason=text or "复核通过",
+        also={"countersigned_by": actor, "countersigned_at": timezone.now(), "countersign_reason": text},
+        notices=[
+            _tell_unit("reporting.report_countersigned", title, text or "年度数据报告已完成审核，计入全省汇总。"),
+            _tell_department("reporting.report_countersigned", title, text or "计入全省汇总。"),
+        ],
+    )
+
+
+def report_province_return(*, actor: Actor, report: AnnualReport, reason: object) -> AnnualReport:
+    """The province returns a department-accepted report to the organisation, with reasons; the
+    organisation corrects it and submits it to its department again."""
+    text = clean_reason(reason, label="退回理由")
+    title = f"{report.organisation.name} {report.year} 年度数据报告被省科学技术厅退回修改"
+    return workflow.move(
+        REPORT,
+        report,
+        "province_return",
+        actor=actor,
+        reason=text,
+        also={"countersigned_by": actor, "countersigned_at": timezone.now(), "countersign_reason": text},
+        notices=[
+            _tell_unit("reporting.report_returned", title, f"退回理由：{text}。请修改后重新提交主管部门审核。"),
+            _tell_department("reporting.report_province_returned", title, f"退回理由：{text}。"),
         ],
     )
 

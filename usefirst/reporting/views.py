@@ -195,8 +195,10 @@ def report_file(request: AuthenticatedHttpRequest, pk: int, which: str) -> FileR
 
 REPORT_ACTIONS: dict[str, tuple[Any, str, bool]] = {
     "submit": (services.report_submit, "已提交，等待主管部门审核", False),
-    "accept": (services.report_accept, "已审核通过", True),
+    "accept": (services.report_accept, "已审核通过，待省科学技术厅复核", True),
     "return": (services.report_return, "已退回，填报单位将收到通知", True),
+    "countersign": (services.report_countersign, "已复核通过，计入全省汇总", True),
+    "province_return": (services.report_province_return, "已退回，填报单位和主管部门将收到通知", True),
 }
 
 

@@ -4,7 +4,9 @@ kernel (usefirst/core/workflow.py).
 Annual report (年度数据填报): draft → submitted (by the reporting organisation, within the filing
 window or a department's extension, with the signed cover and the undertaking uploaded and every
 required figure filled) → accepted by the supervising department, or returned with reasons →
-submitted again.
+countersigned by the provincial department (省科学技术厅复核：accepted, or returned with reasons
+to the organisation, which submits again to its department). A city's report has the province as
+its department: the province's acceptance is its countersign too (docs/reporting.md).
 
 Rectification case (整改): found → notified (the department sets the plan's deadline) → plan
 submitted by the unit → verified and closed, or the plan returned → submitted again. A serious
@@ -33,11 +35,14 @@ class ReportEventType(models.TextChoices):
     UPLOAD = "upload", "上传签章封面或承诺书"
     EXTEND = "extend", "主管部门准予延期"
     SUBMIT = "submit", "提交"
-    ACCEPT = "accept", "审核通过"
-    RETURN = "return", "退回修改"
+    ACCEPT = "accept", "主管部门审核通过"
+    RETURN = "return", "主管部门退回修改"
+    COUNTERSIGN = "countersign", "省科学技术厅复核通过"
+    PROVINCE_RETURN = "province_return", "省科学技术厅退回修改"
 
 
 NOT_REVIEWER = ("not_reviewing_department", "只有填报单位的主管部门可以审核年度数据报告")
+NOT_PROVINCE = ("report_not_province", "只有省科学技术厅可以复核年度数据报告")
 
 REPORT = workflow.register(
     workflow.Workflow(
@@ -49,7 +54,7 @@ REPORT = workflow.register(
         noun="年度数据报告",
         groups=(
             workflow.StateGroup("open", "填报中", frozenset({R.DRAFT, R.RETURNED})),
-            workflow.StateGroup("in_review", "审核中", frozenset({R.SUBMITTED})),
+            workflow.StateGroup("in_review", "审核中", frozenset({R.SUBMITTED, R.DEPARTMENT_ACCEPTED})),
             workflow.StateGroup("done", "已通过", frozenset({R.ACCEPTED})),
         ),
         transitions=(
@@ -61,8 +66,14 @@ REPORT = workflow.register(
                 permission=Action.CHANGE,
                 guards=(rules.WITHIN_WINDOW, rules.ATTACHMENTS, rules.COMPLETE),
             ),
-            workflow.Transition("accept", R.SUBMITTED, R.ACCEPTED, "审核通过", permission=Action.REVIEW, forbidden=NOT_REVIEWER),
+            workflow.Transition("accept", R.SUBMITTED, R.DEPARTMENT_ACCEPTED, "审核通过", permission=Action.REVIEW, forbidden=NOT_REVIEWER),
             workflow.Transition("return", R.SUBMITTED, R.RETURNED, "退回", permission=Action.REVIEW, forbidden=NOT_REVIEWER),
+            workflow.Transition(
+                "countersign", R.DEPARTMENT_ACCEPTED, R.ACCEPTED, "复核通过", permission=Action.ADMINISTER, forbidden=NOT_PROVINCE
+            ),
+            workflow.Transition(
+                "province_return", R.DEPARTMENT_ACCEPTED, R.RETURNED, "复核退回", permission=Action.ADMINISTER, forbidden=NOT_PROVINCE
+            ),
         ),
     )
 )

@@ -120,9 +120,11 @@ def test_the_export_shows_each_figure_beside_the_platforms_and_the_annex_lists(r
     assert keys == [s.key for s in fields_of("unit")]
 
 
-def test_the_rollup_totals_the_submitted_reports(ready, owner, provincial_reviewer):
+def test_the_rollup_totals_the_reports_the_province_countersigned(ready, owner, provincial_reviewer):
     services.report_update(actor=owner, report=ready, values={"transfer_count": "3"})
     services.report_submit(actor=owner, report=ready)
+    assert selectors.rollup(provincial_reviewer, year=2025).totals["transfer_count"] == 0  # submitted: not counted
+    services.report_accept(actor=provincial_reviewer, report=ready)
     data = selectors.rollup(provincial_reviewer, year=2025)
     assert data.totals["transfer_count"] == 3
     book = load_workbook(io.BytesIO(selectors.rollup_workbook(provincial_reviewer, year=2025)))

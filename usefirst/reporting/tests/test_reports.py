@@ -11,13 +11,14 @@ import time_machine
 
 from usefirst.contracts.models import ContractKind
 from usefirst.core.errors import DomainError, Forbidden
-from usefirst.reporting import rules, services
+from usefirst.notifications.models import Notification
+from usefirst.reporting import rules, selectors, services
 from usefirst.reporting.choices import ReportStatus
 from usefirst.reporting.fields import field_map
 from usefirst.reporting.models import AnnualReport, ReportEvent
 from usefirst.tests.factories import ContractFactory, achievements_of
 
-from .conftest import pdf
+from .conftest import REQUIRED_TEXT, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -170,11 +171,12 @@ def test_the_department_returns_with_reasons_and_the_unit_submits_again(ready, o
     services.report_submit(actor=owner, report=returned)
     accepted = services.report_accept(actor=provincial_reviewer, report=returned)
     assert accepted.status == ReportStatus.ACCEPTED
-    assert list(accepted.events.values_list("event_type", flat=True).order_by("pk"))[-4:] == [
+    assert list(accepted.events.values_list("event_type", flat=True).order_by("pk"))[-5:] == [
         "return",
         "edit",
         "submit",
         "accept",
+        "countersign",  # the province is this unit's department: its acceptance is the countersign too
     ]
 
 
@@ -230,3 +232,61 @@ def test_no_report_before_the_years_window_is_set(owner, unit):
     with pytest.raises(DomainError) as exc:
         services.report_start(actor=owner, organisation=unit, year=2025)
     assert exc.value.code == "report_window_not_open"
+
+
+# ---------------------------------------------------------------- the province's countersign (复核)
+
+
+@pytest.fixture
+def city_report(window, owner, unit, city_dept, city_reviewer):
+    """A unit whose supervising department is its city: unit → city → province."""
+    unit.reviewing_department = city_dept
+    unit.save(update_fields=["reviewing_department"])
+    report = services.report_start(actor=owner, organisation=unit, year=2025)
+    services.report_update(actor=owner, report=report, values=REQUIRED_TEXT)
+    report = services.report_upload(actor=owner, report=report, cover=pdf(), undertaking=pdf("承诺书.pdf"))
+    return services.report_submit(actor=owner, report=report)
+
+
+def test_the_departments_acceptance_waits_for_the_provinces_countersign(city_report, city_reviewer, provincial_reviewer):
+    accepted = services.report_accept(actor=city_reviewer, report=city_report, reason="数据齐全")
+    assert accepted.status == ReportStatus.DEPARTMENT_ACCEPTED
+    province_inbox = Notification.objects.filter(recipient=provincial_reviewer, kind="reporting.report_countersign_due")
+    assert province_inbox.count() == 1
+    assert selectors.rollup(provincial_reviewer, year=2025).reports == []  # not counted before the countersign
+    assert selectors.rollup(provincial_reviewer, year=2025).not_counted == 1
+    done = services.report_countersign(actor=provincial_reviewer, report=accepted, reason="复核通过")
+    assert done.status == ReportStatus.ACCEPTED and done.countersigned_by == provincial_reviewer
+    assert list(done.events.values_list("event_type", flat=True).order_by("pk"))[-2:] == ["accept", "countersign"]
+    assert Notification.objects.filter(recipient=city_reviewer, kind="reporting.report_countersigned").count() == 1
+    assert [r.pk for r in selectors.rollup(provincial_reviewer, year=2025).reports] == [done.pk]
+
+
+def test_the_department_cannot_countersign_its_own_acceptance(city_report, city_reviewer, owner):
+    accepted = services.report_accept(actor=city_reviewer, report=city_report)
+    for actor in (city_reviewer, owner):
+        with pytest.raises(Forbidden) as exc:
+            services.report_countersign(actor=actor, report=accepted)
+        assert exc.value.code == "report_not_province"
+
+
+def test_the_province_cannot_countersign_a_report_its_department_has_not_accepted(city_report, provincial_reviewer):
+    with pytest.raises(DomainError) as exc:
+        services.report_countersign(actor=provincial_reviewer, report=city_report)
+    assert exc.value.code == "illegal_transition"
+
+
+def test_the_province_returns_with_reasons_and_the_unit_goes_through_its_department_again(
+    city_report, city_reviewer, provincial_reviewer, owner
+):
+    accepted = services.report_accept(actor=city_reviewer, report=city_report)
+    with pytest.raises(DomainError) as exc:
+        services.report_province_return(actor=provincial_reviewer, report=accepted, reason="")
+    assert exc.value.code == "reason_required"
+    returned = services.report_province_return(actor=provincial_reviewer, report=accepted, reason="到账金额与附表不符")
+    assert returned.status == ReportStatus.RETURNED and returned.countersign_reason == "到账金额与附表不符"
+    assert Notification.objects.filter(recipient=owner, kind="reporting.report_returned").exists()
+    assert Notification.objects.filter(recipient=city_reviewer, kind="reporting.report_province_returned").exists()
+    again = services.report_submit(actor=owner, report=returned)
+    assert again.status == ReportStatus.SUBMITTED  # back to the city first
+    assert again.department == city_reviewer.memberships.get().organisation
