@@ -11,6 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from usefirst.accounts.models import Membership, Organisation, OrganisationKind, OrganisationStatus, User
 from usefirst.accounts.roles import reviewing_department
@@ -21,6 +22,8 @@ from usefirst.evaluation.services import UNIT_KINDS, IndicatorData, SchemeData
 
 from . import specs
 from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email
+
+_PDF = b"%PDF-1.4\n1 0 obj\n<</Type/Catalog>>\nendobj\ntrailer\n<</Root 1 0 R>>\n%%EOF\n"
 
 EXTRA_AGENCIES = [
     specs.OrgSpec("agency3", "粤东技术转移服务中心有限公司", OrganisationKind.AGENCY, "汕头市", "龙湖区"),
@@ -138,6 +141,7 @@ def _agency_reports(evaluation: Evaluation, agencies: dict[str, Organisation], y
             statement=f"{year} 年度本机构围绕“先用后转”开展成果对接、路演与合同谈判服务，详见佐证材料。",
             evidence="服务合同清单、对接活动通知与签到表、技术经理人证书复印件",
             figures={"staff": staff, "events": events},
+            evidence_file=SimpleUploadedFile("佐证材料.pdf", _PDF, content_type="application/pdf"),
         )
         _city_review(evaluation, org, report, recommended=not (year == 2026 and key == "agency4"))
 

@@ -62,11 +62,16 @@ class IndicatorForm(forms.Form):
 class SelfReportForm(forms.Form):
     statement = forms.CharField(label="自评说明", max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))
     evidence = forms.CharField(
-        label="佐证材料",
+        label="佐证材料清单",
         max_length=3000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="列明佐证材料（合同编号、活动通知、证书编号等）",
+    )
+    evidence_file = forms.FileField(
+        label="佐证材料文件",
+        required=False,
+        help_text="合并为一个 PDF、PNG 或 JPEG 文件上传，不超过 10 MB；再次提交时不选文件则保留已上传的文件",
     )
 
     def __init__(self, *args: object, kind: str, **kwargs: object) -> None:
@@ -75,4 +80,6 @@ class SelfReportForm(forms.Form):
             self.fields[key] = forms.DecimalField(label=f"{label}（{unit}）", required=False, min_value=0, decimal_places=2)
 
     def figures(self) -> dict[str, object]:
-        return {k: v for k, v in self.cleaned_data.items() if k not in ("statement", "evidence") and v is not None}
+        return {
+            k: v for k, v in self.cleaned_data.items() if k not in ("statement", "evidence", "evidence_file") and v is not None
+        }

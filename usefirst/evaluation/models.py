@@ -116,6 +116,10 @@ class Indicator(models.Model):
         return f"i{self.pk}"
 
 
+def evidence_upload_path(instance: SelfReport, filename: str) -> str:
+    return f"evaluation/{instance.evaluation_id}/{instance.organisation_id}/{filename}"
+
+
 class SelfReport(models.Model):
     """The evaluated organisation's self-report (自评报告) with its evidence and reported figures,
     and its city's pre-review (地市预审推荐)."""
@@ -123,7 +127,10 @@ class SelfReport(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="self_reports")
     organisation = models.ForeignKey(Organisation, verbose_name="参评机构", on_delete=models.PROTECT, related_name="+")
     statement = models.TextField("自评说明", max_length=3000, validators=[reject_control_characters])
-    evidence = models.TextField("佐证材料", max_length=3000, blank=True, validators=[reject_control_characters])
+    evidence = models.TextField("佐证材料清单", max_length=3000, blank=True, validators=[reject_control_characters])
+    evidence_file = models.FileField(
+        "佐证材料文件", upload_to=evidence_upload_path, blank=True, help_text="PDF、PNG 或 JPEG，私有存储，经权限检查下载"
+    )
     figures = models.JSONField("填报数据", default=dict, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField("提交时间", default=timezone.now)

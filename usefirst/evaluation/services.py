@@ -11,16 +11,19 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from usefirst.accounts import roles
+from usefirst.accounts.files import checked_document
 from usefirst.accounts.models import Organisation, OrganisationKind, OrganisationStatus
 from usefirst.core import workflow
 from usefirst.core.actors import Actor
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict, DomainError, Forbidden, from_validation_error
+from usefirst.core.files import file_kept_only_with_its_row
 from usefirst.core.money import to_cny
 from usefirst.core.permissions import Action, can
 from usefirst.core.text import clean_reason, clean_text, clean_title
@@ -227,9 +230,12 @@ def self_report_submit(
     statement: str,
     evidence: str = "",
     figures: Mapping[str, object] | None = None,
+    evidence_file: UploadedFile[bytes] | None = None,
 ) -> SelfReport:
     """The organisation's self-report with its evidence and reported figures, while the scheme is a
-    draft. Sending it again replaces it and asks the city to pre-review it again."""
+    draft. Sending it again replaces it and asks the city to pre-review it again. The evidence file
+    (佐证材料, PDF/PNG/JPEG judged by its bytes) is kept in private storage; sending again without
+    a file keeps the one already uploaded."""
     if not roles.is_member(actor, organisation):
         raise Forbidden("只能为本机构提交自评报告", code="evaluation_forbidden")
     if not evaluable(evaluation, organisation):
@@ -244,7 +250,8 @@ def self_report_submit(
             message = f"{label}不能为负数（单位：{unit}）"
             raise DomainError(message, code="validation_failed", field_errors={key: [message]})
         clean_figures[key] = str(number)
-    with transaction.atomic():
+    document = checked_document(evidence_file, field="evidence_file") if evidence_file is not None else None
+    with file_kept_only_with_its_row() as write, transaction.atomic():
         evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
         if evaluation.status != EvaluationStatus.DRAFT:
             raise Conflict("评价已开始计算，不再受理自评报告", code="evaluation_not_editable")
@@ -260,14 +267,18 @@ def self_report_submit(
         report.city_note = ""
         report.city_reviewed_by = None
         report.city_reviewed_at = None
+        if document is not None:
+            report.evidence_file.save(document.name or "evidence", document, save=False)
+            write.file = report.evidence_file
         _save(report)
         workflow.record(
             EVALUATION,
             evaluation,
             E.SELF_REPORT,
             actor=actor,
-            payload={"organisation": organisation.pk, "figures": clean_figures},
+            payload={"organisation": organisation.pk, "figures": clean_figures, "evidence_file": document is not None},
         )
+        write.kept = True
     return report
 
 
@@ -510,6 +521,7 @@ def evaluation_new_version(*, actor: Actor, evaluation: Evaluation) -> Evaluatio
                     organisation_id=r.organisation_id,
                     statement=r.statement,
                     evidence=r.evidence,
+                    evidence_file=r.evidence_file.name,
                     figures=r.figures,
                     submitted_by_id=r.submitted_by_id,
                     submitted_at=r.submitted_at,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/self-report/", views.self_report, name="self_report"),
     path("<int:pk>/reports/", views.reports, name="reports"),
     path("reports/<int:pk>/review/", views.report_review, name="report_review"),
+    path("reports/<int:pk>/evidence/", views.report_evidence, name="report_evidence"),
     path("results/<int:pk>/", views.result_detail, name="result"),
     path("results/<int:pk>/objection/", views.objection_raise, name="objection_raise"),
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),

@@ -4,12 +4,13 @@ selectors)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -220,7 +221,7 @@ def self_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     existing = SelfReport.objects.filter(evaluation=evaluation, organisation=organisation).first()
     status = 200
     if request.method == "POST":
-        form = SelfReportForm(request.POST, kind=evaluation.kind)
+        form = SelfReportForm(request.POST, request.FILES, kind=evaluation.kind)
         if form.is_valid():
             with form_refusal(form):
                 services.self_report_submit(
@@ -230,6 +231,7 @@ def self_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     statement=form.cleaned_data["statement"],
                     evidence=form.cleaned_data["evidence"],
                     figures=form.figures(),
+                    evidence_file=form.cleaned_data.get("evidence_file"),
                 )
                 messages.success(request, "自评报告已提交，等待所在地市预审")
                 return redirect("evaluation:detail", pk=pk)
@@ -252,6 +254,19 @@ def reports(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     items = [(r, can(request.user, Action.REVIEW, r)) for r in page.items] if not refused else []
     context = {"evaluation": evaluation, "page": None if refused else page, "items": items}
     return render(request, "evaluation/reports.html", context, status=refused[0].status if refused else 200)
+
+
+@login_required
+@require_GET
+def report_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """The self-report's evidence file, to its organisation, its city and the evaluators (VIEW)."""
+    report = get_for_user(SelfReport.objects.select_related("evaluation"), request.user, Action.VIEW, pk=pk)
+    if not report.evidence_file:
+        raise Http404("尚未上传佐证材料文件")
+    suffix = Path(report.evidence_file.name or "").suffix
+    return FileResponse(
+        report.evidence_file.open("rb"), filename=f"佐证材料-{report.organisation.name}-{report.evaluation.year}{suffix}"
+    )
 
 
 @login_required

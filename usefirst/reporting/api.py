@@ -218,16 +218,12 @@ def report_return(request: AuthenticatedHttpRequest, pk: int, payload: Reporting
     return services.report_return(actor=request.user, report=_report(request, pk), reason=payload.reason)
 
 
-@router.post(
-    "/reporting/reports/{pk}/countersign", response=ReportOut, auth=AUTH, summary="省科学技术厅复核通过（计入全省汇总）"
-)
+@router.post("/reporting/reports/{pk}/countersign", response=ReportOut, auth=AUTH, summary="省科学技术厅复核通过（计入全省汇总）")
 def report_countersign(request: AuthenticatedHttpRequest, pk: int, payload: ReportingReasonIn) -> AnnualReport:
     return services.report_countersign(actor=request.user, report=_report(request, pk), reason=payload.reason)
 
 
-@router.post(
-    "/reporting/reports/{pk}/province-return", response=ReportOut, auth=AUTH, summary="省科学技术厅复核退回（须写理由）"
-)
+@router.post("/reporting/reports/{pk}/province-return", response=ReportOut, auth=AUTH, summary="省科学技术厅复核退回（须写理由）")
 def report_province_return(request: AuthenticatedHttpRequest, pk: int, payload: ReportingReasonIn) -> AnnualReport:
     return services.report_province_return(actor=request.user, report=_report(request, pk), reason=payload.reason)
 
@@ -258,7 +254,9 @@ class RollupOut(Schema):
     totals: list[TotalOut]
 
 
-@router.get("/reporting/rollup", response=RollupOut, auth=AUTH, summary="年度汇总（本部门可见的、经省科学技术厅复核通过的报告的合计）")
+@router.get(
+    "/reporting/rollup", response=RollupOut, auth=AUTH, summary="年度汇总（本部门可见的、经省科学技术厅复核通过的报告的合计）"
+)
 def rollup(request: AuthenticatedHttpRequest, year: int, form: str = "unit") -> dict[str, Any]:
     if not roles.department_ids(request.user):
         raise Forbidden("只有主管部门可以查看年度数据报告汇总", code="not_reviewing_department")

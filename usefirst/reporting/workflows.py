@@ -66,13 +66,20 @@ REPORT = workflow.register(
                 permission=Action.CHANGE,
                 guards=(rules.WITHIN_WINDOW, rules.ATTACHMENTS, rules.COMPLETE),
             ),
-            workflow.Transition("accept", R.SUBMITTED, R.DEPARTMENT_ACCEPTED, "审核通过", permission=Action.REVIEW, forbidden=NOT_REVIEWER),
+            workflow.Transition(
+                "accept", R.SUBMITTED, R.DEPARTMENT_ACCEPTED, "审核通过", permission=Action.REVIEW, forbidden=NOT_REVIEWER
+            ),
             workflow.Transition("return", R.SUBMITTED, R.RETURNED, "退回", permission=Action.REVIEW, forbidden=NOT_REVIEWER),
             workflow.Transition(
                 "countersign", R.DEPARTMENT_ACCEPTED, R.ACCEPTED, "复核通过", permission=Action.ADMINISTER, forbidden=NOT_PROVINCE
             ),
             workflow.Transition(
-                "province_return", R.DEPARTMENT_ACCEPTED, R.RETURNED, "复核退回", permission=Action.ADMINISTER, forbidden=NOT_PROVINCE
+                "province_return",
+                R.DEPARTMENT_ACCEPTED,
+                R.RETURNED,
+                "复核退回",
+                permission=Action.ADMINISTER,
+                forbidden=NOT_PROVINCE,
             ),
         ),
     )
