@@ -103,3 +103,31 @@ def history(evaluation: Evaluation) -> list[Any]:
 
 def result_count(evaluation: Evaluation) -> int:
     return evaluation.results.count()
+
+
+@dataclass(frozen=True)
+class PublishedSummary:
+    """The latest published evaluation of a kind (of `year`, when given) for a dashboard: its grade
+    counts and its results in rank order — all of Guangdong, or the organisations of one city."""
+
+    evaluation: Evaluation | None
+    grades: dict[str, int]
+    ranked: list[Result]
+
+
+def published_summary(kind: str, *, city: str = "", year: int | None = None, top: int = 10) -> PublishedSummary:
+    """For the province and city dashboards (staff pages: the view checks who may see them)."""
+    qs = Evaluation.objects.filter(kind=kind, status=EvaluationStatus.PUBLISHED)
+    if year:
+        qs = qs.filter(year=year)
+    evaluation = qs.order_by("-year", "-version").first()
+    if evaluation is None:
+        return PublishedSummary(None, dict.fromkeys(Grade.values, 0), [])
+    results = Result.objects.filter(evaluation=evaluation).select_related("organisation")
+    if city:
+        results = results.filter(organisation__city=city)
+    grades = dict.fromkeys(Grade.values, 0)
+    for grade in results.values_list("grade", flat=True):
+        grades[grade] += 1
+    ranked = list(results.order_by("rank", "organisation__name", "pk")[:top])
+    return PublishedSummary(evaluation, grades, ranked)

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from usefirst.core.charts import Chart, Series
 from usefirst.core.dates import today
+from usefirst.evaluation.choices import EvaluationKind, Grade
+from usefirst.evaluation.selectors import published_summary
 
 from . import selectors
 from .models import FUNNEL, FUNNEL_LABELS, Metric
@@ -144,4 +146,48 @@ def charts(scope: Scope, dimension: str) -> list[Chart]:
     found = [funnel(scope), funnel_by(scope, "source"), funnel_by(scope, "field")]
     found += monthly(scope)
     found += by_dimension(scope, dimension)
+    return found
+
+
+EVALUATED = (EvaluationKind.AGENCY, EvaluationKind.UNIT)
+
+
+def evaluation_charts(scope: Scope) -> list[Chart]:
+    """The published evaluation results (DOMAIN.md rules 5 and 6): for agencies and for units, the
+    latest published evaluation (of the year chosen, when one is) — its grade counts and its top
+    ranks; for a city, the city's own agencies and units in rank order."""
+    found = []
+    where = f"{scope.city}参评机构" if scope.city else "全省"
+    for kind in EVALUATED:
+        summary = published_summary(kind, city=scope.city, year=scope.year, top=20 if scope.city else 10)
+        name = str(EvaluationKind(kind).label)
+        evaluation = summary.evaluation
+        heading = f"{evaluation.year} 年度{name}" if evaluation else name
+        source = (
+            f"已发布的 {evaluation.year} 年度评价（第 {evaluation.version} 版，{evaluation.published_at:%Y-%m-%d} 发布）。"
+            if evaluation and evaluation.published_at
+            else "尚无已发布的评价结果。"
+        )
+        found.append(
+            Chart(
+                key=f"evaluation_{kind}_grades",
+                title=f"{heading}：等级分布（{where}）",
+                kind="bar",
+                category_label="等级",
+                categories=[str(label) for label in Grade.labels],
+                series=[Series("机构数", [summary.grades[g] for g in Grade.values])],
+                note=source,
+            )
+        )
+        found.append(
+            Chart(
+                key=f"evaluation_{kind}_ranks",
+                title=f"{heading}：{'本市参评机构排名' if scope.city else '排名前 10 位'}",
+                kind="hbar",
+                category_label="排名与机构",
+                categories=[f"第 {r.rank} 名 {r.organisation.name}（{r.get_grade_display()}）" for r in summary.ranked],
+                series=[Series("综合得分", [r.total for r in summary.ranked])],
+                note=source + ("排名为全省排名。" if scope.city else ""),
+            )
+        )
     return found

@@ -46,7 +46,7 @@ def _dashboard(
     refreshed = rollup.ensure_fresh()
     year, by, errors = _filters(request, dimensions=dimensions, default=default)
     scope = Scope(city=city, year=year)
-    charts = dashboards.charts(scope, by)
+    charts = dashboards.charts(scope, by) + dashboards.evaluation_charts(scope)
     query = {k: v for k, v in (("year", year or ""), ("by", by), ("city", city if extra.get("city_choice") else "")) if v}
     prefix = f"{city or '全省'}{year or ''}"
     download = export_response(request, charts, filename_prefix=prefix)

@@ -51,8 +51,8 @@ LAYERS: dict[str, int] = {
     "sources": 12,  # recommendation channels: the catalog, and auto-inclusion for the source counts
     "help": 12,  # help pages and site navigation: the policy's figures, the catalog's labels
     "monitoring": 12,  # health, metrics, error reports: reads the task queue and the search index
-    "statistics": 12,  # dashboards and open statistics: reads the deal apps, the rollup its own
-    "demo": 13,
+    "statistics": 13,  # dashboards and open statistics: reads the deal apps, the rollup its own, evaluation's results
+    "demo": 14,
 }
 
 
