@@ -155,6 +155,7 @@ CODES: tuple[ErrorCode, ...] = (
     E("report_incomplete", 400, "reporting", "以下必填项尚未填写：…"),
     E("report_not_editable", 409, "reporting", "报告…，不能修改"),
     E("report_not_member", 403, "reporting", "只能为本单位填报年度数据"),
+    E("report_not_province", 403, "reporting", "只有省科学技术厅可以复核年度数据报告"),
     E("report_not_reporting_org", 403, "reporting", "只有成果单位（高校、科研院所、医疗卫生机构等）和地市管理部门填报年度数据"),
     E("report_value_invalid", 400, "reporting", "“…”应填写数字"),
     E("report_window_forbidden", 403, "reporting", "只有省科学技术厅可以设置年度填报期"),

@@ -11,15 +11,19 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
+from pydantic import Field
 
+from usefirst.accounts import roles
+from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.api.auth import TokenAuth, optional_user
 from usefirst.core.actors import AuthenticatedHttpRequest
-from usefirst.core.errors import NotFound
+from usefirst.core.dates import today
+from usefirst.core.errors import DomainError, Forbidden, NotFound
 from usefirst.core.pagination import paginate
-from usefirst.core.permissions import Action, get_for_user
+from usefirst.core.permissions import Action, get_for_user, restrict
 
-from . import selectors, services, sources
-from .models import Evaluation, Objection, Result
+from . import managers, policies, selectors, services, sources
+from .models import Evaluation, ManagerFiling, Objection, Result, TechnologyManager
 
 router = Router(tags=["评价与优秀名单"])
 AUTH = [TokenAuth(), django_auth]
@@ -286,3 +290,116 @@ def excellent(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for e, listed in selectors.excellent_lists(optional_user(request))
     ]
+
+
+# ---------------------------------------------------------------- technology managers (技术经理人)
+
+
+class TechnologyManagerQuery(Schema):
+    page: str | None = None
+    page_size: str | None = None
+    agency: int | None = Field(None, description="所在服务机构编号")
+    grade: str | None = Field(None, description="年度业绩等级：A（优秀）、B（良好）、C（待提升）")
+    year: int | None = Field(None, description="业绩年度，默认本年度")
+
+
+class TechnologyManagerOut(Schema):
+    id: int
+    name: str
+    certificate_number: str
+    manager_class: str
+    manager_class_display: str
+    agency_id: int
+    agency_name: str
+    year: int = Field(description="业绩年度")
+    engagements: int = Field(description="计入的对接数（双方确认由本机构促成）")
+    contracts: int = Field(description="本年度由这些对接签订的合同数")
+    contract_value: Decimal = Field(description="本年度合同成交额（元）")
+    received: Decimal = Field(description="本年度确认到账（元）")
+    filed: bool = Field(description="本年度是否已业务备案")
+    grade: str = Field(description="年度业绩等级代码：A、B、C")
+    grade_display: str
+
+
+class TechnologyManagerPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    num_pages: int
+    items: list[TechnologyManagerOut]
+
+
+class ManagerFilingIn(Schema):
+    year: int
+    summary: str = Field(description="年度业务情况（服务项目、促成的转化、培训等）")
+
+
+class ManagerFilingOut(Schema):
+    id: int
+    manager_id: int
+    year: int
+    summary: str
+    filed_at: dt.datetime
+
+
+def _standing_out(standing: managers.Standing, year: int) -> dict[str, Any]:
+    m = standing.manager
+    return {
+        "id": m.pk,
+        "name": m.name,
+        "certificate_number": m.certificate_number,
+        "manager_class": m.manager_class,
+        "manager_class_display": m.get_manager_class_display(),
+        "agency_id": m.agency_id,
+        "agency_name": m.agency.name,
+        "year": year,
+        "engagements": standing.engagements,
+        "contracts": standing.contracts,
+        "contract_value": standing.contract_value,
+        "received": standing.received,
+        "filed": standing.filed,
+        "grade": standing.grade[0],
+        "grade_display": standing.grade,
+    }
+
+
+@router.get(
+    "/evaluation/managers",
+    response=TechnologyManagerPageOut,
+    auth=AUTH,
+    summary="技术经理人名录（服务机构看本机构的，专业机构和省科技厅看全部；可按所在机构、业绩等级筛选）",
+)
+def manager_list(request: AuthenticatedHttpRequest, query: Query[TechnologyManagerQuery]) -> dict[str, Any]:
+    user = request.user
+    qs = restrict(TechnologyManager.objects.select_related("agency"), user, Action.VIEW)
+    if not (policies.is_evaluator(user) or _hosts_managers(user)):
+        raise Forbidden("只有技术转移转化服务机构、专业机构和省科技厅可以查看技术经理人", code="evaluation_forbidden")
+    year = query.year or today().year
+    if not 2000 <= year <= today().year:
+        raise DomainError(f"业绩年度应在 2000 至 {today().year} 之间", code="validation_failed")
+    if query.agency is not None:
+        qs = qs.filter(agency_id=query.agency)
+    grade = (query.grade or "").strip().upper()
+    if grade and grade not in managers.GRADE_CODES:
+        raise DomainError("业绩等级应为 A、B 或 C", code="validation_failed", field_errors={"grade": ["应为 A、B 或 C"]})
+    standings = [managers.standing(m, year) for m in qs.order_by("agency__name", "name", "pk")]
+    if grade:
+        standings = [s for s in standings if s.grade == managers.GRADE_CODES[grade]]
+    page = paginate(standings, page=query.page or 1, page_size=query.page_size or 20)
+    return {**page.__dict__, "items": [_standing_out(s, year) for s in page.items]}
+
+
+def _hosts_managers(user: Any) -> bool:
+    return Organisation.objects.filter(pk__in=roles.organisation_ids(user), kind=OrganisationKind.AGENCY).exists()
+
+
+@router.post(
+    "/evaluation/managers/{pk}/filings",
+    response={201: ManagerFilingOut},
+    auth=AUTH,
+    summary="所在服务机构为技术经理人办理年度业务备案（每人每年一次）",
+)
+def manager_filing(request: AuthenticatedHttpRequest, pk: int, payload: ManagerFilingIn) -> Status[ManagerFiling]:
+    manager = get_for_user(TechnologyManager.objects.select_related("agency"), request.user, Action.VIEW, pk=pk)
+    filing = managers.manager_file(actor=request.user, manager=manager, year=payload.year, summary=payload.summary)
+    return Status(201, filing)

@@ -17,7 +17,8 @@ from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.core.actors import Actor
 from usefirst.core.audit import audit
-from usefirst.core.errors import Conflict, Forbidden, from_validation_error
+from usefirst.core.dates import today
+from usefirst.core.errors import Conflict, DomainError, Forbidden, from_validation_error
 from usefirst.core.permissions import Action, can
 from usefirst.core.text import clean_reason, clean_text
 
@@ -27,6 +28,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Grades from the year's facts: (label, contracts signed at least, contract value at least in 元).
 GRADES = (("A（优秀）", 3, Decimal("500000")), ("B（良好）", 1, Decimal("0")))
 LOWEST_GRADE = "C（待提升）"
+GRADE_CODES = {label[0]: label for label in (*(g[0] for g in GRADES), LOWEST_GRADE)}  # "A" → "A（优秀）"
 
 
 def _save(obj: object) -> None:
@@ -82,8 +84,12 @@ def manager_credit(*, actor: Actor, manager: TechnologyManager, engagement_id: i
 
 
 def manager_file(*, actor: Actor, manager: TechnologyManager, year: int, summary: str) -> ManagerFiling:
+    """The host agency files a manager's business of a past or the current year (年度业务备案), once."""
     if not can(actor, Action.CHANGE, manager):
         raise Forbidden("只能为本机构的技术经理人备案", code="evaluation_forbidden")
+    if not 2000 <= int(year) <= today().year:
+        message = f"备案年度应在 2000 至 {today().year} 之间"
+        raise DomainError(message, code="validation_failed", field_errors={"year": [message]})
     if ManagerFiling.objects.filter(manager=manager, year=year).exists():
         raise Conflict(f"{year} 年度已备案", code="evaluation_manager_exists")
     filing = ManagerFiling(
