@@ -40,6 +40,7 @@ class EvaluationEventType(models.TextChoices):
     OBJECTION_ANSWER = "objection_answer", "答复异议"
     PUBLISH = "publish", "发布结果"
     SUPERSEDE = "supersede", "由新版本取代"
+    PUBLICITY_MOVED = "publicity_moved", "演示数据：公示期移至过去"
 
 
 def _weights_sum_to_100(evaluation: Evaluation, actor: Visitor | None) -> bool:
