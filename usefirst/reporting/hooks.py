@@ -1,12 +1,13 @@
 """Reporting's answers to the hooks of accounts (usefirst/core/hooks.py): the workspace's to-dos —
-reports and rectification plans awaiting their department; the unit's own report to file and
+reports and rectification plans awaiting their department, reports awaiting the province's
+countersign; the unit's own report to file and
 the rectification plans it owes."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from usefirst.accounts import workspace
+from usefirst.accounts import roles, workspace
 from usefirst.accounts.models import OrganisationKind
 from usefirst.core.permissions import Action, restrict
 
@@ -29,6 +30,17 @@ def reporting_todos(desk: workspace.Desk) -> list[workspace.Todo]:
                 rank=79,
             )
         )
+        countersigns = restrict(AnnualReport.objects.all(), desk.user, Action.ADMINISTER)
+        if roles.is_provincial_staff(desk.user):
+            todos.append(
+                workspace.Todo(
+                    "待省厅复核的年度数据报告",
+                    countersigns.filter(status=ReportStatus.DEPARTMENT_ACCEPTED).count(),
+                    reverse("reporting:reports") + "?status=department_accepted",
+                    "主管部门已审核通过，复核通过后计入全省汇总",
+                    rank=79,
+                )
+            )
         plans = restrict(RectificationCase.objects.all(), desk.user, Action.REVIEW)
         todos.append(
             workspace.Todo(

@@ -11,7 +11,7 @@ from usefirst.reporting import services
 from usefirst.reporting.choices import ReportStatus
 from usefirst.reporting.models import AnnualReport
 
-from .conftest import pdf
+from .conftest import REQUIRED_TEXT, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +117,43 @@ def test_the_workspace_lists_the_reports_to_review(client, ready, owner, provinc
     client.force_login(provincial_reviewer)
     page = client.get(reverse("accounts:workspace")).content.decode()
     assert "待审核的年度数据报告" in page
+
+
+def test_the_province_countersigns_through_its_workspace_and_the_report_page(
+    client, window, owner, unit, city_dept, city_reviewer, provincial_reviewer
+):
+    unit.reviewing_department = city_dept
+    unit.save(update_fields=["reviewing_department"])
+    report = services.report_start(actor=owner, organisation=unit, year=2025)
+    services.report_update(actor=owner, report=report, values=REQUIRED_TEXT)
+    services.report_upload(actor=owner, report=report, cover=pdf(), undertaking=pdf("承诺书.pdf"))
+    services.report_submit(actor=owner, report=report)
+    client.force_login(city_reviewer)
+    detail = reverse("reporting:report_detail", args=[report.pk])
+    client.post(reverse("reporting:report_action", args=[report.pk, "accept"]), {"reason": ""})
+    assert 'id="countersign-title"' not in client.get(detail).content.decode()  # the city does not countersign
+    client.force_login(provincial_reviewer)
+    assert "待省厅复核的年度数据报告" in client.get(reverse("accounts:workspace")).content.decode()
+    page = client.get(detail).content.decode()
+    assert 'id="countersign-title"' in page and "复核退回" in page
+    refused = client.post(reverse("reporting:report_action", args=[report.pk, "province_return"]), {"reason": ""})
+    assert refused.status_code in (302, 400)
+    assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.DEPARTMENT_ACCEPTED
+    client.post(reverse("reporting:report_action", args=[report.pk, "countersign"]), {"reason": "复核通过"})
+    assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.ACCEPTED
+    rollup = client.get(reverse("reporting:rollup") + "?year=2025").content.decode()
+    assert "计入 1 份" in rollup and "只计入经省科学技术厅复核通过的报告" in rollup
+
+
+def test_the_api_countersign_refuses_a_department_with_a_coded_problem(client, window, owner, unit, city_dept, city_reviewer):
+    unit.reviewing_department = city_dept
+    unit.save(update_fields=["reviewing_department"])
+    report = services.report_start(actor=owner, organisation=unit, year=2025)
+    services.report_update(actor=owner, report=report, values=REQUIRED_TEXT)
+    services.report_upload(actor=owner, report=report, cover=pdf(), undertaking=pdf("承诺书.pdf"))
+    services.report_submit(actor=owner, report=report)
+    client.force_login(city_reviewer)
+    accepted = client.post(f"/api/v1/reporting/reports/{report.pk}/accept", {"reason": ""}, content_type="application/json")
+    assert accepted.status_code == 200 and accepted.json()["status"] == "department_accepted"
+    refused = client.post(f"/api/v1/reporting/reports/{report.pk}/countersign", {"reason": ""}, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["code"] == "report_not_province"
