@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 DEV := DJANGO_SETTINGS_MODULE=usefirst.settings.dev PYTHONUNBUFFERED=1
 
-.PHONY: run test lint typecheck checks pytest bench system-packages clean
+.PHONY: run test lint typecheck checks pytest bench system-packages clean prod-up prod-down prod-test
 
 # The virtual environment, on Python 3.12, with the exact pins of requirements*.txt (the lock).
 $(STAMP): requirements.txt requirements-dev.txt
@@ -65,6 +65,19 @@ test: lint typecheck checks pytest
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# The production stack on this machine, for a trial (docs/deployment.md): nginx, two gunicorn
+# nodes, PgBouncer, PostgreSQL primary and streaming replica, Redis, two workers, one scheduler,
+# all under var/prod/ on loopback ports. Installs nginx-light and pgbouncer when missing.
+prod-up: $(STAMP)
+	@bash scripts/prod-stack.sh up
+
+prod-down:
+	@bash scripts/prod-stack.sh down
+
+# The fault drills against the running stack, each printing its figure (bounded: 15 minutes).
+prod-test: prod-up
+	timeout 900 $(PY) scripts/prod_faults.py
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache

@@ -23,3 +23,31 @@ def run_daily_job(*, job: str, business_date: str) -> str:
     from . import daily_jobs
 
     return daily_jobs.run(daily_jobs.job(job), dt.date.fromisoformat(business_date), force=True).status
+
+
+@cron("* * * * *")
+@task()
+def requeue_abandoned_tasks() -> int:
+    """Every minute: a task whose worker died goes back to the queue (core/task_recovery.py)."""
+    from .task_recovery import requeue_abandoned
+
+    return len(requeue_abandoned())
+
+
+@task()
+def queue_drill(*, key: str, seconds: float) -> bool:
+    """The worker-kill drill of `make prod-test` (scripts/prod_faults.py): counts each attempt,
+    waits, then makes its one effect under `key` — a second run finds it and makes nothing.
+    The same pattern as a receipt's unique number or a notification's `emailed_at` guard."""
+    import time
+
+    from django.core.cache import cache
+
+    cache.add(f"usefirst:drill:{key}:attempts", 0, timeout=3600)
+    cache.incr(f"usefirst:drill:{key}:attempts")
+    time.sleep(seconds)
+    made = cache.add(f"usefirst:drill:{key}:effect", 1, timeout=3600)
+    if made:
+        cache.add(f"usefirst:drill:{key}:effects", 0, timeout=3600)
+        cache.incr(f"usefirst:drill:{key}:effects")
+    return bool(made)

@@ -136,7 +136,25 @@ def database_from_env(default_sqlite_path: Path) -> dict[str, object]:
     return config
 
 
-DATABASES = {"default": database_from_env(VAR_DIR / "usefirst.sqlite3")}
+DATABASES: dict[str, dict[str, object]] = {"default": database_from_env(VAR_DIR / "usefirst.sqlite3")}
+# A streaming replica for the reads of web requests, with read-your-writes pinning
+# (usefirst/core/db_routing.py, docs/deployment.md "Replica"). Off unless its URL is set.
+REPLICA_DATABASE_URL = os.environ.get("USEFIRST_REPLICA_DATABASE_URL", "")
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("USEFIRST_REPLICA_PIN_SECONDS", "10"))
+
+
+def add_replica(databases: dict[str, dict[str, object]], middleware: list[str], url: str) -> list[str]:
+    """Add the ``replica`` alias and the read-your-writes middleware; return the routers."""
+    if not url:
+        return []
+    databases["replica"] = {**dj_database_url.parse(url, conn_max_age=60), "TEST": {"MIRROR": "default"}}
+    pinning = "usefirst.core.db_routing.ReadYourWritesMiddleware"
+    if pinning not in middleware:
+        middleware.insert(middleware.index("usefirst.core.client.RequestContextMiddleware") + 1, pinning)
+    return ["usefirst.core.db_routing.ReplicaRouter"]
+
+
+DATABASE_ROUTERS = add_replica(DATABASES, MIDDLEWARE, REPLICA_DATABASE_URL)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -259,7 +277,13 @@ REPORTING_TOLERANCE_PERCENT = os.environ.get("USEFIRST_REPORTING_TOLERANCE_PERCE
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "usefirst"}
+        {
+            # a Redis restart makes cache misses, not errors (usefirst/core/cache.py)
+            "BACKEND": "usefirst.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "usefirst",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "usefirst_cache"}
     )

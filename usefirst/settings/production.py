@@ -20,6 +20,11 @@ ALLOWED_HOSTS = _required("DJANGO_ALLOWED_HOSTS").split(",")
 DATABASES = {"default": database_from_env(VAR_DIR / "usefirst.sqlite3")}  # noqa: F405
 if not os.environ.get("DATABASE_URL"):
     raise RuntimeError("environment variable DATABASE_URL is required in production")
+DATABASE_ROUTERS = add_replica(DATABASES, MIDDLEWARE, REPLICA_DATABASE_URL)  # noqa: F405
+# Behind PgBouncer in transaction mode a cursor cannot outlive its transaction (docs/deployment.md).
+if os.environ.get("USEFIRST_DATABASE_TRANSACTION_POOLING", "0") == "1":
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
 FIELD_ENCRYPTION_KEYS = _required("USEFIRST_FIELD_ENCRYPTION_KEYS").split(",")
 IDENTITY_HASH_KEY = _required("USEFIRST_IDENTITY_HASH_KEY")
 SITE_URL = _required("USEFIRST_SITE_URL")

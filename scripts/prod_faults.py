@@ -1,0 +1,282 @@
+"""`make prod-test`: the faults the production stack survives, each printing its figure.
+
+Runs against the stack of scripts/prod-stack.sh (`make prod-up`), on loopback only, each drill
+bounded in time; the parts it stops are started again. Exits 1 when a drill fails its bound.
+
+    .venv/bin/python scripts/prod_faults.py [drill ...]   # default: all, in this order
+"""
+
+# ruff: noqa: S603, S607, S310 — a drill runs the stack's own commands and asks the loopback URL
+from __future__ import annotations
+
+import json
+import os
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STACK = ROOT / "scripts" / "prod-stack.sh"
+PROD = ROOT / "var" / "prod"
+URL = f"https://127.0.0.1:{os.environ.get('PROD_HTTPS_PORT', '58443')}"
+TLS = ssl.create_default_context()
+TLS.check_hostname = False
+TLS.verify_mode = ssl.CERT_NONE  # the trial's self-signed certificate
+results: list[tuple[str, bool, str]] = []
+
+
+def stack(*args: str) -> None:
+    subprocess.run(["bash", str(STACK), *args], check=True, stdout=subprocess.DEVNULL)
+
+
+def app_env() -> dict[str, str]:
+    out = subprocess.run(["bash", str(STACK), "env"], check=True, capture_output=True, text=True).stdout
+    return {**os.environ, **dict(line.split("=", 1) for line in out.splitlines() if "=" in line)}
+
+
+def manage_py(code: str, timeout: float = 120) -> str:
+    """Run Python inside the application (production settings, the stack's environment)."""
+    script = f"import django; django.setup()\n{code}"
+    done = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-c", script],
+        cwd=ROOT,
+        env=app_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return done.stdout.strip()
+
+
+def get(path: str, timeout: float = 10) -> int:
+    try:
+        with urllib.request.urlopen(URL + path, timeout=timeout, context=TLS) as response:
+            response.read()
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+    except OSError:
+        return 0
+
+
+def load(path: str, seconds: float, threads: int, during: Callable[[], None] | None = None) -> tuple[int, int]:
+    """`threads` clients request `path` for `seconds`; `during` runs a second in. (requests, failed)."""
+    counts = {"ok": 0, "failed": 0}
+    lock = threading.Lock()
+    end = time.monotonic() + seconds
+
+    def client() -> None:
+        while time.monotonic() < end:
+            status = get(path)
+            with lock:
+                counts["ok" if status == 200 else "failed"] += 1
+
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    if during:
+        time.sleep(1)
+        during()
+    for worker in workers:
+        worker.join()
+    return counts["ok"] + counts["failed"], counts["failed"]
+
+
+def record(name: str, ok: bool, figure: str) -> None:
+    results.append((name, ok, figure))
+    print(f"[{'PASS' if ok else 'FAIL'}] {name}: {figure}", flush=True)
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float, step: float = 1.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
+# --- the drills ----------------------------------------------------------------------------
+
+
+def web_node() -> None:
+    """Stop one web node under load: nginx routes to the other; count the failed requests."""
+
+    def stop() -> None:
+        stack("stop", "web1")
+
+    total, failed = load("/", seconds=8, threads=4, during=stop)
+    stack("start", "web1")
+    record("web node stopped under load", failed == 0, f"{failed} failed of {total} requests")
+
+
+def redis_restart() -> None:
+    """Restart Redis: the site keeps serving, throttle counts and the scheduler's lock survive
+    (append-only file); only what is cache may go."""
+    env = app_env()
+    redis = ["redis-cli", "-u", env["USEFIRST_REDIS_URL"]]
+    keys_before = int(subprocess.run([*redis, "dbsize"], capture_output=True, text=True).stdout.strip() or 0)
+    started = time.monotonic()
+
+    def restart() -> None:
+        stack("stop", "redis")
+        stack("start", "redis")
+
+    total, failed = load("/", seconds=6, threads=3, during=restart)
+    keys_after = int(subprocess.run([*redis, "dbsize"], capture_output=True, text=True).stdout.strip() or 0)
+    lock = subprocess.run([*redis, "exists", "crontask-lock"], capture_output=True, text=True).stdout.strip()
+    ok = failed == 0 and lock == "1"
+    record(
+        "Redis restarted",
+        ok,
+        f"{failed} failed of {total} requests; keys {keys_before} → {keys_after}; scheduler lock kept: {lock == '1'}; "
+        f"{time.monotonic() - started:.1f}s",
+    )
+
+
+def replica_stop() -> None:
+    """Stop the replica: reads fall back to the primary; count the failed requests."""
+    total, failed = load("/", seconds=10, threads=3, during=lambda: stack("stop", "replica"))
+    status = get("/health/")
+    stack("start", "replica")
+    back = wait_for(lambda: get("/health/ready") == 200, 30)
+    record("replica stopped", failed <= 3, f"{failed} failed of {total} requests (health {status}; ready again: {back})")
+
+
+def second_scheduler() -> None:
+    """A second scheduler started by mistake waits for the lock: no job runs twice."""
+    stack("start", "scheduler2")
+    time.sleep(75)  # more than a minute: the every-minute heartbeat would show twice
+    log = (PROD / "log" / "scheduler2.log").read_text(errors="replace")
+    counted = manage_py(
+        "from django.utils import timezone; from datetime import timedelta\n"
+        "from django_tasks_db.models import DBTaskResult\n"
+        "since = timezone.now() - timedelta(seconds=70)\n"
+        "print(DBTaskResult.objects.filter(task_path='crontask.tasks.heartbeat', enqueued_at__gte=since).count())"
+    )
+    stack("stop", "scheduler2")
+    started_twice = "Starting scheduler" in log
+    record(
+        "second scheduler",
+        not started_twice and int(counted) <= 2,
+        f"second one started: {started_twice}; heartbeats enqueued in 70 s: {counted} (one scheduler: 1–2)",
+    )
+
+
+def worker_kill() -> None:
+    """Kill a worker mid-task: the task runs again on the other worker; its effect is made once."""
+    key = uuid.uuid4().hex[:12]
+    stack("stop", "worker2")  # the drill task goes to worker1
+    task_id = manage_py(f"from usefirst.core.tasks import queue_drill\nprint(queue_drill.enqueue(key={key!r}, seconds=30).id)")
+    attempts = f"from django.core.cache import cache\nprint(cache.get('usefirst:drill:{key}:attempts') or 0)"
+    wait_for(lambda: manage_py(attempts) == "1", 30)
+    stack("stop", "worker1", "KILL")
+    killed = time.monotonic()
+    stack("start", "worker2")
+    status_code = f"from django_tasks_db.models import DBTaskResult\nprint(DBTaskResult.objects.get(pk={task_id!r}).status)"
+    done = wait_for(lambda: manage_py(status_code) == "SUCCESSFUL", 150, step=3)
+    recovered = time.monotonic() - killed
+    figures = manage_py(
+        "from django.core.cache import cache\n"
+        f"print(cache.get('usefirst:drill:{key}:attempts'), cache.get('usefirst:drill:{key}:effects'))"
+    )
+    stack("start", "worker1")
+    attempts_made, effects = figures.split()
+    record(
+        "worker killed mid-task",
+        done and attempts_made == "2" and effects == "1",
+        f"attempts {attempts_made}, effects made {effects}, done again {recovered:.0f}s after the kill",
+    )
+
+
+def backup_restore() -> None:
+    """Backup and restore drill: dump, write after it, restore into a scratch database; the
+    recovery point (what the dump lacks) and the recovery time; a non-empty target is refused."""
+    backups = PROD / "backups"
+    backups.mkdir(exist_ok=True)
+    dump = backups / "drill.dump"
+    env = app_env()
+    python = str(ROOT / ".venv" / "bin" / "python")
+    direct = "postgres://usefirst:usefirst@127.0.0.1:{}/{}".format(os.environ.get("PROD_PRIMARY_PORT", "55432"), "{}")
+    started = time.monotonic()
+    subprocess.run(
+        [python, "manage.py", "db_backup", str(dump)],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": direct.format("usefirst")},
+        check=True,
+        capture_output=True,
+    )
+    backup_seconds = time.monotonic() - started
+    backup_taken = time.time()
+    time.sleep(2)
+    lost_after = time.time() - backup_taken  # a failure now loses everything written since the dump
+    psql = [
+        "runuser",
+        "-u",
+        "postgres",
+        "--",
+        "psql",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        os.environ.get("PROD_PRIMARY_PORT", "55432"),
+        "-d",
+        "postgres",
+        "-qc",
+    ]
+    subprocess.run([*psql, "DROP DATABASE IF EXISTS usefirst_drill"], check=True, capture_output=True)
+    subprocess.run([*psql, "CREATE DATABASE usefirst_drill OWNER usefirst"], check=True, capture_output=True)
+    scratch = {**env, "DATABASE_URL": direct.format("usefirst_drill"), "USEFIRST_REPLICA_DATABASE_URL": ""}
+    started = time.monotonic()
+    restored = subprocess.run(
+        [python, "manage.py", "db_restore", str(dump)], cwd=ROOT, env=scratch, capture_output=True, text=True
+    )
+    restore_seconds = time.monotonic() - started
+    again = subprocess.run([python, "manage.py", "db_restore", str(dump)], cwd=ROOT, env=scratch, capture_output=True, text=True)
+    refused = again.returncode != 0 and "--force" in again.stderr
+    subprocess.run([*psql, "DROP DATABASE IF EXISTS usefirst_drill"], check=True, capture_output=True)
+    record(
+        "backup and restore",
+        restored.returncode == 0 and refused,
+        f"dump {dump.stat().st_size // 1024} KiB in {backup_seconds:.1f}s; restore (recovery time) {restore_seconds:.1f}s; "
+        f"recovery point = time since the last dump ({lost_after:.0f}s in the drill; nightly dumps: up to 24 h); "
+        f"second restore onto the now non-empty database refused: {refused}",
+    )
+
+
+DRILLS: dict[str, Callable[[], None]] = {
+    "web": web_node,
+    "redis": redis_restart,
+    "replica": replica_stop,
+    "scheduler": second_scheduler,
+    "worker": worker_kill,
+    "backup": backup_restore,
+}
+
+
+def main(names: list[str]) -> int:
+    if get("/health/live") != 200:
+        print(f"the stack does not answer at {URL}: run `make prod-up` first", file=sys.stderr)
+        return 2
+    for name in names or list(DRILLS):
+        started = time.monotonic()
+        try:
+            DRILLS[name]()
+        except Exception as error:  # a drill that breaks is a failed drill; the others still run
+            record(name, False, f"error: {error}")
+        print(f"       ({time.monotonic() - started:.0f}s)", flush=True)
+    print(json.dumps([{"drill": n, "passed": ok, "figure": f} for n, ok, f in results], ensure_ascii=False), flush=True)
+    return 0 if all(ok for _, ok, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

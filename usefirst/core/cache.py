@@ -1,0 +1,80 @@
+"""The cache in Redis, tolerant of Redis being away (docs/deployment.md, "Redis").
+
+Django's Redis cache raises when Redis does not answer, so a Redis restart would fail every page
+that reads the cache. Here a read is a miss and a write is skipped while Redis is away: pages are
+slower (computed again), never broken. Throttle counts (core/throttle.py) are not cache and keep
+failing loudly: a sign-in limit that silently stopped counting would be a hole.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+_AWAY = (RedisConnectionError, RedisTimeoutError)
+
+
+def _away(operation: str) -> None:
+    logger.warning("cache %s skipped: Redis does not answer", operation)
+
+
+class ResilientRedisCache(RedisCache):
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        try:
+            return super().get(key, default, version)
+        except _AWAY:
+            _away("get")
+            return default
+
+    def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
+        try:
+            return super().get_many(keys, version)
+        except _AWAY:
+            _away("get_many")
+            return {}
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        try:
+            return super().has_key(key, version)
+        except _AWAY:
+            _away("has_key")
+            return False
+
+    def set(self, key: Any, value: Any, timeout: Any = 300, version: int | None = None) -> None:
+        try:
+            super().set(key, value, timeout, version)
+        except _AWAY:
+            _away("set")
+
+    def set_many(self, data: dict[Any, Any], timeout: Any = 300, version: int | None = None) -> list[Any]:
+        try:
+            return super().set_many(data, timeout, version)
+        except _AWAY:
+            _away("set_many")
+            return list(data)
+
+    def add(self, key: Any, value: Any, timeout: Any = 300, version: int | None = None) -> bool:
+        try:
+            return super().add(key, value, timeout, version)
+        except _AWAY:
+            _away("add")
+            return False
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        try:
+            return super().delete(key, version)
+        except _AWAY:
+            _away("delete")
+            return False
+
+    def touch(self, key: Any, timeout: Any = 300, version: int | None = None) -> bool:
+        try:
+            return super().touch(key, timeout, version)
+        except _AWAY:
+            _away("touch")
+            return False
