@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 
-@pytest.mark.django_db
+# transaction=True: SQLite's online backup waits while a test transaction holds the database
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_restore_onto_a_non_empty_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "usefirst.dump"
     call_command("db_backup", str(path))
