@@ -149,7 +149,11 @@ def replica_stop() -> None:
     status = get("/health/ready")  # 200: the node serves (the replica only warns)
     stack("start", "replica")
     back = wait_for(lambda: get("/health/ready") == 200, 30)
-    record("replica stopped", failed <= 3, f"{failed} failed of {total} requests (ready while it was down: {status}; replica back: {back})")
+    record(
+        "replica stopped",
+        failed <= 3,
+        f"{failed} failed of {total} requests (ready while it was down: {status}; replica back: {back})",
+    )
 
 
 def second_scheduler() -> None:
