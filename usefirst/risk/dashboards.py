@@ -1,4 +1,4 @@
-"""The risk dashboards (issue 14, item 8): policies, premiums, premium subsidies, claims and the
+"""The risk dashboards (issue 14, item 8; docs/risk-dashboards.md): policies, premiums, premium subsidies, claims and the
 loss ratio of an insurer's own products, a guarantor's own guarantees, or the whole province.
 
 The policies come through the chokepoint (`policies.dashboard_policies`); everything else is read
