@@ -200,6 +200,16 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ),
         ("保险与担保", provider, lambda: _link("risk:my_products", "本机构产品", "新建、修改、提交审核、发布新版本")),
         ("保险与担保", provider, lambda: _link("risk:product_create", "新建产品")),
+        (
+            "保险与担保",
+            provider,
+            lambda: _link("risk:dashboard", "本机构业务看板", "保单、保费、保费补贴、理赔与赔付率，按产品、地市、模式"),
+        ),
+        (
+            "统计与监测",
+            roles.is_provincial_staff(user),
+            lambda: _link("risk:province_dashboard", "全省科技保险与担保看板", "保单、保费、补贴、理赔与赔付率"),
+        ),
         ("保险与担保", True, lambda: _link("risk:catalogue", "科技保险与担保产品", "已发布的产品；合同页可查看报价")),
         (
             "对接与合同",

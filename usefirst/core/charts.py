@@ -39,6 +39,7 @@ class Series:
     name: str
     values: list[Decimal | int | None]
     money: bool = False  # amounts in 元: shown as ¥ with two decimals, exported as numbers
+    percent: bool = False  # percentages (12.50 is 12.50 %): shown with “%”, exported as numbers
 
 
 @dataclass
@@ -82,7 +83,10 @@ class Chart:
         }
 
     def table_headers(self) -> list[str]:
-        return [self.category_label, *(f"{s.name}（元）" if s.money else s.name for s in self.series)]
+        return [
+            self.category_label,
+            *(f"{s.name}（元）" if s.money else f"{s.name}（%）" if s.percent else s.name for s in self.series),
+        ]
 
     def table_rows(self) -> list[list[str]]:
         """The table beside the chart: the same values as `payload()`, in words."""
@@ -95,6 +99,8 @@ class Chart:
                     cells.append(self.withheld_text)
                 elif s.money:
                     cells.append(cny_number(value))
+                elif s.percent:
+                    cells.append(f"{value}%")
                 else:
                     cells.append(str(value))
             rows.append(cells)

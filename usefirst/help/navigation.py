@@ -136,6 +136,22 @@ SECTIONS: dict[str, Section] = {
         Section("my_products", "本机构产品", "risk:my_products", "provider", "保险、担保机构的产品", parent="workspace"),
         Section("review_products", "产品审核", "risk:review_queue", "province", "保险与担保产品的审核", parent="workspace"),
         Section(
+            "risk_dashboard",
+            "本机构业务看板",
+            "risk:dashboard",
+            "provider",
+            "本机构的保单、保费、保费补贴、理赔与赔付率",
+            parent="workspace",
+        ),
+        Section(
+            "risk_province_dashboard",
+            "全省科技保险与担保看板",
+            "risk:province_dashboard",
+            "province",
+            "全省的保单、保费、保费补贴、理赔与赔付率，按产品、地市、模式",
+            parent="workspace",
+        ),
+        Section(
             "performance", "履约信用档案", "performance:mine", "enterprise", "企业的履约信用档案与共享授权", parent="workspace"
         ),
         Section(
@@ -289,6 +305,8 @@ PAGE_SECTIONS: dict[str, str] = {
     "risk:policy_action": "workspace",
     "risk:claim_detail": "workspace",
     "risk:claim_action": "workspace",
+    "risk:dashboard": "risk_dashboard",
+    "risk:province_dashboard": "risk_province_dashboard",
     "policy": "policy",
     "core": "operations",
     "statistics": "statistics",

@@ -150,3 +150,29 @@ def contract_parties(contract: Contract) -> list[Organisation]:
     """The organisations that may apply for cover on a contract: its licensor unit and licensee."""
     ids = [i for i in (contract.licensor_id, contract.licensee_id) if i is not None]
     return list(Organisation.objects.filter(pk__in=ids).order_by("pk"))
+
+
+# ---------------------------------------------------------------- dashboards
+#
+# The risk dashboards (risk/dashboards.py) read policies through this chokepoint:
+# - the province's: the provincial department's staff, every policy (VIEW scope);
+# - an insurer's or guarantor's: its members, the policies it underwrites only (REVIEW scope,
+#   narrowed to the one provider they are working as) — never the ones it is merely a party to.
+
+
+def may_view_province_dashboard(user: Visitor) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and roles.is_provincial_staff(user)
+
+
+def dashboard_policies(user: Visitor, provider: Organisation | None) -> QuerySet[Policy]:
+    """The policies a dashboard counts: all of them for the province (`provider` None), else the
+    provider's own. Refused (403) to anyone else."""
+    from usefirst.core.permissions import restrict
+
+    if provider is None:
+        if not may_view_province_dashboard(user):
+            raise Forbidden("只有省科技厅可以查看全省科技保险与担保看板", code="forbidden")
+        return restrict(Policy.objects.all(), user, Action.VIEW)
+    if not is_provider_member(user, provider):
+        raise Forbidden("只有保险机构和担保机构的成员可以查看本机构的业务看板", code="forbidden")
+    return restrict(Policy.objects.all(), user, Action.REVIEW).filter(provider=provider)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "risk"
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("policies/<int:pk>/do/<slug:action>/", views.policy_action, name="policy_action"),
     path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
     path("claims/<int:pk>/do/<slug:action>/", views.claim_action, name="claim_action"),
+    path("workspace/dashboard/", dashboard_views.provider_dashboard, name="dashboard"),
+    path("province/dashboard/", dashboard_views.province_dashboard, name="province_dashboard"),
 ]
