@@ -2,7 +2,7 @@
 
 Issue 4's targets, on the standard pay_later template (at most 12 pages):
 drafting and the first signature together ≤ 1 s, each further signature ≤ 0.3 s,
-verifying ≤ 0.5 s. The script migrates a temporary SQLite database, writes the PDFs to a
+verifying ≤ 0.5 s. The script migrates a temporary SQLite database (bench/_harness.py), writes the PDFs to a
 temporary directory, runs `contracts_bench`'s measurement (one cold round, then the warm
 rounds), prints median / p95 / max of the warm rounds (wall clock, and this thread's CPU
 time, which the other processes on the machine do not inflate) and exits 1 when a p95 is over
@@ -23,16 +23,12 @@ Two figures are reported beside the targets:
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _harness
 
 TARGETS = {"draft_and_first_signature": 1.0, "further_signature": 0.3, "verify": 0.5}
 MAX_PAGES = 12
@@ -57,22 +53,13 @@ def line(label: str, values: list[float], cpu: list[float], target: float | None
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=10, help="warm rounds (one cold round runs first)")
-    args = parser.parse_args()
-    tmpdir = tempfile.mkdtemp(prefix="usefirst-bench-contracts-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "usefirst.settings.test"
-    try:
-        return run(args, Path(tmpdir))
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+    args = parser.parse_args()  # SQLite only: the signing is CPU work, the database barely counts
+    with _harness.temporary_database(args, prefix="contracts") as db:
+        return run(args, db.tmpdir)
 
 
 def run(args: argparse.Namespace, tmpdir: Path) -> int:
-    import django
-
-    django.setup()
     from django.contrib.auth.hashers import get_hasher
-    from django.core.management import call_command
     from django.test.utils import override_settings
     from django.utils.module_loading import import_string
 
@@ -81,12 +68,8 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
     from usefirst.core.fonts import prepare_pdf_font
 
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"schema ready in {time.perf_counter() - started:.1f} s", flush=True)
-    started = time.perf_counter()
     font = prepare_pdf_font(pdf.FONT_QUERY)  # once per deployment (kept under var/fonts)
     print(f"prepared PDF font {font.name} ready in {time.perf_counter() - started:.1f} s", flush=True)
-    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs", flush=True)
 
     storage = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmpdir / "files")}}
     with override_settings(
@@ -144,4 +127,4 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

@@ -6,82 +6,54 @@ dashboard page makes — the province dashboard (each grouping), a city's dashbo
 statistics (uncached) — in a warm process and reports p50 / p95 / max per page. Target: p95 ≤
 200 ms.
 
-    .venv/bin/python bench/dashboards.py                                   # modest: 20,000 contracts
-    .venv/bin/python bench/dashboards.py --contracts 100000 --receipts 1000000
-    .venv/bin/python bench/dashboards.py --postgres postgres://usefirst:usefirst@127.0.0.1:5432/usefirst
+    .venv/bin/python bench/dashboards.py                  # the full size: 100,000 contracts, 1,000,000 receipts
+    .venv/bin/python bench/dashboards.py --cache          # keep/reuse the generated data (var/bench/)
+    .venv/bin/python bench/dashboards.py --contracts 20000 --receipts 100000 --units 300 --enterprises 1000
+    nice -n 10 .venv/bin/python bench/dashboards.py --postgres postgres://usefirst:usefirst@127.0.0.1:5432/usefirst
 
-With --postgres a temporary database is created next to the one named in the URL and dropped
-afterwards (the role needs CREATEDB).
+The temporary database and the loading: bench/_harness.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _harness
+
 TARGET_MS = 200.0
+BATCH = 20_000
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--units", type=int, default=300)
-    parser.add_argument("--enterprises", type=int, default=1000)
-    parser.add_argument("--contracts", type=int, default=20_000)
-    parser.add_argument("--receipts", type=int, default=100_000)
+    parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--enterprises", type=int, default=5000)
+    parser.add_argument("--contracts", type=int, default=100_000)
+    parser.add_argument("--receipts", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=30, help="timed page loads per page kind")
-    parser.add_argument("--postgres", metavar="URL", help="PostgreSQL server URL (a temporary database is created there)")
+    _harness.add_arguments(parser, cache=True)
     args = parser.parse_args()
-    if args.postgres is None and os.environ.get("BENCH_POSTGRES_URL"):
-        code = subprocess.call([sys.executable, __file__, *sys.argv[1:], "--postgres", os.environ["BENCH_POSTGRES_URL"]])
-        if code:
-            return code
-    tmpdir = tempfile.mkdtemp(prefix="usefirst-bench-")
-    pg_admin_url = pg_name = None
-    if args.postgres:
-        import psycopg
+    code = _harness.also_on_postgres(args, __file__)
+    if code:
+        return code
+    key = f"dashboards-{args.units}-{args.enterprises}-{args.contracts}-{args.receipts}"
+    with _harness.temporary_database(args, prefix="dashboards", cache_key=key) as db:
+        if not db.cached:
+            generate(args)
+            db.loaded()
+        from usefirst.core.regions import CITY_COUNTIES
 
-        pg_name = f"usefirst_bench_{uuid.uuid4().hex[:8]}"
-        pg_admin_url = args.postgres
-        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
-        base, _, _ = args.postgres.rpartition("/")
-        os.environ["DATABASE_URL"] = f"{base}/{pg_name}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "usefirst.settings.test"
-    try:
-        return run(args)
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
-        if pg_name and pg_admin_url:
-            from django.db import connections
-
-            connections.close_all()
-            import psycopg
-
-            with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
+        return measure(args, list(CITY_COUNTIES))
 
 
-def run(args: argparse.Namespace) -> int:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, transaction
+def generate(args: argparse.Namespace) -> None:
+    from django.db import transaction
 
     from usefirst.accounts.models import Organisation, OrganisationKind, OrganisationStatus, User
     from usefirst.catalog.models import Achievement, TechField
@@ -90,9 +62,6 @@ def run(args: argparse.Namespace) -> int:
     from usefirst.finance.models import Receipt
     from usefirst.matchmaking.models import Engagement
 
-    t0 = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"engine: {connection.vendor}; schema ready in {time.perf_counter() - t0:.1f} s", flush=True)
     rng = random.Random(20261206)
     cities = list(CITY_COUNTIES)
     now = dt.datetime(2026, 11, 1, 2, 0, tzinfo=dt.UTC)
@@ -123,101 +92,112 @@ def run(args: argparse.Namespace) -> int:
         return list(Organisation.objects.filter(kind=kind).order_by("pk"))
 
     kinds = [OrganisationKind.UNIVERSITY, OrganisationKind.RESEARCH_INSTITUTE, OrganisationKind.MEDICAL_INSTITUTION]
-    units = [u for kind in kinds for u in orgs(kind, args.units // len(kinds), f"U{kind[:2]}")]
-    enterprises = orgs(OrganisationKind.ENTERPRISE, args.enterprises, "E")
+    units = [u.pk for kind in kinds for u in orgs(kind, args.units // len(kinds), f"U{kind[:2]}")]
+    enterprises = [e.pk for e in orgs(OrganisationKind.ENTERPRISE, args.enterprises, "E")]
     tops = [TechField.objects.create(code=f"B{i}", name=f"领域{i}", position=i) for i in range(8)]
     subs = [TechField.objects.create(code=f"B{i}-1", name=f"子领域{i}", parent=t) for i, t in enumerate(tops)]
     template = ContractTemplate.objects.create(kind="free_use_licence", mode="pay_later", version=999, title="bench", body="-")
 
-    with transaction.atomic():
-        Achievement.objects.bulk_create(
-            (
-                Achievement(owner=units[i % len(units)], title=f"成果{i}", summary="-", field=subs[i % len(subs)], trl=5)
-                for i in range(args.contracts)
-            ),
-            batch_size=5000,
-        )
-        achievements = list(Achievement.objects.values_list("pk", "owner_id").order_by("pk"))
-        n_engagements = int(args.contracts * 1.5)
-        Engagement.objects.bulk_create(
-            (
-                Engagement(
-                    unit_id=achievements[i % len(achievements)][1],
-                    enterprise=enterprises[i % len(enterprises)],
-                    initiator_side="enterprise",
-                    achievement_id=achievements[i % len(achievements)][0],
-                    status="agreed" if i < args.contracts else "intent",
-                    agreed_at=now if i < args.contracts else None,
-                    created_at=now - dt.timedelta(days=rng.randint(0, 700)),
-                )
-                for i in range(n_engagements)
-            ),
-            batch_size=5000,
-        )
-        engagement_ids = list(Engagement.objects.values_list("pk", flat=True).order_by("pk"))
-        Contract.objects.bulk_create(
-            (
-                Contract(
-                    number=f"B{i:07d}",
-                    mode=rng.choice(["pay_later", "cooperate_later"]),
-                    kind="free_use_licence" if i % 5 else "licence",
-                    status=rng.choice(["signed", "free_use", "awaiting_next_step", "next_step_agreed"]),
-                    template=template,
-                    title="bench",
-                    licensor_id=achievements[i][1],
-                    licensee=enterprises[i % len(enterprises)],
-                    engagement_id=engagement_ids[i] if i % 3 else None,
-                    signed_at=now - dt.timedelta(days=rng.randint(0, 700)),
-                    free_use_end=(now + dt.timedelta(days=rng.randint(-200, 400))).date(),
-                    price=Decimal(rng.randint(10_000, 5_000_000)),
-                    created_by=user,
-                )
-                for i in range(args.contracts)
-            ),
-            batch_size=5000,
-        )
-        contract_ids = list(Contract.objects.values_list("pk", flat=True).order_by("pk"))
-        ContractAchievement.objects.bulk_create(
-            (
-                ContractAchievement(contract_id=cid, achievement_id=achievements[i][0], price_share=Decimal("100"))
-                for i, cid in enumerate(contract_ids)
-            ),
-            batch_size=5000,
-        )
-    print(
-        f"{len(units):,} units, {len(enterprises):,} enterprises, {n_engagements:,} engagements, "
-        f"{len(contract_ids):,} contracts in {time.perf_counter() - t0:.1f} s",
-        flush=True,
+    n = args.contracts
+    n_engagements = int(n * 1.5)
+    owner = [units[i % len(units)] for i in range(n)]  # achievement i + 1 belongs to owner[i]
+    achievements = _harness.Table(Achievement, ["id", "owner_id", "title", "field_id"], summary="-", trl=5)
+    engagements = _harness.Table(
+        Engagement,
+        ["id", "unit_id", "enterprise_id", "achievement_id", "status", "agreed_at", "created_at"],
+        initiator_side="enterprise",
     )
-    t0 = time.perf_counter()
-    written = 0
-    while written < args.receipts:
-        batch = []
-        for rid in range(written, min(args.receipts, written + 20_000)):
-            day = (now - dt.timedelta(days=rng.randint(0, 700))).date()
-            batch.append(
-                Receipt(
-                    contract_id=contract_ids[rid % len(contract_ids)],
-                    received_on=day,
-                    amount=Decimal(rng.randint(100, 10_000_000)) / 100,
-                    payer="企业",
-                    voucher_number=f"V{rid}",
-                    idempotency_key=f"bench-{rid}",
-                    payload_hash="-",
-                    recorded_by=user,
-                    status="confirmed",
-                    confirmed_by=user,
-                    confirmed_at=now,
-                )
-            )
+    contracts = _harness.Table(
+        Contract,
+        [
+            "id",
+            "number",
+            "mode",
+            "kind",
+            "status",
+            "licensor_id",
+            "licensee_id",
+            "engagement_id",
+            "signed_at",
+            "free_use_end",
+            "price",
+        ],
+        template=template,
+        title="bench",
+        created_by=user,
+    )
+    links = _harness.Table(ContractAchievement, ["contract_id", "achievement_id"], price_share=Decimal("100"))
+    at = contracts.when
+    bar = _harness.Bar("成果、对接与合同", n_engagements)
+    for start in range(0, n_engagements, BATCH):
+        stop = min(start + BATCH, n_engagements)
         with transaction.atomic():
-            Receipt.objects.bulk_create(batch, batch_size=5000)
-        written += len(batch)
-        print(f"\r{written:,} receipts", end="", flush=True)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    print(f"\n{written:,} receipts in {time.perf_counter() - t0:.1f} s", flush=True)
-    return measure(args, cities)
+            achievements.write((i + 1, owner[i], f"成果{i}", subs[i % len(subs)].pk) for i in range(start, min(stop, n)))
+            engagements.write(
+                (
+                    i + 1,
+                    owner[i % n],
+                    enterprises[i % len(enterprises)],
+                    i % n + 1,
+                    "agreed" if i < n else "intent",
+                    at(now) if i < n else None,
+                    at(now - dt.timedelta(days=rng.randint(0, 700))),
+                )
+                for i in range(start, stop)
+            )
+            contracts.write(
+                (
+                    i + 1,
+                    f"B{i:07d}",
+                    rng.choice(["pay_later", "cooperate_later"]),
+                    "free_use_licence" if i % 5 else "licence",
+                    rng.choice(["signed", "free_use", "awaiting_next_step", "next_step_agreed"]),
+                    owner[i],
+                    enterprises[i % len(enterprises)],
+                    i + 1 if i % 3 else None,
+                    at(now - dt.timedelta(days=rng.randint(0, 700))),
+                    _day(contracts, (now + dt.timedelta(days=rng.randint(-200, 400))).date()),
+                    Decimal(rng.randint(10_000, 5_000_000)),
+                )
+                for i in range(start, min(stop, n))
+            )
+            links.write((i + 1, i + 1) for i in range(start, min(stop, n)))
+        bar(stop)
+
+    receipts = _harness.Table(
+        Receipt,
+        ["id", "contract_id", "received_on", "amount", "voucher_number", "idempotency_key"],
+        payer="企业",
+        payload_hash="-",
+        recorded_by=user,
+        status="confirmed",
+        confirmed_by=user,
+        confirmed_at=now,
+    )
+    days = [_day(receipts, (now - dt.timedelta(days=d)).date()) for d in range(701)]
+    bar = _harness.Bar("到账记录", args.receipts)
+    for start in range(0, args.receipts, BATCH * 5):
+        stop = min(start + BATCH * 5, args.receipts)
+        with transaction.atomic():
+            receipts.write(
+                (
+                    rid + 1,
+                    rid % n + 1,
+                    days[rng.randint(0, 700)],
+                    Decimal(rng.randint(100, 10_000_000)) / 100,
+                    f"V{rid}",
+                    f"bench-{rid}",
+                )
+                for rid in range(start, stop)
+            )
+        bar(stop)
+    _harness.reset_sequences(Achievement, Engagement, Contract, ContractAchievement, Receipt)
+    _harness.analyze()
+    print(f"generated in {time.perf_counter() - t0:.1f} s", flush=True)
+
+
+def _day(table: _harness.Table, day: dt.date) -> object:
+    return day.isoformat() if table.vendor == "sqlite" else day
 
 
 def measure(args: argparse.Namespace, cities: list[str]) -> int:
@@ -227,9 +207,6 @@ def measure(args: argparse.Namespace, cities: list[str]) -> int:
     from usefirst.statistics import dashboards, rollup, selectors, views
     from usefirst.statistics.selectors import Scope
 
-    t0 = time.perf_counter()
-    rollup.build()
-    print(f"rollup computed (not saved) in {time.perf_counter() - t0:.1f} s", flush=True)
     t0 = time.perf_counter()
     done = rollup.refresh()
     print(f"rollup refresh (the worker's hourly job): {done.cells:,} cells in {time.perf_counter() - t0:.1f} s", flush=True)
@@ -277,4 +254,4 @@ def measure(args: argparse.Namespace, cities: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

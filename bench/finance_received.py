@@ -9,8 +9,8 @@ p50 / p95 / max. Target: p95 ≤ 10 ms on SQLite and PostgreSQL.
     .venv/bin/python bench/finance_received.py --postgres postgres://usefirst:usefirst@127.0.0.1:5432/usefirst
     .venv/bin/python bench/finance_received.py --contracts 10000 --receipts 100000   # quicker
 
-With --postgres a temporary database is created next to the one named in the URL and dropped
-afterwards (the role needs CREATEDB).
+The temporary database (SQLite file, or PostgreSQL database created next to the one named in the
+URL and dropped afterwards), --keep / --measure / --cache: bench/_harness.py.
 """
 
 from __future__ import annotations
@@ -18,20 +18,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _harness
 
 
 def main() -> int:
@@ -39,56 +32,19 @@ def main() -> int:
     parser.add_argument("--contracts", type=int, default=100_000)
     parser.add_argument("--receipts", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=2000)
-    parser.add_argument("--measure", metavar="SQLITE_FILE", help="only measure, on a database an earlier run kept (--keep)")
-    parser.add_argument("--keep", action="store_true", help="keep the generated SQLite database and print its path")
-    parser.add_argument("--postgres", metavar="URL", help="PostgreSQL server URL (a temporary database is created there)")
+    _harness.add_arguments(parser, cache=True)
     args = parser.parse_args()
-    if args.postgres is None and os.environ.get("BENCH_POSTGRES_URL"):
-        # Under `make bench` with PostgreSQL configured: the same figures on PostgreSQL, then SQLite.
-        code = subprocess.call([sys.executable, __file__, *sys.argv[1:], "--postgres", os.environ["BENCH_POSTGRES_URL"]])
-        if code:
-            return code
-
-    tmpdir = tempfile.mkdtemp(prefix="usefirst-bench-")
-    pg_admin_url = None
-    pg_name = None
-    if args.postgres:
-        import psycopg
-
-        pg_name = f"usefirst_bench_{uuid.uuid4().hex[:8]}"
-        pg_admin_url = args.postgres
-        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
-        base, _, _ = args.postgres.rpartition("/")
-        os.environ["DATABASE_URL"] = f"{base}/{pg_name}"
-    elif args.measure:
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.measure).resolve()}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "usefirst.settings.test"
-    try:
-        return run(args)
-    finally:
-        if not args.postgres and not args.measure:
-            if args.keep:
-                print(f"kept: {tmpdir}/bench.sqlite3 (measure again with --measure)")
-            else:
-                shutil.rmtree(tmpdir, ignore_errors=True)
-        if pg_name and pg_admin_url:
-            from django.db import connections
-
-            connections.close_all()
-            import psycopg
-
-            with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
+    code = _harness.also_on_postgres(args, __file__)
+    if code:
+        return code
+    with _harness.temporary_database(args, prefix="finance", cache_key=f"finance-{args.contracts}-{args.receipts}") as db:
+        if not db.cached:
+            run(args)
+            db.loaded()
+        return measure(args)
 
 
 def run(args: argparse.Namespace) -> int:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection, transaction
 
     from usefirst.accounts.models import OrganisationKind, User
@@ -96,12 +52,6 @@ def run(args: argparse.Namespace) -> int:
     from usefirst.contracts.models import Contract, ContractAchievement, ContractTemplate
     from usefirst.core.testing import make_org
     from usefirst.finance.amounts import allocate
-
-    if args.measure:
-        return measure(args)
-    t0 = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"engine: {connection.vendor}; schema ready in {time.perf_counter() - t0:.1f} s", flush=True)
 
     rng = random.Random(20260201)
     t0 = time.perf_counter()
@@ -182,13 +132,9 @@ def run(args: argparse.Namespace) -> int:
             cursor.executemany(allocation_sql, allocations)
         written += len(receipts)
         print(f"\r{written:,} receipts", end="", flush=True)
-    with connection.cursor() as cursor:
-        # PostgreSQL: VACUUM sets the visibility map as autovacuum would after a bulk insert, so
-        # the planner can answer from the covering index alone (an index-only scan).
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    _harness.analyze()  # PostgreSQL: VACUUM too, so the covering index answers alone (index-only scan)
     print(f"\n{written:,} receipts with their allocation rows in {time.perf_counter() - t0:.1f} s", flush=True)
-
-    return measure(args)
+    return 0
 
 
 def measure(args: argparse.Namespace) -> int:
@@ -200,7 +146,6 @@ def measure(args: argparse.Namespace) -> int:
     sample = [rng.choice(linked) for _ in range(args.samples)]
     for aid in sample[:200]:  # warm the process and the cache
         selectors.received_for_achievement(aid)
-    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     all_ok = True
     gc.collect()
     gc.disable()  # time the query, not a collector pause that lands in it
@@ -234,4 +179,4 @@ def measure(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())
