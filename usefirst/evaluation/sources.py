@@ -139,10 +139,9 @@ def _signed_in_year(ctx: Context, prefix: str = "") -> Q:
     return Q(**{f"{prefix}signed_at__gte": ctx.start, f"{prefix}signed_at__lt": ctx.end})
 
 
-# ---------------------------------------------------------------- agencies (rule 5)
-# An agency is credited only through an engagement whose two sides both confirmed it as facilitator
-# (matchmaking: `Engagement.facilitator` is set only then; a contract's own `agency` field is not
-# enough).
+# ---------------------------------------------------------------- grouped sources
+# Most platform sources are one grouped query: the rows of a table that pass a filter, summed
+# per organisation. Each is one line of `GROUPED` below: (table, filter, organisation, value).
 
 
 def _contracts() -> Any:
@@ -151,70 +150,126 @@ def _contracts() -> Any:
     return Contract.objects
 
 
-def _agency_conversions(ctx: Context) -> Figures:
-    qs = (
-        _contracts()
-        .filter(_signed_in_year(ctx), engagement__facilitator__isnull=False)
-        .exclude(mode="")
-        .values("engagement__facilitator_id")
-        .annotate(n=_weighted_count(ctx, "licensee__region"))
-    )
-    return _rows(qs, "engagement__facilitator_id", "n")
-
-
-def _agency_contract_value(ctx: Context) -> Figures:
-    qs = (
-        _contracts()
-        .filter(_signed_in_year(ctx), engagement__facilitator__isnull=False, price__isnull=False)
-        .values("engagement__facilitator_id")
-        .annotate(v=_weighted_amount(ctx, "licensee__region", "price"))
-    )
-    return {k: v / 10000 for k, v in _rows(qs, "engagement__facilitator_id", "v").items()}
-
-
-def _agency_received(ctx: Context) -> Figures:
-    from usefirst.finance.models import Receipt, ReceiptStatus
-
-    qs = (
-        Receipt.objects.filter(
-            status=ReceiptStatus.CONFIRMED,
-            received_on__gte=ctx.first_day,
-            received_on__lte=ctx.last_day,
-            contract__engagement__facilitator__isnull=False,
-        )
-        .values("contract__engagement__facilitator_id")
-        .annotate(v=Sum("amount"))
-    )
-    return {k: v / 10000 for k, v in _rows(qs, "contract__engagement__facilitator_id", "v").items()}
-
-
-def _agency_formal_conversions(ctx: Context) -> Figures:
-    from usefirst.contracts.models import FOLLOW_ON_KINDS
-
-    qs = (
-        _contracts()
-        .filter(_signed_in_year(ctx), parent__isnull=False, kind__in=FOLLOW_ON_KINDS)
-        .filter(parent__engagement__facilitator__isnull=False)
-        .values("parent__engagement__facilitator_id")
-        .annotate(n=Count("id"))
-    )
-    return _rows(qs, "parent__engagement__facilitator_id", "n")
-
-
 def _engagements() -> Any:
     from usefirst.matchmaking.models import Engagement
 
     return Engagement.objects
 
 
-def _agency_declines(ctx: Context) -> Figures:
-    qs = (
-        _engagements()
-        .filter(facilitator__isnull=False, status="declined", updated_at__gte=ctx.start, updated_at__lt=ctx.end)
-        .values("facilitator_id")
-        .annotate(n=Count("id"))
-    )
-    return _rows(qs, "facilitator_id", "n")
+def _receipts() -> Any:
+    from usefirst.finance.models import Receipt
+
+    return Receipt.objects
+
+
+def _confirmed_in_year(ctx: Context) -> Q:
+    from usefirst.finance.models import ReceiptStatus
+
+    return Q(status=ReceiptStatus.CONFIRMED, received_on__gte=ctx.first_day, received_on__lte=ctx.last_day)
+
+
+def _follow_on(prefix: str = "") -> Q:
+    from usefirst.contracts.models import FOLLOW_ON_KINDS
+
+    return Q(**{f"{prefix}kind__in": FOLLOW_ON_KINDS})
+
+
+USE_FIRST = ~Q(mode="")  # a use-first contract (先用后转: pay later or cooperate later)
+TEN_THOUSAND = Decimal(10000)  # 元 → 万元
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """One grouped source: `value` summed over the rows of `rows()` that pass `where(ctx)`, per
+    the organisation at `by`; money is divided by `per` (万元)."""
+
+    rows: Callable[[], Any]
+    where: Callable[[Context], Q]
+    by: str
+    value: Callable[[Context], Any]
+    per: Decimal = Decimal(1)
+
+    def __call__(self, ctx: Context) -> Figures:
+        qs = self.rows().filter(self.where(ctx)).values(self.by).annotate(v=self.value(ctx)).order_by()
+        return {k: v / self.per for k, v in _rows(qs, self.by, "v").items()}
+
+
+def _count(ctx: Context) -> Any:
+    return Count("id")
+
+
+def _regional_count(ctx: Context) -> Any:
+    return _weighted_count(ctx, "licensee__region")
+
+
+def _regional_price(ctx: Context) -> Any:
+    return _weighted_amount(ctx, "licensee__region", "price")
+
+
+def _amount(ctx: Context) -> Any:
+    return Sum("amount")
+
+
+# An agency is credited only through an engagement whose two sides both confirmed it as facilitator
+# (matchmaking: `Engagement.facilitator` is set only then; a contract's own `agency` field is not
+# enough).
+FACILITATED = Q(engagement__facilitator__isnull=False)
+GROUPED: dict[str, Grouped] = {
+    # agencies (rule 5)
+    "agency.conversions": Grouped(
+        _contracts, lambda ctx: _signed_in_year(ctx) & FACILITATED & USE_FIRST, "engagement__facilitator_id", _regional_count
+    ),
+    "agency.contract_value": Grouped(
+        _contracts,
+        lambda ctx: _signed_in_year(ctx) & FACILITATED & Q(price__isnull=False),
+        "engagement__facilitator_id",
+        _regional_price,
+        TEN_THOUSAND,
+    ),
+    "agency.received": Grouped(
+        _receipts,
+        lambda ctx: _confirmed_in_year(ctx) & Q(contract__engagement__facilitator__isnull=False),
+        "contract__engagement__facilitator_id",
+        _amount,
+        TEN_THOUSAND,
+    ),
+    "agency.formal_conversions": Grouped(
+        _contracts,
+        lambda ctx: _signed_in_year(ctx) & _follow_on() & Q(parent__engagement__facilitator__isnull=False),
+        "parent__engagement__facilitator_id",
+        _count,
+    ),
+    "agency.declines": Grouped(
+        _engagements,
+        lambda ctx: Q(facilitator__isnull=False, status="declined", updated_at__gte=ctx.start, updated_at__lt=ctx.end),
+        "facilitator_id",
+        _count,
+    ),
+    # units (rule 6)
+    "unit.free_use_signed": Grouped(
+        _contracts,
+        lambda ctx: _signed_in_year(ctx) & Q(kind="free_use_licence", licensor__isnull=False),
+        "licensor_id",
+        _regional_count,
+    ),
+    "unit.conversions": Grouped(
+        _contracts, lambda ctx: _signed_in_year(ctx) & _follow_on() & Q(licensor__isnull=False), "licensor_id", _regional_count
+    ),
+    "unit.transaction_amount": Grouped(
+        _contracts,
+        lambda ctx: _signed_in_year(ctx) & USE_FIRST & Q(licensor__isnull=False, price__isnull=False),
+        "licensor_id",
+        _regional_price,
+        TEN_THOUSAND,
+    ),
+    "unit.received": Grouped(
+        _receipts,
+        lambda ctx: _confirmed_in_year(ctx) & Q(contract__licensor__isnull=False),
+        "contract__licensor_id",
+        _amount,
+        TEN_THOUSAND,
+    ),
+}
 
 
 def _agency_days_to_agreement(ctx: Context) -> Figures:
@@ -227,58 +282,6 @@ def _agency_days_to_agreement(ctx: Context) -> Figures:
     for agency, created, agreed in rows.iterator():
         spans.setdefault(agency, []).append((agreed - created).total_seconds() / 86400)
     return {k: Decimal(str(round(sum(v) / len(v), 1))) for k, v in spans.items()}
-
-
-# ---------------------------------------------------------------- units (rule 6)
-
-
-def _unit_free_use_signed(ctx: Context) -> Figures:
-    qs = (
-        _contracts()
-        .filter(_signed_in_year(ctx), kind="free_use_licence", licensor__isnull=False)
-        .values("licensor_id")
-        .annotate(n=_weighted_count(ctx, "licensee__region"))
-    )
-    return _rows(qs, "licensor_id", "n")
-
-
-def _unit_conversions(ctx: Context) -> Figures:
-    from usefirst.contracts.models import FOLLOW_ON_KINDS
-
-    qs = (
-        _contracts()
-        .filter(_signed_in_year(ctx), kind__in=FOLLOW_ON_KINDS, licensor__isnull=False)
-        .values("licensor_id")
-        .annotate(n=_weighted_count(ctx, "licensee__region"))
-    )
-    return _rows(qs, "licensor_id", "n")
-
-
-def _unit_transaction_amount(ctx: Context) -> Figures:
-    qs = (
-        _contracts()
-        .filter(_signed_in_year(ctx), licensor__isnull=False, price__isnull=False)
-        .exclude(mode="")
-        .values("licensor_id")
-        .annotate(v=_weighted_amount(ctx, "licensee__region", "price"))
-    )
-    return {k: v / 10000 for k, v in _rows(qs, "licensor_id", "v").items()}
-
-
-def _unit_received(ctx: Context) -> Figures:
-    from usefirst.finance.models import Receipt, ReceiptStatus
-
-    qs = (
-        Receipt.objects.filter(
-            status=ReceiptStatus.CONFIRMED,
-            received_on__gte=ctx.first_day,
-            received_on__lte=ctx.last_day,
-            contract__licensor__isnull=False,
-        )
-        .values("contract__licensor_id")
-        .annotate(v=Sum("amount"))
-    )
-    return {k: v / 10000 for k, v in _rows(qs, "contract__licensor_id", "v").items()}
 
 
 def _fund(kind: str) -> Callable[[Context], Figures]:
@@ -335,23 +338,17 @@ def _by_city(values: dict[str, Decimal]) -> Figures:
 def _city_contracts(ctx: Context) -> Figures:
     qs = (
         _contracts()
-        .filter(_signed_in_year(ctx), licensee__isnull=False)
-        .exclude(mode="")
+        .filter(_signed_in_year(ctx) & USE_FIRST & Q(licensee__isnull=False))
         .values("licensee__city")
         .annotate(n=Count("id"))
+        .order_by()
     )
     return _by_city(_rows(qs, "licensee__city", "n"))
 
 
 def _city_received(ctx: Context) -> Figures:
-    from usefirst.finance.models import Receipt, ReceiptStatus
-
-    qs = (
-        Receipt.objects.filter(status=ReceiptStatus.CONFIRMED, received_on__gte=ctx.first_day, received_on__lte=ctx.last_day)
-        .values("contract__licensee__city")
-        .annotate(v=Sum("amount"))
-    )
-    return _by_city({k: v / 10000 for k, v in _rows(qs, "contract__licensee__city", "v").items()})
+    qs = _receipts().filter(_confirmed_in_year(ctx)).values("contract__licensee__city").annotate(v=Sum("amount")).order_by()
+    return _by_city({k: v / TEN_THOUSAND for k, v in _rows(qs, "contract__licensee__city", "v").items()})
 
 
 # ---------------------------------------------------------------- reported fields
@@ -381,7 +378,7 @@ for _source in (
         "促成“先用后转”转化项数",
         A,
         "项",
-        _agency_conversions,
+        GROUPED["agency.conversions"],
         regional=True,
         help="经企业与成果单位双方确认为促成服务机构的对接所签“先用后转”合同（当年签署）",
     ),
@@ -390,7 +387,7 @@ for _source in (
         "促成技术合同成交额",
         A,
         "万元",
-        _agency_contract_value,
+        GROUPED["agency.contract_value"],
         regional=True,
         help="上述合同的合同金额（成交额）",
     ),
@@ -399,7 +396,7 @@ for _source in (
         "促成项目实际到账金额",
         A,
         "万元",
-        _agency_received,
+        GROUPED["agency.received"],
         help="上述合同当年经确认的到账（实际到账），未确认或有异议的不计",
     ),
     Source(
@@ -407,10 +404,10 @@ for _source in (
         "免费使用转正式许可或合作项数",
         A,
         "项",
-        _agency_formal_conversions,
+        GROUPED["agency.formal_conversions"],
         help="其促成的免费使用合同当年签署的后续正式许可、转让、开发或作价投资合同",
     ),
-    Source("agency.declines", "促成对接被婉拒次数", A, "次", _agency_declines, direction=Direction.LOWER),
+    Source("agency.declines", "促成对接被婉拒次数", A, "次", GROUPED["agency.declines"], direction=Direction.LOWER),
     Source(
         "agency.days_to_agreement",
         "对接至达成一致平均天数",
@@ -425,21 +422,21 @@ for _source in (
         "成果转化项数",
         U,
         "项",
-        _unit_conversions,
+        GROUPED["unit.conversions"],
         regional=True,
         help="当年签署的正式许可、转让、开发、作价投资合同",
     ),
-    Source("unit.free_use_signed", "签订“先用后转”合同数", U, "项", _unit_free_use_signed, regional=True),
+    Source("unit.free_use_signed", "签订“先用后转”合同数", U, "项", GROUPED["unit.free_use_signed"], regional=True),
     Source(
         "unit.transaction_amount",
         "技术交易额",
         U,
         "万元",
-        _unit_transaction_amount,
+        GROUPED["unit.transaction_amount"],
         regional=True,
         help="当年签署的“先用后转”相关合同金额（交易额）",
     ),
-    Source("unit.received", "实际到账金额", U, "万元", _unit_received),
+    Source("unit.received", "实际到账金额", U, "万元", GROUPED["unit.received"]),
     Source("unit.fund_in", "引导资金计提", U, "万元", _fund("allocation")),
     Source("unit.fund_out", "引导资金使用", U, "万元", _fund("spending")),
     Source("unit.inventor_shares_paid", "已发放成果完成人收益", U, "万元", _unit_inventor_shares_paid),
