@@ -368,7 +368,7 @@ def platform_evidence(
     files: list[PlatformFile] = []
     for name in claim_rules.required_documents(policy.product):
         text = _evidence(policy, name, line, day)
-        if text is None and breach is not None and "违约" in name:
+        if text is None and breach is not None and ("违约" in name or "证据" in name):
             text = breach_text(breach)
         if text is None:
             continue
