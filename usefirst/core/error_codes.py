@@ -393,7 +393,11 @@ CODES: tuple[ErrorCode, ...] = (
     E("claim_risk_not_covered", 400, "risk", "该风险不在本保单的承保范围内"),
     E("claim_outside_period", 400, "risk", "出险日期不在保险责任期间内"),
     E("claim_beyond_cover", 400, "risk", "索赔金额超过本保单剩余保险金额"),
-    E("claim_documents_missing", 400, "risk", "理赔材料不齐全：请先提供产品要求的全部材料"),
+    E("claim_documents_missing", 400, "risk", "理赔材料不齐全，尚缺：…"),
+    E("claim_document_file_required", 400, "risk", "请选择要上传的材料文件（PDF、PNG 或 JPEG）"),
+    E("breach_not_party", 403, "risk", "只有合同当事方可以登记违约记录"),
+    E("breach_date_future", 400, "risk", "违约日期不能晚于今天"),
+    E("breach_evidence_required", 400, "risk", "请上传违约证据文件（PDF、PNG 或 JPEG）"),
     E("recourse_above_payout", 400, "risk", "追偿金额不能高于赔付金额"),
 )
 

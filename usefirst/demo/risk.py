@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from usefirst.accounts.models import Membership, Organisation, OrganisationEvent, OrganisationKind, OrganisationStatus, User
 from usefirst.accounts.roles import reviewing_department
@@ -19,7 +20,16 @@ from usefirst.core.dates import today
 from usefirst.finance import services as finance_services
 from usefirst.finance.models import PaymentPlan
 from usefirst.risk import cover, services
-from usefirst.risk.choices import INSURANCE_TYPES, CostHead, CoveredRisk, InsuredKind, PackPart, PolicyStatus, ProductType
+from usefirst.risk.choices import (
+    INSURANCE_TYPES,
+    BreachKind,
+    CostHead,
+    CoveredRisk,
+    InsuredKind,
+    PackPart,
+    PolicyStatus,
+    ProductType,
+)
 from usefirst.risk.models import Policy, Product, SubsidyRule
 
 from . import specs
@@ -71,6 +81,7 @@ PERFORMANCE_BOND: dict[str, Any] = {
     "waiting_days": 30,
     "term_months": 36,
     "overdue_trigger_days": 90,
+    "breach_trigger": True,
     "claim_triggers": "免费使用期届满后 60 日内，企业既未付费也未签订正式许可或转让合同而继续使用；或付款计划中任一期逾期 90 日。",
     "claim_documents": "合同文本；平台付款计划与到账记录；书面催告及送达凭证；企业继续使用的证据。",
     "exclusions": "双方协商一致终止合同的；成果单位未按约交付技术资料的；战争、核辐射等不可抗力。",
@@ -368,6 +379,14 @@ def _issue(policy: Policy, number: str, *, pay: bool, paid_days_ago: int = 0) ->
     return policy
 
 
+def _pdf(title: str, number: str, text: str) -> SimpleUploadedFile:
+    """A document of the demo's claims and breaches, typeset like the platform's own PDFs."""
+    from usefirst.contracts.pdf import render_pdf
+
+    data = render_pdf(title=title, number=number, body=text, draft_mark="演示材料")
+    return SimpleUploadedFile(f"{title}.pdf", data, content_type="application/pdf")
+
+
 def load_demo_cover(products: dict[str, Product], *, log: Callable[[str], None] = print) -> int:
     """Policies in every state on the demo's contracts, an automatic claim on an installment 100
     days overdue (the insurer's to assess), and a guarantee called, paid and followed by the
@@ -390,9 +409,19 @@ def load_demo_cover(products: dict[str, Product], *, log: Callable[[str], None] 
     unit_user = _admin(awaiting.licensor_id)
     assert unit_user is not None
     cover.claim_add_document(
-        actor=unit_user, claim=called, name="催告函及送达凭证", content="逾期第 35 日发出书面催告，EMS 回执已签收"
+        actor=unit_user,
+        claim=called,
+        name="催告函及送达凭证",
+        file=_pdf("催告函及送达凭证", awaiting.number, "逾期第 35 日向被许可企业发出书面催告，EMS 回执已签收。"),
+        note="逾期第 35 日发出书面催告，EMS 回执已签收",
     )
-    cover.claim_add_document(actor=unit_user, claim=called, name="代偿申请书", content="成果单位盖章的代偿申请书")
+    cover.claim_add_document(
+        actor=unit_user,
+        claim=called,
+        name="代偿申请书",
+        file=_pdf("代偿申请书", awaiting.number, "成果单位请求担保机构按履约担保合同代为支付逾期的首期许可费。"),
+        note="成果单位盖章的代偿申请书",
+    )
     cover.claim_complete_documents(actor=unit_user, claim=called)
     guarantor = _underwriter(guarantee)
     cover.claim_assess(actor=guarantor, claim=called, assessed_loss=called.amount_claimed)
@@ -416,6 +445,20 @@ def load_demo_cover(products: dict[str, Product], *, log: Callable[[str], None] 
     _plan(in_period, [(-100, "50000.00"), (30, "250000.00")])
     _issue(_apply(in_period, products["bond"], unit=True, start_days_ago=160), "PICC-LY-2026-0015", pay=True, paid_days_ago=159)
     offered = cover.offer_claims(day)
+    # ... and the unit recorded the enterprise's breach with its evidence: the bond names breach
+    # as a trigger, so the platform offered a second claim, pre-attaching what it holds.
+    in_period_admin = _admin(in_period.licensor_id)
+    assert in_period_admin is not None
+    _, by_breach = cover.breach_record(
+        actor=in_period_admin,
+        contract=in_period,
+        kind=BreachKind.KEEPS_USING_UNPAID,
+        occurred_on=(day - dt.timedelta(days=5)).isoformat(),
+        description="企业逾期未付入门费，仍在生产线上使用该技术，且书面回复暂不签订正式许可合同。",
+        evidence=_pdf(
+            "违约证据", in_period.number, "企业来函（复印件）：暂不签订正式许可合同；现场照片显示生产线仍在使用该技术。"
+        ),
+    )
     _issue(_apply(in_period, products["ip"], unit=False, start_days_ago=0), "ZJ-IP-2026-0002", pay=False)
     # C: the main licence: a bond declined, a tri-party policy cancelled, a guarantee applied for.
     declined = _apply(licence, products["bond"], unit=True, start_days_ago=0, parts=[PackPart.CONTRACT])
@@ -431,6 +474,6 @@ def load_demo_cover(products: dict[str, Product], *, log: Callable[[str], None] 
     states = sorted(set(Policy.objects.values_list("status", flat=True)))
     log(
         f"保单与担保 {count} 份（状态：{'、'.join(str(PolicyStatus(s).label) for s in states)}）；"
-        f"自动发起理赔 {offered + 1} 件，担保代偿并登记追偿 1 件；已到期 {expired.number}"
+        f"自动发起理赔 {offered + 1} 件、按违约记录发起 {by_breach} 件，担保代偿并登记追偿 1 件；已到期 {expired.number}"
     )
     return count

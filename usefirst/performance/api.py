@@ -58,6 +58,7 @@ class SummaryOut(Schema):
     disputes: int
     claims: int
     claims_amount: Decimal
+    breaches: int
 
 
 class RecordOut(Schema):
@@ -112,6 +113,7 @@ def _record_out(record: selectors.Record) -> dict[str, Any]:
             "disputes": s.disputes,
             "claims": s.claims,
             "claims_amount": s.claims_amount,
+            "breaches": s.breaches,
         },
         "entries": [
             {

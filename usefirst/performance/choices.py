@@ -14,6 +14,7 @@ class EntryKind(models.TextChoices):
     PAYMENT = "payment", "付款"
     DISPUTE = "dispute", "争议"
     CLAIM = "claim", "代偿"
+    BREACH = "breach", "违约"
 
 
 class Outcome(models.TextChoices):
@@ -26,6 +27,7 @@ class Outcome(models.TextChoices):
     ENDING_DECLINED = "ending_declined", "终止合同的提议被拒绝"
     ENDING_OBJECTED = "ending_objected", "对终止通知提出异议，通知未生效"
     CLAIM_PAID = "claim_paid", "保险或担保机构已代为赔付"
+    BREACH_RECORDED = "breach_recorded", "合同相对方登记了违约记录"
 
 
 class Grade(models.TextChoices):
@@ -34,4 +36,4 @@ class Grade(models.TextChoices):
 
     GOOD = "good", "履约良好"
     NONE = "none", "暂无履约记录"
-    POOR = "poor", "有逾期未付或代偿记录"
+    POOR = "poor", "有逾期未付、代偿或违约记录"

@@ -39,3 +39,20 @@ class PaidClaim:
 
 
 claims_paid = Hook[[int], list[PaidClaim]]("performance.claims_paid")
+
+
+@dataclass(frozen=True)
+class BreachFact:
+    """One breach record (违约记录) a party of a contract entered against the licensee."""
+
+    key: str  # stable and unique among breaches, e.g. "risk-breach-3"; the entry is "breach:<key>"
+    contract_number: str
+    contract_title: str
+    occurred_on: dt.date
+    kind_label: str  # e.g. 未按约定付款
+    recorded_by_name: str  # the organisation that recorded it
+    description: str = ""
+
+
+breaches = Hook[[int], list[BreachFact]]("performance.breaches")
+"""The breach records against the enterprise as licensee; risk answers it (risk/hooks.py)."""

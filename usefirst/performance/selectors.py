@@ -11,6 +11,8 @@
   declined or objected to — with their outcome.
 - **claims paid on its behalf**: whatever answers the hook `performance.claims_paid`
   (performance/hooks.py; risk, once it records paid claims).
+- **breach records** (违约记录) the other party of a contract entered against it: whatever answers
+  the hook `performance.breaches` (risk records them with their evidence).
 
 Nothing is stored but the enterprise's statements and consents. Who may read a record:
 `may_view_record`.
@@ -78,11 +80,12 @@ class Summary:
     disputes: int = 0
     claims: int = 0
     claims_amount: Decimal = ZERO
+    breaches: int = 0
     contracts: int = 0
 
     @property
     def grade(self) -> str:
-        if self.missed or self.claims:
+        if self.missed or self.claims or self.breaches:
             return Grade.POOR
         if self.on_time or self.late:
             return Grade.GOOD
@@ -245,6 +248,27 @@ def claim_entries(enterprise: Organisation, *, on: dt.date) -> list[Entry]:
     return entries
 
 
+def breach_entries(enterprise: Organisation, *, on: dt.date) -> list[Entry]:
+    entries = []
+    for facts in hooks.breaches.send(enterprise.pk):
+        for fact in facts:
+            if fact.occurred_on > on:
+                continue
+            entries.append(
+                Entry(
+                    key=f"breach:{fact.key}",
+                    kind=EntryKind.BREACH,
+                    day=fact.occurred_on,
+                    contract_number=fact.contract_number,
+                    contract_title=fact.contract_title,
+                    label=f"{fact.kind_label}（{fact.recorded_by_name}登记）",
+                    outcome=Outcome.BREACH_RECORDED,
+                    detail=fact.description,
+                )
+            )
+    return entries
+
+
 # ---------------------------------------------------------------- the record
 
 
@@ -262,6 +286,7 @@ def record(enterprise: Organisation, *, on: dt.date | None = None) -> Record:
         entries.extend(payment_entries(contract, on=day))
     entries.extend(dispute_entries(enterprise, contracts, on=day))
     entries.extend(claim_entries(enterprise, on=day))
+    entries.extend(breach_entries(enterprise, on=day))
     entries.sort(key=lambda e: (e.day, e.key), reverse=True)
     statements: dict[str, list[Statement]] = {}
     for statement in Statement.objects.filter(enterprise=enterprise).select_related("author").order_by("at", "pk"):
@@ -281,6 +306,8 @@ def record(enterprise: Organisation, *, on: dt.date | None = None) -> Record:
         elif entry.kind == EntryKind.CLAIM:
             summary.claims += 1
             summary.claims_amount += entry.amount or ZERO
+        elif entry.kind == EntryKind.BREACH:
+            summary.breaches += 1
     return Record(enterprise, day, entries, summary)
 
 
@@ -304,6 +331,17 @@ def consent_for(user: Visitor, enterprise: Organisation) -> Consent | None:
         return None
     return (
         Consent.objects.filter(enterprise=enterprise, grantee_id__in=own, status=ConsentStatus.ACTIVE)
+        .select_related("grantee")
+        .order_by("pk")
+        .first()
+    )
+
+
+def consent_of_organisation(enterprise: Organisation, grantee: Organisation) -> Consent | None:
+    """The enterprise's active consent naming this organisation (an insurer or guarantor reading
+    the record in an underwriting pack); None: not consented."""
+    return (
+        Consent.objects.filter(enterprise=enterprise, grantee=grantee, status=ConsentStatus.ACTIVE)
         .select_related("grantee")
         .order_by("pk")
         .first()

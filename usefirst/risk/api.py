@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from usefirst.accounts.models import Organisation
@@ -22,7 +23,7 @@ from usefirst.core.permissions import Action, get_for_user
 
 from . import claims as claim_rules
 from . import cover, policies, selectors, services
-from .models import Claim, Policy, Product, SubsidyRule
+from .models import Breach, Claim, Policy, Product, SubsidyRule
 from .quoting import Quote, Step
 
 router = Router(tags=["科技保险与担保"])
@@ -66,6 +67,7 @@ class ProductIn(Schema):
     waiting_days: int = 0
     term_months: int = 12
     overdue_trigger_days: int | None = None
+    breach_trigger: bool = False
     claim_triggers: str
     claim_documents: str
     exclusions: str = ""
@@ -329,8 +331,6 @@ class ClaimIn(Schema):
 
 
 class ClaimActionIn(Schema):
-    name: str | None = None
-    content: str | None = None
     assessed_loss: str | None = None
     paid_on: str | None = None
     reason: str | None = None
@@ -392,9 +392,37 @@ class CoverPaymentOut(Schema):
 
 
 class ClaimDocumentOut(Schema):
+    id: int
     name: str
     content: str
     by_platform: bool
+    attached: bool
+    filename: str
+    size: int
+
+
+class ClaimDocumentIn(Schema):
+    name: str
+    content: str = ""
+
+
+class BreachIn(Schema):
+    kind: str
+    occurred_on: str
+    description: str
+
+
+class BreachOut(Schema):
+    id: int
+    contract_id: int
+    kind: str
+    kind_display: str
+    occurred_on: dt.date
+    description: str
+    recorded_for: str
+    against: str
+    evidence_name: str
+    claims_offered: list[int]
 
 
 class ClaimOut(Schema):
@@ -470,7 +498,18 @@ def _claim_out(claim: Claim) -> dict[str, Any]:
         "trigger_line_id": claim.trigger_line_id,
         "required_documents": claim_rules.required_documents(claim.policy.product),
         "missing_documents": claim_rules.missing_documents(claim),
-        "documents": [{"name": d.name, "content": d.content, "by_platform": d.by_platform} for d in claim.documents.all()],
+        "documents": [
+            {
+                "id": d.pk,
+                "name": d.name,
+                "content": d.content,
+                "by_platform": d.by_platform,
+                "attached": d.attached,
+                "filename": d.filename,
+                "size": d.size,
+            }
+            for d in claim.documents.all()
+        ],
         "assessed_loss": claim.assessed_loss,
         "payout": claim.payout,
         "paid_on": claim.paid_on,
@@ -577,8 +616,59 @@ def claim_detail(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return _claim_out(_get_claim(request, pk))
 
 
+@router.post(
+    "/risk/claims/{pk}/documents",
+    response={201: ClaimOut},
+    auth=AUTH,
+    summary="上传理赔材料（multipart：name、content，文件字段 file；PDF、PNG 或 JPEG，按内容识别，不超过 10 MB）",
+)
+def claim_document_upload(
+    request: AuthenticatedHttpRequest, pk: int, payload: Form[ClaimDocumentIn], file: File[UploadedFile | None] = None
+) -> Status[dict[str, Any]]:
+    claim = _get_claim(request, pk)
+    cover.claim_add_document(actor=request.user, claim=claim, name=payload.name, file=file, note=payload.content)
+    return Status(201, _claim_out(_get_claim(request, pk)))
+
+
+@router.post(
+    "/contracts/{pk}/risk-breaches",
+    response={201: BreachOut},
+    auth=AUTH,
+    summary="登记对方违约记录（multipart：kind、occurred_on、description，证据文件字段 evidence）",
+    description="合同当事方登记；违约日期不能晚于今天（breach_date_future）；非当事方 403（breach_not_party）。"
+    "产品约定登记违约即发起理赔的，平台为登记方在保的保单自动发起理赔，案件号见 claims_offered。",
+)
+def breach_create(
+    request: AuthenticatedHttpRequest, pk: int, payload: Form[BreachIn], evidence: File[UploadedFile | None] = None
+) -> Status[dict[str, Any]]:
+    contract = policies.quotable_contract(request.user, pk)
+    breach, _ = cover.breach_record(
+        actor=request.user,
+        contract=contract,
+        kind=payload.kind,
+        occurred_on=payload.occurred_on,
+        description=payload.description,
+        evidence=evidence,
+    )
+    return Status(201, _breach_out(breach))
+
+
+def _breach_out(breach: Breach) -> dict[str, Any]:
+    return {
+        "id": breach.pk,
+        "contract_id": breach.contract_id,
+        "kind": breach.kind,
+        "kind_display": breach.get_kind_display(),
+        "occurred_on": breach.occurred_on,
+        "description": breach.description,
+        "recorded_for": breach.recorded_for.name,
+        "against": breach.against.name,
+        "evidence_name": breach.evidence_name,
+        "claims_offered": list(breach.claims.order_by("pk").values_list("pk", flat=True)),
+    }
+
+
 CLAIM_STEPS: dict[str, Any] = {
-    "documents": lambda a, c, d: cover.claim_add_document(actor=a, claim=c, name=d.name, content=d.content),
     "complete-documents": lambda a, c, d: cover.claim_complete_documents(actor=a, claim=c),
     "assess": lambda a, c, d: cover.claim_assess(actor=a, claim=c, assessed_loss=d.assessed_loss),
     "pay": lambda a, c, d: cover.claim_pay(actor=a, claim=c, paid_on=d.paid_on),
@@ -591,7 +681,7 @@ CLAIM_STEPS: dict[str, Any] = {
     "/risk/claims/{pk}/{step}",
     response=ClaimOut,
     auth=AUTH,
-    summary="理赔材料、确认材料齐全、核定、赔付、拒赔、追偿（step: documents, complete-documents, assess, pay, decline, subrogate）",
+    summary="确认材料齐全、核定、赔付、拒赔、追偿（step: complete-documents, assess, pay, decline, subrogate）",
 )
 def claim_step(request: AuthenticatedHttpRequest, pk: int, step: str, payload: ClaimActionIn) -> dict[str, Any]:
     if step not in CLAIM_STEPS:

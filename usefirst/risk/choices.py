@@ -136,3 +136,21 @@ CLAIM_OPEN = frozenset({ClaimStatus.OPENED, ClaimStatus.DOCUMENTS_COMPLETE, Clai
 class ClaimOrigin(models.TextChoices):
     INSURED = "insured", "被保险人报案"
     AUTOMATIC = "automatic", "平台按付款逾期自动发起"
+    BREACH = "breach", "平台按违约记录自动发起"
+
+
+class BreachKind(models.TextChoices):
+    """What a party records against the other party of a covered contract (违约记录)."""
+
+    PAYMENT_DEFAULT = "payment_default", "未按约定付款"
+    KEEPS_USING_UNPAID = "keeps_using_unpaid", "免费使用期满后继续使用，却不付费也不签约"
+    LICENCE_REFUSED = "licence_refused", "试用期满后拒绝许可"
+    OTHER = "other", "其他违反合同约定的行为"
+
+
+# The covered risk a breach of each kind is a claim under (OTHER: the policy's first covered risk).
+BREACH_RISK: dict[str, str] = {
+    BreachKind.PAYMENT_DEFAULT: CoveredRisk.PAYMENT_DEFAULT,
+    BreachKind.KEEPS_USING_UNPAID: CoveredRisk.KEEPS_USING_UNPAID,
+    BreachKind.LICENCE_REFUSED: CoveredRisk.LICENCE_REFUSED,
+}

@@ -27,7 +27,8 @@ def required_documents(product: Product) -> list[str]:
 
 
 def missing_documents(claim: Claim) -> list[str]:
-    provided = set(claim.documents.values_list("name", flat=True))
+    """The required documents with no file attached yet (a reference without a file is not one)."""
+    provided = set(claim.documents.exclude(file="").values_list("name", flat=True))
     return [name for name in required_documents(claim.policy.product) if name not in provided]
 
 

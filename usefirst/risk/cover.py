@@ -10,12 +10,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 
 from usefirst.accounts import roles
-from usefirst.accounts.models import Organisation
+from usefirst.accounts.files import checked_document
+from usefirst.accounts.models import Organisation, User
 from usefirst.contracts.models import Contract
 from usefirst.core import workflow
 from usefirst.core.actors import Actor
@@ -25,12 +29,15 @@ from usefirst.core.money import format_cny, parse_amount, to_cny
 from usefirst.core.text import clean_reason, clean_text, clean_title
 from usefirst.finance import selectors as finance_selectors
 from usefirst.finance.models import ScheduleLine
+from usefirst.notifications.services import notify
 from usefirst.policy.selectors import parameter_value
 
 from . import claims as claim_rules
 from .choices import (
+    BREACH_RISK,
     POLICY_HOLDING,
     RISK_SIDE,
+    BreachKind,
     ClaimOrigin,
     ClaimStatus,
     CoveredRisk,
@@ -40,7 +47,7 @@ from .choices import (
     ProductStatus,
     RiskSide,
 )
-from .models import Claim, ClaimDocument, CoverPayment, Policy, PremiumPayment, Product, SubsidyRule
+from .models import Breach, Claim, ClaimDocument, CoverPayment, Policy, PremiumPayment, Product, SubsidyRule
 from .pack import build_pack
 from .quoting import quote, why_not
 from .workflows import CLAIM, POLICY, ClaimEventType, PolicyEventType
@@ -48,6 +55,45 @@ from .workflows import CLAIM, POLICY, ClaimEventType, PolicyEventType
 ZERO = Decimal("0.00")
 UNIT_RISKS = frozenset(r for r, side in RISK_SIDE.items() if side == RiskSide.UNIT)
 PAYMENT_RISKS = (CoveredRisk.PAYMENT_DEFAULT, CoveredRisk.KEEPS_USING_UNPAID)
+
+
+# ---------------------------------------------------------------- notifications
+
+
+def _members(organisation: Organisation | None) -> list[User]:
+    if organisation is None:
+        return []
+    return list(
+        User.objects.filter(memberships__organisation=organisation, memberships__is_active=True, is_active=True).distinct()
+    )
+
+
+def _tell_insured(policy: Policy, kind: str, title: str, body: str, url: str = "") -> None:
+    notify(
+        recipients=_members(policy.insured),
+        kind=kind,
+        title=title,
+        body=body,
+        url=url or reverse("risk:policy_detail", args=[policy.pk]),
+    )
+
+
+def _tell_claim_opened(claim: Claim) -> None:
+    policy = claim.policy
+    url = reverse("risk:claim_detail", args=[claim.pk])
+    how = claim.get_origin_display()
+    body = f"{policy.noun} {policy.number}（{policy.insured.name}）：{how}，索赔金额 {format_cny(claim.amount_claimed)}。"
+    notify(
+        recipients=_members(policy.provider), kind="risk.claim_opened", title=f"新理赔案件：{claim.number}", body=body, url=url
+    )
+    if claim.origin != ClaimOrigin.INSURED:
+        notify(
+            recipients=_members(policy.insured),
+            kind="risk.claim_opened",
+            title=f"平台已为您发起理赔：{claim.number}",
+            body=body + "请按产品要求上传尚缺的理赔材料。",
+            url=url,
+        )
 
 
 # ---------------------------------------------------------------- application
@@ -140,7 +186,7 @@ def policy_apply(
             quoted_cover=quoted.sum_insured,
             consent_parts=chosen,
             consent_by=actor,
-            pack=build_pack(contract, chosen, on=day),
+            pack=build_pack(contract, chosen, on=day, provider=product.provider),
             note=note,
         )
         workflow.record(
@@ -176,7 +222,7 @@ def policy_issue(*, actor: Actor, policy: Policy, number: object, premium: objec
         )
     try:
         with transaction.atomic():
-            return workflow.move(
+            moved = workflow.move(
                 POLICY,
                 policy,
                 "issue",
@@ -184,18 +230,37 @@ def policy_issue(*, actor: Actor, policy: Policy, number: object, premium: objec
                 payload={"number": number_text, "premium": premium_value, "cover": cover_value},
                 also={"number": number_text, "premium": premium_value, "cover": cover_value, "decided_at": timezone.now()},
             )
+            _tell_insured(
+                moved,
+                "risk.policy_issued",
+                f"已出单：{moved.product.name}",
+                f"{moved.provider.name}已出具{moved.noun} {number_text}：保险金额 {format_cny(cover_value)}，"
+                f"保费 {format_cny(premium_value)}。缴清保费后自期间起始日开始保障。",
+            )
+            return moved
     except IntegrityError as exc:
         raise Conflict(f"保单号 {number_text} 已被本机构使用", code="policy_number_taken") from exc
 
 
 def policy_decline(*, actor: Actor, policy: Policy, reason: object) -> Policy:
     text = clean_reason(reason, label="拒保理由")
-    return workflow.move(POLICY, policy, "decline", actor=actor, reason=text, also={"decided_at": timezone.now()})
+    with transaction.atomic():
+        moved = workflow.move(POLICY, policy, "decline", actor=actor, reason=text, also={"decided_at": timezone.now()})
+        _tell_insured(moved, "risk.policy_declined", f"拒保：{moved.product.name}", f"{moved.provider.name}拒保，理由：{text}")
+    return moved
 
 
 def policy_request_info(*, actor: Actor, policy: Policy, reason: object) -> Policy:
     text = clean_reason(reason, label="需要补充的材料")
-    return workflow.move(POLICY, policy, "request_info", actor=actor, reason=text)
+    with transaction.atomic():
+        moved = workflow.move(POLICY, policy, "request_info", actor=actor, reason=text)
+        _tell_insured(
+            moved,
+            "risk.policy_info_requested",
+            f"请补充投保材料：{moved.product.name}",
+            f"{moved.provider.name}要求补充：{text}",
+        )
+    return moved
 
 
 def policy_resubmit(*, actor: Actor, policy: Policy, note: object) -> Policy:
@@ -290,11 +355,55 @@ def _evidence(policy: Policy, name: str, line: ScheduleLine | None, day: dt.date
     return None
 
 
-def _attach_platform_evidence(claim: Claim, line: ScheduleLine | None, day: dt.date) -> None:
-    for name in claim_rules.required_documents(claim.policy.product):
-        content = _evidence(claim.policy, name, line, day)
-        if content is not None:
-            ClaimDocument.objects.create(claim=claim, name=name, content=content, by_platform=True)
+PlatformFile = tuple[str, str, bytes]  # (required document's name, text, the PDF's bytes)
+
+
+def platform_evidence(
+    policy: Policy, line: ScheduleLine | None, day: dt.date, *, breach: Breach | None = None
+) -> list[PlatformFile]:
+    """The documents the product requires that the platform holds, each generated as a PDF (the
+    overdue installment statement, the contract's record). Rendered before any transaction."""
+    from usefirst.contracts.pdf import render_pdf
+
+    files: list[PlatformFile] = []
+    for name in claim_rules.required_documents(policy.product):
+        text = _evidence(policy, name, line, day)
+        if text is None and breach is not None and ("违约" in name or "证据" in name):
+            text = breach_text(breach)
+        if text is None:
+            continue
+        pdf = render_pdf(
+            title=name, number=policy.contract.number, body=text, draft_mark=f"平台生成的理赔材料 · {day.isoformat()}"
+        )
+        files.append((name, text, pdf))
+    return files
+
+
+def breach_text(breach: Breach) -> str:
+    return (
+        f"{breach.recorded_for.name}于 {timezone.localdate(breach.recorded_at)} 在平台登记违约记录：{breach.against.name}"
+        f"{breach.get_kind_display()}，违约日期 {breach.occurred_on}。{breach.description}"
+    )
+
+
+def _save_file(field: FieldFile, name: str, data: bytes, written: list[FieldFile]) -> None:
+    field.save(name, ContentFile(data), save=False)
+    written.append(field)
+
+
+def _delete_files(written: list[FieldFile]) -> None:
+    """Storage never keeps a file no row refers to (core/files.py): the rows rolled back."""
+    for field in written:
+        if field.name:
+            field.storage.delete(field.name)
+
+
+def _attach_platform_evidence(claim: Claim, files: list[PlatformFile], written: list[FieldFile]) -> None:
+    for name, text, pdf in files:
+        document = ClaimDocument(claim=claim, name=name, content=text[:3000], by_platform=True, size=len(pdf))
+        document.filename = f"{name}.pdf"
+        _save_file(document.file, "platform.pdf", pdf, written)
+        document.save()
 
 
 def _next_number(policy: Policy) -> str:
@@ -335,20 +444,27 @@ def claim_open(
     day = parse_date(occurred_on, label="出险日期", field="occurred_on")
     amount = parse_amount(amount_claimed, label="索赔金额")
     text = clean_text(description, field="description", label="出险经过", max_chars=3000, multiline=True)
-    with transaction.atomic():
-        locked = Policy.objects.select_for_update().select_related("product").get(pk=policy.pk)
-        _check_claim(locked, str(risk), day, amount)
-        claim = Claim.objects.create(
-            number=_next_number(locked),
-            policy=locked,
-            risk=str(risk),
-            occurred_on=day,
-            amount_claimed=amount,
-            description=text,
-            opened_by=actor,
-        )
-        _attach_platform_evidence(claim, None, today())
-        workflow.record(CLAIM, claim, ClaimEventType.OPEN, actor=actor, from_status="", payload={"amount": amount})
+    files = platform_evidence(policy, None, today())
+    written: list[FieldFile] = []
+    try:
+        with transaction.atomic():
+            locked = Policy.objects.select_for_update().select_related("product", "provider", "insured").get(pk=policy.pk)
+            _check_claim(locked, str(risk), day, amount)
+            claim = Claim.objects.create(
+                number=_next_number(locked),
+                policy=locked,
+                risk=str(risk),
+                occurred_on=day,
+                amount_claimed=amount,
+                description=text,
+                opened_by=actor,
+            )
+            _attach_platform_evidence(claim, files, written)
+            workflow.record(CLAIM, claim, ClaimEventType.OPEN, actor=actor, from_status="", payload={"amount": amount})
+            _tell_claim_opened(claim)
+    except BaseException:
+        _delete_files(written)
+        raise
     return claim
 
 
@@ -385,54 +501,115 @@ def offer_claims(day: dt.date) -> int:
 def _offer(policy: Policy, line: ScheduleLine, risk: str, outstanding: Decimal, day: dt.date) -> int:
     assert line.due_date is not None
     occurred = line.due_date + dt.timedelta(days=1)
-    with transaction.atomic():
-        locked = Policy.objects.select_for_update().select_related("product").get(pk=policy.pk)
-        amount = min(outstanding, claim_rules.cover_left(locked))
-        try:
-            _check_claim(locked, risk, occurred, amount)
-        except DomainError:
-            return 0
-        if amount <= 0:
-            return 0
-        claim = Claim.objects.create(
-            number=_next_number(locked),
-            policy=locked,
-            origin=ClaimOrigin.AUTOMATIC,
-            risk=risk,
-            occurred_on=occurred,
-            amount_claimed=amount,
-            trigger_line=line,
-            description=(
-                f"付款事项“{line.label}”应于 {line.due_date} 支付 {format_cny(line.amount or ZERO)}，"
-                f"截至 {day} 逾期 {overdue_days(line, day)} 日仍有 {format_cny(outstanding)} 未到账，"
-                f"达到产品约定的 {locked.product.overdue_trigger_days} 日，平台自动发起理赔。"
-            ),
-        )
-        _attach_platform_evidence(claim, line, day)
-        workflow.record(
-            CLAIM, claim, ClaimEventType.OFFER, actor=None, from_status="", payload={"line": line.pk, "amount": amount}
-        )
+    files = platform_evidence(policy, line, day)
+    description = (
+        f"付款事项“{line.label}”应于 {line.due_date} 支付 {format_cny(line.amount or ZERO)}，"
+        f"截至 {day} 逾期 {overdue_days(line, day)} 日仍有 {format_cny(outstanding)} 未到账，"
+        f"达到产品约定的 {policy.product.overdue_trigger_days} 日，平台自动发起理赔。"
+    )
+    return _offer_claim(
+        policy,
+        risk=risk,
+        occurred=occurred,
+        amount=outstanding,
+        origin=ClaimOrigin.AUTOMATIC,
+        description=description,
+        files=files,
+        trigger={"trigger_line": line},
+        event=(ClaimEventType.OFFER, {"line": line.pk}),
+    )
+
+
+def _offer_claim(
+    policy: Policy,
+    *,
+    risk: str,
+    occurred: dt.date,
+    amount: Decimal | None,
+    origin: str,
+    description: str,
+    files: list[PlatformFile],
+    trigger: dict[str, Any],
+    event: tuple[str, dict[str, Any]],
+) -> int:
+    """One claim the platform opens for the insured (overdue installment or breach record), with
+    the platform's documents attached as files; 0 when the claim would not be admissible."""
+    written: list[FieldFile] = []
+    try:
+        with transaction.atomic():
+            locked = Policy.objects.select_for_update().select_related("product", "provider", "insured").get(pk=policy.pk)
+            left = claim_rules.cover_left(locked)
+            value = left if amount is None else min(amount, left)
+            try:
+                _check_claim(locked, risk, occurred, value)
+            except DomainError:
+                return 0
+            if value <= 0:
+                return 0
+            claim = Claim.objects.create(
+                number=_next_number(locked),
+                policy=locked,
+                origin=origin,
+                risk=risk,
+                occurred_on=occurred,
+                amount_claimed=value,
+                description=description,
+                **trigger,
+            )
+            _attach_platform_evidence(claim, files, written)
+            workflow.record(CLAIM, claim, event[0], actor=None, from_status="", payload={**event[1], "amount": value})
+            _tell_claim_opened(claim)
+    except BaseException:
+        _delete_files(written)
+        raise
     return 1
 
 
-def claim_add_document(*, actor: Actor, claim: Claim, name: object, content: object) -> ClaimDocument:
+def claim_add_document(*, actor: Actor, claim: Claim, name: object, file: Any, note: object = "") -> ClaimDocument:
+    """The insured uploads one document of the claim: a PDF, PNG or JPEG judged by its bytes and
+    capped in size (accounts.files.checked_document), kept in private storage."""
     from .policies import is_insured
 
     if not is_insured(actor, claim.policy):
         raise Forbidden("只有被保险人的成员可以提供理赔材料", code="policy_not_insured")
     label = clean_title(name, field="name", label="材料名称", max_chars=200)
-    text = clean_text(content, field="content", label="材料内容或说明", max_chars=3000, multiline=True)
-    with transaction.atomic():
-        locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if locked.status != ClaimStatus.OPENED:
-            raise Conflict(f"理赔案件当前状态为“{locked.get_status_display()}”，不能再补充材料", code="illegal_transition")
-        document = ClaimDocument.objects.create(claim=locked, name=label, content=text, added_by=actor)
-        workflow.record(CLAIM, locked, ClaimEventType.DOCUMENT_ADDED, actor=actor, payload={"document": label})
+    text = clean_text(note, field="content", label="说明", max_chars=3000, required=False, multiline=True)
+    if file is None:
+        message = "请选择要上传的材料文件（PDF、PNG 或 JPEG）"
+        raise DomainError(message, code="claim_document_file_required", field_errors={"file": [message]})
+    original = str(getattr(file, "name", "") or "")[:200]
+    upload = checked_document(file, field="file")
+    written: list[FieldFile] = []
+    try:
+        with transaction.atomic():
+            locked = Claim.objects.select_for_update().get(pk=claim.pk)
+            if locked.status != ClaimStatus.OPENED:
+                raise Conflict(f"理赔案件当前状态为“{locked.get_status_display()}”，不能再补充材料", code="illegal_transition")
+            document = ClaimDocument(claim=locked, name=label, content=text, added_by=actor, filename=original)
+            document.size = int(upload.size or 0)
+            document.file.save(str(upload.name), upload, save=False)
+            written.append(document.file)
+            document.save()
+            workflow.record(CLAIM, locked, ClaimEventType.DOCUMENT_ADDED, actor=actor, payload={"document": label})
+    except BaseException:
+        _delete_files(written)
+        raise
     return document
 
 
 def claim_complete_documents(*, actor: Actor, claim: Claim) -> Claim:
-    return workflow.move(CLAIM, claim, "complete_documents", actor=actor)
+    """资料齐全 only when every document the product version requires is attached as a file;
+    refused naming the missing ones (the workflow's guard stays as the backstop)."""
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().select_related("policy__product").get(pk=claim.pk)
+        missing = claim_rules.missing_documents(locked)
+        if missing and locked.status == ClaimStatus.OPENED:
+            raise DomainError(
+                f"理赔材料不齐全，尚缺：{'、'.join(missing)}。请上传这些材料的文件后再确认",
+                code="claim_documents_missing",
+                field_errors={"file": [f"尚缺：{'、'.join(missing)}"]},
+            )
+        return workflow.move(CLAIM, locked, "complete_documents", actor=actor)
 
 
 def claim_assess(*, actor: Actor, claim: Claim, assessed_loss: object) -> Claim:
@@ -473,6 +650,13 @@ def claim_pay(*, actor: Actor, claim: Claim, paid_on: object) -> Claim:
             moved.payout_counts_as_received = True
         if RISK_SIDE.get(moved.risk) == RiskSide.UNIT and moved.payout:
             _set_against_lines(moved, policy, day, counts)
+        _tell_insured(
+            policy,
+            "risk.claim_paid",
+            f"已赔付：{moved.number}",
+            f"{policy.provider.name}于 {day} 赔付（代偿）{format_cny(moved.payout or ZERO)}。",
+            reverse("risk:claim_detail", args=[moved.pk]),
+        )
     return moved
 
 
@@ -520,7 +704,17 @@ def _set_against_lines(claim: Claim, policy: Policy, day: dt.date, counts: bool)
 
 def claim_decline(*, actor: Actor, claim: Claim, reason: object) -> Claim:
     text = clean_reason(reason, label="拒赔理由")
-    return workflow.move(CLAIM, claim, "decline", actor=actor, reason=text)
+    with transaction.atomic():
+        moved = workflow.move(CLAIM, claim, "decline", actor=actor, reason=text)
+        policy = Policy.objects.select_related("provider", "insured", "product").get(pk=moved.policy_id)
+        _tell_insured(
+            policy,
+            "risk.claim_declined",
+            f"拒赔：{moved.number}",
+            f"{policy.provider.name}拒赔，理由：{text}",
+            reverse("risk:claim_detail", args=[moved.pk]),
+        )
+    return moved
 
 
 def claim_subrogate(*, actor: Actor, claim: Claim, amount: object, note: object) -> Claim:
@@ -533,15 +727,115 @@ def claim_subrogate(*, actor: Actor, claim: Claim, amount: object, note: object)
             code="recourse_above_payout",
             field_errors={"amount": ["不能高于赔付金额"]},
         )
-    return workflow.move(
-        CLAIM,
-        claim,
-        "subrogate",
-        actor=actor,
-        reason=text,
-        payload={"amount": value},
-        also={"recourse_amount": value, "recourse_note": text},
-    )
+    with transaction.atomic():
+        moved = workflow.move(
+            CLAIM,
+            claim,
+            "subrogate",
+            actor=actor,
+            reason=text,
+            payload={"amount": value},
+            also={"recourse_amount": value, "recourse_note": text},
+        )
+        policy = Policy.objects.select_related("provider", "insured", "product", "contract__licensee").get(pk=moved.policy_id)
+        url = reverse("risk:claim_detail", args=[moved.pk])
+        body = f"{policy.provider.name}就理赔案件 {moved.number} 登记向 {policy.contract.licensee.name if policy.contract.licensee else '被许可方'}追偿 {format_cny(value)}：{text}"
+        _tell_insured(policy, "risk.subrogation_recorded", f"已登记追偿：{moved.number}", body, url)
+        if policy.contract.licensee is not None and policy.contract.licensee_id != policy.insured_id:
+            notify(
+                recipients=_members(policy.contract.licensee),
+                kind="risk.subrogation_recorded",
+                title=f"追偿通知：合同 {policy.contract.number}",
+                body=f"{policy.provider.name}已代为赔付（代偿）{format_cny(moved.payout or ZERO)}，并登记向贵企业追偿 {format_cny(value)}：{text}",
+                url=reverse("performance:mine"),
+            )
+    return moved
+
+
+# ---------------------------------------------------------------- breach records
+
+
+def breach_record(
+    *, actor: Actor, contract: Contract, kind: object, occurred_on: object, description: object, evidence: Any
+) -> tuple[Breach, int]:
+    """A party of the contract records a breach by the other party (违约记录), with its evidence
+    file. Then, exactly as an overdue installment does, the platform offers a claim under each of
+    the recorder's policies in force on the contract whose product names breach as a trigger.
+    Returns the record and how many claims were offered."""
+    parties = [o for o in (contract.licensor, contract.licensee) if o is not None]
+    mine = [o for o in parties if roles.is_member(actor, o)]
+    if not mine or len(parties) < 2:
+        raise Forbidden("只有合同当事方可以登记违约记录", code="breach_not_party")
+    recorder = mine[0]
+    against = next(o for o in parties if o.pk != recorder.pk)
+    if str(kind) not in BreachKind.values:
+        raise DomainError("请选择违约类型", code="validation_failed", field_errors={"kind": ["请选择违约类型"]})
+    day = parse_date(occurred_on, label="违约日期", field="occurred_on")
+    if day > today():
+        raise DomainError("违约日期不能晚于今天", code="breach_date_future", field_errors={"occurred_on": ["不能晚于今天"]})
+    text = clean_text(description, field="description", label="违约情况", max_chars=3000, multiline=True)
+    if evidence is None:
+        message = "请上传违约证据文件（PDF、PNG 或 JPEG）"
+        raise DomainError(message, code="breach_evidence_required", field_errors={"evidence": [message]})
+    original = str(getattr(evidence, "name", "") or "")[:200]
+    upload = checked_document(evidence, field="evidence")
+    written: list[FieldFile] = []
+    try:
+        with transaction.atomic():
+            breach = Breach(
+                contract=contract,
+                recorded_for=recorder,
+                against=against,
+                kind=str(kind),
+                occurred_on=day,
+                description=text,
+                evidence_name=original,
+                recorded_by=actor,
+            )
+            breach.evidence.save(str(upload.name), upload, save=False)
+            written.append(breach.evidence)
+            breach.save()
+            notify(
+                recipients=_members(against),
+                kind="risk.breach_recorded",
+                title=f"违约记录：合同 {contract.number}",
+                body=f"{recorder.name}登记了贵方{breach.get_kind_display()}（{day}）：{text}",
+                url=reverse("risk:contract_cover", args=[contract.pk]),
+            )
+    except BaseException:
+        _delete_files(written)
+        raise
+    return breach, offer_breach_claims(breach)
+
+
+def offer_breach_claims(breach: Breach) -> int:
+    offered = 0
+    policies = Policy.objects.filter(
+        contract=breach.contract, insured=breach.recorded_for, status=PolicyStatus.IN_FORCE, product__breach_trigger=True
+    ).select_related("product", "contract")
+    for policy in policies:
+        risk = BREACH_RISK.get(breach.kind)
+        if risk is None:
+            risk = policy.covered_risks[0] if policy.covered_risks else None
+        if risk is None or risk not in policy.covered_risks or policy.claims.filter(trigger_breach=breach).exists():
+            continue
+        files = platform_evidence(policy, None, today(), breach=breach)
+        description = (
+            f"{breach.recorded_for.name}于平台登记违约记录：{breach.against.name}{breach.get_kind_display()}"
+            f"（违约日期 {breach.occurred_on}）。产品约定登记违约即发起理赔，平台自动发起；索赔金额暂按剩余保险金额，以核定为准。"
+        )
+        offered += _offer_claim(
+            policy,
+            risk=risk,
+            occurred=breach.occurred_on,
+            amount=None,
+            origin=ClaimOrigin.BREACH,
+            description=description,
+            files=files,
+            trigger={"trigger_breach": breach},
+            event=(ClaimEventType.OFFER_BREACH, {"breach": breach.pk}),
+        )
+    return offered
 
 
 def cover_payment_rows(contract: Contract) -> list[dict[str, Any]]:

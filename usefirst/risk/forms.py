@@ -85,6 +85,11 @@ class ProductForm(forms.Form):
         max_value=365,
         help_text="承保企业付款违约的产品填写；不填则不自动发起",
     )
+    breach_trigger = forms.BooleanField(
+        label="登记违约记录时自动发起理赔（代偿）",
+        required=False,
+        help_text="被保险人在平台登记合同相对方的违约记录时，平台自动为其发起理赔",
+    )
     claim_triggers = _text("claim_triggers")
     claim_documents = _text("claim_documents")
     exclusions = _text("exclusions", required=False)

@@ -12,7 +12,7 @@ from usefirst.finance import hooks as finance_hooks
 from usefirst.performance import hooks as performance_hooks
 
 from . import selectors
-from .models import CoverPayment
+from .models import Breach, CoverPayment
 
 
 @workspace.todo_sources.connect
@@ -92,3 +92,26 @@ def paid_on_the_licensees_behalf(enterprise_id: int) -> list[performance_hooks.P
             )
         )
     return claims
+
+
+@performance_hooks.breaches.connect
+def breaches_against_the_licensee(enterprise_id: int) -> list[performance_hooks.BreachFact]:
+    """Each breach record the other party entered against the enterprise as licensee: entries of
+    its performance record."""
+    rows = (
+        Breach.objects.filter(against_id=enterprise_id, contract__licensee_id=enterprise_id)
+        .select_related("contract", "recorded_for")
+        .order_by("occurred_on", "pk")
+    )
+    return [
+        performance_hooks.BreachFact(
+            key=f"risk-breach-{b.pk}",
+            contract_number=b.contract.number,
+            contract_title=b.contract.title,
+            occurred_on=b.occurred_on,
+            kind_label=b.get_kind_display(),
+            recorded_by_name=b.recorded_for.name,
+            description=b.description,
+        )
+        for b in rows
+    ]

@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from usefirst.accounts.models import Organisation
 from usefirst.catalog.models import Achievement, IpItem
 from usefirst.contracts import selectors as contract_selectors
 from usefirst.contracts.models import Contract
+from usefirst.core.audit import audit
 from usefirst.core.money import format_cny
 from usefirst.finance import selectors as finance_selectors
+from usefirst.performance import selectors as performance_selectors
 
 from .choices import PackPart
 from .models import Policy
@@ -23,9 +26,67 @@ def _money(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def build_pack(contract: Contract, parts: list[str], *, on: dt.date) -> dict[str, Any]:
-    """The consented parts of the pack, as plain JSON (money as exact decimal strings)."""
+NOT_CONSENTED = "未获授权，未纳入"
+
+
+def performance_part(contract: Contract, provider: Organisation | None, *, on: dt.date) -> dict[str, Any]:
+    """The licensee's performance record (履约信用档案), only when the enterprise has consented to
+    this insurer or guarantor reading it (performance.Consent); otherwise only the words
+    未获授权，未纳入 and nothing of the record. Each inclusion is logged like a reading."""
+    licensee = contract.licensee
+    consent = (
+        performance_selectors.consent_of_organisation(licensee, provider)
+        if licensee is not None and provider is not None
+        else None
+    )
+    if licensee is None or consent is None:
+        return {"consented": False, "note": NOT_CONSENTED}
+    record = performance_selectors.record(licensee, on=on)
+    audit(
+        actor=None,
+        action="performance.record_view",
+        obj=licensee,
+        consent=consent.pk,
+        grantee=consent.grantee_id,
+        via="risk.pack",
+    )
+    s = record.summary
+    return {
+        "consented": True,
+        "enterprise": licensee.name,
+        "consent_granted_at": consent.granted_at.date().isoformat(),
+        "grade": s.grade,
+        "grade_display": s.grade_label,
+        "summary": {
+            "contracts": s.contracts,
+            "on_time": s.on_time,
+            "late": s.late,
+            "missed": s.missed,
+            "missed_amount": str(s.missed_amount),
+            "disputes": s.disputes,
+            "claims": s.claims,
+            "claims_amount": str(s.claims_amount),
+            "breaches": s.breaches,
+        },
+        "entries": [
+            {
+                "day": e.day.isoformat(),
+                "kind": e.kind_label,
+                "contract": e.contract_number,
+                "label": e.label,
+                "outcome": e.outcome_label,
+                "amount": _money(e.amount),
+            }
+            for e in record.entries[:50]
+        ],
+    }
+
+
+def build_pack(contract: Contract, parts: list[str], *, on: dt.date, provider: Organisation | None = None) -> dict[str, Any]:
+    """The consented parts of the pack, as plain JSON (money as exact decimal strings); the
+    licensee's performance record as `performance_part` allows."""
     pack: dict[str, Any] = {"prepared_on": on.isoformat(), "parts": sorted(parts)}
+    pack["performance"] = performance_part(contract, provider, on=on)
     if PackPart.CONTRACT in parts:
         pack["contract"] = {
             "number": contract.number,
@@ -111,6 +172,22 @@ def pack_text(policy: Policy) -> str:
             amount = format_cny(line["amount"]) if line["amount"] else "按约定计算"
             blocks.append(f"{line['label']}：{amount}，应付日期 {line['due_date'] or '待定'}，{line['state']}。")
         blocks.append(f"已确认实际到账合计：{format_cny(plan['received'])}。")
+    performance = pack.get("performance")
+    if performance is not None:
+        blocks.append("第四条　被许可方履约信用档案")
+        if not performance.get("consented"):
+            blocks.append(f"被许可方履约信用档案：{performance.get('note') or NOT_CONSENTED}。")
+        else:
+            s = performance["summary"]
+            blocks.append(
+                f"{performance['enterprise']}于 {performance['consent_granted_at']} 授权本机构查看。评价：{performance['grade_display']}。"
+                f"涉及合同 {s['contracts']} 份；按期支付 {s['on_time']} 笔，逾期后支付 {s['late']} 笔，逾期未付 {s['missed']} 笔"
+                f"（{format_cny(s['missed_amount'])}）；争议 {s['disputes']} 项；代偿 {s['claims']} 笔（{format_cny(s['claims_amount'])}）；"
+                f"违约记录 {s['breaches']} 项。"
+            )
+            for e in performance["entries"]:
+                amount = f"，{format_cny(e['amount'])}" if e["amount"] else ""
+                blocks.append(f"{e['day']} {e['kind']}：合同 {e['contract']} {e['label']}{amount}，{e['outcome']}。")
     return "\n\n".join(blocks)
 
 

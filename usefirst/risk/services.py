@@ -59,8 +59,9 @@ PLAIN_FIELDS = (
     "overdue_trigger_days",
 )
 LIST_FIELDS = ("covered_risks", "cost_heads", "modes", "enterprise_sizes", "regions", "tech_fields")
+BOOL_FIELDS = ("breach_trigger",)
 # The fields a provider edits; a new version copies them all.
-EDITABLE_FIELDS = ("name", *TEXT_FIELDS, *MONEY_FIELDS, *DECIMAL_FIELDS, *PLAIN_FIELDS, *LIST_FIELDS)
+EDITABLE_FIELDS = ("name", *TEXT_FIELDS, *MONEY_FIELDS, *DECIMAL_FIELDS, *PLAIN_FIELDS, *LIST_FIELDS, *BOOL_FIELDS)
 DEFAULTS: dict[str, Any] = {
     "minimum_premium": Decimal("0.00"),
     "deductible_amount": Decimal("0.00"),
@@ -154,6 +155,8 @@ def clean_product_data(data: Mapping[str, Any]) -> dict[str, Any]:
     for name in LIST_FIELDS:
         value = data.get(name) or []
         cleaned[name] = sorted({str(v) for v in ([value] if isinstance(value, str) else value)})
+    for name in BOOL_FIELDS:
+        cleaned[name] = data.get(name) in (True, "on", "true", "1", 1)
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(f"输入有误：{first}", code="validation_failed", field_errors=errors)

@@ -25,4 +25,7 @@ urlpatterns = [
     path("claims/<int:pk>/do/<slug:action>/", views.claim_action, name="claim_action"),
     path("workspace/dashboard/", dashboard_views.provider_dashboard, name="dashboard"),
     path("province/dashboard/", dashboard_views.province_dashboard, name="province_dashboard"),
+    path("claims/<int:pk>/documents/<int:doc>/", views.claim_document_file, name="claim_document_file"),
+    path("contracts/<int:pk>/cover/breaches/", views.breach_record, name="breach_record"),
+    path("breaches/<int:pk>/evidence/", views.breach_evidence, name="breach_evidence"),
 ]

@@ -3,13 +3,14 @@ of published products and a contract's quotes (thin views over services and sele
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,9 +26,9 @@ from usefirst.core.refusals import button_action, form_refusal
 
 from . import claims as claim_rules
 from . import cover, policies, selectors, services
-from .choices import CoveredRisk, PackPart, PolicyStatus
+from .choices import BreachKind, CoveredRisk, PackPart, PolicyStatus
 from .forms import ApplyForm, ClaimForm, ProductForm, QuoteForm
-from .models import Claim, Policy, Product
+from .models import Breach, Claim, Policy, Product
 from .pack import pack_pdf
 from .quoting import describe, describe_deal, describe_rule
 from .workflows import CLAIM, POLICY, PRODUCT
@@ -250,8 +251,54 @@ def contract_cover(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "products": selectors.published_products(request.user)
         if any(o.pk in own for o in policies.contract_parties(contract))
         else [],
+        "breaches": Breach.objects.filter(contract=contract).select_related("recorded_for", "against"),
+        "breach_kinds": BreachKind.choices,
     }
     return render(request, "risk/contract_cover.html", context)
+
+
+@login_required
+@require_POST
+def breach_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A party records a breach by the other party (违约记录) with its evidence file; the platform
+    offers claims under the recorder's policies whose product names breach as a trigger."""
+    contract = policies.quotable_contract(request.user, pk)
+    back = reverse("risk:contract_cover", args=[pk])
+    offered: list[int] = []
+
+    def record() -> None:
+        _, count = cover.breach_record(
+            actor=request.user,
+            contract=contract,
+            kind=request.POST.get("kind", ""),
+            occurred_on=request.POST.get("occurred_on"),
+            description=request.POST.get("description"),
+            evidence=request.FILES.get("evidence"),
+        )
+        offered.append(count)
+
+    response = button_action(request, "违约记录已登记", record, back)
+    if offered and offered[0]:
+        messages.info(request, f"按产品约定，平台已为您自动发起理赔 {offered[0]} 件，请在理赔案件中补充材料")
+    return response
+
+
+def _may_see_breach(user: Any, breach: Breach) -> bool:
+    return policies.may_quote(user, breach.contract) or any(
+        policies.is_underwriter(user, p) for p in breach.contract.risk_policies.select_related("provider")
+    )
+
+
+@login_required
+@require_GET
+def breach_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """The evidence file of a breach record: for the contract's parties, the provincial department
+    and the contract's insurers and guarantors."""
+    breach = get_object_or_404(Breach.objects.select_related("contract"), pk=pk)
+    if not _may_see_breach(request.user, breach):
+        raise Http404("违约记录不存在")
+    name = breach.evidence_name or f"违约证据-{breach.pk}{Path(breach.evidence.name or '').suffix}"
+    return FileResponse(breach.evidence.open("rb"), filename=name)
 
 
 @login_required
@@ -405,11 +452,17 @@ def claim_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "risk/claim_detail.html", context)
 
 
+@login_required
+@require_GET
+def claim_document_file(request: AuthenticatedHttpRequest, pk: int, doc: int) -> FileResponse:
+    """A claim document's file, for whoever may see the claim (private storage)."""
+    claim = _claim(request, pk)
+    document = get_object_or_404(claim.documents.exclude(file=""), pk=doc)
+    name = document.filename or f"{document.name}{Path(document.file.name or '').suffix}"
+    return FileResponse(document.file.open("rb"), filename=name)
+
+
 CLAIM_ACTIONS: dict[str, tuple[Any, str]] = {
-    "document": (
-        lambda a, c, d: cover.claim_add_document(actor=a, claim=c, name=d.get("name"), content=d.get("content")),
-        "理赔材料已提供",
-    ),
     "complete_documents": (lambda a, c, d: cover.claim_complete_documents(actor=a, claim=c), "已确认材料齐全，等待核定"),
     "assess": (lambda a, c, d: cover.claim_assess(actor=a, claim=c, assessed_loss=d.get("assessed_loss")), "损失已核定"),
     "pay": (lambda a, c, d: cover.claim_pay(actor=a, claim=c, paid_on=d.get("paid_on")), "赔付已登记"),
@@ -424,9 +477,22 @@ CLAIM_ACTIONS: dict[str, tuple[Any, str]] = {
 @login_required
 @require_POST
 def claim_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in CLAIM_ACTIONS:
+    if action not in CLAIM_ACTIONS and action != "document":
         raise Http404("未知的操作")
     claim = _claim(request, pk)
-    service, done = CLAIM_ACTIONS[action]
     back = reverse("risk:claim_detail", args=[pk])
+    if action == "document":
+        return button_action(
+            request,
+            "理赔材料已上传",
+            lambda: cover.claim_add_document(
+                actor=request.user,
+                claim=claim,
+                name=request.POST.get("name"),
+                file=request.FILES.get("file"),
+                note=request.POST.get("content", ""),
+            ),
+            back,
+        )
+    service, done = CLAIM_ACTIONS[action]
     return button_action(request, done, lambda: service(request.user, claim, request.POST), back)

@@ -168,6 +168,7 @@ POLICY = workflow.register(
 class ClaimEventType(models.TextChoices):
     OPEN = "open", "报案"
     OFFER = "offer", "平台按付款逾期自动发起"
+    OFFER_BREACH = "offer_breach", "平台按违约记录自动发起"
     DOCUMENT_ADDED = "document_added", "提供理赔材料"
     COMPLETE_DOCUMENTS = "complete_documents", "确认材料齐全"
     ASSESS = "assess", "核定损失"

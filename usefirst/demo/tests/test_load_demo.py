@@ -448,6 +448,15 @@ def test_policies_in_every_state_an_automatic_claim_and_a_guarantee_paid_with_re
     assert payment.recourse_against_id == called.policy.contract.licensee_id
     client.force_login(User.objects.get(email="guarantor@usefirst.example"))
     assert "代为支付的付款事项" in client.get(f"/risk/claims/{called.pk}/").content.decode()
+    # Claim documents are files: the unit's uploads and the platform's generated statements.
+    assert all(d.file for d in called.documents.all()) and called.documents.filter(by_platform=False).count() == 2
+    # A breach recorded with its evidence offered a claim under the bond, and entered the record.
+    by_breach = Claim.objects.get(origin="breach")
+    breach = by_breach.trigger_breach
+    assert breach is not None and breach.evidence and by_breach.documents.filter(by_platform=True).exists()
+    from usefirst.performance.selectors import record
+
+    assert record(breach.against).summary.breaches == 1
 
 
 def test_the_demo_has_a_reviewed_recommendation_a_pending_one_and_measures_in_force(demo: str) -> None:

@@ -53,7 +53,9 @@ def test_a_consented_insurer_reads_it_and_the_reading_is_logged_until_it_is_revo
     client.force_login(deal["insurer_user"])
     response = client.get(f"/api/v1/performance/records/{deal['enterprise'].pk}")
     assert response.status_code == 200
-    assert response.json()["summary"]["missed"] == 1 and response.json()["summary"]["grade_display"] == "有逾期未付或代偿记录"
+    assert (
+        response.json()["summary"]["missed"] == 1 and response.json()["summary"]["grade_display"] == "有逾期未付、代偿或违约记录"
+    )
     read = AuditEntry.objects.get(action="performance.record_view", outcome=AuditOutcome.SUCCESS)
     assert (read.actor, read.detail["consent"]) == (deal["insurer_user"], consent.pk)
     assert deal["enterprise"].name in client.get("/performance/shared/").content.decode()

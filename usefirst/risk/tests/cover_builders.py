@@ -8,6 +8,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from usefirst.accounts.models import Membership, Organisation, User
 from usefirst.contracts.models import Contract
 from usefirst.core.testing import make_user
@@ -68,3 +70,11 @@ def member(org: Organisation) -> User:
 
 D = Decimal
 ON = dt.date(2026, 6, 15)
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf(name: str = "材料.pdf") -> SimpleUploadedFile:
+    """A small PDF upload (judged by its bytes)."""
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")

@@ -20,7 +20,7 @@ from usefirst.risk.choices import ClaimOrigin, ClaimStatus, CoveredRisk
 from usefirst.risk.claims import missing_documents
 from usefirst.risk.models import Claim, CoverPayment
 
-from .cover_builders import apply, bond_product, in_force, signed_licence
+from .cover_builders import apply, bond_product, in_force, pdf, signed_licence
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -134,7 +134,9 @@ def test_a_claim_beyond_the_cover_or_outside_the_period_is_refused(insured):
 def _paid_claim(insured, *, paid_on: str = "2026-08-10") -> Claim:
     cover.offer_claims(dt.date(2026, 7, 31))
     claim = Claim.objects.get()
-    cover.claim_add_document(actor=insured["owner"], claim=claim, name="催告函", content="2026-07-05 书面催告，EMS 1234 已签收")
+    cover.claim_add_document(
+        actor=insured["owner"], claim=claim, name="催告函", file=pdf("催告函.pdf"), note="2026-07-05 书面催告，EMS 1234 已签收"
+    )
     cover.claim_complete_documents(actor=insured["owner"], claim=claim)
     # 100,000.00 − 2,000.00 − 10 % of 100,000.00 = 88,000.00
     cover.claim_assess(actor=insured["underwriter"], claim=claim, assessed_loss="100000.00")

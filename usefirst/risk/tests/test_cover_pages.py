@@ -14,7 +14,7 @@ from usefirst.risk import cover
 from usefirst.risk.choices import ClaimStatus, PolicyStatus
 from usefirst.risk.models import Claim, Policy
 
-from .cover_builders import apply, bond_product, in_force, member, signed_licence
+from .cover_builders import apply, bond_product, in_force, member, pdf, signed_licence
 
 pytestmark = pytest.mark.django_db
 
@@ -80,10 +80,12 @@ def test_an_automatic_claim_is_completed_and_paid_through_the_pages(client, cont
     claim = Claim.objects.get()
     client.force_login(owner)
     page = client.get(f"/risk/claims/{claim.pk}/").content.decode()
-    assert "平台按付款逾期自动发起" in page and "尚缺：催告函" in page
+    assert "平台按付款逾期自动发起" in page and "尚缺（未上传文件）：催告函" in page
     refused = client.post(f"/risk/claims/{claim.pk}/do/complete_documents/", follow=True)
-    assert "理赔材料不齐全" in refused.content.decode()
-    client.post(f"/risk/claims/{claim.pk}/do/document/", {"name": "催告函", "content": "EMS 1234 已签收"})
+    assert "理赔材料不齐全，尚缺：催告函" in refused.content.decode()
+    client.post(
+        f"/risk/claims/{claim.pk}/do/document/", {"name": "催告函", "content": "EMS 1234 已签收", "file": pdf("催告函.pdf")}
+    )
     client.post(f"/risk/claims/{claim.pk}/do/complete_documents/")
     client.force_login(underwriter)
     client.post(f"/risk/claims/{claim.pk}/do/assess/", {"assessed_loss": "100000.00"})

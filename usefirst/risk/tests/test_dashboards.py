@@ -19,7 +19,7 @@ from usefirst.risk.choices import ClaimStatus, ProductStatus, ProductType
 from usefirst.risk.models import Claim, Policy
 
 from .builders import make_product, make_provider, make_subsidy_rule
-from .cover_builders import apply, bond_product, in_force, signed_licence
+from .cover_builders import apply, bond_product, in_force, pdf, signed_licence
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -43,7 +43,7 @@ def book(unit, enterprise, owner):
     policy = in_force(apply(contract, product, owner), underwriter)
     cover.offer_claims(dt.date(2026, 7, 31))
     claim = Claim.objects.get(policy=policy)
-    cover.claim_add_document(actor=owner, claim=claim, name="催告函", content="2026-07-05 书面催告，EMS 1234 已签收")
+    cover.claim_add_document(actor=owner, claim=claim, name="催告函", file=pdf(), note="2026-07-05 书面催告，EMS 1234 已签收")
     cover.claim_complete_documents(actor=owner, claim=claim)
     cover.claim_assess(actor=underwriter, claim=claim, assessed_loss="100000.00")  # payout 88,000.00
     with time_machine.travel(dt.datetime(2026, 8, 10, 2, 0, tzinfo=dt.UTC), tick=True):
