@@ -161,6 +161,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
     enterprise = organisation.kind == OrganisationKind.ENTERPRISE
     departments = bool(roles.department_ids(user))
     provider = organisation.kind in (OrganisationKind.INSURER, OrganisationKind.GUARANTOR)
+    bank = organisation.kind == OrganisationKind.BANK
     agency = organisation.kind == OrganisationKind.AGENCY
     evaluator = roles.is_provincial_staff(user) or organisation.kind == OrganisationKind.PROFESSIONAL_INSTITUTION
     organiser = organisation.kind in (
@@ -211,6 +212,14 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
             lambda: _link("risk:province_dashboard", "全省科技保险与担保看板", "保单、保费、补贴、理赔与赔付率"),
         ),
         ("保险与担保", True, lambda: _link("risk:catalogue", "科技保险与担保产品", "已发布的产品；合同页可查看报价")),
+        ("银行融资", bank, lambda: _link("financing:my_products", "本行融资产品", "新建、修改、提交审核、发布新版本")),
+        ("银行融资", bank, lambda: _link("financing:product_create", "新建融资产品")),
+        (
+            "银行融资",
+            bank or unit or enterprise,
+            lambda: _link("financing:application_list", "融资申请", "审批、质押登记与解除、结清"),
+        ),
+        ("银行融资", True, lambda: _link("financing:catalogue", "先用后付贷产品", "升级贷、购买贷、收益权贷；合同页可申请")),
         (
             "对接与合同",
             unit or enterprise,
@@ -282,6 +291,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ),
         ("统计与监测", departments, lambda: _link("statistics:public", "公开统计")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("risk:review_queue", "保险与担保产品审核")),
+        ("审核与监管", roles.is_provincial_staff(user), lambda: _link("financing:review_queue", "融资产品审核")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:misconduct_list", "科研失信记录")),
         # Evaluations (usefirst/evaluation): the province and the 专业机构 run them; agencies and
         # units self-report and see their own results; departments see their organisations'.
