@@ -197,7 +197,8 @@ def contract_financing(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     contract = policies.party_contract(request.user, pk)
     own = roles.organisation_ids(request.user)
     sides = {loans.borrower_side(contract, o) for o in policies.contract_parties(contract) if o.pk in own} - {None}
-    fitting, not_fitting = [], []
+    fitting: list[tuple[LoanProduct, list[str]]] = []
+    not_fitting: list[tuple[LoanProduct, list[str]]] = []
     for product in selectors.published_products(request.user):
         side = next((s for s in sides if BORROWER.get(product.kind) == s), None)
         reasons = loans.why_not(product, contract, side or next(iter(sides), None))
