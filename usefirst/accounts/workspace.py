@@ -83,7 +83,7 @@ class Desk:
 # The to-dos of each app for this desk (each Todo with its rank: catalog's reviews 10, the
 # registrations 20, engagements 30, contracts 40, receipts 50, distributions 60, recognition 70,
 # auto-inclusion's declarations to review 75 and records to complete 76, risk products 78,
-# policies and claims 83).
+# policies and claims 83, loan applications 84, loan products 85).
 # The rank also places the to-do in its task area of the workspace (TODO_SECTIONS).
 todo_sources: Hook[[Desk], list[Todo]] = Hook("accounts.workspace_todos")
 # Whether the person may use the Excel import of achievements (plan_projects answers).
@@ -117,6 +117,8 @@ TODO_SECTIONS = {
     81: "年度填报与整改",
     82: "年度填报与整改",
     83: DEALS,
+    84: "银行融资",  # financing: applications to decide, information asked for
+    85: REVIEW,  # financing: loan products awaiting the province
     91: DEALS,  # events: sign-ups awaiting the organiser
     92: REVIEW,  # cases: typical cases awaiting the department
 }
@@ -268,7 +270,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("审核与监管", departments, lambda: _link("sources:counts", "成果来源统计", "按来源与推荐渠道计数")),
         (
             "成果与需求",
-            organisation.kind not in ("insurer", "guarantor", "professional_institution"),
+            organisation.kind not in ("insurer", "guarantor", "bank", "professional_institution"),
             lambda: _link("sources:batches", "推荐科技成果", "按批次推荐（表单或 Excel），查看逐条审核结果"),
         ),
         (

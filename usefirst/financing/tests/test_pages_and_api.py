@@ -131,7 +131,10 @@ def test_the_pages_of_each_role_open(client, deal, product, province):
     ):
         assert client.get(url).status_code == 200, url
     client.force_login(deal["licensee"])
-    for url in (f"/financing/contracts/{deal['contract'].pk}/", f"/financing/contracts/{deal['contract'].pk}/apply/{product.pk}/"):
+    for url in (
+        f"/financing/contracts/{deal['contract'].pk}/",
+        f"/financing/contracts/{deal['contract'].pk}/apply/{product.pk}/",
+    ):
         assert client.get(url).status_code == 200, url
     client.force_login(make_user(province))
     assert client.get("/financing/review/products/").status_code == 200
@@ -145,3 +148,24 @@ def test_the_apply_page_puts_the_refusal_on_the_amount(client, deal, product):
     )
     assert response.status_code == 400
     assert "高于产品的贷款金额上限" in response.content.decode()
+
+
+def test_every_link_of_the_banks_workspace_answers(client, province):
+    import re
+
+    _, banker = make_bank()
+    client.force_login(banker)
+    workspace = client.get("/accounts/workspace/")
+    assert workspace.status_code == 200
+    html = workspace.content.decode()
+    assert "本行融资产品" in html and "先用后付贷产品" in html
+    links = sorted(set(re.findall(r'href="(/[^"#]*)"', html)) - {"/accounts/logout/"})
+    failing = [link for link in links if not link.startswith("/static/") and client.get(link).status_code >= 400]
+    assert not failing, failing
+
+
+def test_the_bank_finds_the_application_to_decide_among_its_todos(client, deal, product):
+    application = apply_for(deal, product)
+    client.force_login(application.bank.memberships.first().user)
+    html = client.get("/accounts/workspace/").content.decode()
+    assert "待审批的融资申请" in html
