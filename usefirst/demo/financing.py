@@ -99,6 +99,8 @@ def _bank() -> tuple[Organisation, User]:
 
 
 def _licensee_member(contract: Contract) -> User | None:
+    if contract.licensee_id is None:
+        return None
     membership = (
         Membership.objects.filter(organisation_id=contract.licensee_id, is_active=True, role=Membership.Role.ADMIN)
         .select_related("user")
@@ -159,7 +161,7 @@ def load_demo_financing(*, log: Callable[[str], None] = print) -> int:
         loans.pledge_register(
             actor=banker,
             application=application,
-            ip_item=patent,  # type: ignore[arg-type]
+            ip_item=patent,
             registration_number="Y2026440000123",
             registered_on=today(),
         )
