@@ -23,6 +23,7 @@ urlpatterns = [
     path("recognition/", include("usefirst.recognition.urls")),  # recognition
     path("contracts/", include("usefirst.contracts.urls")),  # contracts: drafting, signing, verification
     path("risk/", include("usefirst.risk.urls")),  # insurance and guarantee products, quotes
+    path("financing/", include("usefirst.financing.urls")),  # bank loans and patent pledges
     path("evaluation/", include("usefirst.evaluation.urls")),  # evaluations and excellent lists
     path("performance/", include("usefirst.performance.urls")),  # the licensee's performance record
     path("simulator/", include("usefirst.simulator.urls")),  # the payment-mode simulator

@@ -72,6 +72,7 @@ class OrganisationKind(models.TextChoices):
     PROFESSIONAL_INSTITUTION = "professional_institution", "专业机构"
     INSURER = "insurer", "保险机构"
     GUARANTOR = "guarantor", "担保机构"
+    BANK = "bank", "银行"
     INCUBATOR = "incubator", "孵化器"
     DEVELOPMENT_ZONE = "development_zone", "省级以上开发区"
     # Government departments

@@ -83,7 +83,7 @@ class Desk:
 # The to-dos of each app for this desk (each Todo with its rank: catalog's reviews 10, the
 # registrations 20, engagements 30, contracts 40, receipts 50, distributions 60, recognition 70,
 # auto-inclusion's declarations to review 75 and records to complete 76, risk products 78,
-# policies and claims 83).
+# policies and claims 83, loan applications 84, loan products 85).
 # The rank also places the to-do in its task area of the workspace (TODO_SECTIONS).
 todo_sources: Hook[[Desk], list[Todo]] = Hook("accounts.workspace_todos")
 # Whether the person may use the Excel import of achievements (plan_projects answers).
@@ -117,6 +117,8 @@ TODO_SECTIONS = {
     81: "年度填报与整改",
     82: "年度填报与整改",
     83: DEALS,
+    84: "银行融资",  # financing: applications to decide, information asked for
+    85: REVIEW,  # financing: loan products awaiting the province
     91: DEALS,  # events: sign-ups awaiting the organiser
     92: REVIEW,  # cases: typical cases awaiting the department
 }
@@ -161,6 +163,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
     enterprise = organisation.kind == OrganisationKind.ENTERPRISE
     departments = bool(roles.department_ids(user))
     provider = organisation.kind in (OrganisationKind.INSURER, OrganisationKind.GUARANTOR)
+    bank = organisation.kind == OrganisationKind.BANK
     agency = organisation.kind == OrganisationKind.AGENCY
     evaluator = roles.is_provincial_staff(user) or organisation.kind == OrganisationKind.PROFESSIONAL_INSTITUTION
     organiser = organisation.kind in (
@@ -211,6 +214,14 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
             lambda: _link("risk:province_dashboard", "全省科技保险与担保看板", "保单、保费、补贴、理赔与赔付率"),
         ),
         ("保险与担保", True, lambda: _link("risk:catalogue", "科技保险与担保产品", "已发布的产品；合同页可查看报价")),
+        ("银行融资", bank, lambda: _link("financing:my_products", "本行融资产品", "新建、修改、提交审核、发布新版本")),
+        ("银行融资", bank, lambda: _link("financing:product_create", "新建融资产品")),
+        (
+            "银行融资",
+            bank or unit or enterprise,
+            lambda: _link("financing:application_list", "融资申请", "审批、质押登记与解除、结清"),
+        ),
+        ("银行融资", True, lambda: _link("financing:catalogue", "先用后付贷产品", "升级贷、购买贷、收益权贷；合同页可申请")),
         (
             "对接与合同",
             unit or enterprise,
@@ -259,7 +270,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("审核与监管", departments, lambda: _link("sources:counts", "成果来源统计", "按来源与推荐渠道计数")),
         (
             "成果与需求",
-            organisation.kind not in ("insurer", "guarantor", "professional_institution"),
+            organisation.kind not in ("insurer", "guarantor", "bank", "professional_institution"),
             lambda: _link("sources:batches", "推荐科技成果", "按批次推荐（表单或 Excel），查看逐条审核结果"),
         ),
         (
@@ -282,6 +293,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ),
         ("统计与监测", departments, lambda: _link("statistics:public", "公开统计")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("risk:review_queue", "保险与担保产品审核")),
+        ("审核与监管", roles.is_provincial_staff(user), lambda: _link("financing:review_queue", "融资产品审核")),
         ("审核与监管", roles.is_provincial_staff(user), lambda: _link("recognition:misconduct_list", "科研失信记录")),
         # Evaluations (usefirst/evaluation): the province and the 专业机构 run them; agencies and
         # units self-report and see their own results; departments see their organisations'.

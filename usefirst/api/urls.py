@@ -100,6 +100,7 @@ api.add_router("/", "usefirst.safehouse.api.router")  # 安心屋 (rule 10): evi
 api.add_router("/", "usefirst.reporting.api.router")  # annual data reporting and rectification cases
 api.add_router("/", "usefirst.contracts.api.router")  # contracts: drafting, signing, public verification
 api.add_router("/", "usefirst.risk.api.router")  # insurance and guarantee products, their review, quotes
+api.add_router("/", "usefirst.financing.api.router")  # bank loans (先用后付贷), applications, patent pledges
 api.add_router("/", "usefirst.evaluation.api.router")  # evaluations, results, objections, excellent lists
 api.add_router("/", "usefirst.performance.api.router")  # the licensee's performance record, consents, statements
 api.add_router("/", "usefirst.simulator.api.router")  # the payment-mode simulator

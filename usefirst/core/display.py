@@ -122,6 +122,23 @@ TONES: dict[str, dict[str, Tone]] = {
         "published": Tone.DONE,
         "superseded": Tone.ENDED,
     },
+    "financing.product": {
+        "draft": Tone.PENDING,
+        "submitted": Tone.PENDING,
+        "published": Tone.ACTIVE,
+        "returned": Tone.REFUSED,
+        "withdrawn": Tone.ENDED,
+        "superseded": Tone.ENDED,
+    },
+    "financing.application": {
+        "applied": Tone.PENDING,
+        "info_requested": Tone.PENDING,
+        "approved": Tone.ACTIVE,
+        "declined": Tone.REFUSED,
+        "withdrawn": Tone.ENDED,
+        "settled": Tone.DONE,
+    },
+    "financing.pledge": {"registered": Tone.ACTIVE, "released": Tone.ENDED},
     "risk.product": {
         "draft": Tone.PENDING,
         "submitted": Tone.PENDING,

@@ -399,6 +399,23 @@ CODES: tuple[ErrorCode, ...] = (
     E("breach_date_future", 400, "risk", "违约日期不能晚于今天"),
     E("breach_evidence_required", 400, "risk", "请上传违约证据文件（PDF、PNG 或 JPEG）"),
     E("recourse_above_payout", 400, "risk", "追偿金额不能高于赔付金额"),
+    # financing
+    E("not_a_bank", 403, "financing", "只有银行的成员可以发布融资产品"),
+    E("loan_product_inconsistent", 400, "financing", "产品规则前后矛盾：…"),
+    E("financing_not_party", 403, "financing", "只有合同当事方可以为本合同申请融资"),
+    E("financing_not_applicant", 403, "financing", "只有申请人的成员可以办理"),
+    E("financing_not_lender", 403, "financing", "只有受理该申请的银行可以办理"),
+    E("loan_contract_not_signed", 409, "financing", "合同签署后才能申请融资"),
+    E("loan_contract_amount_unknown", 400, "financing", "本合同未约定金额，也没有付款计划，无法按合同金额确定贷款额度"),
+    E("loan_amount_out_of_range", 400, "financing", "贷款金额不在该产品的贷款金额范围内"),
+    E("loan_above_contract_ratio", 400, "financing", "贷款金额超过合同金额的…%"),
+    E("loan_term_out_of_range", 400, "financing", "贷款期限应在 … 至 … 个月之间"),
+    E("loan_rate_out_of_range", 400, "financing", "年利率应在产品的 …% 至 …% 之间"),
+    E("loan_product_not_fitting", 400, "financing", "该产品不适用于本合同：…"),
+    E("loan_application_open", 409, "financing", "本合同已有一份同类贷款的申请在审批中"),
+    E("pledge_loan_not_approved", 409, "financing", "贷款批准后才能登记质押"),
+    E("pledge_ip_not_of_contract", 400, "financing", "只能质押本合同所涉成果的知识产权"),
+    E("pledge_ip_taken", 409, "financing", "该知识产权已在质押中，解除质押前不能再次质押"),
 )
 
 REGISTRY: dict[str, ErrorCode] = {entry.code: entry for entry in CODES}

@@ -68,6 +68,7 @@ from . import specs
 from .contracts import ContractsStage
 from .corpus import ACHIEVEMENT_CATEGORIES, Record, read_records
 from .evaluation import load_demo_evaluation
+from .financing import load_demo_financing
 from .inclusion import load_demo_inclusion
 from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email
 from .performance import load_demo_performance
@@ -200,6 +201,7 @@ class DemoLoader:
 
                 self.counts["events"] = load_demo_events(stories=made.by_story, log=self._progress)
             self.counts["risk_products"] = load_demo_risk(log=self._progress)
+            self.counts["loan_applications"] = load_demo_financing(log=self._progress)
             self.counts["evaluations"] = load_demo_evaluation(log=self._progress)
             self.counts["performance_consents"] = load_demo_performance(log=self._progress)
             self.counts["reporting"] = load_demo_reporting(log=self._progress)

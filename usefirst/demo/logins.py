@@ -36,6 +36,7 @@ DEMO_LOGINS: list[DemoLogin] = [
     DemoLogin("技术转移转化服务机构", _email("agency"), "agency1", ADMIN, "罗俊杰"),
     DemoLogin("保险机构", _email("insurer"), "insurer", ADMIN, "谢雅"),
     DemoLogin("担保机构", _email("guarantor"), "guarantor", ADMIN, "宋明"),
+    DemoLogin("银行", _email("bank"), "bank", ADMIN, "陈立华"),
     DemoLogin("专业机构", _email("institution"), "institution", ADMIN, "唐慧颖"),
     DemoLogin("孵化器", _email("incubator"), "incubator", ADMIN, "冯子轩"),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "usefirst.inclusion",  # auto-inclusion of projects not converted three years after acceptance (rule 4)
     "usefirst.safehouse",  # the 安心屋 evidence vault, due-diligence exemptions, management systems (rule 10)
     "usefirst.risk",  # insurance and guarantee products, quotes and premium subsidies
+    "usefirst.financing",  # bank loans of the use-first deal, and the pledge of the purchased patent
     "usefirst.evaluation",  # agency, unit and city evaluations, excellent lists
     "usefirst.performance",  # the licensee's performance record (履约信用档案) and its consented sharing
     "usefirst.simulator",  # the payment-mode simulator

@@ -46,6 +46,7 @@ PUBLIC_PAGES = {
     "matching:search",  # search over published achievements and demands
     "risk:catalogue",  # the published insurance and guarantee products
     "risk:subsidy_rules",  # the premium subsidies the quotes apply
+    "financing:catalogue",  # the published bank loan products (先用后付贷)
     "evaluation:index",  # the published evaluations
     "evaluation:excellent",  # the published excellent lists
     "events:calendar",  # the public calendar of events
@@ -80,6 +81,7 @@ PUBLIC_API = {
     "/api/v1/search",  # matching: hybrid search over published items
     "/api/v1/risk/products",  # the published insurance and guarantee products
     "/api/v1/risk/subsidy-rules",  # the premium subsidies the quotes apply
+    "/api/v1/financing/products",  # the published bank loan products (先用后付贷)
     "/api/v1/evaluation/sources",  # the registry of indicator sources
     "/api/v1/evaluation/evaluations",  # the published evaluations
     "/api/v1/evaluation/excellent",  # the published excellent lists

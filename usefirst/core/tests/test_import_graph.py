@@ -45,6 +45,7 @@ LAYERS: dict[str, int] = {
     "events": 11,  # events: read catalog, matchmaking and contracts for outcomes
     "cases": 11,  # typical cases: read contracts (contract_facts)
     "simulator": 12,  # the payment-mode simulator: reads contracts, finance, policy (and may quote with risk)
+    "financing": 12,  # bank loans (先用后付贷): reads contracts, catalog IP items, risk's pack and deal facts
     "reporting": 12,  # annual reporting and rectification: reads contracts, finance, recognition
     "measures": 7,  # local support measures (shown on the pages of achievements and contracts)
     "pools": 12,  # industry pools: the catalog's achievements, curated
@@ -177,11 +178,12 @@ def test_it_sees_imports_inside_functions_and_relative_ones() -> None:
     assert _app_of("usefirst.matching.search") == "matching"
 
 
-def test_risk_sits_above_contracts_and_finance_and_only_the_demo_imports_it() -> None:
+def test_risk_sits_above_contracts_and_finance_and_only_the_demo_and_financing_import_it() -> None:
     """Risk reads contracts and payment plans through their selectors; no app below it knows of it
-    (the workspace hears of its to-dos through a hook)."""
+    (the workspace hears of its to-dos through a hook). Financing, above it, reuses its consented
+    pack and its product review's shape."""
     edges = import_graph()
     importers = sorted(app for app, targets in edges.items() if "risk" in targets)
-    assert importers == ["demo"], importers
+    assert importers == ["demo", "financing"], importers
     assert {"contracts", "finance"} <= set(edges["risk"])
     assert "recognition" not in edges["risk"]

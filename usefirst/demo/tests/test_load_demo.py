@@ -487,3 +487,26 @@ def test_the_dashboards_have_deals_from_engagements_and_the_open_statistics_show
     intents, agreed, contracted, _paid = dashboards.funnel(Scope()).series[0].values
     assert intents and agreed and contracted
     assert not selectors.open_total("contract_signed").withheld
+
+
+def test_the_bank_has_two_products_an_approved_loan_with_a_pledge_and_a_declined_one(demo: str, client: Any) -> None:
+    from usefirst.financing.models import LoanApplication, LoanProduct, Pledge
+
+    bank = _user("bank")
+    assert LoanProduct.objects.filter(status="published", bank__memberships__user=bank).count() == 2
+    assert set(LoanApplication.objects.values_list("status", flat=True)) == {"approved", "declined"}
+    pledge = Pledge.objects.get(status="registered")
+    assert pledge.application.status == "approved" and pledge.application.product.pledge_required
+    url = f"/achievements/{pledge.ip_item.achievement_id}/"
+    owner = Membership.objects.filter(organisation_id=pledge.ip_item.achievement.owner_id).first()
+    assert owner is not None
+    for user in (bank, owner.user):
+        client.force_login(user)
+        assert "质押中" in client.get(url).content.decode()
+    client.force_login(bank)
+    for path in (
+        "/financing/workspace/products/",
+        "/financing/applications/",
+        f"/financing/applications/{pledge.application_id}/",
+    ):
+        assert client.get(path).status_code == 200, path
