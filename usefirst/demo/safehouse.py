@@ -85,7 +85,7 @@ def _audit_office() -> User:
     org = Organisation(
         name=spec.name,
         kind=spec.kind,
-        credit_code=credit_code(OrganisationKind.PROVINCIAL_DEPARTMENT, specs.PROVINCE_AREA, 9101),
+        credit_code=credit_code(OrganisationKind.PROVINCIAL_DEPARTMENT, specs.CITY_AREA[spec.city], 9101),
         legal_representative="陈立衡",
         city=spec.city,
         county=spec.county,

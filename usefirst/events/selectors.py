@@ -177,6 +177,16 @@ def credited_deals(
     return credits
 
 
+def concierge_history(event: Event) -> QuerySet[Concierge]:
+    """Every appointment, current and ended, of the concierges of the event's projects."""
+    ids = [i for i in event.items.values_list("achievement_id", flat=True) if i]
+    return (
+        Concierge.objects.filter(achievement_id__in=ids)
+        .select_related("achievement", "person", "organisation", "assigned_by", "ended_by")
+        .order_by("achievement_id", "assigned_at", "pk")
+    )
+
+
 def concierge_in_office(appointments: list[Concierge], moment: dt.datetime) -> Concierge | None:
     """The appointment (of one project) in office at `moment`: from assigned_at (included) to
     ended_at (excluded)."""

@@ -189,6 +189,7 @@ def manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "classes": ItemClass.choices,
             "staff": staff,
             "concierges": {c.achievement_id: c for c in _concierges(event)},
+            "concierge_history": selectors.concierge_history(event),
             "history": workflow.history(EVENT, event.events.select_related("actor")),
         },
     )
