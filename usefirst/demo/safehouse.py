@@ -12,6 +12,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from usefirst.accounts.models import Membership, Organisation, OrganisationKind, OrganisationStatus, User
+from usefirst.accounts.roles import reviewing_department
 from usefirst.contracts.models import Contract
 from usefirst.safehouse import pdf, services
 from usefirst.safehouse.models import Dossier
@@ -93,6 +94,8 @@ def _audit_office() -> User:
     )
     org.full_clean()
     org.save()
+    org.reviewing_department = reviewing_department(org)
+    org.save(update_fields=["reviewing_department"])
     user = User.objects.create(
         email=login.email, full_name=login.full_name, password=make_password(DEMO_PASSWORD), email_verified_at=org.created_at
     )
