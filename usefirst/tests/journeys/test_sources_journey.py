@@ -46,7 +46,7 @@ def _go(page, url: str) -> str:
     return page.inner_text("main")
 
 
-def test_the_sweepers_dry_run_for_the_next_90_days_and_an_included_achievement(demo_url, page):
+def test_the_sweepers_dry_run_for_the_next_90_days_and_an_included_achievement(demo_url, page, browser):
     login(page, demo_url, "province-reviewer@usefirst.example")
     text = _go(page, demo_url + "/inclusion/?verdict=due_soon")
     for number in ("GDKJ2023-0101", "GDKJ2023-0102", "GDKJ2023-0103"):  # due in 12, 45 and 80 days
@@ -55,9 +55,15 @@ def test_the_sweepers_dry_run_for_the_next_90_days_and_an_included_achievement(d
     shot(page, "sources-dry-run-1366")
     text = _go(page, demo_url + "/inclusion/?verdict=included")
     assert "GDKJ2023-0090" in text and "已自动纳入" in text, text[:600]
-    page.get_by_role("link", name="查看成果").first.click()
-    page.wait_for_load_state("load")
-    assert "自动纳入" in page.inner_text("main")
+    # The included achievement opens for its unit (the province sees the row, not a dead link).
+    unit = _as(browser, demo_url, "university-admin@usefirst.example")
+    try:
+        _go(unit, demo_url + "/inclusion/?verdict=included")
+        unit.get_by_role("link", name="查看成果").first.click()
+        unit.wait_for_load_state("load")
+        assert "自动纳入" in unit.inner_text("main")
+    finally:
+        unit.context.close()
 
 
 def test_an_event_from_publication_to_check_in_and_a_contract_credited_to_an_event(demo_url, page, browser):
