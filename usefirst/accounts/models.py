@@ -79,6 +79,9 @@ class OrganisationKind(models.TextChoices):
     CITY_DEPARTMENT = "city_department", "地市管理部门"
     SECTOR_DEPARTMENT = "sector_department", "行业主管部门"
     PROVINCIAL_DEPARTMENT = "provincial_department", "省科学技术厅"
+    # The audit office: reads the 安心屋's dossiers, exemptions and systems (a person granted
+    # safehouse.audit_readonly); reviews nothing, owns nothing, is not a department.
+    AUDIT_OFFICE = "audit_office", "审计机关"
 
 
 OWNER_UNIT_KINDS = frozenset(

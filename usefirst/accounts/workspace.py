@@ -165,6 +165,8 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
     provider = organisation.kind in (OrganisationKind.INSURER, OrganisationKind.GUARANTOR)
     bank = organisation.kind == OrganisationKind.BANK
     agency = organisation.kind == OrganisationKind.AGENCY
+    # The audit office's read-only view of the 安心屋 (the permission safehouse/policies.py checks).
+    auditor = user.has_perm("safehouse.audit_readonly")
     evaluator = roles.is_provincial_staff(user) or organisation.kind == OrganisationKind.PROFESSIONAL_INSTITUTION
     organiser = organisation.kind in (
         OrganisationKind.CITY_DEPARTMENT,
@@ -264,13 +266,20 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
             lambda: _link("safehouse:index", "安心屋：尽职免责存证", "定价、公示、决策、利益冲突申报；申请尽职免责"),
         ),
         ("审核与监管", departments, lambda: _link("safehouse:exemptions", "尽职免责认定", "核对安心屋卷宗后认定")),
+        (
+            "审计查阅（只读）",
+            auditor,
+            lambda: _link("safehouse:index", "安心屋卷宗", "全部卷宗：存证、哈希链与导出核验", primary=True),
+        ),
+        ("审计查阅（只读）", auditor, lambda: _link("safehouse:exemptions", "尽职免责认定", "申请、认定结论与理由")),
+        ("审计查阅（只读）", auditor, lambda: _link("safehouse:systems", "配套管理制度", "各单位报送与审核结果")),
         ("审核与监管", departments, lambda: _link("safehouse:systems", "配套管理制度审核")),
         ("审核与监管", departments, lambda: _link("safehouse:incentives", "激励支持", "登记给予单位和个人的激励")),
         ("审核与监管", departments, lambda: _link("sources:batches", "成果推荐审核", query="?view=review&status=submitted")),
         ("审核与监管", departments, lambda: _link("sources:counts", "成果来源统计", "按来源与推荐渠道计数")),
         (
             "成果与需求",
-            organisation.kind not in ("insurer", "guarantor", "bank", "professional_institution"),
+            organisation.kind not in ("insurer", "guarantor", "bank", "professional_institution", "audit_office"),
             lambda: _link("sources:batches", "推荐科技成果", "按批次推荐（表单或 Excel），查看逐条审核结果"),
         ),
         (

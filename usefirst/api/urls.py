@@ -107,6 +107,7 @@ api.add_router("/", "usefirst.simulator.api.router")  # the payment-mode simulat
 api.add_router("/", "usefirst.events.api.router")  # events: calendar, sign-up, check-in, outcomes
 api.add_router("/", "usefirst.cases.api.router")  # typical cases (典型案例)
 api.add_router("/", "usefirst.measures.api.router")  # local support measures
+api.add_router("/", "usefirst.pools.api.router")  # industry pools: list, detail, proposals and votes
 api.add_router("/", "usefirst.sources.api.router")  # recommendation batches, source counts
 api.add_router("/", "usefirst.notifications.api.router")  # the notification inbox
 api.add_router("/", "usefirst.statistics.api.router")  # open statistics (aggregate, rule of three)

@@ -39,6 +39,8 @@ DEMO_LOGINS: list[DemoLogin] = [
     DemoLogin("银行", _email("bank"), "bank", ADMIN, "陈立华"),
     DemoLogin("专业机构", _email("institution"), "institution", ADMIN, "唐慧颖"),
     DemoLogin("孵化器", _email("incubator"), "incubator", ADMIN, "冯子轩"),
+    # Made by usefirst/demo/safehouse.py (its organisation is not among the seeded specs).
+    DemoLogin("审计部门（只读）", _email("audit"), "audit", STAFF, "叶书衡"),
 ]
 
 

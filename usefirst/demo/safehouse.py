@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from usefirst.accounts.models import Membership, Organisation, User
+from usefirst.accounts.models import Membership, Organisation, OrganisationKind, OrganisationStatus, User
+from usefirst.accounts.roles import reviewing_department
 from usefirst.contracts.models import Contract
 from usefirst.safehouse import pdf, services
 from usefirst.safehouse.models import Dossier
 
-from .logins import DEMO_LOGINS, admin_email
+from . import specs
+from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email
 
 
 def _login(local: str) -> User:
@@ -69,8 +73,40 @@ STEPS: list[tuple[str, str, dict[str, str], list[str]]] = [
 ]
 
 
+AUDIT_OFFICE = specs.OrgSpec("audit", "广东省审计厅", OrganisationKind.AUDIT_OFFICE, "广州市", "越秀区")
+
+
+def _audit_office() -> User:
+    """The audit office and its demo login (审计部门（只读）): a member of 广东省审计厅 granted the
+    read-only permission on every dossier, exemption and management system (no review power)."""
+    from .loader import credit_code
+
+    spec = AUDIT_OFFICE
+    login = next(lg for lg in DEMO_LOGINS if lg.org_key == spec.key)
+    org = Organisation(
+        name=spec.name,
+        kind=spec.kind,
+        credit_code=credit_code(OrganisationKind.PROVINCIAL_DEPARTMENT, specs.CITY_AREA[spec.city], 9101),
+        legal_representative="陈立衡",
+        city=spec.city,
+        county=spec.county,
+        status=OrganisationStatus.ACTIVE,
+    )
+    org.full_clean()
+    org.save()
+    org.reviewing_department = reviewing_department(org)
+    org.save(update_fields=["reviewing_department"])
+    user = User.objects.create(
+        email=login.email, full_name=login.full_name, password=make_password(DEMO_PASSWORD), email_verified_at=org.created_at
+    )
+    Membership.objects.create(user=user, organisation=org, role=login.membership_role)
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="safehouse", codename="audit_readonly"))
+    return user
+
+
 def load_demo_safehouse(*, log: Callable[[str], None] = print) -> int:
     log("安心屋存证与尽职免责")
+    _audit_office()
     admin = _login("university-admin")
     staff = _login("university-staff")
     reviewer = _login("education-reviewer")

@@ -34,6 +34,9 @@ class Event(models.Model):
     ends_on = models.DateField("结束日期")
     time_note = models.CharField("时间安排", max_length=100, blank=True, validators=[reject_control_characters])
     capacity = models.PositiveIntegerField("名额")
+    # Seats held (confirmed and awaiting approval), kept by the sign-up services with a conditional
+    # UPDATE (… WHERE seats_taken < capacity) so that no database, SQLite included, overbooks.
+    seats_taken = models.PositiveIntegerField("已占名额", default=0, editable=False)
     signup_deadline = models.DateField("报名截止日期（含）")
     signup_mode = models.CharField("报名方式", max_length=16, choices=SignupMode.choices, default=SignupMode.FIRST_COME)
     when_full = models.CharField("额满后", max_length=16, choices=WhenFull.choices, default=WhenFull.WAITLIST)
@@ -53,6 +56,7 @@ class Event(models.Model):
         ordering: ClassVar[list[str]] = ["-starts_on", "-id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="event_ends_after_start"),
+            models.CheckConstraint(condition=Q(seats_taken__lte=models.F("capacity")), name="event_seats_within_capacity"),
         ]
 
     def __str__(self) -> str:
@@ -129,21 +133,32 @@ class EventEvent(TransitionEvent):
 
 
 class Concierge(models.Model):
-    """The named service person (服务专员) of a project (an achievement), credited with the deals
-    that follow their appointment, as the agency and the technology manager are."""
+    """One appointment of the named service person (服务专员) of a project (an achievement): who,
+    from when, until when (empty while current), named by whom. A new appointment ends the
+    current one, so the history stays; a deal is credited to the concierge in office when its
+    intent (对接) was expressed (docs/events.md)."""
 
-    achievement = models.OneToOneField(
-        Achievement, verbose_name="项目（成果）", on_delete=models.PROTECT, related_name="concierge"
-    )
+    achievement = models.ForeignKey(Achievement, verbose_name="项目（成果）", on_delete=models.PROTECT, related_name="concierges")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="服务专员", on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, verbose_name="所在机构", on_delete=models.PROTECT, related_name="+")
     event = models.ForeignKey(Event, verbose_name="来自活动", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    assigned_at = models.DateTimeField("指定时间", default=timezone.now)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="指定人", on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField("任职起", default=timezone.now)
+    ended_at = models.DateTimeField("任职止", null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="更换人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "项目服务专员"
         verbose_name_plural = "项目服务专员"
+        ordering: ClassVar[list[str]] = ["achievement", "assigned_at", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["achievement"], condition=Q(ended_at__isnull=True), name="one_current_concierge"),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("assigned_at")), name="concierge_ends_after_start"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.achievement} · {self.person}"

@@ -15,7 +15,9 @@ contract) — a contract is credited to an event, and so to its organiser, when
 
 A contract may be credited to several events that presented the same item; the evaluations
 decide whether to share it. `concierge_credits(...)` does the same for the named service persons:
-a contract on the concierge's project signed on or after the appointment."""
+a contract on a project is credited to the concierge in office at the time of its intent — the
+engagement (对接) it was drafted from, or, for a contract drafted without one, its signing — that
+is, the appointment with assigned_at <= that moment < ended_at (or still current)."""
 
 from __future__ import annotations
 
@@ -175,16 +177,54 @@ def credited_deals(
     return credits
 
 
+def concierge_history(event: Event) -> QuerySet[Concierge]:
+    """Every appointment, current and ended, of the concierges of the event's projects."""
+    ids = [i for i in event.items.values_list("achievement_id", flat=True) if i]
+    return (
+        Concierge.objects.filter(achievement_id__in=ids)
+        .select_related("achievement", "person", "organisation", "assigned_by", "ended_by")
+        .order_by("achievement_id", "assigned_at", "pk")
+    )
+
+
+def concierge_in_office(appointments: list[Concierge], moment: dt.datetime) -> Concierge | None:
+    """The appointment (of one project) in office at `moment`: from assigned_at (included) to
+    ended_at (excluded)."""
+    for appointment in appointments:
+        if appointment.assigned_at <= moment and (appointment.ended_at is None or moment < appointment.ended_at):
+            return appointment
+    return None
+
+
+def intent_moment(contract: Contract) -> dt.datetime:
+    """When the deal's intent was expressed: its engagement's creation, else the signing."""
+    if contract.engagement_id is not None and contract.engagement is not None:
+        return contract.engagement.created_at
+    assert contract.signed_at is not None
+    return contract.signed_at
+
+
 def concierge_credits(*, person_id: int | None = None, organisation_id: int | None = None) -> list[Credit]:
-    """Contracts on a concierge's project signed on or after the concierge was named."""
-    concierges = Concierge.objects.all()
+    """Contracts on a project credited to the concierge in office when their intent was expressed
+    (an appointment made after the intent, or ended before it, earns nothing for that deal)."""
+    appointments = Concierge.objects.order_by("assigned_at", "pk")
     if person_id is not None:
-        concierges = concierges.filter(person_id=person_id)
+        appointments = appointments.filter(person_id=person_id)
     if organisation_id is not None:
-        concierges = concierges.filter(organisation_id=organisation_id)
+        appointments = appointments.filter(organisation_id=organisation_id)
+    by_project: dict[int, list[Concierge]] = {}
+    for appointment in Concierge.objects.filter(achievement_id__in=appointments.values("achievement_id")).order_by(
+        "assigned_at", "pk"
+    ):
+        by_project.setdefault(appointment.achievement_id, []).append(appointment)
+    wanted = set(appointments.values_list("pk", flat=True))
     credits: list[Credit] = []
-    for concierge in concierges:
-        for contract in _contracts_on([concierge.achievement_id], []).filter(signed_at__gte=concierge.assigned_at):
+    for project, history in by_project.items():
+        contracts = _contracts_on([project], []).select_related("engagement").order_by("signed_at", "pk")
+        for contract in contracts:
+            concierge = concierge_in_office(history, intent_moment(contract))
+            if concierge is None or concierge.pk not in wanted:
+                continue
             assert contract.signed_at is not None
             credits.append(
                 Credit(

@@ -11,6 +11,7 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,12 +160,12 @@ def event_edit(*, actor: Actor, event: Event, data: dict[str, Any]) -> Event:
         locked = _lock_for_change(actor, event)
         if locked.status not in (EventStatus.DRAFT, EventStatus.PUBLISHED):
             raise Conflict("活动已举办或已取消，不能修改", code="event_closed")
-        seats = locked.registrations.filter(status__in=SEAT_HOLDING).count()
+        seats = locked.seats_taken
         if fields["capacity"] < seats:
             raise _field("capacity", f"已有 {seats} 人占用名额，名额不能少于此数", "event_capacity_below_signups")
         for key, value in fields.items():
             setattr(locked, key, value)
-        locked.save()
+        locked.save(update_fields=list(fields))  # never seats_taken: the seat services keep it
         workflow.record(EVENT, locked, EventEventType.EDIT, actor=actor, reason="修改活动信息")
         _promote(locked, actor=actor)
     return locked
@@ -241,6 +242,18 @@ def event_cancel(*, actor: Actor, event: Event, reason: object) -> Event:
 # ---------------------------------------------------------------- sign-ups
 
 
+def _take_seat(event: Event) -> bool:
+    """Take one seat if one is free: a conditional UPDATE (… WHERE seats_taken < capacity) that
+    the database applies atomically, so two sign-ups at once never take the last seat twice — on
+    PostgreSQL and on SQLite alike (the check constraint `event_seats_within_capacity` backs it)."""
+    taken = Event.objects.filter(pk=event.pk, seats_taken__lt=F("capacity")).update(seats_taken=F("seats_taken") + 1)
+    return taken == 1
+
+
+def _free_seat(event: Event) -> None:
+    Event.objects.filter(pk=event.pk, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
+
+
 def registration_signup(*, actor: Actor, event: Event, organisation: Organisation | None = None, note: str = "") -> Registration:
     """A person signs up. First come: a seat while there is one; with approval: a request for
     the organiser while seats remain. Once every seat is held the sign-up goes to the waitlist or
@@ -254,8 +267,7 @@ def registration_signup(*, actor: Actor, event: Event, organisation: Organisatio
             raise Conflict(f"报名已于 {locked.signup_deadline:%Y-%m-%d} 截止", code="signup_closed")
         if locked.registrations.filter(user=actor, status__in=LIVE_REGISTRATION).exists():
             raise Conflict("您已报名该活动", code="already_signed_up")
-        held = locked.registrations.filter(status__in=SEAT_HOLDING).count()
-        if held < locked.capacity:
+        if _take_seat(locked):
             status = R.PENDING if locked.signup_mode == SignupMode.APPROVAL else R.CONFIRMED
         elif locked.when_full == WhenFull.WAITLIST:
             status = R.WAITLISTED
@@ -293,10 +305,12 @@ def registration_signup(*, actor: Actor, event: Event, organisation: Organisatio
 
 
 def _promote(event: Event, *, actor: Actor | None) -> list[Registration]:
-    """Move the waitlist up into the freed seats, oldest first (the caller holds the event's lock)."""
+    """Move the waitlist up into the freed seats, oldest first (the caller holds the event's lock),
+    each one taking its seat through the same conditional UPDATE as a sign-up."""
     moved: list[Registration] = []
-    free = event.capacity - event.registrations.filter(status__in=SEAT_HOLDING).count()
-    for registration in event.registrations.filter(status=R.WAITLISTED).order_by("created_at", "id")[: max(free, 0)]:
+    for registration in event.registrations.filter(status=R.WAITLISTED).order_by("created_at", "id"):
+        if not _take_seat(event):
+            break
         registration.status = R.PENDING if event.signup_mode == SignupMode.APPROVAL else R.CONFIRMED
         registration.decided_at = timezone.now() if registration.status == R.CONFIRMED else None
         registration.save(update_fields=["status", "decided_at"])
@@ -331,6 +345,8 @@ def registration_cancel(*, actor: Actor, registration: Registration) -> Registra
             raise Conflict("该报名已取消或未通过", code="registration_closed")
         if locked.checked_in_at is not None:
             raise Conflict("已签到的报名不能取消", code="registration_closed")
+        if locked.status in SEAT_HOLDING:
+            _free_seat(event)
         locked.status = R.CANCELLED
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at"])
@@ -347,6 +363,8 @@ def _decide(actor: Actor, registration: Registration, *, approve: bool, reason: 
         if locked.status != R.PENDING:
             raise Conflict("该报名不在待审核状态", code="registration_closed")
         locked.status = R.CONFIRMED if approve else R.REJECTED
+        if not approve:
+            _free_seat(event)
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at"])
         workflow.record(
@@ -472,8 +490,9 @@ def send_reminders(day: dt.date) -> dict[str, int]:
 
 def concierge_assign(*, actor: Actor, achievement: Achievement, person: User, event: Event | None = None) -> Concierge:
     """Name the service person (服务专员) of a project: the organiser of an event that presents
-    it, or the owner unit, names one of its own members. The concierge is credited with the deals
-    on the project signed after the appointment."""
+    it, or the owner unit, names one of its own members. The current appointment, if any, ends
+    now (kept: who, from, to, by whom); a deal is credited to the concierge in office when its
+    intent was expressed (selectors.concierge_credits)."""
     organisations = [achievement.owner]
     if event is not None:
         if not event.items.filter(achievement=achievement).exists():
@@ -485,9 +504,12 @@ def concierge_assign(*, actor: Actor, achievement: Achievement, person: User, ev
     if not roles.is_member(person, acting):
         raise _field("person", "服务专员须是本机构的成员")
     with transaction.atomic():
-        Concierge.objects.filter(achievement=achievement).delete()
+        # Lock the project's row so two appointments at once end the same current one only once.
+        Achievement.objects.select_for_update().filter(pk=achievement.pk).first()
+        now = timezone.now()
+        Concierge.objects.filter(achievement=achievement, ended_at__isnull=True).update(ended_at=now, ended_by=actor)
         concierge = Concierge.objects.create(
-            achievement=achievement, person=person, organisation=acting, event=event, assigned_by=actor
+            assigned_at=now, achievement=achievement, person=person, organisation=acting, event=event, assigned_by=actor
         )
         if event is not None:
             workflow.record(

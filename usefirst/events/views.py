@@ -104,7 +104,7 @@ def _concierges(event: Event) -> list[Any]:
     from .models import Concierge
 
     ids = [i for i in event.items.values_list("achievement_id", flat=True) if i]
-    return list(Concierge.objects.filter(achievement_id__in=ids).select_related("person", "organisation"))
+    return list(Concierge.objects.filter(achievement_id__in=ids, ended_at__isnull=True).select_related("person", "organisation"))
 
 
 def _organiser_memberships(user: Any) -> list[Membership]:
@@ -189,6 +189,7 @@ def manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "classes": ItemClass.choices,
             "staff": staff,
             "concierges": {c.achievement_id: c for c in _concierges(event)},
+            "concierge_history": selectors.concierge_history(event),
             "history": workflow.history(EVENT, event.events.select_related("actor")),
         },
     )

@@ -15,13 +15,14 @@ from django.views.decorators.http import require_POST
 
 from usefirst.accounts import roles
 from usefirst.catalog.forms import error_summary
+from usefirst.catalog.models import Achievement
 from usefirst.core import workflow
 from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.audit import audit
 from usefirst.core.dates import today
 from usefirst.core.excel import xlsx_response
 from usefirst.core.pagination import paginate
-from usefirst.core.permissions import Action, can, get_for_user
+from usefirst.core.permissions import Action, can, get_for_user, restrict
 from usefirst.core.refusals import apply_to_form, button_action, form_refusal
 from usefirst.core.regions import CITY_COUNTIES
 from usefirst.plan_projects.models import PlanProject
@@ -49,6 +50,10 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
         rows = selectors.sweep_report(request.user, filters)
         page = paginate(rows)
     query = filters.as_query()
+    # 查看成果 only where the viewer may open the achievement (an auto-included one shows to its
+    # unit and department, not to every reviewer who sees the dry run).
+    included = [r.inclusion.achievement_id for r in page.items if r.inclusion]
+    openable = set(restrict(Achievement.objects.filter(pk__in=included), request.user, Action.VIEW).values_list("pk", flat=True))
     return render(
         request,
         "inclusion/report.html",
@@ -61,6 +66,7 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
             "cities": list(CITY_COUNTIES),
             "error": refused[0].detail if refused else "",
             "my_units": roles.organisation_ids(request.user),
+            "openable": openable,
             "declarable": DECLARABLE,
         },
     )

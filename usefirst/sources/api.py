@@ -1,6 +1,7 @@
 """Recommendation channels in the open API: submit a batch (multipart: the Excel file or rows as
 JSON text, and the signed letter), list and read batches with their row outcomes, review a batch
-row by row, withdraw it; and the count of achievements by source. The same chokepoint and
+row by row, withdraw it; the count of achievements by source; and the conversion-intent survey
+(a unit reads its rows and submits one row, under the workbook's rules). The same chokepoint and
 services as the pages; a refused batch is problem+json `import_rows_invalid` with
 `errors: [{row, column, message}]`, a row for an achievement already on the platform naming it."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 from ninja import File, Form, Router, Schema, Status
@@ -15,16 +17,18 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 from pydantic import Field
 
+from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation
 from usefirst.api.auth import TokenAuth
+from usefirst.api.fields import ExactNumber
 from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.errors import DomainError, Forbidden
 from usefirst.core.excel import accept_xlsx
 from usefirst.core.pagination import DEFAULT_PAGE_SIZE, paginate
 from usefirst.core.permissions import Action, get_for_user
 
-from . import selectors, services
-from .models import RecommendationBatch, RecommendationRow
+from . import selectors, services, survey
+from .models import ConversionIntent, RecommendationBatch, RecommendationRow
 
 router = Router(tags=["成果推荐渠道与成果来源"])
 AUTH = [TokenAuth(), django_auth]
@@ -217,8 +221,88 @@ class SourceCountsOut(Schema):
 
 @router.get("/achievement-sources", response=SourceCountsOut, auth=AUTH, summary="科技成果按来源计数（主管部门）")
 def source_counts(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    from usefirst.accounts import roles
-
     if not roles.department_ids(request.user):
         raise Forbidden("成果来源统计面向主管部门", code="forbidden")
     return selectors.source_counts()
+
+
+class ConversionIntentOut(Schema):
+    achievement_id: int
+    achievement_title: str
+    achievement_status: str
+    intent: str = Field(
+        description="transfer 转让 / licence 许可 / open_licence 开放许可 / use_first 先用后转 / not_available 暂不转化"
+    )
+    intent_display: str
+    minimum_terms: str
+    minimum_price: Decimal | None = Field(description="最低价格（元）")
+    inventors_consent: bool
+    surveyed_at: dt.datetime
+
+
+def _intent_out(row: ConversionIntent) -> dict[str, Any]:
+    return {
+        "achievement_id": row.achievement_id,
+        "achievement_title": row.achievement.title,
+        "achievement_status": row.achievement.status,
+        "intent": row.intent,
+        "intent_display": row.get_intent_display(),
+        "minimum_terms": row.minimum_terms,
+        "minimum_price": row.minimum_price,
+        "inventors_consent": row.inventors_consent,
+        "surveyed_at": row.surveyed_at,
+    }
+
+
+class ConversionIntentIn(Schema):
+    achievement_id: int | None = Field(None, description="本单位已有成果的编号；新的专利留空并填写 title、patent、field")
+    title: str = Field("", description="新专利的名称")
+    patent: str = Field("", description="新专利的专利号")
+    field: str = Field("", description="新专利的技术领域（名称）")
+    intent: str = Field(description="转化意向：代码或中文名称（转让、许可、开放许可、先用后转、暂不转化）")
+    minimum_terms: str = ""
+    minimum_price_wan: ExactNumber | None = Field(None, description="最低价格（万元，与摸底表一致）")
+    inventors_consent: bool = Field(description="完成人是否同意；转让、许可、开放许可、先用后转须为 true")
+
+
+def _survey_unit(request: AuthenticatedHttpRequest, pk: int) -> Organisation:
+    unit = Organisation.objects.filter(pk=pk).first()
+    if unit is None or not unit.is_owner_unit_kind or not roles.is_member(request.user, unit):
+        raise Forbidden("只有成果单位可以填报转化意向", code="not_survey_unit")
+    return unit
+
+
+@router.get(
+    "/organisations/{pk}/conversion-intents",
+    response=list[ConversionIntentOut],
+    auth=AUTH,
+    summary="本单位的转化意向摸底结果（每项成果最近一次填报）",
+)
+def conversion_intent_list(request: AuthenticatedHttpRequest, pk: int) -> list[dict[str, Any]]:
+    return [_intent_out(row) for row in survey.intents_of(_survey_unit(request, pk))]
+
+
+@router.post(
+    "/organisations/{pk}/conversion-intents",
+    response={201: ConversionIntentOut, 204: None},
+    auth=AUTH,
+    summary="填报一行转化意向（与摸底表同一规则；意向开放的新专利生成成果草稿；不转化的新专利不记录，返回 204）",
+)
+def conversion_intent_submit(
+    request: AuthenticatedHttpRequest, pk: int, payload: ConversionIntentIn
+) -> Status[dict[str, Any] | None]:
+    unit = _survey_unit(request, pk)
+    row = {
+        "achievement_id": payload.achievement_id,
+        "title": payload.title,
+        "patent": payload.patent,
+        "field": payload.field,
+        "intent": payload.intent,
+        "terms": payload.minimum_terms,
+        "price": payload.minimum_price_wan,
+        "consent": payload.inventors_consent,
+    }
+    recorded = survey.submit_row(actor=request.user, unit=unit, row=row)
+    if recorded is None:
+        return Status(204, None)
+    return Status(201, _intent_out(recorded))

@@ -131,15 +131,41 @@ def survey_import(*, actor: Actor, unit: Organisation, workbook: UploadedWorkboo
     """Record every row's intent, or nothing: a row naming another unit's achievement, an unknown
     intent, an open intent without the inventors' consent, or a new patent already on the
     platform (named) refuses the file."""
-    if not roles.is_member(actor, unit) or not unit.is_owner_unit_kind:
-        raise Forbidden("只有成果单位可以填报转化意向", code="not_survey_unit")
-    own = {a.pk: a for a in Achievement.objects.filter(owner=unit, status__in=SURVEYED)}
+    own = _own(actor, unit)
     errors: list[RowError] = []
     parsed: list[dict[str, Any]] = []
     for number, raw in iter_rows(workbook, COLUMNS, required_headers=[h for h in COLUMNS if h.endswith("*")]):
         parsed.append(_parse(number, raw, own, errors))
     if errors:
         raise ImportRowsInvalid(errors)
+    return _record(actor, unit, parsed)
+
+
+def _own(actor: Actor, unit: Organisation) -> dict[int, Achievement]:
+    if not roles.is_member(actor, unit) or not unit.is_owner_unit_kind:
+        raise Forbidden("只有成果单位可以填报转化意向", code="not_survey_unit")
+    return {a.pk: a for a in Achievement.objects.filter(owner=unit, status__in=SURVEYED)}
+
+
+def submit_row(*, actor: Actor, unit: Organisation, row: dict[str, Any]) -> ConversionIntent | None:
+    """One survey row (the open API's answer for one achievement or one new patent), under the
+    same rules as a row of the workbook: keys achievement_id, title, patent, field, intent,
+    terms, price (万元), consent. Returns the recorded intent (None for a new patent not offered)."""
+    own = _own(actor, unit)
+    errors: list[RowError] = []
+    parsed = _parse(1, row, own, errors)
+    if errors:
+        raise ImportRowsInvalid(errors)
+    _record(actor, unit, [parsed])
+    achievement = parsed.get("achievement")
+    return ConversionIntent.objects.filter(achievement=achievement).first() if achievement is not None else None
+
+
+def intents_of(unit: Organisation) -> list[ConversionIntent]:
+    return list(ConversionIntent.objects.filter(unit=unit).select_related("achievement").order_by("achievement_id"))
+
+
+def _record(actor: Actor, unit: Organisation, parsed: list[dict[str, Any]]) -> dict[str, int]:
     counts = {"recorded": 0, "drafts": 0}
     with transaction.atomic():
         for row in parsed:
@@ -165,6 +191,7 @@ def survey_import(*, actor: Actor, unit: Organisation, workbook: UploadedWorkboo
                     reason=f"转化意向摸底（第 {row['row']} 行）：意向{Intent(row['intent']).label}，生成成果草稿",
                 )
                 AchievementSource.objects.create(achievement=achievement, kind=SourceKind.SURVEY)
+                row["achievement"] = achievement
                 counts["drafts"] += 1
             if achievement is None:
                 continue  # a new patent not offered: nothing to put on the platform

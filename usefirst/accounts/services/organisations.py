@@ -41,7 +41,9 @@ from ..workflows import ORGANISATION, OrganisationEventType, is_admin_of
 
 # Self-service registration may choose every kind except the provincial department, which is
 # created by a command (there is exactly one and it runs the platform).
-SELF_REGISTRABLE_KINDS = [k for k in OrganisationKind if k != OrganisationKind.PROVINCIAL_DEPARTMENT]
+SELF_REGISTRABLE_KINDS = [
+    k for k in OrganisationKind if k not in (OrganisationKind.PROVINCIAL_DEPARTMENT, OrganisationKind.AUDIT_OFFICE)
+]
 # Only out-of-province institutes may be located outside Guangdong.
 OUTSIDE_PROVINCE_KINDS = frozenset({OrganisationKind.OUT_OF_PROVINCE_INSTITUTE})
 

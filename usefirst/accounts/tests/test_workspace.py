@@ -121,3 +121,25 @@ def test_every_to_do_rank_in_use_has_a_task_area():
     ranks = {int(r) for path in root.glob("*/hooks.py") for r in re.findall(r"rank=(\d+)", path.read_text())}
     ranks |= {int(r) for r in re.findall(r"rank=(\d+)", (root / "accounts" / "workspace.py").read_text())}
     assert ranks and ranks <= set(TODO_SECTIONS)
+
+
+@pytest.mark.django_db
+def test_the_audit_office_gets_its_read_only_links_and_every_one_opens(client, province):
+    """A member of the audit office (审计机关) granted safehouse.audit_readonly: the workspace
+    offers the 安心屋's dossiers, exemptions and systems read-only, each answering 200, and none
+    of a unit's or a department's pages; the kind cannot be self-registered."""
+    from django.contrib.auth.models import Permission
+
+    from usefirst.accounts.services.organisations import SELF_REGISTRABLE_KINDS
+
+    office = make_org(OrganisationKind.AUDIT_OFFICE, name="测试审计厅")
+    auditor = make_user(office, role=Membership.Role.STAFF)
+    auditor.user_permissions.add(Permission.objects.get(codename="audit_readonly", content_type__app_label="safehouse"))
+    html = _workspace(client, auditor)
+    assert "审计查阅（只读）" in html
+    for name in ("safehouse:index", "safehouse:exemptions", "safehouse:systems"):
+        assert f'href="{reverse(name)}"' in html
+        assert client.get(reverse(name)).status_code == 200
+    for label in ("登记新成果", "科技成果审核", "推荐科技成果", "本机构技术需求"):
+        assert label not in html
+    assert OrganisationKind.AUDIT_OFFICE not in SELF_REGISTRABLE_KINDS

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError
@@ -124,3 +125,64 @@ def test_items_are_classified_by_the_organiser(event, organiser):
     assert item.get_classification_display() == "待解决的问题"
     with pytest.raises(DomainError):
         services.event_classify_item(actor=organiser, item=item, classification="nonsense")
+
+
+def test_a_new_concierge_ends_the_current_one_and_each_is_credited_with_the_deals_whose_intent_came_in_office(
+    event, organiser, incubator
+):
+    """The history keeps who, from, to and by whom; a deal goes to the concierge in office at the
+    time of its intent (the engagement), not to the one in office when it was signed. Boundary:
+    an intent at the very moment of the change belongs to the new concierge (from included, to
+    excluded)."""
+    from usefirst.contracts.models import Contract
+    from usefirst.core.testing import make_user
+    from usefirst.events.models import Concierge
+
+    item = event.items.get()
+    project = item.achievement
+    assert project is not None
+    colleague = make_user(incubator)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        first = services.concierge_assign(actor=organiser, achievement=project, person=organiser, event=event)
+    with time_machine.travel(start + dt.timedelta(days=1), tick=False):
+        early = EngagementFactory(achievement=project)
+    change = start + dt.timedelta(days=2)
+    with time_machine.travel(change, tick=False):
+        second = services.concierge_assign(actor=organiser, achievement=project, person=colleague, event=event)
+        late = EngagementFactory(achievement=project)  # the same instant as the change
+    deals = []
+    for engagement in (early, late):
+        contract = ContractFactory(
+            licensor=project.owner,
+            actor=admin_of(project.owner),
+            achievements=[(project, "100")],
+            signed_on=today() + dt.timedelta(days=12),
+        )
+        Contract.objects.filter(pk=contract.pk).update(engagement=engagement)
+        deals.append(contract.pk)
+
+    history = list(Concierge.objects.filter(achievement=project).order_by("assigned_at"))
+    assert [(c.person_id, c.assigned_at, c.ended_at, c.assigned_by_id) for c in history] == [
+        (organiser.pk, start, change, organiser.pk),
+        (colleague.pk, change, None, organiser.pk),
+    ]
+    assert history[0].ended_by_id == organiser.pk
+    assert (first.pk, second.pk) == (history[0].pk, history[1].pk)
+    assert [c.contract_id for c in selectors.concierge_credits(person_id=organiser.pk)] == [deals[0]]
+    assert [c.contract_id for c in selectors.concierge_credits(person_id=colleague.pk)] == [deals[1]]
+    assert sorted(c.contract_id for c in selectors.concierge_credits(organisation_id=incubator.pk)) == sorted(deals)
+
+
+def test_a_deal_whose_intent_came_before_any_concierge_is_credited_to_none(event, organiser):
+    from usefirst.contracts.models import Contract
+
+    project = event.items.get().achievement
+    assert project is not None
+    engagement = EngagementFactory(achievement=project)
+    services.concierge_assign(actor=organiser, achievement=project, person=organiser, event=event)
+    contract = ContractFactory(
+        licensor=project.owner, actor=admin_of(project.owner), achievements=[(project, "100")], signed_on=today()
+    )
+    Contract.objects.filter(pk=contract.pk).update(engagement=engagement)
+    assert selectors.concierge_credits(person_id=organiser.pk) == []

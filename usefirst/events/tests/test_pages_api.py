@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from usefirst.core.testing import make_org
 from usefirst.events import services
@@ -35,9 +37,11 @@ def test_a_signed_up_person_sees_their_entry_code_and_the_organiser_checks_them_
     client.force_login(person)
     response = client.post(reverse("events:signup", args=[event.pk]), {"note": ""})
     assert response.status_code == 302
-    page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    # The entry code is signed with a timestamp: the page and the test make it within one frozen second.
+    with time_machine.travel(timezone.now(), tick=False):
+        page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+        token = services.checkin_token(Registration.objects.get(user=person))
     assert "入场码" in page and "签到链接" in page
-    token = services.checkin_token(Registration.objects.get(user=person))
     # the QR code on the page is the check-in link itself, drawn by the platform (no outside service)
     from usefirst.core.qr import qr_data_uri
 
@@ -127,3 +131,17 @@ def test_the_online_link_leaves_the_platform_only_when_asked(client, event):
     event.online_url = ""
     event.save(update_fields=["online_url"])
     assert client.get(reverse("events:online", args=[event.pk])).status_code == 404
+
+
+def test_the_manage_page_lists_every_concierge_appointment_current_and_ended(client, event, organiser, incubator):
+    from usefirst.core.testing import make_user
+
+    project = event.items.get().achievement
+    colleague = make_user(incubator)
+    colleague.full_name = "接任专员"
+    colleague.save(update_fields=["full_name"])
+    services.concierge_assign(actor=organiser, achievement=project, person=organiser, event=event)
+    services.concierge_assign(actor=organiser, achievement=project, person=colleague, event=event)
+    client.force_login(organiser)
+    html = client.get(reverse("events:manage", args=[event.pk])).content.decode()
+    assert "服务专员任职记录" in html and "现任" in html and "更换）" in html and "接任专员" in html

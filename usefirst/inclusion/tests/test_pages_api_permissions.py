@@ -179,3 +179,23 @@ def test_a_sector_department_reviews_its_own_units_declarations_and_sees_no_othe
     assert client.get(f"/api/v1/conversion-declarations/{declarations[1].pk}").status_code == 404
     declaration_accept(actor=officer, declaration=declarations[0])
     assert ConversionDeclaration.objects.get(pk=declarations[0].pk).status == DeclarationStatus.ACCEPTED
+
+
+def test_the_dry_run_links_an_included_achievement_only_for_those_who_may_open_it(client, provincial_reviewer, unit, owner):
+    """The unit opens its auto-included achievement from the dry run; a reviewer who may not
+    open it (in the demo, the province for a university's) sees the row without a dead link."""
+    from django.urls import reverse
+
+    from usefirst.inclusion.models import AutoInclusion
+    from usefirst.inclusion.services import sweep_include
+
+    make_project(provincial_reviewer, unit, number="DONE", accepted=dt.date(2023, 11, 25))
+    sweep_include(dt.date(2026, 11, 26))
+    link = reverse("catalog:achievement_detail", args=[AutoInclusion.objects.get().achievement_id])
+    for user in (owner, provincial_reviewer):
+        client.force_login(user)
+        page = client.get("/inclusion/", {"on": "2026-11-27"}).content.decode()
+        assert "DONE" in page and "已自动纳入" in page
+        opens = client.get(link).status_code == 200
+        assert (f'href="{link}"' in page) == opens  # linked exactly when it opens: no dead link
+        assert opens or user != owner
