@@ -33,9 +33,13 @@ run: $(STAMP) system-packages
 	@echo "serving http://127.0.0.1:8000 (mail is written to var/mail/; Ctrl-C stops web, worker and scheduler)"
 	$(DEV) exec $(VENV)/bin/honcho -f Procfile start
 
+# bandit: pyproject's [tool.bandit] lists each skipped rule and why; the dependency check reads the
+# offline advisory database security/advisories.json (docs/security.md, "Dependency checks").
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -c pyproject.toml -r usefirst -x '*/tests/*,*/migrations/*' -q
+	$(PY) scripts/dependency_check.py
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy usefirst

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from usefirst.accounts.models import Organisation, Person
 from usefirst.catalog.choices import USE_FIRST_MODE_CHOICES, Mode
 from usefirst.catalog.models import Achievement
+from usefirst.core.hash_chain import ChainedRow, canonical_time
 from usefirst.core.models import TransitionEvent
 from usefirst.core.text import reject_control_characters
 
@@ -317,8 +318,11 @@ class ContractParty(models.Model):
         return self.person.full_name if self.person is not None else ""
 
 
-class IssuedDocument(models.Model):
-    """Register of every PDF the platform issued, with its SHA-256."""
+class IssuedDocument(ChainedRow):
+    """Register of every PDF the platform issued, with its SHA-256. Append-only and hash-chained
+    (usefirst/core/hash_chain.py): a row whose hash was replaced no longer verifies (signing.verify_pdf)."""
+
+    chain_label = "出具文件登记册"
 
     class Kind(models.TextChoices):
         DRAFT = "draft", "待签署文本"
@@ -337,14 +341,31 @@ class IssuedDocument(models.Model):
         verbose_name = "出具文件登记"
         verbose_name_plural = "出具文件登记"
         ordering: ClassVar[list[str]] = ["contract", "issued_at", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["prev_hash"], name="issued_document_chain_one_successor"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contract_id} {self.sha256[:12]}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise RuntimeError("issued documents are append-only")
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            self.chain_link(kwargs.get("using"))
+            super().save(*args, **kwargs)
+
+    def chain_content(self) -> dict[str, Any]:
+        return {
+            "contract": self.contract_id,
+            "kind": self.kind,
+            "sha256": self.sha256,
+            "size": self.size,
+            "file": self.file.name or "",
+            "signatures": self.signature_count,
+            "issued_at": canonical_time(self.issued_at),
+            "issued_by": self.issued_by_id,
+        }
 
 
 class Signature(models.Model):

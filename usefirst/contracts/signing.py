@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from usefirst.core import hash_chain
 from usefirst.core.crypto import decrypt, encrypt
 
 from .models import PlatformRoot
@@ -208,6 +209,41 @@ def signing_authority() -> SigningAuthority:
 
 def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+# ---------------------------------------------------------------- the platform's own signatures
+
+
+@dataclass(frozen=True)
+class PlatformSignature:
+    """The platform's ECDSA signature of a message (a chain head), with the single-use
+    certificate its CA issued for it and that CA's root, all as text to store."""
+
+    signature: str  # Base64
+    certificate_pem: str
+    root_pem: str
+
+
+def sign_as_platform(message: bytes, *, purpose: str) -> PlatformSignature:
+    """Sign a message as the platform (the 安心屋 and the hash chains sign their heads so): a key
+    the platform CA issues for this one signature, named by `purpose` in its certificate.
+    Raises CaNotInitialised before the CA has a root."""
+    import base64
+
+    issued = signing_authority().issue_signing_key(
+        SigningIdentity(person_name=purpose, organisation_name=PLATFORM_NAME, user_id=0)
+    )
+    signature = issued.key.sign(message, ec.ECDSA(hashes.SHA256()))
+    return PlatformSignature(
+        signature=base64.b64encode(signature).decode(),
+        certificate_pem=issued.certificate.public_bytes(serialization.Encoding.PEM).decode(),
+        root_pem=issued.chain[-1].public_bytes(serialization.Encoding.PEM).decode(),
+    )
+
+
+def trust_roots_pem() -> list[str]:
+    """The platform's roots, as PEM (what usefirst/core/hash_chain.py checks head signatures against)."""
+    return list(PlatformRoot.objects.values_list("certificate_pem", flat=True))
 
 
 # ---------------------------------------------------------------- signing
@@ -459,6 +495,12 @@ def verify_pdf(data: bytes) -> VerificationReport:
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
         return _cannot_verify(sha256, size, "不是完整的 PDF 文件（可能已被截断或损坏）")
     issued = IssuedDocument.objects.filter(sha256=sha256).select_related("contract").order_by("-issued_at").first()
+    # A register row whose hash was replaced (or any row after it rewritten) is no register entry:
+    # the chain and its signed heads must hold from that row on (usefirst/core/hash_chain.py).
+    forged = issued is not None and not hash_chain.row_holds(issued)
+    if forged:
+        logger.warning("issued-document register row %s breaks its hash chain", issued.pk if issued else None)
+        issued = None
     try:
         signatures, unsigned = _validate_signatures(data)
     except Exception as exc:  # pyHanko raises many types on malformed input; all mean the same here
@@ -483,6 +525,8 @@ def verify_pdf(data: bytes) -> VerificationReport:
         report.message = "验证不通过：签名证书不是由本平台签发"
     elif any(s.changes_after == "other" for s in signatures):
         report.message = "验证不通过：签名后文件被追加了签名以外的内容"
+    elif forged:
+        report.message = "验证不通过：登记册中与该文件对应的记录被篡改（摘要链校验不通过），不能作为本平台出具的文件原件"
     elif issued is None:
         report.message = "验证不通过：签名完好，但该文件不是本平台出具的文件原件（哈希值不在登记册中）"
     else:

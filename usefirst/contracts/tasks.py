@@ -6,6 +6,7 @@ import datetime as dt
 
 from usefirst.core.daily_jobs import daily_job
 
+from . import chain_heads
 from .services import contract_advance
 from .services.free_use import contracts_due
 
@@ -25,3 +26,14 @@ from .services.free_use import contracts_due
 )
 def advance_free_use_periods(day: dt.date) -> dict[str, int]:
     return contract_advance(on=day)
+
+
+@daily_job(
+    "contracts.sign_chain_heads",
+    "审计记录、出具文件登记册与到账记录摘要链链头每日签名",
+    at=dt.time(1, 20),
+    due=chain_heads.heads_due,
+    labels={"signed": "签署链头的摘要链", "no_ca": "平台根证书未建立，未能签署"},
+)
+def sign_chain_heads(day: dt.date) -> dict[str, int]:
+    return chain_heads.heads_sign(day)

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.db import models
 
-from . import audit_chain
 from .actors import Visitor
 from .client import current_address
+from .hash_chain import Break, first_break
 from .models import AuditEntry, AuditOutcome
 
 
@@ -48,12 +47,7 @@ def audit(
     )
 
 
-@dataclass(frozen=True)
-class Break:
-    """The first row where the chain does not hold, and why."""
-
-    row_id: int | None
-    reason: str
+__all__ = ["Break", "audit", "verify_against_copy", "verify_chain"]
 
 
 def _rows() -> Iterator[AuditEntry]:
@@ -64,16 +58,7 @@ def verify_chain(rows: Iterable[AuditEntry] | None = None) -> tuple[int, Break |
     """(rows checked, the first break or None). A row breaks the chain when its content no longer
     gives its hash (it was edited) or its `prev_hash` is not the hash of the row before it (a row
     before it was removed, or it was inserted)."""
-    prev = audit_chain.GENESIS
-    count = 0
-    for row in _rows() if rows is None else rows:
-        count += 1
-        if row.prev_hash != prev:
-            return count, Break(row.pk, "前一条摘要不符：此前的记录被删除、插入或改动")
-        if row.computed_hash() != row.row_hash:
-            return count, Break(row.pk, "内容与摘要不符：该记录被改动")
-        prev = row.row_hash
-    return count, None
+    return first_break(_rows() if rows is None else rows)
 
 
 def verify_against_copy(path: Path) -> Break | None:

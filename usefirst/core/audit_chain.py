@@ -1,4 +1,5 @@
-"""The hash chain of the audit log (docs/security.md, "Audit log").
+"""The canonical form of an audit row (docs/security.md, "Audit log"); the chain itself is
+usefirst/core/hash_chain.py, shared with the other chained tables.
 
 Each row stores `prev_hash`, the `row_hash` of the row before it (the first row: GENESIS), and
 its own `row_hash`, the SHA-256 of a canonical text of its content and of `prev_hash`. Changing,
@@ -11,12 +12,12 @@ version tag and both are verified.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from typing import Any
 
-GENESIS = "0" * 64
-VERSION = "v1"
+from .hash_chain import GENESIS, VERSION, link_hash
+
+__all__ = ["GENESIS", "VERSION", "normalise_detail", "row_content", "row_hash"]
 
 
 def normalise_detail(detail: Any) -> Any:
@@ -24,9 +25,8 @@ def normalise_detail(detail: Any) -> Any:
     return json.loads(json.dumps(detail if detail is not None else {}, ensure_ascii=False, default=str))
 
 
-def row_hash(
+def row_content(
     *,
-    prev_hash: str,
     at: dt.datetime,
     actor_id: int | None,
     action: str,
@@ -35,10 +35,8 @@ def row_hash(
     detail: Any,
     source_address: str,
     outcome: str,
-) -> str:
-    content = {
-        "v": VERSION,
-        "prev": prev_hash,
+) -> dict[str, Any]:
+    return {
         "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "actor": actor_id,
         "action": action,
@@ -48,5 +46,8 @@ def row_hash(
         "source": source_address,
         "outcome": outcome,
     }
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def row_hash(*, prev_hash: str, **content: Any) -> str:
+    """The v1 hash of an audit row (the migration that chained the rows already there uses it)."""
+    return link_hash(prev_hash=prev_hash, content=row_content(**content), version=VERSION)

@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import connections, models, router, transaction
+from django.db import models, router, transaction
 from django.utils import timezone
 
-from . import audit_chain, audit_shipping
+from . import audit_chain, audit_shipping, hash_chain
 
 
 class TransitionEvent(models.Model):
@@ -70,10 +70,14 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
         raise AppendOnlyError("audit rows are append-only: no bulk_update")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(hash_chain.ChainedRow):
     """Audit of actions that are not state transitions: sign-ins, unmasking personal data,
-    exports, settings. Append-only and hash-chained (usefirst/core/audit_chain.py); written
-    through `usefirst.core.audit.audit`."""
+    exports, settings. Append-only and hash-chained (usefirst/core/hash_chain.py, the canonical
+    form in usefirst/core/audit_chain.py); written through `usefirst.core.audit.audit`."""
+
+    chain_label = "审计记录"
+    # Any constant names the chain's advisory lock; it is the same in every process.
+    chain_lock_key = 0x55464155  # "UFAU"
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -86,8 +90,6 @@ class AuditEntry(models.Model):
     # The client's address (usefirst/core/client.py); empty for a scheduled job or a command.
     source_address = models.CharField("来源地址", max_length=45, blank=True, default="")
     outcome = models.CharField("结果", max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS)
-    prev_hash = models.CharField("前一条摘要", max_length=64, editable=False)
-    row_hash = models.CharField("本条摘要", max_length=64, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -111,11 +113,8 @@ class AuditEntry(models.Model):
             raise AppendOnlyError("audit rows are append-only")
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using):
-            _lock_chain(using)
-            last = AuditEntry.objects.using(using).order_by("-id").values_list("row_hash", flat=True).first()
-            self.prev_hash = last or audit_chain.GENESIS
             self.detail = audit_chain.normalise_detail(self.detail)
-            self.row_hash = self.computed_hash()
+            self.chain_link(using)
             super().save(*args, **kwargs)
             record = self.as_record()
             transaction.on_commit(lambda: audit_shipping.ship(record), using=using)
@@ -123,9 +122,8 @@ class AuditEntry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit rows are append-only: no delete")
 
-    def computed_hash(self) -> str:
-        return audit_chain.row_hash(
-            prev_hash=self.prev_hash,
+    def chain_content(self) -> dict[str, Any]:
+        return audit_chain.row_content(
             at=self.at,
             actor_id=self.actor_id,
             action=self.action,
@@ -153,22 +151,40 @@ class AuditEntry(models.Model):
         }
 
 
-# Any constant names the chain's advisory lock; it is the same in every process.
-AUDIT_CHAIN_LOCK = 0x55464155  # "UFAU"
+AUDIT_CHAIN_LOCK = AuditEntry.chain_lock_key
 
 
-def _lock_chain(using: str) -> None:
-    """Serialise appends to the chain until the transaction ends.
+class ChainHeadSignature(models.Model):
+    """The platform's signature of the head of one hash chain (usefirst/core/hash_chain.py), written
+    by the daily job (usefirst/contracts/chain_heads.py) with a key the platform CA issues.
+    Append-only."""
 
-    PostgreSQL: a transaction-scoped advisory lock (two appends never read the same tail).
-    SQLite: the write lock, which the project's IMMEDIATE transactions take at BEGIN
-    (settings.database_from_env), already lets one writer in at a time. On both, the unique
-    `prev_hash` refuses a fork that a misconfigured database would otherwise let through.
-    """
-    connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+    chain = models.CharField("链", max_length=64)
+    row_id = models.PositiveBigIntegerField("签署至记录")
+    row_hash = models.CharField("链头摘要", max_length=64)
+    signature = models.TextField("签名（Base64）")
+    certificate_pem = models.TextField("签名证书")
+    root_pem = models.TextField("平台根证书")
+    signed_at = models.DateTimeField("签署时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "摘要链链头签名"
+        verbose_name_plural = "摘要链链头签名"
+        ordering: ClassVar[list[str]] = ["chain", "row_id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["chain", "row_id"], name="chain_head_one_signature_per_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain} 签署至 #{self.row_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("chain head signatures are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("chain head signatures are append-only: no delete")
 
 
 class DailyJobRun(models.Model):

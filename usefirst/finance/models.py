@@ -9,16 +9,18 @@ achievement is an indexed sum (see selectors.received_for_achievement).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from usefirst.accounts.models import Organisation, Person
 from usefirst.catalog.models import Achievement
 from usefirst.contracts.models import Contract, InventorGrant  # the grant is a contract term
+from usefirst.core.hash_chain import ChainedRow, canonical_time
 from usefirst.core.models import TransitionEvent
 from usefirst.core.text import reject_control_characters
 
@@ -167,8 +169,10 @@ class ReceiptStatus(models.TextChoices):
     DISPUTED = "disputed", "付款方有异议"
 
 
-class Receipt(AppendOnly):
+class Receipt(AppendOnly, ChainedRow):
     """A receipt (到账) or its reversal. Never edited; the only source of amounts received.
+    Hash-chained (usefirst/core/hash_chain.py) over the fields set when it is recorded: an amount
+    changed in the database is found by `manage.py integrity_verify`.
 
     A receipt waits for its confirmation (by the payer, the department or the unit) or the
     payer's dispute, the fields set later, once (finance/workflows.py); only confirmed receipts
@@ -212,6 +216,7 @@ class Receipt(AppendOnly):
         ordering: ClassVar[list[str]] = ["received_on", "id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["idempotency_key"], name="receipt_idempotency_key_unique"),
+            models.UniqueConstraint(fields=["prev_hash"], name="receipt_chain_one_successor"),
             models.CheckConstraint(
                 condition=(Q(reverses__isnull=True) & Q(amount__gt=0)) | (Q(reverses__isnull=False) & Q(amount__lt=0)),
                 name="receipt_positive_or_reversing",
@@ -228,8 +233,35 @@ class Receipt(AppendOnly):
             models.Index(fields=["contract", "received_on"], name="receipt_contract_day_idx")
         ]
 
+    chain_label = "到账记录"
+
     def __str__(self) -> str:
         return f"{self.received_on} {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:  # the later fields (AppendOnly) are outside the chain
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=kwargs.get("using")):
+            self.chain_link(kwargs.get("using"))
+            super().save(*args, **kwargs)
+
+    def chain_content(self) -> dict[str, Any]:
+        return {
+            "contract": self.contract_id,
+            "received_on": self.received_on.isoformat(),
+            "amount": f"{Decimal(self.amount):.2f}",
+            "payer": self.payer,
+            "voucher": self.voucher_number,
+            "key": self.idempotency_key,
+            "payload": self.payload_hash,
+            "reverses": self.reverses_id,
+            "reason": self.reason,
+            "recorded_by": self.recorded_by_id,
+            "recorded_at": canonical_time(self.recorded_at),
+            "payer_organisation": self.payer_organisation_id,
+            "slip": self.slip.name or "",
+        }
 
     @property
     def is_confirmed(self) -> bool:

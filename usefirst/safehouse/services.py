@@ -8,7 +8,6 @@ a step the claimed situations need, listing them."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import io
 import json
@@ -18,8 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import serialization
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -247,11 +245,7 @@ def head_sign(dossier: Dossier) -> HeadSignature | None:
     head = dossier.entries.order_by("-seq").first()
     if head is None:
         return None
-    issued = signing.signing_authority().issue_signing_key(
-        signing.SigningIdentity(person_name="安心屋存证链头签名", organisation_name=signing.PLATFORM_NAME, user_id=0)
-    )
-    message = verify.head_message(dossier.ref, head.seq, head.entry_hash)
-    signature = issued.key.sign(message, ec.ECDSA(hashes.SHA256()))
+    signed = signing.sign_as_platform(verify.head_message(dossier.ref, head.seq, head.entry_hash), purpose="安心屋存证链头签名")
     with transaction.atomic():
         existing: HeadSignature | None = HeadSignature.objects.filter(dossier=dossier, seq=head.seq).first()
         if existing is not None:
@@ -260,9 +254,9 @@ def head_sign(dossier: Dossier) -> HeadSignature | None:
             dossier=dossier,
             seq=head.seq,
             head_hash=head.entry_hash,
-            signature=base64.b64encode(signature).decode(),
-            certificate_pem=issued.certificate.public_bytes(serialization.Encoding.PEM).decode(),
-            root_pem=issued.chain[-1].public_bytes(serialization.Encoding.PEM).decode(),
+            signature=signed.signature,
+            certificate_pem=signed.certificate_pem,
+            root_pem=signed.root_pem,
         )
         return created
 
