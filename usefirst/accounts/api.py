@@ -123,7 +123,12 @@ def _org(o: Organisation) -> dict[str, Any]:
     }
 
 
-@router.post("/tokens", response={201: TokenCreatedOut}, summary="用邮箱和密码换取接口令牌（令牌只显示一次）")
+@router.post(
+    "/tokens",
+    response={201: TokenCreatedOut},
+    summary="用邮箱和密码换取接口令牌（令牌只显示一次）",
+    openapi_extra={"x-problem-statuses": ["401"]},  # wrong e-mail or password
+)
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     wait = throttles.sign_in_blocked(request, payload.email)
     if wait:  # too many failures from this address or for this account (usefirst/accounts/throttles.py)

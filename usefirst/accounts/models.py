@@ -13,6 +13,7 @@ from django.utils import timezone
 from usefirst.core import crypto
 from usefirst.core.identifiers import IdKind, normalise_credit_code
 from usefirst.core.models import TransitionEvent
+from usefirst.core.platform_roles import PlatformRole
 from usefirst.core.regions import CITY_CHOICES, OUTSIDE_PROVINCE, Region, is_valid_county, region_of
 from usefirst.core.text import reject_control_characters
 
@@ -29,8 +30,11 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        """`createsuperuser` makes a system administrator: no account holds every power
+        (三员分立, usefirst/core/platform_roles.py); the other two roles are given by
+        `manage.py platform_role`."""
         extra.setdefault("is_staff", True)
-        extra.setdefault("is_superuser", True)
+        extra.setdefault("platform_role", PlatformRole.SYSTEM)
         return self.create_user(email, password, **extra)
 
 
@@ -44,6 +48,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField("可进入后台", default=False)
     date_joined = models.DateTimeField("注册时间", default=timezone.now)
     email_verified_at = models.DateTimeField("邮箱验证时间", null=True, blank=True)
+    # One value: an account holds at most one of the three administrator roles.
+    platform_role = models.CharField("平台管理角色", max_length=16, choices=PlatformRole.choices, blank=True, default="")
 
     objects = UserManager()
 
@@ -54,6 +60,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # A superuser holds every power: never together with one of the three roles.
+            models.CheckConstraint(
+                condition=models.Q(platform_role="") | models.Q(is_superuser=False), name="platform_role_not_superuser"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"

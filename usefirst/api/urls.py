@@ -55,11 +55,14 @@ _PROBLEMS = {
 
 def _document_problems(method: str, operation: dict[str, Any]) -> None:
     """Every operation lists the problem+json answers it can give, besides its success."""
-    statuses = ["400", "404", "429"]
+    # An operation open to everyone that still answers 401 (the token exchange: wrong credentials)
+    # names it with openapi_extra={"x-problem-statuses": ["401"]}.
+    statuses = ["400", "404", "429", *operation.get("x-problem-statuses", [])]
     if operation.get("parameters") or operation.get("requestBody"):
         statuses.append("422")
     if operation.get("security"):
         statuses += ["401", "403"]
+    statuses = list(dict.fromkeys(statuses))
     if method.lower() in ("post", "put", "patch", "delete"):
         statuses.append("409")
     responses = operation["responses"]

@@ -1,4 +1,5 @@
-"""Django admin: superusers only, and read-only on every domain model.
+"""Django admin: the platform administrators only, each reading only its own tables (三员分立,
+usefirst/core/platform_roles.py), and read-only on every domain model.
 
 Writes go through the services (which validate, lock, audit and notify); the admin is a window
 onto the data for the platform's operators, never a second way to change it. Installed as
@@ -15,6 +16,8 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.db import models
 from django.http import HttpRequest
+
+from .platform_roles import may_read_table, role_of
 
 # The apps whose models the admin shows; a model added to one of them appears automatically.
 DOMAIN_APPS = ("accounts", "catalog", "policy", "notifications", "core", "api", "plan_projects")
@@ -34,8 +37,7 @@ class SuperuserAdminSite(admin.AdminSite):
     index_title = "数据查看（只读）"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        user = request.user
-        return bool(user.is_active and user.is_superuser)
+        return bool(role_of(request.user))
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -53,7 +55,7 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
+        return may_read_table(request.user, self.model._meta.label_lower)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

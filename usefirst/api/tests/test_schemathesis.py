@@ -56,7 +56,7 @@ def _failures(api_schema: Any, headers: dict[str, str] | None) -> list[str]:
 
         try:
             run()
-        except Exception as exc:
+        except (Exception, BaseExceptionGroup) as exc:  # a FailureGroup is an exception group
             failures.append(f"{operation.label}: {str(exc).strip().splitlines()[0:6]}")
     return failures
 
