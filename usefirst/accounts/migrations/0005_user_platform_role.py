@@ -13,7 +13,7 @@ def superusers_become_system_administrators(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_transition_event_type"),
+        ("accounts", "0004_organisation_kind_audit_office"),
     ]
 
     operations = [
