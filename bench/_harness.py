@@ -183,6 +183,11 @@ class Table:
         by_name = {f.name: f for f in fields} | {f.attname: f for f in fields}
         self.varying = [by_name[name] for name in varying]
         varying_columns = {f.column for f in self.varying}
+        # A hash-chained model (usefirst/core/hash_chain.py): its link columns are unique, so each
+        # bench row gets its own placeholder link. The bench does not verify the chain.
+        self.chained = "prev_hash" in by_name and "prev_hash" not in varying_columns
+        if self.chained:
+            varying_columns |= {"prev_hash", "row_hash"}
         sample = model(**fixed)
         self.fixed_columns = [f.column for f in fields if f.column not in varying_columns and not f.primary_key]
         self.fixed_values = tuple(
@@ -190,7 +195,8 @@ class Table:
             for f in fields
             if f.column not in varying_columns and not f.primary_key
         )
-        self.columns = [*(f.column for f in self.varying), *self.fixed_columns]
+        links = ["prev_hash", "row_hash"] if self.chained else []
+        self.columns = [*(f.column for f in self.varying), *links, *self.fixed_columns]
         self.vendor = connection.vendor
         self.written = 0
 
@@ -205,7 +211,11 @@ class Table:
         from django.db import connection
 
         fixed = self.fixed_values
-        full = [(*row, *fixed) for row in rows]
+        if self.chained:
+            start = self.written
+            full = [(*row, f"b{start + n:063x}", f"h{start + n:063x}", *fixed) for n, row in enumerate(rows)]
+        else:
+            full = [(*row, *fixed) for row in rows]
         if not full:
             return 0
         with connection.cursor() as cursor:

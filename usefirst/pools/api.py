@@ -9,15 +9,17 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import Field
 
 from usefirst.accounts.models import Organisation
 from usefirst.api.auth import TokenAuth, optional_user
+from usefirst.api.fields import PageQuery
 from usefirst.catalog.models import Achievement
 from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.errors import Forbidden
+from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
 
 from . import selectors, services
@@ -96,10 +98,19 @@ class PoolDetailOut(PoolSummaryOut):
     proposed: list[PoolEntryOut] = Field(description="推荐中的条目及票数（仅运营机构和成员企业可见，其他人为空）")
 
 
-@router.get("/pools", response=list[PoolSummaryOut], auth=None, summary="产业成果池列表（公开）")
-def pool_list(request: HttpRequest) -> list[dict[str, Any]]:
+class PoolPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    num_pages: int
+    items: list[PoolSummaryOut]
+
+
+@router.get("/pools", response=PoolPageOut, auth=None, summary="产业成果池列表（公开，分页）")
+def pool_list(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     optional_user(request)  # a presented token must be valid
-    return [_summary(pool) for pool in selectors.pools()]
+    page = paginate(selectors.pools(), page=query.page or 1, page_size=query.page_size or 20)
+    return {**page.__dict__, "items": [_summary(pool) for pool in page.items]}
 
 
 @router.get(

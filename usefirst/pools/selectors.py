@@ -19,9 +19,13 @@ from .models import Pool, PoolEntry
 
 
 def pools() -> QuerySet[Pool]:
-    return Pool.objects.select_related("operator").annotate(
-        admitted=Count("entries", filter=Q(entries__status=EntryStatus.ADMITTED), distinct=True),
-        member_count=Count("members", distinct=True),
+    return (
+        Pool.objects.select_related("operator")
+        .annotate(
+            admitted=Count("entries", filter=Q(entries__status=EntryStatus.ADMITTED), distinct=True),
+            member_count=Count("members", distinct=True),
+        )
+        .order_by("name", "id")
     )
 
 

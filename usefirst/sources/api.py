@@ -272,14 +272,25 @@ def _survey_unit(request: AuthenticatedHttpRequest, pk: int) -> Organisation:
     return unit
 
 
+class ConversionIntentPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    num_pages: int
+    items: list[ConversionIntentOut]
+
+
 @router.get(
     "/organisations/{pk}/conversion-intents",
-    response=list[ConversionIntentOut],
+    response=ConversionIntentPageOut,
     auth=AUTH,
-    summary="本单位的转化意向摸底结果（每项成果最近一次填报）",
+    summary="本单位的转化意向摸底结果（每项成果最近一次填报，分页）",
 )
-def conversion_intent_list(request: AuthenticatedHttpRequest, pk: int) -> list[dict[str, Any]]:
-    return [_intent_out(row) for row in survey.intents_of(_survey_unit(request, pk))]
+def conversion_intent_list(
+    request: AuthenticatedHttpRequest, pk: int, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+) -> dict[str, Any]:
+    result = paginate(survey.intents_of(_survey_unit(request, pk)), page=page, page_size=page_size)
+    return {**result.__dict__, "items": [_intent_out(row) for row in result.items]}
 
 
 @router.post(

@@ -69,7 +69,9 @@ def test_a_member_proposes_and_votes_and_insiders_alone_see_the_proposal(client,
     assert inside["is_insider"] and [e["id"] for e in inside["proposed"]] == [entry["id"]]
     client.logout()
     listed = client.get("/api/v1/pools").json()
-    assert [(p["name"], p["member_count"]) for p in listed] == [("海洋经济成果池", 1)]
+    assert [(p["name"], p["member_count"]) for p in listed["items"]] == [("海洋经济成果池", 1)]
+    assert (listed["count"], listed["page"], listed["num_pages"]) == (1, 1, 1)
+    assert client.get("/api/v1/pools?page=9").json()["code"] == "page_out_of_range"
     outside = client.get(f"/api/v1/pools/{pool.pk}").json()
     assert outside["proposed"] == [] and not outside["is_insider"]
 

@@ -50,8 +50,11 @@ def test_a_unit_submits_one_row_and_reads_its_rows(client, unit, owner):
         {"title": "暂不转化", "patent": patent(32), "field": "0101", "intent": "暂不转化", "inventors_consent": False},
     )
     assert kept.status_code == 204
-    rows = client.get(URL.format(unit.pk)).json()
-    assert [r["intent_display"] for r in rows] == ["先用后转", "开放许可"]
+    listed = client.get(URL.format(unit.pk)).json()
+    assert [r["intent_display"] for r in listed["items"]] == ["先用后转", "开放许可"]
+    assert listed["count"] == 2
+    second = client.get(URL.format(unit.pk) + "?page=2&page_size=1").json()
+    assert [r["intent_display"] for r in second["items"]] == ["开放许可"] and second["num_pages"] == 2
 
 
 def test_an_open_intent_without_consent_is_refused_by_row_and_nothing_is_recorded(client, unit, owner):
