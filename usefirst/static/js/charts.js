@@ -43,7 +43,11 @@
     }
     var horizontal = data.kind === "hbar";
     var categoryAxis = { type: "category", data: data.categories, axisLabel: { interval: 0, hideOverlap: true } };
-    var valueAxis = { type: "value", axisLabel: { formatter: function (v) { return anyMoney ? (v / 10000).toLocaleString("zh-CN") + "万" : v; } } };
+    // Counts are whole: when every figure is an integer the axis takes no step below 1 (no "0.2 份").
+    var whole = data.series.every(function (s) {
+      return s.values.every(function (v) { return v === null || v === undefined || Number(v) % 1 === 0; });
+    });
+    var valueAxis = { type: "value", minInterval: whole && !anyMoney ? 1 : undefined, axisLabel: { formatter: function (v) { return anyMoney ? (v / 10000).toLocaleString("zh-CN") + "万" : v; } } };
     base.xAxis = horizontal ? valueAxis : categoryAxis;
     base.yAxis = horizontal ? Object.assign({}, categoryAxis, { inverse: true }) : valueAxis;
     base.tooltip.valueFormatter = function (v) { return anyMoney ? money(v) : plain(v); };
