@@ -83,6 +83,8 @@ def contract_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         # The parties and the province may see the products that fit the deal and their quotes.
         "may_quote": contract.kind != ContractKind.PRELIMINARY_AGREEMENT
         and (may_change or roles.is_provincial_staff(request.user)),
+        # Loans are applied for by the parties only (usefirst/financing/policies.py: party_contract).
+        "may_finance": contract.kind != ContractKind.PRELIMINARY_AGREEMENT and may_change,
         "has_money_page": contract.status not in (ContractStatus.DRAFTED, ContractStatus.SIGNING, ContractStatus.CANCELLED),
         "floor_pct": share_pct("inventor_share_floor"),
         "statutory_pct": share_pct("statutory_share_floor"),

@@ -88,6 +88,8 @@ def dossier(request: AuthenticatedHttpRequest, contract_pk: int) -> HttpResponse
             "signatures": list(found.signatures.order_by("-seq")[:5]) if found else [],
             "exemptions": list(restrict(found.exemptions.all(), request.user, Action.VIEW)) if found else [],
             "may_deposit": may_deposit,
+            # the audit office reads the dossier, not the contract itself: its number, unlinked
+            "contract_visible": can(request.user, Action.VIEW, contract),
         },
     )
 

@@ -169,3 +169,18 @@ def test_the_bank_finds_the_application_to_decide_among_its_todos(client, deal, 
     client.force_login(application.bank.memberships.first().user)
     html = client.get("/accounts/workspace/").content.decode()
     assert "待审批的融资申请" in html
+
+
+def test_the_contract_page_offers_financing_to_its_parties_only(client, deal, province):
+    """The province sees the contract and its insurance quotes, but loans are the parties' own:
+    no link to a page that would refuse it (the every-link journey found it answering 403)."""
+    contract = deal["contract"]
+    link = f'href="/financing/contracts/{contract.pk}/"'
+    client.force_login(deal["licensee"])
+    assert link in client.get(f"/contracts/{contract.pk}/").content.decode()
+    reviewer = make_user(province)
+    client.force_login(reviewer)
+    page = client.get(f"/contracts/{contract.pk}/")
+    assert page.status_code == 200
+    assert link not in page.content.decode()
+    assert client.get(f"/financing/contracts/{contract.pk}/").status_code == 403

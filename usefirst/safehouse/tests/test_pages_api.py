@@ -66,6 +66,14 @@ def test_the_auditor_reads_the_dossier_page_without_deposit_links(client, staff,
     body = client.get(reverse("safehouse:dossier", args=[deal.pk])).content.decode()
     assert Dossier.objects.get().ref in body
     assert reverse("safehouse:deposit", args=[deal.pk, "valuation"]) not in body
+    # the audit office reads the dossier, not the contract: its number is shown, not linked
+    assert deal.number in body
+    assert f'href="{reverse("contracts:detail", args=[deal.pk])}"' not in body
+    client.force_login(staff)
+    assert (
+        f'href="{reverse("contracts:detail", args=[deal.pk])}"'
+        in client.get(reverse("safehouse:dossier", args=[deal.pk])).content.decode()
+    )
 
 
 @pytest.mark.django_db
