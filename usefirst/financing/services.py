@@ -8,20 +8,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-
 from usefirst.accounts.models import Organisation
-from usefirst.core import workflow
 from usefirst.core.actors import Actor
-from usefirst.core.errors import Conflict, DomainError, Forbidden
+from usefirst.core.errors import DomainError, Forbidden
 from usefirst.core.money import parse_amount
-from usefirst.core.permissions import Action, can
-from usefirst.core.text import clean_reason, clean_text, clean_title
+from usefirst.core.text import clean_text, clean_title
+from usefirst.risk.products_lifecycle import ProductLifecycle
 from usefirst.risk.services import _decimal
-from usefirst.risk.workflows import ProductEventType as E
 
-from .choices import PRODUCT_EDITABLE, LoanKind, ProductStatus
+from .choices import LoanKind
 from .models import LoanProduct, label_of
 from .policies import is_bank_member
 from .rules import check_product
@@ -90,99 +85,34 @@ def clean_product_data(data: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _apply(product: LoanProduct, data: Mapping[str, Any]) -> None:
-    cleaned = clean_product_data(data)
-    for name in EDITABLE_FIELDS:
-        setattr(product, name, cleaned[name])
-    check_product(product)
+LIFECYCLE = ProductLifecycle(
+    workflow=LOAN_PRODUCT,
+    owner_field="bank",
+    editable_fields=EDITABLE_FIELDS,
+    clean=clean_product_data,
+    check=check_product,
+    series_prefix="FP",
+    review_refusal="只有省科技厅可以审核融资产品",
+    check_before_submit=True,
+)
 
 
 def product_create(*, actor: Actor, bank: Organisation, data: Mapping[str, Any]) -> LoanProduct:
     if not is_bank_member(actor, bank.pk):
         raise Forbidden("只有银行的成员可以发布融资产品", code="not_a_bank")
     product = LoanProduct(bank=bank, created_by=actor, series="")
-    _apply(product, data)
-    with transaction.atomic():
-        product.save()
-        product.series = f"FP{product.pk:06d}"
-        product.save(update_fields=["series"])
-        workflow.record(LOAN_PRODUCT, product, E.CREATE, actor=actor, from_status="")
-    return product
+    return LIFECYCLE.create(actor=actor, product=product, data=data)
 
 
 def product_update(*, actor: Actor, product: LoanProduct, data: Mapping[str, Any]) -> LoanProduct:
-    if not can(actor, Action.CHANGE, product):
-        raise Forbidden("您没有修改该产品的权限", code="forbidden")
-    with transaction.atomic():
-        locked = LoanProduct.objects.select_for_update().get(pk=product.pk)
-        if locked.status not in PRODUCT_EDITABLE:
-            raise Conflict(
-                f"产品当前状态为“{locked.get_status_display()}”，不能直接修改；已发布的产品请创建新版本", code="not_editable"
-            )
-        _apply(locked, data)
-        locked.updated_at = timezone.now()
-        locked.save()
-        workflow.record(LOAN_PRODUCT, locked, E.UPDATE, actor=actor)
-    return locked
+    return LIFECYCLE.update(actor=actor, product=product, data=data)
 
 
-def product_new_version(*, actor: Actor, product: LoanProduct) -> LoanProduct:
-    """A draft of the next version, copied from a published (or withdrawn) one, which stays as it
-    is: the applications made under it keep it."""
-    if not can(actor, Action.CHANGE, product):
-        raise Forbidden("您没有修改该产品的权限", code="forbidden")
-    with transaction.atomic():
-        locked = LoanProduct.objects.select_for_update().get(pk=product.pk)
-        if locked.status not in (ProductStatus.PUBLISHED, ProductStatus.WITHDRAWN):
-            raise Conflict("只有已发布或已下线的产品可以创建新版本", code="not_editable")
-        latest = LoanProduct.objects.filter(series=locked.series).order_by("-version").values_list("version", flat=True).first()
-        copy = LoanProduct(
-            bank=locked.bank,
-            series=locked.series,
-            version=(latest or locked.version) + 1,
-            created_by=actor,
-            **{name: getattr(locked, name) for name in EDITABLE_FIELDS},
-        )
-        try:
-            with transaction.atomic():
-                copy.save()
-        except IntegrityError as exc:
-            raise Conflict("该产品已有一个正在修改或审核中的新版本，请先完成它", code="product_version_open") from exc
-        workflow.record(LOAN_PRODUCT, copy, E.NEW_VERSION, actor=actor, from_status="", payload={"from_version": locked.version})
-    return copy
-
-
-def product_submit(*, actor: Actor, product: LoanProduct) -> LoanProduct:
-    with transaction.atomic():
-        check_product(LoanProduct.objects.get(pk=product.pk))
-        return workflow.move(LOAN_PRODUCT, product, "submit", actor=actor, also={"submitted_at": timezone.now()})
-
-
-def product_withdraw_submission(*, actor: Actor, product: LoanProduct) -> LoanProduct:
-    return workflow.move(LOAN_PRODUCT, product, "withdraw_submission", actor=actor)
-
-
-def product_approve(*, actor: Actor, product: LoanProduct) -> LoanProduct:
-    """Publish a submitted version; the version published before it is superseded in the same
-    transaction."""
-    with transaction.atomic():
-        previous = (
-            LoanProduct.objects.filter(series=product.series, status=ProductStatus.PUBLISHED).exclude(pk=product.pk).first()
-        )
-        if previous is not None and can(actor, Action.REVIEW, product):
-            workflow.move(LOAN_PRODUCT, previous, "supersede", actor=actor, reason=f"第 {product.version} 版审核通过并发布")
-        return workflow.move(
-            LOAN_PRODUCT, product, "approve", actor=actor, reason="审核通过，予以发布", also={"published_at": timezone.now()}
-        )
-
-
-def product_return(*, actor: Actor, product: LoanProduct, reason: object) -> LoanProduct:
-    if not can(actor, Action.REVIEW, product):
-        raise Forbidden("只有省科技厅可以审核融资产品", code="forbidden")
-    text = clean_reason(reason, label="退回理由")
-    return workflow.move(LOAN_PRODUCT, product, "return", actor=actor, reason=text)
-
-
-def product_withdraw(*, actor: Actor, product: LoanProduct, reason: object = "") -> LoanProduct:
-    text = clean_reason(reason, label="下线说明", required=False)
-    return workflow.move(LOAN_PRODUCT, product, "withdraw", actor=actor, reason=text)
+# The lifecycle's writes, as this module's (risk/products_lifecycle.py): a new version copies a
+# published or withdrawn one (the applications made under it keep it); approving supersedes the version published before it.
+product_new_version = LIFECYCLE.new_version
+product_submit = LIFECYCLE.submit
+product_withdraw_submission = LIFECYCLE.withdraw_submission
+product_approve = LIFECYCLE.approve
+product_return = LIFECYCLE.return_
+product_withdraw = LIFECYCLE.withdraw

@@ -25,12 +25,13 @@ from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, can, get_for_user
 from usefirst.core.refusals import button_action, form_refusal
 from usefirst.risk.choices import PackPart
+from usefirst.risk.product_pages import ProductPages
 
 from . import loans, policies, selectors, services
 from .choices import BORROWER, ApplicationStatus, Borrower
 from .forms import ApplyForm, PledgeForm, ProductForm
 from .models import LoanApplication, LoanProduct
-from .workflows import APPLICATION, LOAN_PRODUCT
+from .workflows import APPLICATION
 
 
 def _bank(request: AuthenticatedHttpRequest) -> Organisation:
@@ -45,6 +46,19 @@ def _bank(request: AuthenticatedHttpRequest) -> Organisation:
 
 def _product(request: HttpRequest, pk: int, action: Action) -> LoanProduct:
     return get_for_user(LoanProduct.objects.select_related("bank"), request.user, action, pk=pk)
+
+
+# The lifecycle's pages are risk's (risk/product_pages.py), in financing's words.
+PAGES = ProductPages(
+    lifecycle=services.LIFECYCLE,
+    namespace="financing",
+    noun="融资产品",
+    owner="银行",
+    new_version_done="已创建新版本草稿；发布前，已受理的申请仍按原版本办理",
+    get_product=_product,
+    versions_of=selectors.versions_of,
+    history_of=selectors.product_history,
+)
 
 
 def _paged(request: HttpRequest, template: str, items: Any, extra: dict[str, Any] | None = None) -> HttpResponse:
@@ -104,26 +118,13 @@ def product_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, product.bank, product)
 
 
-OWNER_ACTIONS: dict[str, tuple[Any, str]] = {
-    "submit": (services.product_submit, "融资产品已提交省科技厅审核"),
-    "withdraw_submission": (services.product_withdraw_submission, "已撤回审核申请，产品回到草稿"),
-    "withdraw": (services.product_withdraw, "融资产品已下线"),
-}
-
-
 @require_GET
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     product = _product(request, pk, Action.VIEW)
-    user = request.user
     context: dict[str, Any] = {
         "product": product,
         "borrower": Borrower(BORROWER[product.kind]).label if product.kind in BORROWER else "",
-        "actions": [t for t in workflow.allowed(LOAN_PRODUCT, product, user) if t.name in OWNER_ACTIONS],
-        "may_edit": product.is_editable and can(user, Action.CHANGE, product),
-        "may_new_version": product.status in ("published", "withdrawn") and can(user, Action.CHANGE, product),
-        "may_review": product.status == "submitted" and can(user, Action.REVIEW, product),
-        "versions": selectors.versions_of(user, product),
-        "history": selectors.product_history(product) if can(user, Action.HISTORY, product) else None,
+        **PAGES.detail_context(request, product),
     }
     return render(request, "financing/product_detail.html", context)
 
@@ -131,21 +132,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def product_transition(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
-    back = reverse("financing:product_detail", args=[pk])
-    product = _product(request, pk, Action.CHANGE)
-    if action == "new_version":
-        made: list[LoanProduct] = []
-        response = button_action(
-            request,
-            "已创建新版本草稿；发布前，已受理的申请仍按原版本办理",
-            lambda: made.append(services.product_new_version(actor=request.user, product=product)),
-            back,
-        )
-        return redirect("financing:product_edit", pk=made[0].pk) if made else response
-    if action not in OWNER_ACTIONS:
-        raise Http404("未知的操作")
-    service, done = OWNER_ACTIONS[action]
-    return button_action(request, done, lambda: service(actor=request.user, product=product), back)
+    return PAGES.transition(request, pk, action)
 
 
 def _require_province(request: HttpRequest) -> None:
@@ -163,28 +150,7 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def review_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    product = _product(request, pk, Action.REVIEW)
-    decision = request.POST.get("decision", "")
-    back = reverse("financing:product_detail", args=[pk])
-    if decision == "approve":
-        if request.POST.get("checked") != "yes":
-            messages.error(request, "通过前请勾选“我已核对上述信息，确认通过”")
-            return redirect(back)
-        return button_action(
-            request,
-            f"融资产品《{product.name}》已审核通过并发布",
-            lambda: services.product_approve(actor=request.user, product=product),
-            reverse("financing:review_queue"),
-        )
-    if decision == "return":
-        reason = request.POST.get("reason", "")
-        return button_action(
-            request,
-            f"融资产品《{product.name}》已退回，理由已告知银行",
-            lambda: services.product_return(actor=request.user, product=product, reason=reason),
-            back,
-        )
-    raise Http404("未知的审核决定")
+    return PAGES.review_decide(request, pk)
 
 
 # ---------------------------------------------------------------- applications

@@ -17,38 +17,14 @@ from django.db import models
 
 from usefirst.core import workflow
 from usefirst.core.actors import Visitor
-from usefirst.core.permissions import Action
-from usefirst.risk.workflows import ProductEventType
+from usefirst.risk.products_lifecycle import product_workflow
 
-from .choices import ApplicationStatus, PledgeStatus, ProductStatus
+from .choices import ApplicationStatus, PledgeStatus
 from .models import LoanApplication, LoanApplicationEvent, LoanProduct, LoanProductEvent, Pledge, PledgeEvent
 
-S = ProductStatus
-
-LOAN_PRODUCT = workflow.register(
-    workflow.Workflow(
-        name="financing.product",
-        model=LoanProduct,
-        states=ProductStatus,
-        event_model=LoanProductEvent,
-        event_types=ProductEventType,
-        noun="融资产品",
-        groups=(
-            workflow.StateGroup("preparing", "准备中", frozenset({S.DRAFT, S.RETURNED})),
-            workflow.StateGroup("in_review", "审核中", frozenset({S.SUBMITTED})),
-            workflow.StateGroup("public", "已发布", frozenset({S.PUBLISHED})),
-            workflow.StateGroup("ended", "已结束", frozenset({S.WITHDRAWN, S.SUPERSEDED})),
-        ),
-        transitions=(
-            workflow.Transition("submit", {S.DRAFT, S.RETURNED}, S.SUBMITTED, "提交", permission=Action.CHANGE),
-            workflow.Transition("withdraw_submission", S.SUBMITTED, S.DRAFT, "撤回", permission=Action.CHANGE),
-            workflow.Transition("approve", S.SUBMITTED, S.PUBLISHED, "发布", permission=Action.REVIEW),
-            workflow.Transition("return", S.SUBMITTED, S.RETURNED, "退回", permission=Action.REVIEW),
-            workflow.Transition("withdraw", S.PUBLISHED, S.WITHDRAWN, "下线", permission=Action.CHANGE),
-            workflow.Transition("supersede", S.PUBLISHED, S.SUPERSEDED, "由新版本取代", permission=Action.REVIEW),
-        ),
-    )
-)
+# The product lifecycle is risk's, declared by its builder (risk/products_lifecycle.py); submitting
+# checks the rule in financing/services.py.
+LOAN_PRODUCT = product_workflow(name="financing.product", model=LoanProduct, event_model=LoanProductEvent, noun="融资产品")
 
 
 class ApplicationEventType(models.TextChoices):

@@ -8,23 +8,17 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-
 from usefirst.accounts.models import Organisation
-from usefirst.core import workflow
 from usefirst.core.actors import Actor
-from usefirst.core.errors import Conflict, DomainError, Forbidden
+from usefirst.core.errors import DomainError, Forbidden
 from usefirst.core.money import parse_amount
-from usefirst.core.permissions import Action, can
-from usefirst.core.text import clean_reason, clean_text, clean_title
+from usefirst.core.text import clean_text, clean_title
 
-from .choices import PRODUCT_EDITABLE, ProductStatus
 from .models import Product, label_of
 from .policies import is_provider_member
+from .products_lifecycle import ProductLifecycle
 from .rules import LOADING_FIELDS, check_product
 from .workflows import PRODUCT
-from .workflows import ProductEventType as E
 
 TEXT_FIELDS = {
     "summary": ("产品说明", False),
@@ -163,99 +157,34 @@ def clean_product_data(data: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _apply(product: Product, data: Mapping[str, Any]) -> None:
-    cleaned = clean_product_data(data)
-    for name in EDITABLE_FIELDS:
-        setattr(product, name, cleaned[name])
-    check_product(product)
+LIFECYCLE = ProductLifecycle(
+    workflow=PRODUCT,
+    owner_field="provider",
+    editable_fields=EDITABLE_FIELDS,
+    clean=clean_product_data,
+    check=check_product,
+    series_prefix="RP",
+    review_refusal="只有省科技厅可以审核产品",
+)
 
 
 def product_create(*, actor: Actor, provider: Organisation, data: Mapping[str, Any]) -> Product:
     if not is_provider_member(actor, provider):
         raise Forbidden("只有保险机构和担保机构的成员可以发布产品", code="not_a_provider")
     product = Product(provider=provider, created_by=actor, series="")
-    _apply(product, data)
-    with transaction.atomic():
-        product.save()
-        product.series = f"RP{product.pk:06d}"
-        product.save(update_fields=["series"])
-        workflow.record(PRODUCT, product, E.CREATE, actor=actor, from_status="")
-    return product
+    return LIFECYCLE.create(actor=actor, product=product, data=data)
 
 
 def product_update(*, actor: Actor, product: Product, data: Mapping[str, Any]) -> Product:
     """Edit a draft or a returned version; a published one is changed through a new version."""
-    if not can(actor, Action.CHANGE, product):
-        raise Forbidden("您没有修改该产品的权限", code="forbidden")
-    with transaction.atomic():
-        locked = Product.objects.select_for_update().select_related("provider").get(pk=product.pk)
-        if locked.status not in PRODUCT_EDITABLE:
-            raise Conflict(
-                f"产品当前状态为“{locked.get_status_display()}”，不能直接修改；已发布的产品请创建新版本",
-                code="not_editable",
-            )
-        _apply(locked, data)
-        locked.updated_at = timezone.now()
-        locked.save()
-        workflow.record(PRODUCT, locked, E.UPDATE, actor=actor)
-    return locked
+    return LIFECYCLE.update(actor=actor, product=product, data=data)
 
 
-def product_new_version(*, actor: Actor, product: Product) -> Product:
-    """A draft of the next version, copied from a published (or withdrawn) one, which stays as it
-    is: what was issued under it keeps it."""
-    if not can(actor, Action.CHANGE, product):
-        raise Forbidden("您没有修改该产品的权限", code="forbidden")
-    with transaction.atomic():
-        locked = Product.objects.select_for_update().get(pk=product.pk)
-        if locked.status not in (ProductStatus.PUBLISHED, ProductStatus.WITHDRAWN):
-            raise Conflict("只有已发布或已下线的产品可以创建新版本", code="not_editable")
-        if Product.objects.filter(series=locked.series, status__in=list(PRODUCT_EDITABLE | {ProductStatus.SUBMITTED})).exists():
-            raise Conflict("该产品已有一个正在修改或审核中的新版本，请先完成它", code="product_version_open")
-        latest = Product.objects.filter(series=locked.series).order_by("-version").values_list("version", flat=True).first()
-        copy = Product(
-            provider=locked.provider,
-            series=locked.series,
-            version=(latest or locked.version) + 1,
-            created_by=actor,
-            **{name: getattr(locked, name) for name in EDITABLE_FIELDS},
-        )
-        try:
-            with transaction.atomic():
-                copy.save()
-        except IntegrityError as exc:
-            raise Conflict("该产品已有一个正在修改或审核中的新版本，请先完成它", code="product_version_open") from exc
-        workflow.record(PRODUCT, copy, E.NEW_VERSION, actor=actor, from_status="", payload={"from_version": locked.version})
-    return copy
-
-
-def product_submit(*, actor: Actor, product: Product) -> Product:
-    return workflow.move(PRODUCT, product, "submit", actor=actor, also={"submitted_at": timezone.now()})
-
-
-def product_withdraw_submission(*, actor: Actor, product: Product) -> Product:
-    return workflow.move(PRODUCT, product, "withdraw_submission", actor=actor)
-
-
-def product_approve(*, actor: Actor, product: Product) -> Product:
-    """Publish a submitted version; the product's version published before it is superseded in the
-    same transaction."""
-    with transaction.atomic():
-        previous = Product.objects.filter(series=product.series, status=ProductStatus.PUBLISHED).exclude(pk=product.pk).first()
-        if previous is not None and can(actor, Action.REVIEW, product):
-            workflow.move(PRODUCT, previous, "supersede", actor=actor, reason=f"第 {product.version} 版审核通过并发布")
-        return workflow.move(
-            PRODUCT, product, "approve", actor=actor, reason="审核通过，予以发布", also={"published_at": timezone.now()}
-        )
-
-
-def product_return(*, actor: Actor, product: Product, reason: str) -> Product:
-    if not can(actor, Action.REVIEW, product):
-        raise Forbidden("只有省科技厅可以审核产品", code="forbidden")
-    reason = clean_reason(reason, label="退回理由")
-    return workflow.move(PRODUCT, product, "return", actor=actor, reason=reason)
-
-
-def product_withdraw(*, actor: Actor, product: Product, reason: str = "") -> Product:
-    reason = clean_reason(reason, label="下线说明", required=False)
-    return workflow.move(PRODUCT, product, "withdraw", actor=actor, reason=reason)
+# The lifecycle's writes, as this module's (risk/products_lifecycle.py): a new version copies a
+# published or withdrawn one (what was issued under it keeps it); approving supersedes the version published before it.
+product_new_version = LIFECYCLE.new_version
+product_submit = LIFECYCLE.submit
+product_withdraw_submission = LIFECYCLE.withdraw_submission
+product_approve = LIFECYCLE.approve
+product_return = LIFECYCLE.return_
+product_withdraw = LIFECYCLE.withdraw

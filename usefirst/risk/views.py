@@ -21,7 +21,7 @@ from usefirst.core import workflow
 from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.dates import today
 from usefirst.core.pagination import paginate
-from usefirst.core.permissions import Action, can, get_for_user
+from usefirst.core.permissions import Action, get_for_user
 from usefirst.core.refusals import button_action, form_refusal
 
 from . import claims as claim_rules
@@ -30,8 +30,9 @@ from .choices import BreachKind, CoveredRisk, PackPart, PolicyStatus
 from .forms import ApplyForm, ClaimForm, ProductForm, QuoteForm
 from .models import Breach, Claim, Policy, Product
 from .pack import pack_pdf
+from .product_pages import ProductPages
 from .quoting import describe, describe_deal, describe_rule
-from .workflows import CLAIM, POLICY, PRODUCT
+from .workflows import CLAIM, POLICY
 
 
 def _provider(request: AuthenticatedHttpRequest) -> Organisation:
@@ -47,6 +48,19 @@ def _provider(request: AuthenticatedHttpRequest) -> Organisation:
 
 def _product(request: HttpRequest, pk: int, action: Action) -> Product:
     return get_for_user(Product.objects.select_related("provider"), request.user, action, pk=pk)
+
+
+# The lifecycle's pages (risk/product_pages.py), shared with financing's loan products.
+PAGES = ProductPages(
+    lifecycle=services.LIFECYCLE,
+    namespace="risk",
+    noun="产品",
+    owner="提交机构",
+    new_version_done="已创建新版本草稿；发布前，已出具的保单仍按原版本执行",
+    get_product=_product,
+    versions_of=selectors.versions_of,
+    history_of=selectors.product_history,
+)
 
 
 @require_GET
@@ -115,46 +129,18 @@ def product_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     product = _product(request, pk, Action.VIEW)
-    user = request.user
     context: dict[str, Any] = {
         "product": product,
         **describe(product),
-        "actions": [t for t in workflow.allowed(PRODUCT, product, user) if t.name in OWNER_ACTIONS],
-        "may_edit": product.is_editable and can(user, Action.CHANGE, product),
-        "may_new_version": product.status in ("published", "withdrawn") and can(user, Action.CHANGE, product),
-        "may_review": product.status == "submitted" and can(user, Action.REVIEW, product),
-        "versions": selectors.versions_of(user, product),
-        "history": selectors.product_history(product) if can(user, Action.HISTORY, product) else None,
+        **PAGES.detail_context(request, product),
     }
     return render(request, "risk/product_detail.html", context)
-
-
-OWNER_ACTIONS: dict[str, tuple[Any, str]] = {
-    "submit": (services.product_submit, "产品已提交省科技厅审核"),
-    "withdraw_submission": (services.product_withdraw_submission, "已撤回审核申请，产品回到草稿"),
-    "withdraw": (services.product_withdraw, "产品已下线"),
-}
 
 
 @login_required
 @require_POST
 def product_transition(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
-    back = reverse("risk:product_detail", args=[pk])
-    if action == "new_version":
-        product = _product(request, pk, Action.CHANGE)
-        made: list[Product] = []
-        button_action(
-            request,
-            "已创建新版本草稿；发布前，已出具的保单仍按原版本执行",
-            lambda: made.append(services.product_new_version(actor=request.user, product=product)),
-            back,
-        )
-        return redirect("risk:product_edit", pk=made[0].pk)
-    if action not in OWNER_ACTIONS:
-        raise Http404("未知的操作")
-    product = _product(request, pk, Action.CHANGE)
-    service, done = OWNER_ACTIONS[action]
-    return button_action(request, done, lambda: service(actor=request.user, product=product), back)
+    return PAGES.transition(request, pk, action)
 
 
 def _require_province(request: HttpRequest) -> None:
@@ -176,28 +162,7 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def review_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    product = _product(request, pk, Action.REVIEW)
-    decision = request.POST.get("decision", "")
-    back = reverse("risk:product_detail", args=[pk])
-    if decision == "approve":
-        if request.POST.get("checked") != "yes":
-            messages.error(request, "通过前请勾选“我已核对上述信息，确认通过”")
-            return redirect(back)
-        return button_action(
-            request,
-            f"产品《{product.name}》已审核通过并发布",
-            lambda: services.product_approve(actor=request.user, product=product),
-            reverse("risk:review_queue"),
-        )
-    if decision == "return":
-        reason = request.POST.get("reason", "")
-        return button_action(
-            request,
-            f"产品《{product.name}》已退回，理由已告知提交机构",
-            lambda: services.product_return(actor=request.user, product=product, reason=reason),
-            back,
-        )
-    raise Http404("未知的审核决定")
+    return PAGES.review_decide(request, pk)
 
 
 @login_required

@@ -3,8 +3,8 @@ kernel (usefirst/core/workflow.py).
 
 draft → submitted → published, or returned with reasons (and submitted again); a submission may be
 pulled back to draft; a published version is withdrawn by its provider, or superseded when the
-provincial department publishes the product's next version (products.product_approve does both in
-one transaction). Nothing issued under a version ever changes with it.
+provincial department publishes the product's next version (products_lifecycle.ProductLifecycle.approve
+does both in one transaction). Nothing issued under a version ever changes with it.
 """
 
 from __future__ import annotations
@@ -14,24 +14,11 @@ from django.db import models
 from usefirst.core import workflow
 from usefirst.core.actors import Visitor
 from usefirst.core.errors import DomainError
-from usefirst.core.permissions import Action
 
-from .choices import ClaimStatus, PolicyStatus, ProductStatus
+from .choices import ClaimStatus, PolicyStatus
 from .models import Claim, ClaimEvent, Policy, PolicyEvent, Product, ProductEvent
-
-S = ProductStatus
-
-
-class ProductEventType(models.TextChoices):
-    CREATE = "create", "创建草稿"
-    NEW_VERSION = "new_version", "创建新版本"
-    UPDATE = "update", "修改信息"
-    SUBMIT = "submit", "提交审核"
-    WITHDRAW_SUBMISSION = "withdraw_submission", "撤回审核申请"
-    APPROVE = "approve", "审核通过并发布"
-    RETURN = "return", "退回修改"
-    WITHDRAW = "withdraw", "下线"
-    SUPERSEDE = "supersede", "由新版本取代"
+from .products_lifecycle import ProductEventType as ProductEventType  # financing and the services name it here
+from .products_lifecycle import product_workflow
 
 
 def _still_consistent(product: Product, actor: Visitor | None) -> bool:
@@ -51,32 +38,8 @@ CONSISTENT = workflow.Guard(
     in_allowed=False,
 )
 
-PRODUCT = workflow.register(
-    workflow.Workflow(
-        name="risk.product",
-        model=Product,
-        states=ProductStatus,
-        event_model=ProductEvent,
-        event_types=ProductEventType,
-        noun="产品",
-        groups=(
-            workflow.StateGroup("preparing", "准备中", frozenset({S.DRAFT, S.RETURNED})),
-            workflow.StateGroup("in_review", "审核中", frozenset({S.SUBMITTED})),
-            workflow.StateGroup("public", "已发布", frozenset({S.PUBLISHED})),
-            workflow.StateGroup("ended", "已结束", frozenset({S.WITHDRAWN, S.SUPERSEDED})),
-        ),
-        transitions=(
-            workflow.Transition(
-                "submit", {S.DRAFT, S.RETURNED}, S.SUBMITTED, "提交", permission=Action.CHANGE, guards=(CONSISTENT,)
-            ),
-            workflow.Transition("withdraw_submission", S.SUBMITTED, S.DRAFT, "撤回", permission=Action.CHANGE),
-            workflow.Transition("approve", S.SUBMITTED, S.PUBLISHED, "发布", permission=Action.REVIEW),
-            workflow.Transition("return", S.SUBMITTED, S.RETURNED, "退回", permission=Action.REVIEW),
-            workflow.Transition("withdraw", S.PUBLISHED, S.WITHDRAWN, "下线", permission=Action.CHANGE),
-            workflow.Transition("supersede", S.PUBLISHED, S.SUPERSEDED, "由新版本取代", permission=Action.REVIEW),
-        ),
-    )
-)
+# The product lifecycle is shared with financing's loan products (risk/products_lifecycle.py).
+PRODUCT = product_workflow(name="risk.product", model=Product, event_model=ProductEvent, noun="产品", submit_guards=(CONSISTENT,))
 
 
 # ---------------------------------------------------------------- policies
