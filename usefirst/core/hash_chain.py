@@ -50,6 +50,17 @@ class Break:
     reason: str
 
 
+def chain_existing_rows(historical: Any, live: type[ChainedRow], using: str) -> None:
+    """For a migration that makes a table chained: link the rows already there in the order they
+    were written (by id), with the live model's canonical form (a form never changes meaning: a
+    new form gets a new version). `historical` is the migration's model, `live` the app's."""
+    prev = GENESIS
+    for row in historical.objects.using(using).order_by("id").iterator():
+        digest = link_hash(prev_hash=prev, content=live.chain_content(row))
+        historical.objects.using(using).filter(pk=row.pk).update(prev_hash=prev, row_hash=digest)
+        prev = digest
+
+
 def lock_chain(using: str, key: int) -> None:
     """Serialise appends to one chain until the transaction ends.
 

@@ -11,13 +11,7 @@ from usefirst.core import hash_chain
 def chain_existing_rows(apps, schema_editor):
     from usefirst.contracts.models import IssuedDocument as Live
 
-    model = apps.get_model("contracts", "IssuedDocument")
-    alias = schema_editor.connection.alias
-    prev = hash_chain.GENESIS
-    for row in model.objects.using(alias).order_by("id").iterator():
-        digest = hash_chain.link_hash(prev_hash=prev, content=Live.chain_content(row))
-        model.objects.using(alias).filter(pk=row.pk).update(prev_hash=prev, row_hash=digest)
-        prev = digest
+    hash_chain.chain_existing_rows(apps.get_model("contracts", "IssuedDocument"), Live, schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

@@ -50,3 +50,19 @@ def test_a_pending_receipt_confirmed_later_still_verifies(contract, owner):
     services.receipt_confirm(actor=payer_of(contract), receipt=receipt)
     assert hash_chain.verify(Receipt)[1] is None
     call_command("integrity_verify", "--chain", "finance.receipt")
+
+
+def test_chaining_rows_already_there_gives_the_links_they_were_written_with(contract, owner):
+    """The migrations that made receipts and the register chained link the existing rows with
+    `hash_chain.chain_existing_rows`; on rows written through the model it changes nothing."""
+    for key in ("k-1", "k-2", "k-3"):
+        _record(contract, owner, key)
+    written = list(Receipt.objects.order_by("id").values_list("prev_hash", "row_hash"))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE finance_receipt SET prev_hash = 'x' || id, row_hash = ''")
+
+    class Historical:  # what a migration hands over: a model whose manager may update
+        objects = Receipt._base_manager
+
+    hash_chain.chain_existing_rows(Historical, Receipt, "default")
+    assert list(Receipt.objects.order_by("id").values_list("prev_hash", "row_hash")) == written
