@@ -184,3 +184,19 @@ def test_the_contract_page_offers_financing_to_its_parties_only(client, deal, pr
     assert page.status_code == 200
     assert link not in page.content.decode()
     assert client.get(f"/financing/contracts/{contract.pk}/").status_code == 403
+
+
+def test_the_bank_sees_its_products_buttons_and_the_public_only_the_product(client):
+    bank, banker = make_bank()
+    published = make_loan_product(bank, banker, status=ProductStatus.PUBLISHED)
+    draft = make_loan_product(bank, banker)
+    client.force_login(banker)
+    page = client.get(f"/financing/products/{published.pk}/").content.decode()
+    assert f'action="/financing/workspace/products/{published.pk}/new_version/"' in page
+    assert "已受理的申请仍按本版本办理" in page and bank.name in page
+    page = client.get(f"/financing/products/{draft.pk}/").content.decode()
+    assert f'href="/financing/workspace/products/{draft.pk}/edit/"' in page
+    assert f'action="/financing/workspace/products/{draft.pk}/submit/"' in page
+    client.logout()
+    page = client.get(f"/financing/products/{published.pk}/").content.decode()
+    assert published.name in page and "new_version" not in page
