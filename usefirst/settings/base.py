@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "crontask",
     "axes",
+    "django_otp",  # second factor (docs/security.md): TOTP devices and recovery codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # the API docs page serves Swagger UI from its own static files, never from a CDN
     "usefirst.core",
     "usefirst.accounts",
