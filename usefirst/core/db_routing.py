@@ -13,12 +13,16 @@ The rules, in order:
   the primary too for ``DATABASE_REPLICA_PIN_SECONDS`` — longer than the replica is allowed to
   lag — so a user never misses what they just saved (the page after a redirect).
 - A replica that does not answer is left alone for ``REPLICA_RETRY_SECONDS``: reads fall back
-  to the primary. Each process probes it at most once per that interval.
+  to the primary. Each process probes it at most once per that interval, and waits at most
+  ``REPLICA_PROBE_SECONDS`` for the answer (`answer_within`): behind PgBouncer a stopped replica
+  does not refuse the connection, its queries wait in the pooler's queue, so without a deadline a
+  reader would wait for the pooler's own timeout.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -31,6 +35,7 @@ from django.http import HttpRequest, HttpResponse
 REPLICA_ALIAS = "replica"
 PIN_COOKIE = "uf_primary"
 REPLICA_RETRY_SECONDS = 5.0
+REPLICA_PROBE_SECONDS = 2.0
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +57,35 @@ def replica_configured() -> bool:
     return REPLICA_ALIAS in settings.DATABASES
 
 
+def answer_within[T](seconds: float, query: Callable[[], T]) -> T:
+    """`query()` run in a thread of its own (so on connections of its own, closed when it ends),
+    waited for at most `seconds`: TimeoutError after that, while the thread finishes on its own.
+    Errors of the query are raised here."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = query()
+        except BaseException as exc:  # handed to the waiting thread
+            outcome["error"] = exc
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=run, name="usefirst-replica-probe", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise TimeoutError(f"no answer within {seconds:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
+
+
+def _select_one() -> None:
+    with connections[REPLICA_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
 def replica_usable(*, now: float | None = None) -> bool:
     """Whether the replica answered its last probe (at most one probe per REPLICA_RETRY_SECONDS)."""
     if not replica_configured():
@@ -62,15 +96,12 @@ def replica_usable(*, now: float | None = None) -> bool:
     _probe["checked_at"] = now
     connection = connections[REPLICA_ALIAS]
     try:
-        if connection.connection is not None and not connection.is_usable():
-            connection.close()
-        connection.ensure_connection()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        answer_within(REPLICA_PROBE_SECONDS, _select_one)
         usable = True
-    except DatabaseError:
-        connection.close()
+    except (DatabaseError, TimeoutError):
         usable = False
+    if not usable:
+        connection.close()  # this thread's replica connection may be the one left hanging
     if usable != _probe["usable"]:
         logger.warning("replica %s", "answers again: reads go to it" if usable else "does not answer: reads go to the primary")
     _probe["usable"] = usable

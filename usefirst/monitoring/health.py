@@ -16,6 +16,8 @@ from typing import Literal
 
 from django.conf import settings
 
+from usefirst.core.db_routing import REPLICA_PROBE_SECONDS, answer_within
+
 from . import selectors
 
 type Status = Literal["ok", "warn", "fail"]
@@ -46,7 +48,9 @@ def replica() -> Check | None:
     if not selectors.replica_configured():
         return None
     try:
-        lag = selectors.replica_lag_seconds() or 0.0
+        lag = answer_within(REPLICA_PROBE_SECONDS, selectors.replica_lag_seconds) or 0.0
+    except TimeoutError:
+        return Check("replica", "warn", f"只读副本 {REPLICA_PROBE_SECONDS:g} 秒内未应答，读取改由主数据库承担")
     except Exception as exc:
         return Check("replica", "warn", f"只读副本无法连接，读取改由主数据库承担：{type(exc).__name__}")
     if lag > settings.HEALTH_REPLICA_LAG_SECONDS:

@@ -4,12 +4,13 @@ request (tasks, commands), or while the replica does not answer."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
@@ -152,3 +153,33 @@ def test_add_replica_adds_the_alias_the_middleware_once_and_the_router() -> None
         "usefirst.core.db_routing.ReadYourWritesMiddleware",
         "b",
     ]
+
+
+def test_answer_within_gives_up_on_a_query_that_does_not_answer_and_passes_errors_on() -> None:
+    released = threading.Event()
+    with pytest.raises(TimeoutError):
+        db_routing.answer_within(0.05, released.wait)
+    released.set()
+    assert db_routing.answer_within(5, lambda: 42) == 42
+    with pytest.raises(DatabaseError):
+        db_routing.answer_within(5, _refused)
+
+
+def _refused() -> None:
+    raise DatabaseError("connection refused")
+
+
+def test_a_replica_whose_queries_hang_is_given_up_and_reads_go_to_the_primary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Behind PgBouncer a stopped replica does not refuse: its queries wait in the pooler's queue.
+    The probe stops waiting after REPLICA_PROBE_SECONDS and the reads go to the primary."""
+    released = threading.Event()
+    monkeypatch.setattr(db_routing, "replica_configured", lambda: True)
+    monkeypatch.setattr(db_routing, "REPLICA_PROBE_SECONDS", 0.05)
+    monkeypatch.setattr(db_routing, "_select_one", released.wait)
+    monkeypatch.setattr(db_routing, "connections", mock.MagicMock())
+    db_routing.forget_probe()
+    try:
+        assert db_routing.replica_usable() is False
+    finally:
+        released.set()
+        db_routing.forget_probe()

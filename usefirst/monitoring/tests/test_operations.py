@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -196,3 +197,16 @@ def test_a_500_in_the_api_is_reported_and_answered_as_problem_json(error_log: Pa
     assert report["where"] == "GET /api/v1/achievements"
     assert report["request_id"] == "req-api-500-check"
     assert "检索后端不可用" in report["error"]
+
+
+def test_a_replica_that_does_not_answer_is_a_warning_given_within_the_probe_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    released = threading.Event()
+    monkeypatch.setattr(selectors, "replica_configured", lambda: True)
+    monkeypatch.setattr(selectors, "replica_lag_seconds", released.wait)
+    monkeypatch.setattr(health, "REPLICA_PROBE_SECONDS", 0.05)
+    try:
+        check = health.replica()
+    finally:
+        released.set()
+    assert check is not None and check.status == "warn"
+    assert "未应答" in check.detail and "主数据库" in check.detail
