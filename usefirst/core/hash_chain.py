@@ -103,11 +103,40 @@ class ChainedRow(models.Model):
     def lock_key(cls) -> int:
         return cls.chain_lock_key if cls.chain_lock_key is not None else zlib.crc32(cls.chain_name().encode())
 
+    def exact_decimals(self) -> None:
+        """Every decimal field rounded half up to the places the column keeps, before the hash is
+        taken: the row read back from either database gives the same canonical text."""
+        from decimal import ROUND_HALF_UP, Decimal
+
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.DecimalField):
+                value = getattr(self, field.attname)
+                if value is not None:
+                    places = Decimal(1).scaleb(-(field.decimal_places or 0))
+                    setattr(self, field.attname, Decimal(value).quantize(places, rounding=ROUND_HALF_UP))
+
+    @classmethod
+    def link_many[R: ChainedRow](cls, rows: list[R], using: str | None = None) -> list[R]:
+        """For `bulk_create` (one insert, so ids follow the list's order): lock the chain and link
+        the rows one after another from its tail. The caller is in a transaction and inserts them
+        before it ends."""
+        if not rows:
+            return rows
+        alias = using or router.db_for_write(cls)
+        lock_chain(alias, cls.lock_key())
+        prev = cls._base_manager.using(alias).order_by("-id").values_list("row_hash", flat=True).first() or GENESIS
+        for row in rows:
+            row.exact_decimals()
+            row.prev_hash = prev
+            row.row_hash = prev = row.computed_hash()
+        return rows
+
     def chain_link(self, using: str | None = None) -> str:
         """Lock the chain and set this row's `prev_hash` and `row_hash`; the caller is in a
         transaction and saves the row before it ends. Returns the database alias."""
         alias = using or router.db_for_write(type(self), instance=self)
         lock_chain(alias, self.lock_key())
+        self.exact_decimals()
         last = type(self)._base_manager.using(alias).order_by("-id").values_list("row_hash", flat=True).first()
         self.prev_hash = last or GENESIS
         self.row_hash = self.computed_hash()

@@ -43,6 +43,27 @@ class AppendOnly(models.Model):
         super().save(*args, **kwargs)
 
 
+class ChainedLedgerRow(AppendOnly, ChainedRow):
+    """An append-only money row, hash-chained (usefirst/core/hash_chain.py) over the fields set
+    when it is written: a row changed, removed or inserted in the database is found by
+    `manage.py integrity_verify`. `bulk_create` callers link the rows first (`link_many`)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:  # the later fields (AppendOnly) are outside the chain
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=kwargs.get("using")):
+            self.chain_link(kwargs.get("using"))
+            super().save(*args, **kwargs)
+
+
+def _places(value: Decimal | None, places: int) -> str | None:
+    return None if value is None else f"{Decimal(value):.{places}f}"
+
+
 # ---------------------------------------------------------------- payment plans
 
 
@@ -169,7 +190,7 @@ class ReceiptStatus(models.TextChoices):
     DISPUTED = "disputed", "付款方有异议"
 
 
-class Receipt(AppendOnly, ChainedRow):
+class Receipt(ChainedLedgerRow):
     """A receipt (到账) or its reversal. Never edited; the only source of amounts received.
     Hash-chained (usefirst/core/hash_chain.py) over the fields set when it is recorded: an amount
     changed in the database is found by `manage.py integrity_verify`.
@@ -238,14 +259,6 @@ class Receipt(AppendOnly, ChainedRow):
     def __str__(self) -> str:
         return f"{self.received_on} {self.amount}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:  # the later fields (AppendOnly) are outside the chain
-            super().save(*args, **kwargs)
-            return
-        with transaction.atomic(using=kwargs.get("using")):
-            self.chain_link(kwargs.get("using"))
-            super().save(*args, **kwargs)
-
     def chain_content(self) -> dict[str, Any]:
         return {
             "contract": self.contract_id,
@@ -288,7 +301,7 @@ class Receipt(AppendOnly, ChainedRow):
         return "待成果单位确认"
 
 
-class ReceiptAllocation(AppendOnly):
+class ReceiptAllocation(ChainedLedgerRow):
     """A confirmed receipt's part for one achievement of its contract (by price share, exact
     to the fen). Written with the receipt (or its confirmation) in one transaction; summing
     these rows by achievement over the covering index answers "amount received" in one
@@ -308,13 +321,25 @@ class ReceiptAllocation(AppendOnly):
         verbose_name_plural = "到账分摊"
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["receipt", "achievement"], name="allocation_one_per_achievement"),
+            models.UniqueConstraint(fields=["prev_hash"], name="allocation_chain_one_successor"),
         ]
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["achievement", "received_on", "amount"], name="allocation_achievement_idx"),
         ]
 
+    chain_label = "到账分摊"
+
     def __str__(self) -> str:
         return f"{self.receipt_id}:{self.achievement_id} {self.amount}"
+
+    def chain_content(self) -> dict[str, Any]:
+        return {
+            "receipt": self.receipt_id,
+            "contract": self.contract_id,
+            "achievement": self.achievement_id,
+            "received_on": self.received_on.isoformat(),
+            "amount": _places(self.amount, 2),
+        }
 
 
 # ---------------------------------------------------------------- distributions
@@ -399,7 +424,7 @@ class DistributedReceipt(models.Model):
         return f"{self.distribution_id}:{self.receipt_id}"
 
 
-class DistributionLine(AppendOnly):
+class DistributionLine(ChainedLedgerRow):
     class Recipient(models.TextChoices):
         INVENTOR = "inventor", "成果完成人"
         UNIT = "unit", "单位"
@@ -416,12 +441,27 @@ class DistributionLine(AppendOnly):
         verbose_name = "分配明细"
         verbose_name_plural = "分配明细"
         ordering: ClassVar[list[str]] = ["distribution", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["prev_hash"], name="distribution_line_chain_one_successor"),
+        ]
+
+    chain_label = "分配明细"
 
     def __str__(self) -> str:
         return f"{self.distribution_id} {self.recipient} {self.amount}"
 
+    def chain_content(self) -> dict[str, Any]:
+        return {
+            "distribution": self.distribution_id,
+            "recipient": self.recipient,
+            "person": self.person_id,
+            "weight": _places(self.weight, 4),
+            "amount": _places(self.amount, 2),
+            "percent": _places(self.percent, 4),
+        }
 
-class GuidanceFundEntry(AppendOnly):
+
+class GuidanceFundEntry(ChainedLedgerRow):
     """The unit's conversion guidance fund (成果转化引导资金, docs/domain.md, rule 7) as a ledger: the
     balance is the sum of the entries."""
 
@@ -441,9 +481,25 @@ class GuidanceFundEntry(AppendOnly):
         verbose_name = "引导资金台账"
         verbose_name_plural = "引导资金台账"
         ordering: ClassVar[list[str]] = ["unit", "at", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["prev_hash"], name="guidance_fund_chain_one_successor"),
+        ]
+
+    chain_label = "引导资金台账"
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.kind} {self.amount}"
+
+    def chain_content(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit_id,
+            "kind": self.kind,
+            "amount": _places(self.amount, 2),
+            "distribution": self.distribution_id,
+            "memo": self.memo,
+            "actor": self.actor_id,
+            "at": canonical_time(self.at),
+        }
 
 
 class FinanceEvent(TransitionEvent):

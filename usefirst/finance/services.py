@@ -297,13 +297,15 @@ def _allocate_receipt(receipt: Receipt) -> None:
         for row in ReceiptAllocation.objects.filter(receipt__in=[original, *original.reversals.exclude(pk=receipt.pk)]):
             so_far[row.achievement_id] += row.amount
         parts = {k: target[k] - so_far[k] for k in target}
-    ReceiptAllocation.objects.bulk_create(
+    rows = [
         ReceiptAllocation(
             receipt=receipt, contract_id=receipt.contract_id, achievement_id=k, received_on=receipt.received_on, amount=v
         )
         for k, v in parts.items()
         if v
-    )
+    ]
+    with transaction.atomic():  # the chain's lock lasts until the rows are in
+        ReceiptAllocation.objects.bulk_create(ReceiptAllocation.link_many(rows))
 
 
 def _insert_receipt(receipt: Receipt) -> tuple[Receipt, bool]:
