@@ -16,6 +16,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
     emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+    # set by the sending task before it sends: a second run of the task sends nothing (tasks.py)
+    email_claimed_at = models.DateTimeField("开始发送邮件时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知"
