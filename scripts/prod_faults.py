@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import ssl
 import subprocess
 import sys
@@ -158,6 +159,69 @@ def replica_stop() -> None:
     )
 
 
+def slow_clients() -> None:
+    """60 connections send half a request and stall: the site still answers others, and the proxy
+    closes every stalled one after its header timeout (10 s), so none holds a web worker."""
+    port = int(URL.rsplit(":", 1)[1])
+    stalled = []
+    for _ in range(60):
+        conn = TLS.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=5), server_hostname="127.0.0.1")
+        conn.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        stalled.append(conn)
+    answered = sum(get("/health/live") == 200 for _ in range(5))
+    time.sleep(12)
+    closed = 0
+    for conn in stalled:
+        conn.settimeout(3)
+        try:
+            data = conn.recv(1024)  # b"" (or a 408) once the proxy closed it
+            closed += data == b"" or b" 408 " in data
+        except TimeoutError:
+            pass  # still open: the proxy did not close it
+        except (ssl.SSLError, OSError):
+            closed += 1  # reset by the proxy
+        conn.close()
+    record(
+        "slow clients",
+        answered == 5 and closed == len(stalled),
+        f"{answered}/5 answered while 60 stalled; {closed}/60 closed by the proxy",
+    )
+
+
+def flood() -> None:
+    """One address floods the API with 16 clients for 5 s: every answer is 200 or 429 (the
+    application's limit, or the proxy's), a 429 always with Retry-After, never a 5xx."""
+    statuses: dict[int, int] = {}
+    without_retry_after = 0
+    lock = threading.Lock()
+    end = time.monotonic() + 5
+
+    def client() -> None:
+        nonlocal without_retry_after
+        while time.monotonic() < end:
+            try:
+                with urllib.request.urlopen(URL + "/api/v1/achievements?page=1", timeout=10, context=TLS) as response:
+                    response.read()
+                    status, retry = int(response.status), response.headers.get("Retry-After")
+            except urllib.error.HTTPError as error:
+                status, retry = int(error.code), error.headers.get("Retry-After")
+            except OSError:
+                status, retry = 0, None
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+                without_retry_after += status == 429 and not retry
+
+    workers = [threading.Thread(target=client) for _ in range(16)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    bad = sum(n for code, n in statuses.items() if code not in (200, 429))
+    figure = ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items()))
+    record("flood from one address", bad == 0 and statuses.get(429, 0) > 0 and without_retry_after == 0,
+           f"{figure}; 429 without Retry-After: {without_retry_after}")  # fmt: skip
+
+
 def second_scheduler() -> None:
     """A second scheduler started by mistake waits for the lock: no job runs twice."""
     stack("start", "scheduler2")
@@ -263,6 +327,8 @@ DRILLS: dict[str, Callable[[], None]] = {
     "web": web_node,
     "redis": redis_restart,
     "replica": replica_stop,
+    "slow": slow_clients,
+    "flood": flood,
     "scheduler": second_scheduler,
     "worker": worker_kill,
     "backup": backup_restore,
