@@ -129,6 +129,11 @@ def _org(o: Organisation) -> dict[str, Any]:
     "/tokens",
     response={201: TokenCreatedOut},
     summary="用邮箱和密码换取接口令牌（令牌只显示一次）",
+    description=(
+        "已启用双因素认证的账户须同时在 otp 字段提供身份验证器上当前的 6 位动态验证码（或一个恢复码）："
+        "缺少时返回 400（second_factor_required），不正确时返回 401（second_factor_incorrect）。"
+        "岗位须启用双因素认证而尚未启用的账户返回 403（second_factor_enrolment_required）。"
+    ),
     # 401: wrong e-mail or password, or a wrong one-time password; 400: the account has an
     # authenticator and no `otp` was given; 403: locked, or a post that must enrol first
     openapi_extra={"x-problem-statuses": ["401", "403"]},
