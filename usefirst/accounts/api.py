@@ -14,7 +14,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 
@@ -31,6 +31,7 @@ from . import roles, selectors, throttles
 from .models import Organisation, OrganisationKind, OrganisationStatus, Person, UnitPerson, User
 from .services import organisations as org_services
 from .services import people as people_services
+from .services import second_factor as second_factor_services
 from .services import tokens as token_services
 
 router = Router(tags=["账户与机构"])
@@ -41,6 +42,7 @@ class TokenIn(Schema):
     email: str
     password: str
     name: str = ""
+    otp: str = Field("", description="已启用双因素认证的账户：身份验证器上当前的 6 位动态验证码（或一个恢复码）")
 
 
 class TokenOut(Schema):
@@ -127,7 +129,14 @@ def _org(o: Organisation) -> dict[str, Any]:
     "/tokens",
     response={201: TokenCreatedOut},
     summary="用邮箱和密码换取接口令牌（令牌只显示一次）",
-    openapi_extra={"x-problem-statuses": ["401"]},  # wrong e-mail or password
+    description=(
+        "已启用双因素认证的账户须同时在 otp 字段提供身份验证器上当前的 6 位动态验证码（或一个恢复码）："
+        "缺少时返回 400（second_factor_required），不正确时返回 401（second_factor_incorrect）。"
+        "岗位须启用双因素认证而尚未启用的账户返回 403（second_factor_enrolment_required）。"
+    ),
+    # 401: wrong e-mail or password, or a wrong one-time password; 400: the account has an
+    # authenticator and no `otp` was given; 403: locked, or a post that must enrol first
+    openapi_extra={"x-problem-statuses": ["401", "403"]},
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     wait = throttles.sign_in_blocked(request, payload.email)
@@ -144,6 +153,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
         raise DomainError("登录失败次数过多，账户已暂时锁定，请稍后再试", code="account_locked", status=403)
     if user is None:
         raise DomainError("电子邮箱或密码不正确", code="invalid_credentials", status=401)
+    second_factor_services.api_sign_in(request, user=user, code=payload.otp)
     token, raw = token_services.token_create(user=user, name=payload.name)
     return Status(201, {**_token(token), "token": raw})
 

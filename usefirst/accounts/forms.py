@@ -26,6 +26,39 @@ class LoginForm(AuthenticationForm):
     }
 
 
+def _code_field(
+    label: str = "动态验证码", help_text: str = "身份验证器上当前显示的 6 位数字", *, focus: bool = True
+) -> forms.CharField:
+    attrs: dict[str, Any] = {"autocomplete": "one-time-code", "inputmode": "text"}
+    if focus:
+        attrs["autofocus"] = True
+    return forms.CharField(
+        label=label,
+        max_length=32,
+        help_text=help_text,
+        widget=forms.TextInput(attrs=attrs),
+    )
+
+
+class SecondStepForm(forms.Form):
+    code = _code_field(
+        "动态验证码或恢复码", "身份验证器上当前显示的 6 位数字；手机不在身边时，可输入一个恢复码（每个只能用一次）"
+    )
+
+
+class EnrolConfirmForm(forms.Form):
+    code = _code_field()
+
+
+class RecoveryRegenerateForm(forms.Form):
+    code = _code_field("动态验证码或恢复码", "生成新的恢复码后，原有恢复码全部失效", focus=False)
+
+
+class SecondFactorDisableForm(forms.Form):
+    password = forms.CharField(label="登录密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    code = _code_field("动态验证码或恢复码", "", focus=False)
+
+
 class OrganisationFieldsForm(forms.Form):
     name = forms.CharField(label="机构名称", max_length=128)
     kind = forms.ChoiceField(label="机构类型", choices=[(k.value, k.label) for k in SELF_REGISTRABLE_KINDS])

@@ -7,7 +7,11 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/second-factor/", views.login_second_step, name="login_second_step"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("second-factor/", views.second_factor_page, name="second_factor"),
+    path("second-factor/recovery-codes/", views.second_factor_recovery, name="second_factor_recovery"),
+    path("second-factor/disable/", views.second_factor_disable, name="second_factor_disable"),
     path("register/", views.register, name="register"),
     path("register/sent/", views.register_sent, name="register_sent"),
     path("register/resend/", views.resend_verification, name="resend_verification"),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import time
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,10 +24,11 @@ from usefirst.core.audit import audit
 from usefirst.core.excel import xlsx_response
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
+from usefirst.core.qr import qr_data_uri
 from usefirst.core.refusals import form_refusal, refusals_return_to
 from usefirst.core.regions import CITY_COUNTIES
 
-from . import roles, throttles
+from . import roles, second_factor, throttles
 from . import workspace as workspace_items
 from .context_processors import SESSION_KEY, current_membership
 from .forms import (
@@ -32,19 +36,24 @@ from .forms import (
     UNMASK_LABELS,
     AcceptInvitationForm,
     CorrectionForm,
+    EnrolConfirmForm,
     InvitationForm,
     LoginForm,
     MembershipForm,
     PersonForm,
+    RecoveryRegenerateForm,
     RegistrationForm,
     ResendVerificationForm,
     ReturnForm,
+    SecondFactorDisableForm,
+    SecondStepForm,
     SuspendForm,
     UnmaskForm,
 )
 from .models import Membership, Organisation, OrganisationStatus, Person, User
 from .services import organisations as org_services
 from .services import people as people_services
+from .services import second_factor as second_factor_services
 from .services import staff as staff_services
 from .workflows import ORGANISATION
 
@@ -120,6 +129,135 @@ class LoginView(auth_views.LoginView):
             response["Retry-After"] = str(wait)
             return response
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        """A person with an authenticator is not signed in yet: the password step only names
+        who is signing in, and the second step signs them in (login_second_step)."""
+        user = form.get_user()
+        if not second_factor.is_enrolled(user):
+            return super().form_valid(form)
+        self.request.session[PENDING_SIGN_IN] = {
+            "user": user.pk,
+            "backend": getattr(user, "backend", ""),
+            "at": int(time.time()),
+            "next": self.get_success_url(),
+            "tries": 0,
+        }
+        return redirect("accounts:login_second_step")
+
+
+# The person who gave the right password and has yet to give the code. Not signed in meanwhile,
+# so every other page treats them as anonymous: there is nothing to skip to.
+PENDING_SIGN_IN = "_usefirst_pending_sign_in"
+PENDING_SECONDS = 5 * 60
+PENDING_TRIES = 5
+
+
+def _pending_user(request: HttpRequest) -> tuple[dict[str, Any], User] | None:
+    pending = request.session.get(PENDING_SIGN_IN)
+    if not isinstance(pending, dict) or int(time.time()) - int(pending.get("at", 0)) > PENDING_SECONDS:
+        return None
+    user = User.objects.filter(pk=int(pending.get("user") or 0), is_active=True).first()
+    return (pending, user) if user is not None else None
+
+
+def login_second_step(request: HttpRequest) -> HttpResponse:
+    found = _pending_user(request)
+    if found is None:
+        request.session.pop(PENDING_SIGN_IN, None)
+        messages.info(request, "请先输入电子邮箱和密码登录（验证步骤已超时，请重新登录）。")
+        return redirect("accounts:login")
+    pending, user = found
+    form = SecondStepForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        wait = throttles.sign_in_blocked(request, user.email)
+        if wait:
+            response = render(request, "accounts/locked_out.html", {"wait_minutes": -(-wait // 60)}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form) as refused:
+            method = second_factor_services.sign_in_code_check(user=user, code=form.cleaned_data["code"])
+            request.session.pop(PENDING_SIGN_IN, None)
+            auth_login(request, user, backend=pending.get("backend") or None)
+            if method == "recovery":
+                left = second_factor.status(user).recovery_codes_left
+                messages.warning(
+                    request, f"您使用了一个恢复码登录，还剩 {left} 个。手机找回或更换后，请在“双因素认证”页面重新生成恢复码。"
+                )
+            return HttpResponseRedirect(str(pending.get("next") or reverse("accounts:workspace")))
+        throttles.sign_in_failed(request, user.email)
+        pending["tries"] = int(pending.get("tries", 0)) + 1
+        if pending["tries"] >= PENDING_TRIES:
+            request.session.pop(PENDING_SIGN_IN, None)
+            messages.error(request, f"验证码连续错误 {PENDING_TRIES} 次，请重新输入密码登录。")
+            return redirect("accounts:login")
+        request.session[PENDING_SIGN_IN] = pending
+        status = refused[0].status
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/login_second_step.html", {"form": form, "email": user.email}, status=status)
+
+
+# --- The second factor: enrolment, recovery codes, turning it off -------------------------
+
+
+def _recovery_codes_page(request: HttpRequest, codes: list[str]) -> HttpResponse:
+    shown = [second_factor.display_code(c) for c in codes]
+    text = "粤科先用后转平台 双因素认证恢复码（每个只能使用一次，请妥善保管）\r\n" + "\r\n".join(shown) + "\r\n"
+    download = "data:text/plain;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+    response = render(request, "accounts/second_factor_recovery_codes.html", {"codes": shown, "download": download})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def second_factor_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The person's second factor: enrol (QR code, the key as text, the first code), or its
+    state with new recovery codes and turning it off."""
+    state = second_factor.status(request.user)
+    context: dict[str, Any] = {"state": state, "must_enrol": second_factor.enforced() and state.required and not state.enrolled}
+    if state.enrolled:
+        context.update(regenerate_form=RecoveryRegenerateForm(), disable_form=SecondFactorDisableForm())
+        return render(request, "accounts/second_factor.html", context)
+    device = second_factor.pending_device(request.user)
+    form = EnrolConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form):
+            codes = second_factor_services.enrolment_confirm(user=request.user, code=form.cleaned_data["code"])
+            messages.success(request, "双因素认证已启用。请立即保存下面的恢复码。")
+            return _recovery_codes_page(request, codes)
+    context.update(form=form, qr=qr_data_uri(second_factor.provisioning_uri(device)), secret=second_factor.secret_base32(device))
+    return render(request, "accounts/second_factor.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def second_factor_recovery(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = RecoveryRegenerateForm(request.POST)
+    if form.is_valid():
+        with form_refusal(form):
+            codes = second_factor_services.recovery_codes_regenerate(user=request.user, code=form.cleaned_data["code"])
+            messages.success(request, "已生成新的恢复码，原有恢复码已全部失效。")
+            return _recovery_codes_page(request, codes)
+    context = {"state": second_factor.status(request.user), "regenerate_form": form, "disable_form": SecondFactorDisableForm()}
+    return render(request, "accounts/second_factor.html", context, status=400)
+
+
+@login_required
+@require_POST
+def second_factor_disable(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = SecondFactorDisableForm(request.POST)
+    if form.is_valid():
+        with form_refusal(form):
+            second_factor_services.disable(
+                user=request.user, password=form.cleaned_data["password"], code=form.cleaned_data["code"]
+            )
+            messages.success(request, "双因素认证已关闭。登录时将只需输入密码。")
+            return redirect("accounts:second_factor")
+    context = {"state": second_factor.status(request.user), "regenerate_form": RecoveryRegenerateForm(), "disable_form": form}
+    return render(request, "accounts/second_factor.html", context, status=400)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

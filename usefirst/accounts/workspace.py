@@ -337,6 +337,7 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
         ("本机构", True, lambda: _org_record(organisation)),
         ("本机构", True, lambda: _link("notifications:inbox", "消息")),
         ("本机构", True, lambda: _link("accounts:password_change", "修改密码")),
+        ("本机构", True, lambda: _link("accounts:second_factor", "双因素认证", "身份验证器与恢复码")),
     ]
     sections: dict[str, MenuSection] = {}
     for title, allowed, build in checks:

@@ -70,7 +70,7 @@ from .corpus import ACHIEVEMENT_CATEGORIES, Record, read_records
 from .evaluation import load_demo_evaluation
 from .financing import load_demo_financing
 from .inclusion import load_demo_inclusion
-from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email
+from .logins import DEMO_LOGINS, DEMO_PASSWORD, admin_email, load_demo_second_factor
 from .performance import load_demo_performance
 from .reporting import load_demo_reporting
 from .risk import load_demo_risk
@@ -207,6 +207,7 @@ class DemoLoader:
             self.counts["reporting"] = load_demo_reporting(log=self._progress)
             self.counts["sources"] = load_demo_sources(log=self._progress)
         self.counts["safehouse_entries"] = load_demo_safehouse(log=self._progress)
+        self.counts["demo_authenticators"] = load_demo_second_factor(log=self._progress)  # after the last demo login is made
         if self.with_contracts:  # last: its contracts and the statistics rollup change nothing the other stages chose
             from .statistics import load_demo_statistics
 

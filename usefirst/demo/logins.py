@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from usefirst.accounts.models import Membership
 
 DEMO_PASSWORD = "Demo-2026-usefirst"
 DEMO_EMAIL_DOMAIN = "usefirst.example"
+# Every demo login has a confirmed authenticator with this one key (demo only), so a visitor can
+# add it to an authenticator app and sign in through the second step; in Base32, as apps take it:
+DEMO_TOTP_KEY_BASE32 = "YUEKEXIANYONGHOUZHUANDEMOONLYKEY"
+DEMO_TOTP_KEY_HEX = "c508a25d006e1cd31dd4c9e8068c8c739abc2898"
 
 
 @dataclass(frozen=True)
@@ -47,3 +52,18 @@ DEMO_LOGINS: list[DemoLogin] = [
 def admin_email(org_key: str) -> str:
     """Every other demo organisation has an administrator with this address and the same password."""
     return _email(f"admin-{org_key}")
+
+
+def load_demo_second_factor(*, log: Callable[[str], None] | None = None) -> int:
+    """Gives every demo login an authenticator holding DEMO_TOTP_KEY_HEX (once); the number given."""
+    from usefirst.accounts import second_factor
+    from usefirst.accounts.models import User
+
+    given = 0
+    for user in User.objects.filter(email__in=[login.email for login in DEMO_LOGINS]).order_by("pk"):
+        if not second_factor.is_enrolled(user):
+            second_factor.enrol_confirmed(user, key_hex=DEMO_TOTP_KEY_HEX)
+            given += 1
+    if log is not None:
+        log(f"演示登录的身份验证器 {given} 个（同一演示密钥）")
+    return given

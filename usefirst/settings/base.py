@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # sign out after SESSION_IDLE_TIMEOUT without a request, or SESSION_ABSOLUTE_TIMEOUT after signing in
     "usefirst.core.sessions.SessionTimeoutMiddleware",
+    # department staff and platform administrators without an authenticator: to the enrolment page
+    "usefirst.accounts.second_factor.EnrolmentRequiredMiddleware",
     # pages: a DomainError escaping a view becomes the Chinese error page, or a flash (core.refusals).
     "usefirst.core.refusals.RefusalPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -187,6 +189,11 @@ SESSION_IDLE_TIMEOUT = int(os.environ.get("USEFIRST_SESSION_IDLE_SECONDS", str(3
 SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("USEFIRST_SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The second factor (usefirst/accounts/second_factor.py): department staff and the platform
+# administrators must have an authenticator; signed in without one, they reach only the enrolment
+# page. Off only in usefirst/settings/test.py (its tests sign staff in directly).
+USEFIRST_SECOND_FACTOR_REQUIRED = True
+OTP_TOTP_ISSUER = "粤科先用后转"  # the account's name in the person's authenticator app
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "accounts:login"

@@ -15,6 +15,7 @@ def _required(name: str) -> str:
 
 
 DEBUG = False
+USEFIRST_SECOND_FACTOR_REQUIRED = True  # MLPS level 3: department staff and administrators sign in with two factors
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = _required("DJANGO_ALLOWED_HOSTS").split(",")
 DATABASES = {"default": database_from_env(VAR_DIR / "usefirst.sqlite3")}  # noqa: F405

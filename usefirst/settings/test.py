@@ -15,3 +15,6 @@ API_RATE_LIMIT_ANON = "1000/m"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 AUDIT_SHIPPER = {"BACKEND": "usefirst.core.audit_shipping.MemoryShipper"}
+# Thousands of tests sign department staff in directly, without an authenticator; the tests of
+# the enrolment gate turn it on (usefirst/accounts/tests/test_second_factor_pages.py).
+USEFIRST_SECOND_FACTOR_REQUIRED = False

@@ -180,6 +180,18 @@ def test_one_login_per_role_with_the_shared_password(demo: str) -> None:
         assert Membership.objects.filter(user=user, role=login.membership_role).exists()
 
 
+def test_every_demo_login_has_an_authenticator_with_the_demo_key(demo: str) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from usefirst.accounts import second_factor
+    from usefirst.demo.logins import DEMO_TOTP_KEY_BASE32, DEMO_TOTP_KEY_HEX
+
+    assert second_factor.secret_base32(TOTPDevice(key=DEMO_TOTP_KEY_HEX)).replace(" ", "") == DEMO_TOTP_KEY_BASE32
+    for login in DEMO_LOGINS:
+        devices = TOTPDevice.objects.filter(user__email=login.email, confirmed=True)
+        assert [d.key for d in devices] == [DEMO_TOTP_KEY_HEX], login.email
+
+
 def test_demo_logins_prints_the_table(demo: str) -> None:
     out = io.StringIO()
     with override_settings(DEMO_MODE=True):
@@ -222,6 +234,9 @@ def test_the_readme_lists_every_demo_login() -> None:
     names = {spec.key: spec.name for spec in [*OWNER_UNITS, *SERVICE_ORGANISATIONS]}
     names.update({spec.key: spec.name for spec, _ in enterprise_specs()})
     assert DEMO_PASSWORD in readme
+    from usefirst.demo.logins import DEMO_TOTP_KEY_BASE32
+
+    assert DEMO_TOTP_KEY_BASE32 in readme and "仅用于演示" in readme
     for login in DEMO_LOGINS:
         assert f"| {login.role} | {login.email} |" in readme, login.email
         if login.org_key in names:

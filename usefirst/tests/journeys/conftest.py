@@ -11,7 +11,7 @@ rows that no other journey touches, and never depends on counts another journey 
 
 `page` is a fresh Playwright page (its own browser context: no cookies carried over) 1,366 px
 wide, in Debian's /usr/bin/chromium; `phone_page` the same at 375 px. `login(page, demo_url,
-email)` signs in with the demo password. `shot(page, name)` keeps a full-page screenshot under
+email)` signs in with the demo password and the demo authenticator's code (the second step). `shot(page, name)` keeps a full-page screenshot under
 $USEFIRST_SCREENSHOT_DIR/journeys/ when that is set, for a person to look at.
 `demo_time_passes(code)` runs a demo helper against the site's database for what a browser
 cannot do, such as a public notice period running out.
@@ -34,8 +34,9 @@ from typing import TYPE_CHECKING
 import pytest
 from django.conf import settings
 
+from usefirst.accounts.second_factor import current_code
 from usefirst.core.layout_check import CHROMIUM, CHROMIUM_ARGS
-from usefirst.demo.logins import DEMO_PASSWORD
+from usefirst.demo.logins import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -150,6 +151,22 @@ def phone_page(browser: Browser) -> Iterator[Page]:
     yield from _page(browser, PHONE)
 
 
+_LAST_STEP: dict[str, int] = {}  # the 30-second step of each demo login's last code given
+
+
+def demo_code(email: str) -> str:
+    """The demo authenticator's code for `email`'s next sign-in. A code verifies once, so a
+    second sign-in within the same half minute gives the next step's (a device accepts one step
+    ahead), and a third waits for the next half minute."""
+    while True:
+        step = int(time.time()) // 30
+        for ahead in (0, 1):
+            if step + ahead > _LAST_STEP.get(email, -1):
+                _LAST_STEP[email] = step + ahead
+                return current_code(DEMO_TOTP_KEY_HEX, steps_ahead=ahead)
+        time.sleep(30.5 - time.time() % 30)
+
+
 def login(page: Page, demo_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the login page, as a person does; fails unless it lands signed in."""
     page.goto(demo_url + "/accounts/login/")
@@ -157,6 +174,10 @@ def login(page: Page, demo_url: str, email: str, password: str = DEMO_PASSWORD) 
     page.fill("input[name=password]", password)
     page.locator("form:has(input[name=password]) button[type=submit]").click()
     page.wait_for_load_state("load")
+    if "/accounts/login/second-factor/" in page.url:
+        page.fill("input[name=code]", demo_code(email))
+        page.locator("form:has(input[name=code]) button[type=submit]").click()
+        page.wait_for_load_state("load")
     assert "/accounts/login/" not in page.url, f"{email} could not sign in: {page.inner_text('main')[:300]}"
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from usefirst.accounts.models import Membership
-from usefirst.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from usefirst.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_KEY_BASE32
 
 
 def _width(text: str) -> int:
@@ -42,3 +42,7 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip())
             if n == 0:
                 self.stdout.write("  ".join("-" * w for w in widths))
+        self.stdout.write(
+            f"登录第二步：各演示账号的身份验证器密钥均为 {DEMO_TOTP_KEY_BASE32}（仅用于演示），"
+            "在手机身份验证器中手动添加该密钥即可得到动态验证码"
+        )

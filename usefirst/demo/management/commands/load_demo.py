@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from usefirst.accounts.models import Organisation
 from usefirst.demo.loader import load_demo
+from usefirst.demo.logins import load_demo_second_factor
 
 
 class Command(BaseCommand):
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         if Organisation.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("数据库中已有数据，跳过演示数据加载")
+                # a demo loaded before the second factor: its logins get the demo authenticator now
+                load_demo_second_factor(log=self.stdout.write)
                 return
             raise CommandError("数据库中已有机构数据，演示数据只能加载到空数据库（可加 --if-empty 跳过）")
         limit = options["limit"]

@@ -1,0 +1,125 @@
+"""The second factor's writes (docs/security.md, "Second factor"): confirming an authenticator,
+new recovery codes, turning the factor off, and the second step of signing in. Each leaves an
+audit row; the reads and the code checks are in accounts/second_factor.py."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from usefirst.core.audit import audit
+from usefirst.core.errors import DomainError, Forbidden
+from usefirst.core.models import AuditOutcome
+
+from .. import second_factor, throttles
+from ..models import User
+
+
+def _incorrect(detail: str = "验证码不正确或已使用过，请输入身份验证器上当前显示的 6 位数字") -> DomainError:
+    return DomainError(detail, code="second_factor_incorrect", status=400, field_errors={"code": [detail]})
+
+
+def _refuse_if_throttled(check: second_factor.Check) -> None:
+    if check.wait:
+        raise throttles.Throttled(f"验证码错误次数过多，请 {check.wait} 秒后再试。", retry_after=check.wait)
+
+
+def enrolment_confirm(*, user: User, code: str) -> list[str]:
+    """Confirms the person's pending authenticator with its first code; the recovery codes,
+    shown once."""
+    device = second_factor.pending_device(user)
+    if not second_factor.verify_pending(device, code):
+        audit(actor=user, action="second_factor.enrol", outcome=AuditOutcome.REFUSED, reason="code_incorrect")
+        raise _incorrect("验证码不正确：请确认已扫描本页二维码，并输入身份验证器上当前显示的 6 位数字")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = second_factor.recovery_codes_issue(user)
+        audit(actor=user, action="second_factor.enrol", obj=device)
+    return codes
+
+
+def _require_current_code(user: User, code: str) -> str:
+    check = second_factor.check_sign_in_code(user, code)
+    _refuse_if_throttled(check)
+    if not check.ok:
+        raise _incorrect("验证码或恢复码不正确")
+    if check.method == "recovery":
+        audit(actor=user, action="second_factor.recovery_code_used")
+    return check.method
+
+
+def recovery_codes_regenerate(*, user: User, code: str) -> list[str]:
+    """New recovery codes (the old ones stop working), after a current code."""
+    if not second_factor.is_enrolled(user):
+        raise DomainError("尚未启用双因素认证", code="second_factor_not_enrolled", status=409)
+    with transaction.atomic():
+        _require_current_code(user, code)
+        codes = second_factor.recovery_codes_issue(user)
+        audit(actor=user, action="second_factor.recovery_regenerate")
+    return codes
+
+
+def disable(*, user: User, password: str, code: str) -> None:
+    """Turns the factor off, after the password and a current code; refused for people whose
+    post requires it."""
+    if second_factor.is_required(user):
+        audit(actor=user, action="second_factor.disable", outcome=AuditOutcome.REFUSED, reason="required")
+        raise Forbidden(
+            "您的岗位须启用双因素认证，不能关闭。更换手机请先用恢复码登录，再重新绑定。", code="second_factor_cannot_disable"
+        )
+    if not second_factor.is_enrolled(user):
+        raise DomainError("尚未启用双因素认证", code="second_factor_not_enrolled", status=409)
+    if not user.check_password(password):
+        audit(actor=user, action="second_factor.disable", outcome=AuditOutcome.REFUSED, reason="password_incorrect")
+        raise DomainError("密码不正确", code="invalid_credentials", status=400, field_errors={"password": ["密码不正确"]})
+    with transaction.atomic():
+        _require_current_code(user, code)
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit(actor=user, action="second_factor.disable")
+
+
+def sign_in_code_check(*, user: User, code: str) -> str:
+    """The second step of signing in: "totp" or "recovery" when `code` is right (a recovery code
+    is spent). Raises when it is wrong or when too many were wrong."""
+    check = second_factor.check_sign_in_code(user, code)
+    if not check.ok:
+        audit(actor=None, action="auth.second_factor", outcome=AuditOutcome.REFUSED, username=user.email.lower())
+        _refuse_if_throttled(check)
+        raise _incorrect()
+    if check.method == "recovery":
+        audit(actor=user, action="second_factor.recovery_code_used")
+    return check.method
+
+
+def api_sign_in(request: HttpRequest, *, user: User, code: str) -> None:
+    """The second factor of `POST /api/v1/tokens`, after the right password: nothing for a person
+    without an authenticator (refused, though, when their post requires one and it is enforced);
+    otherwise `code` must be right now. A wrong code counts as a failed sign-in for the throttle."""
+    if not second_factor.is_enrolled(user):
+        if second_factor.must_enrol(user):
+            audit(actor=user, action="api_token.create", outcome=AuditOutcome.REFUSED, reason="second_factor_not_enrolled")
+            raise Forbidden(
+                "您的岗位须启用双因素认证：请先登录网页，在“双因素认证”页面绑定身份验证器",
+                code="second_factor_enrolment_required",
+            )
+        return
+    if not (code or "").strip():
+        raise DomainError(
+            "该账户已启用双因素认证：请在 otp 字段中提供身份验证器上当前的 6 位动态验证码",
+            code="second_factor_required",
+            status=400,
+            field_errors={"otp": ["请填写动态验证码"]},
+        )
+    try:
+        sign_in_code_check(user=user, code=code)
+    except throttles.Throttled:
+        throttles.sign_in_failed(request, user.email)
+        raise
+    except DomainError:
+        throttles.sign_in_failed(request, user.email)
+        raise DomainError("动态验证码不正确或已使用过", code="second_factor_incorrect", status=401) from None
