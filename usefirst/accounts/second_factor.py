@@ -79,15 +79,17 @@ def current_code(key_hex: str, *, steps_ahead: int = 0) -> str:
 
 def is_required(user: UserLike) -> bool:
     """Whether the person's post requires the second factor: a platform administrator (三员分立)
-    or an active member of a provincial, city or sector department."""
-    from .models import DEPARTMENT_KINDS, Membership
+    or an active member of a provincial, city or sector department or of an audit office (all
+    government staff who read across organisations)."""
+    from .models import DEPARTMENT_KINDS, Membership, OrganisationKind
 
     pk = getattr(user, "pk", None)
     if not pk:
         return False
     if getattr(user, "platform_role", ""):
         return True
-    return Membership.objects.filter(user_id=int(pk), is_active=True, organisation__kind__in=DEPARTMENT_KINDS).exists()
+    kinds = [*DEPARTMENT_KINDS, OrganisationKind.AUDIT_OFFICE]
+    return Membership.objects.filter(user_id=int(pk), is_active=True, organisation__kind__in=kinds).exists()
 
 
 def enforced() -> bool:

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from usefirst.accounts import second_factor
+from usefirst.accounts.models import OrganisationKind
 from usefirst.core.models import AuditEntry
 from usefirst.core.platform_roles import PlatformRole
-from usefirst.core.testing import make_user
+from usefirst.core.testing import make_org, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -162,12 +163,19 @@ def test_the_second_step_without_a_password_step_goes_back_to_the_login(client: 
 # --- the enrolment gate ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["guangzhou_reviewer", "education_reviewer", "provincial_reviewer", "security_admin"])
+@pytest.mark.parametrize(
+    "who", ["guangzhou_reviewer", "education_reviewer", "provincial_reviewer", "security_admin", "audit_office_staff"]
+)
 def test_with_the_setting_on_department_staff_and_administrators_without_one_are_sent_to_enrol(
     client: Any, settings: Any, request: Any, who: str
 ) -> None:
     settings.USEFIRST_SECOND_FACTOR_REQUIRED = True
-    user = make_user(platform_role=PlatformRole.SECURITY) if who == "security_admin" else request.getfixturevalue(who)
+    if who == "security_admin":
+        user = make_user(platform_role=PlatformRole.SECURITY)
+    elif who == "audit_office_staff":
+        user = make_user(make_org(OrganisationKind.AUDIT_OFFICE))
+    else:
+        user = request.getfixturevalue(who)
     client.force_login(user)
     response = client.get(reverse("accounts:workspace"))
     assert response.status_code == 302 and response.url == reverse("accounts:second_factor")
