@@ -59,6 +59,17 @@ class SecondFactorDisableForm(forms.Form):
     code = _code_field("动态验证码或恢复码", "", focus=False)
 
 
+class SecondFactorResetForm(forms.Form):
+    email = forms.EmailField(label="用户的电子邮箱", max_length=254)
+    reason = forms.CharField(
+        label="重置原因",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="写明如何核实了本人身份，例如：本人手机丢失，已电话回拨单位座机核实（工单号 …）",
+    )
+    code = _code_field("您本人的动态验证码", "您（安全管理员）身份验证器上当前显示的 6 位数字", focus=False)
+
+
 class OrganisationFieldsForm(forms.Form):
     name = forms.CharField(label="机构名称", max_length=128)
     kind = forms.ChoiceField(label="机构类型", choices=[(k.value, k.label) for k in SELF_REGISTRABLE_KINDS])

@@ -12,6 +12,7 @@ urlpatterns = [
     path("second-factor/", views.second_factor_page, name="second_factor"),
     path("second-factor/recovery-codes/", views.second_factor_recovery, name="second_factor_recovery"),
     path("second-factor/disable/", views.second_factor_disable, name="second_factor_disable"),
+    path("second-factor/reset/", views.second_factor_reset, name="second_factor_reset"),
     path("register/", views.register, name="register"),
     path("register/sent/", views.register_sent, name="register_sent"),
     path("register/resend/", views.resend_verification, name="resend_verification"),

@@ -21,9 +21,11 @@ from django.views.decorators.http import require_POST
 from usefirst.core import workflow
 from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.audit import audit
+from usefirst.core.errors import Forbidden
 from usefirst.core.excel import xlsx_response
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
+from usefirst.core.platform_roles import PlatformRole, role_of
 from usefirst.core.qr import qr_data_uri
 from usefirst.core.refusals import form_refusal, refusals_return_to
 from usefirst.core.regions import CITY_COUNTIES
@@ -46,6 +48,7 @@ from .forms import (
     ResendVerificationForm,
     ReturnForm,
     SecondFactorDisableForm,
+    SecondFactorResetForm,
     SecondStepForm,
     SuspendForm,
     UnmaskForm,
@@ -258,6 +261,22 @@ def second_factor_disable(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("accounts:second_factor")
     context = {"state": second_factor.status(request.user), "regenerate_form": RecoveryRegenerateForm(), "disable_form": form}
     return render(request, "accounts/second_factor.html", context, status=400)
+
+
+@login_required
+def second_factor_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The security administrator's page: remove a person's authenticator (a lost phone)."""
+    if role_of(request.user) != PlatformRole.SECURITY:
+        raise Forbidden("只有平台安全管理员可以重置他人的双因素认证", code="not_security_admin")
+    form = SecondFactorResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with form_refusal(form):
+            person = second_factor_services.reset_for_person(actor=request.user, **form.cleaned_data)
+            messages.success(
+                request, f"已重置 {person.email} 的双因素认证：其原有身份验证器和恢复码已失效，下次登录时须重新绑定。"
+            )
+            return redirect("accounts:second_factor_reset")
+    return render(request, "accounts/second_factor_reset.html", {"form": form}, status=400 if form.errors else 200)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

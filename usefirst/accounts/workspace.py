@@ -22,6 +22,7 @@ from django.urls import reverse
 from usefirst.core import daily_jobs
 from usefirst.core.actors import Actor
 from usefirst.core.hooks import Hook
+from usefirst.core.platform_roles import PlatformRole, role_of
 
 from . import roles
 from .models import Membership, Organisation, OrganisationKind
@@ -330,6 +331,11 @@ def menu(user: Actor, membership: Membership | None) -> list[MenuSection]:
             "平台运行",
             daily_jobs.may_operate(user),
             lambda: _link("core:daily_jobs", "每日任务运行情况", "错过与失败的日期、重新运行某日"),
+        ),
+        (
+            "平台运行",
+            role_of(user) == PlatformRole.SECURITY,
+            lambda: _link("accounts:second_factor_reset", "重置用户的双因素认证", "手机丢失时，核实身份后重置"),
         ),
         ("本机构", True, lambda: _link("accounts:staff", "机构成员", "邀请成员、签署权限")),
         ("本机构", unit, lambda: _link("safehouse:systems", "先用后转配套管理制度", "报送与审核结果")),

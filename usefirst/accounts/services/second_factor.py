@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from usefirst.core.audit import audit
 from usefirst.core.errors import DomainError, Forbidden
 from usefirst.core.models import AuditOutcome
+from usefirst.core.platform_roles import PlatformRole, role_of
 
 from .. import second_factor, throttles
 from ..models import User
@@ -81,6 +82,32 @@ def disable(*, user: User, password: str, code: str) -> None:
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         audit(actor=user, action="second_factor.disable")
+
+
+def reset_for_person(*, actor: User, email: str, reason: str, code: str) -> User:
+    """The platform's security administrator (安全管理员) removes a person's authenticator and
+    recovery codes — a lost phone, after checking who they are outside the platform — with a
+    reason and the administrator's own current code. The person enrols again at their next
+    sign-in (held at the enrolment page when their post requires it)."""
+    if role_of(actor) != PlatformRole.SECURITY:
+        audit(actor=actor, action="second_factor.reset", outcome=AuditOutcome.REFUSED, reason="not_security_admin")
+        raise Forbidden("只有平台安全管理员可以重置他人的双因素认证", code="not_security_admin")
+    person = User.objects.filter(email__iexact=email.strip()).first()
+    if person is None:
+        raise DomainError(
+            "未找到该电子邮箱的账户", code="not_found", status=404, field_errors={"email": ["未找到该电子邮箱的账户"]}
+        )
+    if person.pk == actor.pk:
+        raise Forbidden("不能重置本人的双因素认证：请由另一位安全管理员办理", code="second_factor_reset_self")
+    if not second_factor.is_enrolled(person):
+        detail = "该账户尚未启用双因素认证，无需重置"
+        raise DomainError(detail, code="second_factor_not_enrolled", status=409, field_errors={"email": [detail]})
+    with transaction.atomic():
+        _require_current_code(actor, code)
+        TOTPDevice.objects.filter(user=person).delete()
+        StaticDevice.objects.filter(user=person).delete()
+        audit(actor=actor, action="second_factor.reset", obj=person, reason=reason.strip())
+    return person
 
 
 def sign_in_code_check(*, user: User, code: str) -> str:

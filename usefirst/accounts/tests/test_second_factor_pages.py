@@ -291,3 +291,65 @@ def test_a_token_for_a_person_without_an_authenticator_needs_no_otp_unless_their
     assert token(client, outsider.email).status_code == 201
     refused = token(client, guangzhou_reviewer.email)
     assert refused.status_code == 403 and refused.json()["code"] == "second_factor_enrolment_required"
+
+
+# --- reset by the security administrator --------------------------------------------------
+
+
+def _security_admin() -> tuple[Any, str]:
+    admin = make_user(platform_role=PlatformRole.SECURITY)
+    return admin, second_factor.enrol_confirmed(admin)
+
+
+def test_the_security_administrator_resets_a_lost_phone_with_a_reason_and_the_person_enrols_again(
+    client: Any, outsider: Any
+) -> None:
+    admin, admin_key = _security_admin()
+    second_factor.enrol_confirmed(outsider)
+    second_factor.recovery_codes_issue(outsider)
+    client.force_login(admin)
+    page = client.get(reverse("accounts:second_factor_reset"))
+    assert page.status_code == 200 and "重置双因素认证" in page.content.decode()
+    response = client.post(
+        reverse("accounts:second_factor_reset"),
+        {
+            "email": outsider.email.upper(),
+            "reason": "本人手机丢失，已电话回拨单位座机核实",
+            "code": second_factor.current_code(admin_key),
+        },
+    )
+    assert response.status_code == 302
+    assert not second_factor.is_enrolled(outsider) and second_factor.status(outsider).recovery_codes_left == 0
+    entry = AuditEntry.objects.get(action="second_factor.reset")
+    assert entry.actor == admin and entry.detail["reason"] == "本人手机丢失，已电话回拨单位座机核实"
+    assert sign_in(client, outsider.email).status_code == 302 and signed_in(client)  # the password alone again
+
+
+def test_a_reset_needs_the_administrators_own_right_code_and_changes_nothing_without_it(client: Any, outsider: Any) -> None:
+    admin, admin_key = _security_admin()
+    second_factor.enrol_confirmed(outsider)
+    client.force_login(admin)
+    response = client.post(
+        reverse("accounts:second_factor_reset"),
+        {"email": outsider.email, "reason": "核实", "code": wrong(second_factor.current_code(admin_key))},
+    )
+    assert response.status_code == 400 and "验证码或恢复码不正确" in response.content.decode()
+    assert second_factor.is_enrolled(outsider)
+
+
+def test_only_the_security_administrator_may_reset_and_never_their_own(client: Any, outsider: Any, provincial_admin: Any) -> None:
+    for someone in (provincial_admin, make_user(platform_role=PlatformRole.SYSTEM)):
+        client.force_login(someone)
+        assert client.get(reverse("accounts:second_factor_reset")).status_code == 403
+    admin, admin_key = _security_admin()
+    client.force_login(admin)
+    response = client.post(
+        reverse("accounts:second_factor_reset"),
+        {"email": admin.email, "reason": "自己重置", "code": second_factor.current_code(admin_key)},
+    )
+    assert response.status_code == 403 and "请由另一位安全管理员办理" in response.content.decode()
+    assert second_factor.is_enrolled(admin)
+    response = client.post(
+        reverse("accounts:second_factor_reset"), {"email": "nobody@example.com", "reason": "x", "code": "123456"}
+    )
+    assert response.status_code == 404 and "未找到该电子邮箱的账户" in response.content.decode()
