@@ -8,7 +8,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -18,12 +19,13 @@ from usefirst.catalog.models import Achievement
 from usefirst.core import display
 from usefirst.core.actors import Actor, AuthenticatedHttpRequest
 from usefirst.core.dates import today
-from usefirst.core.errors import NotFound
+from usefirst.core.errors import Forbidden, NotFound
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
 
-from . import selectors, services, signing
+from . import evidence, selectors, services, signing
 from .models import Contract, NextStepProposal, OpenLicence
+from .policies import may_take_evidence
 
 router = Router(tags=["合同"])
 AUTH = [TokenAuth(), django_auth]
@@ -145,6 +147,9 @@ class SignatureOut(Schema):
     trusted: bool = Field(description="签名证书由本平台根证书签发且签署时有效（与签名是否完好分开判断）")
     changes_after: str
     summary: str
+    timestamp_at: dt.datetime | None = Field(description="RFC 3161 时间戳的时间（启用时间戳之前的签名为空）")
+    timestamp_authority: str = Field(description="出具时间戳的时间戳服务")
+    timestamp_valid: bool | None = Field(description="时间戳完好、对应本签名且由可信时间戳服务出具（没有时间戳时为空）")
 
 
 class VerifyOut(Schema):
@@ -249,15 +254,34 @@ def contract_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     )
 
 
+@router.get("/contracts/{pk}/evidence", auth=AUTH, summary="下载证据包（ZIP：签署 PDF、证书、时间戳、意愿认证记录、清单）")
+def contract_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    contract = _get(request, pk)
+    if not may_take_evidence(request.user, contract):
+        raise Forbidden("证据包只向合同当事方和省级主管部门提供", code="forbidden")
+    data = evidence.evidence_download(actor=request.user, contract=contract)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, evidence.package_filename(contract))
+    return response
+
+
 class SignIn(Schema):
     password: str
+    otp: str = Field(description="身份验证器上当前显示的 6 位动态口令（意愿认证）")
     party_id: int | None = None
 
 
-@router.post("/contracts/{pk}/sign", response=ContractOut, auth=AUTH, summary="签署（须重新输入密码）")
+@router.post("/contracts/{pk}/sign", response=ContractOut, auth=AUTH, summary="签署（须重新输入密码并输入动态口令）")
 def contract_sign(request: AuthenticatedHttpRequest, pk: int, payload: SignIn) -> dict[str, Any]:
     contract = _get(request, pk, Action.CHANGE)
-    services.contract_sign(actor=request.user, contract=contract, password=payload.password, party_id=payload.party_id)
+    services.contract_sign(
+        actor=request.user,
+        contract=contract,
+        password=payload.password,
+        code=payload.otp,
+        party_id=payload.party_id,
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
     contract.refresh_from_db()
     return _out(contract)
 

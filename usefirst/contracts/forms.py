@@ -359,6 +359,14 @@ class PartiesStep(NamedErrorsForm):
 
 class SignForm(forms.Form):
     password = forms.CharField(label="请重新输入登录密码以确认签署", widget=forms.PasswordInput, max_length=256)
+    otp = forms.CharField(
+        label="动态口令（身份验证器上显示的 6 位数字）",
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}", "maxlength": "6"}
+        ),
+    )
     party = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 

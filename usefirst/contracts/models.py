@@ -376,6 +376,10 @@ class Signature(models.Model):
     certificate_serial = models.CharField("证书序列号", max_length=64)
     certificate_fingerprint = models.CharField("证书指纹（SHA-256）", max_length=64)
     document = models.ForeignKey(IssuedDocument, on_delete=models.PROTECT, related_name="+")
+    # empty for signatures made before will-confirmation was required
+    will_confirmation = models.OneToOneField(
+        "WillConfirmation", null=True, blank=True, on_delete=models.PROTECT, related_name="signature", verbose_name="意愿认证"
+    )
 
     class Meta:
         verbose_name = "签名"
@@ -531,3 +535,47 @@ class PlatformRoot(models.Model):
 
     def __str__(self) -> str:
         return self.fingerprint[:16]
+
+
+class WillConfirmation(models.Model):
+    """The signer's confirmation of their will to sign (意愿认证): the login password and a
+    current one-time code of their authenticator, given for this document of this contract
+    just before the signature was made. Saved in the transaction that saves the signature."""
+
+    class Method(models.TextChoices):
+        PASSWORD_TOTP = "password+totp", "登录密码＋身份验证器动态口令"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="will_confirmations")
+    party = models.ForeignKey(ContractParty, on_delete=models.PROTECT, related_name="will_confirmations")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    document_sha256 = models.CharField("所签文件 SHA-256", max_length=64)
+    document_size = models.PositiveIntegerField("所签文件大小（字节）")
+    method = models.CharField("认证方式", max_length=32, choices=Method.choices, default=Method.PASSWORD_TOTP)
+    confirmed_at = models.DateTimeField("认证时间", default=timezone.now)
+    client_address = models.CharField("客户端地址", max_length=64, blank=True)
+    user_agent = models.CharField("浏览器标识", max_length=512, blank=True)
+
+    class Meta:
+        verbose_name = "意愿认证记录"
+        verbose_name_plural = "意愿认证记录"
+        ordering: ClassVar[list[str]] = ["contract", "confirmed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.party_id} {self.confirmed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class LocalTsaKey(models.Model):
+    """The local timestamping authority's key and certificate (issued by a platform root with the
+    critical id-kp-timeStamping usage), one per root; the key is stored encrypted like the root's."""
+
+    root_fingerprint = models.CharField("签发根证书指纹", max_length=64, unique=True)
+    certificate_pem = models.TextField("时间戳证书（PEM）")
+    key_encrypted = models.TextField("私钥（加密）")
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "本地时间戳服务证书"
+        verbose_name_plural = "本地时间戳服务证书"
+
+    def __str__(self) -> str:
+        return self.root_fingerprint[:16]

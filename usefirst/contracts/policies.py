@@ -5,6 +5,8 @@
   provincial department (read-only).
 - CHANGE (drafting, signing, proposing the next step): members of the licensor, co-owner or
   licensee organisations, and the inventor-licensor; the agency and departments only read.
+- EVIDENCE (the evidence package, `may_take_evidence`): the parties and the provincial
+  department.
 - Inventors listed on a contract's achievements see its summary through
   `selectors.inventor_summaries`, not the contract itself.
 
@@ -53,6 +55,16 @@ class ContractPolicy:
         if action == Action.ADMINISTER and roles.is_provincial_admin(user):
             return queryset
         return queryset.none()
+
+
+def may_take_evidence(user: Visitor, contract: Contract) -> bool:
+    """The evidence package of a contract (证据包): its parties (whoever may act on it) and the
+    provincial department; not the agency or a superior department, who only read it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if roles.is_provincial_staff(user):
+        return True
+    return restrict(Contract.objects.filter(pk=contract.pk), user, Action.CHANGE).exists()
 
 
 @register(ContractTemplate)

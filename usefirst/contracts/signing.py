@@ -1,12 +1,13 @@
 """Signing and verification of contract PDFs (PAdES, pyHanko).
 
 The platform CA issues, for every signing event, a certificate for a fresh key pair; the key
-signs once and is then dropped (it never leaves this process and is never stored). The
-signing time is the server clock: no timestamp authority is reachable, and the verification
-result says so.
+signs once and is then dropped (it never leaves this process and is never stored). Every
+signature carries an RFC 3161 signature timestamp (PAdES-B-T) from a `TimestampAuthority`: the
+local one, whose certificate a platform root issues, or a real TSA over HTTP when
+settings.USEFIRST_TSA_URL is set.
 
 `SigningAuthority` is the seam where a licensed CA (and SM2 / GM/T 0031 signatures) plugs in
-for production; see docs/contracts-signing.md.
+for production, `TimestampAuthority` the one for a TSA; see docs/contracts-signing.md.
 """
 
 from __future__ import annotations
@@ -34,11 +35,12 @@ from django.utils import timezone
 from usefirst.core import hash_chain
 from usefirst.core.crypto import decrypt, encrypt
 
-from .models import PlatformRoot
+from .models import LocalTsaKey, PlatformRoot
 
 logger = logging.getLogger(__name__)
 
 PLATFORM_NAME = "广东省科技成果先用后转平台"
+BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
 
 
@@ -246,6 +248,202 @@ def trust_roots_pem() -> list[str]:
     return list(PlatformRoot.objects.values_list("certificate_pem", flat=True))
 
 
+# ---------------------------------------------------------------- timestamps (RFC 3161)
+
+
+class TimestampAuthority(Protocol):
+    """Gives the pyHanko time stamper whose tokens every signature carries."""
+
+    def timestamper(self) -> Any: ...
+
+
+TSA_NAME = "先用后转平台时间戳服务"
+# the policy under which the local authority issues its tokens (a private arc; no public policy)
+LOCAL_TSA_POLICY = "1.3.6.1.4.1.4146.2.2"
+
+
+def _build_tsa(
+    ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate
+) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    """A TSA certificate under the root: extended key usage id-kp-timeStamping only, critical
+    (RFC 3161 § 2.3), valid from the root's first day so any signature made under the root can
+    be timestamped (the demo signs in the past)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(TSA_NAME, PLATFORM_NAME))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(ca_cert.not_valid_before_utc)
+        .not_valid_after(ca_cert.not_valid_after_utc)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    return key, cert
+
+
+class LocalTsa:
+    """The platform's own timestamping authority: one key per root, made on first use and kept
+    (encrypted) in LocalTsaKey; the time is the server clock (UTC)."""
+
+    def _key_and_certificate(self) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+        from django.db import IntegrityError
+
+        ca_key, ca_cert = PlatformCa()._current()
+        root = fingerprint(ca_cert)
+        cached = _TSA_CACHE.get(root)
+        if cached is not None:
+            return cached
+        row = LocalTsaKey.objects.filter(root_fingerprint=root).first()
+        if row is None:
+            key, cert = _build_tsa(ca_key, ca_cert)
+            key_pem = key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            ).decode()
+            try:
+                with transaction.atomic():
+                    row = LocalTsaKey.objects.create(
+                        root_fingerprint=root,
+                        certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
+                        key_encrypted=encrypt(key_pem),
+                    )
+            except IntegrityError:  # another process made it first: use theirs
+                row = LocalTsaKey.objects.get(root_fingerprint=root)
+        loaded = serialization.load_pem_private_key(decrypt(row.key_encrypted).encode(), password=None)
+        assert isinstance(loaded, ec.EllipticCurvePrivateKey)
+        cached = (loaded, x509.load_pem_x509_certificate(row.certificate_pem.encode()))
+        _TSA_CACHE[root] = cached
+        return cached
+
+    def certificate(self) -> x509.Certificate:
+        return self._key_and_certificate()[1]
+
+    def timestamper(self) -> Any:
+        key, cert = self._key_and_certificate()
+        return _local_timestamper()(key, cert, PlatformCa()._current()[1])
+
+
+_TSA_CACHE: dict[str, tuple[ec.EllipticCurvePrivateKey, x509.Certificate]] = {}
+
+
+class HttpTsa:
+    """A TSA reached over HTTP (RFC 3161 over HTTP), e.g. a licensed time service."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def timestamper(self) -> Any:
+        from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
+
+        return RequestsHTTPTimeStamper(self.url, timeout=10)  # type: ignore[no-untyped-call]
+
+
+def timestamp_authority() -> TimestampAuthority:
+    """The TSA every signature is timestamped by: settings.USEFIRST_TSA_URL when set, else local."""
+    url = getattr(settings, "USEFIRST_TSA_URL", "")
+    return HttpTsa(url) if url else LocalTsa()
+
+
+@functools.cache
+def _local_timestamper() -> Any:
+    """pyHanko TimeStamper answering requests itself with an ECDSA TSA key (pyHanko's own
+    DummyTimeStamper signs with RSA only); made on first use, as pyHanko is imported lazily."""
+    import secrets
+
+    from asn1crypto import algos, cms, core, tsp
+    from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
+    from pyhanko.sign.timestamps import TimeStamper
+
+    class LocalTimeStamper(TimeStamper):
+        def __init__(self, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate, root: x509.Certificate) -> None:
+            super().__init__(include_nonce=True)  # type: ignore[no-untyped-call]
+            self.key = key
+            self.cert = _asn1_cert(cert)
+            self.root = _asn1_cert(root)
+
+        def request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+            imprint = req["message_imprint"]
+            md = imprint["hash_algorithm"]["algorithm"].native
+            now = timezone.now().astimezone(dt.UTC)
+            info = {
+                "version": "v1",
+                "policy": tsp.ObjectIdentifier(LOCAL_TSA_POLICY),
+                "message_imprint": imprint,
+                "serial_number": secrets.randbits(63),
+                "gen_time": now,
+                "accuracy": {"seconds": 1},
+                "tsa": asn1_x509.GeneralName(name="directory_name", value=self.cert.subject),
+            }
+            if req["nonce"].native is not None:
+                info["nonce"] = req["nonce"]
+            tst_info = tsp.TSTInfo(info).dump()
+            digest = hashlib.new(md, tst_info).digest()
+            attribute: Any = simple_cms_attribute  # pyHanko's helper is untyped
+            attrs = cms.CMSAttributes(
+                [
+                    attribute("content_type", "tst_info"),
+                    attribute("signing_time", cms.Time({"utc_time": core.UTCTime(now)})),
+                    attribute("signing_certificate_v2", as_signing_certificate_v2(self.cert)),
+                    attribute("message_digest", digest),
+                ]
+            )
+            value = self.key.sign(attrs.dump(), ec.ECDSA(getattr(hashes, md.upper())()))
+            digest_algorithm = algos.DigestAlgorithm({"algorithm": md})
+            signer_info = cms.SignerInfo(
+                {
+                    "version": "v1",
+                    "sid": cms.SignerIdentifier(
+                        {
+                            "issuer_and_serial_number": cms.IssuerAndSerialNumber(
+                                {"issuer": self.cert.issuer, "serial_number": self.cert.serial_number}
+                            )
+                        }
+                    ),
+                    "digest_algorithm": digest_algorithm,
+                    "signature_algorithm": algos.SignedDigestAlgorithm({"algorithm": f"{md}_ecdsa"}),
+                    "signed_attrs": attrs,
+                    "signature": value,
+                }
+            )
+            signed_data = cms.SignedData(
+                {
+                    "version": "v3",
+                    "digest_algorithms": cms.DigestAlgorithms((digest_algorithm,)),
+                    "encap_content_info": cms.EncapsulatedContentInfo(
+                        {"content_type": cms.ContentType("tst_info"), "content": cms.ParsableOctetString(tst_info)}
+                    ),
+                    "certificates": [self.cert, self.root],
+                    "signer_infos": [signer_info],
+                }
+            )
+            token = cms.ContentInfo({"content_type": cms.ContentType("signed_data"), "content": signed_data})
+            return tsp.TimeStampResp(
+                {"status": tsp.PKIStatusInfo({"status": tsp.PKIStatus("granted")}), "time_stamp_token": token}
+            )
+
+        async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+            return self.request_tsa_response(req)
+
+    return LocalTimeStamper
+
+
 # ---------------------------------------------------------------- signing
 
 
@@ -258,14 +456,20 @@ class SignResult:
     visible: bool  # drawn in the party's signing box (False: a document from before the boxes)
 
 
-def _reserved_bytes(issued: IssuedKey) -> int:
+def _reserved_bytes(issued: IssuedKey, authority: TimestampAuthority) -> int:
     """Room for the CMS container in the PDF, stated up front. Left to itself pyHanko sizes it
     by producing a whole throw-away signature first, which doubles the work of signing. The
     container holds the certificates, the signed attributes and one signature value (72 bytes
     for ECDSA P-256, at most 512 for RSA-4096), so the certificates' size plus a fixed margin
-    is always enough (pyHanko refuses, rather than truncates, a container that does not fit)."""
+    is always enough (pyHanko refuses, rather than truncates, a container that does not fit).
+    The timestamp token adds the TSA's certificates and its own signed data: known for the local
+    authority, a generous allowance for one over HTTP."""
     certificates = sum(len(c.public_bytes(serialization.Encoding.DER)) for c in (issued.certificate, *issued.chain))
-    return 4096 + 2 * certificates
+    if isinstance(authority, LocalTsa):
+        token = 2048 + 2 * sum(len(c.public_bytes(serialization.Encoding.DER)) for c in (authority.certificate(), *issued.chain))
+    else:
+        token = 16384
+    return 4096 + 2 * certificates + token
 
 
 def certificate_serial(cert: x509.Certificate) -> str:
@@ -313,6 +517,7 @@ def sign_pdf(
     from . import pdf as pdf_module
 
     issued = signing_authority().issue_signing_key(identity)
+    authority = timestamp_authority()
     key_info = asn1_keys.PrivateKeyInfo.load(
         issued.key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
@@ -356,11 +561,12 @@ def sign_pdf(
         pdf_signer = _signer_at()(
             meta,
             signer=signer,
+            timestamper=authority.timestamper(),
             stamp_style=style,
             new_field_spec=None if box is not None else fields.SigFieldSpec(name),
             signing_time=signed_at,
         )
-        out = pdf_signer.sign_pdf(writer, existing_fields_only=box is not None, bytes_reserved=_reserved_bytes(issued))
+        out = pdf_signer.sign_pdf(writer, existing_fields_only=box is not None, bytes_reserved=_reserved_bytes(issued, authority))
     # The key object goes out of scope here; nothing stored it. Python cannot zero memory, so
     # "destroyed" means: never serialised to disk or database, never reused.
     del signer, key_info, pdf_signer
@@ -417,6 +623,10 @@ class SignatureReport:
     covers_whole_file: bool
     changes_after: str  # "none" | "signatures_only" | "other"
     summary: str
+    # the RFC 3161 signature timestamp; None for signatures made before timestamps were added
+    timestamp_at: dt.datetime | None = None
+    timestamp_authority: str = ""
+    timestamp_valid: bool | None = None
 
     @property
     def box_number(self) -> int | None:
@@ -445,7 +655,21 @@ class SignatureReport:
                 else "签名证书不是由本平台签发，或签署时不在有效期内",
             ),
             Check("签署后未被改动", self.intact and self.changes_after != "other", self.summary),
+            *([self.timestamp_check] if self.timestamp_valid is not None else []),
         ]
+
+    @property
+    def timestamp_check(self) -> Check:
+        """The signature timestamp: when, by which authority, and whether its token is intact,
+        covers this signature value and was issued by a trusted authority."""
+        when = f"{self.timestamp_at.astimezone(BEIJING):%Y-%m-%d %H:%M:%S}（北京时间）" if self.timestamp_at else "—"
+        if self.timestamp_valid:
+            return Check("可信时间戳", True, f"时间戳时间 {when}，时间戳服务：{self.timestamp_authority}；时间戳完好且对应本签名")
+        return Check(
+            "可信时间戳",
+            False,
+            f"时间戳（{when}，{self.timestamp_authority or '未知时间戳服务'}）已损坏、与本签名不对应或不是由可信的时间戳服务签发",
+        )
 
 
 @dataclass
@@ -459,7 +683,15 @@ class VerificationReport:
     registered_contract_number: str = ""
     unsigned_fields: int = 0  # signing boxes of the file not signed yet
     message: str = ""
-    timestamp_note: str = "签署时间为平台服务器时间，未使用可信时间戳服务（TSA）。"
+
+    @property
+    def timestamp_note(self) -> str:
+        """What the times of the signatures rest on."""
+        if self.signatures and all(s.timestamp_valid is not None for s in self.signatures):
+            return "每个签名均带有 RFC 3161 可信时间戳，签署时间以时间戳为准。"
+        if any(s.timestamp_valid is not None for s in self.signatures):
+            return "部分签名带有 RFC 3161 时间戳；其余签名（启用时间戳之前签署）的签署时间为平台服务器时间。"
+        return "签署时间为平台服务器时间，未使用可信时间戳服务（TSA）。"
 
     @property
     def verdict(self) -> str:
@@ -523,6 +755,8 @@ def verify_pdf(data: bytes) -> VerificationReport:
         report.message = "验证不通过：签名所覆盖的内容已被改动"
     elif not all(s.trusted for s in signatures):
         report.message = "验证不通过：签名证书不是由本平台签发"
+    elif any(s.timestamp_valid is False for s in signatures):
+        report.message = "验证不通过：签名的时间戳已损坏、与签名不对应或不是由可信的时间戳服务签发"
     elif any(s.changes_after == "other" for s in signatures):
         report.message = "验证不通过：签名后文件被追加了签名以外的内容"
     elif forged:
@@ -545,6 +779,11 @@ def _issued_by_platform(cert: x509.Certificate, roots: list[x509.Certificate], a
             continue
         return at is None or cert.not_valid_before_utc <= at <= cert.not_valid_after_utc
     return False
+
+
+def _common_name(cert: Any) -> str:
+    subject = cert.subject.native
+    return str(subject.get("common_name", "")) or cert.subject.human_friendly
 
 
 def _validate_signatures(data: bytes) -> tuple[list[SignatureReport], int]:
@@ -577,6 +816,7 @@ def _validate_signatures(data: bytes) -> tuple[list[SignatureReport], int]:
             "other": "签名后文件被追加了签名以外的内容",
         }[changes]
         certificate = x509.load_der_x509_certificate(status.signing_cert.dump())
+        stamp = status.timestamp_validity
         reports.append(
             SignatureReport(
                 field_name=str(embedded.field_name),
@@ -590,6 +830,9 @@ def _validate_signatures(data: bytes) -> tuple[list[SignatureReport], int]:
                 covers_whole_file=changes == "none",
                 changes_after=changes,
                 summary=summary if intact else "签名覆盖的字节已被改动，无法判断签署后的改动",
+                timestamp_at=stamp.timestamp if stamp is not None else None,
+                timestamp_authority=_common_name(stamp.signing_cert) if stamp is not None else "",
+                timestamp_valid=bool(stamp.intact and stamp.valid and stamp.trusted) if stamp is not None else None,
             )
         )
     unsigned = sum(1 for _ in enumerate_sig_fields(reader, filled_status=False))

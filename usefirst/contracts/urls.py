@@ -14,6 +14,7 @@ urlpatterns = [
     path("templates/<int:pk>/publish/", views.template_publish, name="template_publish"),
     path("<int:pk>/", views.contract_detail, name="detail"),
     path("<int:pk>/pdf/", views.contract_pdf, name="pdf"),
+    path("<int:pk>/evidence/", views.contract_evidence, name="evidence"),
     path("<int:pk>/sign/", views.contract_sign, name="sign"),
     path("<int:pk>/next-step/", views.contract_propose, name="propose"),
     path("<int:pk>/next-step/<int:proposal_pk>/accept/", views.proposal_accept, name="accept"),

@@ -10,18 +10,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
-from usefirst.accounts import roles
+from usefirst.accounts import roles, second_factor
 from usefirst.catalog.models import Achievement
 from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.dates import today
+from usefirst.core.errors import Forbidden
 from usefirst.core.permissions import Action, can, get_for_user, restrict
 from usefirst.core.refusals import button_action, form_refusal, refusals_return_to
 from usefirst.policy.selectors import share_pct
 
-from . import rendering, selectors, services, signing
+from . import evidence, rendering, selectors, services, signing
 from .forms import (
     EndForm,
     OpenLicenceForm,
@@ -33,7 +35,16 @@ from .forms import (
     VerifyForm,
 )
 from .models import Contract, ContractKind, ContractStatus, ContractTemplate, NextStepProposal, OpenLicence
+from .policies import may_take_evidence
 from .rendering import free_use_days
+
+
+def _second_factor_url() -> str:
+    """The authenticator enrolment page."""
+    try:
+        return reverse("accounts:second_factor")
+    except NoReverseMatch:
+        return "/accounts/second-factor/"
 
 
 def _contract(request: AuthenticatedHttpRequest, pk: int, action: Action = Action.VIEW) -> Contract:
@@ -70,6 +81,9 @@ def contract_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "may_change": may_change,
         "signable": services.signable_parties(request.user, contract) if may_change else [],
         "sign_form": SignForm(),
+        "has_authenticator": second_factor.is_enrolled(request.user),
+        "second_factor_url": _second_factor_url(),
+        "may_take_evidence": may_take_evidence(request.user, contract) and contract.signatures.exists(),
         "proposal_form": ProposalForm(),
         "end_form": EndForm(),
         "ends_in_one_step": services.ends_in_one_step(contract),
@@ -90,6 +104,18 @@ def contract_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "statutory_pct": share_pct("statutory_share_floor"),
     }
     return render(request, "contracts/detail.html", context)
+
+
+@login_required
+def contract_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The evidence package (证据包): the parties and the provincial department."""
+    contract = _contract(request, pk)
+    if not may_take_evidence(request.user, contract):
+        raise Forbidden("证据包只向合同当事方和省级主管部门提供", code="forbidden")
+    data = evidence.evidence_download(actor=request.user, contract=contract)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, evidence.package_filename(contract))
+    return response
 
 
 @login_required
@@ -114,16 +140,22 @@ def contract_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     contract = _contract(request, pk, Action.CHANGE)
     form = SignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请输入登录密码")
+        messages.error(request, "请输入登录密码和身份验证器上的 6 位动态口令")
         return redirect("contracts:detail", contract.pk)
     return _act(
         request,
         contract,
         lambda: services.contract_sign(
-            actor=request.user, contract=contract, password=form.cleaned_data["password"], party_id=form.cleaned_data["party"]
+            actor=request.user,
+            contract=contract,
+            password=form.cleaned_data["password"],
+            code=form.cleaned_data["otp"],
+            party_id=form.cleaned_data["party"],
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
         ),
         "已签署；签署后的 PDF 已登记",
-        keep=("password_incorrect",),  # a mistyped password is put right on the contract page
+        # a mistyped password or code is put right on the contract page
+        keep=("password_incorrect", "second_factor_incorrect", "second_factor_required"),
     )
 
 

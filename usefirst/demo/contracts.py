@@ -33,6 +33,7 @@ from usefirst.contracts import signing
 from usefirst.contracts.models import Contract, ContractKind, DevelopmentKind, PlatformRoot
 from usefirst.core import dates
 
+from .authenticators import signing_code
 from .logins import DEMO_LOGINS, DEMO_PASSWORD
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -139,7 +140,8 @@ class ContractsStage:
 
     def _sign(self, contract: Contract, *signers: User) -> Contract:
         for user in signers:
-            contracts.contract_sign(actor=user, contract=contract, password=DEMO_PASSWORD)
+            with signing_code(user) as code:
+                contracts.contract_sign(actor=user, contract=contract, password=DEMO_PASSWORD, code=code)
             self.signatures += 1
         contract.refresh_from_db()
         return contract

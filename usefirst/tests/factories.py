@@ -58,6 +58,7 @@ from usefirst.contracts.models import Contract, ContractKind, InventorGrant, Mod
 from usefirst.core.dates import today
 from usefirst.core.identifiers import resident_id_check_char
 from usefirst.core.testing import make_credit_code, make_user
+from usefirst.demo.authenticators import signing_code
 from usefirst.matchmaking.models import Engagement
 from usefirst.matchmaking.services import engagement_accept, engagement_create
 
@@ -327,7 +328,8 @@ def sign_by_every_party(contract: Contract) -> Contract:
         else:
             assert party.person is not None and party.person.user is not None, "an inventor party needs a user account"
             user = party.person.user
-        contract_services.contract_sign(actor=user, contract=contract, password=PASSWORD, party_id=party.pk)
+        with signing_code(user) as code:
+            contract_services.contract_sign(actor=user, contract=contract, password=PASSWORD, code=code, party_id=party.pk)
     contract.refresh_from_db()
     return contract
 

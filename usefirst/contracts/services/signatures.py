@@ -3,18 +3,23 @@ follow-on signed under a cooperate_later contract is its first cooperation proje
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from usefirst.accounts import roles
+from usefirst.accounts import roles, second_factor
 from usefirst.accounts.identity import identity_provider
 from usefirst.catalog.choices import Mode
 from usefirst.core.actors import Actor, Visitor
+from usefirst.core.audit import audit
+from usefirst.core.client import current_address
 from usefirst.core.dates import today
 from usefirst.core.errors import Conflict, Forbidden, IllegalTransition
 from usefirst.core.files import file_kept_only_with_its_row
+from usefirst.core.models import AuditOutcome
 
 from .. import signing
 from ..models import (
@@ -23,6 +28,7 @@ from ..models import (
     ContractParty,
     IssuedDocument,
     Signature,
+    WillConfirmation,
 )
 from ..rendering import signature_field
 from ..workflows import ContractEventType as E
@@ -48,8 +54,15 @@ def signable_parties(user: Visitor, contract: Contract) -> list[ContractParty]:
 SIGNING_ATTEMPTS = 2
 
 
-def contract_sign(*, actor: Actor, contract: Contract, password: str, party_id: int | None = None) -> Signature:
+def contract_sign(
+    *, actor: Actor, contract: Contract, password: str, code: str, party_id: int | None = None, user_agent: str = ""
+) -> Signature:
     """One PAdES signature for one party, appended to the latest issued PDF.
+
+    The signer confirms their will to sign (意愿认证) with the login password and a current
+    one-time code of their authenticator (`second_factor`); a code counts once. The
+    confirmation is recorded (WillConfirmation: the document signed, when, from where) in the
+    transaction that records the signature, which links to it.
 
     The signature is made before the short transaction that records it, so no write lock is
     held while the PDF is read, signed and stored. That transaction locks the contract and
@@ -61,15 +74,45 @@ def contract_sign(*, actor: Actor, contract: Contract, password: str, party_id: 
         raise Forbidden("请先登录", code="forbidden")
     if identity_provider().authenticate(None, username=actor.email, password=password or "") is None:
         raise Forbidden("密码不正确，签署前须重新输入登录密码", code="password_incorrect")
+    _party_to_sign(actor, Contract.objects.get(pk=contract.pk), party_id)  # only a signer is asked for the code
+    _confirm_will(actor, contract, code)
+    confirmed_at = timezone.now()
     for _attempt in range(SIGNING_ATTEMPTS):
         with file_kept_only_with_its_row() as write:
             prepared = _prepare_signature(actor, contract, party_id)
             write.file = prepared.document.file
-            signature = _record_signature(actor, prepared, party_id)
+            will = _Will(confirmed_at=confirmed_at, client_address=current_address(), user_agent=user_agent[:512])
+            signature = _record_signature(actor, prepared, party_id, will)
             if signature is not None:
                 write.kept = True
                 return signature
     raise Conflict("签署期间合同已被他人更新（如另一方刚刚签署），本次签署未保存，请刷新页面后重新签署", code="contract_changed")
+
+
+def _confirm_will(actor: Actor, contract: Contract, code: str) -> None:
+    """The second factor of the will-confirmation: a current code of the signer's authenticator.
+    A refusal is audited (nothing else is written)."""
+    if not second_factor.is_enrolled(actor):
+        audit(actor=actor, action="contracts.will_confirmation", obj=contract, outcome=AuditOutcome.REFUSED, reason="no_device")
+        raise Forbidden(
+            "签署合同须以身份验证器的动态口令确认本人意愿：请先在“身份验证器”页面绑定身份验证器，再签署",
+            code="second_factor_required",
+        )
+    if not second_factor.verify_code(actor, code):
+        audit(actor=actor, action="contracts.will_confirmation", obj=contract, outcome=AuditOutcome.REFUSED, reason="code")
+        raise Forbidden(
+            "动态口令不正确或已使用过，请输入身份验证器上当前显示的 6 位动态口令（输错后须稍候再试）",
+            code="second_factor_incorrect",
+        )
+
+
+@dataclass(frozen=True)
+class _Will:
+    """The confirmed will, recorded with the signature it was given for."""
+
+    confirmed_at: dt.datetime
+    client_address: str
+    user_agent: str
 
 
 @dataclass(frozen=True)
@@ -79,6 +122,8 @@ class _PreparedSignature:
     contract_id: int
     party_id: int
     base_document_id: int
+    base_sha256: str
+    base_size: int
     signatures_before: int
     result: signing.SignResult
     document: IssuedDocument
@@ -115,13 +160,15 @@ def _prepare_signature(actor: Actor, contract: Contract, party_id: int | None) -
         contract_id=contract.pk,
         party_id=party.pk,
         base_document_id=document.pk,
+        base_sha256=hashlib.sha256(data).hexdigest(),  # what was signed, as read
+        base_size=len(data),
         signatures_before=count,
         result=result,
         document=signed,
     )
 
 
-def _record_signature(actor: Actor, prepared: _PreparedSignature, party_id: int | None) -> Signature | None:
+def _record_signature(actor: Actor, prepared: _PreparedSignature, party_id: int | None, will: _Will) -> Signature | None:
     """The short transaction: None (nothing written) when the contract changed since the
     signature was prepared."""
     with transaction.atomic():
@@ -136,6 +183,17 @@ def _record_signature(actor: Actor, prepared: _PreparedSignature, party_id: int 
         signed = prepared.document
         signed.issued_at = timezone.now()
         signed.save()
+        confirmation = WillConfirmation.objects.create(
+            contract=contract,
+            party=party,
+            signer=actor,
+            document_sha256=prepared.base_sha256,
+            document_size=prepared.base_size,
+            method=WillConfirmation.Method.PASSWORD_TOTP,
+            confirmed_at=will.confirmed_at,
+            client_address=will.client_address,
+            user_agent=will.user_agent,
+        )
         signature = Signature.objects.create(
             contract=contract,
             party=party,
@@ -144,6 +202,7 @@ def _record_signature(actor: Actor, prepared: _PreparedSignature, party_id: int 
             certificate_serial=prepared.result.certificate_serial,
             certificate_fingerprint=prepared.result.certificate_fingerprint,
             document=signed,
+            will_confirmation=confirmation,
         )
         all_signed = not contract.parties.filter(signatures__isnull=True).exists()
         payload = {"party": party.display_name, "sha256": signed.sha256}

@@ -15,9 +15,10 @@ from usefirst.accounts.models import Membership, Organisation, OrganisationKind,
 from usefirst.catalog.models import Achievement
 from usefirst.catalog.tests.factories import make_achievement
 from usefirst.contracts import services, signing
-from usefirst.contracts.models import Contract, ContractKind, Mode
+from usefirst.contracts.models import Contract, ContractKind, Mode, Signature
 from usefirst.core.dates import today
 from usefirst.core.testing import make_org, make_user
+from usefirst.demo.authenticators import signing_code
 
 PASSWORD = "correct-horse-battery"
 
@@ -78,9 +79,15 @@ def draft(owner: User, unit: Organisation, enterprise: Organisation, achievement
     return services.contract_draft(actor=owner, data=draft_data(unit, enterprise, achievement, **overrides))
 
 
+def sign(user: User, contract: Contract, *, password: str = PASSWORD, party_id: int | None = None) -> Signature:
+    """`user` signs with their password and a current code of an authenticator made for it."""
+    with signing_code(user) as code:
+        return services.contract_sign(actor=user, contract=contract, password=password, code=code, party_id=party_id)
+
+
 def sign_all(contract: Contract, *signers: User) -> Contract:
     for user in signers:
-        services.contract_sign(actor=user, contract=contract, password=PASSWORD)
+        sign(user, contract)
     contract.refresh_from_db()
     return contract
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from usefirst.accounts.second_factor import current_code, enrol_confirmed
 from usefirst.contracts import services
 
 from .conftest import PASSWORD, draft, sign_all
@@ -16,7 +17,8 @@ def test_the_public_verification_page_accepts_a_signed_pdf_and_rejects_garbage(
     ok = client.post(reverse("contracts:verify"), {"file": SimpleUploadedFile("c.pdf", data, "application/pdf")})
     assert ok.status_code == 200
     assert "验证通过" in ok.content.decode()
-    assert "未使用可信时间戳" in ok.content.decode()
+    assert "每个签名均带有 RFC 3161 可信时间戳" in ok.content.decode()
+    assert ok.content.decode().count("时间戳服务：先用后转平台时间戳服务") == 2
     bad = client.post(reverse("contracts:verify"), {"file": SimpleUploadedFile("c.pdf", data[:500], "application/pdf")})
     assert bad.status_code == 200 and "无法验证" in bad.content.decode()
 
@@ -27,7 +29,7 @@ def test_the_verify_api_reports_each_signature(client, platform_ca, owner, unit,
     response = client.post("/api/v1/contracts/verify", {"file": SimpleUploadedFile("c.pdf", data, "application/pdf")})
     body = response.json()
     assert response.status_code == 200 and body["ok"] and body["registered"]
-    assert len(body["signatures"]) == 2 and all(s["intact"] for s in body["signatures"])
+    assert len(body["signatures"]) == 2 and all(s["intact"] and s["timestamp_valid"] for s in body["signatures"])
     garbage = client.post("/api/v1/contracts/verify", {"file": SimpleUploadedFile("x.pdf", b"\x00garbage", "application/pdf")})
     assert garbage.status_code == 200 and garbage.json()["verifiable"] is False
 
@@ -40,7 +42,8 @@ def test_a_party_drafts_previews_and_signs_through_the_pages(client, platform_ca
     detail = client.get(reverse("contracts:detail", args=[contract.pk]))
     text = detail.content.decode()
     assert "起止日均含当日" in text and contract.documents.get().sha256 in text
-    signed = client.post(reverse("contracts:sign", args=[contract.pk]), {"password": PASSWORD})
+    key = enrol_confirmed(owner)
+    signed = client.post(reverse("contracts:sign", args=[contract.pk]), {"password": PASSWORD, "otp": current_code(key)})
     assert signed.status_code == 302
     assert contract.signatures.count() == 1
     pdf = client.get(reverse("contracts:pdf", args=[contract.pk]))
@@ -57,7 +60,7 @@ def test_an_outsider_cannot_open_or_sign_a_contract(client, platform_ca, owner, 
     stranger = make_user(stranger_org, role="admin")
     client.force_login(stranger)
     assert client.get(reverse("contracts:detail", args=[contract.pk])).status_code == 404
-    assert client.post(reverse("contracts:sign", args=[contract.pk]), {"password": PASSWORD}).status_code == 404
+    assert client.post(reverse("contracts:sign", args=[contract.pk]), {"password": PASSWORD, "otp": "000000"}).status_code == 404
     assert client.get(f"/api/v1/contracts/{contract.pk}").status_code == 404
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from usefirst.accounts.second_factor import current_code, enrol_confirmed
 from usefirst.contracts import services
 from usefirst.contracts.models import ContractKind, Mode
 from usefirst.tests.factories import PASSWORD, AchievementFactory, ContractFactory
@@ -40,6 +41,12 @@ SEES = {
 }
 
 
+def sign_data(world):
+    """The password and a current code: every persona holds an authenticator with the same key,
+    and each request is rolled back, so the code is fresh for each."""
+    return {"password": PASSWORD, "otp": current_code(world["totp_key"])}
+
+
 def sees(**overrides):
     return expect(HIDDEN, anonymous=LOGIN, outsider=HIDDEN, city=HIDDEN, **{**SEES, **overrides})
 
@@ -50,6 +57,8 @@ ROWS = [
     Row("detail (draft)", "get", lambda w: f"/contracts/{w['draft'].pk}/", sees()),
     Row("detail (in free use)", "get", lambda w: f"/contracts/{w['contract'].pk}/", sees()),
     Row("pdf", "get", lambda w: f"/contracts/{w['contract'].pk}/pdf/", sees()),
+    # the evidence package: the parties and the province, not a superior department that only reads
+    Row("evidence package", "get", lambda w: f"/contracts/{w['contract'].pk}/evidence/", sees(department=DENIED)),
     Row("verify (public)", "get", lambda w: "/contracts/verify/", expect(OK)),
     Row("templates", "get", lambda w: "/contracts/templates/", expect(OK, anonymous=LOGIN)),
     Row("template", "get", lambda w: f"/contracts/templates/{w['template'].pk}/", expect(OK, anonymous=LOGIN)),
@@ -67,7 +76,7 @@ ROWS = [
             provincial_staff=DENIED,
             provincial_admin=DENIED,
         ),
-        data={"password": PASSWORD},
+        data=sign_data,
     ),
     Row(
         "cancel (draft)",
@@ -137,11 +146,18 @@ ROWS = [
     Row("api detail", "get", lambda w: f"/api/v1/contracts/{w['contract'].pk}", sees(), api=True),
     Row("api pdf", "get", lambda w: f"/api/v1/contracts/{w['contract'].pk}/pdf", sees(), api=True),
     Row(
+        "api evidence package",
+        "get",
+        lambda w: f"/api/v1/contracts/{w['contract'].pk}/evidence",
+        sees(department=DENIED),
+        api=True,
+    ),
+    Row(
         "api sign (draft)",
         "post",
         lambda w: f"/api/v1/contracts/{w['draft'].pk}/sign",
         sees(licensor_staff=DENIED, department=DENIED, provincial_staff=DENIED, provincial_admin=DENIED),
-        data={"password": PASSWORD},
+        data=sign_data,
         api=True,
     ),
 ]
@@ -158,6 +174,10 @@ def world(province):
     world["draft"] = ContractFactory(signed=False, **common)
     world["contract"] = ContractFactory(mode=Mode.PAY_LATER, **common)
     world["template"] = services.template_for(ContractKind.FREE_USE_LICENCE, Mode.PAY_LATER)
+    world["totp_key"] = "3132333435363738393031323334353637383930"
+    for user in world["users"].values():
+        if user is not None:
+            enrol_confirmed(user, key_hex=world["totp_key"])
     return world
 
 

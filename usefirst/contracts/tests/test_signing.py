@@ -13,7 +13,7 @@ from usefirst.core import fonts
 from usefirst.core.errors import Forbidden
 from usefirst.core.testing import make_user
 
-from .conftest import PASSWORD, draft, sign_all
+from .conftest import PASSWORD, draft, sign, sign_all
 
 
 @pytest.fixture
@@ -31,7 +31,8 @@ def test_both_signatures_verify_and_the_file_is_the_registered_one(signed_pdf):
     assert report.registered and report.registered_contract_number == contract.number
     assert [s.organisation for s in report.signatures] == [contract.licensor.name, contract.licensee.name]
     assert all(s.intact and s.trusted for s in report.signatures)
-    assert "未使用可信时间戳" in report.timestamp_note
+    assert all(s.timestamp_valid and s.timestamp_at is not None for s in report.signatures)
+    assert report.timestamp_note == "每个签名均带有 RFC 3161 可信时间戳，签署时间以时间戳为准。"
 
 
 def test_the_second_signature_keeps_the_first_valid(signed_pdf):
@@ -70,7 +71,7 @@ def test_a_member_without_signing_rights_cannot_sign(platform_ca, owner, unit, e
     contract = draft(owner, unit, enterprise, achievement)
     staff = make_user(unit, role=Membership.Role.STAFF)
     with pytest.raises(Forbidden) as exc:
-        services.contract_sign(actor=staff, contract=contract, password=PASSWORD)
+        sign(staff, contract)
     assert exc.value.code == "not_a_signer"
 
 
@@ -78,13 +79,13 @@ def test_an_outsider_cannot_sign(platform_ca, owner, unit, enterprise, achieveme
     contract = draft(owner, unit, enterprise, achievement)
     stranger = make_user(agency, role=Membership.Role.ADMIN)
     with pytest.raises(Forbidden):
-        services.contract_sign(actor=stranger, contract=contract, password=PASSWORD)
+        sign(stranger, contract)
 
 
 def test_a_wrong_password_refuses_the_signature(platform_ca, owner, unit, enterprise, achievement):
     contract = draft(owner, unit, enterprise, achievement)
     with pytest.raises(Forbidden) as exc:
-        services.contract_sign(actor=owner, contract=contract, password="wrong")
+        sign(owner, contract, password="wrong")
     assert exc.value.code == "password_incorrect"
     assert not contract.signatures.exists()
 
@@ -163,7 +164,7 @@ def test_a_mistyped_password_on_the_page_goes_back_to_the_contract_with_the_reas
 ):
     contract = draft(owner, unit, enterprise, achievement)
     client.force_login(owner)
-    response = client.post(f"/contracts/{contract.pk}/sign/", {"password": "wrong"}, follow=True)
+    response = client.post(f"/contracts/{contract.pk}/sign/", {"password": "wrong", "otp": "000000"}, follow=True)
     assert response.redirect_chain == [(f"/contracts/{contract.pk}/", 302)]
     assert "密码不正确，签署前须重新输入登录密码" in response.content.decode()
     assert not contract.signatures.exists()
@@ -172,7 +173,7 @@ def test_a_mistyped_password_on_the_page_goes_back_to_the_contract_with_the_reas
 def test_a_member_without_signing_rights_gets_the_403_page_saying_why(client, platform_ca, owner, unit, enterprise, achievement):
     contract = draft(owner, unit, enterprise, achievement)
     client.force_login(make_user(unit, role=Membership.Role.STAFF))
-    response = client.post(f"/contracts/{contract.pk}/sign/", {"password": PASSWORD})
+    response = client.post(f"/contracts/{contract.pk}/sign/", {"password": PASSWORD, "otp": "000000"})
     html = response.content.decode()
     assert response.status_code == 403
     assert "无权访问此页面" in html and "授权签署人" in html

@@ -19,7 +19,7 @@ from usefirst.core.errors import Conflict
 from usefirst.core.models import AuditEntry
 from usefirst.core.testing import database_for_threads, in_a_thread
 
-from .conftest import PASSWORD, draft, draft_data
+from .conftest import draft, draft_data, sign
 
 real_sign_pdf = signing.sign_pdf
 
@@ -100,7 +100,7 @@ def test_another_writer_goes_on_while_a_signature_is_being_made(
     contract = draft(owner, unit, enterprise, achievement)
 
     outcome = a_writer_beside(
-        lambda: services.contract_sign(actor=owner, contract=contract, password=PASSWORD),
+        lambda: sign(owner, contract),
         held="usefirst.contracts.signing.sign_pdf",
         contract=contract,
         actor=owner,
@@ -151,11 +151,11 @@ def test_a_signature_made_while_the_other_party_signed_is_made_again_on_the_new_
     def sign_pdf_while_the_licensee_signs_first(data: bytes, **kwargs: Any) -> signing.SignResult:
         made_for.append(kwargs["identity"].user_id)
         if made_for == [owner.pk]:
-            services.contract_sign(actor=licensee_signer, contract=contract, password=PASSWORD)
+            sign(licensee_signer, contract)
         return real_sign_pdf(data, **kwargs)
 
     monkeypatch.setattr(signing, "sign_pdf", sign_pdf_while_the_licensee_signs_first)
-    signature = services.contract_sign(actor=owner, contract=contract, password=PASSWORD)
+    signature = sign(owner, contract)
 
     assert made_for == [owner.pk, licensee_signer.pk, owner.pk]
     contract.refresh_from_db()
@@ -182,7 +182,7 @@ def test_a_contract_that_keeps_changing_while_it_is_signed_refuses_with_nothing_
 
     monkeypatch.setattr(signing, "sign_pdf", sign_pdf_while_a_new_text_is_issued)
     with pytest.raises(Conflict) as exc:
-        services.contract_sign(actor=owner, contract=contract, password=PASSWORD)
+        sign(owner, contract)
 
     assert exc.value.code == "contract_changed"
     contract.refresh_from_db()
@@ -202,7 +202,7 @@ def test_a_signature_that_fails_to_be_recorded_leaves_no_file(
 
     monkeypatch.setattr("usefirst.contracts.services.common.notify_parties", refuse)
     with pytest.raises(RuntimeError):
-        services.contract_sign(actor=owner, contract=contract, password=PASSWORD)
+        sign(owner, contract)
 
     assert not contract.signatures.exists()
     assert list(contract.documents.values_list("kind", flat=True)) == [IssuedDocument.Kind.DRAFT]
@@ -216,7 +216,7 @@ def test_a_contract_drafted_inside_another_transaction_gets_its_text_when_first_
         contract = services.draft_without_text(actor=owner, data=draft_data(unit, enterprise, achievement))
     assert not contract.documents.exists()
 
-    services.contract_sign(actor=owner, contract=contract, password=PASSWORD)
+    sign(owner, contract)
 
     kinds = list(contract.documents.order_by("issued_at", "id").values_list("kind", "signature_count"))
     assert kinds == [(IssuedDocument.Kind.DRAFT, 0), (IssuedDocument.Kind.SIGNED, 1)]
