@@ -4,12 +4,14 @@ what was signed, by whom, when, and that each signer confirmed their will to sig
 Contents (docs/contracts-signing.md, "Evidence package"):
 
 - contract.pdf — the latest signed PDF (every signature so far);
-- certificates/root-N.pem — the platform's roots; certificates/signature-N.pem — each signer's
+- certificates/root-N.pem — the platform's roots (certificates/tsa-root-N.pem: an external
+  TSA's roots, when one is configured); certificates/signature-N.pem — each signer's
   certificate; certificates/tsa-N.pem — the certificate of the authority that timestamped it;
 - timestamps/signature-N.tsr — each signature's RFC 3161 timestamp (a TimeStampResp, DER);
 - will_confirmations/signature-N.json — each signer's will-confirmation record (UTF-8);
 - manifest.json — the SHA-256 of every file above, and manifest.sig.json — the platform's
   signature of the manifest;
+- evidence_verify.py — the offline verifier itself (it needs no platform code);
 - README.txt — how to verify, in Chinese.
 
 N is the signature's place in the PDF (1 = signed first). `evidence_verify` checks a package.
@@ -21,6 +23,7 @@ import hashlib
 import io
 import json
 import zipfile
+from pathlib import Path
 
 from asn1crypto import cms, tsp
 from cryptography import x509
@@ -31,7 +34,7 @@ from usefirst.core.actors import Actor
 from usefirst.core.audit import audit
 from usefirst.core.errors import Conflict
 
-from . import signing
+from . import evidence_verify, signing
 from .evidence_verify import MANIFEST, MANIFEST_SIGNATURE, PDF_NAME, embedded_signatures
 from .models import Contract, Signature
 
@@ -46,12 +49,13 @@ README = """证据包说明（{number}）
   will_confirmations/signature-N.json 第 N 个签名的意愿认证记录（登录密码＋身份验证器动态口令）
   manifest.json                      以上每个文件的 SHA-256
   manifest.sig.json                  平台对 manifest.json 的签名
+  evidence_verify.py                 离线核验程序
 N 为签名在 PDF 中的先后次序（1 为最先签署）。
 
 如何核验（无需联网，无需访问平台）：
 1. 先核对根证书：certificates/root-*.pem 的 SHA-256 指纹应与平台公布的根证书指纹一致。
-2. 运行（需 Python 及 pyHanko、cryptography、asn1crypto）：
-     python -m usefirst.contracts.evidence_verify 本证据包.zip
+2. 运行（需 Python 3.12 及以上，以及 pyHanko、cryptography、asn1crypto）：
+     python evidence_verify.py 本证据包.zip
    输出“通过”且退出码为 0 即核验通过；否则列出第一处不符。它核验：
    - PDF 每个签名所覆盖的内容未被改动、签名值正确、证书由根证书签发且签署时有效，
      签名后仅追加了其他方的签名；
@@ -123,6 +127,8 @@ def build_package(contract: Contract) -> bytes:
     files: dict[str, bytes] = {PDF_NAME: pdf}
     for number, pem in enumerate(signing.trust_roots_pem(), start=1):
         files[f"certificates/root-{number}.pem"] = pem.encode()
+    for number, root in enumerate(signing.tsa_trust_roots(), start=1):
+        files[f"certificates/tsa-root-{number}.pem"] = _pem(root)
     for found in embedded_signatures(pdf):
         files[f"certificates/signature-{found.number}.pem"] = _pem(found.certificate)
         if found.timestamp_token is not None:
@@ -134,6 +140,7 @@ def build_package(contract: Contract) -> bytes:
         record = _will_record(contract, row, found.number, found.field_name) if row is not None else None
         if record is not None:
             files[f"will_confirmations/signature-{found.number}.json"] = record
+    files["evidence_verify.py"] = Path(evidence_verify.__file__).read_bytes()
     generated = timezone.now().replace(microsecond=0)
     files["README.txt"] = README.format(
         number=contract.number, platform=signing.PLATFORM_NAME, generated=f"{generated:%Y-%m-%d %H:%M:%S}"

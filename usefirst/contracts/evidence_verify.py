@@ -11,7 +11,7 @@ this order, and prints 通过 or the first failure (then any further ones), exit
 2. each signer's certificate file is the certificate in the PDF's signature;
 3. each timestamp (timestamps/signature-N.tsr): granted, its message imprint is the digest of
    that signature's value, its signature is correct and its TSA certificate, issued by a root
-   in the package, is for time stamping;
+   in the package (or an external TSA's root, certificates/tsa-root-*.pem), is for time stamping;
 4. each will-confirmation record (will_confirmations/signature-N.json): the document it was
    given for (its SHA-256 and size) is the PDF as it stood before that signature, and it names
    that signature's certificate;
@@ -229,6 +229,12 @@ def verify_package(data: bytes) -> Result:
         result.failures.append("证据包中没有平台根证书（certificates/root-*.pem）")
     if result.failures:
         return result
+    tsa_roots = list(roots)
+    for name in sorted(n for n in files if n.startswith("certificates/tsa-root-")):
+        try:
+            tsa_roots.append(x509.load_pem_x509_certificate(files[name]))
+        except ValueError:
+            result.failures.append(f"时间戳服务根证书文件 {name} 无法读取")
     for root in roots:
         result.notes.append(f"根证书 SHA-256 指纹：{root.fingerprint(hashes.SHA256()).hex()}（请与平台公布的指纹核对）")
     pdf = files[PDF_NAME]
@@ -241,7 +247,7 @@ def verify_package(data: bytes) -> Result:
         result.failures.append("PDF 中没有电子签名")
     for found in signatures:
         _check_certificate_file(found, files, result)
-        _check_timestamp_file(found, files, roots, result)
+        _check_timestamp_file(found, files, tsa_roots, result)
         _check_will_confirmation(found, files, pdf, signatures, result)
     _check_manifest(files, result)
     _check_manifest_signature(files, roots, result)

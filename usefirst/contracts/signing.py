@@ -4,7 +4,7 @@ The platform CA issues, for every signing event, a certificate for a fresh key p
 signs once and is then dropped (it never leaves this process and is never stored). Every
 signature carries an RFC 3161 signature timestamp (PAdES-B-T) from a `TimestampAuthority`: the
 local one, whose certificate a platform root issues, or a real TSA over HTTP when
-settings.USEFIRST_TSA_URL is set.
+USEFIRST_TSA_URL (settings.TSA_URL) is set.
 
 `SigningAuthority` is the seam where a licensed CA (and SM2 / GM/T 0031 signatures) plugs in
 for production, `TimestampAuthority` the one for a TSA; see docs/contracts-signing.md.
@@ -355,9 +355,17 @@ class HttpTsa:
         return RequestsHTTPTimeStamper(self.url, timeout=10)  # type: ignore[no-untyped-call]
 
 
+def tsa_trust_roots() -> list[x509.Certificate]:
+    """The roots of an external TSA (settings.TSA_TRUST_ROOTS, a PEM file), trusted for
+    timestamps only; the local TSA is under the platform's own roots."""
+    path = getattr(settings, "TSA_TRUST_ROOTS", "")
+    return x509.load_pem_x509_certificates(Path(path).read_bytes()) if path else []
+
+
 def timestamp_authority() -> TimestampAuthority:
-    """The TSA every signature is timestamped by: settings.USEFIRST_TSA_URL when set, else local."""
-    url = getattr(settings, "USEFIRST_TSA_URL", "")
+    """The TSA every signature is timestamped by: settings.TSA_URL (environment USEFIRST_TSA_URL)
+    when set, else the local one."""
+    url = getattr(settings, "TSA_URL", "")
     return HttpTsa(url) if url else LocalTsa()
 
 
@@ -796,11 +804,13 @@ def _validate_signatures(data: bytes) -> tuple[list[SignatureReport], int]:
 
     platform_roots = PlatformCa().trust_roots()
     roots = [_asn1_cert(c) for c in platform_roots]
+    tsa_roots = [_asn1_cert(c) for c in tsa_trust_roots()]
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     reports: list[SignatureReport] = []
     for embedded in reader.embedded_signatures:
         context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
-        status = validate_pdf_signature(embedded, context)
+        stamps = ValidationContext(trust_roots=roots + tsa_roots, allow_fetching=False, revocation_mode="soft-fail")
+        status = validate_pdf_signature(embedded, context, ts_validation_context=stamps)
         subject = status.signing_cert.subject.native
         level = status.modification_level
         if status.coverage is not None and status.coverage.name == "ENTIRE_FILE":

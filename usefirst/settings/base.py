@@ -250,6 +250,11 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "先用后转平台 <noreply@usefirst.invalid>")
 SMS_GATEWAY = os.environ.get("USEFIRST_SMS_GATEWAY", "usefirst.notifications.sms.ConsoleSmsGateway")
 IDENTITY_PROVIDER = os.environ.get("USEFIRST_IDENTITY_PROVIDER", "usefirst.accounts.identity.LocalIdentityProvider")
+# The RFC 3161 timestamping authority every contract signature is timestamped by: empty = the
+# platform's local TSA (docs/contracts-signing.md); a URL = a TSA over HTTP.
+TSA_URL = os.environ.get("USEFIRST_TSA_URL", "")
+# That TSA's root certificate(s), a PEM file: verification trusts its timestamps through them.
+TSA_TRUST_ROOTS = os.environ.get("USEFIRST_TSA_TRUST_ROOTS", "")
 
 # Personal data (ID numbers, phones) is encrypted with Fernet keys; the first key encrypts,
 # all keys decrypt (rotation). The identity hash key makes a person's cross-unit identity.

@@ -12,7 +12,6 @@ import json
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 from asn1crypto import cms, tsp
@@ -157,7 +156,7 @@ def test_the_local_tsa_certificate_is_for_time_stamping_only_and_issued_by_the_r
 
 
 def test_a_tsa_url_selects_the_http_authority(settings):
-    settings.USEFIRST_TSA_URL = "http://tsa.example.test/tsr"
+    settings.TSA_URL = "http://tsa.example.test/tsr"
     authority = signing.timestamp_authority()
     assert isinstance(authority, signing.HttpTsa)
     assert authority.timestamper().url == "http://tsa.example.test/tsr"
@@ -206,6 +205,7 @@ def test_the_package_holds_everything_and_verifies(signed, package):
         "manifest.json",
         "manifest.sig.json",
         "README.txt",
+        "evidence_verify.py",
     } <= set(files)
     assert files["contract.pdf"] == services.current_document(signed).file.read()
     record = json.loads(files["will_confirmations/signature-1.json"].decode("utf-8"))
@@ -273,28 +273,34 @@ def test_a_tampered_manifest_is_named(package):
     assert result.failures == ["清单签名不正确：清单在平台出具后被改动"]
 
 
-def test_the_standalone_verifier_needs_no_django(package, tmp_path):
+def test_the_verifier_in_the_package_runs_without_the_platform(package, tmp_path):
+    """The copy of evidence_verify.py in the package, run from an empty folder with no platform
+    code on the path, says 通过, and names a tampered manifest; Django is never imported."""
     path = tmp_path / "证据包.zip"
     path.write_bytes(package)
+    (tmp_path / "evidence_verify.py").write_bytes(_unzip(package)["evidence_verify.py"])
     probe = (
-        "import sys, runpy\n"
-        f"sys.argv = ['v', {str(path)!r}]\n"
+        "import runpy, sys\n"
+        f"sys.argv = ['evidence_verify.py', {str(path)!r}]\n"
         "try:\n"
-        "    runpy.run_module('usefirst.contracts.evidence_verify', run_name='__main__')\n"
-        "except SystemExit as done:\n"
-        "    assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django imported'\n"
+        "    runpy.run_path('evidence_verify.py', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    assert not any(m == 'django' or m.startswith(('django.', 'usefirst')) for m in sys.modules), 'platform code imported'\n"
         "    raise\n"
     )
-    root = Path(__file__).resolve().parents[3]
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)}
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
+    env = {"PATH": "/usr/bin:/bin"}
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
+
+    done = run()
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("通过")
     files = _unzip(package)
     files["manifest.json"] = files["manifest.json"].replace(b"XYHZ", b"XYHA", 1)
     path.write_bytes(_zip(files))
-    failed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
-    assert failed.returncode == 1 and failed.stdout.startswith("不通过：清单签名不正确")
+    failed = run()
+    assert failed.returncode == 1 and failed.stdout.startswith("不通过：清单签名不正确"), failed.stdout + failed.stderr
 
 
 def test_the_management_command_verifies_and_says_the_root_is_the_platform_s(package, tmp_path):
