@@ -17,6 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
+import sys
+
+from django.conf import settings
 
 from usefirst.core.dates import today
 from usefirst.core.layout_check import BROWSER_MARKS
@@ -172,31 +176,17 @@ def test_an_intent_becomes_a_contract_drafted_in_steps_signed_by_both_and_verifi
     finally:
         visitor.context.close()
 
-    # 6. The enterprise downloads the evidence package; it verifies offline.
-    from usefirst.contracts.evidence_verify import verify_package
-
+    # 6. The enterprise downloads the evidence package; it verifies offline (its own process, as
+    # a recipient would run it).
     with page.expect_download() as download:
         page.get_by_role("link", name="下载证据包").click()
     package = tmp_path / "evidence.zip"
     download.value.save_as(package)
-    result = verify_package(package.read_bytes())
-    assert result.ok, result.failures
-
-
-def test_the_drafting_steps_fit_a_phone(demo_url, phone_page):
-    """The same unit starts a draft at 375 px: every step and the error summary fit the screen."""
-    login(phone_page, demo_url, UNIT_LOGIN)
-    phone_page.goto(demo_url + "/contracts/new/")
-    _no_sideways_scroll(phone_page)
-    shot(phone_page, "draft-1-kind-unit-375")
-    phone_page.get_by_label("技术转让合同").check()
-    phone_page.select_option("#id_achievement", index=1)
-    _act(phone_page, "下一步：合同条款")
-    _act(phone_page, "下一步：当事方与成果完成人")  # the price is missing
-    assert "请填写“转让价款（元）”" in phone_page.locator(".error-summary").inner_text()
-    _no_sideways_scroll(phone_page)
-    shot(phone_page, "draft-2-terms-error-unit-375")
-    phone_page.fill("#id_price", "800000")
-    _act(phone_page, "下一步：当事方与成果完成人")
-    _no_sideways_scroll(phone_page)
-    shot(phone_page, "draft-3-parties-unit-375")
+    checked = subprocess.run(
+        [sys.executable, "-m", "usefirst.contracts.evidence_verify", str(package)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=settings.BASE_DIR,
+    )
+    assert checked.returncode == 0 and checked.stdout.startswith("通过"), checked.stdout + checked.stderr
