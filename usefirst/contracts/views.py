@@ -155,7 +155,7 @@ def contract_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ),
         "已签署；签署后的 PDF 已登记",
         # a mistyped password or code is put right on the contract page
-        keep=("password_incorrect", "second_factor_incorrect", "second_factor_required"),
+        keep=("password_incorrect", "second_factor_incorrect", "second_factor_enrolment_required"),
     )
 
 

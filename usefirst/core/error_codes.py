@@ -241,18 +241,6 @@ CODES: tuple[ErrorCode, ...] = (
     E("parent_not_open", 400, "contracts", "原合同尚未进入免费使用期或已终止，不能订立后续合同"),
     E("password_incorrect", 403, "contracts", "密码不正确，签署前须重新输入登录密码"),
     E("same_side", 403, "contracts", "后续安排须由另一方接受"),
-    E(
-        "second_factor_incorrect",
-        403,
-        "contracts",
-        "动态口令不正确或已使用过，请输入身份验证器上当前显示的 6 位动态口令（输错后须稍候再试）",
-    ),
-    E(
-        "second_factor_required",
-        403,
-        "contracts",
-        "签署合同须以身份验证器的动态口令确认本人意愿：请先在“身份验证器”页面绑定身份验证器，再签署",
-    ),
     E("shares_not_100", 400, "contracts", "各成果价款份额之和应为 100%，现为 …%"),
     E("start_in_past", 400, "contracts", "免费使用期起始日不能早于今天（起止日须在签署前载明）"),
     # finance

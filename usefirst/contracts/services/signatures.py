@@ -96,7 +96,7 @@ def _confirm_will(actor: Actor, contract: Contract, code: str) -> None:
         audit(actor=actor, action="contracts.will_confirmation", obj=contract, outcome=AuditOutcome.REFUSED, reason="no_device")
         raise Forbidden(
             "签署合同须以身份验证器的动态口令确认本人意愿：请先在“身份验证器”页面绑定身份验证器，再签署",
-            code="second_factor_required",
+            code="second_factor_enrolment_required",
         )
     if not second_factor.verify_code(actor, code):
         audit(actor=actor, action="contracts.will_confirmation", obj=contract, outcome=AuditOutcome.REFUSED, reason="code")

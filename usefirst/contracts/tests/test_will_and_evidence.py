@@ -40,7 +40,7 @@ def test_a_signer_without_an_authenticator_is_sent_to_enrol_first(platform_ca, o
     contract = draft(owner, unit, enterprise, achievement)
     with pytest.raises(Forbidden) as refused:
         _sign(owner, contract, "123456")
-    assert refused.value.code == "second_factor_required"
+    assert refused.value.code == "second_factor_enrolment_required"
     assert "身份验证器" in refused.value.detail
     assert not contract.signatures.exists() and not WillConfirmation.objects.exists()
     assert AuditEntry.objects.filter(action="contracts.will_confirmation", outcome=AuditOutcome.REFUSED).count() == 1
