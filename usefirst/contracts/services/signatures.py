@@ -17,7 +17,7 @@ from usefirst.core.actors import Actor, Visitor
 from usefirst.core.audit import audit
 from usefirst.core.client import current_address
 from usefirst.core.dates import today
-from usefirst.core.errors import Conflict, Forbidden, IllegalTransition
+from usefirst.core.errors import Conflict, DomainError, Forbidden, IllegalTransition
 from usefirst.core.files import file_kept_only_with_its_row
 from usefirst.core.models import AuditOutcome
 
@@ -95,15 +95,13 @@ def _confirm_will(actor: Actor, contract: Contract, code: str) -> None:
     if not second_factor.is_enrolled(actor):
         audit(actor=actor, action="contracts.will_confirmation", obj=contract, outcome=AuditOutcome.REFUSED, reason="no_device")
         raise Forbidden(
-            "签署合同须以身份验证器的动态口令确认本人意愿：请先在“身份验证器”页面绑定身份验证器，再签署",
+            "签署合同须以身份验证器的动态口令确认本人意愿：请先在工作台的“双因素认证”页面绑定身份验证器，再签署",
             code="second_factor_enrolment_required",
         )
     if not second_factor.verify_code(actor, code):
         audit(actor=actor, action="contracts.will_confirmation", obj=contract, outcome=AuditOutcome.REFUSED, reason="code")
-        raise Forbidden(
-            "动态口令不正确或已使用过，请输入身份验证器上当前显示的 6 位动态口令（输错后须稍候再试）",
-            code="second_factor_incorrect",
-        )
+        detail = "动态口令不正确或已使用过，请输入身份验证器上当前显示的 6 位动态口令（输错后须稍候再试）"
+        raise DomainError(detail, code="second_factor_incorrect", status=400, field_errors={"otp": [detail]})
 
 
 @dataclass(frozen=True)

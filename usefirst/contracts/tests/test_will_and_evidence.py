@@ -22,7 +22,7 @@ from usefirst.accounts.second_factor import current_code, enrol_confirmed
 from usefirst.contracts import evidence, evidence_verify, services, signing
 from usefirst.contracts.models import WillConfirmation
 from usefirst.core.client import serving
-from usefirst.core.errors import Forbidden
+from usefirst.core.errors import DomainError, Forbidden
 from usefirst.core.models import AuditEntry, AuditOutcome
 from usefirst.core.testing import make_org, make_user
 
@@ -50,9 +50,10 @@ def test_a_wrong_code_is_refused_and_nothing_is_signed(platform_ca, owner, unit,
     contract = draft(owner, unit, enterprise, achievement)
     key = enrol_confirmed(owner)
     wrong = f"{(int(current_code(key)) + 1) % 1_000_000:06d}"
-    with pytest.raises(Forbidden) as refused:
+    with pytest.raises(DomainError) as refused:
         _sign(owner, contract, wrong)
-    assert refused.value.code == "second_factor_incorrect"
+    assert refused.value.code == "second_factor_incorrect" and refused.value.status == 400
+    assert "otp" in refused.value.field_errors
     assert not contract.signatures.exists() and not WillConfirmation.objects.exists()
 
 
@@ -63,7 +64,7 @@ def test_a_code_counts_once(platform_ca, owner, unit, enterprise, achievement):
     key = enrol_confirmed(owner)
     code = current_code(key)
     _sign(owner, first, code)
-    with pytest.raises(Forbidden) as refused:
+    with pytest.raises(DomainError) as refused:
         _sign(owner, second, code)
     assert refused.value.code == "second_factor_incorrect"
     assert not second.signatures.exists()
