@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -19,13 +18,12 @@ from usefirst.catalog.models import Achievement
 from usefirst.core import display
 from usefirst.core.actors import Actor, AuthenticatedHttpRequest
 from usefirst.core.dates import today
-from usefirst.core.errors import Forbidden, NotFound
+from usefirst.core.errors import NotFound
 from usefirst.core.pagination import paginate
 from usefirst.core.permissions import Action, get_for_user
 
 from . import evidence, selectors, services, signing
 from .models import Contract, NextStepProposal, OpenLicence
-from .policies import may_take_evidence
 
 router = Router(tags=["合同"])
 AUTH = [TokenAuth(), django_auth]
@@ -256,13 +254,7 @@ def contract_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
 
 @router.get("/contracts/{pk}/evidence", auth=AUTH, summary="下载证据包（ZIP：签署 PDF、证书、时间戳、意愿认证记录、清单）")
 def contract_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = _get(request, pk)
-    if not may_take_evidence(request.user, contract):
-        raise Forbidden("证据包只向合同当事方和省级主管部门提供", code="forbidden")
-    data = evidence.evidence_download(actor=request.user, contract=contract)
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(True, evidence.package_filename(contract))
-    return response
+    return evidence.evidence_response(actor=request.user, contract=_get(request, pk))
 
 
 class SignIn(Schema):

@@ -28,11 +28,13 @@ from pathlib import Path
 from asn1crypto import cms, tsp
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from usefirst.core.actors import Actor
 from usefirst.core.audit import audit
-from usefirst.core.errors import Conflict
+from usefirst.core.errors import Conflict, Forbidden
 
 from . import evidence_verify, signing
 from .evidence_verify import MANIFEST, MANIFEST_SIGNATURE, PDF_NAME, embedded_signatures
@@ -172,7 +174,12 @@ def build_package(contract: Contract) -> bytes:
 
 
 def evidence_download(*, actor: Actor, contract: Contract) -> bytes:
-    """The package for a download, audited (who took which contract's evidence, its digest)."""
+    """The package for a download, audited (who took which contract's evidence, its digest);
+    the parties and the provincial department only."""
+    from .policies import may_take_evidence
+
+    if not may_take_evidence(actor, contract):
+        raise Forbidden("证据包只向合同当事方和省级主管部门提供", code="forbidden")
     data = build_package(contract)
     audit(
         actor=actor,
@@ -186,3 +193,10 @@ def evidence_download(*, actor: Actor, contract: Contract) -> bytes:
 
 def package_filename(contract: Contract) -> str:
     return f"{contract.number}-证据包.zip"
+
+
+def evidence_response(*, actor: Actor, contract: Contract) -> HttpResponse:
+    """The download as the page and the API serve it."""
+    response = HttpResponse(evidence_download(actor=actor, contract=contract), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, package_filename(contract))
+    return response

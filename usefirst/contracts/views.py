@@ -11,14 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from usefirst.accounts import roles, second_factor
 from usefirst.catalog.models import Achievement
 from usefirst.core.actors import AuthenticatedHttpRequest
 from usefirst.core.dates import today
-from usefirst.core.errors import Forbidden
 from usefirst.core.permissions import Action, can, get_for_user, restrict
 from usefirst.core.refusals import button_action, form_refusal, refusals_return_to
 from usefirst.policy.selectors import share_pct
@@ -109,13 +107,7 @@ def contract_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def contract_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The evidence package (证据包): the parties and the provincial department."""
-    contract = _contract(request, pk)
-    if not may_take_evidence(request.user, contract):
-        raise Forbidden("证据包只向合同当事方和省级主管部门提供", code="forbidden")
-    data = evidence.evidence_download(actor=request.user, contract=contract)
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(True, evidence.package_filename(contract))
-    return response
+    return evidence.evidence_response(actor=request.user, contract=_contract(request, pk))
 
 
 @login_required
