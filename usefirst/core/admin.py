@@ -98,4 +98,10 @@ class SuperuserAdminConfig(AdminConfig):
         super().ready()
         from django.contrib.admin import site
 
+        # django-otp registers its device tables, whose pages show each person's TOTP key and QR
+        # code: no administrator reads those; the platform's own pages enrol, and the security
+        # administrator resets (docs/security.md, "Second factor").
+        for model in list(site._registry):
+            if model._meta.app_label in ("otp_totp", "otp_static"):
+                site.unregister(model)
         register_domain_models(site)

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from usefirst.accounts.models import Membership, Organisation, OrganisationKind, OrganisationStatus, Person, User
 from usefirst.accounts.roles import reviewing_department
+from usefirst.accounts.scripted_signing import signing_code
 from usefirst.accounts.services.organisations import (
     organisation_approve,
     organisation_register,
@@ -58,7 +59,6 @@ from usefirst.contracts.models import Contract, ContractKind, InventorGrant, Mod
 from usefirst.core.dates import today
 from usefirst.core.identifiers import resident_id_check_char
 from usefirst.core.testing import make_credit_code, make_user
-from usefirst.demo.authenticators import signing_code
 from usefirst.matchmaking.models import Engagement
 from usefirst.matchmaking.services import engagement_accept, engagement_create
 

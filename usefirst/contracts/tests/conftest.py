@@ -12,13 +12,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from usefirst.accounts.models import Membership, Organisation, OrganisationKind, User
+from usefirst.accounts.scripted_signing import signing_code
 from usefirst.catalog.models import Achievement
 from usefirst.catalog.tests.factories import make_achievement
 from usefirst.contracts import services, signing
 from usefirst.contracts.models import Contract, ContractKind, Mode, Signature
 from usefirst.core.dates import today
 from usefirst.core.testing import make_org, make_user
-from usefirst.demo.authenticators import signing_code
 
 PASSWORD = "correct-horse-battery"
 

@@ -78,3 +78,9 @@ def test_no_account_holds_two_roles(db):
 def test_createsuperuser_makes_a_system_administrator_only(db):
     user = User.objects.create_superuser("ops@example.com", "correct-horse-battery", full_name="运维")
     assert user.platform_role == PlatformRole.SYSTEM and not user.is_superuser
+
+
+def test_no_admin_page_shows_a_persons_authenticator_key() -> None:
+    from django.contrib.admin import site
+
+    assert not [m for m in site._registry if m._meta.app_label in ("otp_totp", "otp_static")]

@@ -98,6 +98,7 @@ def test_every_allowed_third_party_url_is_still_there() -> None:
 TEMPLATES_NEVER_RENDERED: dict[str, str] = {
     "ninja/swagger_cdn.html": "django-ninja's CDN variant, used only when ninja is not an installed app",
     "ninja/redoc_cdn.html": "django-ninja's CDN variant, used only when ninja is not an installed app",
+    "otp_totp/admin/config.html": "django-otp's device admin, unregistered from the platform's admin (core/admin.py)",
 }
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from usefirst.demo.authenticators import signing_code
+from usefirst.accounts.scripted_signing import signing_code
 
 STAGES = ("draft", "first_signature", "further_signature", "verify")
 PASSWORD = "correct-horse-battery"  # the one usefirst.core.testing.make_user sets
