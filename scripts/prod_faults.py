@@ -58,15 +58,20 @@ def manage_py(code: str, timeout: float = 120) -> str:
     return done.stdout.strip()
 
 
-def get(path: str, timeout: float = 10) -> int:
+def fetch(path: str, timeout: float = 10) -> tuple[int, str | None]:
+    """(status, Retry-After) of a GET; status 0 when no answer came."""
     try:
         with urllib.request.urlopen(URL + path, timeout=timeout, context=TLS) as response:
             response.read()
-            return int(response.status)
+            return int(response.status), response.headers.get("Retry-After")
     except urllib.error.HTTPError as error:
-        return int(error.code)
+        return int(error.code), error.headers.get("Retry-After")
     except OSError:
-        return 0
+        return 0, None
+
+
+def get(path: str, timeout: float = 10) -> int:
+    return fetch(path, timeout)[0]
 
 
 def load(path: str, seconds: float, threads: int, during: Callable[[], None] | None = None) -> tuple[int, int]:
@@ -199,14 +204,7 @@ def flood() -> None:
     def client() -> None:
         nonlocal without_retry_after
         while time.monotonic() < end:
-            try:
-                with urllib.request.urlopen(URL + "/api/v1/achievements?page=1", timeout=10, context=TLS) as response:
-                    response.read()
-                    status, retry = int(response.status), response.headers.get("Retry-After")
-            except urllib.error.HTTPError as error:
-                status, retry = int(error.code), error.headers.get("Retry-After")
-            except OSError:
-                status, retry = 0, None
+            status, retry = fetch("/api/v1/achievements?page=1")
             with lock:
                 statuses[status] = statuses.get(status, 0) + 1
                 without_retry_after += status == 429 and not retry

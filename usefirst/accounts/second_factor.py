@@ -48,13 +48,17 @@ def is_enrolled(user: UserLike) -> bool:
     return bool(getattr(user, "pk", None)) and TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
 
 
+def _six_digits(code: str) -> str:
+    """The digits typed, when they are six ("" otherwise): spaces and dashes are ignored."""
+    token = "".join(ch for ch in (code or "") if ch.isdigit())
+    return token if len(token) == 6 else ""
+
+
 def verify_code(user: UserLike, code: str) -> bool:
     """Whether `code` is the person's current one-time password. Consumes it: the same code is
     refused when offered again."""
-    token = "".join(ch for ch in (code or "") if ch.isdigit())
-    if len(token) != 6:
-        return False
-    return any(device.verify_token(token) for device in _devices(user))
+    token = _six_digits(code)
+    return bool(token) and any(device.verify_token(token) for device in _devices(user))
 
 
 def enrol_confirmed(user: AbstractBaseUser, *, key_hex: str | None = None) -> str:
@@ -204,8 +208,8 @@ def check_sign_in_code(user: UserLike, code: str) -> Check:
 
 
 def verify_pending(device: TOTPDevice, code: str) -> bool:
-    token = "".join(ch for ch in (code or "") if ch.isdigit())
-    return len(token) == 6 and bool(device.verify_token(token))
+    token = _six_digits(code)
+    return bool(token) and bool(device.verify_token(token))
 
 
 # --- the enrolment gate --------------------------------------------------------------------

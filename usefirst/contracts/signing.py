@@ -40,7 +40,6 @@ from .models import LocalTsaKey, PlatformRoot
 logger = logging.getLogger(__name__)
 
 PLATFORM_NAME = "广东省科技成果先用后转平台"
-BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 MAX_VERIFY_BYTES = 20 * 1024 * 1024
 
 
@@ -658,7 +657,7 @@ class SignatureReport:
     def timestamp_check(self) -> Check:
         """The signature timestamp: when, by which authority, and whether its token is intact,
         covers this signature value and was issued by a trusted authority."""
-        when = f"{self.timestamp_at.astimezone(BEIJING):%Y-%m-%d %H:%M:%S}（北京时间）" if self.timestamp_at else "—"
+        when = f"{timezone.localtime(self.timestamp_at):%Y-%m-%d %H:%M:%S}（北京时间）" if self.timestamp_at else "—"
         if self.timestamp_valid:
             return Check("可信时间戳", True, f"时间戳时间 {when}，时间戳服务：{self.timestamp_authority}；时间戳完好且对应本签名")
         return Check(

@@ -17,8 +17,10 @@ from usefirst.core.platform_roles import PlatformRole, role_of
 from .. import second_factor, throttles
 from ..models import User
 
+INCORRECT = "验证码不正确或已使用过，请输入身份验证器上当前显示的 6 位数字"
 
-def _incorrect(detail: str = "验证码不正确或已使用过，请输入身份验证器上当前显示的 6 位数字") -> DomainError:
+
+def _incorrect(detail: str) -> DomainError:
     return DomainError(detail, code="second_factor_incorrect", status=400, field_errors={"code": [detail]})
 
 
@@ -43,14 +45,22 @@ def enrolment_confirm(*, user: User, code: str) -> list[str]:
     return codes
 
 
-def _require_current_code(user: User, code: str) -> str:
+def _require_current_code(user: User, code: str, *, detail: str = "验证码或恢复码不正确") -> str:
+    """ "totp" or "recovery" when `code` is right now (a recovery code is spent, and audited);
+    raises while the throttle holds the person back, or when it is wrong."""
     check = second_factor.check_sign_in_code(user, code)
     _refuse_if_throttled(check)
     if not check.ok:
-        raise _incorrect("验证码或恢复码不正确")
+        raise _incorrect(detail)
     if check.method == "recovery":
         audit(actor=user, action="second_factor.recovery_code_used")
     return check.method
+
+
+def _remove_devices(user: User) -> None:
+    """The person's authenticators and recovery codes."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
 
 
 def recovery_codes_regenerate(*, user: User, code: str) -> list[str]:
@@ -79,8 +89,7 @@ def disable(*, user: User, password: str, code: str) -> None:
         raise DomainError("密码不正确", code="invalid_credentials", status=400, field_errors={"password": ["密码不正确"]})
     with transaction.atomic():
         _require_current_code(user, code)
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        _remove_devices(user)
         audit(actor=user, action="second_factor.disable")
 
 
@@ -104,23 +113,19 @@ def reset_for_person(*, actor: User, email: str, reason: str, code: str) -> User
         raise DomainError(detail, code="second_factor_not_enrolled", status=409, field_errors={"email": [detail]})
     with transaction.atomic():
         _require_current_code(actor, code)
-        TOTPDevice.objects.filter(user=person).delete()
-        StaticDevice.objects.filter(user=person).delete()
+        _remove_devices(person)
         audit(actor=actor, action="second_factor.reset", obj=person, reason=reason.strip())
     return person
 
 
 def sign_in_code_check(*, user: User, code: str) -> str:
     """The second step of signing in: "totp" or "recovery" when `code` is right (a recovery code
-    is spent). Raises when it is wrong or when too many were wrong."""
-    check = second_factor.check_sign_in_code(user, code)
-    if not check.ok:
+    is spent). Raises when it is wrong or when too many were wrong, with a refused sign-in row."""
+    try:
+        return _require_current_code(user, code, detail=INCORRECT)
+    except DomainError:
         audit(actor=None, action="auth.second_factor", outcome=AuditOutcome.REFUSED, username=user.email.lower())
-        _refuse_if_throttled(check)
-        raise _incorrect()
-    if check.method == "recovery":
-        audit(actor=user, action="second_factor.recovery_code_used")
-    return check.method
+        raise
 
 
 def api_sign_in(request: HttpRequest, *, user: User, code: str) -> None:
