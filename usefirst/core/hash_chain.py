@@ -135,11 +135,7 @@ class ChainedRow(models.Model):
         """Lock the chain and set this row's `prev_hash` and `row_hash`; the caller is in a
         transaction and saves the row before it ends. Returns the database alias."""
         alias = using or router.db_for_write(type(self), instance=self)
-        lock_chain(alias, self.lock_key())
-        self.exact_decimals()
-        last = type(self)._base_manager.using(alias).order_by("-id").values_list("row_hash", flat=True).first()
-        self.prev_hash = last or GENESIS
-        self.row_hash = self.computed_hash()
+        type(self).link_many([self], alias)
         return alias
 
 
