@@ -56,14 +56,18 @@ checks: $(STAMP)
 
 # pytest exits 5 when it collected no test: that fails the target like any other failure.
 # The 375 px browser test does not depend on the database, so it runs on SQLite only.
+# The suite runs in TEST_PROCESSES processes (pytest-xdist, one per core by default); the browser
+# tests stay together in one of them (the `browser` group: one demo site, one Chromium).
+TEST_PROCESSES ?= auto
+PYTEST_PARALLEL = $(VENV)/bin/pytest --numprocesses=$(TEST_PROCESSES) --dist=loadgroup
 pytest: $(STAMP) system-packages
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=usefirst.settings.test $(MANAGE) contracts_prepare_font
 	@echo "== test suite on SQLite =="
-	env -u DATABASE_URL $(VENV)/bin/pytest
+	env -u DATABASE_URL $(PYTEST_PARALLEL)
 	@if [ -n "$${DATABASE_URL:-}" ]; then \
 	  echo "== test suite on PostgreSQL ($${DATABASE_URL%%@*}@…) =="; \
-	  $(VENV)/bin/pytest -m "not browser"; fi
+	  $(PYTEST_PARALLEL) -m "not browser"; fi
 
 test: lint typecheck checks pytest
 

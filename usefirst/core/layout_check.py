@@ -42,6 +42,8 @@ CHROMIUM_ARGS = [
 # pytestmark of every layout test module
 BROWSER_MARKS = [
     pytest.mark.browser,
+    # One test process runs them all (pytest-xdist's loadgroup): one demo site, one Chromium.
+    pytest.mark.xdist_group("browser"),
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (scripts/system-packages.sh)"),
 ]
 

@@ -157,7 +157,8 @@ _LAST_STEP: dict[str, int] = {}  # the 30-second step of each demo login's last 
 def demo_code(email: str) -> str:
     """The demo authenticator's code for `email`'s next sign-in. A code verifies once, so a
     second sign-in within the same half minute gives the next step's (a device accepts one step
-    ahead), and a third waits for the next half minute."""
+    either side; the journey settings keep it from re-centring on that step), and a third waits
+    for the next half minute."""
     while True:
         step = int(time.time()) // 30
         for ahead in (0, 1):
