@@ -22,7 +22,10 @@ def current_membership(request: HttpRequest) -> Membership | None:
 
 
 def current_organisation(request: HttpRequest) -> dict[str, Any]:
-    if not request.user.is_authenticated:
+    # No user on a request refused before the authentication middleware (an unknown Host header
+    # answered with the 400 page): nothing to show, like for a visitor.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {}
     memberships = list(roles.active_memberships(request.user).select_related("organisation").order_by("pk"))
     membership = current_membership(request)

@@ -38,3 +38,13 @@ def test_the_server_error_page_needs_no_request_context():
 
     html = get_template("500.html").render()
     assert "系统暂时出错" in html and "返回首页" in html
+
+
+@pytest.mark.django_db
+def test_a_request_for_a_host_the_site_does_not_serve_gets_the_400_page_not_a_server_error(settings):
+    # Refused before the authentication middleware: the page is drawn without a user.
+    settings.ALLOWED_HOSTS = ["usefirst.example.gov.cn"]
+    response = Client().get("/", HTTP_HOST="elsewhere.example")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "请求无效" in html and "返回首页" in html

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockContext
 from django.utils.html import strip_tags
@@ -40,7 +41,7 @@ def _may_open(request: HttpRequest) -> Callable[[Section, str], bool]:
     """Whether the person may open a section's page: the open sections, and for a signed-in person
     the pages their workspace offers them (the workspace's menu shows a page only to those its
     guard lets in), read once and only when a trail needs it."""
-    user = request.user
+    user = getattr(request, "user", None) or AnonymousUser()  # none before authentication (a 400 page)
     offered: set[str] | None = None
 
     def may_open(section: Section, url: str) -> bool:
