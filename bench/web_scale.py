@@ -11,6 +11,10 @@ runs them:
     .venv/bin/python bench/web_scale.py --database postgres://usefirst:usefirst@127.0.0.1:5432/usefirst_bench_1a2b3c4d
     .venv/bin/python bench/web_scale.py --database /tmp/usefirst-bench-matching-…/bench.sqlite3
 
+Without --database (as `make bench` runs it) it first generates one that way — on PostgreSQL when
+BENCH_POSTGRES_URL is set, else SQLite; --achievements and --demands set the size — and drops it
+afterwards.
+
 What it reports:
 
 * the SQL of the keyword listing and of the home page, first and second request: the second
@@ -58,7 +62,9 @@ TARGETS = {"listing_p95_ms": 100.0, "share_of_bare": 0.6, "worker_pss_mib": 250.
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", required=True, help="a kept bench database: a postgres:// URL or a SQLite file")
+    parser.add_argument("--database", help="a kept bench database: a postgres:// URL or a SQLite file (generated when absent)")
+    parser.add_argument("--achievements", type=int, default=1_000_000, help="size generated when --database is absent")
+    parser.add_argument("--demands", type=int, default=200_000)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14", help="Redis for the cache and the rate limiter")
     parser.add_argument("--clients", default="1,10,20,50")
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each load step")
@@ -70,8 +76,35 @@ def main() -> int:
     parser.add_argument("--encode-sample", type=int, default=400)
     parser.add_argument("--tail", type=int, default=1000)
     args = parser.parse_args()
+    if args.database:
+        return measure(args, args.database)
+    generate = [sys.executable, str(ROOT / "bench" / "matching_search.py"), "--keep", "--skip-api", "--phase-seconds", "60"]
+    generate += ["--achievements", str(args.achievements), "--demands", str(args.demands), "--ann-cache", args.ann_cache]
+    if os.environ.get("BENCH_POSTGRES_URL"):
+        generate += ["--postgres", os.environ["BENCH_POSTGRES_URL"]]
+    kept: list[str] = []
+    with subprocess.Popen(generate, cwd=ROOT, stdout=subprocess.PIPE, text=True) as generating:
+        assert generating.stdout is not None
+        for line in generating.stdout:  # the generation's own figures, as it goes
+            print(line, end="", flush=True)
+            if line.startswith("kept: "):
+                kept.append(line.removeprefix("kept: ").strip())
+    if not kept:
+        return 2
+    try:
+        return measure(args, kept[-1])
+    finally:
+        if kept[-1].startswith("postgres"):
+            import psycopg
 
-    database = args.database
+            name = kept[-1].rpartition("/")[2]
+            with psycopg.connect(os.environ["BENCH_POSTGRES_URL"], autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            shutil.rmtree(Path(kept[-1]).parent, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, database: str) -> int:
     os.environ["DATABASE_URL"] = database if database.startswith("postgres") else f"sqlite:///{Path(database).resolve()}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "_web_settings"
     os.environ["USEFIRST_REDIS_URL"] = args.redis
