@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import template
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockContext
 from django.utils.html import strip_tags
@@ -41,14 +40,14 @@ def _may_open(request: HttpRequest) -> Callable[[Section, str], bool]:
     """Whether the person may open a section's page: the open sections, and for a signed-in person
     the pages their workspace offers them (the workspace's menu shows a page only to those its
     guard lets in), read once and only when a trail needs it."""
-    user = getattr(request, "user", None) or AnonymousUser()  # none before authentication (a 400 page)
+    user = getattr(request, "user", None)  # none on a page drawn before authentication (the 400 page)
     offered: set[str] | None = None
 
     def may_open(section: Section, url: str) -> bool:
         nonlocal offered
         if section.audience in OPEN_AUDIENCES:
             return True
-        if not user.is_authenticated:
+        if user is None or not user.is_authenticated:
             return False
         if section.audience in SIGNED_IN_AUDIENCES:
             return True
