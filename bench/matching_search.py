@@ -1014,6 +1014,8 @@ def _children_hwm_mib(pid: int) -> list[float]:
 def api_load(args: argparse.Namespace, report: Report, queries: list[dict[str, Any]], tmpdir: Path) -> None:
     from django.db import connections
 
+    from usefirst.core.processes import stop
+
     connections.close_all()
     port = _free_port()
     env = {
@@ -1096,11 +1098,7 @@ def api_load(args: argparse.Namespace, report: Report, queries: list[dict[str, A
         if errors:
             report.missed.append("API errors")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop([server])
         log.close()
 
 

@@ -303,6 +303,7 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
     from django.db import connection, connections
 
     from usefirst.catalog.models import Achievement
+    from usefirst.core.processes import stop
     from usefirst.matching.models import ItemKind, SearchDocument
 
     redis.Redis.from_url(args.redis).flushdb()  # the bench's own database: no counts cached by an earlier run
@@ -387,13 +388,7 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
                     if pss > TARGETS["worker_pss_mib"]:
                         missed.append(f"worker PSS {pss:.0f} MiB")
         finally:
-            for server in servers:
-                server.terminate()
-            for server in servers:
-                try:
-                    server.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    server.kill()
+            stop(servers)
     if missed:
         print(f"\ntargets missed: {', '.join(missed)}")
         return 1

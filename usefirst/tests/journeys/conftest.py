@@ -36,6 +36,7 @@ from django.conf import settings
 
 from usefirst.accounts.second_factor import current_code
 from usefirst.core.layout_check import CHROMIUM, CHROMIUM_ARGS
+from usefirst.core.processes import stop
 from usefirst.demo.logins import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
 
 if TYPE_CHECKING:
@@ -110,13 +111,7 @@ def demo_url(demo_env: dict[str, str]) -> Iterator[str]:
             time.sleep(0.5)
         yield url
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes, timeout=20)
         log.close()
 
 
