@@ -10,15 +10,21 @@ from .models import Membership
 SESSION_KEY = "current_organisation_id"
 
 
-def current_membership(request: HttpRequest) -> Membership | None:
-    memberships = list(roles.active_memberships(request.user).select_related("organisation").order_by("pk"))
-    if not memberships:
-        return None
+def _memberships(user: Any) -> list[Membership]:
+    return list(roles.active_memberships(user).select_related("organisation").order_by("pk"))
+
+
+def _chosen(request: HttpRequest, memberships: list[Membership]) -> Membership | None:
+    """The membership the person switched to in this session, else their first."""
     wanted = request.session.get(SESSION_KEY)
     for membership in memberships:
         if membership.organisation_id == wanted:
             return membership
-    return memberships[0]
+    return memberships[0] if memberships else None
+
+
+def current_membership(request: HttpRequest) -> Membership | None:
+    return _chosen(request, _memberships(request.user))
 
 
 def current_organisation(request: HttpRequest) -> dict[str, Any]:
@@ -27,8 +33,8 @@ def current_organisation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    memberships = list(roles.active_memberships(request.user).select_related("organisation").order_by("pk"))
-    membership = current_membership(request)
+    memberships = _memberships(user)
+    membership = _chosen(request, memberships)
     return {
         "current_membership": membership,
         "current_organisation": membership.organisation if membership else None,
