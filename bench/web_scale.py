@@ -56,6 +56,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(ROOT / "bench"))
 
+from matching_search import _free_port, children, p95, restore_vector_indexes  # noqa: E402  (the matching bench's)
+
 DATA = Path(os.environ.get("CSL_MATCH_DIR", ROOT.parent / "shared" / "data" / "csl-match"))
 TARGETS = {"listing_p95_ms": 100.0, "share_of_bare": 0.6, "worker_pss_mib": 250.0}
 
@@ -117,17 +119,6 @@ def measure(args: argparse.Namespace, database: str) -> int:
 
 
 # ---------------------------------------------------------------- measuring helpers
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(len(ordered) * 0.95) - 1)] if ordered else 0.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def get(port: int, path: str) -> tuple[int, float, bytes]:
@@ -199,13 +190,6 @@ def memory_mib(pid: int) -> tuple[float, float]:
         elif line.startswith("Pss:"):
             pss = int(line.split()[1]) / 1024
     return rss, pss
-
-
-def children(pid: int) -> list[int]:
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
 
 
 # ---------------------------------------------------------------- in-process checks
@@ -298,7 +282,6 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
     import django
 
     django.setup()
-    import matching_search
     import redis
     from django.db import connection, connections
 
@@ -316,7 +299,7 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
         f"{os.cpu_count()} CPUs, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
         flush=True,
     )
-    vectors = matching_search.restore_vector_indexes(args, n)
+    vectors = restore_vector_indexes(args, n)
     print(f"ANN indexes {'restored' if vectors else 'absent: the search API ranks by keywords only'}", flush=True)
 
     texts = [json.loads(line)["text"] for line in (DATA / "queries-dev.jsonl").read_text(encoding="utf-8").splitlines() if line]
@@ -369,11 +352,11 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
                 share_listing = results[("keyword listing", c)].rate / base
                 share_search = results[("search API", c)].rate / base
                 print(f"  {c:3} clients: listing {share_listing:.2f}x the bare view, search API {share_search:.2f}x", flush=True)
-                if nodes == 1 and c == 10:
+                if nodes == 1:
                     if share_listing < TARGETS["share_of_bare"]:
-                        missed.append(f"listing {share_listing:.2f}x bare")
+                        missed.append(f"listing {share_listing:.2f}x bare at {c} clients")
                     if share_search < TARGETS["share_of_bare"]:
-                        missed.append(f"search {share_search:.2f}x bare")
+                        missed.append(f"search {share_search:.2f}x bare at {c} clients")
             one = p95(results[("keyword listing", clients[0])].latencies)
             if nodes == 1:
                 print(
