@@ -432,8 +432,7 @@ def _demand(request: AuthenticatedHttpRequest, pk: int, action: Action) -> Deman
 def achievement_list(request: HttpRequest, filters: Query[AchievementQuery]) -> dict[str, Any]:
     params = filters.dict(exclude_none=True)
     parsed = selectors.parse_filters(params)
-    queryset = selectors.achievement_list_public(user=optional_user(request), filters=parsed)
-    page = selectors.paginate_params(queryset, params, count_key=selectors.public_listing_key("achievement", parsed))
+    page = selectors.public_listing(kind="achievement", user=optional_user(request), filters=parsed, params=params).page
     return {**page.__dict__, "items": [_achievement_summary(a) for a in page.items]}
 
 
@@ -542,8 +541,7 @@ def revision_return(request: AuthenticatedHttpRequest, pk: int, payload: ReasonI
 def demand_list(request: HttpRequest, filters: Query[DemandQuery]) -> dict[str, Any]:
     params = filters.dict(exclude_none=True)
     parsed = selectors.parse_filters(params, for_demands=True)
-    queryset = selectors.demand_list_public(user=optional_user(request), filters=parsed)
-    page = selectors.paginate_params(queryset, params, count_key=selectors.public_listing_key("demand", parsed))
+    page = selectors.public_listing(kind="demand", user=optional_user(request), filters=parsed, params=params).page
     return {**page.__dict__, "items": [_demand_out(d) for d in page.items]}
 
 

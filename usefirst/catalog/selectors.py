@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from usefirst.accounts.models import EnterpriseSize, Organisation, OrganisationKind, OrganisationStatus
 from usefirst.core.actors import Visitor
+from usefirst.core.cache import bump, generations
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError
 from usefirst.core.pagination import COUNT_CACHE_SECONDS, DEFAULT_PAGE_SIZE, PageOf, paginate
@@ -206,10 +208,17 @@ def _demands(user: Visitor, action: Action) -> QuerySet[Demand]:
 # ---------------------------------------------------------------- listings
 
 
+def _public_achievements(user: Visitor) -> QuerySet[Achievement]:
+    return _achievements(user, Action.VIEW).filter(status=AchievementStatus.PUBLISHED, restriction="")
+
+
+def _public_demands(user: Visitor) -> QuerySet[Demand]:
+    return _demands(user, Action.VIEW).filter(status=DemandStatus.PUBLISHED, deadline__gte=today())
+
+
 def achievement_list_public(*, user: Visitor, filters: Filters) -> QuerySet[Achievement]:
     """What anyone may browse: published and never restricted, even for the owner's own staff."""
-    queryset = _achievements(user, Action.VIEW).filter(status=AchievementStatus.PUBLISHED, restriction="")
-    return filter_achievements(queryset, filters)
+    return filter_achievements(_public_achievements(user), filters)
 
 
 def achievement_list_own(*, user: Visitor, organisation: Organisation, filters: Filters | None = None) -> QuerySet[Achievement]:
@@ -242,8 +251,53 @@ def achievement_pending_revision(*, achievement: Achievement) -> AchievementRevi
 
 
 def demand_list_public(*, user: Visitor, filters: Filters) -> QuerySet[Demand]:
-    queryset = _demands(user, Action.VIEW).filter(status=DemandStatus.PUBLISHED, deadline__gte=today())
-    return filter_demands(queryset, filters)
+    return filter_demands(_public_demands(user), filters)
+
+
+@dataclass
+class PublicListing:
+    page: PageOf
+    key: str  # public_listing_key: its total, facets and (with keywords) ranked ids are cached under it
+    build: Callable[[], QuerySet[Any]]
+
+    @cached_property
+    def queryset(self) -> QuerySet[Any]:
+        """The whole filtered listing (the page's facets count over it); with keywords, searched
+        only when asked for."""
+        return self.build()
+
+
+def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mapping[str, Any]) -> PublicListing:
+    """One page of the public achievement or demand listing (the pages' and the API's).
+
+    With keywords, the listing's ids in their order (at most matching's LISTING_MATCHES) are kept
+    in the cache under the listing's key, which names the keywords, the filters and the catalog's
+    generation: the next page, or the same query asked again within COUNT_CACHE_SECONDS, reads
+    only its own rows by id — no search, no ranking over the matches, no count. A saved change to
+    the catalog or to the search index moves the generation on (catalog_changed), so a published
+    or withdrawn item shows at once; and the rows are read through the public scope again, so an
+    id the cache still holds is never shown once its item has left the listing."""
+    base: QuerySet[Any] = _public_demands(user) if kind == "demand" else _public_achievements(user)
+
+    def build() -> QuerySet[Any]:
+        return filter_demands(base, filters) if kind == "demand" else filter_achievements(base, filters)
+
+    key = public_listing_key(kind, filters)
+    ids_key = f"{key}:ids:{filters.sort}"
+    ids = cache.get(ids_key) if filters.q else None
+    listing = PublicListing(PageOf([], 0, 1, DEFAULT_PAGE_SIZE, 1), key, build)
+    if not isinstance(ids, list):
+        queryset = listing.queryset
+        if "search_rank" not in queryset.query.annotations:  # no keywords, or none searchable ("！！！")
+            listing.page = paginate_params(queryset, params, count_key=key)
+            return listing
+        ids = list(queryset.values_list("pk", flat=True))
+        cache.set(ids_key, ids, COUNT_CACHE_SECONDS)
+    page = paginate_params(ids, params)
+    rows = base.in_bulk(page.items)
+    page.items = [rows[pk] for pk in page.items if pk in rows]
+    listing.page = page
+    return listing
 
 
 def demand_list_own(*, user: Visitor, organisation: Organisation, filters: Filters | None = None) -> QuerySet[Demand]:
@@ -326,38 +380,35 @@ def days_waiting(items: Iterable[Any]) -> None:
         item.days_waiting = (on - timezone.localdate(item.submitted_at)).days
 
 
-def paginate_params(queryset: QuerySet[Any], params: Mapping[str, Any], *, count_key: str | None = None) -> PageOf:
+def paginate_params(queryset: QuerySet[Any] | Sequence[Any], params: Mapping[str, Any], *, count_key: str | None = None) -> PageOf:
     return paginate(
         queryset, page=params.get("page") or 1, page_size=params.get("page_size") or DEFAULT_PAGE_SIZE, count_key=count_key
     )
 
 
-# The public listings' totals and facets are the same for every visitor (published, unrestricted
-# items only), so without keywords they are kept in the cache for a minute under a key that
-# names the filters and the catalog's generation: any saved change to an achievement or a demand
-# moves its kind's generation on (catalog/signals.py), so a change shows at once; a bulk
-# QuerySet.update() shows within COUNT_CACHE_SECONDS. With keywords the matches are at most
-# matching's LISTING_MATCHES, cheap to count each time.
+# The public listings' totals, facets and keyword matches are the same for every visitor
+# (published, unrestricted items only), so they are kept in the cache for a minute under a key
+# that names the keywords, the filters and the catalog's generation: any saved change to an
+# achievement or a demand (catalog/signals.py) or to its search document (matching.indexing)
+# moves its kind's generation on, so a change shows at once; a bulk QuerySet.update() shows
+# within COUNT_CACHE_SECONDS.
 
 
-def _generation_key(kind: str) -> str:
+def generation_key(kind: str) -> str:
+    """The generation (core.cache) of `kind`'s public listing."""
     return f"catalog:generation:{kind}"
 
 
 def catalog_changed(kind: str) -> None:
-    """A public listing of `kind` may have changed: later requests count it afresh."""
-    try:
-        cache.incr(_generation_key(kind))
-    except ValueError:
-        cache.set(_generation_key(kind), 1, None)
+    """A public listing of `kind` may have changed: later requests count and search it afresh."""
+    bump(generation_key(kind))
 
 
-def public_listing_key(kind: str, filters: Filters) -> str | None:
-    """The cache key of a public listing's total and facets, or None when it has keywords."""
-    if filters.q:
-        return None
-    generation = cache.get_or_set(_generation_key(kind), 0, None)
+def public_listing_key(kind: str, filters: Filters) -> str:
+    """The cache key of a public listing's total, facets and keyword matches."""
+    (generation,) = generations(generation_key(kind))
     shape = (
+        " ".join(filters.q.split()),
         today().isoformat(),  # a demand leaves the listing the day after its deadline
         filters.field.pk if filters.field else None,
         filters.city,

@@ -87,15 +87,8 @@ def _filter_context(for_demands: bool) -> dict[str, Any]:
     }
 
 
-def _listing(
-    request: HttpRequest,
-    template: str,
-    build: Callable[[selectors.Filters], QuerySet[Any]],
-    *,
-    for_demands: bool,
-    extra: dict[str, Any] | None = None,
-    public: bool = False,
-) -> HttpResponse:
+def _listing(request: HttpRequest, template: str, *, for_demands: bool, extra: dict[str, Any] | None = None) -> HttpResponse:
+    """A public listing page (achievements or demands): filters, one page, facets."""
     context: dict[str, Any] = {**_filter_context(for_demands), "params": request.GET, "query": _query_without_page(request)}
     context.update(extra or {})
     status = 200
@@ -104,11 +97,11 @@ def _listing(
         filters = selectors.parse_filters(request.GET, for_demands=for_demands)
         if not request.GET.get("sort"):  # show the order actually applied (relevance when there are keywords)
             context["params"] = {**request.GET.dict(), "sort": filters.sort}
-        queryset = build(filters)
-        key = selectors.public_listing_key("demand" if for_demands else "achievement", filters) if public else None
-        page = selectors.paginate_params(queryset, request.GET, count_key=key)
+        kind = "demand" if for_demands else "achievement"
+        listing = selectors.public_listing(kind=kind, user=request.user, filters=filters, params=request.GET)
+        page = listing.page
         if not for_demands and page.count:
-            context["facets"] = selectors.achievement_facets(queryset, cache_key=key)
+            context["facets"] = selectors.achievement_facets(listing.queryset, cache_key=listing.key)
     if refused:
         status = refused[0].status if 400 <= refused[0].status < 500 else 400
     context["page"] = page
@@ -123,9 +116,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
     return _listing(
         request,
         "catalog/achievement_list.html",
-        lambda f: selectors.achievement_list_public(user=request.user, filters=f),
         for_demands=False,
-        public=True,
     )
 
 
@@ -180,9 +171,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     return _listing(
         request,
         "catalog/demand_list.html",
-        lambda f: selectors.demand_list_public(user=request.user, filters=f),
         for_demands=True,
-        public=True,
         extra={"size_choices": _size_choices()},
     )
 

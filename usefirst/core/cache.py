@@ -78,3 +78,30 @@ class ResilientRedisCache(RedisCache):
         except _AWAY:
             _away("touch")
             return False
+
+
+# ---------------------------------------------------------------- generations
+# A generation is a counter kept without expiry; cache keys built from it (the public listings',
+# the search pages') change the moment something they depend on changes, so nothing has to find
+# and delete them. The one way to move one on and to read several in one round trip.
+
+
+def bump(key: str) -> None:
+    """Move the generation `key` on. While Redis is away the save that asked goes through (the
+    cache is gone then, and with it whatever the old generation named)."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(key)
+    except ValueError:  # not there yet (or evicted): start it
+        cache.set(key, 1, None)
+    except _AWAY:
+        _away("incr")
+
+
+def generations(*keys: str) -> tuple[int, ...]:
+    """The current value of each generation (0 for one never moved), read in one round trip."""
+    from django.core.cache import cache
+
+    found = cache.get_many(list(keys))
+    return tuple(int(found.get(key) or 0) for key in keys)

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from usefirst.catalog.choices import AchievementStatus, DemandStatus
 from usefirst.catalog.models import Achievement, Demand
+from usefirst.catalog.selectors import catalog_changed
+from usefirst.core.cache import bump
 from usefirst.core.dates import today
 from usefirst.core.regions import region_of
 
@@ -215,8 +217,18 @@ def semantic_readiness(kind: str) -> Readiness:
     return ready
 
 
+def search_generation_key(kind: str) -> str:
+    """The generation (core.cache) of `kind`'s search index: the search pages cached under it
+    (search.search) are asked afresh once a document or its vector changes."""
+    return f"matching:generation:{kind}"
+
+
 def forget_readiness(kind: str | None = None) -> None:
-    cache.delete_many([_readiness_key(k) for k in ([kind] if kind else ItemKind.values)])
+    """A document or its vector changed: readiness is counted again, searches are asked again."""
+    kinds = [kind] if kind else list(ItemKind.values)
+    cache.delete_many([_readiness_key(k) for k in kinds])
+    for k in kinds:
+        bump(search_generation_key(k))
 
 
 def ensure_complete() -> dict[str, int]:
@@ -257,5 +269,6 @@ def rebuild(*, kinds: Iterable[str] = (ItemKind.ACHIEVEMENT, ItemKind.DEMAND)) -
         stale = SearchDocument.objects.filter(kind=kind).exclude(object_id__in=seen).values_list("object_id", flat=True)
         remove_documents(kind=kind, object_ids=list(stale))
         term_counts.refresh_if_stale(kind)
+        catalog_changed(kind)  # the keyword listings' cached matches (catalog.selectors.public_listing)
         counts[kind] = indexed
     return counts

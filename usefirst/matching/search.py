@@ -8,23 +8,27 @@ stale document is dropped by that intersection.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Func, IntegerField, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 from usefirst.catalog import selectors as catalog_selectors
 from usefirst.catalog.models import Achievement, Demand
+from usefirst.catalog.selectors import generation_key
 from usefirst.core.actors import Visitor
+from usefirst.core.cache import generations
 from usefirst.core.errors import DomainError
-from usefirst.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from usefirst.core.pagination import COUNT_CACHE_SECONDS, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 from .backends import backend, trigram_status
-from .indexing import Readiness, semantic_readiness
+from .indexing import Readiness, search_generation_key, semantic_readiness
 from .models import ItemKind, SearchDocument
 from .ranking import CANDIDATES, Query, lexical, rank_text, vocabulary
 from .text import MAX_QUERY_CHARS, highlight, query_terms, readable_terms
@@ -178,7 +182,29 @@ def has_words(q: str) -> bool:
     return any(ch.isalnum() for ch in q)
 
 
+SEARCH_CACHE_SECONDS = COUNT_CACHE_SECONDS
+
+
 def search(
+    *, user: Visitor, kind: str, params: Mapping[str, Any], semantic: bool = True, keyword_results: bool = False
+) -> SearchPage:
+    """`find`, each page kept in the cache for SEARCH_CACHE_SECONDS. Every visitor sees the same
+    page (the results are always the public listing's), so a popular query is searched once a
+    minute, not once a request. The key names the parameters, the catalog's generation and the
+    search index's (indexing.search_generation_key): a publication, a withdrawal, a document
+    indexed or embedded asks every query afresh. Refusals (bad parameters) are not kept."""
+    wanted = sorted((str(k), str(v)) for k, v in params.items() if v not in (None, ""))
+    shape = (kind, wanted, semantic, keyword_results, generations(generation_key(kind), search_generation_key(kind)))
+    key = "matching:search:" + hashlib.sha256(repr(shape).encode()).hexdigest()[:32]
+    page = cache.get(key)
+    if isinstance(page, SearchPage):
+        return page
+    page = find(user=user, kind=kind, params=params, semantic=semantic, keyword_results=keyword_results)
+    cache.set(key, page, SEARCH_CACHE_SECONDS)
+    return page
+
+
+def find(
     *, user: Visitor, kind: str, params: Mapping[str, Any], semantic: bool = True, keyword_results: bool = False
 ) -> SearchPage:
     """Hybrid search over one kind, scoped to what the user may see, with facets and highlights.

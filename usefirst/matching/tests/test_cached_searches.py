@@ -1,0 +1,122 @@
+"""A keyword listing and a search page are searched once, then served from the cache to every
+visitor who asks the same (docs/deployment.md, "Searches kept a minute"); what is published,
+withdrawn or indexed meanwhile shows at once, because the keys name the catalog's and the
+index's generations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from usefirst.catalog.choices import AchievementStatus
+from usefirst.catalog.selectors import catalog_changed, generation_key
+from usefirst.catalog.services.achievements import achievement_withdraw
+from usefirst.catalog.tests.factories import make_published_achievement
+from usefirst.core.cache import generations
+from usefirst.matching import ranking, search
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def solar(unit, owner, reviewer):
+    return [
+        make_published_achievement(unit, owner, reviewer, title=f"钙钛矿太阳能电池第{n}代", summary="叠层组件。", keywords="")
+        for n in range(1, 4)
+    ]
+
+
+def _searched(monkeypatch: Any) -> list[str]:
+    """Each call of the database part of the keyword search, recorded."""
+    calls: list[str] = []
+    real = ranking.lexical
+
+    def counted(kind: str, terms: Any, **kwargs: Any) -> Any:
+        calls.append(kind)
+        return real(kind, terms, **kwargs)
+
+    monkeypatch.setattr(ranking, "lexical", counted)
+    monkeypatch.setattr(search, "lexical", counted)
+    return calls
+
+
+def test_the_same_keywords_again_read_only_the_pages_rows(client, solar, monkeypatch):
+    searched = _searched(monkeypatch)
+    first = client.get("/api/v1/achievements", {"q": "钙钛矿", "page_size": "2"}).json()
+    with CaptureQueriesContext(connection) as again:
+        second = client.get("/api/v1/achievements", {"q": "钙钛矿", "page_size": "2"}).json()
+    # (read before the next request: Django empties the query log when a request starts)
+    sql = [q["sql"] for q in again.captured_queries if "ratecounter" not in q["sql"] and "SAVEPOINT" not in q["sql"]]
+    next_page = client.get("/api/v1/achievements", {"q": "钙钛矿", "page_size": "2", "page": "2"}).json()
+    assert searched == ["achievement"]  # one search for three requests
+    assert second == first and first["count"] == 3
+    assert {i["id"] for i in first["items"] + next_page["items"]} == {a.pk for a in solar}  # the pages cut one list
+    assert not [s for s in sql if "COUNT(" in s.upper()]
+    assert len(sql) == 1  # the page's rows, by id (with their unit and field)
+
+
+def test_an_achievement_published_after_the_search_shows_at_once(client, solar, unit, owner, reviewer):
+    assert client.get("/api/v1/achievements", {"q": "钙钛矿"}).json()["count"] == 3
+    make_published_achievement(unit, owner, reviewer, title="钙钛矿光伏组件", summary="封装。", keywords="")
+    assert client.get("/api/v1/achievements", {"q": "钙钛矿"}).json()["count"] == 4
+    html = client.get("/achievements/", {"q": "钙钛矿"}).content.decode()
+    assert "钙钛矿光伏组件" in html
+
+
+def test_a_withdrawn_achievement_leaves_the_cached_keyword_listing_at_once(client, solar, owner):
+    assert client.get("/api/v1/achievements", {"q": "钙钛矿"}).json()["count"] == 3
+    achievement_withdraw(actor=owner, achievement=solar[0], reason="技术方案调整")
+    listed = client.get("/api/v1/achievements", {"q": "钙钛矿"}).json()
+    assert listed["count"] == 2 and solar[0].title not in [i["title"] for i in listed["items"]]
+
+
+def test_a_row_gone_behind_the_cache_is_never_shown(client, solar):
+    # A change that bypasses the signals (a bulk update) leaves the cached ids for up to a minute,
+    # but the page's rows are read through the public scope again.
+    assert client.get("/api/v1/achievements", {"q": "钙钛矿"}).json()["count"] == 3
+    type(solar[0]).objects.filter(pk=solar[0].pk).update(status=AchievementStatus.WITHDRAWN)
+    titles = [i["title"] for i in client.get("/api/v1/achievements", {"q": "钙钛矿"}).json()["items"]]
+    assert solar[0].title not in titles and len(titles) == 2
+
+
+def test_words_without_a_searchable_term_list_the_catalog_without_keeping_its_ids(client, solar):
+    listed = client.get("/api/v1/achievements", {"q": "！！！"}).json()
+    assert listed["count"] == 3
+    assert not [k for k in cache._cache if ":ids:" in k]  # type: ignore[attr-defined]  # locmem's store
+
+
+def test_the_search_page_is_searched_once_for_the_same_question(client, solar, monkeypatch):
+    searched = _searched(monkeypatch)
+    first = client.get("/api/v1/search", {"kind": "achievement", "q": "钙钛矿"}).json()
+    second = client.get("/api/v1/search", {"kind": "achievement", "q": "钙钛矿"}).json()
+    assert second == first and first["count"] == 3
+    assert searched == ["achievement"]
+    client.get("/api/v1/search", {"kind": "achievement", "q": "钙钛矿", "sort": "newest"})
+    assert searched == ["achievement", "achievement"]  # another question is searched
+
+
+def test_the_search_page_shows_an_achievement_indexed_after_it_was_kept(client, solar, unit, owner, reviewer):
+    assert client.get("/api/v1/search", {"kind": "achievement", "q": "钙钛矿"}).json()["count"] == 3
+    make_published_achievement(unit, owner, reviewer, title="钙钛矿光伏组件", summary="封装。", keywords="")
+    assert client.get("/api/v1/search", {"kind": "achievement", "q": "钙钛矿"}).json()["count"] == 4
+
+
+def test_a_refused_search_is_not_kept(client, solar):
+    for _ in range(2):
+        response = client.get("/api/v1/search", {"kind": "achievement", "q": "钙钛矿", "page": "9"})
+        assert response.status_code == 404 and response.json()["code"] == "page_out_of_range"
+
+
+def test_a_save_goes_through_while_redis_is_away(monkeypatch):
+    def away(*args: Any, **kwargs: Any) -> Any:
+        raise RedisConnectionError("away")
+
+    before = generations(generation_key("achievement"))
+    monkeypatch.setattr(cache, "incr", away)
+    catalog_changed("achievement")  # no error: the generation stays where it was
+    assert generations(generation_key("achievement")) == before
