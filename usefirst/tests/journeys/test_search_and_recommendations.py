@@ -34,6 +34,25 @@ def test_the_public_finds_the_rice_achievements_of_the_demo(demo_url, page):
     assert _count(page.inner_text("main")) >= 10
 
 
+def test_a_keyword_listing_pages_through_one_ranked_list(demo_url, phone_page):
+    # The ranked matches are kept a minute and each page cuts its own rows from them: the pages
+    # never repeat nor skip an item, and asking again gives the same first page.
+    page = phone_page
+    page.goto(demo_url + "/achievements/?q=水稻&page_size=5")
+    total = _count(page.inner_text("main"))
+    first = page.locator("main .card-list h3").all_inner_texts()
+    assert len(first) == 5 < total, (len(first), total)
+    shot(page, "listing-rice-375")
+    page.get_by_role("link", name="下一页").first.click()
+    assert "page=2" in page.url
+    second = page.locator("main .card-list h3").all_inner_texts()
+    assert second and not set(first) & set(second)
+    assert _count(page.inner_text("main")) == total
+    page.get_by_role("link", name="上一页").first.click()
+    assert page.locator("main .card-list h3").all_inner_texts() == first
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
 def test_a_search_without_words_lists_what_it_counts(demo_url, page):
     page.goto(demo_url + "/search/")
     main = page.inner_text("main")
