@@ -25,7 +25,7 @@ from usefirst.core.actors import Visitor
 from usefirst.core.cache import bump, generations
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError
-from usefirst.core.pagination import COUNT_CACHE_SECONDS, DEFAULT_PAGE_SIZE, PageOf, paginate
+from usefirst.core.pagination import COUNT_CACHE_SECONDS, DEFAULT_PAGE_SIZE, SEARCH_CACHE_SECONDS, PageOf, paginate
 from usefirst.core.permissions import Action, restrict
 from usefirst.core.regions import CITY_COUNTIES, OUTSIDE_PROVINCE, Region
 
@@ -262,9 +262,19 @@ class PublicListing:
 
     @cached_property
     def queryset(self) -> QuerySet[Any]:
-        """The whole filtered listing (the page's facets count over it); with keywords, searched
-        only when asked for."""
+        """The whole filtered listing; with keywords, searched only when asked for."""
         return self.build()
+
+    def facets(self) -> dict[str, dict[str, int]]:
+        """achievement_facets over the listing, kept under its key (counted, and searched, only
+        when not kept)."""
+        facets_key = f"{self.key}:facets"
+        kept = cache.get(facets_key)
+        if isinstance(kept, dict):
+            return kept
+        facets = achievement_facets(self.queryset)
+        cache.set(facets_key, facets, COUNT_CACHE_SECONDS)
+        return facets
 
 
 def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mapping[str, Any]) -> PublicListing:
@@ -272,11 +282,11 @@ def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mappin
 
     With keywords, the listing's ids in their order (at most matching's LISTING_MATCHES) are kept
     in the cache under the listing's key, which names the keywords, the filters and the catalog's
-    generation: the next page, or the same query asked again within COUNT_CACHE_SECONDS, reads
-    only its own rows by id — no search, no ranking over the matches, no count. A saved change to
-    the catalog or to the search index moves the generation on (catalog_changed), so a published
-    or withdrawn item shows at once; and the rows are read through the public scope again, so an
-    id the cache still holds is never shown once its item has left the listing."""
+    generation: the next page, or the same query asked again within SEARCH_CACHE_SECONDS, reads
+    only its own rows by id — no search, no ranking over the matches, no count — and each page's
+    rows are kept as well. A saved change to the catalog or to the search index moves the
+    generation on (catalog_changed), so a published or withdrawn item shows at once; a change
+    behind the platform's back (an SQL UPDATE) shows within SEARCH_CACHE_SECONDS."""
     base: QuerySet[Any] = _public_demands(user) if kind == "demand" else _public_achievements(user)
 
     def build() -> QuerySet[Any]:
@@ -284,7 +294,9 @@ def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mappin
 
     key = public_listing_key(kind, filters)
     ids_key = f"{key}:ids:{filters.sort}"
-    ids = cache.get(ids_key) if filters.q else None
+    rows_key = f"{ids_key}:{params.get('page') or 1}:{params.get('page_size') or DEFAULT_PAGE_SIZE}"
+    kept = cache.get_many([ids_key, rows_key]) if filters.q else {}
+    ids = kept.get(ids_key)
     listing = PublicListing(PageOf([], 0, 1, DEFAULT_PAGE_SIZE, 1), key, build)
     if not isinstance(ids, list):
         queryset = listing.queryset
@@ -292,10 +304,14 @@ def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mappin
             listing.page = paginate_params(queryset, params, count_key=key)
             return listing
         ids = list(queryset.values_list("pk", flat=True))
-        cache.set(ids_key, ids, COUNT_CACHE_SECONDS)
-    page = paginate_params(ids, params)
-    rows = base.in_bulk(page.items)
-    page.items = [rows[pk] for pk in page.items if pk in rows]
+        cache.set(ids_key, ids, SEARCH_CACHE_SECONDS)
+    page = paginate_params(ids, params)  # a page past the end is refused even when its rows were kept
+    rows = kept.get(rows_key)
+    if not isinstance(rows, list):
+        found = base.in_bulk(page.items)
+        rows = [found[pk] for pk in page.items if pk in found]
+        cache.set(rows_key, rows, SEARCH_CACHE_SECONDS)
+    page.items = rows
     listing.page = page
     return listing
 
@@ -380,7 +396,9 @@ def days_waiting(items: Iterable[Any]) -> None:
         item.days_waiting = (on - timezone.localdate(item.submitted_at)).days
 
 
-def paginate_params(queryset: QuerySet[Any] | Sequence[Any], params: Mapping[str, Any], *, count_key: str | None = None) -> PageOf:
+def paginate_params(
+    queryset: QuerySet[Any] | Sequence[Any], params: Mapping[str, Any], *, count_key: str | None = None
+) -> PageOf:
     return paginate(
         queryset, page=params.get("page") or 1, page_size=params.get("page_size") or DEFAULT_PAGE_SIZE, count_key=count_key
     )
@@ -447,17 +465,9 @@ def field_choices() -> list[tuple[str, str]]:
     return choices
 
 
-def achievement_facets(queryset: QuerySet[Achievement], *, cache_key: str | None = None) -> dict[str, dict[str, int]]:
-    """Counts per top field and per mode for the current result set (nice-to-have on pages);
-    with `cache_key` (public_listing_key), kept a minute like the listing's total."""
-    if cache_key is not None:
-        key = f"{cache_key}:facets"
-        cached = cache.get(key)
-        if isinstance(cached, dict):
-            return cached
-        facets = achievement_facets(queryset)
-        cache.set(key, facets, COUNT_CACHE_SECONDS)
-        return facets
+def achievement_facets(queryset: QuerySet[Achievement]) -> dict[str, dict[str, int]]:
+    """Counts per top field and per mode for the current result set (nice-to-have on pages; a
+    public listing keeps them, PublicListing.facets)."""
     by_field: dict[str, int] = {}
     for row in queryset.order_by().values("field__code", "field__parent__code").annotate(n=Count("id")):
         top = row["field__parent__code"] or row["field__code"]

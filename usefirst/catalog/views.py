@@ -101,7 +101,7 @@ def _listing(request: HttpRequest, template: str, *, for_demands: bool, extra: d
         listing = selectors.public_listing(kind=kind, user=request.user, filters=filters, params=request.GET)
         page = listing.page
         if not for_demands and page.count:
-            context["facets"] = selectors.achievement_facets(listing.queryset, cache_key=listing.key)
+            context["facets"] = listing.facets()
     if refused:
         status = refused[0].status if 400 <= refused[0].status < 500 else 400
     context["page"] = page

@@ -70,6 +70,11 @@ def paginate(
 
 
 COUNT_CACHE_SECONDS = 60
+# A keyword listing's ranked ids and a search page (catalog.selectors.public_listing,
+# matching.search.search): their keys name the catalog's and the index's generations, so every
+# change made through the platform is seen at once; this only bounds how long one made behind its
+# back (an SQL UPDATE) can go unseen, and spares a popular question more than one search in it.
+SEARCH_CACHE_SECONDS = 300
 
 
 def cached_count(queryset: QuerySet[Any] | Sequence[Any], key: str, seconds: int = COUNT_CACHE_SECONDS) -> int:

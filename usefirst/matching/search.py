@@ -25,7 +25,7 @@ from usefirst.catalog.selectors import generation_key
 from usefirst.core.actors import Visitor
 from usefirst.core.cache import generations
 from usefirst.core.errors import DomainError
-from usefirst.core.pagination import COUNT_CACHE_SECONDS, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from usefirst.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SEARCH_CACHE_SECONDS
 
 from .backends import backend, trigram_status
 from .indexing import Readiness, search_generation_key, semantic_readiness
@@ -182,15 +182,12 @@ def has_words(q: str) -> bool:
     return any(ch.isalnum() for ch in q)
 
 
-SEARCH_CACHE_SECONDS = COUNT_CACHE_SECONDS
-
-
 def search(
     *, user: Visitor, kind: str, params: Mapping[str, Any], semantic: bool = True, keyword_results: bool = False
 ) -> SearchPage:
-    """`find`, each page kept in the cache for SEARCH_CACHE_SECONDS. Every visitor sees the same
-    page (the results are always the public listing's), so a popular query is searched once a
-    minute, not once a request. The key names the parameters, the catalog's generation and the
+    """`find`, each page kept in the cache for SEARCH_CACHE_SECONDS (core.pagination). Every
+    visitor sees the same page (the results are always the public listing's), so a popular query
+    is searched once, not once a request. The key names the parameters, the catalog's generation and the
     search index's (indexing.search_generation_key): a publication, a withdrawal, a document
     indexed or embedded asks every query afresh. Refusals (bad parameters) are not kept."""
     wanted = sorted((str(k), str(v)) for k, v in params.items() if v not in (None, ""))
