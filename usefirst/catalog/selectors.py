@@ -300,7 +300,8 @@ def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mappin
     listing = PublicListing(PageOf([], 0, 1, DEFAULT_PAGE_SIZE, 1), key, build)
     if not isinstance(ids, list):
         queryset = listing.queryset
-        if "search_rank" not in queryset.query.annotations:  # no keywords, or none searchable ("！！！")
+        searched = "search_rank" in queryset.query.annotations or queryset.query.is_empty()  # is_empty: nothing matched
+        if not searched:  # no keywords, or none searchable ("！！！")
             listing.page = paginate_params(queryset, params, count_key=key)
             return listing
         ids = list(queryset.values_list("pk", flat=True))

@@ -134,3 +134,10 @@ def test_the_listing_page_asked_again_is_not_searched_again(client, solar, monke
     second = client.get("/achievements/", {"q": "钙钛矿"})
     assert searched == ["achievement"]
     assert second.context["page"].count == 3 and second.context["facets"] == first.context["facets"]
+
+
+def test_a_question_nothing_matches_is_kept_too(client, solar, monkeypatch):
+    searched = _searched(monkeypatch)
+    for _ in range(2):
+        assert client.get("/api/v1/achievements", {"q": "量子引力"}).json()["count"] == 0
+    assert searched == ["achievement"]
