@@ -1,5 +1,5 @@
 """A keyword listing and a search page are searched once, then served from the cache to every
-visitor who asks the same (docs/deployment.md, "Searches kept a minute"); what is published,
+visitor who asks the same (docs/deployment.md, "Searches kept five minutes"); what is published,
 withdrawn or indexed meanwhile shows at once, because the keys name the catalog's and the
 index's generations."""
 

@@ -35,7 +35,7 @@ def test_the_public_finds_the_rice_achievements_of_the_demo(demo_url, page):
 
 
 def test_a_keyword_listing_pages_through_one_ranked_list(demo_url, phone_page):
-    # The ranked matches are kept a minute and each page cuts its own rows from them: the pages
+    # The ranked matches are kept five minutes and each page cuts its own rows from them: the pages
     # never repeat nor skip an item, and asking again gives the same first page.
     page = phone_page
     page.goto(demo_url + "/achievements/?q=水稻&page_size=5")
