@@ -259,6 +259,7 @@ class PublicListing:
     page: PageOf
     key: str  # public_listing_key: its total, facets and (with keywords) ranked ids are cached under it
     build: Callable[[], QuerySet[Any]]
+    seconds: int = COUNT_CACHE_SECONDS  # how long its facets are kept (a question's as long as its matches)
 
     @cached_property
     def queryset(self) -> QuerySet[Any]:
@@ -273,7 +274,7 @@ class PublicListing:
         if isinstance(kept, dict):
             return kept
         facets = achievement_facets(self.queryset)
-        cache.set(facets_key, facets, COUNT_CACHE_SECONDS)
+        cache.set(facets_key, facets, self.seconds)
         return facets
 
 
@@ -297,7 +298,8 @@ def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mappin
     rows_key = f"{ids_key}:{params.get('page') or 1}:{params.get('page_size') or DEFAULT_PAGE_SIZE}"
     kept = cache.get_many([ids_key, rows_key]) if filters.q else {}
     ids = kept.get(ids_key)
-    listing = PublicListing(PageOf([], 0, 1, DEFAULT_PAGE_SIZE, 1), key, build)
+    seconds = SEARCH_CACHE_SECONDS if filters.q else COUNT_CACHE_SECONDS
+    listing = PublicListing(PageOf([], 0, 1, DEFAULT_PAGE_SIZE, 1), key, build, seconds)
     if not isinstance(ids, list):
         queryset = listing.queryset
         searched = "search_rank" in queryset.query.annotations or queryset.query.is_empty()  # is_empty: nothing matched
@@ -406,11 +408,11 @@ def paginate_params(
 
 
 # The public listings' totals, facets and keyword matches are the same for every visitor
-# (published, unrestricted items only), so they are kept in the cache for a minute under a key
-# that names the keywords, the filters and the catalog's generation: any saved change to an
-# achievement or a demand (catalog/signals.py) or to its search document (matching.indexing)
-# moves its kind's generation on, so a change shows at once; a bulk QuerySet.update() shows
-# within COUNT_CACHE_SECONDS.
+# (published, unrestricted items only), so they are kept in the cache under a key that names the
+# keywords, the filters and the catalog's generation: any saved change to an achievement or a
+# demand (catalog/signals.py) or to its search document (matching.indexing) moves its kind's
+# generation on, so a change shows at once; a bulk QuerySet.update() shows within
+# COUNT_CACHE_SECONDS (a listing without keywords) or SEARCH_CACHE_SECONDS (with keywords).
 
 
 def generation_key(kind: str) -> str:
