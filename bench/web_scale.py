@@ -189,6 +189,14 @@ def load(ports: list[int], paths: list[str], clients: int, seconds: float, *, on
     return Step(latencies, errors, time.perf_counter() - started)
 
 
+def listing_path(question: str) -> str:
+    return "/api/v1/achievements?" + urllib.parse.urlencode({"q": question})
+
+
+def search_path(question: str) -> str:
+    return "/api/v1/search?" + urllib.parse.urlencode({"kind": "achievement", "q": question})
+
+
 def first_askings(asked: list[str]) -> list[str]:
     """Keyword questions made of two keywords of one corpus record, each once, in a fixed random
     order, none of them among `asked`."""
@@ -225,7 +233,7 @@ def sql_and_redis(report: list[str], query: str) -> None:
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    listing = "/api/v1/achievements?" + urllib.parse.urlencode({"q": query})
+    listing = listing_path(query)
     for label, path in (("keyword listing", listing), ("home page", "/")):
         for attempt in ("first", "second"):
             with CaptureQueriesContext(connection) as captured:
@@ -332,8 +340,8 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
         print(line, flush=True)
     connections.close_all()
 
-    listing = ["/api/v1/achievements?" + urllib.parse.urlencode({"q": t}) for t in texts]
-    search = ["/api/v1/search?" + urllib.parse.urlencode({"kind": "achievement", "q": t}) for t in texts]
+    listing = [listing_path(t) for t in texts]
+    search = [search_path(t) for t in texts]
     # Questions asked once each (two of a corpus record's keywords): what the cache cannot help.
     fresh = iter(first_askings(texts))
     clients = [int(c) for c in args.clients.split(",")]
@@ -364,12 +372,8 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
                 ("bare view, same page", bare, None),
                 ("search API", search, None),
                 ("home page", ["/"], None),
-                ("listing, first asking", [], (f"/api/v1/achievements?{urllib.parse.urlencode({'q': t})}" for t in fresh)),
-                (
-                    "search, first asking",
-                    [],
-                    (f"/api/v1/search?{urllib.parse.urlencode({'kind': 'achievement', 'q': t})}" for t in fresh),
-                ),
+                ("listing, first asking", [], (listing_path(t) for t in fresh)),
+                ("search, first asking", [], (search_path(t) for t in fresh)),
             ):
                 for c in clients:
                     step = load(ports, paths, c, args.seconds, once=once)
