@@ -55,5 +55,9 @@ def logging_config(log_format: str, *, level: str = "INFO") -> dict[str, Any]:
             "django.db.backends": {"level": "WARNING"},
             "jieba": {"level": "WARNING"},
             "apscheduler": {"level": "WARNING"},
+            # Celery logs each message received and finished with its arguments; django.tasks
+            # already logs each task's start and end, with the request id and without them
+            "celery.app.trace": {"level": "WARNING"},
+            "celery.worker.strategy": {"level": "WARNING"},
         },
     }

@@ -15,6 +15,19 @@ from django_tasks_db.backend import DatabaseBackend as _DatabaseBackend
 from .client import current_request_id
 
 REQUEST_ID_KEY = "request_id"
+# on the broker (core/task_broker.py), the health report's and the metrics' names for the messages
+# moved aside (never run) and for the tasks kept in the database while the broker was away
+DEAD_LETTER_QUEUE = "dead"
+HELD_QUEUE = "held"
+SCHEDULER_TICK_TASK = "crontask.tasks.heartbeat"  # the scheduler enqueues it every minute
+
+
+def on_broker() -> bool:
+    """Whether the task queue is on the broker (core/task_broker.py), not in the database."""
+    from django.conf import settings
+
+    backend = str(settings.TASKS.get("default", {}).get("BACKEND", ""))
+    return bool(settings.BROKER_URL) and backend.endswith("task_broker.BrokerBackend")
 
 
 class DatabaseBackend(_DatabaseBackend):

@@ -34,6 +34,19 @@ def requeue_abandoned_tasks() -> int:
     return len(requeue_abandoned())
 
 
+@cron("* * * * *")
+@task()
+def publish_held_tasks() -> int:
+    """On the broker: send the tasks held in the database while it was away (core/task_broker.py)."""
+    from .task_backend import on_broker
+
+    if not on_broker():
+        return 0
+    from .task_broker import publish_held
+
+    return publish_held()
+
+
 @task()
 def queue_drill(*, key: str, seconds: float) -> bool:
     """The worker-kill drill of `make prod-test` (scripts/prod_faults.py): counts each attempt,

@@ -17,6 +17,7 @@ from typing import Literal
 from django.conf import settings
 
 from usefirst.core.db_routing import REPLICA_PROBE_SECONDS, answer_within
+from usefirst.core.task_backend import DEAD_LETTER_QUEUE, HELD_QUEUE
 
 from . import selectors
 
@@ -63,10 +64,26 @@ def queue() -> Check:
         state = selectors.queue_state()
     except Exception as exc:
         return Check("queue", "fail", f"任务队列无法读取：{type(exc).__name__}")
+    dead = state.pop(DEAD_LETTER_QUEUE, None)  # on the broker (core/task_broker.py): moved aside, never run
+    held = state.pop(HELD_QUEUE, None)  # on the broker: kept in the database while it was away
     waiting = sum(s.waiting for s in state.values())
-    oldest = max((s.oldest_wait_seconds for s in state.values()), default=0.0)
+    oldest = max((s.oldest_wait_seconds or 0.0 for s in state.values()), default=0.0)
     if oldest > settings.HEALTH_QUEUE_WAIT_SECONDS:
         return Check("queue", "warn", f"{waiting} 个任务等待执行，最久已等 {oldest:.0f} 秒：后台任务进程可能未运行", waiting)
+    if held is not None and held.waiting:
+        return Check(
+            "queue",
+            "warn",
+            f"{waiting} 个任务等待执行；消息队列曾不可用，{held.waiting} 个任务暂存于数据库，恢复后每分钟补发",
+            waiting,
+        )
+    if dead is not None and dead.waiting:
+        return Check(
+            "queue",
+            "warn",
+            f"{waiting} 个任务等待执行；{dead.waiting} 条无法执行的任务消息已移入死信队列，待运维人员处理",
+            waiting,
+        )
     return Check("queue", "ok", f"{waiting} 个任务等待执行", waiting)
 
 

@@ -66,7 +66,8 @@ class PlatformCollector(Collector):
         wait = GaugeMetricFamily("usefirst_task_oldest_wait_seconds", "Age of the oldest waiting task", labels=["queue"])
         for name, state in queue.items():
             depth.add_metric([name], state.waiting)
-            wait.add_metric([name], state.oldest_wait_seconds)
+            if state.oldest_wait_seconds is not None:
+                wait.add_metric([name], state.oldest_wait_seconds)
         yield depth
         yield wait
         states = GaugeMetricFamily("usefirst_tasks", "Task rows by state", labels=["status"])

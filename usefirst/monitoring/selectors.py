@@ -13,14 +13,15 @@ from django.db.models import Count, Min
 from django.tasks.base import TaskResultStatus
 from django.utils import timezone
 
-SCHEDULER_TICK_TASK = "crontask.tasks.heartbeat"  # the scheduler enqueues it every minute
+from usefirst.core.task_backend import DEAD_LETTER_QUEUE, HELD_QUEUE, SCHEDULER_TICK_TASK, on_broker
+
 REPLICA_ALIAS = "replica"
 
 
 @dataclass(frozen=True)
 class QueueState:
     waiting: int
-    oldest_wait_seconds: float
+    oldest_wait_seconds: float | None  # None: the broker does not say (RabbitMQ)
 
 
 def database_latency_ms(alias: str = "default") -> float:
@@ -54,7 +55,17 @@ def replica_lag_seconds() -> float | None:
 
 
 def queue_state() -> dict[str, QueueState]:
-    """Per queue: tasks waiting to run (ready now) and how long the oldest has waited."""
+    """Per queue: tasks waiting to run (ready now) and how long the oldest has waited. On the
+    broker: messages waiting per queue, the dead-letter queue ("dead") and the tasks held in the
+    database while the broker was away ("held"); the broker does not say how long they waited."""
+    if on_broker():
+        from usefirst.core import task_broker
+
+        depths = task_broker.queue_depths()
+        names = [*task_broker.queue_names(), DEAD_LETTER_QUEUE]
+        state = {name: QueueState(depths.get(task_broker.broker_queue(name), 0), None) for name in names}
+        state[HELD_QUEUE] = QueueState(task_broker.held_count(), None)
+        return state
     from django_tasks_db.models import DBTaskResult
 
     now = timezone.now()
@@ -72,6 +83,9 @@ def queue_state() -> dict[str, QueueState]:
 
 
 def tasks_by_status() -> dict[str, int]:
+    """Task rows by state (the database queue; the broker keeps no rows: empty)."""
+    if on_broker():
+        return {}
     from django_tasks_db.models import DBTaskResult
 
     counts = {str(row["status"]): int(row["n"]) for row in DBTaskResult.objects.values("status").annotate(n=Count("pk"))}
@@ -80,6 +94,15 @@ def tasks_by_status() -> dict[str, int]:
 
 def scheduler_tick_age_seconds() -> float | None:
     """Seconds since the scheduler last enqueued its heartbeat (every minute); None if never."""
+    if on_broker():
+        from django.core.cache import cache
+        from django.utils.dateparse import parse_datetime
+
+        from usefirst.core.task_broker import SCHEDULER_TICK_KEY
+
+        stamp = cache.get(SCHEDULER_TICK_KEY)
+        at = parse_datetime(str(stamp)) if stamp else None
+        return None if at is None else max(0.0, (timezone.now() - at).total_seconds())
     from django_tasks_db.models import DBTaskResult
 
     last = (

@@ -263,9 +263,17 @@ FIELD_ENCRYPTION_KEYS = [
 ]
 IDENTITY_HASH_KEY = os.environ.get("USEFIRST_IDENTITY_HASH_KEY", "dev-only-identity-hash-key")
 
+# The task queue: the database (the embedded default), or RabbitMQ through Celery when
+# USEFIRST_BROKER_URL is set (production; docs/deployment.md, "Task workers").
+BROKER_URL = os.environ.get("USEFIRST_BROKER_URL", "")
+BROKER_QUEUE_PREFIX = os.environ.get("USEFIRST_BROKER_QUEUE_PREFIX", "usefirst.")
 TASKS = {
     "default": {
-        "BACKEND": "usefirst.core.task_backend.DatabaseBackend",  # records the enqueuing request id
+        "BACKEND": (
+            "usefirst.core.task_broker.BrokerBackend"
+            if BROKER_URL
+            else "usefirst.core.task_backend.DatabaseBackend"  # records the enqueuing request id
+        ),
         "QUEUES": ["default"],
     }
 }
