@@ -5,13 +5,14 @@
 #   scripts/prod-stack.sh up      # start (idempotent), print the URL
 #   scripts/prod-stack.sh down    # stop everything it started
 #   scripts/prod-stack.sh env     # print the environment the application processes get
-#   scripts/prod-stack.sh start|stop <part> [SIGNAL]   # one part: primary replica pgbouncer redis web1 web2 worker1 worker2 scheduler nginx
+#   scripts/prod-stack.sh start|stop <part> [SIGNAL]   # one part: primary replica pgbouncer redis broker web1 web2 worker1 worker2 scheduler nginx
 #
 # nginx (TLS with a self-signed certificate, static files, gzip, the client's address)
 #   → two gunicorn nodes (application preloaded)
 #   → PgBouncer (transaction pooling) → PostgreSQL primary, and a streaming replica for reads
 # Redis (cache, throttles, rate limits, the scheduler's lock, append-only file),
-# two task workers on the database queue, exactly one scheduler (a Redis lock).
+# RabbitMQ for the task queue (the machine's server, a virtual host of the stack's own), two task
+# workers on it, exactly one scheduler (a Redis lock).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -25,12 +26,15 @@ REDIS_PORT=${PROD_REDIS_PORT:-56379}
 WEB1_PORT=${PROD_WEB1_PORT:-58001}
 WEB2_PORT=${PROD_WEB2_PORT:-58002}
 HTTPS_PORT=${PROD_HTTPS_PORT:-58443}
+BROKER_PORT=${PROD_BROKER_PORT:-5672}
+BROKER_VHOST=${PROD_BROKER_VHOST:-usefirst-prod}
 as_pg() { runuser -u postgres -- "$@"; }
 
 system_packages() {
   local need=()
   command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
   command -v pgbouncer >/dev/null 2>&1 || need+=(pgbouncer)
+  command -v rabbitmqctl >/dev/null 2>&1 || need+=(rabbitmq-server)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then echo "please install: ${need[*]}" >&2; exit 1; fi
     echo "installing system packages: ${need[*]}"
@@ -62,6 +66,7 @@ DATABASE_URL=postgres://usefirst:usefirst@127.0.0.1:$BOUNCER_PORT/usefirst
 USEFIRST_REPLICA_DATABASE_URL=postgres://usefirst:usefirst@127.0.0.1:$BOUNCER_PORT/usefirst_replica
 USEFIRST_DATABASE_TRANSACTION_POOLING=1
 USEFIRST_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
+USEFIRST_BROKER_URL=amqp://usefirst:usefirst@127.0.0.1:$BROKER_PORT/$BROKER_VHOST
 USEFIRST_TRUSTED_PROXIES=127.0.0.1
 GUNICORN_FORWARDED_ALLOW_IPS=127.0.0.1
 USEFIRST_VAR_DIR=$PROD/shared
@@ -189,6 +194,17 @@ start_redis() {
   wait_port "$REDIS_PORT" 20
 }
 
+# The task queue: the machine's RabbitMQ (started if it is not), the stack's own virtual host and user.
+start_broker() {
+  if ! (exec 3<>/dev/tcp/127.0.0.1/"$BROKER_PORT") 2>/dev/null; then
+    service rabbitmq-server start >/dev/null 2>&1 || rabbitmq-server -detached
+    wait_port "$BROKER_PORT" 120
+  fi
+  rabbitmqctl -q list_vhosts | grep -qx "$BROKER_VHOST" || rabbitmqctl -q add_vhost "$BROKER_VHOST"
+  rabbitmqctl -q list_users | grep -q "^usefirst[[:space:]]" || rabbitmqctl -q add_user usefirst usefirst
+  rabbitmqctl -q set_permissions -p "$BROKER_VHOST" usefirst ".*" ".*" ".*"
+}
+
 start_web() {
   local n=$1 port=$2
   GUNICORN_BIND=127.0.0.1:$port GUNICORN_WORKERS=${PROD_GUNICORN_WORKERS:-2} \
@@ -214,10 +230,14 @@ start_part() {
     replica) start_replica ;;
     pgbouncer) start_pgbouncer ;;
     redis) start_redis ;;
+    broker) start_broker ;;
     web1) start_web 1 "$WEB1_PORT" ;;
     web2) start_web 2 "$WEB2_PORT" ;;
-    worker1|worker2) spawn "$1" "$PY" manage.py task_worker --interval 0.5 --no-reload --no-startup-delay --worker-id "$1" ;;
-    scheduler|scheduler2) spawn "$1" "$PY" manage.py crontask ;;
+    worker1|worker2) spawn "$1" "$PY" manage.py broker_worker --concurrency "${PROD_WORKER_THREADS:-4}" --name "$1" ;;
+    # under a supervisor, as systemd's Restart=always would: the scheduler exits when it loses its
+    # Redis lock (Redis away longer than the lock's renewal), so that two never run at once
+    scheduler) spawn "$1" bash -c "while :; do '$PY' manage.py crontask; sleep 2; done" ;;
+    scheduler2) spawn "$1" "$PY" manage.py crontask ;;
     nginx) start_nginx ;;
     *) echo "unknown part $1" >&2; exit 2 ;;
   esac
@@ -241,6 +261,7 @@ up() {
   start_replica
   start_pgbouncer
   start_redis
+  start_broker
   wait_port "$BOUNCER_PORT" 20
   load_env
   echo "migrating (through PgBouncer, transaction mode) and collecting static files"

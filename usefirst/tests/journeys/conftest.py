@@ -15,6 +15,10 @@ email)` signs in with the demo password and the demo authenticator's code (the s
 $USEFIRST_SCREENSHOT_DIR/journeys/ when that is set, for a person to look at.
 `demo_time_passes(code)` runs a demo helper against the site's database for what a browser
 cannot do, such as a public notice period running out.
+
+With `USEFIRST_JOURNEY_BROKER_URL` set (an AMQP address), the site's tasks go through RabbitMQ
+to `manage.py broker_worker`, as in production (docs/deployment.md, "Task workers"), on queues of
+the run's own; unset, through the database to `db_worker`, as `make run` does.
 """
 
 from __future__ import annotations
@@ -75,6 +79,8 @@ def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "USEFIRST_VAR_DIR": str(var),
         "PYTHONUNBUFFERED": "1",
     }
+    if broker := os.environ.get("USEFIRST_JOURNEY_BROKER_URL", ""):
+        env |= {"USEFIRST_BROKER_URL": broker, "USEFIRST_BROKER_QUEUE_PREFIX": f"journeys-{var.name}."}
     return env
 
 
@@ -95,7 +101,9 @@ def demo_url(demo_env: dict[str, str]) -> Iterator[str]:
             [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT
         ),
         subprocess.Popen(
-            [*manage, "db_worker", "--interval", "1", "--no-reload", "--no-startup-delay"],
+            [*manage, "broker_worker", "--concurrency", "2", "--name", "journeys"]
+            if env.get("USEFIRST_BROKER_URL")
+            else [*manage, "db_worker", "--interval", "1", "--no-reload", "--no-startup-delay"],
             cwd=root,
             env=env,
             stdout=log,
