@@ -75,8 +75,8 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 # The production stack on this machine, for a trial (docs/deployment.md): nginx, two gunicorn
-# nodes, PgBouncer, PostgreSQL primary and streaming replica, Redis, two workers, one scheduler,
-# all under var/prod/ on loopback ports. Installs nginx-light and pgbouncer when missing.
+# nodes, PgBouncer, PostgreSQL primary and streaming replica, Redis, RabbitMQ, two workers, one scheduler,
+# all under var/prod/ on loopback ports. Installs nginx-light, pgbouncer and rabbitmq-server when missing.
 prod-up: $(STAMP)
 	@bash scripts/prod-stack.sh up
 

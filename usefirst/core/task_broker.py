@@ -124,6 +124,8 @@ def configured() -> Celery:
                 worker_prefetch_multiplier=1,
                 worker_hijack_root_logger=False,
                 worker_send_task_events=False,
+                # no remote control: nothing on the broker can tell a worker to stop or change
+                worker_enable_remote_control=False,
                 worker_consumer="usefirst.core.task_broker:DeadLetteringConsumer",
                 task_queues=work_queues(),
                 task_default_queue=broker_queue(queue_names()[0]),

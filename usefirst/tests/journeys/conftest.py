@@ -121,6 +121,14 @@ def demo_url(demo_env: dict[str, str]) -> Iterator[str]:
     finally:
         stop(processes, timeout=20)
         log.close()
+        if broker := env.get("USEFIRST_BROKER_URL"):
+            from kombu.connection import Connection
+
+            with Connection(broker) as connection:  # the run's own queues and exchanges
+                for queue in ("default", "dead"):
+                    name = env["USEFIRST_BROKER_QUEUE_PREFIX"] + queue
+                    connection.default_channel.queue_delete(name)
+                    connection.default_channel.exchange_delete(name)
 
 
 @pytest.fixture(scope="package")
