@@ -104,7 +104,8 @@ def declared_queues() -> list[Queue]:
 
 
 def configured() -> Celery:
-    """The Celery application, set up from the settings once per broker address."""
+    """The Celery application, set up from the settings on first use. (Celery keeps its queues once
+    it has used them: a process talks to one broker with one prefix, as the settings say.)"""
     url = str(settings.BROKER_URL)
     key = f"{url} {settings.BROKER_QUEUE_PREFIX} {queue_names()}"
     with _configure_lock:
