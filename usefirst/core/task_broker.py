@@ -317,7 +317,7 @@ class DeadLetteringConsumer(Consumer):  # type: ignore[misc]
 
 def _declare_dead_letters(sender: Any = None, **kwargs: Any) -> None:
     # a rejected message is dropped unless its dead-letter queue exists: declared when a worker starts
-    queue_depths()
+    declare_queues()
 
 
 def _unknown_task(sender: Any = None, name: str = "", id: str = "", message: Any = None, exc: Any = None, **kwargs: Any) -> None:
@@ -330,14 +330,21 @@ worker_ready.connect(_declare_dead_letters)
 task_unknown.connect(_unknown_task)
 
 
+def declare_queues() -> None:
+    """Declare the task queues and the dead-letter queue with their exchanges and bindings."""
+    with configured().connection_for_write() as connection:
+        channel = connection.default_channel
+        for queue in declared_queues():
+            queue.bind(channel).declare()
+
+
 def queue_depths() -> dict[str, int]:
-    """Messages waiting in each task queue and in the dead-letter queue (asked of the broker)."""
+    """Messages waiting in each task queue and in the dead-letter queue (asked of the broker: one
+    queue declaration each, which answers with the count)."""
     depths: dict[str, int] = {}
     with configured().connection_for_read() as connection:
         channel = connection.default_channel
         for queue in declared_queues():
-            bound = queue.bind(channel)
-            bound.declare()
-            declared = bound.queue_declare(passive=True)
+            declared = queue.bind(channel).queue_declare()
             depths[queue.name] = int(declared.message_count) if declared else 0
     return depths

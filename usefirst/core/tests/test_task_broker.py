@@ -62,7 +62,7 @@ def broker(settings: Any, tmp_path: Path, broker_queues: list[str]) -> Iterator[
     settings.ERROR_REPORTER = {"BACKEND": "usefirst.core.error_reporting.JsonLinesReporter", "OPTIONS": {"path": str(errors)}}
     names = [queue.name for queue in task_broker.declared_queues()]
     broker_queues.extend(names)
-    task_broker.queue_depths()  # declares them
+    task_broker.declare_queues()
     _drop(names, delete=False)
     yield errors
     _drop(names, delete=False)
