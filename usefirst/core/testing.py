@@ -146,6 +146,11 @@ def database_for_threads(tmp_path: Path) -> Iterator[Path | None]:
         connection.ensure_connection()
         target = sqlite3.connect(file_backed)
         connection.connection.backup(target)
+        # WAL is kept in the file. Switched here, once, because threads opening a file still in
+        # rollback mode at the same moment each run the settings' `journal_mode=WAL`, and the
+        # loser of that switch gets "database is locked" at once (the busy timeout does not
+        # cover it), before its first query.
+        target.execute("PRAGMA journal_mode=WAL")
         target.close()
         connections.settings["default"] = {**original, "NAME": str(file_backed)}
     try:
