@@ -17,7 +17,8 @@ from . import selectors
 from .choices import Mode
 
 # The keyword branch of the listings: (queryset, kind "achievement" | "demand", words) → the
-# matches, annotated with `search_rank`. Matching answers with its segmented full-text index.
+# matches, annotated with `search_rank`, an expression whose `ids` are the matches best first
+# (a listing by relevance keeps that order itself). Matching answers with its segmented full-text index.
 text_search: Hook[[QuerySet[Any], str, str], QuerySet[Any]] = Hook("catalog.text_search")
 
 

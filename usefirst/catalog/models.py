@@ -96,6 +96,13 @@ class Achievement(models.Model):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["owner", "status"]),
+            # Which of a keyword listing's matches are public, answered from the index alone (no
+            # row read for each of up to 2,000 ids).
+            models.Index(
+                fields=["id"],
+                name="catalog_achievement_public",
+                condition=Q(status=AchievementStatus.PUBLISHED, restriction=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -281,7 +288,12 @@ class Demand(models.Model):
                 name="demand_budget_range_ordered",
             ),
         ]
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["status", "deadline"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["status", "deadline"]),
+            # Which of a keyword listing's matches are public (the deadline beside the id), from
+            # the index alone.
+            models.Index(fields=["id", "deadline"], name="catalog_demand_published", condition=Q(status=DemandStatus.PUBLISHED)),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -306,7 +306,7 @@ def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mappin
         if not searched:  # no keywords, or none searchable ("！！！")
             listing.page = paginate_params(queryset, params, count_key=key)
             return listing
-        ids = list(queryset.values_list("pk", flat=True))
+        ids = _listed_ids(queryset, filters)
         cache.set(ids_key, ids, SEARCH_CACHE_SECONDS)
     page = paginate_params(ids, params)  # a page past the end is refused even when its rows were kept
     rows = kept.get(rows_key)
@@ -317,6 +317,18 @@ def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mappin
     page.items = rows
     listing.page = page
     return listing
+
+
+def _listed_ids(queryset: QuerySet[Any], filters: Filters) -> list[int]:
+    """The ids of a keyword listing, in its order. By relevance the search already ranked them
+    (`search_rank`'s `ids`): the database is asked only which of them the listing shows, and the
+    ranked order is kept here. Asking it to sort by the position instead costs a scan of the
+    ranked list per row (quadratic: 16 of 27 ms for 1,400 matches at a million achievements)."""
+    ranked = getattr(queryset.query.annotations.get("search_rank"), "ids", None)
+    if filters.sort != RELEVANCE or not isinstance(ranked, list):
+        return list(queryset.values_list("pk", flat=True))
+    shown = set(queryset.order_by().values_list("pk", flat=True))
+    return [pk for pk in ranked if pk in shown]
 
 
 def demand_list_own(*, user: Visitor, organisation: Organisation, filters: Filters | None = None) -> QuerySet[Demand]:

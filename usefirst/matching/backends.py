@@ -212,7 +212,11 @@ class PostgresBackend:
             best = sorted(((int(r[0]), float(r[1])) for r in cursor.fetchall()), key=lambda r: (-r[1], r[0]))[:limit]
             if not best:
                 return []
-            cursor.execute("SELECT id, object_id FROM matching_searchdocument WHERE id = ANY(%s)", [[pk for pk, _ in best]])
+            # The kind named: the index (kind, id, object_id) answers alone.
+            cursor.execute(
+                "SELECT id, object_id FROM matching_searchdocument WHERE kind = %s AND id = ANY(%s)",
+                [kind, [pk for pk, _ in best]],
+            )
             objects = dict(cursor.fetchall())
         return [Hit(pk, objects[pk], rank) for pk, rank in best if pk in objects]
 

@@ -54,7 +54,8 @@ class SearchDocument(models.Model):
         ]
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["kind", "top_field_code"]),
-            models.Index(fields=["kind", "id"], name="matching_doc_kind_newest"),  # a kind's newest document
+            # A kind's newest document; and the object ids of search hits, from the index alone.
+            models.Index(fields=["kind", "id", "object_id"], name="matching_doc_kind_newest"),
             models.Index(fields=["kind", "embedded_at"]),
         ]
 
