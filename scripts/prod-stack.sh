@@ -124,6 +124,10 @@ wal_keep_size = '256MB'
 archive_mode = on
 archive_command = 'test ! -f $PROD/pg/wal-archive/%f && cp %p $PROD/pg/wal-archive/%f'
 max_connections = 60
+# docs/deployment.md, "PostgreSQL's memory": a province's server gives it a quarter of its memory.
+shared_buffers = '512MB'
+effective_cache_size = '2GB'
+random_page_cost = 1.1
 EOF
     echo "host replication postgres 127.0.0.1/32 trust" >>"$data/pg_hba.conf"
     mkdir -p "$PROD/pg/wal-archive"; chown postgres "$PROD/pg/wal-archive"
