@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from usefirst.accounts.models import Membership, Organisation, User
+from usefirst.catalog.models import Achievement
+from usefirst.catalog.tests.factories import make_published_achievement
 from usefirst.core.testing import make_user
 
 
@@ -37,3 +40,16 @@ def encoder() -> Any:
     from usefirst.matching.embeddings import model
 
     return model()
+
+
+@pytest.fixture
+def solar_cells(unit: Organisation, owner: User, reviewer: User) -> Callable[[int], list[Achievement]]:
+    """Published achievements "钙钛矿太阳能电池第1代" … "第n代", in that order of publication."""
+
+    def make(n: int) -> list[Achievement]:
+        return [
+            make_published_achievement(unit, owner, reviewer, title=f"钙钛矿太阳能电池第{i}代", summary="叠层组件。", keywords="")
+            for i in range(1, n + 1)
+        ]
+
+    return make

@@ -27,11 +27,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def solar(unit, owner, reviewer):
-    return [
-        make_published_achievement(unit, owner, reviewer, title=f"钙钛矿太阳能电池第{n}代", summary="叠层组件。", keywords="")
-        for n in range(1, 4)
-    ]
+def solar(solar_cells):
+    return solar_cells(3)
 
 
 def _searched(monkeypatch: Any) -> list[str]:

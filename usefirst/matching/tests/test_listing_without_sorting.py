@@ -20,11 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def four(unit, owner, reviewer):
-    return [
-        make_published_achievement(unit, owner, reviewer, title=f"钙钛矿太阳能电池第{n}代", summary="叠层组件。", keywords="")
-        for n in range(1, 5)
-    ]
+def four(solar_cells):
+    return solar_cells(4)
 
 
 def test_the_listing_keeps_the_searchs_order_and_drops_what_is_not_public(client, four, owner, monkeypatch):
