@@ -159,6 +159,18 @@ def database_for_threads(tmp_path: Path) -> Iterator[Path | None]:
         connections.settings["default"] = original
 
 
+def delete_broker_queues(url: str, names: list[str]) -> None:
+    """Delete these queues and their exchanges (of the same names) on the broker at `url`: a test
+    run's own, so that nothing of it stays on a shared RabbitMQ."""
+    from kombu.connection import Connection
+
+    with Connection(url) as broker:
+        channel = broker.default_channel
+        for name in names:
+            channel.queue_delete(name)
+            channel.exchange_delete(name)
+
+
 def in_a_thread[T](function: Callable[[], T]) -> T:
     """`function()` run in a thread of its own (its own connection, closed afterwards)."""
     results: list[T] = []

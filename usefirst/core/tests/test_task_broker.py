@@ -24,6 +24,7 @@ from kombu.messaging import Producer
 
 from usefirst.core import client as request_ids
 from usefirst.core import task_broker
+from usefirst.core.testing import delete_broker_queues
 from usefirst.monitoring import health, selectors
 from usefirst.monitoring.tests import tasks_for_tests
 
@@ -34,22 +35,18 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PREFIX = f"test-{uuid.uuid4().hex[:10]}."  # this test process's own queues on the shared broker
 
 
-def _drop(names: list[str], *, delete: bool) -> None:
+def _purge(names: list[str]) -> None:
     with Connection(BROKER_URL) as connection:
         channel = connection.default_channel
         for name in names:
-            if delete:
-                channel.queue_delete(name)
-                channel.exchange_delete(name)
-            else:
-                channel.queue_purge(name)
+            channel.queue_purge(name)
 
 
 @pytest.fixture(scope="module")
 def broker_queues() -> Iterator[list[str]]:
     names: list[str] = []
     yield names
-    _drop(sorted(set(names)), delete=True)
+    delete_broker_queues(BROKER_URL, sorted(set(names)))
 
 
 @pytest.fixture
@@ -63,9 +60,9 @@ def broker(settings: Any, tmp_path: Path, broker_queues: list[str]) -> Iterator[
     names = [queue.name for queue in task_broker.declared_queues()]
     broker_queues.extend(names)
     task_broker.declare_queues()
-    _drop(names, delete=False)
+    _purge(names)
     yield errors
-    _drop(names, delete=False)
+    _purge(names)
 
 
 def _waiting() -> dict[str, int]:

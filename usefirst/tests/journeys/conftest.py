@@ -41,6 +41,9 @@ from django.conf import settings
 from usefirst.accounts.second_factor import current_code
 from usefirst.core.layout_check import CHROMIUM, CHROMIUM_ARGS
 from usefirst.core.processes import stop
+from usefirst.core.task_backend import DEAD_LETTER_QUEUE
+from usefirst.core.task_broker import queue_names
+from usefirst.core.testing import delete_broker_queues
 from usefirst.demo.logins import DEMO_PASSWORD, DEMO_TOTP_KEY_HEX
 
 if TYPE_CHECKING:
@@ -121,14 +124,9 @@ def demo_url(demo_env: dict[str, str]) -> Iterator[str]:
     finally:
         stop(processes, timeout=20)
         log.close()
-        if broker := env.get("USEFIRST_BROKER_URL"):
-            from kombu.connection import Connection
-
-            with Connection(broker) as connection:  # the run's own queues and exchanges
-                for queue in ("default", "dead"):
-                    name = env["USEFIRST_BROKER_QUEUE_PREFIX"] + queue
-                    connection.default_channel.queue_delete(name)
-                    connection.default_channel.exchange_delete(name)
+        if broker := env.get("USEFIRST_BROKER_URL"):  # the run's own queues and exchanges
+            prefix = env["USEFIRST_BROKER_QUEUE_PREFIX"]
+            delete_broker_queues(broker, [prefix + queue for queue in [*queue_names(), DEAD_LETTER_QUEUE]])
 
 
 @pytest.fixture(scope="package")
