@@ -128,6 +128,8 @@ max_connections = 60
 shared_buffers = '512MB'
 effective_cache_size = '2GB'
 random_page_cost = 1.1
+# autoprewarm: the buffers' list is saved every 300 s and at shutdown, and read back at start.
+shared_preload_libraries = 'pg_prewarm'
 EOF
     echo "host replication postgres 127.0.0.1/32 trust" >>"$data/pg_hba.conf"
     mkdir -p "$PROD/pg/wal-archive"; chown postgres "$PROD/pg/wal-archive"
