@@ -280,6 +280,7 @@ WARMED = (
     "matching_fts",
     "matching_fts_achievement",
     "matching_fts_pkey",
+    "matching_fts_newest",
     "matching_doc_kind_newest",
     "catalog_achievement_public",
     "catalog_achievement_pkey",

@@ -82,3 +82,50 @@ def test_a_common_words_frequency_above_the_exact_limit_is_estimated_from_the_ne
     assert ranking._document_frequency("default", ItemKind.ACHIEVEMENT, "窑炉") == achievements
     monkeypatch.setattr(ranking, "DF_EXACT_UP_TO", 5)
     assert ranking._document_frequency("default", ItemKind.ACHIEVEMENT, "窑炉") == 5
+
+
+@pytest.mark.parametrize("expected", [1, 9, 10, 50, 400, 1414])
+def test_whatever_the_estimate_the_window_holds_the_newest_matches(five_kilns, monkeypatch, expected):
+    # On PostgreSQL an expected common word is first looked for among the newest documents only
+    # (those expected to hold NEWEST_MARGIN windows of matches), then among all when they hold
+    # too few: an estimate far off costs a second statement, never a different answer.
+    monkeypatch.setattr(backends, "RANK_WINDOW", 2)
+    estimate = backends.Estimate(matches=expected, documents=10**6)
+    assert estimate.few
+    hits = backends.backend().search(kind=ItemKind.ACHIEVEMENT, terms=["窑炉"], match_all=True, limit=50, estimate=estimate)
+    assert [h.document_id for h in sorted(hits, key=lambda h: -h.document_id)] == sorted(five_kilns)[-2:][::-1]
+
+
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="the newest block ranges are PostgreSQL's")
+
+
+def _searches(estimate: backends.Estimate) -> list[str]:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        backends.backend().search(kind=ItemKind.ACHIEVEMENT, terms=["窑炉"], match_all=True, limit=50, estimate=estimate)
+    return [q["sql"] for q in captured.captured_queries if "ts_rank" in q["sql"]]
+
+
+@on_postgres
+def test_a_common_word_reads_only_the_newest_documents_when_they_hold_the_window(five_kilns, monkeypatch):
+    monkeypatch.setattr(backends, "RANK_WINDOW", 2)
+    monkeypatch.setattr(backends, "NEWEST_MARGIN", 1.0)
+    monkeypatch.setattr(backends, "NEWEST_WORTH_IT", 1.0)
+    # The five achievements are the kind's newest documents. Two of their ids expected in three
+    # (the newest) make a window of the newest three ids' worth, which holds both newest matches.
+    ids = SearchDocument.objects.filter(kind=ItemKind.ACHIEVEMENT).values_list("id", flat=True)
+    expected = max(1, 2 * (max(ids) - min(ids) + 1) // 3)
+    statements = _searches(backends.Estimate(matches=expected, documents=10**6))
+    assert len(statements) == 1
+    assert "document_id >=" in statements[0]
+
+
+@on_postgres
+def test_too_few_matches_among_the_newest_asks_again_over_every_document(five_kilns, monkeypatch):
+    monkeypatch.setattr(backends, "RANK_WINDOW", 2)
+    # Expected in a thousand documents of a million: the window is the newest 0.4 % of the ids,
+    # which holds at most one of them; the second statement finds the newest two among all.
+    statements = _searches(backends.Estimate(matches=1000, documents=10**6))
+    assert len(statements) == 2
+    assert "document_id >=" in statements[0] and "document_id >=" not in statements[1]
