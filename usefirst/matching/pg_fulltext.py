@@ -35,9 +35,9 @@ DROP_GIN_INDEXES = [f"DROP INDEX IF EXISTS {TABLE}_{kind}" for kind in ItemKind.
 # Block ranges by document id (BRIN: the lowest and highest id of every 16 pages). Rows are
 # written as documents are made, so the newest ids sit on the last pages: a common query reads
 # only those, the ranges ANDed with the GIN index's matches (`PostgresBackend._newest_floor`).
-# 16 pages a range rather than 128 makes the range scan cost more than the GIN scan in the
-# planner's eyes, so the GIN bitmap comes first in the AND and its rows stay exact (a range
-# first would make every row of the pages a candidate, each vector tested again). Rows
+# 16 pages a range rather than 128 makes the range scan dearer than the GIN scan of a word in
+# up to about 15,000 documents in the planner's eyes, so the GIN bitmap comes first in the AND
+# and only its rows are tested (a range first tests every row of its pages). Rows
 # rewritten by an edit move to free space anywhere; their range widens and is read as well.
 NEWEST_RANGES = f"CREATE INDEX IF NOT EXISTS {TABLE}_newest ON {TABLE} USING brin (document_id) WITH (pages_per_range = 16)"
 DROP_NEWEST_RANGES = f"DROP INDEX IF EXISTS {TABLE}_newest"
