@@ -8,6 +8,7 @@ does nothing and the model's own refusals stand alone."""
 from django.db import migrations, models
 
 from usefirst.core import audit_chain
+from usefirst.core.migration_operations import on_postgresql
 
 TRIGGER_SQL = """
 CREATE OR REPLACE FUNCTION core_auditentry_append_only() RETURNS trigger AS $$
@@ -46,16 +47,6 @@ def chain_existing_rows(apps, schema_editor):
             detail=detail, prev_hash=prev, row_hash=digest
         )
         prev = digest
-
-
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(TRIGGER_SQL)
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TRIGGER_SQL)
 
 
 class Migration(migrations.Migration):
@@ -100,5 +91,5 @@ class Migration(migrations.Migration):
             model_name='auditentry',
             constraint=models.UniqueConstraint(fields=('row_hash',), name='audit_chain_unique_hash'),
         ),
-        migrations.RunPython(create_trigger, drop_trigger, elidable=False),
+        on_postgresql(TRIGGER_SQL, DROP_TRIGGER_SQL),
     ]

@@ -4,20 +4,11 @@ million rows and builds in one pass over the table; SQLite's FTS5 table is uncha
 
 from django.db import migrations
 
+from usefirst.core.migration_operations import on_postgresql
 from usefirst.matching.pg_fulltext import DROP_NEWEST_RANGES, NEWEST_RANGES
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(NEWEST_RANGES)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_NEWEST_RANGES)
 
 
 class Migration(migrations.Migration):
     dependencies = [("matching", "0008_hit_object_ids")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [on_postgresql(NEWEST_RANGES, DROP_NEWEST_RANGES)]
