@@ -41,7 +41,7 @@ DROP_GIN_INDEXES = [f"DROP INDEX IF EXISTS {TABLE}_{kind}" for kind in ItemKind.
 # rewritten by an edit move to free space anywhere; their range widens and is read as well.
 NEWEST_RANGES = f"CREATE INDEX IF NOT EXISTS {TABLE}_newest ON {TABLE} USING brin (document_id) WITH (pages_per_range = 16)"
 DROP_NEWEST_RANGES = f"DROP INDEX IF EXISTS {TABLE}_newest"
-CREATE_STATEMENTS = [CREATE_TABLE, INLINE, *GIN_INDEXES, NEWEST_RANGES]
+CREATE_STATEMENTS = [CREATE_TABLE, INLINE, *GIN_INDEXES]  # migration 0004; the ranges come with 0009
 DROP_STATEMENTS = [f"DROP TABLE IF EXISTS {TABLE}"]
 POPULATE = (
     f"INSERT INTO {TABLE} (kind, document_id, vector) "  # noqa: S608 (constant identifiers only)
