@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Func, IntegerField, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+from django.dispatch import Signal
 
 from usefirst.catalog import selectors as catalog_selectors
 from usefirst.catalog.models import Achievement, Demand
@@ -42,6 +43,11 @@ RELATED = 5  # semantic neighbours offered when nothing contains the words
 FUZZY_BELOW = 100
 FACET_SCAN = 5000  # a browse without words counts facets over this many of the newest items
 SORTS = {"relevance": "相关度", "newest": "最新发布", "trl_desc": "成熟度从高到低"}
+# Sent each time a keyword question is searched rather than answered from the cache, with
+# `kind` and `way` ("listing": a catalog listing's keywords; "search": the search page and API).
+# The monitoring counts them (usefirst_searches): their rate at the busiest hour says when search
+# should move to an engine (docs/deployment.md, "When search moves to an engine").
+searched = Signal()
 
 
 def keyword_object_ids(kind: str, q: str) -> list[int] | None:
@@ -64,6 +70,7 @@ def search_filter[M: (Achievement, Demand)](queryset: QuerySet[M], *, kind: str,
     ids = keyword_object_ids(kind, q)
     if ids is None:
         return queryset
+    searched.send(sender=search_filter, kind=kind, way="listing")
     if not ids:
         return queryset.none()
     best = ids[:LISTING_MATCHES]
@@ -202,6 +209,8 @@ def search(
     if isinstance(page, SearchPage):
         return page
     page = find(user=user, kind=kind, params=params, semantic=semantic, keyword_results=keyword_results)
+    if page.query is not None:
+        searched.send(sender=search, kind=kind, way="search")
     cache.set(key, page, SEARCH_CACHE_SECONDS)
     return page
 

@@ -1,6 +1,7 @@
 """Metrics for Prometheus (docs/operations.md, "Metrics").
 
-Counted in the web process: requests by method, route and status, and their latency. Read from
+Counted in the web process: requests by method, route and status, and their latency; keyword
+questions searched rather than answered from the cache, by kind and way. Read from
 the database when scraped, so they are the same whichever process answers: the task queue's depth
 and oldest wait per queue, tasks by state, the scheduler's last tick, and the search index's
 documents against what it should hold. Task failures are counted by the worker that ran them.
@@ -30,6 +31,7 @@ LATENCY = Histogram(
     buckets=(0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0),
 )
 TASK_FAILURES = Counter("usefirst_task_failures", "Tasks that ended in failure", ["task"])
+SEARCHES = Counter("usefirst_searches", "Keyword questions searched, not answered from the cache", ["kind", "way"])
 
 
 def route_of(request: HttpRequest) -> str:
@@ -95,7 +97,7 @@ def exposition() -> bytes:
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         registry = CollectorRegistry()
-        for collector in (REQUESTS, LATENCY, TASK_FAILURES):
+        for collector in (REQUESTS, LATENCY, TASK_FAILURES, SEARCHES):
             registry.register(collector)
     registry.register(PlatformCollector())
     return generate_latest(registry)

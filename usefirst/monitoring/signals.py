@@ -4,6 +4,7 @@
   so the task's log lines and the errors it reports carry it; it is dropped when the task ends.
 - A task fails: it is counted (metrics) and reported (core/error_reporting.py).
 - A view raises an exception no middleware turned into a response (a 500): it is reported.
+- A keyword question is searched, not answered from the cache: it is counted (metrics).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.tasks.signals import task_finished, task_started
 from usefirst.core import client
 from usefirst.core.error_reporting import report_exception, report_request_exception
 from usefirst.core.task_backend import DatabaseBackend, request_id_of
+from usefirst.matching.search import searched
 
 from . import metrics
 
@@ -63,3 +65,8 @@ def _request_failed(sender: Any, request: HttpRequest | None = None, **kwargs: A
     if exc is None or request is None:
         return
     report_request_exception(exc, request)
+
+
+@receiver(searched)
+def _searched(sender: Any, kind: str, way: str, **kwargs: Any) -> None:
+    metrics.SEARCHES.labels(kind=kind, way=way).inc()

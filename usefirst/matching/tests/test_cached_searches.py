@@ -138,3 +138,23 @@ def test_a_question_nothing_matches_is_kept_too(client, solar, monkeypatch):
     for _ in range(2):
         assert client.get("/api/v1/achievements", {"q": "量子引力"}).json()["count"] == 0
     assert searched == ["achievement"]
+
+
+def _scraped_searches(client: Any, way: str) -> float:
+    """usefirst_searches_total for achievements searched one way, as the monitoring scrapes it."""
+    text = client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
+    line = f'usefirst_searches_total{{kind="achievement",way="{way}"}} '
+    return next((float(row.removeprefix(line)) for row in text.splitlines() if row.startswith(line)), 0.0)
+
+
+def test_the_monitoring_counts_questions_searched_not_those_the_cache_answered(client, solar):
+    listing, found = _scraped_searches(client, "listing"), _scraped_searches(client, "search")
+    for _ in range(2):
+        client.get("/api/v1/achievements", {"q": "钙钛矿"})
+        client.get("/api/v1/search", {"kind": "achievement", "q": "钙钛矿"})
+    client.get("/api/v1/achievements", {"q": "钙钛矿", "page_size": "2", "page": "2"})  # its ids were kept
+    client.get("/api/v1/achievements", {"q": "！！！"})  # no word to search
+    assert _scraped_searches(client, "listing") == listing + 1
+    assert _scraped_searches(client, "search") == found + 1
+    client.get("/api/v1/achievements", {"q": "钙钛矿 电池"})  # a new question
+    assert _scraped_searches(client, "listing") == listing + 2
