@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,11 +58,15 @@ def keyword_object_ids(kind: str, q: str) -> list[int] | None:
         return None
     hits, _ = lexical(kind, terms, limit=LISTING_MATCHES)
     ids = [h.object_id for h in hits]
-    if len(ids) < FUZZY_BELOW:
-        for hit in backend().fuzzy_titles(kind=kind, text=q[:200], limit=20):
-            if hit.object_id not in ids:
-                ids.append(hit.object_id)
-    return ids
+    return ids + similar_titles(kind, q, found=set(ids))
+
+
+def similar_titles(kind: str, q: str, *, found: Collection[int]) -> list[int]:
+    """Items whose titles are similar to the text (pg_trgm), best first, not among the `found`
+    matches of its words; none when those are FUZZY_BELOW or more, or the database cannot."""
+    if len(found) >= FUZZY_BELOW:
+        return []
+    return [h.object_id for h in backend().fuzzy_titles(kind=kind, text=q[:200], limit=20) if h.object_id not in found]
 
 
 def search_filter[M: (Achievement, Demand)](queryset: QuerySet[M], *, kind: str, q: str) -> QuerySet[M]:
@@ -241,7 +245,6 @@ def find(
         else catalog_selectors.achievement_list_public(user=user, filters=filters)
     )
     listing_order = ["-trl", "-published_at", "-id"] if sort == "trl_desc" else ["-published_at", "-id"]
-    engine = backend()
     fuzzy_available, fuzzy_reason = trigram_status()
     query: Query | None = None
     scores: dict[int, Any] = {}
@@ -264,8 +267,9 @@ def find(
         lexical_count = sum(1 for r in ranked if r.lexical_rank is not None)
         if keyword_results and lexical_count >= LISTING_MATCHES:
             facets_partial, scope = True, f"（结果与计数限于最新的 {LISTING_MATCHES} 条匹配，可加关键词或筛选缩小范围）"
-        if fuzzy_available and lexical_count < FUZZY_BELOW:
-            fuzzy_ids = [h.object_id for h in engine.fuzzy_titles(kind=kind, text=q[:200], limit=20) if h.object_id not in scores]
+        if fuzzy_available:
+            lexical_ids = {oid for oid, r in scores.items() if r.lexical_rank is not None}
+            fuzzy_ids = [oid for oid in similar_titles(kind, q, found=lexical_ids) if oid not in scores]
         candidates = list(scores) + fuzzy_ids
         visible = set(scoped.filter(pk__one_of=candidates).order_by().values_list("pk", flat=True))
         ordered = [oid for oid in candidates if oid in visible]
