@@ -58,7 +58,7 @@ def keyword_object_ids(kind: str, q: str) -> list[int] | None:
         return None
     hits, _ = lexical(kind, terms, limit=LISTING_MATCHES)
     ids = [h.object_id for h in hits]
-    return ids + similar_titles(kind, q, found=set(ids))
+    return ids + similar_titles(kind, q, found=ids)
 
 
 def similar_titles(kind: str, q: str, *, found: Collection[int]) -> list[int]:
@@ -264,11 +264,10 @@ def find(
             more_matches=LISTING_MATCHES - CANDIDATES if keyword_results else 0,
         )
         scores = {r.object_id: r for r in ranked if r.object_id}
-        lexical_count = sum(1 for r in ranked if r.lexical_rank is not None)
-        if keyword_results and lexical_count >= LISTING_MATCHES:
+        lexical_ids = {oid for oid, r in scores.items() if r.lexical_rank is not None}
+        if keyword_results and len(lexical_ids) >= LISTING_MATCHES:
             facets_partial, scope = True, f"（结果与计数限于最新的 {LISTING_MATCHES} 条匹配，可加关键词或筛选缩小范围）"
         if fuzzy_available:
-            lexical_ids = {oid for oid, r in scores.items() if r.lexical_rank is not None}
             fuzzy_ids = [oid for oid in similar_titles(kind, q, found=lexical_ids) if oid not in scores]
         candidates = list(scores) + fuzzy_ids
         visible = set(scoped.filter(pk__one_of=candidates).order_by().values_list("pk", flat=True))
