@@ -2,7 +2,6 @@
 first time, against PostgreSQL's full-text search, on a database bench/matching_search.py kept
 (docs/deployment.md, "When search moves to an engine").
 
-    .venv/bin/python -m pip install -r bench/requirements-probe.txt   # only this probe needs it
     .venv/bin/python bench/search_engine_probe.py --database postgres://usefirst:usefirst@127.0.0.1:5432/usefirst_bench_1a2b3c4d
 
 The engine is tantivy, embedded (a Rust library; OpenSearch or any engine with a Chinese analyzer
@@ -60,7 +59,7 @@ def main() -> int:
     try:
         import tantivy
     except ImportError:
-        print("nothing measured: tantivy is not installed (.venv/bin/python -m pip install -r bench/requirements-probe.txt)")
+        print("nothing measured: tantivy is not installed (it is in requirements.txt)")
         return 0
     database = args.database
     os.environ["DATABASE_URL"] = database if database.startswith("postgres") else f"sqlite:///{Path(database).resolve()}"

@@ -35,6 +35,11 @@ What it reports:
   workers share (the dictionary, the code) once across them (target PSS <= 250 MiB);
 * the same at --nodes 2: two gunicorn nodes, the clients alternating between them (no proxy).
 
+With --search-engine tantivy the nodes run with that engine beside the database
+(usefirst/matching/engine.py): a keyword listing whose words occur together in many items is
+answered page by page from it. Its index is built in --engine-path when it does not hold every
+document (kept there for the next run).
+
 The clients are threads of this process on the same machine: at 50 clients they take a share of
 the cores the nodes run on, which the figures include. Exits 1 when a target is missed.
 """
@@ -85,6 +90,17 @@ def main() -> int:
     parser.add_argument("--ann-cache", default="/tmp/usefirst-bench-ann")
     parser.add_argument("--encode-sample", type=int, default=400)
     parser.add_argument("--tail", type=int, default=1000)
+    parser.add_argument(
+        "--search-engine",
+        default=os.environ.get("BENCH_SEARCH_ENGINE", ""),
+        choices=["", "tantivy"],
+        help="run the nodes with this search engine beside the database (USEFIRST_SEARCH_ENGINE); empty: the database alone",
+    )
+    parser.add_argument(
+        "--engine-path",
+        default="/tmp/usefirst-bench-engine",
+        help="the engine's index folder, kept between runs (rebuilt when it holds another number of documents)",
+    )
     args = parser.parse_args()
     if args.database:
         return measure(args, args.database)
@@ -120,6 +136,8 @@ def measure(args: argparse.Namespace, database: str) -> int:
     os.environ["USEFIRST_REDIS_URL"] = args.redis
     tmpdir = Path(tempfile.mkdtemp(prefix="usefirst-bench-web-"))
     os.environ["USEFIRST_VAR_DIR"] = str(tmpdir)
+    os.environ["USEFIRST_SEARCH_ENGINE"] = args.search_engine
+    os.environ["USEFIRST_SEARCH_ENGINE_PATH"] = args.engine_path
     try:
         return run(args, tmpdir)
     finally:
@@ -317,6 +335,29 @@ def warm_database() -> str:
     )
 
 
+def ready_engine() -> str:
+    """With --search-engine, the engine's index of both kinds, built when it does not hold every
+    document (the first run on a database: about half a minute at a million)."""
+    from usefirst.matching import engine
+    from usefirst.matching.models import ItemKind, SearchDocument
+
+    found = engine.engine()
+    if found is None:
+        return "search engine: none (the database's full-text index answers every question)"
+    built = []
+    for kind in ItemKind.values:
+        if found.documents(kind=kind) != SearchDocument.objects.filter(kind=kind).count():
+            started = time.perf_counter()
+            written = engine.rebuild(kind)
+            built.append(f"{kind} {written:,} documents in {time.perf_counter() - started:.0f} s")
+    size = sum(p.stat().st_size for p in Path(os.environ["USEFIRST_SEARCH_ENGINE_PATH"]).rglob("*") if p.is_file())
+    return (
+        f"search engine: {found.name}, {size / 2**20:,.0f} MiB on disk"
+        + (f"; built: {', '.join(built)}" if built else "; its index already held every document")
+        + f" (from {engine.ENGINE_FROM} matches it answers the listing's pages)"
+    )
+
+
 # ---------------------------------------------------------------- the run
 
 
@@ -375,6 +416,7 @@ def run(args: argparse.Namespace, tmpdir: Path) -> int:
     vectors = restore_vector_indexes(args, n)
     print(f"ANN indexes {'restored' if vectors else 'absent: the search API ranks by keywords only'}", flush=True)
     print(warm_database(), flush=True)
+    print(ready_engine(), flush=True)
 
     texts = [json.loads(line)["text"] for line in (DATA / "queries-dev.jsonl").read_text(encoding="utf-8").splitlines() if line]
     random.Random(7).shuffle(texts)

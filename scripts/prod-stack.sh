@@ -70,6 +70,7 @@ USEFIRST_BROKER_URL=amqp://usefirst:usefirst@127.0.0.1:$BROKER_PORT/$BROKER_VHOS
 USEFIRST_TRUSTED_PROXIES=127.0.0.1
 GUNICORN_FORWARDED_ALLOW_IPS=127.0.0.1
 USEFIRST_VAR_DIR=$PROD/shared
+USEFIRST_SEARCH_ENGINE=tantivy
 PROMETHEUS_MULTIPROC_DIR=$PROD/run/metrics
 EMAIL_HOST=127.0.0.1
 EMAIL_PORT=1
@@ -274,6 +275,7 @@ up() {
   "$PY" manage.py migrate --noinput -v 0
   "$PY" manage.py contracts_prepare_font >/dev/null
   "$PY" manage.py collectstatic --noinput -v 0
+  "$PY" manage.py search_index engine >/dev/null  # the search engine's index from the documents (docs/deployment.md)
   for part in web1 web2 worker1 worker2 scheduler; do start_part "$part"; done
   wait_port "$WEB1_PORT"; wait_port "$WEB2_PORT"
   start_nginx

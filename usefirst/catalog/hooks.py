@@ -20,6 +20,12 @@ from .choices import Mode
 # matches, annotated with `search_rank`, an expression whose `ids` are the matches best first
 # (a listing by relevance keeps that order itself). Matching answers with its segmented full-text index.
 text_search: Hook[[QuerySet[Any], str, str], QuerySet[Any]] = Hook("catalog.text_search")
+# One page of a keyword listing with no other filter, by relevance: (kind, words, offset, limit) →
+# the matching ids best first and the number of matches, or None when the question should go the
+# `text_search` way. Matching answers with its search engine, when one is configured (matching/engine.py).
+keyword_page: Hook[[str, str, int, int], tuple[list[int], int] | None] = Hook("catalog.keyword_page")
+# The facets of such a listing (the shape of `selectors.achievement_facets`), or None.
+keyword_facets: Hook[[str, str], dict[str, dict[str, int]] | None] = Hook("catalog.keyword_facets")
 
 
 @core_selectors.home_parts.connect

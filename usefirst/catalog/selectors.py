@@ -25,7 +25,14 @@ from usefirst.core.actors import Visitor
 from usefirst.core.cache import bump, generations
 from usefirst.core.dates import today
 from usefirst.core.errors import DomainError
-from usefirst.core.pagination import COUNT_CACHE_SECONDS, DEFAULT_PAGE_SIZE, SEARCH_CACHE_SECONDS, PageOf, paginate
+from usefirst.core.pagination import (
+    COUNT_CACHE_SECONDS,
+    DEFAULT_PAGE_SIZE,
+    SEARCH_CACHE_SECONDS,
+    PageOf,
+    paginate,
+    paginate_counted,
+)
 from usefirst.core.permissions import Action, restrict
 from usefirst.core.regions import CITY_COUNTIES, OUTSIDE_PROVINCE, Region
 
@@ -260,6 +267,8 @@ class PublicListing:
     key: str  # public_listing_key: its total, facets and (with keywords) ranked ids are cached under it
     build: Callable[[], QuerySet[Any]]
     seconds: int = COUNT_CACHE_SECONDS  # how long its facets are kept (a question's as long as its matches)
+    kind: str = "achievement"
+    words: str = ""  # keywords a search engine answered the page of (`_engine_page`): it counts the facets too
 
     @cached_property
     def queryset(self) -> QuerySet[Any]:
@@ -273,7 +282,13 @@ class PublicListing:
         kept = cache.get(facets_key)
         if isinstance(kept, dict):
             return kept
-        facets = achievement_facets(self.queryset)
+        facets = None
+        if self.words:
+            from .hooks import keyword_facets
+
+            facets = keyword_facets.ask(self.kind, self.words)
+        if facets is None:
+            facets = achievement_facets(self.queryset)
         cache.set(facets_key, facets, self.seconds)
         return facets
 
@@ -296,10 +311,19 @@ def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mappin
     key = public_listing_key(kind, filters)
     ids_key = f"{key}:ids:{filters.sort}"
     rows_key = f"{ids_key}:{params.get('page') or 1}:{params.get('page_size') or DEFAULT_PAGE_SIZE}"
-    kept = cache.get_many([ids_key, rows_key]) if filters.q else {}
+    engine_key = f"{rows_key}:engine"
+    kept = cache.get_many([ids_key, rows_key, engine_key]) if filters.q else {}
     ids = kept.get(ids_key)
     seconds = SEARCH_CACHE_SECONDS if filters.q else COUNT_CACHE_SECONDS
-    listing = PublicListing(PageOf([], 0, 1, DEFAULT_PAGE_SIZE, 1), key, build, seconds)
+    listing = PublicListing(PageOf([], 0, 1, DEFAULT_PAGE_SIZE, 1), key, build, seconds, kind)
+    answered = kept.get(engine_key)
+    if not isinstance(answered, PageOf) and not isinstance(ids, list) and _words_only(filters):
+        answered = _engine_page(kind, base, filters, params)
+        if answered is not None:
+            cache.set(engine_key, answered, SEARCH_CACHE_SECONDS)
+    if isinstance(answered, PageOf):
+        listing.page, listing.words = answered, filters.q
+        return listing
     if not isinstance(ids, list):
         queryset = listing.queryset
         searched = "search_rank" in queryset.query.annotations or queryset.query.is_empty()  # is_empty: nothing matched
@@ -317,6 +341,41 @@ def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mappin
     page.items = rows
     listing.page = page
     return listing
+
+
+def _words_only(filters: Filters) -> bool:
+    """Keywords and nothing else, by relevance: what a search engine may answer page by page."""
+    narrowed = (filters.field, filters.city, filters.region, filters.trl_min, filters.trl_max, filters.mode)
+    others = (filters.unit_kind, filters.enterprise_size, filters.status)
+    return bool(filters.q) and filters.sort == RELEVANCE and not any(v not in (None, "") for v in (*narrowed, *others))
+
+
+def _engine_page(kind: str, base: QuerySet[Any], filters: Filters, params: Mapping[str, Any]) -> PageOf | None:
+    """A keyword listing's page as a search engine answers it (`hooks.keyword_page`): its ids and
+    the number of matches, without reading every match; the rows are read back through the public
+    listing, so an item the engine has not yet forgotten is not shown. None when there is no engine
+    or it leaves the question to the database (few matches)."""
+    from .hooks import keyword_page
+
+    declined = False
+
+    def fetch(offset: int, limit: int) -> tuple[list[Any], int]:
+        nonlocal declined
+        answer = keyword_page.ask(kind, filters.q, offset, limit)
+        if answer is None:
+            declined = True
+            return [], 0
+        ids, count = answer
+        found = base.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found], count
+
+    try:
+        page = paginate_counted(fetch, page=params.get("page") or 1, page_size=params.get("page_size") or DEFAULT_PAGE_SIZE)
+    except DomainError:
+        if declined:  # "past the end" of nothing: the database's way says what is there
+            return None
+        raise
+    return None if declined else page
 
 
 def _listed_ids(queryset: QuerySet[Any], filters: Filters) -> list[int]:

@@ -3,7 +3,7 @@ never a silent empty page or a server error."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,12 +45,7 @@ def paginate(
     (kept COUNT_CACHE_SECONDS) instead of counted on every request: for the public listings,
     whose unfiltered count would scan the whole published table; their keys change whenever the
     catalog does (catalog.selectors.public_listing_key)."""
-    try:
-        size = int(page_size)
-    except (TypeError, ValueError) as exc:
-        raise DomainError("每页条数应为整数", code="invalid_page_size") from exc
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise DomainError(f"每页条数应在 1 到 {MAX_PAGE_SIZE} 之间", code="invalid_page_size")
+    size = page_size_of(page_size)
     paginator = Paginator(queryset, size, allow_empty_first_page=True)
     if count_key is not None:
         paginator.count = cached_count(queryset, count_key)  # a cached_property, set ahead
@@ -67,6 +62,35 @@ def paginate(
         page_size=size,
         num_pages=paginator.num_pages,
     )
+
+
+def page_size_of(page_size: Any) -> int:
+    try:
+        size = int(page_size)
+    except (TypeError, ValueError) as exc:
+        raise DomainError("每页条数应为整数", code="invalid_page_size") from exc
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise DomainError(f"每页条数应在 1 到 {MAX_PAGE_SIZE} 之间", code="invalid_page_size")
+    return size
+
+
+def paginate_counted(
+    fetch: Callable[[int, int], tuple[list[Any], int]], *, page: Any = 1, page_size: Any = DEFAULT_PAGE_SIZE
+) -> PageOf:
+    """One page from a source that gives a page's items and the number of them all at once
+    (`fetch(offset, limit)`: a search engine), refused as `paginate` refuses."""
+    size = page_size_of(page_size)
+    try:
+        number = int(page or 1)
+    except (TypeError, ValueError) as exc:
+        raise DomainError("页码应为正整数", code="invalid_page") from exc
+    if number < 1:
+        raise DomainError("页码超出范围：共 1 页", code="page_out_of_range", status=404)
+    items, count = fetch((number - 1) * size, size)
+    pages = max(1, -(-count // size))
+    if number > pages:
+        raise DomainError(f"页码超出范围：共 {pages} 页", code="page_out_of_range", status=404)
+    return PageOf(items=items, count=count, page=number, page_size=size, num_pages=pages)
 
 
 COUNT_CACHE_SECONDS = 60

@@ -15,3 +15,19 @@ def keyword_filter(queryset: QuerySet[Any], kind: str, q: str) -> QuerySet[Any]:
     from .search import search_filter
 
     return search_filter(queryset, kind=kind, q=q)
+
+
+@catalog_hooks.keyword_page.connect
+def keyword_page(kind: str, q: str, offset: int, limit: int) -> tuple[list[int], int] | None:
+    """A keyword listing's page from the search engine, when one is configured (search.engine_page)."""
+    from .search import engine_page
+
+    return engine_page(kind, q, offset, limit)
+
+
+@catalog_hooks.keyword_facets.connect
+def keyword_facets(kind: str, q: str) -> dict[str, dict[str, int]] | None:
+    """The facets of a keyword listing the engine answered (search.engine_facets)."""
+    from .search import engine_facets
+
+    return engine_facets(kind, q)

@@ -9,6 +9,7 @@ recommendations follow in the background worker after commit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -158,6 +159,15 @@ def after_change(kind: str, document: SearchDocument | None, object_id: int) -> 
         transaction.on_commit(lambda: tasks.embed_and_recommend.enqueue(kind=kind, object_id=object_id))
     else:
         transaction.on_commit(lambda: tasks.forget_item.enqueue(kind=kind, object_id=object_id))
+    engine_after_commit(kind, [object_id])
+
+
+def engine_after_commit(kind: str, object_ids: list[int]) -> None:
+    """With a search engine (engine.py), the worker gives it the items as they are after commit."""
+    from . import engine, tasks
+
+    if engine.engine() is not None:
+        transaction.on_commit(lambda: tasks.engine_sync.enqueue(kind=kind, object_ids=object_ids))
 
 
 def indexable_counts() -> dict[str, int]:
@@ -250,7 +260,7 @@ def ensure_complete() -> dict[str, int]:
 def rebuild(*, kinds: Iterable[str] = (ItemKind.ACHIEVEMENT, ItemKind.DEMAND)) -> dict[str, int]:
     """Re-derive every document from the catalog (after a dictionary change, or a bulk import
     that bypassed the signals), then count the index tokens of each kind again when stale."""
-    from . import term_counts
+    from . import engine, tasks, term_counts
 
     counts: dict[str, int] = {}
     for kind in kinds:
@@ -270,5 +280,7 @@ def rebuild(*, kinds: Iterable[str] = (ItemKind.ACHIEVEMENT, ItemKind.DEMAND)) -
         remove_documents(kind=kind, object_ids=list(stale))
         term_counts.refresh_if_stale(kind)
         catalog_changed(kind)  # the keyword listings' cached matches (catalog.selectors.public_listing)
+        if engine.engine() is not None:
+            transaction.on_commit(functools.partial(tasks.engine_rebuild.enqueue, kind=kind))
         counts[kind] = indexed
     return counts

@@ -21,6 +21,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.dispatch import Signal
 
 from usefirst.catalog import selectors as catalog_selectors
+from usefirst.catalog.choices import Mode
 from usefirst.catalog.models import Achievement, Demand
 from usefirst.catalog.selectors import generation_key
 from usefirst.core.actors import Visitor
@@ -28,6 +29,7 @@ from usefirst.core.cache import generations
 from usefirst.core.errors import DomainError
 from usefirst.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SEARCH_CACHE_SECONDS
 
+from . import engine
 from .backends import backend, trigram_status
 from .indexing import Readiness, search_generation_key, semantic_readiness
 from .models import ItemKind, SearchDocument
@@ -59,6 +61,37 @@ def keyword_object_ids(kind: str, q: str) -> list[int] | None:
     hits, _ = lexical(kind, terms, limit=LISTING_MATCHES)
     ids = [h.object_id for h in hits]
     return ids + similar_titles(kind, q, found=ids)
+
+
+def engine_page(kind: str, q: str, offset: int, limit: int) -> tuple[list[int], int] | None:
+    """One page of a keyword listing as the search engine answers it (engine.py): the items holding
+    every word, best first, and their number. None without an engine, for a text with no searchable
+    word, or when the words occur together in fewer than ENGINE_FROM items: the database's way
+    (`keyword_object_ids`) is quick for those and completes them with any-word matches and similar titles."""
+    found = engine.engine()
+    if found is None:
+        return None
+    terms = query_terms(q[:MAX_QUERY_CHARS], engine.vocabulary(kind, found))
+    if not terms:
+        return None
+    matches = found.page(kind=kind, terms=terms, offset=offset, limit=limit)
+    if matches.count < engine.ENGINE_FROM:
+        return None
+    searched.send(sender=engine_page, kind=kind, way="listing")
+    return matches.object_ids, matches.count
+
+
+def engine_facets(kind: str, q: str) -> dict[str, dict[str, int]] | None:
+    """The facets of a keyword listing the engine answered (`engine_page`), counted by the engine
+    over every match: the top field and the modes, as `catalog.selectors.achievement_facets` counts them."""
+    found = engine.engine()
+    if found is None:
+        return None
+    terms = query_terms(q[:MAX_QUERY_CHARS], engine.vocabulary(kind, found))
+    if not terms:
+        return None
+    counted = found.facets(kind=kind, terms=terms)
+    return {"field": counted["field"], "mode": {m: counted["mode"].get(m, 0) for m in Mode.values}}
 
 
 def similar_titles(kind: str, q: str, *, found: Collection[int]) -> list[int]:

@@ -38,10 +38,11 @@ def demand_saved(sender: Any, instance: Demand, raw: bool = False, **kwargs: Any
 
 
 def item_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from .indexing import remove_documents
+    from .indexing import engine_after_commit, remove_documents
 
     kind = ItemKind.ACHIEVEMENT if isinstance(instance, Achievement) else ItemKind.DEMAND
     remove_documents(kind=kind, object_ids=[instance.pk])
+    engine_after_commit(kind, [instance.pk])
 
 
 def connect() -> None:

@@ -141,6 +141,52 @@ def maintain_vector_index() -> dict[str, int]:
     return done
 
 
+@task()
+def engine_sync(*, kind: str, object_ids: list[int]) -> int:
+    """After commit: the search engine takes the items' documents as the database now holds them
+    (or forgets them), then the keyword listings are asked afresh (engine.py)."""
+    from usefirst.catalog.selectors import catalog_changed
+
+    from . import engine
+
+    written = engine.sync(kind, object_ids)
+    catalog_changed(kind)
+    return written
+
+
+@task()
+def engine_rebuild(*, kind: str) -> int:
+    """The kind's engine index made again from every document (after `indexing.rebuild`)."""
+    from usefirst.catalog.selectors import catalog_changed
+
+    from . import engine
+
+    written = engine.rebuild(kind)
+    catalog_changed(kind)
+    return written
+
+
+@cron("*/15 * * * *")
+@task()
+def engine_catch_up() -> dict[str, int]:
+    """Rebuild a kind's engine index when it holds another number of documents than the database
+    (a bulk load, a restore, or writes lost while the engine was down); returns those rebuilt."""
+    from usefirst.catalog.selectors import catalog_changed
+
+    from . import engine
+
+    found = engine.engine()
+    done: dict[str, int] = {}
+    if found is None:
+        return done
+    for kind in ItemKind.values:
+        if found.documents(kind=kind) != SearchDocument.objects.filter(kind=kind).count():
+            done[kind] = engine.rebuild(kind)
+            catalog_changed(kind)
+            logger.info("search engine %s: %s rebuilt, %s documents", found.name, kind, done[kind])
+    return done
+
+
 @cron("40 * * * *")
 @task()
 def count_terms() -> dict[str, int]:

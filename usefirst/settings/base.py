@@ -290,6 +290,12 @@ THROTTLE = (
     else {"BACKEND": "usefirst.core.throttle.DatabaseCounter"}
 )
 
+# A search engine beside the database's full-text index, for a catalog past a few hundred thousand
+# items (usefirst/matching/engine.py; docs/deployment.md, "When search moves to an engine"): empty
+# for the database alone, or "tantivy" with its index folder on storage every web node reads.
+SEARCH_ENGINE = os.environ.get("USEFIRST_SEARCH_ENGINE", "")
+SEARCH_ENGINE_PATH = Path(os.environ.get("USEFIRST_SEARCH_ENGINE_PATH", VAR_DIR / "search-engine"))
+
 # Anonymous API clients are rate-limited per address; signed-in tokens get a higher ceiling.
 API_RATE_LIMIT_ANON = os.environ.get("USEFIRST_API_RATE_ANON", "120/m")
 API_RATE_LIMIT_TOKEN = os.environ.get("USEFIRST_API_RATE_TOKEN", "600/m")

@@ -9,23 +9,27 @@ manage.py search_index count      # count the terms of both kinds now (the worke
 manage.py search_index ensure     # rebuild a kind whose documents are not every public item
                                   # (after a bulk load or a restore) and have the worker embed
                                   # and recommend what is missing; `make run` runs it at each start
+manage.py search_index engine     # write every document into the search engine again
+                                  # (USEFIRST_SEARCH_ENGINE; matching/engine.py)
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from usefirst.matching import indexing, term_counts
+from usefirst.catalog.selectors import catalog_changed
+from usefirst.matching import engine, indexing, term_counts
 from usefirst.matching.models import ItemKind, SearchDocument
 
 
 class Command(BaseCommand):
-    help = "全文索引：状态（status）、从成果与需求全量重建（rebuild）、重新统计词项文档频次（count）、补齐（ensure）"
+    help = "全文索引：状态（status）、从成果与需求全量重建（rebuild）、重新统计词项文档频次（count）、补齐（ensure）、重建检索引擎索引（engine）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", nargs="?", choices=["status", "rebuild", "count", "ensure"], default="status")
+        parser.add_argument("action", nargs="?", choices=["status", "rebuild", "count", "ensure", "engine"], default="status")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -35,6 +39,16 @@ class Command(BaseCommand):
                 self.stdout.write(f"{ItemKind(kind).label}：索引与公开条目不一致，已重建，索引 {number} 条")
             if not rebuilt:
                 self.stdout.write("全文索引完整")
+        found = engine.engine()
+        if action == "engine":
+            if found is None:
+                raise CommandError("未配置检索引擎（USEFIRST_SEARCH_ENGINE），全文检索只用数据库")
+            for kind in ItemKind.values:
+                total = SearchDocument.objects.filter(kind=kind).count()
+                self.stdout.write(f"检索引擎 {found.name}：{ItemKind(kind).label}写入中……")
+                written = engine.rebuild(kind, progress=functools.partial(self._progress, total=total))
+                catalog_changed(kind)
+                self.stdout.write(f"\r检索引擎 {found.name}：{ItemKind(kind).label}已写入 {written} 篇")
         if action == "rebuild":
             indexed = indexing.rebuild()
             for kind, number in indexed.items():
@@ -48,6 +62,8 @@ class Command(BaseCommand):
             documents = SearchDocument.objects.filter(kind=kind)
             ready = indexing.readiness(kind)
             self.stdout.write(f"{label}：语义向量 {ready.embedded} / {ready.documents}（{ready.percent}%）")
+            if found is not None:
+                self.stdout.write(f"{label}：检索引擎 {found.name} 存有 {found.documents(kind=kind)} 篇")
             run = term_counts.last_run(kind)
             if run is None:
                 self.stdout.write(f"{label}：文档 {documents.count()} 篇；尚未统计词项（不超过一万篇时检索时直接统计）")

@@ -1,0 +1,211 @@
+"""A search engine beside the database (engine.py; docs/deployment.md, "When search moves to an
+engine"): it answers a keyword listing's page and count when the words are common, follows the
+catalog after commit, and never shows what the public listing would not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from usefirst.catalog.choices import AchievementStatus
+from usefirst.catalog.models import Achievement
+from usefirst.catalog.selectors import achievement_facets
+from usefirst.catalog.services.achievements import achievement_withdraw
+from usefirst.catalog.tests.factories import make_published_achievement
+from usefirst.matching import engine, ranking, search, tasks
+from usefirst.matching.models import ItemKind, SearchDocument
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def engine_on(settings: Any, tmp_path: Any, monkeypatch: Any) -> engine.SearchEngine:
+    settings.SEARCH_ENGINE = "tantivy"
+    settings.SEARCH_ENGINE_PATH = tmp_path / "engine"
+    monkeypatch.setattr(engine, "ENGINE_FROM", 3)  # a handful of items stand for the common words of a million
+    engine.forget_engines()
+    cache.clear()
+    found = engine.engine()
+    assert found is not None
+    yield found
+    engine.forget_engines()
+
+
+@pytest.fixture
+def database_searches(monkeypatch: Any) -> list[str]:
+    """Each keyword search the database makes for a listing, recorded."""
+    calls: list[str] = []
+    real = search.keyword_object_ids
+
+    def counted(kind: str, q: str) -> Any:
+        calls.append(q)
+        return real(kind, q)
+
+    monkeypatch.setattr(search, "keyword_object_ids", counted)
+    return calls
+
+
+def _publish(unit: Any, owner: Any, reviewer: Any, titles: list[str], summary: str = "叠层组件。") -> list[Achievement]:
+    return [make_published_achievement(unit, owner, reviewer, title=t, summary=summary, keywords="") for t in titles]
+
+
+def _listed(client: Any, **params: str) -> dict[str, Any]:
+    response = client.get("/api/v1/achievements", params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_the_engine_answers_a_common_question_with_its_page_and_count(
+    client, unit, owner, reviewer, engine_on, database_searches, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        made = _publish(unit, owner, reviewer, [f"钙钛矿太阳能电池第{i}代" for i in range(1, 6)])
+    first = _listed(client, q="钙钛矿 电池", page_size="2")
+    second = _listed(client, q="钙钛矿 电池", page_size="2", page="3")
+    assert database_searches == []  # neither page searched the database
+    assert first["count"] == 5 and second["count"] == 5
+    assert len(first["items"]) == 2 and len(second["items"]) == 1
+    pages = {i["id"] for i in first["items"]} | {
+        i["id"] for i in _listed(client, q="钙钛矿 电池", page_size="2", page="2")["items"]
+    }
+    assert pages | {i["id"] for i in second["items"]} == {a.pk for a in made}  # the pages cut one list
+    past = client.get("/api/v1/achievements", {"q": "钙钛矿 电池", "page_size": "2", "page": "4"})
+    assert past.status_code == 404 and past.json()["code"] == "page_out_of_range"
+    assert "共 3 页" in past.json()["detail"]
+
+
+def test_a_title_holding_the_words_comes_before_a_text_holding_them(client, unit, owner, reviewer, engine_on):
+    with_text = _publish(unit, owner, reviewer, [f"光伏组件封装工艺{i}" for i in range(3)], summary="钙钛矿薄膜叠层。")
+    in_title = _publish(unit, owner, reviewer, ["钙钛矿薄膜制备"], summary="工艺说明。")
+    engine.rebuild(ItemKind.ACHIEVEMENT)
+    listed = _listed(client, q="钙钛矿")
+    assert listed["count"] == 4
+    assert listed["items"][0]["id"] == in_title[0].pk
+    assert {i["id"] for i in listed["items"][1:]} == {a.pk for a in with_text}
+
+
+def test_fewer_matches_than_the_engine_takes_go_the_databases_way(client, unit, owner, reviewer, engine_on, database_searches):
+    _publish(unit, owner, reviewer, ["钙钛矿太阳能电池", "钙钛矿薄膜"])
+    _publish(unit, owner, reviewer, ["硅基异质结电池"], summary="硅片。")
+    engine.rebuild(ItemKind.ACHIEVEMENT)
+    # Two items hold 钙钛矿 together with 电池 ... only one: below ENGINE_FROM, so the database
+    # answers, and its any-word completion lists the items holding one of the words.
+    listed = _listed(client, q="钙钛矿 电池")
+    assert database_searches == ["钙钛矿 电池"]
+    assert listed["count"] == 3
+
+
+def test_the_engine_takes_a_question_from_exactly_engine_from_matches(
+    client, unit, owner, reviewer, engine_on, database_searches
+):
+    _publish(unit, owner, reviewer, ["钙钛矿太阳能电池", "钙钛矿电池组件"])  # ENGINE_FROM - 1 = 2 hold both words
+    engine.rebuild(ItemKind.ACHIEVEMENT)
+    assert _listed(client, q="钙钛矿 电池")["count"] == 2
+    assert database_searches == ["钙钛矿 电池"]
+    with_third = _publish(unit, owner, reviewer, ["钙钛矿叠层电池"])[0]  # the 3rd: ENGINE_FROM
+    engine.rebuild(ItemKind.ACHIEVEMENT)  # the listing's generation moved on with the publication
+    listed = _listed(client, q="钙钛矿 电池")
+    assert listed["count"] == 3 and with_third.pk in {i["id"] for i in listed["items"]}
+    assert database_searches == ["钙钛矿 电池"]  # the engine answered the second time
+
+
+def test_a_filtered_or_sorted_listing_is_not_asked_of_the_engine(client, unit, owner, reviewer, engine_on, database_searches):
+    _publish(unit, owner, reviewer, [f"钙钛矿太阳能电池第{i}代" for i in range(1, 5)])
+    engine.rebuild(ItemKind.ACHIEVEMENT)
+    assert _listed(client, q="钙钛矿", sort="newest")["count"] == 4
+    assert _listed(client, q="钙钛矿", trl_min="1")["count"] == 4
+    assert database_searches == ["钙钛矿", "钙钛矿"]
+
+
+def test_a_published_item_reaches_the_engine_after_commit_and_a_withdrawn_one_leaves_it(
+    client, unit, owner, reviewer, engine_on, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        made = _publish(unit, owner, reviewer, [f"钙钛矿太阳能电池第{i}代" for i in range(1, 4)])
+    assert engine_on.documents(kind=ItemKind.ACHIEVEMENT) == 3
+    assert _listed(client, q="钙钛矿")["count"] == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = _publish(unit, owner, reviewer, ["钙钛矿光伏组件"])[0]
+    listed = _listed(client, q="钙钛矿")  # the listing kept from before is asked afresh
+    assert listed["count"] == 4 and newer.pk in {i["id"] for i in listed["items"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        achievement_withdraw(actor=owner, achievement=made[0], reason="技术方案调整")
+    assert engine_on.documents(kind=ItemKind.ACHIEVEMENT) == 3
+    listed = _listed(client, q="钙钛矿")
+    assert listed["count"] == 3 and made[0].pk not in {i["id"] for i in listed["items"]}
+
+
+def test_an_item_the_engine_has_not_yet_forgotten_is_never_shown(client, unit, owner, reviewer, engine_on):
+    made = _publish(unit, owner, reviewer, [f"钙钛矿太阳能电池第{i}代" for i in range(1, 5)])
+    engine.rebuild(ItemKind.ACHIEVEMENT)
+    Achievement.objects.filter(pk=made[0].pk).update(status=AchievementStatus.WITHDRAWN)  # behind the platform's back: no sync
+    listed = _listed(client, q="钙钛矿", page_size="10")
+    assert made[0].pk not in {i["id"] for i in listed["items"]}
+    assert len(listed["items"]) == 3
+
+
+def test_the_keyword_listing_page_shows_what_the_engine_found(client, unit, owner, reviewer, engine_on, database_searches):
+    made = _publish(unit, owner, reviewer, [f"钙钛矿太阳能电池第{i}代" for i in range(1, 5)])
+    engine.rebuild(ItemKind.ACHIEVEMENT)
+    html = client.get("/achievements/", {"q": "钙钛矿"}).content.decode()
+    assert all(a.title in html for a in made)
+    assert "共 4 条" in html
+    assert 'aria-label="结果分布"' in html  # the facets, counted by the engine too
+    assert database_searches == []
+
+
+def test_the_engine_counts_the_facets_as_the_database_would(unit, owner, reviewer, engine_on):
+    made = _publish(unit, owner, reviewer, [f"钙钛矿太阳能电池第{i}代" for i in range(1, 5)])
+    Achievement.objects.filter(pk__in=[made[0].pk, made[1].pk]).update(offers_open_licence=True)
+    for a in made[:2]:
+        a.refresh_from_db()
+        a.save()  # the documents take the new mode
+    _publish(unit, owner, reviewer, ["硅基异质结电池"], summary="硅片。")
+    engine.rebuild(ItemKind.ACHIEVEMENT)
+    matches = Achievement.objects.filter(pk__in=[a.pk for a in made])
+    counted = search.engine_facets(ItemKind.ACHIEVEMENT, "钙钛矿")
+    assert counted == achievement_facets(matches)
+    assert counted is not None and counted["mode"]["open_licence"] == 2
+
+
+def test_catch_up_rebuilds_an_engine_that_holds_another_number_of_documents(unit, owner, reviewer, engine_on):
+    _publish(unit, owner, reviewer, [f"钙钛矿太阳能电池第{i}代" for i in range(1, 4)])  # no commit: the engine missed them
+    assert engine_on.documents(kind=ItemKind.ACHIEVEMENT) == 0
+    assert tasks.engine_catch_up.call() == {ItemKind.ACHIEVEMENT: 3}
+    assert engine_on.documents(kind=ItemKind.ACHIEVEMENT) == SearchDocument.objects.filter(kind=ItemKind.ACHIEVEMENT).count()
+    assert tasks.engine_catch_up.call() == {}  # in step: nothing to do
+
+
+def test_the_command_rebuilds_the_engine_and_says_how_many(unit, owner, reviewer, engine_on, capsys):
+    _publish(unit, owner, reviewer, [f"钙钛矿太阳能电池第{i}代" for i in range(1, 4)])
+    call_command("search_index", "engine")
+    out = capsys.readouterr().out
+    assert "检索引擎 tantivy" in out and "已写入 3 篇" in out
+    assert engine_on.documents(kind=ItemKind.ACHIEVEMENT) == 3
+
+
+def test_without_an_engine_the_listing_searches_the_database(client, solar_cells, database_searches):
+    solar_cells(3)
+    assert engine.engine() is None
+    assert _listed(client, q="钙钛矿")["count"] == 3
+    assert database_searches == ["钙钛矿"]
+
+
+def test_an_unknown_engine_is_refused_with_a_clear_message(settings):
+    settings.SEARCH_ENGINE = "elastic"
+    engine.forget_engines()
+    with pytest.raises(ImproperlyConfigured, match="未知的检索引擎"):
+        engine.engine()
+    engine.forget_engines()
+
+
+def test_the_engine_counts_document_frequencies_for_the_query_words(unit, owner, reviewer, engine_on):
+    _publish(unit, owner, reviewer, ["钙钛矿太阳能电池", "钙钛矿薄膜"])
+    engine.rebuild(ItemKind.ACHIEVEMENT)
+    words = engine.vocabulary(ItemKind.ACHIEVEMENT, engine_on)
+    assert words.n == 2
+    assert words.df("钙钛矿") == ranking.vocabulary(ItemKind.ACHIEVEMENT).df("钙钛矿") == 2
