@@ -288,3 +288,20 @@ def rebuild(kind: str, progress: Callable[[int], None] | None = None) -> int:
     if found is None:
         return 0
     return found.rebuild(kind=kind, documents=documents_of(kind), progress=progress)
+
+
+def catch_up() -> dict[str, int]:
+    """Rebuild each kind whose engine index holds another number of documents than the database
+    (a bulk load, a restore, writes lost while the engine was down); returns those rebuilt."""
+    from usefirst.catalog.selectors import catalog_changed
+
+    found = engine()
+    done: dict[str, int] = {}
+    if found is None:
+        return done
+    for kind in ItemKind.values:
+        if found.documents(kind=kind) != SearchDocument.objects.filter(kind=kind).count():
+            done[kind] = rebuild(kind)
+            catalog_changed(kind)
+            logger.info("search engine %s: %s rebuilt, %s documents", found.name, kind, done[kind])
+    return done

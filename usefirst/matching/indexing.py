@@ -9,7 +9,6 @@ recommendations follow in the background worker after commit.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -260,7 +259,7 @@ def ensure_complete() -> dict[str, int]:
 def rebuild(*, kinds: Iterable[str] = (ItemKind.ACHIEVEMENT, ItemKind.DEMAND)) -> dict[str, int]:
     """Re-derive every document from the catalog (after a dictionary change, or a bulk import
     that bypassed the signals), then count the index tokens of each kind again when stale."""
-    from . import engine, tasks, term_counts
+    from . import term_counts
 
     counts: dict[str, int] = {}
     for kind in kinds:
@@ -280,7 +279,5 @@ def rebuild(*, kinds: Iterable[str] = (ItemKind.ACHIEVEMENT, ItemKind.DEMAND)) -
         remove_documents(kind=kind, object_ids=list(stale))
         term_counts.refresh_if_stale(kind)
         catalog_changed(kind)  # the keyword listings' cached matches (catalog.selectors.public_listing)
-        if engine.engine() is not None:
-            transaction.on_commit(functools.partial(tasks.engine_rebuild.enqueue, kind=kind))
         counts[kind] = indexed
     return counts

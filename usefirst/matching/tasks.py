@@ -154,37 +154,14 @@ def engine_sync(*, kind: str, object_ids: list[int]) -> int:
     return written
 
 
-@task()
-def engine_rebuild(*, kind: str) -> int:
-    """The kind's engine index made again from every document (after `indexing.rebuild`)."""
-    from usefirst.catalog.selectors import catalog_changed
-
-    from . import engine
-
-    written = engine.rebuild(kind)
-    catalog_changed(kind)
-    return written
-
-
 @cron("*/15 * * * *")
 @task()
 def engine_catch_up() -> dict[str, int]:
-    """Rebuild a kind's engine index when it holds another number of documents than the database
-    (a bulk load, a restore, or writes lost while the engine was down); returns those rebuilt."""
-    from usefirst.catalog.selectors import catalog_changed
-
+    """The search engine's index of a kind rebuilt when it holds another number of documents
+    than the database (engine.catch_up); returns those rebuilt."""
     from . import engine
 
-    found = engine.engine()
-    done: dict[str, int] = {}
-    if found is None:
-        return done
-    for kind in ItemKind.values:
-        if found.documents(kind=kind) != SearchDocument.objects.filter(kind=kind).count():
-            done[kind] = engine.rebuild(kind)
-            catalog_changed(kind)
-            logger.info("search engine %s: %s rebuilt, %s documents", found.name, kind, done[kind])
-    return done
+    return engine.catch_up()
 
 
 @cron("40 * * * *")

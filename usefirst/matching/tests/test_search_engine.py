@@ -209,3 +209,12 @@ def test_the_engine_counts_document_frequencies_for_the_query_words(unit, owner,
     words = engine.vocabulary(ItemKind.ACHIEVEMENT, engine_on)
     assert words.n == 2
     assert words.df("钙钛矿") == ranking.vocabulary(ItemKind.ACHIEVEMENT).df("钙钛矿") == 2
+
+
+def test_ensure_at_start_fills_an_engine_that_missed_the_documents(unit, owner, reviewer, engine_on, capsys):
+    _publish(unit, owner, reviewer, [f"钙钛矿太阳能电池第{i}代" for i in range(1, 4)])  # no commit: the engine missed them
+    call_command("search_index", "ensure")
+    assert "检索引擎与全文索引不一致，已重建，写入 3 篇" in capsys.readouterr().out
+    assert engine_on.documents(kind=ItemKind.ACHIEVEMENT) == 3
+    call_command("search_index", "ensure")
+    assert "检索引擎" not in capsys.readouterr().out.replace("检索引擎 tantivy 存有", "")  # in step: nothing rebuilt

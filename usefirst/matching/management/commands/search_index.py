@@ -7,7 +7,8 @@ manage.py search_index rebuild    # re-derive every document from the catalog (a
 manage.py search_index count      # count the terms of both kinds now (the worker does it
                                   # hourly when the last count has gone stale)
 manage.py search_index ensure     # rebuild a kind whose documents are not every public item
-                                  # (after a bulk load or a restore) and have the worker embed
+                                  # (after a bulk load or a restore), and the search engine's
+                                  # index when it holds another number; have the worker embed
                                   # and recommend what is missing; `make run` runs it at each start
 manage.py search_index engine     # write every document into the search engine again
                                   # (USEFIRST_SEARCH_ENGINE; matching/engine.py)
@@ -39,20 +40,19 @@ class Command(BaseCommand):
                 self.stdout.write(f"{ItemKind(kind).label}：索引与公开条目不一致，已重建，索引 {number} 条")
             if not rebuilt:
                 self.stdout.write("全文索引完整")
+            self._engine(list(rebuilt))
+            for kind, number in engine.catch_up().items():
+                self.stdout.write(f"{ItemKind(kind).label}：检索引擎与全文索引不一致，已重建，写入 {number} 篇")
         found = engine.engine()
         if action == "engine":
             if found is None:
                 raise CommandError("未配置检索引擎（USEFIRST_SEARCH_ENGINE），全文检索只用数据库")
-            for kind in ItemKind.values:
-                total = SearchDocument.objects.filter(kind=kind).count()
-                self.stdout.write(f"检索引擎 {found.name}：{ItemKind(kind).label}写入中……")
-                written = engine.rebuild(kind, progress=functools.partial(self._progress, total=total))
-                catalog_changed(kind)
-                self.stdout.write(f"\r检索引擎 {found.name}：{ItemKind(kind).label}已写入 {written} 篇")
+            self._engine(list(ItemKind.values))
         if action == "rebuild":
             indexed = indexing.rebuild()
             for kind, number in indexed.items():
                 self.stdout.write(f"{ItemKind(kind).label}：已索引 {number} 条")
+            self._engine(list(indexed))
         for kind in ItemKind.values:
             label = ItemKind(kind).label
             if action == "count":
@@ -74,6 +74,18 @@ class Command(BaseCommand):
                 f"覆盖 {run.documents} 篇、{run.tokens} 个词项，用时 {run.seconds:.1f} 秒；此后新增 {tail} 篇"
                 + ("，已过期，将重新统计" if term_counts.is_stale(kind) else "")
             )
+
+    def _engine(self, kinds: list[str]) -> None:
+        """The search engine's index of these kinds written again from their documents (when one is configured)."""
+        found = engine.engine()
+        if found is None:
+            return
+        for kind in kinds:
+            total = SearchDocument.objects.filter(kind=kind).count()
+            self.stdout.write(f"检索引擎 {found.name}：{ItemKind(kind).label}写入中……")
+            written = engine.rebuild(kind, progress=functools.partial(self._progress, total=total))
+            catalog_changed(kind)
+            self.stdout.write(f"\r检索引擎 {found.name}：{ItemKind(kind).label}已写入 {written} 篇")
 
     def _progress(self, done: int, total: int) -> None:
         self.stdout.write(f"\r  {done}/{total}（{done * 100 // max(total, 1)}%）", ending="")
