@@ -6,7 +6,8 @@
   answers and lags at most HEALTH_REPLICA_LAG_SECONDS (else reads go to the primary, and the
   node is still ready: the replica check only warns).
 - report: every part with its figure: database, replica and its lag, the task queue's depth and
-  oldest wait, the scheduler's last tick, and the search index's freshness.
+  oldest wait, the scheduler's last tick, and the search index's freshness (and the search
+  engine's, when one is configured).
 """
 
 from __future__ import annotations
@@ -108,6 +109,9 @@ def index() -> Check:
     unembedded = sum(max(0, k["documents"] - k["embedded"]) for k in state.values())
     if missing:
         return Check("index", "warn", f"检索索引缺少 {missing} 条公开条目，需重建", missing)
+    apart = sum(abs(k["documents"] - k["engine"]) for k in state.values() if "engine" in k)
+    if apart:
+        return Check("index", "warn", f"检索引擎与全文索引相差 {apart} 篇，定时任务 15 分钟内重建", apart)
     if unembedded:
         return Check("index", "ok", f"检索索引完整；{unembedded} 条尚待语义向量化", unembedded)
     return Check("index", "ok", "检索索引完整", 0)

@@ -131,11 +131,14 @@ def index_state() -> dict[str, dict[str, int]]:
 
 
 def _index_state() -> dict[str, dict[str, int]]:
-    from usefirst.matching import indexing
+    from usefirst.matching import engine, indexing
 
     expected = indexing.indexable_counts()
+    found = engine.engine()
     state: dict[str, dict[str, int]] = {}
     for kind, should in expected.items():
         ready = indexing.semantic_readiness(kind)
         state[str(kind)] = {"documents": ready.documents, "expected": should, "embedded": ready.embedded}
+        if found is not None:  # what the search engine holds (matching/engine.py)
+            state[str(kind)]["engine"] = found.documents(kind=kind)
     return state

@@ -97,6 +97,16 @@ def test_an_index_missing_public_items_is_reported(monkeypatch: pytest.MonkeyPat
     assert "缺少 2 条" in check.detail
 
 
+def test_a_search_engine_out_of_step_with_the_index_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    state = {"achievement": {"documents": 10, "expected": 10, "embedded": 10, "engine": 7}}
+    monkeypatch.setattr(selectors, "index_state", lambda: state)
+    check = health.index()
+    assert (check.status, check.figure) == ("warn", 3)
+    assert "检索引擎与全文索引相差 3 篇" in check.detail
+    state["achievement"]["engine"] = 10
+    assert health.index().status == "ok"
+
+
 def test_metrics_count_requests_by_route_and_status_and_read_the_queue(client: Client) -> None:
     client.get("/health/live")
     client.get("/no-such-page/")
