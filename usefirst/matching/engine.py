@@ -46,7 +46,7 @@ ENGINE_FROM = 100
 WRITE_BATCH = 5000
 LOCK_WAIT_SECONDS = 30.0  # a writer waits this long for another to finish before giving up
 FACET_VALUES = 100  # more than there are top fields or modes
-SCHEMA_VERSION = "2"  # a folder per version: a changed schema is built beside the old one
+SCHEMA_VERSION = "1"  # a folder per version: a changed schema is built beside the old one
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,28 @@ def test_a_keyword_listing_pages_through_one_ranked_list(demo_url, phone_page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
+def test_a_common_words_listing_answered_by_the_search_engine_reads_like_any_other(demo_url, phone_page):
+    # 算法 is in a few hundred of the demo's achievements: more than the search engine takes
+    # (matching/engine.py, ENGINE_FROM), so the demo's engine answers the pages, their count and
+    # the facets; a person sees one ranked list, paged, at 375 px.
+    page = phone_page
+    page.goto(demo_url + "/achievements/?q=算法&page_size=5")
+    main = page.inner_text("main")
+    total = _count(main)
+    assert total >= 100, total
+    assert "先使用后付费：" in page.inner_text("main .facets")
+    first = page.locator("main .card-list h3").all_inner_texts()
+    assert len(first) == 5
+    shot(page, "listing-algorithm-375")
+    page.get_by_role("link", name="下一页").first.click()
+    second = page.locator("main .card-list h3").all_inner_texts()
+    assert len(second) == 5 and not set(first) & set(second)
+    assert _count(page.inner_text("main")) == total
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.goto(demo_url + f"/achievements/?q=算法&page_size=5&page={-(-total // 5) + 1}")
+    assert "页码超出范围" in page.inner_text("body")
+
+
 def test_a_search_without_words_lists_what_it_counts(demo_url, page):
     page.goto(demo_url + "/search/")
     main = page.inner_text("main")
