@@ -36,8 +36,8 @@ What it reports:
 * the same at --nodes 2: two gunicorn nodes, the clients alternating between them (no proxy).
 
 With --search-engine tantivy the nodes run with that engine beside the database
-(usefirst/matching/engine.py): a keyword listing whose words occur together in many items is
-answered page by page from it. Its index is built in --engine-path when it does not hold every
+(usefirst/matching/engine.py): a keyword listing without a filter, by relevance, is answered
+page by page from it. Its index is built in --engine-path when it does not hold every
 document (kept there for the next run).
 
 The clients are threads of this process on the same machine: at 50 clients they take a share of
@@ -354,7 +354,7 @@ def ready_engine() -> str:
     return (
         f"search engine: {found.name}, {size / 2**20:,.0f} MiB on disk"
         + (f"; built: {', '.join(built)}" if built else "; its index already held every document")
-        + f" (from {engine.ENGINE_FROM} matches it answers the listing's pages)"
+        + " (it answers every keyword listing without a filter, by relevance)"
     )
 
 

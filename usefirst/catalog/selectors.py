@@ -354,7 +354,7 @@ def _engine_page(kind: str, base: QuerySet[Any], filters: Filters, params: Mappi
     """A keyword listing's page as a search engine answers it (`hooks.keyword_page`): its ids and
     the number of matches, without reading every match; the rows are read back through the public
     listing, so an item the engine has not yet forgotten is not shown. None when there is no engine
-    or it leaves the question to the database (few matches)."""
+    or the words hold nothing to search (symbols only)."""
     from .hooks import keyword_page
 
     declined = False
@@ -372,7 +372,7 @@ def _engine_page(kind: str, base: QuerySet[Any], filters: Filters, params: Mappi
     try:
         page = paginate_counted(fetch, page=params.get("page") or 1, page_size=params.get("page_size") or DEFAULT_PAGE_SIZE)
     except DomainError:
-        if declined:  # "past the end" of nothing: the database's way says what is there
+        if declined:  # "past the end" of nothing: the listing's own way says what is there
             return None
         raise
     return None if declined else page

@@ -3,16 +3,16 @@
 
 The database's index (`backends`) stays the record: it is written in the catalog's own
 transaction and every ranking, recommendation and evaluation reads it. An engine, when
-`SEARCH_ENGINE` names one, holds a copy of the same segmented documents and answers the one
-question the database answers slowly at a million items: one page of a keyword listing whose
-words are common, with the number of matches, without reading every match. It is written only
+`SEARCH_ENGINE` names one, holds a copy of the same segmented documents and answers the question
+the database answers slowly at a million items: one page of a keyword listing, with the number
+of matches, without reading every match. It is written only
 after the catalog's commit, by the worker (`tasks.engine_sync`), and rebuilt from the documents
 with `manage.py search_index engine`.
 
-The engine answers only when every word occurs together in at least ENGINE_FROM items: fewer
-matches are quick in the database, which also completes them with any-word matches and similar
-titles. Whatever it answers is read back through the catalog's public listing, so a document the
-engine has not yet forgotten is never shown.
+It makes the listing as the database would (`search.engine_page`): every word; when that finds
+fewer than a few, items holding some of the rarer words after them; titles similar to the text
+(pg_trgm, in the database) after a short list. Whatever it answers is read back through the
+catalog's public listing, so a document the engine has not yet forgotten is never shown.
 
 `tantivy` is an embedded engine (a Rust library): each kind's index is a folder under
 `SEARCH_ENGINE_PATH`, on storage every web node reads (like the private files); one writer at
@@ -40,9 +40,6 @@ from .text import Vocabulary
 
 logger = logging.getLogger(__name__)
 
-# The engine answers a listing only when its words occur together in at least this many items:
-# below it the database is quick, and adds its any-word and similar-title completions.
-ENGINE_FROM = 100
 WRITE_BATCH = 5000
 LOCK_WAIT_SECONDS = 30.0  # a writer waits this long for another to finish before giving up
 FACET_VALUES = 100  # more than there are top fields or modes
@@ -60,8 +57,9 @@ class Matches:
 class SearchEngine(Protocol):
     name: str
 
-    def page(self, *, kind: str, terms: Sequence[str], offset: int, limit: int) -> Matches:
-        """The items holding every term, best first, from `offset`; and their number."""
+    def page(self, *, kind: str, terms: Sequence[str], offset: int, limit: int, match_all: bool = True) -> Matches:
+        """The items holding every term (or any, without `match_all`), best first, from `offset`;
+        and their number."""
         ...
 
     def facets(self, *, kind: str, terms: Sequence[str]) -> dict[str, dict[str, int]]:
@@ -137,18 +135,19 @@ class TantivyEngine:
         body = tantivy.Query.term_query(schema, "body", token)
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, title), (tantivy.Occur.Should, body)])
 
-    def _every(self, schema: Any, terms: Sequence[str]) -> Any:
+    def _every(self, schema: Any, terms: Sequence[str], *, match_all: bool = True) -> Any:
         import tantivy
 
-        return tantivy.Query.boolean_query([(tantivy.Occur.Must, self._term(schema, t)) for t in terms])
+        occur = tantivy.Occur.Must if match_all else tantivy.Occur.Should
+        return tantivy.Query.boolean_query([(occur, self._term(schema, t)) for t in terms])
 
-    def page(self, *, kind: str, terms: Sequence[str], offset: int, limit: int) -> Matches:
+    def page(self, *, kind: str, terms: Sequence[str], offset: int, limit: int, match_all: bool = True) -> Matches:
         terms = [t for t in terms if t.strip()][:MAX_TERMS]
         if not terms:
             return Matches([], 0)
         index = self._index(kind)
         searcher = index.searcher()
-        found = searcher.search(self._every(index.schema, terms), limit, count=True, offset=offset)
+        found = searcher.search(self._every(index.schema, terms, match_all=match_all), limit, count=True, offset=offset)
         ids = [int(searcher.doc(address)["item"][0]) for _, address in found.hits]
         return Matches(ids, int(found.count or 0))
 

@@ -33,7 +33,7 @@ from . import engine
 from .backends import backend, trigram_status
 from .indexing import Readiness, search_generation_key, semantic_readiness
 from .models import ItemKind, SearchDocument
-from .ranking import CANDIDATES, Query, lexical, rank_text, vocabulary
+from .ranking import CANDIDATES, FALLBACK_MIN, Query, any_term_subset, lexical, rank_text, vocabulary
 from .text import MAX_QUERY_CHARS, highlight, query_terms, readable_terms
 
 LISTING_MATCHES = 2000  # a keyword listing or search page holds at most this many matches (best first)
@@ -64,21 +64,32 @@ def keyword_object_ids(kind: str, q: str) -> list[int] | None:
 
 
 def engine_page(kind: str, q: str, offset: int, limit: int) -> tuple[list[int], int] | None:
-    """One page of a keyword listing as the search engine answers it (engine.py): the items holding
-    every word, best first, and their number. None without an engine, for a text with no searchable
-    word, or when the words occur together in fewer than ENGINE_FROM items: the database's way
-    (`keyword_object_ids`) is quick for those and completes them with any-word matches and similar titles."""
+    """One page of a keyword listing as the search engine answers it (engine.py), and the number
+    of matches; None without an engine or for a text with no searchable word.
+
+    The list is the one `keyword_object_ids` makes in the database: the items holding every word,
+    best first; when those are fewer than FALLBACK_MIN, the items holding some of the rarer words
+    after them (`ranking.any_term_subset`); below FUZZY_BELOW, titles similar to the text
+    (`similar_titles`). A common question is read a page at a time, never whole."""
     found = engine.engine()
     if found is None:
         return None
-    terms = query_terms(q[:MAX_QUERY_CHARS], engine.vocabulary(kind, found))
+    words = engine.vocabulary(kind, found)
+    terms = query_terms(q[:MAX_QUERY_CHARS], words)
     if not terms:
         return None
-    matches = found.page(kind=kind, terms=terms, offset=offset, limit=limit)
-    if matches.count < engine.ENGINE_FROM:
-        return None
     searched.send(sender=engine_page, kind=kind, way="listing")
-    return matches.object_ids, matches.count
+    every = found.page(kind=kind, terms=terms, offset=offset, limit=limit)
+    if every.count >= FUZZY_BELOW:
+        return every.object_ids, every.count
+    ids = found.page(kind=kind, terms=terms, offset=0, limit=FUZZY_BELOW).object_ids
+    if len(ids) < FALLBACK_MIN and len(terms) > 1:
+        rarer = any_term_subset(terms, {t: words.df(t) for t in terms})
+        some = found.page(kind=kind, terms=rarer, offset=0, limit=LISTING_MATCHES, match_all=False)
+        seen = set(ids)
+        ids += [i for i in some.object_ids if i not in seen][: LISTING_MATCHES - len(ids)]
+    ids += similar_titles(kind, q, found=ids)
+    return ids[offset : offset + limit], len(ids)
 
 
 def engine_facets(kind: str, q: str) -> dict[str, dict[str, int]] | None:

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def engine_on(settings: Any, tmp_path: Any, monkeypatch: Any) -> engine.SearchEngine:
     settings.SEARCH_ENGINE = "tantivy"
     settings.SEARCH_ENGINE_PATH = tmp_path / "engine"
-    monkeypatch.setattr(engine, "ENGINE_FROM", 3)  # a handful of items stand for the common words of a million
+    monkeypatch.setattr(search, "FUZZY_BELOW", 3)  # a handful of items stand for a common question of a million
     engine.forget_engines()
     cache.clear()
     found = engine.engine()
@@ -88,29 +88,41 @@ def test_a_title_holding_the_words_comes_before_a_text_holding_them(client, unit
     assert {i["id"] for i in listed["items"][1:]} == {a.pk for a in with_text}
 
 
-def test_fewer_matches_than_the_engine_takes_go_the_databases_way(client, unit, owner, reviewer, engine_on, database_searches):
-    _publish(unit, owner, reviewer, ["钙钛矿太阳能电池", "钙钛矿薄膜"])
-    _publish(unit, owner, reviewer, ["硅基异质结电池"], summary="硅片。")
-    engine.rebuild(ItemKind.ACHIEVEMENT)
-    # Two items hold 钙钛矿 together with 电池 ... only one: below ENGINE_FROM, so the database
-    # answers, and its any-word completion lists the items holding one of the words.
-    listed = _listed(client, q="钙钛矿 电池")
-    assert database_searches == ["钙钛矿 电池"]
-    assert listed["count"] == 3
-
-
-def test_the_engine_takes_a_question_from_exactly_engine_from_matches(
+def test_words_seldom_together_are_completed_with_the_rarer_words_by_the_engine(
     client, unit, owner, reviewer, engine_on, database_searches
 ):
-    _publish(unit, owner, reviewer, ["钙钛矿太阳能电池", "钙钛矿电池组件"])  # ENGINE_FROM - 1 = 2 hold both words
+    both = _publish(unit, owner, reviewer, ["钙钛矿太阳能电池"])[0]
+    _publish(unit, owner, reviewer, ["钙钛矿薄膜"])
+    _publish(unit, owner, reviewer, ["硅基异质结电池"], summary="硅片。")
+    engine.rebuild(ItemKind.ACHIEVEMENT)
+    # One item holds both words, fewer than FALLBACK_MIN: the items holding either follow it, as
+    # the database's listing would list them (ranking.lexical), without asking the database.
+    listed = _listed(client, q="钙钛矿 电池")
+    assert database_searches == []
+    assert listed["count"] == 3
+    assert listed["items"][0]["id"] == both.pk
+
+
+def test_similar_titles_complete_a_list_shorter_than_fuzzy_below_and_only_then(
+    client, unit, owner, reviewer, engine_on, database_searches, monkeypatch
+):
+    asked: list[int] = []
+
+    def similar(kind: str, q: str, *, found: Any) -> list[int]:
+        asked.append(len(found))
+        return []
+
+    monkeypatch.setattr(search, "similar_titles", similar)
+    _publish(unit, owner, reviewer, ["钙钛矿太阳能电池", "钙钛矿电池组件"])  # FUZZY_BELOW - 1 = 2 hold both words
     engine.rebuild(ItemKind.ACHIEVEMENT)
     assert _listed(client, q="钙钛矿 电池")["count"] == 2
-    assert database_searches == ["钙钛矿 电池"]
-    with_third = _publish(unit, owner, reviewer, ["钙钛矿叠层电池"])[0]  # the 3rd: ENGINE_FROM
+    assert asked == [2]
+    with_third = _publish(unit, owner, reviewer, ["钙钛矿叠层电池"])[0]  # the 3rd: FUZZY_BELOW
     engine.rebuild(ItemKind.ACHIEVEMENT)  # the listing's generation moved on with the publication
     listed = _listed(client, q="钙钛矿 电池")
     assert listed["count"] == 3 and with_third.pk in {i["id"] for i in listed["items"]}
-    assert database_searches == ["钙钛矿 电池"]  # the engine answered the second time
+    assert asked == [2]  # a list of FUZZY_BELOW is not completed
+    assert database_searches == []
 
 
 def test_a_filtered_or_sorted_listing_is_not_asked_of_the_engine(client, unit, owner, reviewer, engine_on, database_searches):

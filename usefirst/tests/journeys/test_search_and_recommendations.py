@@ -54,9 +54,9 @@ def test_a_keyword_listing_pages_through_one_ranked_list(demo_url, phone_page):
 
 
 def test_a_common_words_listing_answered_by_the_search_engine_reads_like_any_other(demo_url, phone_page):
-    # 算法 is in a few hundred of the demo's achievements: more than the search engine takes
-    # (matching/engine.py, ENGINE_FROM), so the demo's engine answers the pages, their count and
-    # the facets; a person sees one ranked list, paged, at 375 px.
+    # 算法 is in a few hundred of the demo's achievements: the demo's search engine
+    # (matching/engine.py) answers each page, the count and the facets without listing every
+    # match; a person sees one ranked list, paged, at 375 px.
     page = phone_page
     page.goto(demo_url + "/achievements/?q=算法&page_size=5")
     main = page.inner_text("main")
