@@ -104,7 +104,9 @@ class TantivyEngine:
         builder = tantivy.SchemaBuilder()
         builder.add_text_field("title", tokenizer_name="whitespace", index_option="freq")
         builder.add_text_field("body", tokenizer_name="whitespace", index_option="freq")
-        builder.add_integer_field("item", stored=True, indexed=True)
+        # The item's id: indexed (an item's earlier document is deleted by it) and a fast field
+        # (read for a page's hits without decompressing stored documents: nothing is stored).
+        builder.add_integer_field("item", indexed=True, fast=True)
         # What a listing's facets count (catalog.selectors.achievement_facets): the top field, the modes.
         builder.add_text_field("top_field", tokenizer_name="raw", fast=True)
         builder.add_text_field("mode", tokenizer_name="raw", fast=True)
@@ -148,8 +150,8 @@ class TantivyEngine:
         index = self._index(kind)
         searcher = index.searcher()
         found = searcher.search(self._every(index.schema, terms, match_all=match_all), limit, count=True, offset=offset)
-        ids = [int(searcher.doc(address)["item"][0]) for _, address in found.hits]
-        return Matches(ids, int(found.count or 0))
+        ids = searcher.fast_field_values("item", [address for _, address in found.hits]) if found.hits else []
+        return Matches([int(i) for i in ids], int(found.count or 0))
 
     def facets(self, *, kind: str, terms: Sequence[str]) -> dict[str, dict[str, int]]:
         terms = [t for t in terms if t.strip()][:MAX_TERMS]

@@ -83,13 +83,18 @@ def engine_page(kind: str, q: str, offset: int, limit: int) -> tuple[list[int], 
     if every.count >= FUZZY_BELOW:
         return every.object_ids, every.count
     ids = found.page(kind=kind, terms=terms, offset=0, limit=FUZZY_BELOW).object_ids
-    if len(ids) < FALLBACK_MIN and len(terms) > 1:
+    count = len(ids)
+    if count < FALLBACK_MIN and len(terms) > 1:
+        # The items holding every word hold the rarer ones too: they are among these, and counted.
         rarer = any_term_subset(terms, {t: words.df(t) for t in terms})
-        some = found.page(kind=kind, terms=rarer, offset=0, limit=LISTING_MATCHES, match_all=False)
+        some = found.page(kind=kind, terms=rarer, offset=0, limit=max(offset + limit, FUZZY_BELOW) + count, match_all=False)
         seen = set(ids)
-        ids += [i for i in some.object_ids if i not in seen][: LISTING_MATCHES - len(ids)]
-    ids += similar_titles(kind, q, found=ids)
-    return ids[offset : offset + limit], len(ids)
+        ids += [i for i in some.object_ids if i not in seen]
+        count = max(len(ids), min(some.count, LISTING_MATCHES))
+    if count < FUZZY_BELOW:
+        ids += similar_titles(kind, q, found=ids)
+        count = len(ids)
+    return ids[offset : offset + limit], count
 
 
 def engine_facets(kind: str, q: str) -> dict[str, dict[str, int]] | None:
