@@ -84,11 +84,9 @@ def paginate_counted(
         number = int(page or 1)
     except (TypeError, ValueError) as exc:
         raise DomainError("页码应为正整数", code="invalid_page") from exc
-    if number < 1:
-        raise DomainError("页码超出范围：共 1 页", code="page_out_of_range", status=404)
-    items, count = fetch((number - 1) * size, size)
+    items, count = fetch(max(number - 1, 0) * size, size)
     pages = max(1, -(-count // size))
-    if number > pages:
+    if not 1 <= number <= pages:
         raise DomainError(f"页码超出范围：共 {pages} 页", code="page_out_of_range", status=404)
     return PageOf(items=items, count=count, page=number, page_size=size, num_pages=pages)
 

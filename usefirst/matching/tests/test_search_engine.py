@@ -76,6 +76,10 @@ def test_the_engine_answers_a_common_question_with_its_page_and_count(
     past = client.get("/api/v1/achievements", {"q": "钙钛矿 电池", "page_size": "2", "page": "4"})
     assert past.status_code == 404 and past.json()["code"] == "page_out_of_range"
     assert "共 3 页" in past.json()["detail"]
+    before = client.get("/api/v1/achievements", {"q": "钙钛矿 电池", "page_size": "2", "page": "0"})
+    assert before.status_code == 404 and "共 3 页" in before.json()["detail"]
+    word = client.get("/api/v1/achievements", {"q": "钙钛矿 电池", "page": "二"})
+    assert word.status_code == 400 and word.json()["code"] == "invalid_page"
 
 
 def test_a_title_holding_the_words_comes_before_a_text_holding_them(client, unit, owner, reviewer, engine_on):
