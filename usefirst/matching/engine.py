@@ -71,9 +71,11 @@ class SearchEngine(Protocol):
 
     def documents(self, *, kind: str) -> int: ...
 
-    def write(self, *, kind: str, documents: Iterable[SearchDocument], forget: Iterable[int] = ()) -> int:
-        """Put the documents in (replacing an item's earlier one), take out the items `forget`
-        names; returns how many were put in."""
+    def write(self, *, kind: str, object_ids: Sequence[int], read: Callable[[Sequence[int]], list[SearchDocument]]) -> int:
+        """Make the engine hold the items' documents as `read` returns them (replacing an item's
+        earlier one) and forget the items it returns none for; returns how many were put in.
+        `read` is called once the engine's writer lock is held: two workers syncing the same item
+        one after the other never leave the state the first one read."""
         ...
 
     def rebuild(
@@ -174,8 +176,8 @@ class TantivyEngine:
     def documents(self, *, kind: str) -> int:
         return int(self._index(kind).searcher().num_docs)
 
-    def _writer(self, kind: str) -> Any:
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    def _writer(self, kind: str, *, wait: float = LOCK_WAIT_SECONDS) -> Any:
+        deadline = time.monotonic() + wait
         index = self._index(kind, fresh=False)
         while True:
             try:
@@ -197,18 +199,16 @@ class TantivyEngine:
             mode=[str(m) for m in document.modes or []],
         )
 
-    def write(self, *, kind: str, documents: Iterable[SearchDocument], forget: Iterable[int] = ()) -> int:
+    def write(self, *, kind: str, object_ids: Sequence[int], read: Callable[[Sequence[int]], list[SearchDocument]]) -> int:
         writer = self._writer(kind)
-        written = 0
-        for object_id in forget:
+        documents = read(object_ids)  # after the lock: what the database holds now
+        for object_id in object_ids:
             writer.delete_documents_by_term("item", int(object_id))
         for document in documents:
-            writer.delete_documents_by_term("item", int(document.object_id))
             writer.add_document(self._document(document))
-            written += 1
         writer.commit()
         writer.wait_merging_threads()
-        return written
+        return len(documents)
 
     def rebuild(self, *, kind: str, documents: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
         writer = self._writer(kind)
@@ -279,9 +279,7 @@ def sync(kind: str, object_ids: Sequence[int]) -> int:
     found = engine()
     if found is None or not object_ids:
         return 0
-    documents = list(documents_of(kind, object_ids))
-    present = {d.object_id for d in documents}
-    return found.write(kind=kind, documents=documents, forget=[pk for pk in object_ids if pk not in present])
+    return found.write(kind=kind, object_ids=object_ids, read=lambda ids: list(documents_of(kind, ids)))
 
 
 def rebuild(kind: str, progress: Callable[[int], None] | None = None) -> int:

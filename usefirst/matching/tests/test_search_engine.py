@@ -234,3 +234,22 @@ def test_ensure_at_start_fills_an_engine_that_missed_the_documents(unit, owner, 
     assert engine_on.documents(kind=ItemKind.ACHIEVEMENT) == 3
     call_command("search_index", "ensure")
     assert "检索引擎" not in capsys.readouterr().out.replace("检索引擎 tantivy 存有", "")  # in step: nothing rebuilt
+
+
+def test_an_items_state_is_read_once_the_writers_lock_is_held(unit, owner, reviewer, engine_on, settings):
+    # Two workers syncing one item: whichever writes second must write what the database holds
+    # when it writes, not what it read before waiting for the first (the first may have read
+    # an older state, and its write would then be the one left standing).
+    made = _publish(unit, owner, reviewer, ["钙钛矿太阳能电池"])[0]
+    other_worker = engine.TantivyEngine(settings.SEARCH_ENGINE_PATH)
+    reads: list[list[int]] = []
+
+    def read(object_ids: Any) -> list[SearchDocument]:
+        with pytest.raises(engine.EngineBusy):  # the lock is held while the state is read
+            other_worker._writer(ItemKind.ACHIEVEMENT, wait=0.0)
+        reads.append(list(object_ids))
+        return list(engine.documents_of(ItemKind.ACHIEVEMENT, object_ids))
+
+    assert engine_on.write(kind=ItemKind.ACHIEVEMENT, object_ids=[made.pk], read=read) == 1
+    assert reads == [[made.pk]]
+    assert engine_on.documents(kind=ItemKind.ACHIEVEMENT) == 1
