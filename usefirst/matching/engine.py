@@ -275,25 +275,36 @@ def documents_of(kind: str, object_ids: Iterable[int] | None = None) -> Iterable
 
 
 def sync(kind: str, object_ids: Sequence[int]) -> int:
-    """Make the engine hold what the database holds for these items now (written or forgotten)."""
+    """Make the engine hold what the database holds for these items now (written or forgotten),
+    then have the keyword listings asked afresh."""
     found = engine()
     if found is None or not object_ids:
         return 0
-    return found.write(kind=kind, object_ids=object_ids, read=lambda ids: list(documents_of(kind, ids)))
+    written = found.write(kind=kind, object_ids=object_ids, read=lambda ids: list(documents_of(kind, ids)))
+    _listings_changed(kind)
+    return written
 
 
 def rebuild(kind: str, progress: Callable[[int], None] | None = None) -> int:
+    """Write every document of the kind into the engine again, then have the keyword listings
+    asked afresh."""
     found = engine()
     if found is None:
         return 0
-    return found.rebuild(kind=kind, documents=documents_of(kind), progress=progress)
+    written = found.rebuild(kind=kind, documents=documents_of(kind), progress=progress)
+    _listings_changed(kind)
+    return written
+
+
+def _listings_changed(kind: str) -> None:
+    from usefirst.catalog.selectors import catalog_changed
+
+    catalog_changed(kind)  # no listing kept from the engine as it was is shown again
 
 
 def catch_up() -> dict[str, int]:
     """Rebuild each kind whose engine index holds another number of documents than the database
     (a bulk load, a restore, writes lost while the engine was down); returns those rebuilt."""
-    from usefirst.catalog.selectors import catalog_changed
-
     found = engine()
     done: dict[str, int] = {}
     if found is None:
@@ -301,6 +312,5 @@ def catch_up() -> dict[str, int]:
     for kind in ItemKind.values:
         if found.documents(kind=kind) != SearchDocument.objects.filter(kind=kind).count():
             done[kind] = rebuild(kind)
-            catalog_changed(kind)
             logger.info("search engine %s: %s rebuilt, %s documents", found.name, kind, done[kind])
     return done

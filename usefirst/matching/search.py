@@ -34,7 +34,7 @@ from .backends import backend, trigram_status
 from .indexing import Readiness, search_generation_key, semantic_readiness
 from .models import ItemKind, SearchDocument
 from .ranking import CANDIDATES, FALLBACK_MIN, Query, any_term_subset, lexical, rank_text, vocabulary
-from .text import MAX_QUERY_CHARS, highlight, query_terms, readable_terms
+from .text import MAX_QUERY_CHARS, Vocabulary, highlight, query_terms, readable_terms
 
 LISTING_MATCHES = 2000  # a keyword listing or search page holds at most this many matches (best first)
 SNIPPET_CHARS = 160
@@ -71,18 +71,16 @@ def engine_page(kind: str, q: str, offset: int, limit: int) -> tuple[list[int], 
     best first; when those are fewer than FALLBACK_MIN, the items holding some of the rarer words
     after them (`ranking.any_term_subset`); below FUZZY_BELOW, titles similar to the text
     (`similar_titles`). A common question is read a page at a time, never whole."""
-    found = engine.engine()
-    if found is None:
+    asked = _engine_terms(kind, q)
+    if asked is None:
         return None
-    words = engine.vocabulary(kind, found)
-    terms = query_terms(q[:MAX_QUERY_CHARS], words)
-    if not terms:
-        return None
+    found, words, terms = asked
     searched.send(sender=engine_page, kind=kind, way="listing")
     every = found.page(kind=kind, terms=terms, offset=offset, limit=limit)
     if every.count >= FUZZY_BELOW:
         return every.object_ids, every.count
-    ids = found.page(kind=kind, terms=terms, offset=0, limit=FUZZY_BELOW).object_ids
+    whole = offset == 0 and every.count <= limit  # the first page already holds every one
+    ids = every.object_ids if whole else found.page(kind=kind, terms=terms, offset=0, limit=FUZZY_BELOW).object_ids
     count = len(ids)
     if count < FALLBACK_MIN and len(terms) > 1:
         # The items holding every word hold the rarer ones too: they are among these, and counted.
@@ -100,14 +98,23 @@ def engine_page(kind: str, q: str, offset: int, limit: int) -> tuple[list[int], 
 def engine_facets(kind: str, q: str) -> dict[str, dict[str, int]] | None:
     """The facets of a keyword listing the engine answered (`engine_page`), counted by the engine
     over every match: the top field and the modes, as `catalog.selectors.achievement_facets` counts them."""
+    asked = _engine_terms(kind, q)
+    if asked is None:
+        return None
+    found, _, terms = asked
+    counted = found.facets(kind=kind, terms=terms)
+    return {"field": counted["field"], "mode": {m: counted["mode"].get(m, 0) for m in Mode.values}}
+
+
+def _engine_terms(kind: str, q: str) -> tuple[engine.SearchEngine, Vocabulary, list[str]] | None:
+    """The engine, its word counts and the query's terms as they judge them; None without an
+    engine or a searchable word."""
     found = engine.engine()
     if found is None:
         return None
-    terms = query_terms(q[:MAX_QUERY_CHARS], engine.vocabulary(kind, found))
-    if not terms:
-        return None
-    counted = found.facets(kind=kind, terms=terms)
-    return {"field": counted["field"], "mode": {m: counted["mode"].get(m, 0) for m in Mode.values}}
+    words = engine.vocabulary(kind, found)
+    terms = query_terms(q[:MAX_QUERY_CHARS], words)
+    return (found, words, terms) if terms else None
 
 
 def similar_titles(kind: str, q: str, *, found: Collection[int]) -> list[int]:

@@ -144,14 +144,10 @@ def maintain_vector_index() -> dict[str, int]:
 @task()
 def engine_sync(*, kind: str, object_ids: list[int]) -> int:
     """After commit: the search engine takes the items' documents as the database now holds them
-    (or forgets them), then the keyword listings are asked afresh (engine.py)."""
-    from usefirst.catalog.selectors import catalog_changed
-
+    (or forgets them), then the keyword listings are asked afresh (engine.sync)."""
     from . import engine
 
-    written = engine.sync(kind, object_ids)
-    catalog_changed(kind)
-    return written
+    return engine.sync(kind, object_ids)
 
 
 @cron("*/15 * * * *")

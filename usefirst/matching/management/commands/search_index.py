@@ -21,7 +21,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from usefirst.catalog.selectors import catalog_changed
 from usefirst.matching import engine, indexing, term_counts
 from usefirst.matching.models import ItemKind, SearchDocument
 
@@ -84,7 +83,6 @@ class Command(BaseCommand):
             total = SearchDocument.objects.filter(kind=kind).count()
             self.stdout.write(f"检索引擎 {found.name}：{ItemKind(kind).label}写入中……")
             written = engine.rebuild(kind, progress=functools.partial(self._progress, total=total))
-            catalog_changed(kind)
             self.stdout.write(f"\r检索引擎 {found.name}：{ItemKind(kind).label}已写入 {written} 篇")
 
     def _progress(self, done: int, total: int) -> None:
