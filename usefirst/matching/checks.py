@@ -7,6 +7,7 @@ reports through the check framework instead of failing: search works without it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,3 +38,27 @@ def fuzzy_title_search(
         else:
             messages.append(checks.Info(f"标题模糊检索不可用：{reason}", id="matching.I001"))
     return messages
+
+
+@checks.register()
+def search_engine_configured(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A misnamed SEARCH_ENGINE, or an engine folder that cannot be written, is said at start
+    (`migrate`, `check`, the web and worker processes) rather than at the first keyword listing."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .engine import engine
+
+    try:
+        found = engine()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="matching.E001", hint="见 docs/deployment.md“When search moves to an engine”")]
+    if found is None:
+        return []
+    folder = Path(settings.SEARCH_ENGINE_PATH)
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK):
+        return [checks.Error(f"SEARCH_ENGINE_PATH：检索引擎的索引目录 {folder} 无法写入", id="matching.E002")]
+    return []

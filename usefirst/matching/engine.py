@@ -176,8 +176,8 @@ class TantivyEngine:
     def documents(self, *, kind: str) -> int:
         return int(self._index(kind).searcher().num_docs)
 
-    def _writer(self, kind: str, *, wait: float = LOCK_WAIT_SECONDS) -> Any:
-        deadline = time.monotonic() + wait
+    def _writer(self, kind: str, *, wait: float | None = None) -> Any:
+        deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
         index = self._index(kind, fresh=False)
         while True:
             try:

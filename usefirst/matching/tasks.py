@@ -21,6 +21,7 @@ from .models import ItemKind, SearchDocument
 
 logger = logging.getLogger(__name__)
 NEIGHBOURS_REFRESHED = 10
+ENGINE_SYNC_ATTEMPTS = 5  # a busy engine's writer: the sync is tried again a minute later, this many times in all
 
 
 def embed_document(document: SearchDocument) -> SearchDocument:
@@ -142,12 +143,24 @@ def maintain_vector_index() -> dict[str, int]:
 
 
 @task()
-def engine_sync(*, kind: str, object_ids: list[int]) -> int:
+def engine_sync(*, kind: str, object_ids: list[int], attempt: int = 1) -> int:
     """After commit: the search engine takes the items' documents as the database now holds them
-    (or forgets them), then the keyword listings are asked afresh (engine.sync)."""
+    (or forgets them), then the keyword listings are asked afresh (engine.sync). When another
+    process holds the engine's writer past its wait (a rebuild), the same sync is enqueued again a
+    minute later, up to ENGINE_SYNC_ATTEMPTS times; past those the quarter-hourly catch-up mends
+    a count that differs."""
     from . import engine
 
-    return engine.sync(kind, object_ids)
+    try:
+        return engine.sync(kind, object_ids)
+    except engine.EngineBusy:
+        if attempt >= ENGINE_SYNC_ATTEMPTS:
+            logger.warning("检索引擎写入繁忙，已放弃同步 %s %s（第 %d 次）", kind, object_ids, attempt)
+            raise
+        later = timezone.now() + dt.timedelta(seconds=60)
+        engine_sync.using(run_after=later).enqueue(kind=kind, object_ids=object_ids, attempt=attempt + 1)
+        logger.info("检索引擎写入繁忙，%s %s 一分钟后再同步（第 %d 次）", kind, object_ids, attempt + 1)
+        return 0
 
 
 @cron("*/15 * * * *")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
+import zoneinfo
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -36,8 +39,12 @@ def _load(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[str]:
-    """One small load shared by the module, inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    """One small load shared by the module, inside a transaction rolled back at the end. The
+    clock runs from noon of today in Guangdong, so a run that would cross midnight does not see
+    the loaded dates (free use ending in 7 days) move by one under it."""
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    noon = dt.datetime.now(shanghai).replace(hour=12, minute=0, second=0, microsecond=0)
+    with django_db_blocker.unblock(), time_machine.travel(noon, tick=True):  # type: ignore[attr-defined]
         atomic = transaction.atomic()
         atomic.__enter__()
         try:

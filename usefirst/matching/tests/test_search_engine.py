@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.tasks import task_backends
+from django.tasks.backends.dummy import DummyBackend
+from django.utils import timezone
 
 from usefirst.catalog.choices import AchievementStatus
 from usefirst.catalog.models import Achievement
@@ -253,3 +258,49 @@ def test_an_items_state_is_read_once_the_writers_lock_is_held(unit, owner, revie
     assert engine_on.write(kind=ItemKind.ACHIEVEMENT, object_ids=[made.pk], read=read) == 1
     assert reads == [[made.pk]]
     assert engine_on.documents(kind=ItemKind.ACHIEVEMENT) == 1
+
+
+def test_a_sync_refused_by_a_busy_writer_is_tried_again_a_minute_later(unit, owner, reviewer, engine_on, settings, monkeypatch):
+    made = _publish(unit, owner, reviewer, ["钙钛矿太阳能电池"])[0]  # not synced: no commit callbacks run
+    monkeypatch.setattr(engine, "LOCK_WAIT_SECONDS", 0.2)
+    queue = DummyBackend("default", {})
+    immediate = task_backends["default"]
+    task_backends["default"] = queue
+    try:
+        _tried_again(made, queue, settings, engine_on)
+    finally:
+        task_backends["default"] = immediate
+
+
+def _tried_again(made: Any, queue: DummyBackend, settings: Any, engine_on: Any) -> None:
+    rebuilding = engine.TantivyEngine(settings.SEARCH_ENGINE_PATH)._writer(ItemKind.ACHIEVEMENT)  # another process writes
+    before = timezone.now()
+    assert tasks.engine_sync.call(kind=ItemKind.ACHIEVEMENT, object_ids=[made.pk]) == 0
+    (again,) = queue.results
+    assert again.kwargs == {"kind": ItemKind.ACHIEVEMENT, "object_ids": [made.pk], "attempt": 2}
+    assert again.task.run_after is not None and again.task.run_after >= before + dt.timedelta(seconds=60)
+    with pytest.raises(engine.EngineBusy):  # the last attempt gives up; the catch-up mends the count
+        tasks.engine_sync.call(kind=ItemKind.ACHIEVEMENT, object_ids=[made.pk], attempt=tasks.ENGINE_SYNC_ATTEMPTS)
+    assert len(queue.results) == 1
+    del rebuilding  # the other writer is done
+    assert tasks.engine_sync.call(**again.kwargs) == 1
+    assert engine_on.page(kind=ItemKind.ACHIEVEMENT, terms=["钙钛矿"], offset=0, limit=5).object_ids == [made.pk]
+
+
+def test_a_misconfigured_engine_is_said_by_the_start_up_checks(settings, tmp_path):
+    from usefirst.matching import checks
+
+    engine.forget_engines()
+    settings.SEARCH_ENGINE, settings.SEARCH_ENGINE_PATH = "", ""
+    assert checks.search_engine_configured() == []  # the database alone
+    settings.SEARCH_ENGINE, settings.SEARCH_ENGINE_PATH = "opensearch", tmp_path / "engine"
+    (error,) = checks.search_engine_configured()
+    assert error.id == "matching.E001" and "未知的检索引擎" in error.msg
+    settings.SEARCH_ENGINE = "tantivy"
+    assert checks.search_engine_configured() == []  # a folder not made yet, under one that can be written
+    (tmp_path / "a-file").write_text("")
+    settings.SEARCH_ENGINE_PATH = tmp_path / "a-file" / "engine"
+    engine.forget_engines()
+    (error,) = checks.search_engine_configured()
+    assert error.id == "matching.E002" and "无法写入" in error.msg
+    engine.forget_engines()
