@@ -4,9 +4,8 @@ catalog after commit, and never shows what the public listing would not."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.cache import cache
