@@ -33,7 +33,18 @@ from . import engine
 from .backends import backend, trigram_status
 from .indexing import Readiness, search_generation_key, semantic_readiness
 from .models import ItemKind, SearchDocument
-from .ranking import CANDIDATES, FALLBACK_MIN, Query, any_term_subset, lexical, rank_text, vocabulary
+from .ranking import (
+    CANDIDATES,
+    FALLBACK_MIN,
+    Query,
+    Ranked,
+    any_term_subset,
+    lexical,
+    policy_number,
+    rank_text,
+    understand,
+    vocabulary,
+)
 from .text import MAX_QUERY_CHARS, Vocabulary, highlight, normalise, query_terms, readable_terms
 
 LISTING_MATCHES = 2000  # a keyword listing or search page holds at most this many matches (best first)
@@ -105,6 +116,33 @@ def engine_facets(kind: str, q: str) -> dict[str, dict[str, int]] | None:
     found, _, terms = asked
     counted = found.facets(kind=kind, terms=terms)
     return {"field": counted["field"], "mode": {m: counted["mode"].get(m, 0) for m in Mode.values}}
+
+
+def engine_rank(q: str, kind: str, *, limit: int) -> tuple[Query, list[Ranked]] | None:
+    """The keyword ranking `ranking.rank_text` makes without its semantic half, from the search
+    engine instead of the database: up to `limit` items holding every word, best first; when
+    fewer than FALLBACK_MIN, items holding some of the rarer words after them. As in rank_text
+    the first CANDIDATES carry the fused score of their rank, the rest their rank only. None
+    without an engine."""
+    found = engine.engine()
+    if found is None:
+        return None
+    words = engine.vocabulary(kind, found)
+    query = understand(q, kind, voc=words)
+    terms = query.terms
+    ids = found.page(kind=kind, terms=terms, offset=0, limit=limit).object_ids if terms else []
+    if len(ids) < FALLBACK_MIN and len(terms) > 1:
+        rarer = any_term_subset(terms, {t: words.df(t) for t in terms})
+        seen = set(ids)
+        more = [i for i in found.page(kind=kind, terms=rarer, offset=0, limit=limit, match_all=False).object_ids if i not in seen]
+        ids += more[: max(limit - len(ids), 0)]
+        query.match_all = not more
+    k = float(policy_number("matching_rrf_k", 60))
+    ranked = [
+        Ranked(oid, oid, score=1.0 / (k + rank) if rank <= CANDIDATES else 0.0, lexical_rank=rank)
+        for rank, oid in enumerate(ids, start=1)
+    ]
+    return query, ranked
 
 
 def _engine_terms(kind: str, q: str) -> tuple[engine.SearchEngine, Vocabulary, list[str]] | None:
@@ -326,13 +364,10 @@ def find(
     if q and has_words(q):
         # The ranked candidates, then every further match up to LISTING_MATCHES: filters and facet
         # counts apply to the whole match set, not only to the best CANDIDATES.
-        query, ranked = rank_text(
-            q,
-            kind,
-            limit=CANDIDATES,
-            dense=semantic and ready.usable and _semantic_available(),
-            more_matches=LISTING_MATCHES - CANDIDATES if keyword_results else 0,
-        )
+        dense = semantic and ready.usable and _semantic_available()
+        more_matches = LISTING_MATCHES - CANDIDATES if keyword_results else 0
+        engine_ranked = None if dense else engine_rank(q, kind, limit=CANDIDATES + more_matches)
+        query, ranked = engine_ranked or rank_text(q, kind, limit=CANDIDATES, dense=dense, more_matches=more_matches)
         scores = {r.object_id: r for r in ranked if r.object_id}
         lexical_ids = {oid for oid, r in scores.items() if r.lexical_rank is not None}
         if keyword_results and len(lexical_ids) >= LISTING_MATCHES:

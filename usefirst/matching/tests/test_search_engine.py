@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -344,3 +345,36 @@ def test_the_trigrams_and_their_similarity_are_pg_trgms(unit, owner, reviewer):
                 similarity, count = cursor.fetchone()
                 assert len(trigrams(title)) == count
                 assert trigram_similarity(trigrams(normalise(text)), trigrams(title)) == pytest.approx(similarity, abs=1e-6)
+
+
+def test_the_search_api_and_page_rank_keywords_with_the_engine_and_find_what_the_database_finds(
+    client, unit, owner, reviewer, engine_on, monkeypatch, settings
+):
+    monkeypatch.setattr(search, "FALLBACK_MIN", 3)  # a handful of items stand for a catalog's few
+    monkeypatch.setattr(ranking, "FALLBACK_MIN", 3)
+    titles = [f"钙钛矿太阳能电池第{i}代" for i in range(1, 5)] + ["钙钛矿光伏组件", "锂电池隔膜", "水稻种植机械"]
+    made = {a.title: a.pk for a in _publish(unit, owner, reviewer, titles)}
+    engine.rebuild(ItemKind.ACHIEVEMENT)
+    asked = {
+        "钙钛矿 电池": {made[t] for t in titles[:4]},  # every word
+        "光伏 隔膜": {made["钙钛矿光伏组件"], made["锂电池隔膜"]},  # never together: either word
+    }
+    ranked_by_database: list[str] = []
+    real = search.rank_text
+    monkeypatch.setattr(search, "rank_text", lambda *a, **k: ranked_by_database.append(a[0]) or real(*a, **k))
+    for q, expected in asked.items():
+        settings.SEARCH_ENGINE = ""
+        by_database = search.find(user=AnonymousUser(), kind=ItemKind.ACHIEVEMENT, params={"q": q}, semantic=False)
+        settings.SEARCH_ENGINE = "tantivy"
+        assert ranked_by_database == [q]
+        ranked_by_database.clear()
+        cache.clear()
+        found = client.get("/api/v1/search", {"kind": "achievement", "q": q}).json()
+        assert {i["object_id"] for i in found["items"]} == expected, q
+        assert {r.object_id for r in by_database.items} == expected, q
+        assert found["count"] == by_database.count and found["facets"] == by_database.facets
+        assert found["query"]["match_all"] is by_database.query.match_all is (q == "钙钛矿 电池")
+        assert [i["lexical_rank"] for i in found["items"]] == list(range(1, len(expected) + 1))
+        html = client.get("/search/", {"q": q, "semantic": "0"}).content.decode()
+        assert all(f"/achievements/{pk}/" in html for pk in expected) and f"共 {len(expected)} 条" in html
+        assert ranked_by_database == []  # the engine ranked them
