@@ -315,7 +315,7 @@ def vocabulary(kind: str, found: SearchEngine) -> Vocabulary:
 def documents_of(kind: str, object_ids: Iterable[int] | None = None) -> Iterable[SearchDocument]:
     """The kind's documents as the engine takes them (all of them, in id order, when no ids)."""
     rows = SearchDocument.objects.filter(kind=kind).only(
-        "id", "object_id", "segmented_title", "segmented", "top_field_code", "modes"
+        "id", "object_id", "title", "segmented_title", "segmented", "top_field_code", "modes"
     )
     if object_ids is not None:
         return list(rows.filter(object_id__in=list(object_ids)))

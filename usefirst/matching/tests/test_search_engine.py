@@ -378,3 +378,11 @@ def test_the_search_api_and_page_rank_keywords_with_the_engine_and_find_what_the
         html = client.get("/search/", {"q": q, "semantic": "0"}).content.decode()
         assert all(f"/achievements/{pk}/" in html for pk in expected) and f"共 {len(expected)} 条" in html
         assert ranked_by_database == []  # the engine ranked them
+
+
+def test_the_engine_is_rebuilt_in_a_few_statements_however_many_documents(
+    unit, owner, reviewer, engine_on, django_assert_max_num_queries
+):
+    _publish(unit, owner, reviewer, [f"钙钛矿太阳能电池第{i}代" for i in range(1, 7)])
+    with django_assert_max_num_queries(3):  # not one a document (a title read after the rows)
+        assert engine.rebuild(ItemKind.ACHIEVEMENT) == 6
