@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
@@ -311,23 +311,18 @@ def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mappin
     key = public_listing_key(kind, filters)
     ids_key = f"{key}:ids:{filters.sort}"
     rows_key = f"{ids_key}:{params.get('page') or 1}:{params.get('page_size') or DEFAULT_PAGE_SIZE}"
-    engine_key = f"{rows_key}:engine-ids"  # a page of ids (before: of rows, not to be read as ids)
+    engine_key = f"{rows_key}:engine"
     kept = cache.get_many([ids_key, rows_key, engine_key]) if filters.q else {}
     ids = kept.get(ids_key)
     seconds = SEARCH_CACHE_SECONDS if filters.q else COUNT_CACHE_SECONDS
     listing = PublicListing(PageOf([], 0, 1, DEFAULT_PAGE_SIZE, 1), key, build, seconds, kind)
     answered = kept.get(engine_key)
     if not isinstance(answered, PageOf) and not isinstance(ids, list) and _words_only(filters):
-        answered = _engine_page(kind, filters, params)
+        answered = _engine_page(kind, base, filters, params)
         if answered is not None:
-            # The page's ids and numbers only: pickling its rows cost a first asking more than
-            # reading them again by primary key costs the next one.
             cache.set(engine_key, answered, SEARCH_CACHE_SECONDS)
     if isinstance(answered, PageOf):
-        # Read through the public listing: an item the engine has not yet forgotten is not shown.
-        found = base.in_bulk(answered.items)
-        listing.page = replace(answered, items=[found[pk] for pk in answered.items if pk in found])
-        listing.words = filters.q
+        listing.page, listing.words = answered, filters.q
         return listing
     if not isinstance(ids, list):
         queryset = listing.queryset
@@ -355,10 +350,11 @@ def _words_only(filters: Filters) -> bool:
     return bool(filters.q) and filters.sort == RELEVANCE and not any(v not in (None, "") for v in (*narrowed, *others))
 
 
-def _engine_page(kind: str, filters: Filters, params: Mapping[str, Any]) -> PageOf | None:
-    """A keyword listing's page as a search engine answers it (`hooks.keyword_page`): its ids, in
-    the engine's order, and the number of matches, without reading every match. None when there
-    is no engine or the words hold nothing to search (symbols only)."""
+def _engine_page(kind: str, base: QuerySet[Any], filters: Filters, params: Mapping[str, Any]) -> PageOf | None:
+    """A keyword listing's page as a search engine answers it (`hooks.keyword_page`): its ids and
+    the number of matches, without reading every match; the rows are read back through the public
+    listing, so an item the engine has not yet forgotten is not shown. None when there is no engine
+    or the words hold nothing to search (symbols only)."""
     from .hooks import keyword_page
 
     declined = False
@@ -369,7 +365,9 @@ def _engine_page(kind: str, filters: Filters, params: Mapping[str, Any]) -> Page
         if answer is None:
             declined = True
             return [], 0
-        return answer
+        ids, count = answer
+        found = base.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found], count
 
     try:
         page = paginate_counted(fetch, page=params.get("page") or 1, page_size=params.get("page_size") or DEFAULT_PAGE_SIZE)
