@@ -36,18 +36,14 @@ from django.core.exceptions import ImproperlyConfigured
 from .backends import MAX_TERMS, TITLE_WEIGHT
 from .models import ItemKind, SearchDocument
 from .ranking import VOCABULARY_TTL
-from .text import Vocabulary, trigrams
+from .text import Vocabulary
 
 logger = logging.getLogger(__name__)
 
 WRITE_BATCH = 5000
 LOCK_WAIT_SECONDS = 30.0  # a writer waits this long for another to finish before giving up
 FACET_VALUES = 100  # more than there are top fields or modes
-SCHEMA_VERSION = "2"  # a folder per version: a changed schema is built beside the old one
-# Similar titles as pg_trgm finds them (`title % text`): at least this similarity
-# (pg_trgm.similarity_threshold's default), among the titles sharing the most trigrams with the text.
-SIMILARITY_THRESHOLD = 0.3
-SIMILAR_CANDIDATES = 200
+SCHEMA_VERSION = "1"  # a folder per version: a changed schema is built beside the old one
 
 
 @dataclass(frozen=True)
@@ -69,11 +65,6 @@ class SearchEngine(Protocol):
     def facets(self, *, kind: str, terms: Sequence[str]) -> dict[str, dict[str, int]]:
         """How many of the items holding every term fall in each top field ("field") and offer each
         mode ("mode")."""
-        ...
-
-    def similar_titles(self, *, kind: str, text: str, limit: int) -> list[tuple[int, float]]:
-        """Items whose titles are similar to the text as pg_trgm measures it (`text.trigrams`), at
-        least SIMILARITY_THRESHOLD, most similar first: (item, similarity)."""
         ...
 
     def document_frequency(self, *, kind: str, token: str) -> int: ...
@@ -121,9 +112,6 @@ class TantivyEngine:
         # What a listing's facets count (catalog.selectors.achievement_facets): the top field, the modes.
         builder.add_text_field("top_field", tokenizer_name="raw", fast=True)
         builder.add_text_field("mode", tokenizer_name="raw", fast=True)
-        # The title's trigrams (text.trigrams) and how many there are: similar titles without pg_trgm.
-        builder.add_text_field("title_grams", tokenizer_name="whitespace", index_option="basic")
-        builder.add_integer_field("grams", fast=True)
         return builder.build()
 
     def _index(self, kind: str, *, fresh: bool = True) -> Any:
@@ -179,39 +167,6 @@ class TantivyEngine:
             for facet, name in (("field", "top_field"), ("mode", "mode"))
         }
 
-    def similar_titles(self, *, kind: str, text: str, limit: int) -> list[tuple[int, float]]:
-        import tantivy
-
-        asked = trigrams(text)
-        if not asked:
-            return []
-        index = self._index(kind)
-        searcher = index.searcher()
-        # Each trigram shared scores 1: a title's score is how many it shares with the text.
-        shared = tantivy.Query.boolean_query(
-            [
-                (
-                    tantivy.Occur.Should,
-                    tantivy.Query.const_score_query(tantivy.Query.term_query(index.schema, "title_grams", g), 1.0),
-                )
-                for g in sorted(asked)
-            ]
-        )
-        found = searcher.search(shared, SIMILAR_CANDIDATES)
-        if not found.hits:
-            return []
-        addresses = [address for _, address in found.hits]
-        items = searcher.fast_field_values("item", addresses)
-        sizes = searcher.fast_field_values("grams", addresses)
-        similar = []
-        for (score, _), item, size in zip(found.hits, items, sizes, strict=True):
-            common = round(score)
-            similarity = common / (len(asked) + int(size) - common)
-            if similarity >= SIMILARITY_THRESHOLD:
-                similar.append((int(item), similarity))
-        similar.sort(key=lambda pair: (-pair[1], pair[0]))
-        return similar[:limit]
-
     def document_frequency(self, *, kind: str, token: str) -> int:
         """Items whose title or text hold the token (the larger of the two counts: a token of a
         title is nearly always in the text too, which holds the keywords and the field)."""
@@ -236,15 +191,12 @@ class TantivyEngine:
     def _document(document: SearchDocument) -> Any:
         import tantivy
 
-        grams = trigrams(document.title)
         return tantivy.Document(
             title=document.segmented_title,
             body=document.segmented,
             item=document.object_id,
             top_field=document.top_field_code,
             mode=[str(m) for m in document.modes or []],
-            title_grams=" ".join(sorted(grams)),
-            grams=len(grams),
         )
 
     def write(self, *, kind: str, object_ids: Sequence[int], read: Callable[[Sequence[int]], list[SearchDocument]]) -> int:
@@ -315,7 +267,7 @@ def vocabulary(kind: str, found: SearchEngine) -> Vocabulary:
 def documents_of(kind: str, object_ids: Iterable[int] | None = None) -> Iterable[SearchDocument]:
     """The kind's documents as the engine takes them (all of them, in id order, when no ids)."""
     rows = SearchDocument.objects.filter(kind=kind).only(
-        "id", "object_id", "title", "segmented_title", "segmented", "top_field_code", "modes"
+        "id", "object_id", "segmented_title", "segmented", "top_field_code", "modes"
     )
     if object_ids is not None:
         return list(rows.filter(object_id__in=list(object_ids)))

@@ -45,7 +45,7 @@ from .ranking import (
     understand,
     vocabulary,
 )
-from .text import MAX_QUERY_CHARS, Vocabulary, highlight, normalise, query_terms, readable_terms
+from .text import MAX_QUERY_CHARS, Vocabulary, highlight, query_terms, readable_terms
 
 LISTING_MATCHES = 2000  # a keyword listing or search page holds at most this many matches (best first)
 SNIPPET_CHARS = 160
@@ -54,7 +54,6 @@ RELATED = 5  # semantic neighbours offered when nothing contains the words
 # than this: a misspelt title finds few. Past it they would follow the hundredth match, where
 # nobody reads, and each costs a walk of the titles sharing its trigrams (10–40 ms at a million).
 FUZZY_BELOW = 100
-SIMILAR_TITLES = 20  # similar titles added at most
 FACET_SCAN = 5000  # a browse without words counts facets over this many of the newest items
 SORTS = {"relevance": "相关度", "newest": "最新发布", "trl_desc": "成熟度从高到低"}
 # Sent each time a keyword question is searched rather than answered from the cache, with
@@ -157,24 +156,11 @@ def _engine_terms(kind: str, q: str) -> tuple[engine.SearchEngine, Vocabulary, l
 
 
 def similar_titles(kind: str, q: str, *, found: Collection[int]) -> list[int]:
-    """Items whose titles are similar to the text (pg_trgm's similarity), best first, not among
-    the `found` matches of its words; none when those are FUZZY_BELOW or more, or when neither
-    the search engine nor the database can. The engine answers in about a millisecond what
-    pg_trgm's index walk answers in 10–40 ms at a million titles."""
+    """Items whose titles are similar to the text (pg_trgm), best first, not among the `found`
+    matches of its words; none when those are FUZZY_BELOW or more, or the database cannot."""
     if len(found) >= FUZZY_BELOW:
         return []
-    text = q[:200]
-    found_by = engine.engine()
-    if found_by is not None:
-        similar = [item for item, _ in found_by.similar_titles(kind=kind, text=normalise(text).strip(), limit=SIMILAR_TITLES)]
-    else:
-        similar = [h.object_id for h in backend().fuzzy_titles(kind=kind, text=text, limit=SIMILAR_TITLES)]
-    return [oid for oid in similar if oid not in found]
-
-
-def fuzzy_status() -> tuple[bool, str]:
-    """Whether similar titles can be found (`similar_titles`), and why not."""
-    return (True, "") if engine.engine() is not None else trigram_status()
+    return [h.object_id for h in backend().fuzzy_titles(kind=kind, text=q[:200], limit=20) if h.object_id not in found]
 
 
 def search_filter[M: (Achievement, Demand)](queryset: QuerySet[M], *, kind: str, q: str) -> QuerySet[M]:
@@ -353,7 +339,7 @@ def find(
         else catalog_selectors.achievement_list_public(user=user, filters=filters)
     )
     listing_order = ["-trl", "-published_at", "-id"] if sort == "trl_desc" else ["-published_at", "-id"]
-    fuzzy_available, fuzzy_reason = fuzzy_status()
+    fuzzy_available, fuzzy_reason = trigram_status()
     query: Query | None = None
     scores: dict[int, Any] = {}
     fuzzy_ids: list[int] = []

@@ -36,27 +36,6 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _CLAUSE_SPLIT = re.compile(r"[，。；：！？、,.;:!?/\\|（）()\[\]【】《》<>\"“”‘’'\s]+")
 
 
-# A run of letters and digits (any script): what pg_trgm cuts into trigrams.
-_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
-
-
-def trigrams(text: str) -> frozenset[str]:
-    """The trigrams PostgreSQL's pg_trgm makes of a text (`show_trgm`): each run of letters and
-    digits in lower case, two spaces before it and one after, cut into every three characters.
-    A space is written "_" here (never a letter or digit), so a trigram is one token."""
-    grams: set[str] = set()
-    for word in _LETTERS_AND_DIGITS.findall(text.lower()):
-        padded = f"__{word}_"
-        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return frozenset(grams)
-
-
-def trigram_similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """pg_trgm's `similarity`: the trigrams two texts share over those either has."""
-    either = len(a | b)
-    return len(a & b) / either if either else 0.0
-
-
 def tokenizer() -> jieba.Tokenizer:
     """The shared jieba tokenizer with the project dictionary (loaded once per process)."""
     global _tokenizer

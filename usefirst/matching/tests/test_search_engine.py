@@ -12,7 +12,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.db import connection
 from django.tasks import task_backends
 from django.tasks.backends.dummy import DummyBackend
 from django.utils import timezone
@@ -24,7 +23,6 @@ from usefirst.catalog.services.achievements import achievement_withdraw
 from usefirst.catalog.tests.factories import make_published_achievement
 from usefirst.matching import engine, ranking, search, tasks
 from usefirst.matching.models import ItemKind, SearchDocument
-from usefirst.matching.text import normalise, trigram_similarity, trigrams
 
 pytestmark = pytest.mark.django_db
 
@@ -308,45 +306,6 @@ def test_a_misconfigured_engine_is_said_by_the_start_up_checks(settings, tmp_pat
     engine.forget_engines()
 
 
-SIMILAR_TITLE_CASES = ["钙钛旷叠层太阳能电池组件", "钙钛矿电池", "ＰＶ组件 2代", "锂电池隔膜", "完全无关的标题文字"]
-
-
-def test_the_engine_finds_similar_titles_as_pg_trgm_measures_them(
-    unit, owner, reviewer, engine_on, django_capture_on_commit_callbacks
-):
-    titles = ["钙钛矿叠层太阳能电池组件", "钙钛矿太阳能电池", "PV组件第2代", "锂离子电池隔膜材料", "水稻种植机械"]
-    with django_capture_on_commit_callbacks(execute=True):
-        made = {a.title: a.pk for a in _publish(unit, owner, reviewer, titles)}
-    for text in SIMILAR_TITLE_CASES:
-        asked = trigrams(normalise(text))
-        expected = sorted(
-            ((made[t], trigram_similarity(asked, trigrams(t))) for t in titles if trigram_similarity(asked, trigrams(t)) >= 0.3),
-            key=lambda pair: (-pair[1], pair[0]),
-        )
-        found = engine_on.similar_titles(kind=ItemKind.ACHIEVEMENT, text=normalise(text), limit=20)
-        assert [i for i, _ in found] == [i for i, _ in expected], text
-        assert [round(s, 6) for _, s in found] == [round(s, 6) for _, s in expected]
-    # "钙钛旷" is misspelt: its words find nothing, the similar title does (on SQLite too, with the engine)
-    assert (
-        search.similar_titles(ItemKind.ACHIEVEMENT, "钙钛旷叠层太阳能电池组件", found=[])[0] == made["钙钛矿叠层太阳能电池组件"]
-    )
-    assert search.fuzzy_status() == (True, "")
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
-def test_the_trigrams_and_their_similarity_are_pg_trgms(unit, owner, reviewer):
-    titles = ["钙钛矿叠层太阳能电池组件", "PV组件第2代", "锂离子电池隔膜材料"]
-    with connection.cursor() as cursor:
-        for text in SIMILAR_TITLE_CASES:
-            for title in titles:
-                cursor.execute(
-                    "SELECT similarity(%s, %s), coalesce(array_length(show_trgm(%s), 1), 0)", [normalise(text), title, title]
-                )
-                similarity, count = cursor.fetchone()
-                assert len(trigrams(title)) == count
-                assert trigram_similarity(trigrams(normalise(text)), trigrams(title)) == pytest.approx(similarity, abs=1e-6)
-
-
 def test_the_search_api_and_page_rank_keywords_with_the_engine_and_find_what_the_database_finds(
     client, unit, owner, reviewer, engine_on, monkeypatch, settings
 ):
@@ -384,5 +343,5 @@ def test_the_engine_is_rebuilt_in_a_few_statements_however_many_documents(
     unit, owner, reviewer, engine_on, django_assert_max_num_queries
 ):
     _publish(unit, owner, reviewer, [f"钙钛矿太阳能电池第{i}代" for i in range(1, 7)])
-    with django_assert_max_num_queries(3):  # not one a document (a title read after the rows)
+    with django_assert_max_num_queries(3):  # not one a document
         assert engine.rebuild(ItemKind.ACHIEVEMENT) == 6
