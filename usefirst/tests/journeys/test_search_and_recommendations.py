@@ -75,6 +75,26 @@ def test_a_common_words_listing_answered_by_the_search_engine_reads_like_any_oth
     assert "页码超出范围" in page.inner_text("body")
 
 
+def test_the_search_page_ranks_two_words_with_the_search_engine_at_375(demo_url, phone_page):
+    # Keywords only (semantic=0): the demo's search engine ranks the items holding both words
+    # (matching.search.engine_rank); each result says both words matched, pages don't overlap.
+    page = phone_page
+    page.goto(demo_url + "/search/?semantic=0&page_size=10&q=算法 图像")
+    total = _count(page.inner_text("main"))
+    assert total > 10, total
+    why = page.locator("main .card-list .matching-why").all_inner_texts()
+    assert len(why) == 10 and all("算法" in w and "图像" in w for w in why), why
+    first = page.locator("main .card-list h3").all_inner_texts()
+    shot(page, "search-two-words-375")
+    page.get_by_role("link", name="下一页").first.click()
+    assert _count(page.inner_text("main")) == total
+    second = page.locator("main .card-list h3").all_inner_texts()
+    assert second and not set(first) & set(second)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.goto(demo_url + f"/search/?semantic=0&page_size=10&q=算法 图像&page={-(-total // 10) + 1}")
+    assert "页码超出范围" in page.inner_text("body")
+
+
 def test_a_search_without_words_lists_what_it_counts(demo_url, page):
     page.goto(demo_url + "/search/")
     main = page.inner_text("main")
