@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections
 
 from .backends import forget_trigram_status, trigram_status
@@ -44,11 +47,6 @@ def fuzzy_title_search(
 def search_engine_configured(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """A misnamed SEARCH_ENGINE, or an engine folder that cannot be written, is said at start
     (`migrate`, `check`, the web and worker processes) rather than at the first keyword listing."""
-    from pathlib import Path
-
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
-
     from .engine import engine
 
     try:

@@ -146,7 +146,7 @@ def _counted_frequencies(engine: SearchBackend, kind: str, tokens: list[str], ru
 def understand(text: str, kind: str, *, using: str = "default", voc: Vocabulary | None = None) -> Query:
     """The subject of free text: clauses stripped of generic demand wording, and its terms
     (judged by the database's word counts, or by `voc`: a search engine's)."""
-    voc = voc or vocabulary(kind, using=using)
+    voc = voc if voc is not None else vocabulary(kind, using=using)
     spans = core_spans(text, voc)
     core = " ".join(spans) if spans else normalise(text)[:500].strip()
     terms: list[str] = []

@@ -95,11 +95,9 @@ def engine_page(kind: str, q: str, offset: int, limit: int) -> tuple[list[int], 
     count = len(ids)
     if count < FALLBACK_MIN and len(terms) > 1:
         # The items holding every word hold the rarer ones too: they are among these, and counted.
-        rarer = any_term_subset(terms, {t: words.df(t) for t in terms})
-        some = found.page(kind=kind, terms=rarer, offset=0, limit=max(offset + limit, FUZZY_BELOW) + count, match_all=False)
-        seen = set(ids)
-        ids += [i for i in some.object_ids if i not in seen]
-        count = max(len(ids), min(some.count, LISTING_MATCHES))
+        more, matched = _rarer_words(found, words, kind, terms, ids, limit=max(offset + limit, FUZZY_BELOW) + count)
+        ids += more
+        count = max(len(ids), min(matched, LISTING_MATCHES))
     if count < FUZZY_BELOW:
         ids += similar_titles(kind, q, found=ids)
         count = len(ids)
@@ -131,9 +129,7 @@ def engine_rank(q: str, kind: str, *, limit: int) -> tuple[Query, list[Ranked]] 
     terms = query.terms
     ids = found.page(kind=kind, terms=terms, offset=0, limit=limit).object_ids if terms else []
     if len(ids) < FALLBACK_MIN and len(terms) > 1:
-        rarer = any_term_subset(terms, {t: words.df(t) for t in terms})
-        seen = set(ids)
-        more = [i for i in found.page(kind=kind, terms=rarer, offset=0, limit=limit, match_all=False).object_ids if i not in seen]
+        more, _ = _rarer_words(found, words, kind, terms, ids, limit=limit)
         ids += more[: max(limit - len(ids), 0)]
         query.match_all = not more
     k = float(policy_number("matching_rrf_k", 60))
@@ -142,6 +138,18 @@ def engine_rank(q: str, kind: str, *, limit: int) -> tuple[Query, list[Ranked]] 
         for rank, oid in enumerate(ids, start=1)
     ]
     return query, ranked
+
+
+def _rarer_words(
+    found: engine.SearchEngine, words: Vocabulary, kind: str, terms: list[str], ids: list[int], *, limit: int
+) -> tuple[list[int], int]:
+    """The engine's items holding some of the query's rarer words (`ranking.any_term_subset`, as
+    `ranking.lexical` completes a short list), best first, up to `limit` asked, less those already
+    in `ids`; and how many hold them."""
+    rarer = any_term_subset(terms, {t: words.df(t) for t in terms})
+    some = found.page(kind=kind, terms=rarer, offset=0, limit=limit, match_all=False)
+    seen = set(ids)
+    return [i for i in some.object_ids if i not in seen], some.count
 
 
 def _engine_terms(kind: str, q: str) -> tuple[engine.SearchEngine, Vocabulary, list[str]] | None:

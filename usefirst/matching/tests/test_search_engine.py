@@ -260,19 +260,22 @@ def test_an_items_state_is_read_once_the_writers_lock_is_held(unit, owner, revie
     assert engine_on.documents(kind=ItemKind.ACHIEVEMENT) == 1
 
 
-def test_a_sync_refused_by_a_busy_writer_is_tried_again_a_minute_later(unit, owner, reviewer, engine_on, settings, monkeypatch):
-    made = _publish(unit, owner, reviewer, ["钙钛矿太阳能电池"])[0]  # not synced: no commit callbacks run
-    monkeypatch.setattr(engine, "LOCK_WAIT_SECONDS", 0.2)
+@pytest.fixture
+def deferred_tasks() -> Any:
+    """Tasks enqueued into a backend that keeps them (and their run_after) instead of running them."""
     queue = DummyBackend("default", {})
     immediate = task_backends["default"]
     task_backends["default"] = queue
-    try:
-        _tried_again(made, queue, settings, engine_on)
-    finally:
-        task_backends["default"] = immediate
+    yield queue
+    task_backends["default"] = immediate
 
 
-def _tried_again(made: Any, queue: DummyBackend, settings: Any, engine_on: Any) -> None:
+def test_a_sync_refused_by_a_busy_writer_is_tried_again_a_minute_later(
+    unit, owner, reviewer, engine_on, settings, monkeypatch, deferred_tasks
+):
+    made = _publish(unit, owner, reviewer, ["钙钛矿太阳能电池"])[0]  # not synced: no commit callbacks run
+    monkeypatch.setattr(engine, "LOCK_WAIT_SECONDS", 0.2)
+    queue = deferred_tasks
     rebuilding = engine.TantivyEngine(settings.SEARCH_ENGINE_PATH)._writer(ItemKind.ACHIEVEMENT)  # another process writes
     before = timezone.now()
     assert tasks.engine_sync.call(kind=ItemKind.ACHIEVEMENT, object_ids=[made.pk]) == 0
