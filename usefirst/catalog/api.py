@@ -25,7 +25,8 @@ from usefirst.core.errors import DomainError
 from usefirst.core.permissions import Action, get_for_user
 
 from . import selectors
-from .choices import IpLegalStatus, RestrictionReason
+from .cards import AchievementCard, CardUnit
+from .choices import AchievementStatus, IpLegalStatus, RestrictionReason, offered_modes
 from .models import Achievement, AchievementRevision, Demand
 from .services import achievements as achievement_services
 from .services import demands as demand_services
@@ -270,23 +271,15 @@ def _field_out(field: Any) -> dict[str, str]:
     return {"code": field.code, "name": field.name, "top_code": top.code, "top_name": top.name}
 
 
-def _mode_keys(a: Achievement) -> list[str]:
-    return [
-        key
-        for key, flag in (
-            ("pay_later", a.offers_pay_later),
-            ("cooperate_later", a.offers_cooperate_later),
-            ("open_licence", a.offers_open_licence),
-        )
-        if flag
-    ]
+def _mode_keys(a: Achievement | AchievementCard) -> list[str]:
+    return [mode.value for mode in offered_modes(a)]
 
 
-def _owner_out(org: Organisation) -> dict[str, Any]:
+def _owner_out(org: Organisation | CardUnit) -> dict[str, Any]:
     return {"id": org.pk, "name": org.name, "kind": org.kind, "city": org.city, "region": org.region}
 
 
-def _achievement_summary(a: Achievement) -> dict[str, Any]:
+def _achievement_summary(a: Achievement | AchievementCard) -> dict[str, Any]:
     return {
         "id": a.pk,
         "title": a.title,
@@ -297,7 +290,7 @@ def _achievement_summary(a: Achievement) -> dict[str, Any]:
         "modes": _mode_keys(a),
         "owner": _owner_out(a.owner),
         "status": a.status,
-        "status_display": display.field_label(a, "status"),
+        "status_display": display.choice_label(AchievementStatus, a.status),
         "published_at": a.published_at,
     }
 

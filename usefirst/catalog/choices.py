@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 
@@ -34,6 +36,12 @@ class Mode(models.TextChoices):
     PAY_LATER = "pay_later", "先使用后付费"
     COOPERATE_LATER = "cooperate_later", "先使用后合作"
     OPEN_LICENCE = "open_licence", "专利开放许可"
+
+
+def offered_modes(item: Any) -> list[Mode]:
+    """The modes an achievement (or its listing card, catalog/cards.py) offers, in Mode's order."""
+    flags = (item.offers_pay_later, item.offers_cooperate_later, item.offers_open_licence)
+    return [mode for mode, flag in zip(Mode, flags, strict=True) if flag]
 
 
 # The modes of a use-first contract (a free-use licence and what follows it).

@@ -25,6 +25,7 @@ from .choices import (
     IpLegalStatus,
     ProjectCategory,
     RestrictionReason,
+    offered_modes,
 )
 
 
@@ -153,15 +154,7 @@ class Achievement(models.Model):
 
     @property
     def modes(self) -> list[str]:
-        return [
-            label
-            for flag, label in (
-                (self.offers_pay_later, "先使用后付费"),
-                (self.offers_cooperate_later, "先使用后合作"),
-                (self.offers_open_licence, "专利开放许可"),
-            )
-            if flag
-        ]
+        return [mode.label for mode in offered_modes(self)]
 
 
 class AchievementRevision(models.Model):

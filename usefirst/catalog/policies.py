@@ -25,11 +25,13 @@ def _reviewed_owner_ids(user: Visitor) -> Any:
 
 @register(Achievement)
 class AchievementPolicy:
+    def public(self) -> Q:
+        return Q(status=AchievementStatus.PUBLISHED, restriction="")
+
     def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         own = roles.organisation_ids(user)
         if action == Action.VIEW:
-            public = Q(status=AchievementStatus.PUBLISHED, restriction="")
-            return queryset.filter(public | Q(owner_id__in=own) | Q(owner_id__in=_reviewed_owner_ids(user)))
+            return queryset.filter(self.public() | Q(owner_id__in=own) | Q(owner_id__in=_reviewed_owner_ids(user)))
         if action == Action.CHANGE:
             return queryset.filter(owner_id__in=own)
         if action == Action.HISTORY:
@@ -41,11 +43,13 @@ class AchievementPolicy:
 
 @register(Demand)
 class DemandPolicy:
+    def public(self) -> Q:
+        return Q(status=DemandStatus.PUBLISHED, deadline__gte=today())
+
     def scope(self, user: Visitor, action: Action, queryset: QuerySet[Any]) -> QuerySet[Any]:
         own = roles.organisation_ids(user)
         if action == Action.VIEW:
-            public = Q(status=DemandStatus.PUBLISHED, deadline__gte=today())
-            return queryset.filter(public | Q(enterprise_id__in=own) | Q(enterprise_id__in=_reviewed_owner_ids(user)))
+            return queryset.filter(self.public() | Q(enterprise_id__in=own) | Q(enterprise_id__in=_reviewed_owner_ids(user)))
         if action == Action.CHANGE:
             return queryset.filter(enterprise_id__in=own)
         if action == Action.HISTORY:

@@ -33,9 +33,10 @@ from usefirst.core.pagination import (
     paginate,
     paginate_counted,
 )
-from usefirst.core.permissions import Action, restrict
+from usefirst.core.permissions import Action, public, restrict
 from usefirst.core.regions import CITY_COUNTIES, OUTSIDE_PROVINCE, Region
 
+from .cards import card_values, cards
 from .choices import AchievementStatus, DemandStatus, Mode
 from .models import Achievement, AchievementEvent, AchievementRevision, Demand, DemandEvent, TechField
 
@@ -215,17 +216,20 @@ def _demands(user: Visitor, action: Action) -> QuerySet[Demand]:
 # ---------------------------------------------------------------- listings
 
 
-def _public_achievements(user: Visitor) -> QuerySet[Achievement]:
-    return _achievements(user, Action.VIEW).filter(status=AchievementStatus.PUBLISHED, restriction="")
+def _public_achievements() -> QuerySet[Achievement]:
+    """Published and never restricted, whoever asks (the policy's public items): the visitor's own
+    scope could only add items a public listing leaves out."""
+    return public(Achievement.objects.all()).select_related("owner", "field", "field__parent")
 
 
-def _public_demands(user: Visitor) -> QuerySet[Demand]:
-    return _demands(user, Action.VIEW).filter(status=DemandStatus.PUBLISHED, deadline__gte=today())
+def _public_demands() -> QuerySet[Demand]:
+    return public(Demand.objects.all()).select_related("enterprise", "field", "field__parent")
 
 
 def achievement_list_public(*, user: Visitor, filters: Filters) -> QuerySet[Achievement]:
-    """What anyone may browse: published and never restricted, even for the owner's own staff."""
-    return filter_achievements(_public_achievements(user), filters)
+    """What anyone may browse: published and never restricted, even for the owner's own staff
+    (the same for every `user`)."""
+    return filter_achievements(_public_achievements(), filters)
 
 
 def achievement_list_own(*, user: Visitor, organisation: Organisation, filters: Filters | None = None) -> QuerySet[Achievement]:
@@ -258,7 +262,7 @@ def achievement_pending_revision(*, achievement: Achievement) -> AchievementRevi
 
 
 def demand_list_public(*, user: Visitor, filters: Filters) -> QuerySet[Demand]:
-    return filter_demands(_public_demands(user), filters)
+    return filter_demands(_public_demands(), filters)
 
 
 @dataclass
@@ -303,7 +307,7 @@ def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mappin
     rows are kept as well. A saved change to the catalog or to the search index moves the
     generation on (catalog_changed), so a published or withdrawn item shows at once; a change
     behind the platform's back (an SQL UPDATE) shows within SEARCH_CACHE_SECONDS."""
-    base: QuerySet[Any] = _public_demands(user) if kind == "demand" else _public_achievements(user)
+    base: QuerySet[Any] = _public_demands() if kind == "demand" else _public_achievements()
 
     def build() -> QuerySet[Any]:
         return filter_demands(base, filters) if kind == "demand" else filter_achievements(base, filters)
@@ -328,19 +332,36 @@ def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mappin
         queryset = listing.queryset
         searched = "search_rank" in queryset.query.annotations or queryset.query.is_empty()  # is_empty: nothing matched
         if not searched:  # no keywords, or none searchable ("！！！")
-            listing.page = paginate_params(queryset, params, count_key=key)
+            listing.page = paginate_params(_listed(kind, queryset), params, count_key=key)
+            if kind != "demand":
+                listing.page.items = cards(listing.page.items)
             return listing
         ids = _listed_ids(queryset, filters)
         cache.set(ids_key, ids, SEARCH_CACHE_SECONDS)
     page = paginate_params(ids, params)  # a page past the end is refused even when its rows were kept
     rows = kept.get(rows_key)
     if not isinstance(rows, list):
-        found = base.in_bulk(page.items)
-        rows = [found[pk] for pk in page.items if pk in found]
+        rows = _rows(kind, base, page.items)
         cache.set(rows_key, rows, SEARCH_CACHE_SECONDS)
     page.items = rows
     listing.page = page
     return listing
+
+
+def _listed(kind: str, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """What a listing page reads of each item: an achievement's card's columns (cards.py), a
+    demand whole (the API shows each one's description and terms)."""
+    return queryset if kind == "demand" else card_values(queryset)
+
+
+def _rows(kind: str, base: QuerySet[Any], ids: Sequence[int]) -> list[Any]:
+    """The listing's rows of `ids` in their order, those it still shows (an item withdrawn since
+    the ids were found is left out): achievements as cards, demands as objects."""
+    if kind == "demand":
+        found = base.in_bulk(ids)
+    else:
+        found = {card.pk: card for card in cards(_listed(kind, base.filter(pk__in=ids).order_by()))}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _words_only(filters: Filters) -> bool:
@@ -366,8 +387,7 @@ def _engine_page(kind: str, base: QuerySet[Any], filters: Filters, params: Mappi
             declined = True
             return [], 0
         ids, count = answer
-        found = base.in_bulk(ids)
-        return [found[pk] for pk in ids if pk in found], count
+        return _rows(kind, base, ids), count
 
     try:
         page = paginate_counted(fetch, page=params.get("page") or 1, page_size=params.get("page_size") or DEFAULT_PAGE_SIZE)

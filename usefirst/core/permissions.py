@@ -27,6 +27,10 @@ class Action(StrEnum):
 
 
 class Policy(Protocol):
+    """A model's access rules. A policy whose VIEW scope grants everyone, signed in or not, the
+    same public items (and some visitors more) also says which in a `public() -> Q` method: a
+    public listing that shows those alone, whoever asks, reads them by `public()` below."""
+
     def scope(self, user: Visitor, action: Action, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]: ...
 
 
@@ -46,6 +50,16 @@ def restrict[M: models.Model](queryset: models.QuerySet[M], user: Visitor, actio
     if policy is None:
         raise LookupError(f"no access policy registered for {queryset.model.__name__}")
     return policy.scope(user, action, queryset)
+
+
+def public[M: models.Model](queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The objects every visitor may see (the policy's `public` predicate, which its VIEW scope
+    grants to all): what a public listing shows whoever asks, without the visitor's own scope,
+    which could only add items the listing leaves out."""
+    declared = getattr(_POLICIES.get(queryset.model), "public", None)
+    if declared is None:
+        raise LookupError(f"no public items declared for {queryset.model.__name__}")
+    return queryset.filter(declared())
 
 
 def get_for_user[M: models.Model](queryset: models.QuerySet[M], user: Visitor, action: Action, **lookup: Any) -> M:
