@@ -75,6 +75,32 @@ def test_a_common_words_listing_answered_by_the_search_engine_reads_like_any_oth
     assert "页码超出范围" in page.inner_text("body")
 
 
+def test_each_listing_card_says_what_its_achievements_page_says_at_375(demo_url, phone_page):
+    # The listing reads its page as cards (catalog/cards.py), not whole achievements: a card's
+    # unit, field, TRL and modes are the ones its achievement's own page shows.
+    page = phone_page
+    page.goto(demo_url + "/achievements/?q=水稻&page_size=3")
+    cards = page.locator("main .card-list .card")
+    assert cards.count() == 3
+    for i in range(3):
+        card = cards.nth(i)
+        title = card.locator("h3").inner_text()
+        unit, field, trl, _city = (part.strip() for part in card.locator(".meta").inner_text().split("·"))
+        assert " / " in field, field  # the top field, then its sub-field
+        tags = card.locator(".tag").all_inner_texts()
+        modes = [t for t in tags if t in ("先使用后付费", "先使用后合作", "专利开放许可")]
+        card.locator("h3 a").click()
+        assert page.locator("h1").inner_text() == title
+        meta = page.locator("main .meta").first.inner_text()
+        assert unit in meta and field in meta and f"技术成熟度 {trl}" in meta, (meta, unit, field, trl)
+        shown = page.locator("main .plain-list").first.all_inner_texts()[0].split("\n")
+        assert modes == [m for m in shown if m != "未选择"], (modes, shown)
+        if i == 0:
+            shot(page, "listing-card-detail-375")
+        page.go_back()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
 def test_the_search_page_ranks_two_words_with_the_search_engine_at_375(demo_url, phone_page):
     # Keywords only (semantic=0): the demo's search engine ranks the items holding both words
     # (matching.search.engine_rank); each result says both words matched, pages don't overlap.
