@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from .choices import offered_modes
-from .models import Achievement
+from .models import Achievement, TechField
 
 COLUMNS = (
     "id",
@@ -61,8 +61,8 @@ class CardField:
     def top(self) -> CardField:
         return self.parent or self
 
-    def __str__(self) -> str:  # as TechField shows itself
-        return f"{self.parent.name} / {self.name}" if self.parent else self.name
+    def __str__(self) -> str:
+        return TechField.label(self.name, self.parent.name if self.parent else None)
 
 
 @dataclass(frozen=True, slots=True)

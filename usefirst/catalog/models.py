@@ -43,7 +43,12 @@ class TechField(models.Model):
         ordering: ClassVar[list[str]] = ["position", "code"]
 
     def __str__(self) -> str:
-        return f"{self.parent.name} / {self.name}" if self.parent_id and self.parent else self.name
+        return self.label(self.name, self.parent.name if self.parent_id and self.parent else None)
+
+    @staticmethod
+    def label(name: str, parent_name: str | None) -> str:
+        """How a field is shown: its top field, then itself (a listing card shows it so too)."""
+        return f"{parent_name} / {name}" if parent_name else name
 
     @property
     def top(self) -> TechField:

@@ -333,8 +333,7 @@ def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mappin
         searched = "search_rank" in queryset.query.annotations or queryset.query.is_empty()  # is_empty: nothing matched
         if not searched:  # no keywords, or none searchable ("！！！")
             listing.page = paginate_params(_listed(kind, queryset), params, count_key=key)
-            if kind != "demand":
-                listing.page.items = cards(listing.page.items)
+            listing.page.items = _shaped(kind, listing.page.items)
             return listing
         ids = _listed_ids(queryset, filters)
         cache.set(ids_key, ids, SEARCH_CACHE_SECONDS)
@@ -354,13 +353,16 @@ def _listed(kind: str, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset if kind == "demand" else card_values(queryset)
 
 
+def _shaped(kind: str, rows: Iterable[Any]) -> list[Any]:
+    """A listing page's items as the page and the API show them: achievements as cards (from the
+    columns `_listed` read), demands as the objects read."""
+    return list(rows) if kind == "demand" else cards(rows)
+
+
 def _rows(kind: str, base: QuerySet[Any], ids: Sequence[int]) -> list[Any]:
     """The listing's rows of `ids` in their order, those it still shows (an item withdrawn since
-    the ids were found is left out): achievements as cards, demands as objects."""
-    if kind == "demand":
-        found = base.in_bulk(ids)
-    else:
-        found = {card.pk: card for card in cards(_listed(kind, base.filter(pk__in=ids).order_by()))}
+    the ids were found is left out)."""
+    found = {row.pk: row for row in _shaped(kind, _listed(kind, base.filter(pk__in=ids).order_by()))}
     return [found[pk] for pk in ids if pk in found]
 
 

@@ -74,7 +74,7 @@ def test_a_listing_card_says_what_the_achievement_says(client, published, way, s
     for item in first["items"]:
         whole = expected[item["id"]]
         assert item == {k: whole[k] for k in item}  # every value of the item is the detail's
-    assert first["items"] == [_as_json(client, a) for a in sorted(published, key=lambda a: _position(first, a))]
+    assert first["items"] == [_as_json(a) for a in sorted(published, key=lambda a: _position(first, a))]
     html = page.content.decode()
     assert "新能源与节能 / " in html and "先使用后合作" in html and "专利开放许可" in html and "TRL 7" in html
     assert "先使用后付费" in html  # the other achievement's mode (the factory's default)
@@ -84,7 +84,7 @@ def _position(listed: dict[str, Any], a: Achievement) -> int:
     return [i["id"] for i in listed["items"]].index(a.pk)
 
 
-def _as_json(client: Any, a: Achievement) -> dict[str, Any]:
+def _as_json(a: Achievement) -> dict[str, Any]:
     return json.loads(json.dumps(_achievement_summary(a), cls=DjangoJSONEncoder))
 
 
