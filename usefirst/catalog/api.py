@@ -19,6 +19,7 @@ from usefirst.accounts import roles
 from usefirst.accounts.models import Organisation, OrganisationKind
 from usefirst.api.auth import TokenAuth, optional_user
 from usefirst.api.fields import ReasonIn
+from usefirst.api.schemas import PlainOut
 from usefirst.core import display
 from usefirst.core.actors import Actor, AuthenticatedHttpRequest
 from usefirst.core.errors import DomainError
@@ -40,14 +41,14 @@ AUTH = [TokenAuth(), django_auth]
 # ---------------------------------------------------------------- schemas
 
 
-class FieldOut(Schema):
+class FieldOut(PlainOut):
     code: str
     name: str
     top_code: str
     top_name: str
 
 
-class OwnerOut(Schema):
+class OwnerOut(PlainOut):
     id: int
     name: str
     kind: str
@@ -68,7 +69,7 @@ class InventorOut(Schema):
     is_leader: bool
 
 
-class AchievementSummaryOut(Schema):
+class AchievementSummaryOut(PlainOut):
     id: int
     title: str
     summary: str
@@ -97,7 +98,7 @@ class AchievementOut(AchievementSummaryOut):
     pending_revision_id: int | None = None
 
 
-class AchievementPageOut(Schema):
+class AchievementPageOut(PlainOut):
     count: int
     page: int
     page_size: int
