@@ -86,3 +86,19 @@ def test_production_settings_refuse_to_start_without_their_environment():
     )
     assert result.returncode != 0
     assert "is required in production" in result.stderr
+
+
+def test_a_web_node_freezes_what_it_loaded_before_its_workers_fork():
+    """usefirst/wsgi.py, imported once by the preloading master: what is loaded is frozen, so the
+    workers' collectors leave the pages they share with it alone (docs/deployment.md, "Processes")."""
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "usefirst.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import gc, usefirst.wsgi; print(gc.get_freeze_count())"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(result.stdout.split()[-1]) > 50_000  # Django and the apps: some 100,000 objects and more
