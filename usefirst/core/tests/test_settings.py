@@ -74,16 +74,16 @@ def test_the_dev_database_is_sqlite_in_wal_mode_with_immediate_transactions(tmp_
         wrapper.close()
 
 
-def test_production_settings_refuse_to_start_without_their_environment():
-    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "usefirst.settings.production"}
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
+def _python(code: str, settings_module: str) -> subprocess.CompletedProcess[str]:
+    """`code` run by a new interpreter with nothing of the environment but these settings."""
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": settings_module}
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120
     )
+
+
+def test_production_settings_refuse_to_start_without_their_environment():
+    result = _python("import django; django.setup()", "usefirst.settings.production")
     assert result.returncode != 0
     assert "is required in production" in result.stderr
 
@@ -91,14 +91,6 @@ def test_production_settings_refuse_to_start_without_their_environment():
 def test_a_web_node_freezes_what_it_loaded_before_its_workers_fork():
     """usefirst/wsgi.py, imported once by the preloading master: what is loaded is frozen, so the
     workers' collectors leave the pages they share with it alone (docs/deployment.md, "Processes")."""
-    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "usefirst.settings.test"}
-    result = subprocess.run(
-        [sys.executable, "-c", "import gc, usefirst.wsgi; print(gc.get_freeze_count())"],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _python("import gc, usefirst.wsgi; print(gc.get_freeze_count())", "usefirst.settings.test")
     assert result.returncode == 0, result.stderr[-2000:]
     assert int(result.stdout.split()[-1]) > 50_000  # Django and the apps: some 100,000 objects and more
