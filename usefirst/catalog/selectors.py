@@ -43,6 +43,10 @@ from .models import Achievement, AchievementEvent, AchievementRevision, Demand, 
 # "relevance" orders a keyword listing by the search ranking (usefirst.matching.search); without
 # keywords there is nothing to be relevant to, and it falls back to the newest first.
 RELEVANCE = "relevance"
+# The form a listing page's rows are kept in (`_rows`), named in their cache keys: during a rolling
+# upgrade the nodes of each release read only the pages their own release wrote. Change it with
+# the form.
+ROWS_FORM = "columns-1"
 ACHIEVEMENT_SORTS: dict[str, tuple[str, list[str]]] = {
     RELEVANCE: ("相关度", ["-published_at", "-id"]),
     "newest": ("最新发布", ["-published_at", "-id"]),
@@ -314,7 +318,7 @@ def public_listing(*, kind: str, user: Visitor, filters: Filters, params: Mappin
 
     key = public_listing_key(kind, filters)
     ids_key = f"{key}:ids:{filters.sort}"
-    rows_key = f"{ids_key}:{params.get('page') or 1}:{params.get('page_size') or DEFAULT_PAGE_SIZE}"
+    rows_key = f"{ids_key}:{params.get('page') or 1}:{params.get('page_size') or DEFAULT_PAGE_SIZE}:{ROWS_FORM}"
     engine_key = f"{rows_key}:engine"
     kept = cache.get_many([ids_key, rows_key, engine_key]) if filters.q else {}
     ids = kept.get(ids_key)

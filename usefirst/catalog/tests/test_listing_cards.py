@@ -15,10 +15,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from usefirst.catalog import selectors
 from usefirst.catalog.api import _achievement_summary
+from usefirst.catalog.cards import card_values, cards
 from usefirst.catalog.choices import RestrictionReason
 from usefirst.catalog.models import Achievement, Demand, TechField
 from usefirst.contracts.models import Contract
+from usefirst.core.pagination import DEFAULT_PAGE_SIZE, PageOf
 from usefirst.core.permissions import Action, public, restrict
 from usefirst.matching import engine
 from usefirst.matching.models import ItemKind
@@ -108,3 +111,26 @@ def test_the_public_items_are_what_a_visitor_who_is_no_one_sees(unit, owner, rev
     assert {a.title for a in public(Achievement.objects.all())} == {"公开成果"}
     with pytest.raises(LookupError):  # a contract has no public items
         public(Contract.objects.all())
+
+
+@pytest.mark.parametrize("way", ["database", "engine"])
+def test_a_page_kept_by_the_previous_release_is_not_read_during_an_upgrade(client, published, way, settings, tmp_path):
+    """The previous release kept a keyword page's rows as cards under keys without the rows' form;
+    a node of this release, sharing its cache during a rolling upgrade, answers as if nothing were
+    kept (and the previous release, reading its own keys, finds none of this one's rows)."""
+    if way == "engine":
+        _engine(settings, tmp_path)
+    cache.clear()
+    try:
+        fresh = client.get("/api/v1/achievements", WAYS[way]).json()
+        cache.clear()
+        filters = selectors.parse_filters(WAYS[way])
+        earlier = f"{selectors.public_listing_key('achievement', filters)}:ids:{filters.sort}:1:{DEFAULT_PAGE_SIZE}"
+        kept = cards(card_values(Achievement.objects.filter(pk__in=[a.pk for a in published])))
+        cache.set(earlier, kept)
+        cache.set(f"{earlier}:engine", PageOf(kept, len(kept), 1, DEFAULT_PAGE_SIZE, 1))
+        during = client.get("/api/v1/achievements", WAYS[way])
+    finally:
+        engine.forget_engines()
+    assert during.status_code == 200 and during.json() == fresh
+    assert cache.get(earlier) == kept  # what the previous release kept is still its own
