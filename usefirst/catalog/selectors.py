@@ -43,10 +43,6 @@ from .models import Achievement, AchievementEvent, AchievementRevision, Demand, 
 # "relevance" orders a keyword listing by the search ranking (usefirst.matching.search); without
 # keywords there is nothing to be relevant to, and it falls back to the newest first.
 RELEVANCE = "relevance"
-# The form a listing page's rows are kept in (`_rows`), named in their cache keys: during a rolling
-# upgrade the nodes of each release read only the pages their own release wrote. Change it with
-# the form.
-ROWS_FORM = "columns-1"
 ACHIEVEMENT_SORTS: dict[str, tuple[str, list[str]]] = {
     RELEVANCE: ("相关度", ["-published_at", "-id"]),
     "newest": ("最新发布", ["-published_at", "-id"]),
@@ -267,6 +263,12 @@ def achievement_pending_revision(*, achievement: Achievement) -> AchievementRevi
 
 def demand_list_public(*, user: Visitor, filters: Filters) -> QuerySet[Demand]:
     return filter_demands(_public_demands(), filters)
+
+
+# The form a listing page's rows are kept in (`_rows`), named in their cache keys: during a rolling
+# upgrade the nodes of each release read only the pages their own release wrote. Change it with
+# the form.
+ROWS_FORM = "columns-1"
 
 
 @dataclass
